@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+
+/** Cairn's environment variables, validated once at start-up. */
+export const ZServerEnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .optional(),
+  CAIRN_DATA_DIR: z.string().min(1).default(".cairn"),
+  CAIRN_CONFIG: z.string().min(1).optional(),
+  /** 32 bytes as 64 hex characters or base64; encrypts stored database URLs. */
+  CAIRN_SECRET_KEY: z.string().min(1).optional(),
+  CAIRN_ADMIN_EMAIL: z.string().email().optional(),
+  CAIRN_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  CAIRN_INSTANCE_ID: z.string().min(1).optional(),
+  CAIRN_OIDC_ISSUER: z.string().url().optional(),
+  CAIRN_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CAIRN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  CAIRN_PUBLIC_URL: z.string().url().optional(),
+});
+
+export type TServerEnv = z.infer<typeof ZServerEnvSchema>;
+
+let cached: TServerEnv | undefined;
+
+/** Parses process.env; a bad value fails with a message naming the key and the fix. */
+export function serverEnv(source: NodeJS.ProcessEnv = process.env): TServerEnv {
+  if (source === process.env && cached) return cached;
+  const blanksRemoved = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = ZServerEnvSchema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new AppError("config", `invalid environment: ${lines.join("; ")}`, `Cairn's configuration is invalid — ${lines.join("; ")}.`);
+  }
+  if (source === process.env) cached = parsed.data;
+  return parsed.data;
+}

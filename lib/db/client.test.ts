@@ -1,0 +1,82 @@
+import { afterAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { openStore } from "@/lib/db/client";
+import { createTestDatabase } from "@/tests/support/databases";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-store-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("embedded store (PGlite)", () => {
+  it("applies the committed migrations and keeps data across reopen", async () => {
+    const dir = path.join(tmp, "a");
+    const s = await openStore({ dataDir: dir });
+    expect(s.kind).toBe("embedded");
+    await s.db.project.create({ data: { name: "shop", alembicPath: "./alembic.ini" } });
+    await s.close();
+    const again = await openStore({ dataDir: dir });
+    expect(await again.db.project.count()).toBe(1);
+    await again.close();
+  });
+
+  it("keeps the audit trail append-only", async () => {
+    const s = await openStore({ dataDir: path.join(tmp, "b") });
+    await s.db.auditEvent.create({ data: { actor: "a@example.com", action: "test" } });
+    await expect(s.db.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
+    await expect(s.db.auditEvent.updateMany({ data: { actor: "x" } })).rejects.toThrow(/append-only/);
+    expect(await s.db.auditEvent.count()).toBe(1);
+    await s.close();
+  });
+
+  it("refuses a second process on the same data directory, naming the holder", async () => {
+    const dir = path.join(tmp, "c");
+    const s = await openStore({ dataDir: dir });
+    const lock = JSON.parse(fs.readFileSync(path.join(dir, "cairn.lock"), "utf8"));
+    expect(lock.pid).toBe(process.pid);
+    // A second process finds the lock held by a live pid and must refuse.
+    const probe = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const fs=require("fs");const h=JSON.parse(fs.readFileSync(${JSON.stringify(path.join(dir, "cairn.lock"))},"utf8"));` +
+          `try{fs.openSync(${JSON.stringify(path.join(dir, "cairn.lock"))},"wx");console.log("took")}catch(e){process.kill(h.pid,0);console.log("refused",h.pid)}`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(probe.stdout.trim()).toBe(`refused ${process.pid}`);
+    await s.close();
+    expect(fs.existsSync(path.join(dir, "cairn.lock"))).toBe(false);
+  });
+
+  it("takes over a lock left by a dead process", async () => {
+    const dir = path.join(tmp, "d");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, "cairn.lock"),
+      JSON.stringify({ pid: 2 ** 22 + 17, hostname: os.hostname(), startedAt: "then", command: "gone" }),
+    );
+    const s = await openStore({ dataDir: dir });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "cairn.lock"), "utf8")).pid).toBe(process.pid);
+    await s.close();
+  });
+});
+
+describe("PostgreSQL store", () => {
+  it("applies migrations once and is idempotent on restart", async () => {
+    const tdb = await createTestDatabase("cairn_store");
+    try {
+      const s = await openStore({ databaseUrl: tdb.url });
+      expect(s.kind).toBe("postgresql");
+      expect(s.location).not.toContain("@");
+      await s.db.user.create({ data: { email: "a@example.com" } });
+      await s.close();
+      const again = await openStore({ databaseUrl: tdb.url });
+      expect(await again.db.user.count()).toBe(1);
+      await again.close();
+    } finally {
+      await tdb.drop();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import "server-only";
+import path from "node:path";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { applyMigrations } from "@/lib/db/apply-migrations";
+import { acquireStoreLock } from "@/lib/db/store-lock";
+import { serverEnv } from "@/lib/config/server-env";
+
+export type Db = PrismaClient;
+
+/** Cairn's own store: an embedded PGlite directory, or a shared PostgreSQL. */
+export interface Store {
+  db: PrismaClient;
+  kind: "embedded" | "postgresql";
+  /** Data directory, or the PostgreSQL URL's host/database (never its password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+/** Opens the store and brings its schema up to date. Tests call this directly with their own database. */
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  if (options.databaseUrl) {
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const adapter = new PrismaPg({ connectionString: options.databaseUrl, max: 10 });
+    await applyMigrations(adapter);
+    const db = new PrismaClient({ adapter });
+    const u = new URL(options.databaseUrl);
+    return { db, kind: "postgresql", location: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: () => db.$disconnect() };
+  }
+  const dataDir = path.resolve(options.dataDir ?? ".cairn");
+  const release = acquireStoreLock(dataDir);
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { PrismaPGlite } = await import("pglite-prisma-adapter");
+    const pglite = new PGlite(path.join(dataDir, "pgdata"));
+    await pglite.waitReady;
+    const adapter = new PrismaPGlite(pglite);
+    await applyMigrations(adapter);
+    const db = new PrismaClient({ adapter });
+    return {
+      db,
+      kind: "embedded",
+      location: dataDir,
+      close: async () => {
+        await db.$disconnect();
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+const globalStore = globalThis as unknown as { __cairnStore?: Promise<Store> };
+
+/** The process's one store, opened on first use and cached on globalThis (survives dev reloads). */
+export function getStore(): Promise<Store> {
+  if (!globalStore.__cairnStore) {
+    const env = serverEnv();
+    const opening = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CAIRN_DATA_DIR });
+    globalStore.__cairnStore = opening;
+    opening.catch(() => {
+      if (globalStore.__cairnStore === opening) globalStore.__cairnStore = undefined;
+    });
+  }
+  return globalStore.__cairnStore;
+}
+
+export async function getDb(): Promise<PrismaClient> {
+  return (await getStore()).db;
+}
