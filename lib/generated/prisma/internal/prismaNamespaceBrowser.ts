@@ -86,6 +86,7 @@ export const ProjectScalarFieldEnum = {
   name: 'name',
   alembicPath: 'alembicPath',
   command: 'command',
+  urlEnvVar: 'urlEnvVar',
   xArgs: 'xArgs',
   constants: 'constants',
   source: 'source',

@@ -28,6 +28,7 @@ export type ProjectMinAggregateOutputType = {
   id: string | null
   name: string | null
   alembicPath: string | null
+  urlEnvVar: string | null
   source: string | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -37,6 +38,7 @@ export type ProjectMaxAggregateOutputType = {
   id: string | null
   name: string | null
   alembicPath: string | null
+  urlEnvVar: string | null
   source: string | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -47,6 +49,7 @@ export type ProjectCountAggregateOutputType = {
   name: number
   alembicPath: number
   command: number
+  urlEnvVar: number
   xArgs: number
   constants: number
   source: number
@@ -60,6 +63,7 @@ export type ProjectMinAggregateInputType = {
   id?: true
   name?: true
   alembicPath?: true
+  urlEnvVar?: true
   source?: true
   createdAt?: true
   updatedAt?: true
@@ -69,6 +73,7 @@ export type ProjectMaxAggregateInputType = {
   id?: true
   name?: true
   alembicPath?: true
+  urlEnvVar?: true
   source?: true
   createdAt?: true
   updatedAt?: true
@@ -79,6 +84,7 @@ export type ProjectCountAggregateInputType = {
   name?: true
   alembicPath?: true
   command?: true
+  urlEnvVar?: true
   xArgs?: true
   constants?: true
   source?: true
@@ -164,6 +170,7 @@ export type ProjectGroupByOutputType = {
   name: string
   alembicPath: string
   command: runtime.JsonValue
+  urlEnvVar: string
   xArgs: runtime.JsonValue
   constants: runtime.JsonValue
   source: string
@@ -197,6 +204,7 @@ export type ProjectWhereInput = {
   name?: Prisma.StringFilter<"Project"> | string
   alembicPath?: Prisma.StringFilter<"Project"> | string
   command?: Prisma.JsonFilter<"Project">
+  urlEnvVar?: Prisma.StringFilter<"Project"> | string
   xArgs?: Prisma.JsonFilter<"Project">
   constants?: Prisma.JsonFilter<"Project">
   source?: Prisma.StringFilter<"Project"> | string
@@ -212,6 +220,7 @@ export type ProjectOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   alembicPath?: Prisma.SortOrder
   command?: Prisma.SortOrder
+  urlEnvVar?: Prisma.SortOrder
   xArgs?: Prisma.SortOrder
   constants?: Prisma.SortOrder
   source?: Prisma.SortOrder
@@ -230,6 +239,7 @@ export type ProjectWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.ProjectWhereInput | Prisma.ProjectWhereInput[]
   alembicPath?: Prisma.StringFilter<"Project"> | string
   command?: Prisma.JsonFilter<"Project">
+  urlEnvVar?: Prisma.StringFilter<"Project"> | string
   xArgs?: Prisma.JsonFilter<"Project">
   constants?: Prisma.JsonFilter<"Project">
   source?: Prisma.StringFilter<"Project"> | string
@@ -245,6 +255,7 @@ export type ProjectOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   alembicPath?: Prisma.SortOrder
   command?: Prisma.SortOrder
+  urlEnvVar?: Prisma.SortOrder
   xArgs?: Prisma.SortOrder
   constants?: Prisma.SortOrder
   source?: Prisma.SortOrder
@@ -263,6 +274,7 @@ export type ProjectScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"Project"> | string
   alembicPath?: Prisma.StringWithAggregatesFilter<"Project"> | string
   command?: Prisma.JsonWithAggregatesFilter<"Project">
+  urlEnvVar?: Prisma.StringWithAggregatesFilter<"Project"> | string
   xArgs?: Prisma.JsonWithAggregatesFilter<"Project">
   constants?: Prisma.JsonWithAggregatesFilter<"Project">
   source?: Prisma.StringWithAggregatesFilter<"Project"> | string
@@ -275,6 +287,7 @@ export type ProjectCreateInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -290,6 +303,7 @@ export type ProjectUncheckedCreateInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -305,6 +319,7 @@ export type ProjectUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -320,6 +335,7 @@ export type ProjectUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -335,6 +351,7 @@ export type ProjectCreateManyInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -347,6 +364,7 @@ export type ProjectUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -359,6 +377,7 @@ export type ProjectUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -371,6 +390,7 @@ export type ProjectCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   alembicPath?: Prisma.SortOrder
   command?: Prisma.SortOrder
+  urlEnvVar?: Prisma.SortOrder
   xArgs?: Prisma.SortOrder
   constants?: Prisma.SortOrder
   source?: Prisma.SortOrder
@@ -382,6 +402,7 @@ export type ProjectMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   alembicPath?: Prisma.SortOrder
+  urlEnvVar?: Prisma.SortOrder
   source?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -391,6 +412,7 @@ export type ProjectMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   alembicPath?: Prisma.SortOrder
+  urlEnvVar?: Prisma.SortOrder
   source?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -456,6 +478,7 @@ export type ProjectCreateWithoutEnvironmentsInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -470,6 +493,7 @@ export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -500,6 +524,7 @@ export type ProjectUpdateWithoutEnvironmentsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -514,6 +539,7 @@ export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -528,6 +554,7 @@ export type ProjectCreateWithoutRunsInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -542,6 +569,7 @@ export type ProjectUncheckedCreateWithoutRunsInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -572,6 +600,7 @@ export type ProjectUpdateWithoutRunsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -586,6 +615,7 @@ export type ProjectUncheckedUpdateWithoutRunsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -600,6 +630,7 @@ export type ProjectCreateWithoutSignOffsInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -614,6 +645,7 @@ export type ProjectUncheckedCreateWithoutSignOffsInput = {
   name: string
   alembicPath: string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
@@ -644,6 +676,7 @@ export type ProjectUpdateWithoutSignOffsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -658,6 +691,7 @@ export type ProjectUncheckedUpdateWithoutSignOffsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
   command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
   xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
@@ -721,6 +755,7 @@ export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   name?: boolean
   alembicPath?: boolean
   command?: boolean
+  urlEnvVar?: boolean
   xArgs?: boolean
   constants?: boolean
   source?: boolean
@@ -737,6 +772,7 @@ export type ProjectSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   name?: boolean
   alembicPath?: boolean
   command?: boolean
+  urlEnvVar?: boolean
   xArgs?: boolean
   constants?: boolean
   source?: boolean
@@ -749,6 +785,7 @@ export type ProjectSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   name?: boolean
   alembicPath?: boolean
   command?: boolean
+  urlEnvVar?: boolean
   xArgs?: boolean
   constants?: boolean
   source?: boolean
@@ -761,6 +798,7 @@ export type ProjectSelectScalar = {
   name?: boolean
   alembicPath?: boolean
   command?: boolean
+  urlEnvVar?: boolean
   xArgs?: boolean
   constants?: boolean
   source?: boolean
@@ -768,7 +806,7 @@ export type ProjectSelectScalar = {
   updatedAt?: boolean
 }
 
-export type ProjectOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "alembicPath" | "command" | "xArgs" | "constants" | "source" | "createdAt" | "updatedAt", ExtArgs["result"]["project"]>
+export type ProjectOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "alembicPath" | "command" | "urlEnvVar" | "xArgs" | "constants" | "source" | "createdAt" | "updatedAt", ExtArgs["result"]["project"]>
 export type ProjectInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   environments?: boolean | Prisma.Project$environmentsArgs<ExtArgs>
   runs?: boolean | Prisma.Project$runsArgs<ExtArgs>
@@ -796,6 +834,10 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * Command to run Alembic, as an argument array (no shell), e.g. ["poetry", "run", "alembic"].
      */
     command: runtime.JsonValue
+    /**
+     * Environment variable through which the project's env.py receives the database URL.
+     */
+    urlEnvVar: string
     /**
      * Extra `-x key=value` arguments handed to every Alembic run.
      */
@@ -1240,6 +1282,7 @@ export interface ProjectFieldRefs {
   readonly name: Prisma.FieldRef<"Project", 'String'>
   readonly alembicPath: Prisma.FieldRef<"Project", 'String'>
   readonly command: Prisma.FieldRef<"Project", 'Json'>
+  readonly urlEnvVar: Prisma.FieldRef<"Project", 'String'>
   readonly xArgs: Prisma.FieldRef<"Project", 'Json'>
   readonly constants: Prisma.FieldRef<"Project", 'Json'>
   readonly source: Prisma.FieldRef<"Project", 'String'>

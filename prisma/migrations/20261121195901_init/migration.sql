@@ -13,6 +13,7 @@ CREATE TABLE "Project" (
     "name" TEXT NOT NULL,
     "alembicPath" TEXT NOT NULL,
     "command" JSONB NOT NULL DEFAULT '["alembic"]',
+    "urlEnvVar" TEXT NOT NULL DEFAULT 'DATABASE_URL',
     "xArgs" JSONB NOT NULL DEFAULT '[]',
     "constants" JSONB NOT NULL DEFAULT '{}',
     "source" TEXT NOT NULL DEFAULT 'ui',
@@ -260,6 +261,8 @@ ALTER TABLE "SignOff" ADD CONSTRAINT "SignOff_projectId_fkey" FOREIGN KEY ("proj
 -- AddForeignKey
 ALTER TABLE "SignOff" ADD CONSTRAINT "SignOff_environmentId_fkey" FOREIGN KEY ("environmentId") REFERENCES "Environment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- AddForeignKey
+ALTER TABLE "SchemaBaseline" ADD CONSTRAINT "SchemaBaseline_environmentId_fkey" FOREIGN KEY ("environmentId") REFERENCES "Environment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 -- AddForeignKey
 ALTER TABLE "SchemaBaseline" ADD CONSTRAINT "SchemaBaseline_environmentId_fkey" FOREIGN KEY ("environmentId") REFERENCES "Environment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
