@@ -263,8 +263,6 @@ ALTER TABLE "SignOff" ADD CONSTRAINT "SignOff_environmentId_fkey" FOREIGN KEY ("
 
 -- AddForeignKey
 ALTER TABLE "SchemaBaseline" ADD CONSTRAINT "SchemaBaseline_environmentId_fkey" FOREIGN KEY ("environmentId") REFERENCES "Environment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
--- AddForeignKey
-ALTER TABLE "SchemaBaseline" ADD CONSTRAINT "SchemaBaseline_environmentId_fkey" FOREIGN KEY ("environmentId") REFERENCES "Environment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- The audit trail is append-only: refuse UPDATE and DELETE on it.
 CREATE FUNCTION "audit_event_append_only"() RETURNS trigger AS $$
