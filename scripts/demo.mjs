@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// `npm run demo`: Cairn on its embedded store (PGlite under .cairn/) with the demo shop's three environments.
+//   PORT=3000 (default)        where to listen
+//   CAIRN_DATA_DIR=.cairn      the embedded store and the demo's SQLite environments
+//   --pg postgresql://…/       build the environments as PostgreSQL databases on that server instead
+//   --fresh                    rebuild the environments and start with an empty store
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT, prepareDemoEnvironments, writeDemoConfig } from "./demo-environments.mjs";
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const port = Number(flag("--port") ?? process.env.PORT ?? 3000);
+const dataDir = path.resolve(ROOT, flag("--data-dir") ?? process.env.CAIRN_DATA_DIR ?? ".cairn");
+const pgBaseUrl = flag("--pg") ?? process.env.CAIRN_DEMO_PG_URL;
+const fresh = args.includes("--fresh");
+const quiet = args.includes("--quiet");
+const log = (...m) => console.log(...m);
+
+export const DEMO_PASSWORD = "cairn-demo-password";
+const DEMO_USERS = [
+  ["admin@cairn.local", "admin"],
+  ["qa@cairn.local", "qa"],
+  ["alice@cairn.local", "release manager"],
+  ["bob@cairn.local", "release manager"],
+  ["viewer@cairn.local", "viewer"],
+];
+
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`PORT must be a port number, got ${JSON.stringify(process.env.PORT)}.`);
+  process.exit(2);
+}
+
+/** True when .next holds a production build newer than every source file. */
+function buildIsFresh() {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return false;
+  const built = fs.statSync(buildId).mtimeMs;
+  const newer = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built) return true;
+    }
+    return false;
+  };
+  const inputs = ["app", "components", "lib", "public"].map((d) => path.join(ROOT, d)).filter(fs.existsSync);
+  const files = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map((f) => path.join(ROOT, f));
+  return !inputs.some(newer) && !files.some((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs > built);
+}
+
+if (fresh) fs.rmSync(path.join(dataDir, "pgdata"), { recursive: true, force: true });
+log(`Preparing the demo environments in ${path.relative(ROOT, dataDir) || "."}${pgBaseUrl ? ` (PostgreSQL at ${new URL(pgBaseUrl).host})` : " (SQLite files)"}:`);
+const demoDir = path.join(dataDir, "demo");
+const prepared = await prepareDemoEnvironments({ dir: demoDir, pgBaseUrl, fresh, log });
+const { file: configFile, envVars } = writeDemoConfig({ dir: demoDir, environments: prepared.environments, alembic: prepared.alembic, pg: Boolean(pgBaseUrl) });
+if (!prepared.alembic) {
+  log("\n  Alembic is not installed: Cairn will show the read-only state. To enable upgrades and promotions:");
+  log("    apt-get install alembic python3-psycopg2    (or: pip install alembic psycopg2-binary)\n");
+}
+
+const next = path.join(ROOT, "node_modules", ".bin", "next");
+if (!buildIsFresh()) {
+  log("Building the dashboard (first run only; about a minute)…");
+  const b = spawnSync(next, ["build"], { cwd: ROOT, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+const child = spawn(next, ["start", "-p", String(port), "-H", process.env.HOST ?? "127.0.0.1"], {
+  cwd: ROOT,
+  stdio: ["ignore", "inherit", "inherit"],
+  env: {
+    ...process.env,
+    ...envVars,
+    NEXT_TELEMETRY_DISABLED: "1",
+    CAIRN_DATA_DIR: dataDir,
+    CAIRN_CONFIG: configFile,
+    CAIRN_DEMO: "1",
+    CAIRN_DEMO_PASSWORD: DEMO_PASSWORD,
+  },
+});
+
+log(`\nCairn is starting at http://127.0.0.1:${port}`);
+log(`Sign in with any of these (password: ${DEMO_PASSWORD}):`);
+for (const [email, role] of DEMO_USERS) log(`  ${email.padEnd(22)} ${role}`);
+log("Press Ctrl-C to stop.\n");
+
+let stopping = false;
+const stop = (signal) => {
+  if (stopping) return;
+  stopping = true;
+  child.kill(signal);
+  setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
+child.on("exit", (code, signal) => process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0))));
