@@ -1,0 +1,4 @@
+import pkg from "@/package.json";
+
+/** Cairn's version, from package.json. */
+export const CAIRN_VERSION: string = pkg.version;
