@@ -1,5 +1,109 @@
+import Link from "next/link";
+import { Card } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { RevisionId } from "@/components/ui/revision-id";
+import { EnvironmentMatrix, type RevisionSummary } from "@/components/envs/environment-matrix";
+import { getProjectGraph, getProjectStatus, listProjects } from "@/lib/server/project-view";
+import { requirePageActor } from "@/lib/server/require-page-actor";
+import { userMessageOf } from "@/lib/errors";
+import type { PublicProject } from "@/lib/projects/to-public-environment";
+
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
-  return <h1 className="text-xl font-semibold">Overview</h1>;
+  await requirePageActor("/");
+  const projects = await listProjects();
+  if (projects.length === 0) return <NoProjects />;
+  return (
+    <div className="space-y-6">
+      <h1 className="text-xl font-semibold">Overview</h1>
+      {projects.map((p) => (
+        <ProjectSection key={p.id} project={p} />
+      ))}
+    </div>
+  );
+}
+
+async function ProjectSection({ project }: { project: PublicProject }) {
+  let graphData;
+  let status;
+  try {
+    [graphData, status] = await Promise.all([getProjectGraph(project.name), getProjectStatus(project.name)]);
+  } catch (e) {
+    console.error(`overview: project ${project.name} could not be read`, e);
+    return (
+      <Card title={project.name}>
+        <p role="alert" className="text-red-800">
+          This project could not be read: {userMessageOf(e)}
+        </p>
+        <p className="mt-1 text-sm text-stone-600">Alembic configuration: {project.alembicPath}</p>
+      </Card>
+    );
+  }
+  const { graph } = graphData;
+  // Only what the matrix can show: current and pending revisions of every environment.
+  const wanted = new Set(status.environments.flatMap((e) => [...e.revisions, ...e.pending]));
+  const revisions: Record<string, RevisionSummary> = {};
+  for (const id of wanted) {
+    const node = graph.revisions.get(id);
+    if (node) revisions[id] = { message: node.message, createDate: node.createDate, branchLabels: node.branchLabels };
+  }
+  const errors = graph.problems.filter((p) => p.severity === "error");
+  return (
+    <Card
+      title={
+        <span className="flex items-center gap-2">
+          {project.name}
+          <span className="font-normal text-stone-500">
+            {graph.revisions.size} revisions · heads{" "}
+            {graph.heads.map((h) => (
+              <span key={h} className="mr-1">
+                <RevisionId id={h} />
+              </span>
+            ))}
+          </span>
+        </span>
+      }
+      actions={
+        <span className="flex items-center gap-3 text-sm">
+          {errors.length > 0 && (
+            <Link href={`/projects/${encodeURIComponent(project.name)}/graph?problems=1`}>
+              <Badge tone="red">
+                {errors.length} graph {errors.length === 1 ? "problem" : "problems"}
+              </Badge>
+            </Link>
+          )}
+          <Link className="text-sky-700 hover:underline" href={`/projects/${encodeURIComponent(project.name)}/graph`}>
+            Graph
+          </Link>
+        </span>
+      }
+    >
+      {status.environments.length === 0 ? (
+        <p className="text-stone-600">This project has no environments yet.</p>
+      ) : (
+        <EnvironmentMatrix
+          project={project.name}
+          initialStatus={status}
+          revisions={revisions}
+          environments={project.environments.map((e) => ({ name: e.name, protected: e.protected }))}
+        />
+      )}
+    </Card>
+  );
+}
+
+function NoProjects() {
+  return (
+    <Card title="No projects yet">
+      <p className="text-stone-700">
+        Cairn watches Alembic projects. Declare one in <code>cairn.config.json</code> next to where Cairn runs (or point{" "}
+        <code>CAIRN_CONFIG</code> at it), then restart:
+      </p>
+      <pre className="mt-3 overflow-x-auto rounded bg-stone-900 p-3 text-xs text-stone-100">{`{ "projects": [ { "name": "shop", "alembic": "./alembic.ini",
+  "environments": [
+    { "name": "qa", "url": "env:QA_DATABASE_URL" },
+    { "name": "production", "url": "env:PROD_DATABASE_URL", "protected": true } ] } ] }`}</pre>
+    </Card>
+  );
 }

@@ -63,7 +63,12 @@ const globalStore = globalThis as unknown as { __cairnStore?: Promise<Store> };
 export function getStore(): Promise<Store> {
   if (!globalStore.__cairnStore) {
     const env = serverEnv();
-    const opening = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CAIRN_DATA_DIR });
+    const opening = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CAIRN_DATA_DIR }).then(async (store) => {
+      // Imported lazily: start-up tasks use modules that themselves import this one.
+      const { runStartUpTasks } = await import("@/lib/server/start-up");
+      await runStartUpTasks(store.db);
+      return store;
+    });
     globalStore.__cairnStore = opening;
     opening.catch(() => {
       if (globalStore.__cairnStore === opening) globalStore.__cairnStore = undefined;

@@ -12,6 +12,16 @@ export interface RevisionNode extends MigrationScript {
   isBase: boolean;
   isMergePoint: boolean;
   isBranchPoint: boolean;
+  /**
+   * The down revisions the graph actually links: `downRevisions` minus dangling references and
+   * minus edges dropped to break a cycle (both reported as problems). Equal to `downRevisions`
+   * for a healthy project.
+   */
+  parents?: string[];
+  /** `dependsOn` resolved to revision ids (branch labels resolved), as Alembic's `_add_depends_on`. */
+  resolvedDependsOn?: string[];
+  /** `resolvedDependsOn` minus what an ancestor already depends on (Alembic's `_normalize_depends_on`). */
+  normalizedDependsOn?: string[];
 }
 
 /** The repo's migration graph, identical to Alembic's view of it. */
@@ -23,6 +33,10 @@ export interface RevisionGraph {
   /** Every revision in `alembic history` order, newest first. */
   history: string[];
   problems: Problem[];
+  /** Heads counting depends_on too (Alembic's `_real_heads`): what the symbol `heads` resolves to. */
+  realHeads?: string[];
+  /** Declared branch label → the revision that declares it (Alembic puts these in its revision map). */
+  branchLabels?: Map<string, string>;
 }
 
 /** A resolved step: the revisions an upgrade applies or a downgrade removes, in execution order. */

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// The `cairn` launcher. It runs the TypeScript CLI with plain `node` and no build step: cli/main.ts
+// is bundled with esbuild into node_modules/.cache/cairn the first time, and again only when one of
+// its inputs changes. The fast path stats the recorded inputs and imports the bundle; esbuild is
+// loaded only to rebuild.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const MANIFEST_VERSION = 1;
+
+function cacheDirs() {
+  return [path.join(root, "node_modules", ".cache", "cairn"), path.join(os.tmpdir(), `cairn-cli-${createHash("sha1").update(root).digest("hex").slice(0, 8)}`)];
+}
+
+/** The manifest is valid when every recorded input still has its size and mtime. */
+function readManifest(dir) {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, "cli-manifest.json"), "utf8"));
+    if (m.version !== MANIFEST_VERSION || m.root !== root) return undefined;
+    for (const [file, size, mtimeMs] of m.inputs) {
+      const st = fs.statSync(path.join(root, file));
+      if (st.size !== size || st.mtimeMs !== mtimeMs) return undefined;
+    }
+    const entry = path.join(dir, m.outDir, "main.js");
+    return fs.existsSync(entry) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function build(dir) {
+  const esbuild = await import("esbuild");
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(dir, "tmp-"));
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { main: path.join(root, "cli", "main.ts") },
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    tsconfig: path.join(root, "tsconfig.json"),
+    outdir: tmp,
+    metafile: true,
+    logLevel: "error",
+    plugins: [
+      {
+        // `server-only` is a marker for the Next bundler; outside React Server Components it is a no-op.
+        name: "server-only-noop",
+        setup(b) {
+          b.onResolve({ filter: /^server-only$/ }, () => ({ path: "server-only", namespace: "cairn-noop" }));
+          b.onLoad({ filter: /.*/, namespace: "cairn-noop" }, () => ({ contents: "", loader: "js" }));
+        },
+      },
+    ],
+  });
+  const files = [...Object.keys(result.metafile.inputs).filter((f) => !f.includes(":")), "tsconfig.json", "package.json"];
+  const inputs = files.map((f) => {
+    const st = fs.statSync(path.join(root, f));
+    return [f, st.size, st.mtimeMs];
+  });
+  const hash = createHash("sha1").update(JSON.stringify(inputs)).digest("hex").slice(0, 12);
+  const outDir = `cli-${hash}`;
+  try {
+    fs.renameSync(tmp, path.join(dir, outDir));
+  } catch {
+    // another process built the same inputs first: use theirs
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const manifestTmp = path.join(dir, `cli-manifest.json.${process.pid}.tmp`);
+  fs.writeFileSync(manifestTmp, JSON.stringify({ version: MANIFEST_VERSION, root, outDir, inputs }));
+  fs.renameSync(manifestTmp, path.join(dir, "cli-manifest.json"));
+  // Old bundles: remove those unused for a day (a running process may still be loading a recent one).
+  for (const name of fs.readdirSync(dir)) {
+    if (!/^(cli-[0-9a-f]{12}|tmp-.*)$/.test(name) || name === outDir) continue;
+    try {
+      const p = path.join(dir, name);
+      if (Date.now() - fs.statSync(p).mtimeMs > 86_400_000) fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+  return path.join(dir, outDir, "main.js");
+}
+
+async function entry() {
+  const dirs = cacheDirs();
+  for (const dir of dirs) {
+    const found = readManifest(dir);
+    if (found) return found;
+  }
+  let lastError;
+  for (const dir of dirs) {
+    try {
+      return await build(dir);
+    } catch (e) {
+      lastError = e;
+      if (e && typeof e === "object" && "errors" in e) break; // a compile error, not an unwritable directory
+    }
+  }
+  throw lastError;
+}
+
+try {
+  const { main } = await import(pathToFileURL(await entry()).href);
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`cairn: internal error: ${e && e.stack ? e.stack : String(e)}\n`);
+  process.exitCode = 70;
+}

@@ -1,0 +1,106 @@
+// cairn status — where each environment of each configured project stands.
+import { loadCairnConfig } from "@/lib/config/cairn-config";
+import { isAppError } from "@/lib/errors";
+import { configProjectStatusInput } from "@/lib/environments/config-project-status-input";
+import { readProjectStatus } from "@/lib/environments/read-project-status";
+import { scrubSecrets } from "@/lib/secrets/mask-url";
+import type { EnvironmentStatus, ProjectStatus } from "@/lib/environments/types";
+
+export interface StatusIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const USAGE = `Usage: cairn status [--config FILE] [--json]
+
+Reads every environment's Alembic version table and shows where it stands.
+  --config FILE  the configuration to read (default: $CAIRN_CONFIG or ./cairn.config.json)
+  --json         print {"projects":[{"name","heads","environments":[…]}]}
+
+Exit status: 0 all readable and known; 1 an environment is unreachable or stamped at an
+unknown revision; 2 bad usage or an unreadable configuration.
+`;
+
+const defaultIo = (): StatusIo => ({
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+/** Entry point for `cairn status`; returns the exit code. */
+export async function run(argv: string[], io: StatusIo = defaultIo()): Promise<number> {
+  const args = argv[0] === "status" ? argv.slice(1) : [...argv];
+  let configFile: string | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--json") json = true;
+    else if (a === "--help" || a === "-h") {
+      io.stdout(USAGE);
+      return 0;
+    } else if (a === "--config" || a === "-c") {
+      const v = args[++i];
+      if (!v || v.startsWith("--")) return usageError(io, `${a} needs a file path`);
+      configFile = v;
+    } else if (a.startsWith("--config=")) configFile = a.slice("--config=".length);
+    else return usageError(io, `unknown argument "${a}"`);
+  }
+  const path = await import("node:path");
+  const file = path.resolve(io.cwd, configFile ?? io.env.CAIRN_CONFIG ?? "cairn.config.json");
+
+  let projects: ProjectStatus[];
+  try {
+    const config = loadCairnConfig(file);
+    const literalUrls = config.projects.flatMap((p) => p.environments.map((e) => e.url));
+    projects = [];
+    for (const p of config.projects) {
+      try {
+        projects.push(await readProjectStatus(configProjectStatusInput(p, io.env)));
+      } catch (e) {
+        io.stderr(`cairn status: project "${p.name}": ${scrubSecrets(isAppError(e) ? e.userMessage : String((e as Error)?.message ?? e), literalUrls)}\n`);
+        return 2;
+      }
+    }
+  } catch (e) {
+    io.stderr(`cairn status: ${isAppError(e) ? e.userMessage : "could not read the configuration"}\n`);
+    return 2;
+  }
+
+  if (json) io.stdout(JSON.stringify({ projects }, null, 2) + "\n");
+  else io.stdout(formatStatusTable(projects));
+  const bad = projects.some((p) => p.environments.some((e) => e.state === "unreachable" || e.state === "unknown-revision"));
+  return bad ? 1 : 0;
+}
+
+function usageError(io: StatusIo, message: string): number {
+  io.stderr(`cairn status: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+const short = (rev: string) => (rev.length > 12 ? `${rev.slice(0, 12)}…` : rev);
+
+/** The human table: one block per project, one row per environment in promotion order. */
+export function formatStatusTable(projects: ProjectStatus[]): string {
+  const out: string[] = [];
+  for (const p of projects) {
+    out.push(`${p.name}  (heads: ${p.heads.map(short).join(", ") || "none"})`);
+    const rows = p.environments.map((e) => [e.name, e.state, e.revisions.map(short).join(", ") || "-", e.pending.length ? String(e.pending.length) : "-", note(e)]);
+    const header = ["ENVIRONMENT", "STATE", "REVISIONS", "PENDING", "NOTE"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => "  " + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+    out.push(line(header));
+    for (const r of rows) out.push(line(r));
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+function note(e: EnvironmentStatus): string {
+  const parts: string[] = [];
+  if (e.error) parts.push(e.error);
+  if (e.tooLong.length) parts.push(`${e.tooLong.length} revision id(s) longer than version_num (${e.versionNumWidth}): ${e.tooLong.map(short).join(", ")}`);
+  return parts.join("; ");
+}

@@ -1,0 +1,164 @@
+/**
+ * Finds where a project's migrations live, the way Alembic does (`Config` + `ScriptDirectory.from_config`
+ * in alembic 1.8, plus `recursive_version_locations` and pyproject.toml `[tool.alembic]` from later
+ * releases). Reads only configuration; never imports Python.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parse as parseToml } from "smol-toml";
+import type { AlembicLocation } from "@/lib/alembic/types";
+import { readIni, type IniFile } from "@/lib/alembic/read-ini";
+import { AppError } from "@/lib/errors";
+
+/** alembic/script/base.py `_split_on_space_comma`, the legacy split when no separator is set. */
+const SPLIT_ON_SPACE_COMMA = /, *|(?: +)/;
+
+function configError(where: string, what: string, fix: string): AppError {
+  return new AppError("config", `${where}: ${what}`, `${where}: ${what}. ${fix}`);
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && ["true", "yes", "on", "1"].includes(v.trim().toLowerCase());
+}
+
+/**
+ * `package:path` resources (alembic/util/pyfiles.py `coerce_resource_to_filename`): Cairn cannot ask
+ * Python where a package lives, so it looks for the package as a directory under the project root.
+ */
+function resolveLocation(value: string, baseDir: string, where: string): string {
+  if (!path.isAbsolute(value) && value.includes(":") && !/^[A-Za-z]:[\\/]/.test(value)) {
+    const [pkg, ...rest] = value.split(":");
+    const candidate = path.resolve(baseDir, ...pkg!.split("."), ...rest);
+    if (fs.existsSync(candidate)) return candidate;
+    throw configError(
+      where,
+      `"${value}" is a package resource (package:path), and Cairn cannot find the package "${pkg}" as a directory at ${candidate}`,
+      "Use a filesystem path relative to the ini file (or %(here)s/…) instead of the package form, or run Cairn from the directory that holds the package.",
+    );
+  }
+  return path.resolve(baseDir, value);
+}
+
+/** ScriptDirectory.from_config: split version_locations by version_path_separator. */
+export function splitVersionLocations(value: string, separator: string | undefined, where: string): string[] {
+  if (separator === undefined) return value.split(SPLIT_ON_SPACE_COMMA);
+  const chars: Record<string, string> = { space: " ", os: path.delimiter, ":": ":", ";": ";" };
+  const ch = chars[separator];
+  if (ch === undefined) {
+    throw configError(where, `'${separator}' is not a valid value for version_path_separator`, "Use one of: space, os, ':', ';' (or remove it for the legacy space/comma split).");
+  }
+  return value.split(ch).filter((x) => x !== "");
+}
+
+function fromIni(iniPath: string): AlembicLocation {
+  const rootDir = path.dirname(iniPath);
+  let text: string;
+  try {
+    text = fs.readFileSync(iniPath, "utf8");
+  } catch (e) {
+    throw new AppError("not-found", `cannot read ${iniPath}: ${(e as Error).message}`, `Cannot read ${iniPath}: check that it exists and is readable.`);
+  }
+  const ini: IniFile = readIni(text, iniPath, { here: rootDir });
+  const section = "alembic";
+  const scriptLocationRaw = ini.get(section, "script_location");
+  if (!scriptLocationRaw) {
+    throw configError(iniPath, "no 'script_location' key found in the [alembic] section", "Add `script_location = <dir with env.py and versions/>` under [alembic].");
+  }
+  const where = (key: string): string => `${iniPath}${ini.lineOf(section, key) ? `:${ini.lineOf(section, key)}` : ""}`;
+  const scriptLocation = resolveLocation(scriptLocationRaw, rootDir, where("script_location"));
+  const vl = ini.get(section, "version_locations");
+  let versionLocations: string[];
+  if (vl) {
+    const parts = splitVersionLocations(vl, ini.get(section, "version_path_separator"), where("version_path_separator"));
+    versionLocations = parts.map((p) => resolveLocation(p, rootDir, where("version_locations")));
+  } else {
+    versionLocations = [path.join(scriptLocation, "versions")];
+  }
+  return {
+    configFile: iniPath,
+    rootDir,
+    scriptLocation,
+    versionLocations,
+    recursiveVersionLocations: isTrue(ini.get(section, "recursive_version_locations")),
+  };
+}
+
+function readPyproject(file: string): Record<string, unknown> | undefined {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  } catch (e) {
+    const err = e as { line?: number; message?: string };
+    throw configError(`${file}${err.line ? `:${err.line}` : ""}`, `invalid TOML: ${(err.message ?? String(e)).split("\n")[0]}`, "Fix the TOML syntax.");
+  }
+  const tool = doc.tool as Record<string, unknown> | undefined;
+  const alembic = tool?.alembic;
+  return alembic && typeof alembic === "object" ? (alembic as Record<string, unknown>) : undefined;
+}
+
+function fromPyproject(file: string, table: Record<string, unknown>): AlembicLocation {
+  const rootDir = path.dirname(file);
+  const here = (s: string): string => s.replace(/%\(here\)s/g, rootDir);
+  const sl = table.script_location;
+  if (typeof sl !== "string" || sl === "") {
+    throw configError(file, "[tool.alembic] has no script_location string", 'Add `script_location = "migrations"` (the directory holding env.py and versions/).');
+  }
+  const scriptLocation = resolveLocation(here(sl), rootDir, file);
+  const vl = table.version_locations;
+  let versionLocations: string[];
+  if (vl === undefined) versionLocations = [path.join(scriptLocation, "versions")];
+  else if (Array.isArray(vl) && vl.every((x) => typeof x === "string")) {
+    versionLocations = (vl as string[]).map((p) => resolveLocation(here(p), rootDir, file));
+    if (versionLocations.length === 0) versionLocations = [path.join(scriptLocation, "versions")];
+  } else if (typeof vl === "string") {
+    versionLocations = vl.split(SPLIT_ON_SPACE_COMMA).filter(Boolean).map((p) => resolveLocation(here(p), rootDir, file));
+  } else {
+    throw configError(file, "[tool.alembic] version_locations must be a list of strings", 'Write it as version_locations = ["%(here)s/migrations/versions"].');
+  }
+  const rec = table.recursive_version_locations;
+  return {
+    configFile: file,
+    rootDir,
+    scriptLocation,
+    versionLocations,
+    recursiveVersionLocations: rec === true || (typeof rec === "string" && isTrue(rec)),
+  };
+}
+
+/**
+ * Resolve a target — an alembic.ini, a pyproject.toml, a directory holding either, a script
+ * directory (env.py + versions/) or a versions directory — to where its migrations live.
+ * Throws AppError("not-found" | "config") with an actionable message.
+ */
+export function findAlembicLocation(target: string): AlembicLocation {
+  const abs = path.resolve(target);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    throw new AppError("not-found", `${abs} does not exist`, `${abs} does not exist. Pass an alembic.ini, a directory holding one, or a versions directory.`);
+  }
+  if (stat.isFile()) {
+    if (path.basename(abs) === "pyproject.toml") {
+      const table = readPyproject(abs);
+      if (!table) throw configError(abs, "has no [tool.alembic] table", "Add [tool.alembic] with script_location, or pass the alembic.ini instead.");
+      return fromPyproject(abs, table);
+    }
+    return fromIni(abs);
+  }
+  if (!stat.isDirectory()) {
+    throw new AppError("bad-request", `${abs} is neither a file nor a directory`, `${abs} is neither a file nor a directory.`);
+  }
+  const ini = path.join(abs, "alembic.ini");
+  if (fs.existsSync(ini)) return fromIni(ini);
+  const pyproject = path.join(abs, "pyproject.toml");
+  if (fs.existsSync(pyproject)) {
+    const table = readPyproject(pyproject);
+    if (table) return fromPyproject(pyproject, table);
+  }
+  // A script directory without configuration: env.py next to versions/.
+  if (fs.existsSync(path.join(abs, "env.py")) && fs.existsSync(path.join(abs, "versions"))) {
+    return { rootDir: abs, scriptLocation: abs, versionLocations: [path.join(abs, "versions")], recursiveVersionLocations: false };
+  }
+  return { rootDir: abs, versionLocations: [abs], recursiveVersionLocations: false };
+}

@@ -1,0 +1,103 @@
+/**
+ * Lists migration files exactly as Alembic's ScriptDirectory does (alembic/script/base.py
+ * `_load_revisions`, `Script._list_py_dir`, `Script._from_filename`): names matching
+ * `(?!\.\#|__init__)(.*\.py)$`, sorted per directory, subdirectories only when
+ * recursive_version_locations is on, `__pycache__` skipped, a real path seen twice loaded once.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { AlembicLocation, Problem } from "@/lib/alembic/types";
+
+/** alembic/script/base.py `_only_source_rev_file`, applied with re.match. */
+const SOURCE_REV_FILE = /^(?!\.#|__init__)[^\n]*\.py$/;
+
+export interface MigrationFileList {
+  /** Absolute paths, in Alembic's load order. */
+  files: string[];
+  problems: Problem[];
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Collects [path, real path] pairs; realpath is paid once per directory and per symlink only. */
+function walk(dir: string, recursive: boolean, out: [string, string][]): void {
+  const entries = fs.readdirSync(dir, { withFileTypes: true });
+  const realDir = fs.realpathSync(dir);
+  const files: string[] = [];
+  const links = new Set<string>();
+  const dirs: string[] = [];
+  for (const e of entries) {
+    if (e.isDirectory()) dirs.push(e.name);
+    else if (e.isSymbolicLink()) {
+      links.add(e.name);
+      // os.walk lists a symlink to a directory among dirs, to a file among files.
+      try {
+        (fs.statSync(path.join(dir, e.name)).isDirectory() ? dirs : files).push(e.name);
+      } catch {
+        files.push(e.name);
+      }
+    } else files.push(e.name);
+  }
+  files.sort(byCodePoint);
+  for (const f of files) {
+    if (!SOURCE_REV_FILE.test(f)) continue;
+    const p = path.join(dir, f);
+    let real = path.join(realDir, f);
+    if (links.has(f)) {
+      try {
+        real = fs.realpathSync(p);
+      } catch {
+        // a dangling link: Alembic fails to import it; the reader reports it as unreadable
+      }
+    }
+    out.push([p, real]);
+  }
+  if (!recursive) return;
+  dirs.sort(byCodePoint);
+  for (const d of dirs) {
+    if (d === "__pycache__") continue;
+    walk(path.join(dir, d), recursive, out);
+  }
+}
+
+export function listMigrationFiles(location: AlembicLocation): MigrationFileList {
+  const problems: Problem[] = [];
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const explicit = location.scriptLocation === undefined || location.versionLocations.length !== 1 || location.versionLocations[0] !== path.join(location.scriptLocation, "versions");
+  for (const vers of location.versionLocations) {
+    if (!fs.existsSync(vers)) {
+      // Alembic silently ignores missing explicit version_locations, but fails on a missing default versions/.
+      problems.push({
+        code: "missing-versions-directory",
+        severity: explicit ? "warning" : "error",
+        path: vers,
+        message: `${vers} does not exist${explicit ? "; Alembic ignores it" : ", and Alembic fails without it"}. Create it or fix version_locations${location.configFile ? ` in ${location.configFile}` : ""}.`,
+      });
+      continue;
+    }
+    const found: [string, string][] = [];
+    try {
+      walk(vers, location.recursiveVersionLocations, found);
+    } catch (e) {
+      problems.push({ code: "unreadable-directory", severity: "error", path: vers, message: `cannot list ${vers}: ${(e as Error).message}. Check its permissions.` });
+      continue;
+    }
+    for (const [f, real] of found) {
+      if (seen.has(real)) {
+        problems.push({
+          code: "file-loaded-twice",
+          severity: "warning",
+          path: f,
+          message: `${real} is reached through two version locations; Alembic loads it once and warns. Make version_locations unique.`,
+        });
+        continue;
+      }
+      seen.add(real);
+      files.push(f);
+    }
+  }
+  return { files, problems };
+}

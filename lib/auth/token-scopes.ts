@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/**
+ * What an API token may do. A token acts as its owner's role, further limited to these scopes.
+ * Route handlers name the scope they need with `withRole(roles, handler, { scope })`.
+ */
+export const TOKEN_SCOPES = {
+  "status:read": "Read projects, environments, revisions and runs",
+  "runs:request": "Request upgrades, downgrades and promotions",
+  "runs:approve": "Approve or reject runs awaiting approval",
+  "signoffs:write": "Record and revoke QA sign-offs",
+} as const;
+
+export type TokenScope = keyof typeof TOKEN_SCOPES;
+
+export const ZTokenScope = z.enum(Object.keys(TOKEN_SCOPES) as [TokenScope, ...TokenScope[]], {
+  error: `must be one of ${Object.keys(TOKEN_SCOPES).join(", ")}`,
+});
+
+/** The scope assumed for a read (GET/HEAD) route that names none: a token needs `status:read` there. */
+export const DEFAULT_READ_SCOPE: TokenScope = "status:read";

@@ -1,0 +1,114 @@
+import { afterAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadCairnConfig, parseCairnConfig } from "@/lib/config/cairn-config";
+import { AppError } from "@/lib/errors";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-config-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const valid = {
+  projects: [
+    {
+      name: "shop",
+      alembic: "./alembic.ini",
+      environments: [
+        { name: "qa", url: "env:QA_DATABASE_URL" },
+        { name: "production", url: "env:PROD_DATABASE_URL", protected: true, versionTable: "alembic_version", versionTableSchema: "public" },
+      ],
+    },
+  ],
+};
+
+function errorOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return e as AppError;
+  }
+  throw new Error("expected an error");
+}
+
+describe("cairn.config.json", () => {
+  it("accepts the documented shape, resolves paths against the file and fills defaults", () => {
+    const cfg = parseCairnConfig(valid, "/srv/app/cairn.config.json");
+    expect(cfg.file).toBe("/srv/app/cairn.config.json");
+    const p = cfg.projects[0]!;
+    expect(p.alembicPath).toBe("/srv/app/alembic.ini");
+    expect(p.command).toEqual(["alembic"]);
+    expect(p.urlEnvVar).toBe("DATABASE_URL");
+    expect(p.environments.map((e) => e.name)).toEqual(["qa", "production"]);
+    expect(p.environments[0]).toMatchObject({ protected: false, versionTable: "alembic_version", versionTableSchema: null, timeoutMs: 3000 });
+    expect(p.environments[1]).toMatchObject({ protected: true, versionTableSchema: "public" });
+  });
+
+  it("accepts the optional per-project and per-environment keys", () => {
+    const cfg = parseCairnConfig(
+      {
+        projects: [
+          {
+            ...valid.projects[0],
+            command: ["poetry", "run", "alembic"],
+            urlEnvVar: "SQLALCHEMY_URL",
+            xArgs: ["tenant=acme"],
+            constants: { "cli.BRANCH": "expand", X: null, Y: ["a", "b"] },
+            environments: [{ name: "qa", url: "env:QA", timeoutMs: 5000, approvers: ["lead@example.com"] }],
+          },
+        ],
+      },
+      "c.json",
+    );
+    expect(cfg.projects[0]).toMatchObject({ command: ["poetry", "run", "alembic"], urlEnvVar: "SQLALCHEMY_URL", xArgs: ["tenant=acme"] });
+    expect(cfg.projects[0]!.environments[0]).toMatchObject({ timeoutMs: 5000, approvers: ["lead@example.com"] });
+  });
+
+  it("rejects an unknown key, naming the key, the JSON path, the file and the allowed keys", () => {
+    const bad = structuredClone(valid) as any;
+    bad.projects[0].environments[1].protect = true;
+    const e = errorOf(() => parseCairnConfig(bad, "/srv/app/cairn.config.json"));
+    expect(e.code).toBe("config");
+    expect(e.userMessage).toContain("/srv/app/cairn.config.json");
+    expect(e.userMessage).toContain('projects[0].environments[1]: unknown key "protect"');
+    expect(e.userMessage).toMatch(/allowed: name, url, protected/);
+  });
+
+  it("rejects unknown top-level and project keys too", () => {
+    expect(errorOf(() => parseCairnConfig({ ...valid, extra: 1 }, "c.json")).userMessage).toContain('(top level): unknown key "extra"');
+    const bad = structuredClone(valid) as any;
+    bad.projects[0].alembicIni = "x";
+    expect(errorOf(() => parseCairnConfig(bad, "c.json")).userMessage).toContain('projects[0]: unknown key "alembicIni"');
+  });
+
+  it("names the path of wrong types, missing fields, bad references and duplicates", () => {
+    const bad = structuredClone(valid) as any;
+    bad.projects[0].environments[0].url = "env:not a name";
+    bad.projects[0].environments[1].protected = "yes";
+    delete bad.projects[0].alembic;
+    const msg = errorOf(() => parseCairnConfig(bad, "c.json")).userMessage;
+    expect(msg).toContain("projects[0].environments[0].url: an env: reference must look like env:VARIABLE_NAME");
+    expect(msg).toContain("projects[0].environments[1].protected");
+    expect(msg).toContain("projects[0].alembic");
+    const dup = structuredClone(valid) as any;
+    dup.projects[0].environments.push({ name: "qa", url: "env:X" });
+    expect(errorOf(() => parseCairnConfig(dup, "c.json")).userMessage).toContain('projects[0].environments[2].name: duplicate environment name "qa"');
+    expect(errorOf(() => parseCairnConfig({ projects: [] }, "c.json")).userMessage).toContain("projects: declare at least one project");
+  });
+
+  it("reports a missing file and broken JSON without quoting the file's contents", () => {
+    expect(errorOf(() => loadCairnConfig(path.join(tmp, "nope.json"))).userMessage).toMatch(/nope\.json does not exist.*--config/);
+    const f = path.join(tmp, "broken.json");
+    fs.writeFileSync(f, '{"projects": [\n  {"url": "postgresql://u:hunter2@db/x",}\n]}');
+    const e = errorOf(() => loadCairnConfig(f));
+    expect(e.userMessage).toMatch(/broken\.json is not valid JSON at line 2/);
+    expect(e.userMessage).not.toContain("hunter2");
+    expect(e.message).not.toContain("hunter2");
+  });
+
+  it("loads a file from disk", () => {
+    const f = path.join(tmp, "cairn.config.json");
+    fs.writeFileSync(f, JSON.stringify(valid));
+    expect(loadCairnConfig(f).projects[0]!.alembicPath).toBe(path.join(tmp, "alembic.ini"));
+  });
+});

@@ -1,0 +1,77 @@
+import "server-only";
+import pg from "pg";
+import { describeDriverError } from "@/lib/environments/describe-driver-error";
+import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/environments/types";
+
+/** SQLAlchemy writes `postgresql+psycopg2://`; pg wants a plain `postgresql://`. */
+export function toPgConnectionString(url: string): string {
+  return url.replace(/^postgres(?:ql)?(?:\+[A-Za-z0-9_]+)?:\/\//, "postgresql://");
+}
+
+/** Double-quotes an identifier (doubling any embedded quote), so names are never pasted into SQL. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Reads `version_num` rows in a READ ONLY transaction with a statement timeout, a connection
+ * timeout and a client-side query timeout; the connection is closed on every path, including abort.
+ */
+export async function readPostgresVersionTable(opts: ReadVersionTableOptions): Promise<VersionTableReadResult> {
+  const timeout = Math.max(1, Math.floor(opts.timeoutMs));
+  const client = new pg.Client({
+    connectionString: toPgConnectionString(opts.url),
+    connectionTimeoutMillis: timeout,
+    statement_timeout: timeout,
+    lock_timeout: timeout,
+    query_timeout: timeout + 100,
+    idle_in_transaction_session_timeout: timeout * 2,
+    application_name: "cairn-status",
+  });
+  // A late socket error after we gave up must not become an unhandled 'error' event.
+  client.on("error", () => {});
+  const abort = () => void client.end().catch(() => {});
+  opts.signal?.addEventListener("abort", abort, { once: true });
+  try {
+    if (opts.signal?.aborted) throw Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
+    await client.connect();
+    await client.query("BEGIN READ ONLY");
+    await client.query("SELECT set_config('statement_timeout', $1, true)", [`${timeout}ms`]);
+    const qualified = opts.versionTableSchema
+      ? `${quoteIdent(opts.versionTableSchema)}.${quoteIdent(opts.versionTable)}`
+      : quoteIdent(opts.versionTable);
+    // to_regclass resolves the name like the query below would (search_path when unqualified),
+    // and unlike information_schema it sees tables this role may not read, so "permission denied"
+    // is reported as such rather than as a missing table.
+    const found = await client.query<{ oid: string | null; width: number | null }>(
+      `SELECT to_regclass($1)::oid::text AS oid,
+              (SELECT CASE WHEN a.atttypmod > 4 THEN a.atttypmod - 4 END
+                 FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = to_regclass($1) AND a.attname = 'version_num' AND NOT a.attisdropped) AS width`,
+      [qualified],
+    );
+    const row = found.rows[0];
+    if (!row?.oid) {
+      await client.query("ROLLBACK");
+      return { ok: true, tableExists: false, revisions: [] };
+    }
+    const rows = await client.query<{ version_num: string }>(`SELECT version_num FROM ${qualified}`);
+    await client.query("ROLLBACK");
+    return {
+      ok: true,
+      tableExists: true,
+      revisions: rows.rows.map((r) => String(r.version_num)),
+      ...(row.width != null ? { versionNumWidth: Number(row.width) } : {}),
+    };
+  } catch (e) {
+    return { ok: false, ...describeDriverError(e, opts.url) };
+  } finally {
+    opts.signal?.removeEventListener("abort", abort);
+    await client.end().catch(() => {});
+  }
+}
+
+export const postgresVersionTableReader: VersionTableReader = {
+  schemes: ["postgresql", "postgres"],
+  readVersionTable: readPostgresVersionTable,
+};

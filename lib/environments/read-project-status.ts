@@ -1,0 +1,58 @@
+import "server-only";
+import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
+import { readVersionTable } from "@/lib/environments/read-version-table";
+import type { RevisionGraph } from "@/lib/graph/types";
+import type { EnvironmentStatus, ProjectStatus, UnreachableReason, VersionTableReadResult } from "@/lib/environments/types";
+
+/** An environment to check, with its URL already resolved (or the reason it could not be). */
+export interface StatusEnvironmentInput {
+  name: string;
+  url: { ok: true; url: string } | { ok: false; reason: UnreachableReason; message: string };
+  versionTable?: string;
+  versionTableSchema?: string | null;
+  timeoutMs?: number;
+}
+
+export interface StatusProjectInput {
+  name: string;
+  /** alembic.ini, a directory holding one, or a versions directory. */
+  alembicPath: string;
+  constants?: Record<string, string | string[] | null>;
+  environments: StatusEnvironmentInput[];
+}
+
+export interface ReadProjectStatusOptions {
+  /** An already-read graph and the directory Alembic runs in (skips reading the project). */
+  graph?: { graph: RevisionGraph; rootDir: string };
+}
+
+/**
+ * Reads every environment's version table in parallel — each within its own timeout, so one slow
+ * or unreachable database never delays the others — and says where each stands against the repo.
+ */
+export async function readProjectStatus(project: StatusProjectInput, options: ReadProjectStatusOptions = {}): Promise<ProjectStatus> {
+  const loaded =
+    options.graph ??
+    (() => {
+      const { project: p, graph } = readProjectGraph(project.alembicPath, { constants: project.constants });
+      return { graph, rootDir: p.location.rootDir };
+    })();
+  const environments = await Promise.all(project.environments.map((env) => readEnvironmentStatus(env, loaded.graph, loaded.rootDir)));
+  return { name: project.name, heads: [...loaded.graph.heads], environments };
+}
+
+export async function readEnvironmentStatus(env: StatusEnvironmentInput, graph: RevisionGraph, rootDir: string): Promise<EnvironmentStatus> {
+  const checkedAt = new Date();
+  const started = performance.now();
+  const read: VersionTableReadResult = env.url.ok
+    ? await readVersionTable({
+        url: env.url.url,
+        versionTable: env.versionTable ?? "alembic_version",
+        versionTableSchema: env.versionTableSchema ?? null,
+        timeoutMs: env.timeoutMs ?? 3000,
+        baseDir: rootDir,
+      })
+    : { ok: false, reason: env.url.reason, message: env.url.message };
+  return computeEnvironmentState({ name: env.name, graph, read, checkedAt, durationMs: performance.now() - started });
+}

@@ -1,0 +1,346 @@
+/**
+ * Builds the revision graph exactly as Alembic 1.8.1's RevisionMap derives it (heads, bases,
+ * effective branch labels, normalized depends_on, `alembic history` order), from scripts in the
+ * order they were loaded — that order breaks ties in Alembic's topological sort, so it matters.
+ *
+ * Where Alembic raises or crashes (duplicate branch label, dangling reference, cycle), Cairn reports
+ * a Problem and builds the graph from the rest. Choices for broken input, documented once:
+ * - duplicate revision id: the last loaded script wins, in the first one's position (Alembic's dict);
+ * - dangling down_revision / depends_on: kept in `downRevisions`/`dependsOn` as declared, left out
+ *   of `parents`/`resolvedDependsOn`; a revision whose every parent is dangling is shown as a base;
+ * - cycle: the edges inside the cycle are dropped from `parents`/`resolvedDependsOn` so that the
+ *   rest of the graph still has an order;
+ * - duplicate branch label: the first loaded declaration keeps it.
+ */
+import type { MigrationScript, Problem } from "@/lib/alembic/types";
+import { suggestRevision } from "@/lib/graph/suggest-revision";
+import { ancestorNodes, dedupe, descendantNodes, indexGraph, topologicalSort, type Rev } from "@/lib/graph/revision-index";
+import type { RevisionGraph, RevisionNode } from "@/lib/graph/types";
+
+export interface BuildRevisionGraphOptions {
+  /** Length of alembic_version.version_num; Alembic creates it as VARCHAR(32). */
+  maxRevisionLength?: number;
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+export function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      (a.path ?? "").localeCompare(b.path ?? "") ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+/** Strongly connected components of size > 1 (Tarjan), in load order of their first member. */
+function findCycles(order: string[], edges: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const indexOf = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  // Iterative to survive long linear histories without blowing the call stack.
+  for (const start of order) {
+    if (indexOf.has(start)) continue;
+    const work: { id: string; i: number }[] = [{ id: start, i: 0 }];
+    indexOf.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const next = edges.get(frame.id) ?? [];
+      if (frame.i < next.length) {
+        const w = next[frame.i++]!;
+        if (!indexOf.has(w)) {
+          indexOf.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push({ id: w, i: 0 });
+        } else if (onStack.has(w)) {
+          low.set(frame.id, Math.min(low.get(frame.id)!, indexOf.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id)!, low.get(frame.id)!));
+      if (low.get(frame.id) === indexOf.get(frame.id)) {
+        const comp: string[] = [];
+        for (;;) {
+          const w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+          if (w === frame.id) break;
+        }
+        if (comp.length > 1) out.push(comp);
+      }
+    }
+  }
+  const pos = new Map(order.map((id, i) => [id, i]));
+  for (const comp of out) comp.sort((a, b) => pos.get(a)! - pos.get(b)!);
+  return out.sort((a, b) => pos.get(a[0]!)! - pos.get(b[0]!)!);
+}
+
+export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRevisionGraphOptions = {}): RevisionGraph {
+  const maxLength = options.maxRevisionLength ?? 32;
+  const problems: Problem[] = [];
+  const at = (s: MigrationScript, line: number | undefined) => ({
+    revision: s.revision,
+    path: s.path,
+    ...(line !== undefined ? { line } : {}),
+  });
+
+  // 1. The revision map: load order, last duplicate wins in the first one's position.
+  const byId = new Map<string, MigrationScript>();
+  for (const script of scripts) {
+    if (typeof script.revision !== "string" || script.revision.trim() === "") {
+      problems.push({
+        code: "missing-revision",
+        severity: "error",
+        path: script.path,
+        ...(script.lines.revision !== undefined ? { line: script.lines.revision } : {}),
+        message: `${script.path} declares no revision id; set \`revision = "<id>"\` at module level.`,
+      });
+      continue;
+    }
+    const illegal = [...new Set(script.revision)].filter((c) => "@-+".includes(c)).sort();
+    if (illegal.length > 0) {
+      problems.push({
+        code: "invalid-revision-id",
+        severity: "error",
+        ...at(script, script.lines.revision),
+        message: `Character(s) '${illegal.join(", ")}' not allowed in revision identifier '${script.revision}' (${script.path}); Alembic refuses to load it. Rename the revision without '@', '-' or '+'.`,
+      });
+    }
+    const earlier = byId.get(script.revision);
+    if (earlier) {
+      problems.push({
+        code: "duplicate-revision",
+        severity: "error",
+        ...at(script, script.lines.revision),
+        message: `Revision ${script.revision} is present more than once: ${earlier.path} and ${script.path}. Alembic keeps the one loaded last (${script.path}); give one of them a new id (and fix the down_revision of its children).`,
+        data: { otherPath: earlier.path },
+      });
+    }
+    byId.set(script.revision, script);
+  }
+  const order = [...byId.keys()];
+
+  // 2. Branch labels go into the same namespace as revision ids (Alembic's `_map_branch_labels`).
+  const labelOwner = new Map<string, string>();
+  const ownLabels = new Map<string, string[]>();
+  for (const id of order) {
+    const s = byId.get(id)!;
+    const kept: string[] = [];
+    for (const label of dedupe(s.branchLabels ?? [])) {
+      const owner = labelOwner.get(label) ?? (byId.has(label) ? label : undefined);
+      if (owner !== undefined) {
+        problems.push({
+          code: "duplicate-branch-label",
+          severity: "error",
+          ...at(s, s.lines.branchLabels),
+          message: `Branch name '${label}' in revision ${id} already used by revision ${owner}; Alembic refuses to load the project. Rename the label in ${s.path}.`,
+          data: { label, usedBy: owner },
+        });
+        continue;
+      }
+      labelOwner.set(label, id);
+      kept.push(label);
+    }
+    ownLabels.set(id, kept);
+  }
+
+  // 3. Resolve references; a name that is neither an id nor a label is dangling.
+  const parents = new Map<string, string[]>();
+  const resolvedDeps = new Map<string, string[]>();
+  const allScripts = scripts.filter((s) => typeof s.revision === "string");
+  for (const id of order) {
+    const s = byId.get(id)!;
+    const ps: string[] = [];
+    for (const d of s.downRevisions ?? []) {
+      if (d === id) {
+        problems.push({
+          code: "cycle",
+          severity: "error",
+          ...at(s, s.lines.downRevision),
+          message: `Self-loop is detected in revisions (${id}): ${s.path} names itself as its down_revision.`,
+          data: { revisions: [id] },
+        });
+      } else if (byId.has(d)) {
+        ps.push(d);
+      } else {
+        const suggestion = suggestRevision(d, allScripts);
+        problems.push({
+          code: "dangling-down-revision",
+          severity: "error",
+          ...at(s, s.lines.downRevision),
+          message:
+            `Revision ${id} (${s.path}) has down_revision '${d}', which names no revision; Alembic fails on every command.` +
+            (suggestion ? ` Did you mean '${suggestion.revision}'?` : " Point it at an existing revision id."),
+          data: { reference: d, ...(suggestion ? { suggestion: suggestion.revision, suggestionReason: suggestion.reason } : {}) },
+        });
+      }
+    }
+    parents.set(id, ps);
+    const deps: string[] = [];
+    for (const d of s.dependsOn ?? []) {
+      const target = byId.has(d) ? d : labelOwner.get(d);
+      if (target === id) {
+        problems.push({
+          code: "cycle",
+          severity: "error",
+          ...at(s, s.lines.dependsOn),
+          message: `Dependency self-loop is detected in revisions (${id}): ${s.path} depends on itself.`,
+          data: { revisions: [id] },
+        });
+      } else if (target !== undefined) {
+        deps.push(target);
+      } else {
+        const suggestion = suggestRevision(d, allScripts, labelOwner);
+        problems.push({
+          code: "dangling-depends-on",
+          severity: "error",
+          ...at(s, s.lines.dependsOn),
+          message:
+            `Revision ${id} (${s.path}) has depends_on '${d}', which names no revision or branch label; Alembic fails on every command.` +
+            (suggestion ? ` Did you mean '${suggestion.revision}'?` : " Use an existing revision id or branch label."),
+          data: { reference: d, ...(suggestion ? { suggestion: suggestion.revision, suggestionReason: suggestion.reason } : {}) },
+        });
+      }
+    }
+    resolvedDeps.set(id, deps);
+  }
+
+  // 4. Cycles: report each, then drop the edges inside it so the rest still has an order.
+  const edges = new Map(order.map((id) => [id, dedupe([...parents.get(id)!, ...resolvedDeps.get(id)!])]));
+  for (const comp of findCycles(order, edges)) {
+    const members = new Set(comp);
+    const versionedOnly = findCycles(
+      comp,
+      new Map(comp.map((id) => [id, parents.get(id)!.filter((p) => members.has(p))])),
+    );
+    const first = byId.get(comp[0]!)!;
+    problems.push({
+      code: "cycle",
+      severity: "error",
+      ...at(first, first.lines.downRevision ?? first.lines.dependsOn),
+      message: `${versionedOnly.length > 0 ? "Cycle" : "Dependency cycle"} is detected in revisions (${comp.join(", ")}); Alembic refuses to load the project. Break the loop by pointing one of their down_revision${versionedOnly.length > 0 ? "" : "/depends_on"} at an older revision.`,
+      data: { revisions: comp },
+    });
+    for (const id of comp) {
+      parents.set(id, parents.get(id)!.filter((p) => !members.has(p)));
+      resolvedDeps.set(id, resolvedDeps.get(id)!.filter((p) => !members.has(p)));
+    }
+  }
+
+  // 5. Nodes with children, heads (in load order) and bases.
+  const nodes = new Map<string, RevisionNode>();
+  for (const id of order) {
+    const s = byId.get(id)!;
+    nodes.set(id, {
+      ...s,
+      downRevisions: [...(s.downRevisions ?? [])],
+      branchLabels: [...(s.branchLabels ?? [])],
+      dependsOn: [...(s.dependsOn ?? [])],
+      children: [],
+      dependents: [],
+      effectiveBranchLabels: [],
+      isHead: false,
+      isBase: false,
+      isMergePoint: false,
+      isBranchPoint: false,
+      parents: parents.get(id)!,
+      resolvedDependsOn: resolvedDeps.get(id)!,
+      normalizedDependsOn: resolvedDeps.get(id)!,
+    });
+  }
+  for (const id of order) {
+    const n = nodes.get(id)!;
+    for (const p of n.parents!) if (!nodes.get(p)!.children.includes(id)) nodes.get(p)!.children.push(id);
+    for (const d of n.resolvedDependsOn!)
+      if (!n.parents!.includes(d) && !nodes.get(d)!.dependents.includes(id)) nodes.get(d)!.dependents.push(id);
+  }
+  const heads = order.filter((id) => nodes.get(id)!.children.length === 0);
+  const realHeads = order.filter((id) => nodes.get(id)!.children.length === 0 && nodes.get(id)!.dependents.length === 0);
+  // A revision whose parents are all dangling is drawn as a base (Alembic itself would not load).
+  const bases = order.filter((id) => nodes.get(id)!.parents!.length === 0);
+
+  const graph: RevisionGraph = { revisions: nodes, heads, bases, history: [], problems, realHeads, branchLabels: labelOwner };
+  const index = indexGraph(graph);
+
+  // 6. `_normalize_depends_on`: drop dependencies an ancestor (by down_revision) already has.
+  for (const rev of index.revs.values()) {
+    if (rev.resolvedDeps.length === 0) continue;
+    const drop = new Set<string>();
+    for (const anc of ancestorNodes(index, [rev], false)) {
+      if (anc !== rev) for (const d of anc.resolvedDeps) drop.add(d);
+    }
+    rev.normDeps = dedupe(rev.resolvedDeps.filter((d) => !drop.has(d)));
+    rev.norm = dedupe([...rev.down, ...rev.normDeps]);
+    rev.node.normalizedDependsOn = rev.normDeps;
+  }
+
+  // 7. `_add_branches`: a label covers its revision's descendants, and runs down its own line of
+  // ancestors while that line has no branch point or merge point.
+  for (const rev of index.revs.values()) rev.labels = new Set(ownLabels.get(rev.id));
+  for (const rev of index.revs.values()) {
+    if ((ownLabels.get(rev.id) ?? []).length === 0) continue;
+    const labels = [...rev.labels];
+    const desc = descendantNodes(index, [rev], false);
+    for (const node of desc) for (const l of labels) node.labels.add(l);
+    let parent: Rev | undefined = desc[desc.length - 1];
+    while (parent && !(parent.allNext.length > 1) && !(parent.down.length > 1)) {
+      for (const l of labels) parent.labels.add(l);
+      parent = parent.down.length === 1 ? index.revs.get(parent.down[0]!) : undefined;
+    }
+  }
+
+  for (const rev of index.revs.values()) {
+    const n = rev.node;
+    n.effectiveBranchLabels = [...rev.labels].sort();
+    n.isHead = n.children.length === 0;
+    n.isBase = n.parents!.length === 0;
+    n.isMergePoint = rev.down.length > 1;
+    n.isBranchPoint = rev.next.length > 1;
+  }
+
+  // 8. `alembic history` = walk_revisions("base", "heads") = topological sort of everything from the real heads.
+  graph.history = topologicalSort(index, index.revs.values(), realHeads.map((id) => index.revs.get(id)!));
+
+  // 9. Problems about the shape of the graph.
+  for (const id of order) {
+    if (id.length > maxLength) {
+      const s = byId.get(id)!;
+      problems.push({
+        code: "revision-too-long",
+        severity: "error",
+        ...at(s, s.lines.revision),
+        message: `Revision id '${id}' is ${id.length} characters; alembic_version.version_num holds ${maxLength}, so stamping it fails on most databases. Use a shorter id (Alembic generates 12 hex characters).`,
+        data: { length: id.length, max: maxLength },
+      });
+    }
+  }
+  if (heads.length > 1) {
+    const labelsOf = heads.map((h) => nodes.get(h)!.effectiveBranchLabels);
+    const ownLabel = labelsOf.every((ls, i) => ls.some((l) => labelsOf.every((other, j) => j === i || !other.includes(l))));
+    const first = byId.get(heads[0]!)!;
+    problems.push({
+      code: "multiple-heads",
+      severity: ownLabel ? "info" : "error",
+      revision: heads[0]!,
+      path: first.path,
+      message: ownLabel
+        ? `${heads.length} heads, each on its own branch label (${heads.map((h, i) => `${h} [${labelsOf[i]!.join(", ")}]`).join("; ")}): upgrade with 'heads' or '<label>@head'.`
+        : `Multiple heads (${heads.join(", ")}): 'alembic upgrade head' fails. Merge them with 'alembic merge heads -m "merge"', or give each branch its own branch label.`,
+      data: { heads },
+    });
+  }
+
+  sortProblems(problems);
+  return graph;
+}

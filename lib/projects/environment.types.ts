@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+/** Shared by the environment form and the server: one schema per input. Pure (zod only). */
+
+const ZIdentifier = z
+  .string()
+  .trim()
+  .min(1)
+  .max(63)
+  .regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, "must be a plain identifier (letters, digits, _ and $, not starting with a digit)");
+
+export const ZEnvironmentNameSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
+
+/** `env:NAME`, or a PostgreSQL / SQLite URL as SQLAlchemy writes it. */
+export const ZDatabaseUrlSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(2000)
+  .refine(
+    (v) => /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v) || /^(postgres(ql)?|sqlite)(\+[A-Za-z0-9_]+)?:\/\//.test(v),
+    "must be env:VARIABLE_NAME or a postgresql:// or sqlite:/// URL",
+  );
+
+export const ZEnvironmentInputSchema = z.strictObject({
+  name: ZEnvironmentNameSchema,
+  url: ZDatabaseUrlSchema,
+  protected: z.boolean().default(false),
+  versionTable: ZIdentifier.default("alembic_version"),
+  versionTableSchema: ZIdentifier.nullish().or(z.literal("").transform(() => null)),
+  timeoutMs: z.int().min(100).max(120_000).default(3000),
+  approvers: z.array(z.email()).default([]),
+});
+export type TEnvironmentInput = z.input<typeof ZEnvironmentInputSchema>;
+export type TEnvironment = z.output<typeof ZEnvironmentInputSchema>;
+
+/** Every field optional; an omitted `url` keeps the stored one (the form never receives it back). */
+export const ZEnvironmentUpdateSchema = ZEnvironmentInputSchema.partial().extend({
+  url: ZDatabaseUrlSchema.optional(),
+});
+export type TEnvironmentUpdate = z.output<typeof ZEnvironmentUpdateSchema>;
+
+export const ZEnvironmentOrderSchema = z.array(ZEnvironmentNameSchema).min(1);

@@ -1,0 +1,28 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { readProjectStatus } from "@/lib/environments/read-project-status";
+import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import type { ProjectStatus } from "@/lib/environments/types";
+
+/** Status of a project registered in Cairn's store: URLs resolved (env: now, literals decrypted) on the server only. */
+export async function readStoredProjectStatus(
+  db: PrismaClient,
+  name: string,
+  opts: { key?: Buffer; env?: Record<string, string | undefined> } = {},
+): Promise<ProjectStatus> {
+  const project = await getProjectOrThrow(db, name);
+  const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<string, string | string[] | null>;
+  return readProjectStatus({
+    name: project.name,
+    alembicPath: project.alembicPath,
+    constants,
+    environments: project.environments.map((e) => ({
+      name: e.name,
+      url: resolveEnvironmentUrl(e, { key: opts.key, env: opts.env }),
+      versionTable: e.versionTable,
+      versionTableSchema: e.versionTableSchema,
+      timeoutMs: e.timeoutMs,
+    })),
+  });
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+export interface RunLogLine {
+  seq: number;
+  text: string;
+  at: Date;
+}
+
+/** Statuses after which no more lines arrive. */
+export const FINISHED_STATUSES = ["succeeded", "failed", "interrupted", "cancelled", "rejected"] as const;
+
+/**
+ * Yields a run's log lines from `fromSeq`, polling the store until the run has finished and every
+ * line is read. Works on any instance: it reads only RunLog and Run.status.
+ */
+export async function* followRunLog(
+  db: PrismaClient,
+  runId: string,
+  fromSeq = 0,
+  o: { pollMs?: number; signal?: AbortSignal; batch?: number } = {},
+): AsyncGenerator<RunLogLine, void, undefined> {
+  const pollMs = o.pollMs ?? 500;
+  let next = fromSeq;
+  while (!o.signal?.aborted) {
+    // Read the status before the rows: lines written before the run finished are then all visible.
+    const run = await db.run.findUnique({ where: { id: runId }, select: { status: true } });
+    if (!run) return;
+    const rows = await db.runLog.findMany({ where: { runId, seq: { gte: next } }, orderBy: { seq: "asc" }, take: o.batch ?? 500 });
+    for (const r of rows) {
+      yield { seq: r.seq, text: r.text, at: r.at };
+      next = r.seq + 1;
+    }
+    if (rows.length === (o.batch ?? 500)) continue;
+    if ((FINISHED_STATUSES as readonly string[]).includes(run.status)) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, pollMs);
+      o.signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    });
+  }
+}

@@ -1,0 +1,196 @@
+import "server-only";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { AppError } from "@/lib/errors";
+import { createRedactor } from "@/lib/runner/redact-secrets";
+
+export interface RunAlembicOptions {
+  /** How to start Alembic, as an argument array (never a shell). Default ["alembic"]. */
+  command?: string[];
+  /** The project's directory (where alembic.ini lives). */
+  cwd: string;
+  /** Alembic's subcommand and its arguments, e.g. ["upgrade", "e5"]. */
+  args: string[];
+  /** Optional `-c` config file (relative to cwd or absolute). */
+  configFile?: string;
+  /** Handed to the child only through its environment, never on the command line. */
+  databaseUrl: string;
+  /** Default DATABASE_URL. */
+  urlEnvVar?: string;
+  /** Extra `-x` arguments: "key=value" items. */
+  xArgs?: string[];
+  versionTable?: string;
+  versionTableSchema?: string | null;
+  /** Every output line, already redacted. */
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  onSpawn?: (pid: number) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Secrets to mask besides the database URL. */
+  extraSecrets?: string[];
+}
+
+export interface RunAlembicResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Every line, redacted, in arrival order. */
+  output: string;
+  /** stdout alone, redacted (the SQL of an offline run). */
+  stdout: string;
+  aborted: boolean;
+  timedOut: boolean;
+  /** The argument list as run (no secrets: the URL is only in the environment). */
+  argv: string[];
+}
+
+/** Variables of Cairn itself that a migration has no business seeing. */
+const CAIRN_ONLY = /^(DATABASE_URL|CAIRN_.*|PG(PASSWORD|PASSFILE|SERVICE))$/;
+
+/** Normalises configured x-arguments: accepts "k=v", "-x k=v", "-xk=v"; refuses anything else. */
+export function normaliseXArgs(xArgs: unknown): string[] {
+  if (xArgs == null) return [];
+  if (!Array.isArray(xArgs)) {
+    const msg = 'The project\'s x-arguments must be a list such as ["tenant=acme"].';
+    throw new AppError("config", msg, msg);
+  }
+  const out: string[] = [];
+  for (const item of xArgs) {
+    if (typeof item !== "string") {
+      const msg = `Each x-argument must be text like "key=value"; got ${JSON.stringify(item)}.`;
+      throw new AppError("config", msg, msg);
+    }
+    if (item === "-x") continue;
+    const kv = item.replace(/^-x\s*/, "");
+    if (!/^[A-Za-z_][\w.-]*=/.test(kv) || kv.includes("\0")) {
+      const msg = `The x-argument "${kv}" is not of the form key=value (e.g. "tenant=acme"). Fix it in the project's settings.`;
+      throw new AppError("config", msg, msg);
+    }
+    out.push(kv);
+  }
+  return out;
+}
+
+/** Validates a command array (no shell: the first item is the program). */
+export function normaliseCommand(command: unknown): string[] {
+  const c = command == null ? ["alembic"] : command;
+  if (!Array.isArray(c) || c.length === 0 || !c.every((p) => typeof p === "string" && p.length > 0 && !p.includes("\0"))) {
+    throw new AppError(
+      "config",
+      "bad alembic command",
+      'The project\'s Alembic command must be a non-empty list of words, e.g. ["alembic"], ["poetry", "run", "alembic"] or [".venv/bin/alembic"].',
+    );
+  }
+  return c as string[];
+}
+
+/** Builds Alembic's argument list: global options (-c, -x) first, then the subcommand. */
+export function buildAlembicArgv(o: Pick<RunAlembicOptions, "command" | "args" | "configFile" | "xArgs" | "versionTable" | "versionTableSchema">): string[] {
+  const [program, ...rest] = normaliseCommand(o.command);
+  const x: string[] = [];
+  for (const kv of normaliseXArgs(o.xArgs)) x.push("-x", kv);
+  if (o.versionTable) x.push("-x", `version_table=${o.versionTable}`);
+  if (o.versionTableSchema) x.push("-x", `version_table_schema=${o.versionTableSchema}`);
+  return [program!, ...rest, ...(o.configFile ? ["-c", o.configFile] : []), ...x, ...o.args];
+}
+
+/**
+ * Runs Alembic as a child process with an argument array; the database URL reaches it only through
+ * its environment. Every line is redacted before it reaches onLine or the returned output.
+ */
+export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult> {
+  const argv = buildAlembicArgv(o);
+  const redact = createRedactor([o.databaseUrl, ...(o.extraSecrets ?? [])]);
+  const urlEnvVar = o.urlEnvVar || "DATABASE_URL";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnvVar)) {
+    throw new AppError("config", "bad urlEnvVar", `"${urlEnvVar}" is not a valid environment variable name for the database URL; use something like DATABASE_URL.`);
+  }
+  if (!fs.existsSync(o.cwd)) {
+    throw new AppError("config", `cwd missing: ${o.cwd}`, `The project's directory ${o.cwd} does not exist. Point the project at the folder holding alembic.ini.`);
+  }
+  const env: NodeJS.ProcessEnv = {} as NodeJS.ProcessEnv;
+  for (const [k, v] of Object.entries(process.env)) if (!CAIRN_ONLY.test(k)) env[k] = v;
+  env[urlEnvVar] = o.databaseUrl;
+  env.PYTHONUNBUFFERED = "1";
+
+  return new Promise((resolve, reject) => {
+    if (o.signal?.aborted) {
+      resolve({ exitCode: null, signal: null, output: "", stdout: "", aborted: true, timedOut: false, argv });
+      return;
+    }
+    const lines: string[] = [];
+    const stdoutLines: string[] = [];
+    let aborted = false;
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env, shell: false, stdio: ["ignore", "pipe", "pipe"], detached: false });
+    const emit = (raw: string, stream: "stdout" | "stderr") => {
+      const line = redact(raw.replace(/\r$/, ""));
+      lines.push(line);
+      if (stream === "stdout") stdoutLines.push(line);
+      try {
+        o.onLine?.(line, stream);
+      } catch {
+        // A listener's failure must not break the run it is watching.
+      }
+    };
+    const splitter = (stream: "stdout" | "stderr") => {
+      let partial = "";
+      return {
+        data(chunk: Buffer) {
+          partial += chunk.toString("utf8");
+          const parts = partial.split("\n");
+          partial = parts.pop() ?? "";
+          for (const p of parts) emit(p, stream);
+        },
+        end() {
+          if (partial) emit(partial, stream);
+          partial = "";
+        },
+      };
+    };
+    const out = splitter("stdout");
+    const err = splitter("stderr");
+    child.stdout.on("data", out.data);
+    child.stderr.on("data", err.data);
+
+    const stop = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      // Alembic's transaction is rolled back by the database if the process dies; don't wait long.
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 3000);
+    };
+    const onAbort = () => {
+      aborted = true;
+      stop();
+    };
+    o.signal?.addEventListener("abort", onAbort, { once: true });
+    const timeout = o.timeoutMs ? setTimeout(() => ((timedOut = true), stop()), o.timeoutMs) : undefined;
+
+    child.on("spawn", () => {
+      if (child.pid) o.onSpawn?.(child.pid);
+    });
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timeout);
+      clearTimeout(killTimer);
+      o.signal?.removeEventListener("abort", onAbort);
+      if (e.code === "ENOENT" || e.code === "EACCES") {
+        reject(
+          new AppError(
+            "config",
+            `cannot start ${argv[0]}: ${e.code}`,
+            `Cairn could not start "${argv[0]}" in ${o.cwd} (${e.code === "ENOENT" ? "not found" : "not executable"}). Set the project's Alembic command to a program that exists, e.g. [".venv/bin/alembic"] or ["poetry", "run", "alembic"].`,
+          ),
+        );
+      } else reject(new AppError("internal", `spawn failed: ${redact(e.message)}`));
+    });
+    child.on("close", (code, sig) => {
+      clearTimeout(timeout);
+      clearTimeout(killTimer);
+      o.signal?.removeEventListener("abort", onAbort);
+      out.end();
+      err.end();
+      resolve({ exitCode: code, signal: sig, output: lines.join("\n"), stdout: stdoutLines.join("\n"), aborted, timedOut, argv });
+    });
+  });
+}

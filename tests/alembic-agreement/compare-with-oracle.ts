@@ -1,0 +1,151 @@
+/**
+ * Compares Cairn's graph engine with the oracle's answer for one directory and lists every
+ * disagreement as a readable line (an empty list means Cairn equals Alembic).
+ */
+import type { MigrationScript } from "@/lib/alembic/types";
+import { isAppError } from "@/lib/errors";
+import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
+import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
+import { resolveRevisions } from "@/lib/graph/resolve-revisions";
+import type { RevisionGraph } from "@/lib/graph/types";
+import type { OracleAnswer, OracleOutcome, Query } from "@/tests/alembic-agreement/run-oracle";
+
+export interface Comparison {
+  graph: RevisionGraph;
+  disagreements: string[];
+  /** Alembic's order is itself hash-seed dependent here (a revision with 2+ normalized depends_on). */
+  orderIsAmbiguous: boolean;
+  compared: { queries: number; errorsMatched: number };
+}
+
+const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Puts the scripts in the order Alembic loaded them (the order that breaks Alembic's ties). */
+export function inLoadOrder(scripts: MigrationScript[], loadOrder: string[]): MigrationScript[] {
+  const rank = new Map(loadOrder.map((id, i) => [id, i]));
+  return [...scripts].sort((a, b) => (rank.get(a.revision) ?? 1e9) - (rank.get(b.revision) ?? 1e9));
+}
+
+function alembicText(e: unknown): string {
+  if (isAppError(e)) {
+    const details = e.details as { alembicMessage?: string } | undefined;
+    return details?.alembicMessage ?? e.message;
+  }
+  return `NOT AN AppError: ${String(e)}`;
+}
+
+function compareOutcome(
+  label: string,
+  oracle: OracleOutcome,
+  run: () => { steps?: string[]; resultHeads?: string[]; ids?: string[] },
+  out: string[],
+  counts: { errorsMatched: number },
+  ambiguousOrder: boolean,
+) {
+  let mine: ReturnType<typeof run> | undefined;
+  let error: unknown;
+  try {
+    mine = run();
+  } catch (e) {
+    error = e;
+  }
+  if (oracle.error !== undefined) {
+    if (error === undefined) {
+      out.push(`${label}: Alembic fails (${oracle.type}: ${oracle.error}) but Cairn answered ${JSON.stringify(mine)}`);
+      return;
+    }
+    // Alembic's CLI text is compared exactly for its own errors; an AssertionError/KeyError escaping
+    // Alembic has no text to match, Cairn only has to refuse with a clear AppError.
+    if (oracle.type === "CommandError" && alembicText(error) !== oracle.error) {
+      out.push(`${label}: message differs\n    alembic: ${oracle.error}\n    cairn:   ${alembicText(error)}`);
+    } else if (!isAppError(error)) {
+      out.push(`${label}: Cairn threw a non-AppError: ${String(error)}`);
+    } else counts.errorsMatched++;
+    return;
+  }
+  if (error !== undefined) {
+    out.push(`${label}: Cairn fails (${alembicText(error)}) but Alembic answered ${JSON.stringify(oracle)}`);
+    return;
+  }
+  if (oracle.ids !== undefined) {
+    const ids = oracle.ids.filter((x): x is string => typeof x === "string" && x !== "base");
+    if (!eq(mine!.ids, ids)) out.push(`${label}: alembic ${JSON.stringify(ids)} cairn ${JSON.stringify(mine!.ids)}`);
+    return;
+  }
+  const sameSteps = ambiguousOrder
+    ? eq([...(mine!.steps ?? [])].sort(), [...(oracle.steps ?? [])].sort())
+    : eq(mine!.steps, oracle.steps);
+  if (!sameSteps) out.push(`${label}: steps\n    alembic ${JSON.stringify(oracle.steps)}\n    cairn   ${JSON.stringify(mine!.steps)}`);
+  if (!eq([...(mine!.resultHeads ?? [])].sort(), oracle.result_heads)) {
+    out.push(`${label}: version rows after\n    alembic ${JSON.stringify(oracle.result_heads)}\n    cairn   ${JSON.stringify(mine!.resultHeads)}`);
+  }
+}
+
+export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnswer, queries: Query[]): Comparison {
+  const out: string[] = [];
+  const counts = { errorsMatched: 0 };
+  if (oracle.error !== undefined) {
+    // Alembic cannot load this directory: Cairn must not crash and must say why.
+    let graph: RevisionGraph;
+    try {
+      graph = buildRevisionGraph(scripts);
+    } catch (e) {
+      return {
+        graph: { revisions: new Map(), heads: [], bases: [], history: [], problems: [] },
+        disagreements: [`buildRevisionGraph threw on input Alembic rejects (${oracle.error}): ${String(e)}`],
+        orderIsAmbiguous: false,
+        compared: { queries: 0, errorsMatched: 0 },
+      };
+    }
+    if (!graph.problems.some((p) => p.severity === "error")) {
+      out.push(`Alembic fails to load (${oracle.error}) but Cairn reports no error problem`);
+    }
+    return { graph, disagreements: out, orderIsAmbiguous: false, compared: { queries: 0, errorsMatched: 0 } };
+  }
+
+  const graph = buildRevisionGraph(inLoadOrder(scripts, oracle.load_order));
+  const nodes = [...graph.revisions.values()];
+  const ambiguous = nodes.some((n) => (n.normalizedDependsOn?.length ?? 0) > 1);
+  if (graph.problems.some((p) => p.severity === "error" && p.code !== "multiple-heads" && p.code !== "revision-too-long")) {
+    out.push(`Alembic loads it but Cairn reports ${graph.problems.map((p) => p.code).join(", ")}`);
+  }
+  if (!eq([...graph.revisions.keys()], oracle.load_order)) out.push(`revision map order differs`);
+  if (!eq(graph.heads, oracle.heads)) out.push(`heads: alembic ${JSON.stringify(oracle.heads)} cairn ${JSON.stringify(graph.heads)}`);
+  if (!eq(graph.realHeads, oracle.real_heads)) {
+    out.push(`real heads: alembic ${JSON.stringify(oracle.real_heads)} cairn ${JSON.stringify(graph.realHeads)}`);
+  }
+  if (!eq(graph.bases, oracle.bases)) out.push(`bases: alembic ${JSON.stringify(oracle.bases)} cairn ${JSON.stringify(graph.bases)}`);
+  const historyMatches = ambiguous
+    ? eq([...graph.history].sort(), [...oracle.history].sort())
+    : eq(graph.history, oracle.history);
+  if (!historyMatches) out.push(`history:\n    alembic ${oracle.history.join(" ")}\n    cairn   ${graph.history.join(" ")}`);
+  for (const [id, o] of Object.entries(oracle.revisions)) {
+    const n = graph.revisions.get(id);
+    if (!n) {
+      out.push(`revision ${id} missing in Cairn`);
+      continue;
+    }
+    const mine = {
+      down_revisions: n.parents,
+      dependencies: [...new Set(n.resolvedDependsOn)].sort(),
+      normalized_dependencies: [...(n.normalizedDependsOn ?? [])].sort(),
+      branch_labels: n.effectiveBranchLabels,
+      is_merge_point: n.isMergePoint,
+      is_branch_point: n.isBranchPoint,
+    };
+    if (!eq(mine, o)) out.push(`revision ${id}:\n    alembic ${JSON.stringify(o)}\n    cairn   ${JSON.stringify(mine)}`);
+  }
+
+  queries.forEach((q, i) => {
+    const answer = oracle.queries[i]!;
+    if ("resolve" in q) {
+      compareOutcome(`resolve '${q.resolve}'`, answer as OracleOutcome, () => ({ ids: resolveRevisions(graph, q.resolve) }), out, counts, ambiguous);
+      return;
+    }
+    const both = answer as { upgrade: OracleOutcome; downgrade: OracleOutcome };
+    const where = `[${q.current.join(",")}] → '${q.target}'`;
+    compareOutcome(`upgrade ${where}`, both.upgrade, () => upgradePath(graph, q.current, q.target), out, counts, ambiguous);
+    compareOutcome(`downgrade ${where}`, both.downgrade, () => downgradePath(graph, q.current, q.target), out, counts, ambiguous);
+  });
+  return { graph, disagreements: out, orderIsAmbiguous: ambiguous, compared: { queries: queries.length, errorsMatched: counts.errorsMatched } };
+}

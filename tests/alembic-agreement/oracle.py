@@ -1,0 +1,128 @@
+"""The agreement oracle: what real Alembic says about a migration directory.
+
+Usage: /usr/bin/python3 oracle.py ALEMBIC_INI [QUERIES_JSON_FILE] [--sorted]
+
+Prints one JSON object: load_order, heads, bases, history (walk_revisions order), per revision
+down_revisions / dependencies / branch_labels (effective), and for each query
+{"current": [...], "target": "..."} the upgrade and downgrade steps (or Alembic's error) plus the
+alembic_version rows afterwards, computed by Alembic's own HeadMaintainer against a real in-memory
+SQLite version table; a query {"resolve": "spec"} gives get_revisions(spec). If Alembic cannot load
+the directory at all: {"error": "..."}.
+
+--sorted loads version files in name order (Alembic 1.8.1 uses os.listdir order, which is
+filesystem order); the harness feeds Cairn whatever load_order reports either way.
+"""
+import json
+import sys
+import warnings
+
+
+def err_text(e):
+    text = str(e)
+    return text if text else type(e).__name__
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    sorted_listing = "--sorted" in sys.argv
+    ini = args[0]
+    queries = []
+    if len(args) > 1:
+        with open(args[1]) as f:
+            queries = json.load(f)
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from alembic.script.base import Script
+
+    if sorted_listing:
+        original = Script._list_py_dir
+
+        def _sorted_list_py_dir(cls, scriptdir, path):
+            return sorted(original(scriptdir, path))
+
+        Script._list_py_dir = classmethod(_sorted_list_py_dir)
+
+    out = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            script = ScriptDirectory.from_config(Config(ini))
+            rmap = script.revision_map
+            rev_map = rmap._revision_map
+            out["load_order"] = [
+                k for k, v in rev_map.items() if isinstance(k, str) and v is not None and v.revision == k
+            ]
+            out["heads"] = list(script.get_heads())
+            out["real_heads"] = list(rmap._real_heads)
+            out["bases"] = list(script.get_bases())
+            out["history"] = [s.revision for s in script.walk_revisions()]
+            revisions = {}
+            for k in out["load_order"]:
+                r = rev_map[k]
+                revisions[k] = {
+                    "down_revisions": list(r._versioned_down_revisions),
+                    "dependencies": sorted(r._resolved_dependencies),
+                    "normalized_dependencies": sorted(r._normalized_resolved_dependencies),
+                    "branch_labels": sorted(r.branch_labels),
+                    "is_merge_point": r.is_merge_point,
+                    "is_branch_point": r.is_branch_point,
+                }
+            out["revisions"] = revisions
+        except Exception as e:  # noqa: BLE001 - any failure to load is the answer
+            out = {"error": "%s: %s" % (type(e).__name__, err_text(e))}
+    out["warnings"] = [str(w.message) for w in caught]
+    if "error" in out:
+        print(json.dumps(out))
+        return
+
+    results = []
+    for q in queries:
+        if "resolve" in q:
+            try:
+                revs = script.get_revisions(q["resolve"])
+                results.append({"ids": [r.revision if r is not None and r != "base" else r for r in revs]})
+            except Exception as e:  # noqa: BLE001
+                results.append({"error": err_text(e), "type": type(e).__name__})
+            continue
+        current = tuple(q["current"])
+        target = q["target"]
+        res = {}
+        for direction, fn in (("upgrade", script._upgrade_revs), ("downgrade", script._downgrade_revs)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    steps = fn(target, current)
+                    res[direction] = {
+                        "steps": [s.revision.revision for s in steps],
+                        "result_heads": sorted(rows_after(current, steps)),
+                    }
+                except Exception as e:  # noqa: BLE001
+                    res[direction] = {"error": err_text(e), "type": type(e).__name__}
+        results.append(res)
+    out["queries"] = results
+    print(json.dumps(out))
+
+
+def rows_after(current, steps):
+    """Runs Alembic's HeadMaintainer over a real SQLite alembic_version table."""
+    from sqlalchemy import create_engine
+    from alembic.runtime.migration import HeadMaintainer, MigrationContext
+
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        ctx._ensure_version_table()
+        for rev in current:
+            conn.execute(ctx._version.insert().values(version_num=rev))
+        hm = HeadMaintainer(ctx, current)
+        for step in steps:
+            try:
+                hm.update_to_step(step)
+            except AssertionError as e:
+                return ["<AssertionError %s>" % e]
+        return [r[0] for r in conn.execute(ctx._version.select())]
+
+
+if __name__ == "__main__":
+    main()
