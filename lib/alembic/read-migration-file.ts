@@ -310,7 +310,7 @@ function scanStatement(st: ScanState, toks: Token[], s: number, e: number, block
       if (ok) st.docstring = text;
     }
   }
-  if (first.type !== "name") return;
+  if (first.type !== "name" && !(first.type === "op" && (first.value === "(" || first.value === "["))) return;
   // Augmented assignment to a tracked name makes the value computed.
   const second = toks[s + 1];
   if (ATTRS.has(first.value) && second?.type === "op" && second.value.length === 2 && second.value.endsWith("=") && !["==", "<=", ">=", "!="].includes(second.value)) {

@@ -34,7 +34,20 @@ const ALIASES: Record<string, string> = {
 
 const TIME_ZONE = /^(timestamp|time)\s*(\(\s*\d+\s*\))?\s+(with|without)\s+time\s+zone$/;
 
+// Schemas repeat a handful of types thousands of times; remember the answers.
+const cache = new Map<string, string>();
+
 export function canonicalType(type: string): string {
+  let hit = cache.get(type);
+  if (hit === undefined) {
+    hit = computeCanonicalType(type);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(type, hit);
+  }
+  return hit;
+}
+
+function computeCanonicalType(type: string): string {
   let t = type.trim().replace(/\s+/g, " ").toLowerCase();
   if (t.startsWith("pg_catalog.")) t = t.slice("pg_catalog.".length);
   // Arrays: PostgreSQL prints `integer[]`; its internal name is `_int4`.

@@ -2,7 +2,7 @@
  * Compares two schemas object by object and says what differs in one readable line each, e.g.
  * `blocks.created_at: nullable → NOT NULL` or `index ix_notes_search_vector only on staging`.
  */
-import { asNormalizedSnapshot, type NormalizedConstraint, type NormalizedIndex, type NormalizedSnapshot } from "@/lib/drift/normalize-snapshot";
+import { asNormalizedSnapshot, DISPLAY, type NormalizedConstraint, type NormalizedIndex, type NormalizedSnapshot } from "@/lib/drift/normalize-snapshot";
 import type { DiffLabels, DriftDifference, SchemaSnapshot } from "@/lib/drift/types";
 
 const CONSTRAINT_NOUN: Record<NormalizedConstraint["kind"], string> = {
@@ -13,7 +13,10 @@ const CONSTRAINT_NOUN: Record<NormalizedConstraint["kind"], string> = {
   exclusion: "exclusion constraint",
 };
 
-/** Walks two key-sorted lists together; `both` sees pairs with equal keys, `only` the rest. */
+/**
+ * Walks two lists sorted by key (normalisation sorts them) in step, so differences come out in key
+ * order whichever side an object is on; `both` sees pairs with equal keys, `only` the rest.
+ */
 function mergeByKey<T>(
   left: readonly T[],
   right: readonly T[],
@@ -21,19 +24,40 @@ function mergeByKey<T>(
   only: (x: T, side: "left" | "right") => void,
   both: (l: T, r: T) => void,
 ): void {
-  const rightByKey = new Map<string, T>();
-  for (const r of right) rightByKey.set(keyOf(r), r);
-  const matched = new Set<string>();
-  for (const l of left) {
-    const k = keyOf(l);
-    const r = rightByKey.get(k);
-    if (r === undefined) only(l, "left");
-    else {
-      matched.add(k);
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    const l = left[i];
+    const r = right[j];
+    if (l === undefined) {
+      only(r!, "right");
+      j++;
+      continue;
+    }
+    if (r === undefined) {
+      only(l, "left");
+      i++;
+      continue;
+    }
+    const lk = keyOf(l);
+    const rk = keyOf(r);
+    if (lk === rk) {
       both(l, r);
+      i++;
+      j++;
+    } else if (lk < rk) {
+      only(l, "left");
+      i++;
+    } else {
+      only(r, "right");
+      j++;
     }
   }
-  for (const r of right) if (!matched.has(keyOf(r))) only(r, "right");
+}
+
+/** The name to show; a snapshot that went through JSON has lost its display names, so fall back to the key. */
+function shown(x: { key: string; [DISPLAY]?: string }): string {
+  return x[DISPLAY] ?? x.key.replace(/^name /, "");
 }
 
 function list(xs: readonly string[]): string {
@@ -93,10 +117,10 @@ export function diffSnapshots(
         lt.constraints,
         rt.constraints,
         (c) => c.key,
-        (c, side) => onlyOn("constraint-only", `${CONSTRAINT_NOUN[c.kind]} ${c.display}`, c.definition, side),
+        (c, side) => onlyOn("constraint-only", `${CONSTRAINT_NOUN[c.kind]} ${shown(c)}`, c.definition, side),
         (lc, rc) => {
           if (lc.definition !== rc.definition || lc.kind !== rc.kind) {
-            const object = `${CONSTRAINT_NOUN[lc.kind]} ${lc.display}`;
+            const object = `${CONSTRAINT_NOUN[lc.kind]} ${shown(lc)}`;
             out.push({ kind: "constraint-changed", object, left: lc.definition, right: rc.definition, message: `${object} differs` });
           }
         },
@@ -105,9 +129,9 @@ export function diffSnapshots(
         lt.indexes,
         rt.indexes,
         (i) => i.key,
-        (i, side) => onlyOn("index-only", `index ${i.display}`, indexSummary(i), side),
+        (i, side) => onlyOn("index-only", `index ${shown(i)}`, indexSummary(i), side),
         (li, ri) => {
-          const obj = `index ${li.display}`;
+          const obj = `index ${shown(li)}`;
           if (!sameList(li.columns, ri.columns)) changed("index-changed", obj, "columns", list(li.columns), list(ri.columns));
           if (li.unique !== ri.unique)
             changed("index-changed", obj, "", li.unique ? "unique" : "not unique", ri.unique ? "unique" : "not unique");
@@ -147,9 +171,9 @@ export function diffSnapshots(
     a.sequences,
     b.sequences,
     (s) => s.key,
-    (s, side) => onlyOn("sequence-only", `sequence ${s.display}`, `${s.type} increment ${s.increment}`, side),
+    (s, side) => onlyOn("sequence-only", `sequence ${shown(s)}`, `${s.type} increment ${s.increment}`, side),
     (ls, rs) => {
-      const obj = `sequence ${ls.display}`;
+      const obj = `sequence ${shown(ls)}`;
       for (const f of ["type", "start", "increment", "min", "max"] as const) {
         if (ls[f] !== rs[f]) changed("sequence-changed", obj, f, ls[f], rs[f]);
       }

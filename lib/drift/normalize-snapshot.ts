@@ -9,10 +9,15 @@ import type {
   ColumnSnapshot,
   ConstraintKind,
   ConstraintSnapshot,
-  IndexSnapshot,
   SchemaSnapshot,
   TableSnapshot,
 } from "@/lib/drift/types";
+
+/**
+ * Where an object's name for messages lives. A symbol key: JSON.stringify skips it, so the fingerprint
+ * ignores it without a (slow) replacer function.
+ */
+export const DISPLAY: unique symbol = Symbol("display");
 
 export interface NormalizedColumn {
   name: string;
@@ -27,7 +32,7 @@ export interface NormalizedIndex {
   /** The chosen name, or a structural key when the database generated the name. */
   key: string;
   /** For messages only: the actual name, or a description. Not part of the fingerprint. */
-  display: string;
+  [DISPLAY]: string;
   columns: string[];
   include: string[];
   unique: boolean;
@@ -37,7 +42,7 @@ export interface NormalizedIndex {
 
 export interface NormalizedConstraint {
   key: string;
-  display: string;
+  [DISPLAY]: string;
   kind: ConstraintKind;
   columns: string[];
   definition: string;
@@ -60,7 +65,7 @@ export interface NormalizedView {
 
 export interface NormalizedSequence {
   key: string;
-  display: string;
+  [DISPLAY]: string;
   type: string;
   start: string;
   increment: string;
@@ -123,7 +128,10 @@ function expr(e: string | null): string | null {
   return e === null ? null : collapseWhitespace(e.trim());
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 function byteLength(s: string): number {
+  if (ASCII.test(s)) return s.length;
   let n = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -133,6 +141,7 @@ function byteLength(s: string): number {
 }
 
 function clip(s: string, bytes: number): string {
+  if (ASCII.test(s)) return s.slice(0, bytes);
   let out = "";
   let n = 0;
   for (const ch of s) {
@@ -159,12 +168,16 @@ export function makeObjectName(name1: string, name2: string | null, label: strin
   return name2 === null ? `${a}_${label}` : `${a}_${clip(name2, n2)}_${label}`;
 }
 
-/** True when `name` is what PostgreSQL would have chosen (including its collision suffixes 1, 2, …). */
+/**
+ * True when `name` is what PostgreSQL would have chosen (including its collision suffixes 1, 2, …),
+ * or chose for this object under an earlier table name: a renamed table keeps `old_name_pkey`.
+ */
 function isPgGenerated(name: string, table: string, name2: string | null, label: string): boolean {
   if (name === makeObjectName(table, name2, label)) return true;
-  const m = /(\d+)$/.exec(name);
-  if (!m) return false;
-  return name === makeObjectName(table, name2, `${label}${m[1]}`);
+  const m = /^(.*?)(\d*)$/.exec(name)!;
+  if (m[2] && name === makeObjectName(table, name2, `${label}${m[2]}`)) return true;
+  const suffix = name2 === null ? `_${label}` : `_${name2}_${label}`;
+  return m[1]!.endsWith(suffix) && m[1]!.length > suffix.length;
 }
 
 function columnsAddition(columns: string[]): string {
@@ -217,7 +230,7 @@ function normalizeConstraints(t: TableSnapshot, tableKey: string): NormalizedCon
     const display = generated && (c.name === null || c.name.startsWith("sqlite_autoindex_"))
       ? `on ${tableKey} (${c.columns.join(", ")})${c.kind === "foreign" ? ` → ${c.references ?? "?"}` : ""}`
       : c.name!;
-    out.push({ key, display, kind: c.kind, columns: c.columns, definition, references: c.references ?? null });
+    out.push({ key, [DISPLAY]: display, kind: c.kind, columns: c.columns, definition, references: c.references ?? null });
   }
   return out.sort((a, b) => cmp(a.key, b.key));
 }
@@ -235,7 +248,7 @@ function normalizeIndexes(t: TableSnapshot, tableKey: string): NormalizedIndex[]
     const display = i.name.startsWith("sqlite_autoindex_") ? `on ${tableKey} (${columns.join(", ")})` : i.name;
     out.push({
       key,
-      display,
+      [DISPLAY]: display,
       columns,
       include: i.include.map((c) => collapseWhitespace(c)),
       unique: i.unique,
@@ -275,7 +288,7 @@ export function normalizeSnapshot(s: SchemaSnapshot): NormalizedSnapshot {
     const display = qualifiedName(q.schema, q.name);
     return {
       key: generated ? `sequence owned by ${q.ownedBy}` : display,
-      display,
+      [DISPLAY]: display,
       type: canonicalType(q.type),
       start: q.start,
       increment: q.increment,
@@ -304,16 +317,12 @@ function splitOwner(ownedBy: string | null): [string | null, string | null] {
   return [parts[parts.length - 2]!, parts[parts.length - 1]!];
 }
 
-/** JSON with sorted keys and no display-only fields: equal schemas give equal text. */
+/**
+ * JSON without display-only fields (they sit under a symbol). normalizeSnapshot builds every object
+ * with its keys in one fixed order, so plain JSON.stringify is already canonical, and fast.
+ */
 export function canonicalJson(n: NormalizedSnapshot): string {
-  return JSON.stringify(n, (k, v: unknown) => {
-    if (k === "display") return undefined;
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((key) => [key, o[key]]));
-    }
-    return v;
-  });
+  return JSON.stringify(n);
 }
 
 /** Lets callers pass either form: a normalised snapshot's objects carry a `key`. */

@@ -190,41 +190,67 @@ function collectDowngradeRevisions(ix: RevisionIndex, current: readonly string[]
 }
 
 /** The alembic_version rows after running `steps`, as HeadMaintainer.update_to_step updates them. */
-function versionRowsAfter(ix: RevisionIndex, current: readonly string[], steps: Rev[], upgrade: boolean): string[] {
+function versionRowsAfter(
+  ix: RevisionIndex,
+  current: readonly string[],
+  steps: Rev[],
+  upgrade: boolean,
+): { rows: string[]; error?: string } {
   const heads = new Set(current.map((c) => assertRev(getRevision(ix, c), "current revision").id));
+  let step = "";
+  const fail = (why: string) => {
+    throw new Error(`Alembic's version table update fails at ${step}: ${why}`);
+  };
+  const remove = (id: string) => {
+    if (!heads.delete(id)) fail(`'${id}' is not in alembic_version (KeyError)`);
+  };
+  const insert = (id: string) => {
+    if (heads.has(id)) fail(`'${id}' is already in alembic_version`);
+    heads.add(id);
+  };
   const ancestorsOf = (ids: Iterable<string>) =>
     new Set(ancestorNodes(ix, getRevisions(ix, [...ids]).map((r) => assertRev(r, "head"))).map((r) => r.id));
   const update = (from: string, to: string) => {
-    heads.delete(from);
+    if (heads.has(to)) fail(`'${to}' is already in alembic_version`);
+    remove(from);
     heads.add(to);
   };
+  try {
   for (const rev of steps) {
+    step = `${upgrade ? "upgrade" : "downgrade"} ${rev.id}`;
     const down = rev.norm;
     if (upgrade) {
       const present = down.filter((d) => heads.has(d));
-      if (down.length === 0 || present.length === 0) heads.add(rev.id);
+      if (down.length === 0 || present.length === 0) insert(rev.id);
       else if (down.length > 1 && present.length > 1) {
         const others = [...heads].filter((h) => !down.includes(h));
         const anc = others.length > 0 ? ancestorsOf(others) : new Set<string>();
         const from = down.filter((d) => !anc.has(d));
-        for (const d of from.slice(0, -1)) heads.delete(d);
+        for (const d of from.slice(0, -1)) remove(d);
         update(from[from.length - 1]!, rev.id);
       } else update(present[0]!, rev.id);
     } else {
       const others = [...heads].filter((h) => h !== rev.id);
       const anc = others.length > 0 ? ancestorsOf(others) : new Set<string>();
       const to = down.filter((d) => !anc.has(d));
-      if (heads.has(rev.id) && (down.length === 0 || to.length === 0)) heads.delete(rev.id);
+      if (heads.has(rev.id) && (down.length === 0 || to.length === 0)) remove(rev.id);
       else if (heads.has(rev.id) && down.length > 1) {
         update(rev.id, to[to.length - 1]!);
-        for (const t of to.slice(0, -1)) heads.add(t);
+        for (const t of to.slice(0, -1)) insert(t);
       } else {
-        const d = down.length === 1 ? down[0]! : down.find((x) => heads.has(x));
-        if (d !== undefined) update(rev.id, d);
+        const candidates = down.length === 1 ? down : down.filter((x) => heads.has(x));
+        if (candidates.length !== 1) fail("the down revision to update to is ambiguous");
+        update(rev.id, candidates[0]!);
       }
     }
   }
-  return [...heads].sort((a, b) => (ix.position.get(a) ?? 0) - (ix.position.get(b) ?? 0));
+  } catch (e) {
+    return { rows: sorted(), error: (e as Error).message };
+  }
+  return { rows: sorted() };
+  function sorted() {
+    return [...heads].sort((a, b) => (ix.position.get(a) ?? 0) - (ix.position.get(b) ?? 0));
+  }
 }
 
 /** What `alembic upgrade <target>` runs from the version table rows `current`, in order. */
@@ -238,7 +264,8 @@ export function upgradePath(graph: RevisionGraph, current: string[], target: str
     });
     const steps = topologicalSort(ix, needs, heads).reverse();
     const revs = steps.map((id) => ix.revs.get(id)!);
-    return { direction: "upgrade", steps, resultHeads: versionRowsAfter(ix, current, revs, true) };
+    const after = versionRowsAfter(ix, current, revs, true);
+    return { direction: "upgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
   } catch (e) {
     throw toAppError(e, { ancestor: "Destination %(end)s is not a valid upgrade target from current head(s)", end: target });
   }
@@ -251,7 +278,8 @@ export function downgradePath(graph: RevisionGraph, current: string[], target: s
     const [revisions, heads] = collectDowngradeRevisions(ix, current, target);
     const steps = topologicalSort(ix, revisions, heads);
     const revs = steps.map((id) => ix.revs.get(id)!);
-    return { direction: "downgrade", steps, resultHeads: versionRowsAfter(ix, current, revs, false) };
+    const after = versionRowsAfter(ix, current, revs, false);
+    return { direction: "downgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
   } catch (e) {
     throw toAppError(e, { ancestor: "Destination %(end)s is not a valid downgrade target from current head(s)", end: target });
   }

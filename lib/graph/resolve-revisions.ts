@@ -223,7 +223,8 @@ export interface CatchOptions {
 export function toAppError(e: unknown, opts: CatchOptions = {}): unknown {
   if (!(e instanceof RevisionMapError)) return e;
   let alembicMessage: string;
-  let hint = "";
+  /** Alembic's more specific reason, when its CLI text hides it. */
+  let reason: string | undefined;
   switch (e.kind) {
     case "range": {
       const template =
@@ -237,22 +238,20 @@ export function toAppError(e: unknown, opts: CatchOptions = {}): unknown {
       alembicMessage =
         opts.multipleHeads ??
         `Multiple head revisions are present for given argument '${headArg}'; please specify a specific target revision, '<branchname>@${headArg}' to narrow to a specific head, or 'heads' for all heads`;
-      hint = e.heads ? ` Heads: ${e.heads.join(", ")}.` : "";
+      if (e.heads) reason = `Heads: ${e.heads.join(", ")}`;
       break;
     }
     case "resolution":
       alembicMessage = `Can't locate revision identified by '${e.argument ?? ""}'`;
-      // Alembic hides the reason ("Multiple revisions start with…") behind the generic text; show both.
-      if (!e.message.startsWith("No such revision or branch")) hint = ` ${e.message}.`;
+      // Alembic hides "Multiple revisions start with…" / "not a member of branch" behind the generic text.
+      if (!e.message.startsWith("No such revision or branch")) reason = e.message;
       break;
     default:
       alembicMessage = e.message;
   }
-  const message = e.kind === "resolution" && hint ? `${e.message}` : alembicMessage;
-  return new AppError("bad-request", message, `${alembicMessage}.${hint}`.replace(/\.\./g, "."), {
-    alembicMessage,
-    kind: e.kind,
-  });
+  const message = e.kind === "resolution" && reason ? reason : alembicMessage;
+  const userMessage = reason ? `${alembicMessage}. ${reason}` : alembicMessage;
+  return new AppError("bad-request", message, userMessage, { alembicMessage, kind: e.kind });
 }
 
 /**

@@ -46,4 +46,9 @@ export interface MigrationPath {
   steps: string[];
   /** The revisions the version table holds afterwards. */
   resultHeads: string[];
+  /**
+   * Set when Alembic's own version-table bookkeeping (HeadMaintainer) would fail part-way through
+   * this plan — it happens with some depends_on shapes; the run would stop with a KeyError.
+   */
+  versionTableError?: string;
 }

@@ -15,7 +15,16 @@ export interface Comparison {
   disagreements: string[];
   /** Alembic's order is itself hash-seed dependent here (a revision with 2+ normalized depends_on). */
   orderIsAmbiguous: boolean;
-  compared: { queries: number; errorsMatched: number };
+  compared: { queries: number; errorsMatched: number; pathsMatched: number };
+}
+
+/** Newest-first order in which every revision comes before everything it needs. */
+function isTopological(graph: RevisionGraph, order: string[]): boolean {
+  const pos = new Map(order.map((id, i) => [id, i]));
+  return order.every((id) => {
+    const n = graph.revisions.get(id);
+    return [...(n?.parents ?? []), ...(n?.resolvedDependsOn ?? [])].every((p) => !pos.has(p) || pos.get(p)! > pos.get(id)!);
+  });
 }
 
 const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -37,9 +46,9 @@ function alembicText(e: unknown): string {
 function compareOutcome(
   label: string,
   oracle: OracleOutcome,
-  run: () => { steps?: string[]; resultHeads?: string[]; ids?: string[] },
+  run: () => { steps?: string[]; resultHeads?: string[]; ids?: string[]; versionTableError?: string },
   out: string[],
-  counts: { errorsMatched: number },
+  counts: { errorsMatched: number; pathsMatched: number },
   ambiguousOrder: boolean,
 ) {
   let mine: ReturnType<typeof run> | undefined;
@@ -75,15 +84,20 @@ function compareOutcome(
   const sameSteps = ambiguousOrder
     ? eq([...(mine!.steps ?? [])].sort(), [...(oracle.steps ?? [])].sort())
     : eq(mine!.steps, oracle.steps);
+  if (sameSteps) counts.pathsMatched++;
   if (!sameSteps) out.push(`${label}: steps\n    alembic ${JSON.stringify(oracle.steps)}\n    cairn   ${JSON.stringify(mine!.steps)}`);
-  if (!eq([...(mine!.resultHeads ?? [])].sort(), oracle.result_heads)) {
+  if (oracle.result_error !== undefined || mine!.versionTableError !== undefined) {
+    if (oracle.result_error === undefined || mine!.versionTableError === undefined) {
+      out.push(`${label}: version table bookkeeping: alembic ${oracle.result_error ?? "ok"}, cairn ${mine!.versionTableError ?? "ok"}`);
+    }
+  } else if (!eq([...(mine!.resultHeads ?? [])].sort(), oracle.result_heads)) {
     out.push(`${label}: version rows after\n    alembic ${JSON.stringify(oracle.result_heads)}\n    cairn   ${JSON.stringify(mine!.resultHeads)}`);
   }
 }
 
 export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnswer, queries: Query[]): Comparison {
   const out: string[] = [];
-  const counts = { errorsMatched: 0 };
+  const counts = { errorsMatched: 0, pathsMatched: 0 };
   if (oracle.error !== undefined) {
     // Alembic cannot load this directory: Cairn must not crash and must say why.
     let graph: RevisionGraph;
@@ -94,13 +108,13 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
         graph: { revisions: new Map(), heads: [], bases: [], history: [], problems: [] },
         disagreements: [`buildRevisionGraph threw on input Alembic rejects (${oracle.error}): ${String(e)}`],
         orderIsAmbiguous: false,
-        compared: { queries: 0, errorsMatched: 0 },
+        compared: { queries: 0, errorsMatched: 0, pathsMatched: 0 },
       };
     }
     if (!graph.problems.some((p) => p.severity === "error")) {
       out.push(`Alembic fails to load (${oracle.error}) but Cairn reports no error problem`);
     }
-    return { graph, disagreements: out, orderIsAmbiguous: false, compared: { queries: 0, errorsMatched: 0 } };
+    return { graph, disagreements: out, orderIsAmbiguous: false, compared: { queries: 0, errorsMatched: 0, pathsMatched: 0 } };
   }
 
   const graph = buildRevisionGraph(inLoadOrder(scripts, oracle.load_order));
@@ -116,7 +130,7 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
   }
   if (!eq(graph.bases, oracle.bases)) out.push(`bases: alembic ${JSON.stringify(oracle.bases)} cairn ${JSON.stringify(graph.bases)}`);
   const historyMatches = ambiguous
-    ? eq([...graph.history].sort(), [...oracle.history].sort())
+    ? eq([...graph.history].sort(), [...oracle.history].sort()) && isTopological(graph, graph.history)
     : eq(graph.history, oracle.history);
   if (!historyMatches) out.push(`history:\n    alembic ${oracle.history.join(" ")}\n    cairn   ${graph.history.join(" ")}`);
   for (const [id, o] of Object.entries(oracle.revisions)) {
@@ -147,5 +161,5 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
     compareOutcome(`upgrade ${where}`, both.upgrade, () => upgradePath(graph, q.current, q.target), out, counts, ambiguous);
     compareOutcome(`downgrade ${where}`, both.downgrade, () => downgradePath(graph, q.current, q.target), out, counts, ambiguous);
   });
-  return { graph, disagreements: out, orderIsAmbiguous: ambiguous, compared: { queries: queries.length, errorsMatched: counts.errorsMatched } };
+  return { graph, disagreements: out, orderIsAmbiguous: ambiguous, compared: { queries: queries.length, ...counts } };
 }

@@ -14,6 +14,7 @@ export type Query = { current: string[]; target: string } | { resolve: string };
 export interface OracleOutcome {
   steps?: string[];
   result_heads?: string[];
+  result_error?: string;
   ids?: (string | null)[];
   error?: string;
   type?: string;

@@ -1,0 +1,45 @@
+import path from "node:path";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { isAppError } from "@/lib/errors";
+import { requirePageActor } from "@/lib/server/require-page-actor";
+import { getProjectGraph, getProjectStatus } from "@/lib/server/project-view";
+import { buildGraphModel, toGraphData } from "@/components/graph/graph-model";
+import { layoutGraph } from "@/components/graph/layout-graph";
+import { RevisionGraphView } from "@/components/graph/revision-graph-view";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ project: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  return { title: `Revisions · ${decodeURIComponent((await params).project)}` };
+}
+
+// The revision DAG with every environment's position on it. Layout runs here (ELK, cached per
+// graph) so the browser receives positions, not a layout engine.
+export default async function GraphPage({ params }: Params) {
+  const { project } = await params;
+  await requirePageActor(`/projects/${encodeURIComponent(project)}/graph`);
+  let view: Awaited<ReturnType<typeof getProjectGraph>>;
+  try {
+    view = await getProjectGraph(project);
+  } catch (e) {
+    if (isAppError(e) && e.code === "not-found") notFound();
+    throw e;
+  }
+  // Status reads never throw for database trouble (an unreachable env is a state), only when the
+  // project vanished in between: then the graph is still worth showing.
+  const status = await getProjectStatus(project).catch(() => null);
+  const data = toGraphData(view.project.name, view.graph, status, view.project.environments, (p) => path.relative(view.rootDir, p));
+  const model = buildGraphModel(data);
+  const layout = await layoutGraph(model);
+  return (
+    <div className="flex flex-col gap-3">
+      <h1 className="text-xl font-semibold">
+        {view.project.name} <span className="font-normal text-stone-500">· revisions</span>
+      </h1>
+      <RevisionGraphView data={data} model={model} layout={layout} />
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+"use client";
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import type { ApiTokenSummary } from "@/lib/auth/manage-api-tokens";
+import { TOKEN_SCOPES, type TokenScope } from "@/lib/auth/token-scopes";
+import { callAdminApi } from "@/components/admin/call-admin-api";
+
+const field = "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm";
+
+/** API tokens: list, create (secret shown once), revoke. All calls hit /api/admin/tokens. */
+export function TokensAdmin({ tokens, users, currentUserId }: { tokens: ApiTokenSummary[]; users: { id: string; email: string; role: string }[]; currentUserId: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [pending, startTransition] = useTransition();
+
+  const run = (work: () => Promise<void>) =>
+    startTransition(async () => {
+      setError(null);
+      try {
+        await work();
+        router.refresh();
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+      }
+    });
+
+  return (
+    <div className="space-y-6">
+      {error && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
+      {secret && (
+        <div role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-900">
+          <p className="font-medium">Token “{secret.name}” created. Copy it now — it will not be shown again.</p>
+          <div className="mt-2 flex items-center gap-2">
+            <code className="block flex-1 overflow-x-auto rounded bg-white px-2 py-1 font-mono text-xs text-stone-900" data-testid="new-token">{secret.token}</code>
+            <button type="button" className="rounded-md border border-green-300 px-2 py-1 text-xs" onClick={() => { void navigator.clipboard?.writeText(secret.token); setCopied(true); }}>
+              {copied ? "Copied" : "Copy"}
+            </button>
+            <button type="button" className="rounded-md border border-green-300 px-2 py-1 text-xs" onClick={() => setSecret(null)}>Done</button>
+          </div>
+        </div>
+      )}
+
+      <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+        <table className="min-w-full divide-y divide-stone-200 text-sm">
+          <thead className="bg-stone-50 text-left text-xs font-semibold uppercase tracking-wide text-stone-500">
+            <tr><th className="px-3 py-2">Name</th><th className="px-3 py-2">Acts as</th><th className="px-3 py-2">Scopes</th><th className="px-3 py-2">Last used</th><th className="px-3 py-2" /></tr>
+          </thead>
+          <tbody className="divide-y divide-stone-100">
+            {tokens.length === 0 && <tr><td colSpan={5} className="px-3 py-6 text-center text-stone-500">No API tokens yet.</td></tr>}
+            {tokens.map((t) => (
+              <tr key={t.id} className={t.revokedAt ? "text-stone-400" : ""}>
+                <td className="px-3 py-2"><p className="font-medium">{t.name}</p><p className="font-mono text-xs text-stone-500">{t.prefix}…</p></td>
+                <td className="px-3 py-2">{t.userEmail}</td>
+                <td className="px-3 py-2 text-xs">{t.scopes.join(", ")}</td>
+                <td className="px-3 py-2 text-xs">{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "never"}</td>
+                <td className="px-3 py-2 text-right">
+                  {t.revokedAt ? <span className="text-xs">Revoked {new Date(t.revokedAt).toLocaleDateString()}</span> : (
+                    <button type="button" disabled={pending} className="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50"
+                      onClick={() => { if (confirm(`Revoke “${t.name}”? Anything using it stops working at once.`)) run(async () => { await callAdminApi("DELETE", `/api/admin/tokens/${t.id}`); }); }}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <section className="rounded-lg border border-stone-200 bg-white p-4">
+        <h2 className="text-sm font-semibold text-stone-800">Create a token</h2>
+        <p className="mt-1 text-xs text-stone-500">A token acts with its owner&apos;s role, limited to the scopes you tick.</p>
+        <form className="mt-3 space-y-3" onSubmit={(e) => {
+          e.preventDefault();
+          const formEl = e.currentTarget;
+          const f = new FormData(formEl);
+          const input = { name: f.get("name"), userId: f.get("userId"), scopes: f.getAll("scopes") };
+          run(async () => {
+            const { token } = await callAdminApi<{ token: string }>("POST", "/api/admin/tokens", input);
+            setCopied(false);
+            setSecret({ name: String(input.name), token });
+            formEl.reset();
+          });
+        }}>
+          <div className="flex flex-wrap gap-3">
+            <input name="name" required placeholder="Name, e.g. ci-deploy" aria-label="Token name" className={field} />
+            <select name="userId" defaultValue={currentUserId} aria-label="Acts as" className={field}>
+              {users.map((u) => <option key={u.id} value={u.id}>{u.email} ({u.role})</option>)}
+            </select>
+          </div>
+          <fieldset className="flex flex-wrap gap-4">
+            <legend className="sr-only">Scopes</legend>
+            {(Object.keys(TOKEN_SCOPES) as TokenScope[]).map((s) => (
+              <label key={s} className="flex items-center gap-1.5 text-sm" title={TOKEN_SCOPES[s]}>
+                <input type="checkbox" name="scopes" value={s} defaultChecked={s === "status:read"} /> <code className="text-xs">{s}</code>
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">Create token</button>
+        </form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+"use client";
+import { useActionState } from "react";
+import type { SignInState } from "@/app/(auth)/login/actions";
+
+/** The e-mail/password form; errors come back from the server action as values. */
+export function LoginForm({ action, next }: { action: (prev: SignInState, form: FormData) => Promise<SignInState>; next: string }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <input type="hidden" name="next" value={next} />
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium text-stone-700">E-mail</label>
+        <input id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} autoFocus
+          className="mt-1 block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-600" />
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium text-stone-700">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required
+          className="mt-1 block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-600" />
+      </div>
+      {state.error && (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{state.error}</p>
+      )}
+      <button type="submit" disabled={pending}
+        className="w-full rounded-md bg-stone-900 px-3 py-2 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,125 @@
+// The revision DAG against the demo shop (qa at heads, staging at 46b8d0f2a44d, production at
+// 0f7e6d5c4b3a), signed in as a viewer: reading the graph needs no more.
+import { expect, test, type Page } from "@playwright/test";
+
+test.use({ storageState: "test-results/.auth/viewer.json" });
+
+const GRAPH = "/projects/shop/graph";
+const node = (page: Page, id: string) => page.locator(`[data-testid="graph-node"][data-revision="${id}"]`);
+
+const STAGING_PENDING = ["9a2c4e6b855e", "da5f7b9c166f", "2b4d6f8a977a", "8c1e3a5c7e90", "3d5f7b9d1fa1", "reporting_monthly_rollup_materialized", "6e8a0c2e4ab2"];
+// What promoting staging to production applies: the carts feature branch, its merge, and on to 46b8d0f2a44d.
+const STAGING_NOT_PRODUCTION = [
+  "4d6e8f0a2b92", "9e1f3a5b7ca3", "7a1b9c3d5e70", "b3c5d7e9f181", "d2f4a6b8c0b4", "61a3c5e7f9c5", "f5b7d9e1a3d6",
+  "38c0e2a4b6e7", "ac4e6a8c0ef8", "7b9d1f3a5c09", "c0e2a4c6e81a", "5f7b9d1f3a2b", "e1a3c5e7a93c", "46b8d0f2a44d",
+];
+
+async function openGraph(page: Page) {
+  await page.goto(GRAPH);
+  await expect(page.getByTestId("graph-canvas")).toBeVisible();
+  await page.getByRole("button", { name: "Fit the whole graph" }).click();
+}
+
+test("environment markers sit on the revisions each environment is at", async ({ page }, testInfo) => {
+  await openGraph(page);
+  await expect(node(page, "46b8d0f2a44d").locator('[data-env="staging"]')).toBeVisible();
+  await expect(node(page, "0f7e6d5c4b3a").locator('[data-env="production"]')).toBeVisible();
+  // qa is at both heads
+  await expect(node(page, "2b4d6f8a977a").locator('[data-env="qa"]')).toBeVisible();
+  await expect(node(page, "6e8a0c2e4ab2").locator('[data-env="qa"]')).toBeVisible();
+  await expect(page.locator('[data-testid="graph-node"] [data-env="staging"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="graph-node"] [data-env="production"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="graph-node"] [data-env="qa"]')).toHaveCount(2);
+  await expect(node(page, "0f7e6d5c4b3a").locator('[data-env="production"]')).toHaveAttribute("data-state", "behind");
+  await testInfo.attach("graph-page", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+});
+
+test("both labelled heads, the merge and the too-long id are on the picture", async ({ page }) => {
+  await openGraph(page);
+  await expect(page.locator('[data-testid="graph-node"][data-head="true"]')).toHaveCount(2);
+  await expect(node(page, "2b4d6f8a977a")).toHaveAttribute("data-head", "true");
+  await expect(node(page, "6e8a0c2e4ab2")).toHaveAttribute("data-head", "true");
+  await expect(page.getByTestId("graph-heads")).toContainText("2 heads");
+  await expect(page.getByTestId("graph-heads")).toContainText("reporting");
+  await expect(node(page, "d2f4a6b8c0b4").locator('[data-tag="merge"]')).toBeVisible();
+  await expect(node(page, "8c1e3a5c7e90").locator('[data-tag="reporting"]')).toBeVisible();
+  await expect(node(page, "reporting_monthly_rollup_materialized").locator('[data-tag^="⚠"]')).toBeVisible();
+  // depends_on (reporting → orders) is drawn, dashed, apart from parent edges
+  await expect(page.locator('[data-edge-kind="depends"]')).toHaveCount(1);
+  await expect(page.locator('[data-edge-kind="depends"]')).toHaveAttribute("stroke-dasharray", /\d/);
+});
+
+test("selecting an environment highlights its pending path", async ({ page }) => {
+  await openGraph(page);
+  await page.getByTestId("env-toggle-staging").click();
+  await expect(page.getByTestId("env-toggle-staging")).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("graph-selection")).toContainText(`staging has ${STAGING_PENDING.length} pending`);
+  const highlighted = page.locator('[data-testid="graph-node"][data-highlight="pending"]');
+  await expect(highlighted).toHaveCount(STAGING_PENDING.length);
+  const ids = await highlighted.evaluateAll((els) => els.map((e) => e.getAttribute("data-revision")));
+  expect(ids.sort()).toEqual([...STAGING_PENDING].sort());
+  await expect(node(page, "46b8d0f2a44d")).not.toHaveAttribute("data-highlight", /.*/);
+});
+
+test("selecting two environments shows what promoting one to the other applies", async ({ page }) => {
+  await openGraph(page);
+  // clicking the markers on the picture selects too
+  await node(page, "46b8d0f2a44d").locator('[data-env="staging"]').click();
+  await node(page, "0f7e6d5c4b3a").locator('[data-env="production"]').click();
+  await expect(page.getByTestId("graph-selection")).toContainText("Promoting staging to production would apply 14 revision(s)");
+  const listed = await page.getByTestId("selection-list").locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-revision")));
+  expect(listed.sort()).toEqual([...STAGING_NOT_PRODUCTION].sort());
+  // in the order Alembic applies them: parents before children
+  const at = (id: string) => listed.indexOf(id);
+  expect(at("4d6e8f0a2b92")).toBeLessThan(at("9e1f3a5b7ca3"));
+  expect(at("7a1b9c3d5e70")).toBeLessThan(at("b3c5d7e9f181"));
+  expect(at("d2f4a6b8c0b4")).toBeGreaterThan(Math.max(at("9e1f3a5b7ca3"), at("b3c5d7e9f181")));
+  expect(at("46b8d0f2a44d")).toBe(listed.length - 1);
+  const highlighted = await page.locator('[data-testid="graph-node"][data-highlight="between"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-revision")));
+  expect(highlighted.sort()).toEqual([...STAGING_NOT_PRODUCTION].sort());
+});
+
+test("the side panel shows a revision with its highlighted source", async ({ page }) => {
+  await openGraph(page);
+  await node(page, "d2f4a6b8c0b4").click();
+  const panel = page.getByTestId("revision-panel");
+  await expect(panel).toContainText("merge carts feature into main");
+  await expect(panel.getByTestId("revision-path")).toHaveText("alembic/versions/2026_05_18_1028-d2f4a6b8c0b4_merge_carts_feature_into_main.py");
+  await expect(panel.getByRole("button", { name: "9e1f3a5b7ca3" })).toBeVisible();
+  await expect(panel.getByRole("button", { name: "b3c5d7e9f181" })).toBeVisible();
+  await expect(panel.getByTestId("revision-applied-in").locator('[data-env="staging"]')).toHaveAttribute("data-applied", "true");
+  await expect(panel.getByTestId("revision-applied-in").locator('[data-env="production"]')).toHaveAttribute("data-applied", "false");
+  const source = panel.getByTestId("revision-source");
+  await expect(source).toContainText("down_revision");
+  await expect(source.locator(".hljs-keyword").first()).toBeVisible();
+  await expect(source.locator(".hljs-string").first()).toBeVisible();
+  // parents are clickable and move the panel
+  await panel.getByRole("button", { name: "b3c5d7e9f181" }).click();
+  await expect(page.getByTestId("revision-panel")).toContainText("create cart items table");
+});
+
+test("keyboard: arrows follow parents and children, Enter opens the panel", async ({ page }) => {
+  await openGraph(page);
+  await node(page, "46b8d0f2a44d").focus();
+  await page.keyboard.press("ArrowUp");
+  await expect(node(page, "9a2c4e6b855e")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await expect(node(page, "e1a3c5e7a93c")).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("revision-panel")).toContainText("add total to orders");
+});
+
+test("search jumps to a revision; the list view carries the same facts", async ({ page }) => {
+  await openGraph(page);
+  await page.getByLabel("Find a revision by id prefix or message").fill("coupon to");
+  await page.getByLabel("Find a revision by id prefix or message").press("Enter");
+  await expect(node(page, "ac4e6a8c0ef8")).toHaveAttribute("data-search-hit", "true");
+  await expect(node(page, "ac4e6a8c0ef8")).toBeFocused();
+
+  await page.getByRole("button", { name: "Show as a list" }).click();
+  const table = page.getByTestId("revision-table");
+  await expect(table.locator("tbody tr[data-revision]")).toHaveCount(31);
+  await expect(table.locator('tr[data-revision="46b8d0f2a44d"]')).toContainText("staging");
+  await expect(table.locator('tr[data-revision="reporting_monthly_rollup_materialized"]')).toContainText("characters");
+});

@@ -1,0 +1,87 @@
+/**
+ * Contracts of the gates: may this run happen, and if not, why not and what would unblock it.
+ * Pure data: nothing here imports next, react, prisma or pg.
+ */
+import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
+
+export type GateId =
+  | "typed-confirmation"
+  | "graph-soundness"
+  | "promotion-order"
+  | "sign-off"
+  | "two-person"
+  | "downgrade-safety"
+  | "version-width"
+  | "schema-drift";
+
+export type GateVerdict = "pass" | "block" | "warn" | "needs-input";
+
+/** One gate's verdict, in plain words. */
+export interface GateResult {
+  id: GateId;
+  label: string;
+  verdict: GateVerdict;
+  /** Why, in a sentence a release manager understands. */
+  reason: string;
+  /** What would change the verdict (for block and needs-input). */
+  unblock?: string;
+  /** Machine-readable specifics for the UI (e.g. the revisions to name in a confirmation). */
+  details?: Record<string, unknown>;
+}
+
+/** A succeeded run on an environment, as far as the promotion-order gate cares. */
+export interface SucceededRunFact {
+  target: string;
+  path: string[];
+  resultRevisions: string[] | null;
+}
+
+export interface SignOffFact {
+  revisions: string[];
+  /** null (or absent) while in force. */
+  revokedAt?: Date | string | null;
+  /** Who signed, for messages. */
+  by?: string;
+}
+
+/** Everything the gates look at. The caller gathers it; the gates only judge. */
+export interface GateFacts {
+  kind: "upgrade" | "downgrade" | "promotion";
+  environment: {
+    name: string;
+    protected: boolean;
+    /** E-mails allowed to approve; [] = any release manager or admin. */
+    approvers: string[];
+    versionTable: string;
+    /** version_num's character width read from the target; null when unknown. */
+    versionNumWidth: number | null;
+  };
+  /** Resolved target revision id ("base" for a full downgrade). */
+  target: string;
+  path: MigrationPath;
+  graph: Pick<RevisionGraph, "revisions" | "problems">;
+  /** The environment before this one in promotion order; null when this one is first. */
+  previousEnvironment: null | {
+    name: string;
+    currentRevisions: string[];
+    succeededRuns: SucceededRunFact[];
+  };
+  /** The project's sign-offs (any environment). */
+  signOffs: SignOffFact[];
+  requester: { userId: string; email: string };
+  /** null until someone approves. */
+  approver: null | { userId: string; email: string; role: string };
+  /** Drift findings against the baseline; null when not checked (no baseline). */
+  drift: null | { findings: number };
+  /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */
+  migrationSources: Record<string, string | null | undefined>;
+  inputs: {
+    /** What the user typed to confirm acting on a protected environment. */
+    typedConfirmation?: string;
+    /** Revision ids the user named to confirm a destructive downgrade. */
+    destructiveConfirmation?: string[];
+    driftOverride?: { reason: string; byRole: string; byEmail?: string };
+  };
+}
+
+export type Gate = (facts: GateFacts) => GateResult;

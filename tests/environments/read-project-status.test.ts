@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { randomBytes } from "node:crypto";
+import Database from "better-sqlite3";
+import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectStatus, type StatusEnvironmentInput } from "@/lib/environments/read-project-status";
+import { configProjectStatusInput } from "@/lib/environments/config-project-status-input";
+import { parseCairnConfig } from "@/lib/config/cairn-config";
+import { createTestDatabase, pgUrl, PG_ADMIN_URL } from "@/tests/support/databases";
+import { addMigration, alembic, closedPort, copyFixture, LONG_REV, MAIN_HEAD, withUser } from "@/tests/environments/support";
+
+type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
+const dbs: Record<string, TestDb> = {};
+const suffix = randomBytes(3).toString("hex");
+const NOLOGIN = `cairn_nologin_${suffix}`;
+const READER = `cairn_noselect_${suffix}`;
+let project: string;
+let newer: string;
+let lockHolder: pg.Client;
+let port: number;
+
+const ok = (url: string) => ({ ok: true as const, url });
+const env = (name: string, url: string, extra: Partial<StatusEnvironmentInput> = {}): StatusEnvironmentInput => ({ name, url: ok(url), ...extra });
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>, url = PG_ADMIN_URL): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+beforeAll(async () => {
+  project = copyFixture();
+  newer = copyFixture("cairn-envp-newer-");
+  addMigration(newer, "5e6f70819205", MAIN_HEAD);
+  for (const k of ["current", "behind", "rows", "unknown", "empty", "uninit", "locked"]) dbs[k] = await createTestDatabase(`cairn_env_${k}`);
+
+  // current: every head applied, into a custom version table in another schema, wide enough for the 40-character id.
+  await admin((c) => c.query(`CREATE SCHEMA ops; CREATE TABLE ops.cairn_versions (version_num varchar(64) NOT NULL PRIMARY KEY)`), dbs.current!.url);
+  alembic(project, ["upgrade", "heads"], { url: dbs.current!.url, versionTable: "cairn_versions", versionTableSchema: "ops" });
+  // behind: part of the main branch.
+  alembic(project, ["upgrade", "2b3c4d5e6f02"], { url: dbs.behind!.url });
+  // several rows: the main head and the labelled reporting branch's first revision, side by side.
+  alembic(project, ["upgrade", MAIN_HEAD], { url: dbs.rows!.url });
+  alembic(project, ["upgrade", "reporting@7f10aa000001"], { url: dbs.rows!.url });
+  // unknown-revision: migrated by a newer release of the repo than the one Cairn reads.
+  alembic(newer, ["upgrade", "5e6f70819205"], { url: dbs.unknown!.url });
+  // empty: the version table stays behind when everything is downgraded.
+  alembic(project, ["upgrade", "1a2b3c4d5e01"], { url: dbs.empty!.url });
+  alembic(project, ["downgrade", "base"], { url: dbs.empty!.url });
+  // locked: another session holds an ACCESS EXCLUSIVE lock on the version table, so reading it blocks.
+  alembic(project, ["upgrade", "1a2b3c4d5e01"], { url: dbs.locked!.url });
+  lockHolder = new pg.Client({ connectionString: dbs.locked!.url });
+  await lockHolder.connect();
+  await lockHolder.query("BEGIN");
+  await lockHolder.query("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE");
+
+  await admin((c) => c.query(`CREATE ROLE ${NOLOGIN} NOLOGIN PASSWORD 'pw-${suffix}'; CREATE ROLE ${READER} LOGIN PASSWORD 'pw-${suffix}'`));
+  port = await closedPort();
+}, 120_000);
+
+afterAll(async () => {
+  await lockHolder?.end().catch(() => {});
+  for (const d of Object.values(dbs)) await d.drop();
+  await admin((c) => c.query(`DROP ROLE IF EXISTS ${NOLOGIN}; DROP ROLE IF EXISTS ${READER}`));
+  for (const dir of [project, newer]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("PostgreSQL environments brought to each state by real Alembic", () => {
+  it("reads every state in parallel; a blocked database times out without delaying the others", async () => {
+    const { graph, project: loaded } = readProjectGraph(path.join(project, "alembic.ini"));
+    const started = performance.now();
+    const status = await readProjectStatus(
+      {
+        name: "shop",
+        alembicPath: path.join(project, "alembic.ini"),
+        environments: [
+          env("current", dbs.current!.url, { versionTable: "cairn_versions", versionTableSchema: "ops" }),
+          env("behind", dbs.behind!.url),
+          env("rows", dbs.rows!.url),
+          env("unknown", dbs.unknown!.url),
+          env("empty", dbs.empty!.url),
+          env("uninit", dbs.uninit!.url),
+          env("locked", dbs.locked!.url, { timeoutMs: 1500 }),
+          env("nologin", withUser(dbs.behind!.url, NOLOGIN, `pw-${suffix}`)),
+          env("norole", withUser(dbs.behind!.url, `cairn_ghost_${suffix}`, "hunter2-secret")),
+          env("noselect", withUser(dbs.behind!.url, READER, `pw-${suffix}`)),
+          env("missingdb", pgUrl(`cairn_env_missing_${suffix}`)),
+          env("closed", `postgresql://postgres:pw-${suffix}@127.0.0.1:${port}/postgres`),
+          env("nohost", "postgresql://postgres@cairn-no-such-host.invalid/postgres"),
+        ],
+      },
+      { graph: { graph, rootDir: loaded.location.rootDir } },
+    );
+    const elapsed = performance.now() - started;
+    const by = Object.fromEntries(status.environments.map((e) => [e.name, e]));
+    expect(status.heads).toEqual([MAIN_HEAD, LONG_REV]);
+    expect(status.environments.map((e) => e.name)).toEqual(["current", "behind", "rows", "unknown", "empty", "uninit", "locked", "nologin", "norole", "noselect", "missingdb", "closed", "nohost"]);
+
+    expect(by.current).toMatchObject({ state: "current", pending: [], versionNumWidth: 64, tooLong: [] });
+    expect(new Set(by.current!.revisions)).toEqual(new Set([MAIN_HEAD, LONG_REV]));
+
+    expect(by.behind).toMatchObject({ state: "behind", revisions: ["2b3c4d5e6f02"], versionNumWidth: 32, tooLong: [LONG_REV] });
+    expect(new Set(by.behind!.pending)).toEqual(new Set(["3c4d5e6f7003", MAIN_HEAD, "7f10aa000001", LONG_REV]));
+    expect(by.behind!.pending.indexOf("3c4d5e6f7003")).toBeLessThan(by.behind!.pending.indexOf(MAIN_HEAD));
+
+    expect(by.rows!.state).toBe("behind");
+    expect(new Set(by.rows!.revisions)).toEqual(new Set([MAIN_HEAD, "7f10aa000001"]));
+    expect(by.rows!.pending).toEqual([LONG_REV]);
+
+    expect(by.unknown).toMatchObject({ state: "unknown-revision", revisions: ["5e6f70819205"], unknownRevisions: ["5e6f70819205"] });
+    expect(by.unknown!.error).toMatch(/stamped at a revision the repo lacks.*a branch never merged, or a newer release/);
+
+    expect(by.empty).toMatchObject({ state: "empty", revisions: [] });
+    expect(by.empty!.pending).toHaveLength(6);
+    expect(by.uninit).toMatchObject({ state: "uninitialized", revisions: [], tooLong: [] });
+    expect(by.uninit!.versionNumWidth).toBeUndefined();
+
+    expect(by.locked).toMatchObject({ state: "unreachable", reason: "timed out" });
+    expect(by.locked!.durationMs).toBeGreaterThanOrEqual(1400);
+    expect(by.nologin).toMatchObject({ state: "unreachable", reason: "authentication failed" });
+    expect(by.norole).toMatchObject({ state: "unreachable", reason: "authentication failed" });
+    expect(by.noselect).toMatchObject({ state: "unreachable", reason: "permission denied" });
+    expect(by.missingdb).toMatchObject({ state: "unreachable", reason: "database does not exist" });
+    expect(by.closed).toMatchObject({ state: "unreachable", reason: "connection refused" });
+    expect(by.nohost).toMatchObject({ state: "unreachable", reason: "host not found" });
+    for (const e of status.environments.filter((x) => x.state === "unreachable")) expect(e.error).toMatch(new RegExp(`^${e.reason}`));
+
+    // Nobody waited on the blocked one: everything else answered well inside its 3 s budget,
+    // and the whole read took about the blocked environment's own 1.5 s timeout.
+    for (const e of status.environments.filter((x) => x.name !== "locked" && x.name !== "nohost")) expect(e.durationMs, e.name).toBeLessThan(1200);
+    expect(elapsed).toBeLessThan(2500);
+
+    // Credentials never appear in what is returned.
+    const serialized = JSON.stringify(status);
+    expect(serialized).not.toContain(`pw-${suffix}`);
+    expect(serialized).not.toContain("hunter2-secret");
+  });
+
+  it("reads only: the transaction is read-only and the connections are closed", async () => {
+    const { graph } = readProjectGraph(path.join(project, "alembic.ini"));
+    await readProjectStatus({ name: "shop", alembicPath: project, environments: [env("behind", dbs.behind!.url)] }, { graph: { graph, rootDir: project } });
+    const left = await admin((c) => c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'cairn-status' AND datname = $1`, [dbs.behind!.name]));
+    expect(left.rows[0].n).toBe(0);
+    // The behind database still holds exactly what Alembic wrote.
+    const rows = await admin((c) => c.query("SELECT version_num FROM alembic_version"), dbs.behind!.url);
+    expect(rows.rows).toEqual([{ version_num: "2b3c4d5e6f02" }]);
+  });
+
+  it("quotes identifiers instead of pasting them", async () => {
+    const { graph } = readProjectGraph(path.join(project, "alembic.ini"));
+    const s = await readProjectStatus(
+      { name: "shop", alembicPath: project, environments: [env("evil", dbs.behind!.url, { versionTable: 'alembic_version"; DROP TABLE orders; --' })] },
+      { graph: { graph, rootDir: project } },
+    );
+    expect(s.environments[0]!.state).toBe("uninitialized");
+    const still = await admin((c) => c.query("SELECT to_regclass('orders') IS NOT NULL AS present"), dbs.behind!.url);
+    expect(still.rows[0].present).toBe(true);
+  });
+});
+
+describe("SQLite files and env: references", () => {
+  it("reads relative and absolute sqlite URLs the way SQLAlchemy resolves them, via env: references", async () => {
+    alembic(project, ["upgrade", "heads"], { url: "sqlite:///qa.db" }); // relative to the project directory (cwd)
+    const abs = path.join(project, "data", "staging.db");
+    fs.mkdirSync(path.dirname(abs));
+    alembic(project, ["upgrade", "3c4d5e6f7003"], { url: `sqlite:///${abs}` });
+    const blank = path.join(project, "blank.db");
+    new Database(blank).close();
+
+    const config = parseCairnConfig(
+      {
+        projects: [
+          {
+            name: "shop",
+            alembic: "./alembic.ini",
+            environments: [
+              { name: "qa", url: "env:CAIRN_TEST_QA_URL" },
+              { name: "staging", url: "env:CAIRN_TEST_STAGING_URL" },
+              { name: "blank", url: "sqlite:///blank.db" },
+              { name: "gone", url: "sqlite:///nope.db" },
+              { name: "production", url: "env:CAIRN_TEST_UNSET_URL" },
+            ],
+          },
+        ],
+      },
+      path.join(project, "cairn.config.json"),
+    );
+    const input = configProjectStatusInput(config.projects[0]!, { CAIRN_TEST_QA_URL: "sqlite:///qa.db", CAIRN_TEST_STAGING_URL: `sqlite:////${abs.replace(/^\//, "")}` });
+    const status = await readProjectStatus(input);
+    const by = Object.fromEntries(status.environments.map((e) => [e.name, e]));
+
+    expect(by.qa!.state).toBe("current");
+    expect(new Set(by.qa!.revisions)).toEqual(new Set([MAIN_HEAD, LONG_REV]));
+    // SQLite stored the 40-character id, but the declared VARCHAR(32) is what other databases enforce.
+    expect(by.qa).toMatchObject({ versionNumWidth: 32, tooLong: [LONG_REV] });
+    expect(by.staging).toMatchObject({ state: "behind", revisions: ["3c4d5e6f7003"] });
+    // Independent branches: Alembic 1.8 orders them by directory listing order, so only the set and
+    // each branch's own order are fixed.
+    expect(new Set(by.staging!.pending)).toEqual(new Set([MAIN_HEAD, "7f10aa000001", LONG_REV]));
+    expect(by.staging!.pending.indexOf("7f10aa000001")).toBeLessThan(by.staging!.pending.indexOf(LONG_REV));
+    expect(by.blank).toMatchObject({ state: "uninitialized" });
+    expect(by.gone).toMatchObject({ state: "unreachable", reason: "SQLite file missing" });
+    expect(fs.existsSync(path.join(project, "nope.db"))).toBe(false); // reading never creates a database
+    expect(by.production).toMatchObject({ state: "unreachable", error: "environment variable CAIRN_TEST_UNSET_URL is not set" });
+  });
+});

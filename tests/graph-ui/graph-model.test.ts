@@ -1,0 +1,138 @@
+// The graph page's pure model and its ELK layout, on graphs built by the real engine (lib/graph).
+import { describe, expect, it } from "vitest";
+import type { MigrationScript } from "@/lib/alembic/types";
+import type { ProjectStatus } from "@/lib/environments/types";
+import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
+import { appliedSet, buildGraphModel, revisionsBetween, searchRevisions, toGraphData, problemsByRevision } from "@/components/graph/graph-model";
+import { expandSegments } from "@/components/graph/expand-segments";
+import { layoutGraph } from "@/components/graph/layout-graph";
+
+function script(revision: string, down: string[] | string | null, extra: Partial<MigrationScript> = {}): MigrationScript {
+  const downRevisions = down === null ? [] : Array.isArray(down) ? down : [down];
+  return { revision, downRevisions, branchLabels: [], dependsOn: [], path: `/p/versions/${revision}.py`, message: `msg ${revision}`, lines: { revision: 1, downRevision: 2 }, ...extra };
+}
+
+/** base → r1 … r20 linear, then a branch (b1, b2) merged at m, head h; plus x1 whose parent is a typo of r5. */
+function sampleScripts(): MigrationScript[] {
+  const s: MigrationScript[] = [script("base0", null)];
+  for (let i = 1; i <= 20; i++) s.push(script(`r${String(i).padStart(2, "0")}`, i === 1 ? "base0" : `r${String(i - 1).padStart(2, "0")}`));
+  s.push(script("b1", "r20"), script("b2", "b1"), script("c1", "r20"), script("m", ["b2", "c1"]), script("h", "m"));
+  s.push(script("x1", "r05x")); // dangling: "did you mean r05"
+  return s;
+}
+
+function data(scripts = sampleScripts(), status: ProjectStatus | null = null) {
+  const graph = buildRevisionGraph(scripts);
+  const envs = [
+    { name: "qa", position: 0, protected: false },
+    { name: "production", position: 1, protected: true },
+  ];
+  return toGraphData("demo", graph, status, envs, (p) => p.replace("/p/", ""));
+}
+
+const status: ProjectStatus = {
+  name: "demo",
+  heads: ["h", "x1"],
+  environments: [
+    { name: "qa", state: "behind", revisions: ["m"], pending: ["h"], tooLong: [], checkedAt: "", durationMs: 1 },
+    { name: "production", state: "behind", revisions: ["r03"], pending: [], tooLong: ["r15"], versionNumWidth: 2, checkedAt: "", durationMs: 1 },
+  ],
+};
+
+describe("buildGraphModel", () => {
+  it("draws a dangling reference as a broken edge to a placeholder carrying the missing id and the suggestion", () => {
+    const d = data();
+    const problem = d.problems.find((p) => p.code === "dangling-down-revision");
+    expect(problem).toMatchObject({ revision: "x1", reference: "r05x", suggestion: "r05" });
+    const model = buildGraphModel(d);
+    const placeholder = model.nodes.find((n) => n.kind === "missing");
+    expect(placeholder).toMatchObject({ id: "missing:r05x", reference: "r05x", suggestion: "r05" });
+    expect(model.edges).toContainEqual({ id: "dangling:missing:r05x->x1", kind: "dangling", source: "missing:r05x", target: "x1" });
+    expect(problemsByRevision(d).get("x1")?.[0]?.code).toBe("dangling-down-revision");
+  });
+
+  it("collapses long linear runs but keeps branch points, merges, heads and pinned revisions", () => {
+    const model = buildGraphModel(data());
+    const seg = model.nodes.find((n) => n.kind === "segment");
+    // r01..r19 are plain (r20 is a branch point): one run of 19.
+    expect(seg?.members).toEqual(Array.from({ length: 19 }, (_, i) => `r${String(19 - i).padStart(2, "0")}`));
+    expect(model.nodeOf["r07"]).toBe(seg?.id);
+    for (const id of ["r20", "b1", "b2", "c1", "m", "h", "base0"]) expect(model.nodeOf[id]).toBe(id);
+    expect(model.edges.find((e) => e.source === "base0")?.target).toBe(seg?.id);
+    expect(model.edges.find((e) => e.target === "r20")?.source).toBe(seg?.id);
+  });
+
+  it("does not collapse across environment markers or too-long ids", () => {
+    const model = buildGraphModel(data(sampleScripts(), status));
+    expect(model.nodeOf["r03"]).toBe("r03");
+    expect(model.nodeOf["r15"]).toBe("r15");
+    // r04..r14 (11) still collapse; r01,r02 and r16..r19 are too short to.
+    const seg = model.nodes.find((n) => n.kind === "segment");
+    expect(seg?.members).toHaveLength(11);
+    expect(model.nodeOf["r02"]).toBe("r02");
+    // the marker widens the node so ELK leaves room for the pill
+    expect(model.nodes.find((n) => n.id === "r03")!.width).toBeGreaterThan(model.nodes.find((n) => n.id === "r02")!.width);
+  });
+
+  it("draws depends_on edges as their own kind", () => {
+    const s = sampleScripts();
+    s.push(script("dep", "h", { dependsOn: ["c1"] }));
+    const model = buildGraphModel(data(s));
+    expect(model.edges.filter((e) => e.kind === "depends")).toEqual([{ id: "depends:c1->dep", kind: "depends", source: "c1", target: "dep" }]);
+  });
+});
+
+describe("environments on the graph", () => {
+  it("computes what promoting one environment to another applies, oldest first", () => {
+    const d = data(sampleScripts(), status);
+    const [qa, prod] = d.environments;
+    const between = revisionsBetween(d, qa!, prod!);
+    expect(between.promote[0]).toBe("r04");
+    expect(between.promote.slice(-5).sort()).toEqual(["b1", "b2", "c1", "m", "r20"]);
+    expect(between.promote).toHaveLength(17 + 4);
+    expect(between.onlyInTarget).toEqual([]);
+    const byId = new Map(d.revisions.map((r) => [r.id, r]));
+    expect(appliedSet(["m"], byId).has("b1")).toBe(true);
+    expect(appliedSet(["m"], byId).has("h")).toBe(false);
+  });
+
+  it("finds revisions by id prefix before message", () => {
+    const d = data();
+    expect(searchRevisions(d, "r1").map((r) => r.id)).toEqual(["r19", "r18", "r17", "r16", "r15", "r14", "r13", "r12", "r11", "r10"]);
+    expect(searchRevisions(d, "msg b2").map((r) => r.id)).toEqual(["b2"]);
+    expect(searchRevisions(d, "   ")).toEqual([]);
+  });
+});
+
+describe("layout", () => {
+  it("lays out with ELK newest at the top, and expands a segment in place", async () => {
+    const model = buildGraphModel(data());
+    const layout = await layoutGraph(model);
+    const y = (id: string) => layout.nodes[id]![1];
+    expect(y("h")).toBeLessThan(y("m"));
+    expect(y("m")).toBeLessThan(y("b2"));
+    expect(y("r20")).toBeLessThan(y(model.nodeOf["r10"]!));
+    expect(y("missing:r05x")).toBeGreaterThan(y("x1"));
+    expect(layout.edges["dangling:missing:r05x->x1"]!.length).toBeGreaterThanOrEqual(4);
+    expect((await layoutGraph(model)).cached).toBe(true);
+
+    const seg = model.nodeOf["r10"]!;
+    const view = expandSegments(model, layout, new Set([seg]));
+    expect(view.nodes.find((n) => n.id === seg)).toBeUndefined();
+    const vy = (id: string) => view.pos[id]![1];
+    for (let i = 1; i < 19; i++) expect(vy(`r${String(i).padStart(2, "0")}`)).toBeGreaterThan(vy(`r${String(i + 1).padStart(2, "0")}`));
+    expect(vy("r20")).toBeLessThan(vy("r19"));
+    expect(vy("base0")).toBeGreaterThan(vy("r01"));
+    expect(view.edges.some((e) => e.source === "base0" && e.target === "r01")).toBe(true);
+    expect(view.edges.some((e) => e.source === "r19" && e.target === "r20")).toBe(true);
+    expect(view.points["parent:r19->r20"]).toBeDefined();
+    // no two nodes overlap after the splice
+    const boxes = Object.values(view.pos);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i]!, boxes[j]!];
+        const overlap = a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+        expect(overlap).toBe(false);
+      }
+  });
+});
