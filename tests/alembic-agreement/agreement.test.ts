@@ -70,6 +70,7 @@ describe.skipIf(!hasAlembic)("Cairn's revision graph agrees with real Alembic", 
     const report: string[] = [];
     let queries = 0;
     let loaded = 0;
+    const started = performance.now();
     for (const c of cases) {
       c.comparison = compareWithOracle(c.scripts, c.oracle, c.queries);
       queries += c.comparison.compared.queries;
@@ -82,7 +83,7 @@ describe.skipIf(!hasAlembic)("Cairn's revision graph agrees with real Alembic", 
     const errors = cases.reduce((n, c) => n + (c.comparison?.compared.errorsMatched ?? 0), 0);
     const paths = cases.reduce((n, c) => n + (c.comparison?.compared.pathsMatched ?? 0), 0);
     console.log(
-      `agreement: ${cases.length} projects (${loaded} loaded by Alembic), ${queries} queries: ${paths} identical plans, ${errors} identical refusals, ${ambiguous} with hash-order-dependent ties`,
+      `agreement (Cairn side ${Math.round(performance.now() - started)} ms): ${cases.length} projects (${loaded} loaded by Alembic), ${queries} queries: ${paths} identical plans, ${errors} identical refusals, ${ambiguous} with hash-order-dependent ties`,
     );
     if (!ONLY) expect(cases.length).toBe(GRAPHS + FIXTURES.length);
     expect(report.join("\n")).toBe("");
