@@ -97,7 +97,11 @@ export function qualifiedName(schema: string | null, name: string): string {
 }
 
 /** Collapses runs of whitespace outside quoted strings/identifiers, so reformatting is not drift. */
+const NEEDS_COLLAPSE = /\s\s|[\n\t\r]|\( | \)| ,|^\s|\s$/;
+
 export function collapseWhitespace(expr: string): string {
+  // Deparsed PostgreSQL text is usually tidy already: skip the copy.
+  if (!NEEDS_COLLAPSE.test(expr)) return expr;
   let out = "";
   let quote: string | null = null;
   let pendingSpace = false;
@@ -125,7 +129,7 @@ export function collapseWhitespace(expr: string): string {
 }
 
 function expr(e: string | null): string | null {
-  return e === null ? null : collapseWhitespace(e.trim());
+  return e === null ? null : collapseWhitespace(e);
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
