@@ -1,8 +1,11 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { NavLink } from "@/components/ui/nav-link";
+import { UserMenu } from "@/components/auth/user-menu";
+import { startUpProblems } from "@/lib/server/start-up";
 
 export default function DashboardLayout({ children }: { children: ReactNode }) {
+  const problems = startUpProblems();
   return (
     <div className="flex min-h-screen flex-col">
       <header className="bg-stone-900 text-white">
@@ -12,9 +15,21 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main" className="flex gap-1">
             <NavLink href="/">Overview</NavLink>
+            <NavLink href="/runs">Runs</NavLink>
+            <NavLink href="/audit">Audit</NavLink>
           </nav>
+          <div className="ml-auto">
+            <UserMenu />
+          </div>
         </div>
       </header>
+      {problems.length > 0 && (
+        <div role="alert" className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-900">
+          {problems.map((p) => (
+            <p key={p}>{p}</p>
+          ))}
+        </div>
+      )}
       <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6">{children}</main>
     </div>
   );

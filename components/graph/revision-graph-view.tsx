@@ -7,12 +7,14 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import {
   appliedSet,
+  fromGraphWire,
   markersByRevision,
   problemsByRevision,
   revisionsBetween,
   searchRevisions,
-  type GraphData,
+  withNodeIndex,
   type GraphModel,
+  type GraphWire,
 } from "@/components/graph/graph-model";
 import { expandSegments, type GraphLayout } from "@/components/graph/expand-segments";
 import { GraphCanvas, type GraphCanvasHandle } from "@/components/graph/graph-canvas";
@@ -20,7 +22,9 @@ import { RevisionPanel } from "@/components/graph/revision-panel";
 import { RevisionList } from "@/components/graph/revision-list";
 import { STATE_COLOR, STATE_LABEL, shortId, truncate } from "@/components/graph/graph-style";
 
-export function RevisionGraphView({ data, model, layout }: { data: GraphData; model: GraphModel; layout: GraphLayout }) {
+export function RevisionGraphView({ wire, edges, nodes, layout }: { wire: GraphWire; nodes: GraphModel["nodes"]; edges: GraphModel["edges"]; layout: GraphLayout }) {
+  const data = useMemo(() => fromGraphWire(wire), [wire]);
+  const model = useMemo(() => withNodeIndex({ nodes, edges }), [nodes, edges]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const [selectedEnvs, setSelectedEnvs] = useState<string[]>([]);
   const [selectedRevision, setSelectedRevision] = useState<string | null>(null);

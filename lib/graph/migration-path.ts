@@ -216,34 +216,34 @@ function versionRowsAfter(
     heads.add(to);
   };
   try {
-  for (const rev of steps) {
-    step = `${upgrade ? "upgrade" : "downgrade"} ${rev.id}`;
-    const down = rev.norm;
-    if (upgrade) {
-      const present = down.filter((d) => heads.has(d));
-      if (down.length === 0 || present.length === 0) insert(rev.id);
-      else if (down.length > 1 && present.length > 1) {
-        const others = [...heads].filter((h) => !down.includes(h));
-        const anc = others.length > 0 ? ancestorsOf(others) : new Set<string>();
-        const from = down.filter((d) => !anc.has(d));
-        for (const d of from.slice(0, -1)) remove(d);
-        update(from[from.length - 1]!, rev.id);
-      } else update(present[0]!, rev.id);
-    } else {
-      const others = [...heads].filter((h) => h !== rev.id);
-      const anc = others.length > 0 ? ancestorsOf(others) : new Set<string>();
-      const to = down.filter((d) => !anc.has(d));
-      if (heads.has(rev.id) && (down.length === 0 || to.length === 0)) remove(rev.id);
-      else if (heads.has(rev.id) && down.length > 1) {
-        update(rev.id, to[to.length - 1]!);
-        for (const t of to.slice(0, -1)) insert(t);
+    for (const rev of steps) {
+      step = `${upgrade ? "upgrade" : "downgrade"} ${rev.id}`;
+      const down = rev.norm;
+      if (upgrade) {
+        const present = down.filter((d) => heads.has(d));
+        if (down.length === 0 || present.length === 0) insert(rev.id);
+        else if (down.length > 1 && present.length > 1) {
+          const others = [...heads].filter((h) => !down.includes(h));
+          const anc = others.length > 0 ? ancestorsOf(others) : new Set<string>();
+          const from = down.filter((d) => !anc.has(d));
+          for (const d of from.slice(0, -1)) remove(d);
+          update(from[from.length - 1]!, rev.id);
+        } else update(present[0]!, rev.id);
       } else {
-        const candidates = down.length === 1 ? down : down.filter((x) => heads.has(x));
-        if (candidates.length !== 1) fail("the down revision to update to is ambiguous");
-        update(rev.id, candidates[0]!);
+        const others = [...heads].filter((h) => h !== rev.id);
+        const anc = others.length > 0 ? ancestorsOf(others) : new Set<string>();
+        const to = down.filter((d) => !anc.has(d));
+        if (heads.has(rev.id) && (down.length === 0 || to.length === 0)) remove(rev.id);
+        else if (heads.has(rev.id) && down.length > 1) {
+          update(rev.id, to[to.length - 1]!);
+          for (const t of to.slice(0, -1)) insert(t);
+        } else {
+          const candidates = down.length === 1 ? down : down.filter((x) => heads.has(x));
+          if (candidates.length !== 1) fail("the down revision to update to is ambiguous");
+          update(rev.id, candidates[0]!);
+        }
       }
     }
-  }
   } catch (e) {
     return { rows: sorted(), error: (e as Error).message };
   }
@@ -257,15 +257,15 @@ function versionRowsAfter(
 export function upgradePath(graph: RevisionGraph, current: string[], target: string): MigrationPath {
   const ix = indexGraph(graph);
   try {
-    const [needs, heads] = collectUpgradeRevisions(ix, target, current, {
-      inclusive: false,
-      implicitBase: true,
-      assertRelativeLength: true,
-    });
-    const steps = topologicalSort(ix, needs, heads).reverse();
-    const revs = steps.map((id) => ix.revs.get(id)!);
-    const after = versionRowsAfter(ix, current, revs, true);
-    return { direction: "upgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
+      const [needs, heads] = collectUpgradeRevisions(ix, target, current, {
+        inclusive: false,
+        implicitBase: true,
+        assertRelativeLength: true,
+      });
+      const steps = topologicalSort(ix, needs, heads).reverse();
+      const revs = steps.map((id) => ix.revs.get(id)!);
+      const after = versionRowsAfter(ix, current, revs, true);
+      return { direction: "upgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
   } catch (e) {
     throw toAppError(e, { ancestor: "Destination %(end)s is not a valid upgrade target from current head(s)", end: target });
   }
@@ -275,11 +275,11 @@ export function upgradePath(graph: RevisionGraph, current: string[], target: str
 export function downgradePath(graph: RevisionGraph, current: string[], target: string): MigrationPath {
   const ix = indexGraph(graph);
   try {
-    const [revisions, heads] = collectDowngradeRevisions(ix, current, target);
-    const steps = topologicalSort(ix, revisions, heads);
-    const revs = steps.map((id) => ix.revs.get(id)!);
-    const after = versionRowsAfter(ix, current, revs, false);
-    return { direction: "downgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
+      const [revisions, heads] = collectDowngradeRevisions(ix, current, target);
+      const steps = topologicalSort(ix, revisions, heads);
+      const revs = steps.map((id) => ix.revs.get(id)!);
+      const after = versionRowsAfter(ix, current, revs, false);
+      return { direction: "downgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
   } catch (e) {
     throw toAppError(e, { ancestor: "Destination %(end)s is not a valid downgrade target from current head(s)", end: target });
   }

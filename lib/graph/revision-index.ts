@@ -98,6 +98,15 @@ export function indexGraph(graph: RevisionGraph): RevisionIndex {
     realHeads: graph.realHeads ?? order.filter((id) => revs.get(id)!.allNext.length === 0),
     bases: graph.bases,
   };
+  // A hand-built graph (tests, fixtures) may lack the normalized dependencies: derive them as
+  // buildRevisionGraph does, so plans stay Alembic's.
+  for (const rev of revs.values()) {
+    if (rev.node.normalizedDependsOn !== undefined || rev.resolvedDeps.length === 0) continue;
+    const drop = new Set<string>();
+    for (const anc of ancestorNodes(index, [rev], false)) if (anc !== rev) for (const d of anc.resolvedDeps) drop.add(d);
+    rev.normDeps = rev.resolvedDeps.filter((d) => !drop.has(d));
+    rev.norm = dedupe([...rev.down, ...rev.normDeps]);
+  }
   cache.set(graph, index);
   return index;
 }

@@ -3,7 +3,8 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { canProceed, describeRefusal, evaluateGates } from "@/lib/gates/evaluate-gates";
+import { canProceed, describeRefusal } from "@/lib/gates/evaluate-gates";
+import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
 import type { GateFacts, GateResult } from "@/lib/gates/types";
 
 export interface DecideRunInput {
@@ -14,6 +15,8 @@ export interface DecideRunInput {
   reason?: string;
   /** Facts re-gathered now (state may have moved since the request); requester/approver are filled in here. */
   facts?: Omit<GateFacts, "requester" | "approver">;
+  /** Every revision the target names, when several; each is judged. */
+  targetIds?: string[];
 }
 
 /**
@@ -35,11 +38,11 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
   } else {
     if (!i.facts) throw new AppError("bad-request", "approve without facts", "Cairn needs the environment's current state to approve this run.");
     const requester = await db.user.findUnique({ where: { id: run.requestedById }, select: { email: true } });
-    gates = evaluateGates({
+    gates = evaluateRunGates({
       ...i.facts,
       requester: { userId: run.requestedById, email: requester?.email ?? run.requestedById },
       approver: { userId: i.actor.userId, email: i.actor.email, role: i.actor.role },
-    });
+    }, i.targetIds);
     if (!canProceed(gates)) throw new AppError("gate-refused", `approval refused for run ${run.id}`, describeRefusal(gates), { gates });
     data = { status: "queued", approvedById: i.actor.userId, approvedAt: new Date(), gates: gates as unknown as Prisma.InputJsonValue };
   }

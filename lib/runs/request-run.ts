@@ -1,22 +1,14 @@
 import "server-only";
-import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { canProceed, canRequest, describeRefusal, evaluateGates } from "@/lib/gates/evaluate-gates";
+import { canProceed, canRequest, describeRefusal } from "@/lib/gates/evaluate-gates";
 import type { GateFacts, GateResult } from "@/lib/gates/types";
+import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
 
-/** The request a form or the CLI sends; the server resolves the rest (path, facts, preview). */
-export const ZRunRequestSchema = z.object({
-  environmentId: z.string().min(1),
-  kind: z.enum(["upgrade", "downgrade", "promotion"]),
-  target: z.string().trim().min(1, "Choose a target revision"),
-  typedConfirmation: z.string().optional(),
-  destructiveConfirmation: z.array(z.string()).optional(),
-  driftOverrideReason: z.string().optional(),
-});
-export type TRunRequest = z.infer<typeof ZRunRequestSchema>;
+// The request a form or the CLI sends lives with the other shared schemas (client-safe).
+export { ZRunRequestSchema, type TRunRequest } from "@/lib/runs/run-request.types";
 
 export interface RequestRunInput {
   actor: Actor;
@@ -29,6 +21,8 @@ export interface RequestRunInput {
   sqlPreview: string;
   /** Gathered by the caller (graph, sign-offs, drift, previous environment…); requester is taken from actor. */
   facts: Omit<GateFacts, "requester" | "approver">;
+  /** Every revision the target names, when several ("heads" of a branched project); each is judged. */
+  targetIds?: string[];
 }
 
 /**
@@ -38,12 +32,25 @@ export interface RequestRunInput {
  */
 export async function requestRun(db: PrismaClient, i: RequestRunInput): Promise<{ run: { id: string; status: string }; gates: GateResult[] }> {
   const facts: GateFacts = { ...i.facts, requester: { userId: i.actor.userId, email: i.actor.email }, approver: null };
-  const gates = evaluateGates(facts);
+  const gates = evaluateRunGates(facts, i.targetIds);
   if (!canRequest(gates)) {
     throw new AppError("gate-refused", `run request refused on ${i.environment.name}`, describeRefusal(gates.filter((g) => !(g.id === "two-person" && g.verdict === "needs-input"))), { gates });
   }
   const status = canProceed(gates) ? "queued" : "awaiting_approval";
   const run = await db.$transaction(async (tx) => {
+    if (status === "queued") {
+      // Two requests racing on one environment: serialise them here, and let only the first queue a run.
+      await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`cairn-run-request:${i.environment.id}`}))) AS l`;
+      const active = await tx.run.findFirst({ where: { environmentId: i.environment.id, status: { in: ["queued", "running"] } }, select: { id: true, kind: true, target: true, status: true } });
+      if (active) {
+        throw new AppError(
+          "locked",
+          `environment ${i.environment.name} busy with run ${active.id}`,
+          `${i.environment.name} is busy: run ${active.id} (${active.kind} to ${active.target}) is ${active.status}. Wait for it to finish, then request again.`,
+          { runId: active.id },
+        );
+      }
+    }
     const created = await tx.run.create({
       data: {
         projectId: i.environment.projectId,

@@ -1,6 +1,9 @@
 """The agreement oracle: what real Alembic says about a migration directory.
 
 Usage: /usr/bin/python3 oracle.py ALEMBIC_INI [QUERIES_JSON_FILE] [--sorted]
+       /usr/bin/python3 oracle.py --batch JOBS_JSON_FILE [--sorted]
+         (JOBS = [{"ini": ..., "queries": [...]}, ...]; prints a JSON list, one answer per job,
+          so one interpreter start serves many directories)
 
 Prints one JSON object: load_order, heads, bases, history (walk_revisions order), per revision
 down_revisions / dependencies / branch_labels (effective), and for each query
@@ -25,14 +28,7 @@ def err_text(e):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     sorted_listing = "--sorted" in sys.argv
-    ini = args[0]
-    queries = []
-    if len(args) > 1:
-        with open(args[1]) as f:
-            queries = json.load(f)
 
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
     from alembic.script.base import Script
 
     if sorted_listing:
@@ -42,6 +38,22 @@ def main():
             return sorted(original(scriptdir, path))
 
         Script._list_py_dir = classmethod(_sorted_list_py_dir)
+
+    if "--batch" in sys.argv:
+        with open(args[0]) as f:
+            jobs = json.load(f)
+        print(json.dumps([answer(job["ini"], job.get("queries", [])) for job in jobs]))
+        return
+    queries = []
+    if len(args) > 1:
+        with open(args[1]) as f:
+            queries = json.load(f)
+    print(json.dumps(answer(args[0], queries)))
+
+
+def answer(ini, queries):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     out = {}
     with warnings.catch_warnings(record=True) as caught:
@@ -73,8 +85,7 @@ def main():
             out = {"error": "%s: %s" % (type(e).__name__, err_text(e))}
     out["warnings"] = [str(w.message) for w in caught]
     if "error" in out:
-        print(json.dumps(out))
-        return
+        return out
 
     results = []
     for q in queries:
@@ -102,24 +113,30 @@ def main():
                     res[direction] = {"error": err_text(e), "type": type(e).__name__}
         results.append(res)
     out["queries"] = results
-    print(json.dumps(out))
+    return out
+
+
+_version_table = {}
 
 
 def rows_after(current, steps):
-    """Runs Alembic's HeadMaintainer over a real SQLite alembic_version table."""
+    """Runs Alembic's HeadMaintainer over a real SQLite alembic_version table (one per process)."""
     from sqlalchemy import create_engine
     from alembic.runtime.migration import HeadMaintainer, MigrationContext
 
-    engine = create_engine("sqlite://")
-    with engine.connect() as conn:
+    if not _version_table:
+        conn = create_engine("sqlite://").connect()
         ctx = MigrationContext.configure(conn)
         ctx._ensure_version_table()
-        for rev in current:
-            conn.execute(ctx._version.insert().values(version_num=rev))
-        hm = HeadMaintainer(ctx, current)
-        for step in steps:
-            hm.update_to_step(step)
-        return [r[0] for r in conn.execute(ctx._version.select())]
+        _version_table.update(conn=conn, ctx=ctx)
+    conn, ctx = _version_table["conn"], _version_table["ctx"]
+    conn.execute(ctx._version.delete())
+    for rev in current:
+        conn.execute(ctx._version.insert().values(version_num=rev))
+    hm = HeadMaintainer(ctx, current)
+    for step in steps:
+        hm.update_to_step(step)
+    return [r[0] for r in conn.execute(ctx._version.select())]
 
 
 if __name__ == "__main__":

@@ -63,6 +63,28 @@ export function runOracle(ini: string, queries: Query[], options: { sorted?: boo
   });
 }
 
+/** One interpreter for many directories: Python start-up and imports dominate the oracle's cost. */
+export function runOracleBatch(jobs: { ini: string; queries: Query[] }[], jobFile: string): Promise<OracleAnswer[]> {
+  fs.writeFileSync(jobFile, JSON.stringify(jobs));
+  return new Promise((resolve, reject) => {
+    execFile(
+      PYTHON,
+      [ORACLE, "--batch", jobFile, "--sorted"],
+      { env: { ...process.env, PYTHONHASHSEED: "0", PYTHONDONTWRITEBYTECODE: "1" }, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`oracle batch failed: ${error.message}\n${stderr}`));
+        try {
+          const answers = JSON.parse(stdout) as OracleAnswer[];
+          if (answers.length !== jobs.length) throw new Error(`${answers.length} answers for ${jobs.length} jobs`);
+          resolve(answers);
+        } catch (e) {
+          reject(new Error(`oracle batch printed no usable JSON: ${String(e)}\n${stderr}`));
+        }
+      },
+    );
+  });
+}
+
 /** Runs tasks with at most `limit` in flight (the machine has 2 cores shared with others). */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { MigrationScript } from "@/lib/alembic/types";
 import type { ProjectStatus } from "@/lib/environments/types";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
-import { appliedSet, buildGraphModel, revisionsBetween, searchRevisions, toGraphData, problemsByRevision } from "@/components/graph/graph-model";
+import { appliedSet, buildGraphModel, fromGraphWire, toGraphWire, withNodeIndex, revisionsBetween, searchRevisions, toGraphData, problemsByRevision } from "@/components/graph/graph-model";
 import { expandSegments } from "@/components/graph/expand-segments";
 import { layoutGraph } from "@/components/graph/layout-graph";
 
@@ -79,6 +79,18 @@ describe("buildGraphModel", () => {
     s.push(script("dep", "h", { dependsOn: ["c1"] }));
     const model = buildGraphModel(data(s));
     expect(model.edges.filter((e) => e.kind === "depends")).toEqual([{ id: "depends:c1->dep", kind: "depends", source: "c1", target: "dep" }]);
+  });
+});
+
+describe("the browser payload", () => {
+  it("round-trips GraphData through the compact wire format (paths excepted) and rebuilds the node index", () => {
+    const s = sampleScripts();
+    s.push(script("dep", "h", { dependsOn: ["c1", "nolabel"], branchLabels: ["lbl"] }));
+    const d = data(s, status);
+    const back = fromGraphWire(JSON.parse(JSON.stringify(toGraphWire(d))));
+    expect(back).toEqual({ ...d, revisions: d.revisions.map((r) => ({ ...r, relativePath: "" })) });
+    const model = buildGraphModel(d);
+    expect(withNodeIndex({ nodes: model.nodes, edges: model.edges }).nodeOf).toEqual(model.nodeOf);
   });
 });
 

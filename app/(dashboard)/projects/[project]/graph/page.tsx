@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/errors";
 import { requirePageActor } from "@/lib/server/require-page-actor";
 import { getProjectGraph, getProjectStatus } from "@/lib/server/project-view";
-import { buildGraphModel, toGraphData } from "@/components/graph/graph-model";
+import { buildGraphModel, toGraphData, toGraphWire } from "@/components/graph/graph-model";
 import { layoutGraph } from "@/components/graph/layout-graph";
 import { RevisionGraphView } from "@/components/graph/revision-graph-view";
 
@@ -39,7 +39,7 @@ export default async function GraphPage({ params }: Params) {
       <h1 className="text-xl font-semibold">
         {view.project.name} <span className="font-normal text-stone-500">· revisions</span>
       </h1>
-      <RevisionGraphView data={data} model={model} layout={layout} />
+      <RevisionGraphView wire={toGraphWire(data)} nodes={model.nodes} edges={model.edges} layout={layout} />
     </div>
   );
 }

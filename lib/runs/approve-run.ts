@@ -1,0 +1,97 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Actor } from "@/lib/auth/actor";
+import { canApprove } from "@/lib/auth/can-approve";
+import { AppError } from "@/lib/errors";
+import type { GateResult } from "@/lib/gates/types";
+import { decideRun } from "@/lib/runs/decide-run";
+import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
+import { startRun } from "@/lib/runs/start-run";
+
+function asStrings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
+}
+
+/** Who may decide this run: not its requester, and only a release manager/admin on the approver list. */
+async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, verb: "approve" | "reject") {
+  const run = await db.run.findUnique({ where: { id: runId }, include: { environment: true, project: { select: { name: true } } } });
+  if (!run) throw new AppError("not-found", `run ${runId} not found`, `Run ${runId} does not exist.`);
+  if (run.status !== "awaiting_approval") {
+    throw new AppError("conflict", `run ${runId} is ${run.status}`, `Run ${runId} is ${run.status.replace("_", " ")}, not awaiting approval.`);
+  }
+  if (verb === "approve" && run.requestedById === actor.userId) {
+    throw new AppError(
+      "forbidden",
+      `requester ${actor.email} tried to approve own run ${runId}`,
+      `You requested this run, so you cannot approve it too: ${run.environment.name} needs a second person. Ask another release manager or admin to approve it.`,
+    );
+  }
+  if (!canApprove(actor, run.environment)) {
+    const list = asStrings(run.environment.approvers);
+    throw new AppError(
+      "forbidden",
+      `${actor.email} may not ${verb} runs on ${run.environment.name}`,
+      list.length
+        ? `Only ${list.join(", ")} may ${verb} runs on ${run.environment.name}. Ask one of them, or an admin to add you to its approvers.`
+        : actor.kind === "token" && (actor.role === "release_manager" || actor.role === "admin")
+          ? `This API token lacks the "runs:approve" scope.`
+          : `Only release managers and admins may ${verb} runs.`,
+    );
+  }
+  return run;
+}
+
+/**
+ * Approves an awaiting run: re-plans it from the environment's state NOW (it may have moved since
+ * the request), re-evaluates every gate with the approver, and starts it in this process.
+ * Refused when the environment moved since the request: the SQL that was reviewed would not be
+ * what runs.
+ */
+export async function approveRun(
+  db: PrismaClient,
+  i: { runId: string; actor: Actor },
+  opts: PlanRunOptions = {},
+): Promise<{ status: "queued"; gates: GateResult[] }> {
+  const run = await loadDecidableRun(db, i.runId, i.actor, "approve");
+  const requester = await db.user.findUnique({ where: { id: run.requestedById } });
+  if (!requester) throw new AppError("conflict", `requester of ${run.id} gone`, `The person who requested run ${run.id} no longer exists; reject it and request again.`);
+  // The requester's confirmations, as they passed at request time: the typed name, the revisions
+  // named for a destructive downgrade, the drift override (judged with the requester's role).
+  const stored = Array.isArray(run.gates) ? (run.gates as unknown as GateResult[]) : [];
+  const named = asStrings((stored.find((g) => g.id === "downgrade-safety")?.details as { required?: unknown } | undefined)?.required);
+  const prepared = await prepareRun(
+    db,
+    {
+      project: run.project.name,
+      environment: run.environment.name,
+      kind: run.kind,
+      target: run.target,
+      pinnedTarget: run.kind === "promotion" ? run.target : undefined,
+      actor: { kind: "user", userId: requester.id, email: requester.email, name: requester.name, role: requester.role },
+      inputs: { typedConfirmation: run.environment.name, destructiveConfirmation: named, driftOverrideReason: run.driftOverride ?? undefined },
+    },
+    opts,
+  );
+  const was = asStrings(run.fromRevisions);
+  if (!sameSet(was, prepared.plan.from) || prepared.plan.target !== run.target) {
+    throw new AppError(
+      "conflict",
+      `environment ${run.environment.name} moved since run ${run.id} was requested`,
+      `${run.environment.name} was at ${was.join(", ") || "base"} when this run was requested and is now at ${prepared.plan.from.join(", ") || "base"}, so the reviewed SQL is no longer what would run. Reject it and request a new run.`,
+    );
+  }
+  const decided = await decideRun(db, { actor: i.actor, runId: run.id, decision: "approve", facts: prepared.facts, targetIds: prepared.targetIds });
+  void startRun(db, run.id, { id: i.actor.userId, email: i.actor.email }, prepared.execution);
+  return { status: "queued", gates: decided.gates ?? [] };
+}
+
+/** Rejects an awaiting run with a reason the requester will see. */
+export async function rejectRun(db: PrismaClient, i: { runId: string; actor: Actor; reason: string }): Promise<{ status: "rejected" }> {
+  await loadDecidableRun(db, i.runId, i.actor, "reject");
+  await decideRun(db, { actor: i.actor, runId: i.runId, decision: "reject", reason: i.reason });
+  return { status: "rejected" };
+}

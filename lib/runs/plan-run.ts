@@ -1,0 +1,261 @@
+import "server-only";
+import fs from "node:fs";
+import type { Environment, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Actor } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
+import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readEnvironmentStatus } from "@/lib/environments/read-project-status";
+import { readVersionTable } from "@/lib/environments/read-version-table";
+import type { EnvironmentStatus } from "@/lib/environments/types";
+import { canRequest as gatesAllowRequest } from "@/lib/gates/evaluate-gates";
+import type { GateFacts } from "@/lib/gates/types";
+import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
+import { matchRelative, resolveRevisions } from "@/lib/graph/resolve-revisions";
+import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
+import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { previewSql } from "@/lib/runner/preview-sql";
+import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
+import { readEnvironmentDrift } from "@/lib/runs/read-environment-drift";
+import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
+import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+
+export interface PlanRunInput {
+  project: string;
+  environment: string;
+  kind: RunKind;
+  /** Revision spec; ignored for a promotion unless `pinnedTarget` is set. Upgrade default "heads". */
+  target?: string;
+  /** Who would request the run (their role matters for a drift override). */
+  actor: Actor;
+  inputs?: { typedConfirmation?: string; destructiveConfirmation?: string[]; driftOverrideReason?: string };
+  /** Re-planning a stored promotion: keep the target it was requested with instead of re-reading the previous environment. */
+  pinnedTarget?: string;
+}
+
+export interface PlanRunOptions {
+  /** Decrypts literal URLs; env: references need none. */
+  key?: Buffer;
+  /** Where env: references are looked up (default process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/** How to run Alembic for this environment. Server-only: holds the decrypted URL. */
+export interface RunExecution {
+  databaseUrl: string;
+  alembic: { command: string[]; cwd: string; configFile?: string; urlEnvVar: string; xArgs: string[] };
+  lockName: string;
+  readRevisions: () => Promise<string[]>;
+  expectedHeads: string[];
+  plannedSteps: string[];
+}
+
+/** The plan, plus what the server needs to record and execute it. */
+export interface PreparedRun {
+  plan: RunPlan;
+  facts: Omit<GateFacts, "requester" | "approver">;
+  targetIds: string[];
+  environment: Environment;
+  execution: RunExecution;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
+}
+
+function asStrings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+async function readStatusOrThrow(env: Environment, url: ReturnType<typeof resolveEnvironmentUrl>, graph: RevisionGraph, rootDir: string): Promise<EnvironmentStatus> {
+  const status = await readEnvironmentStatus(
+    { name: env.name, url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs },
+    graph,
+    rootDir,
+  );
+  if (status.state === "unreachable") {
+    throw new AppError(
+      "unreachable",
+      `environment ${env.name} unreachable: ${status.reason}`,
+      `Cairn could not read ${env.name}'s version table (${status.error ?? status.reason}). Check its database URL and that the database is up, then try again.`,
+    );
+  }
+  return status;
+}
+
+/** What Alembic is told: one id, "heads" when the target is every head, or "base". */
+function alembicTargetOf(graph: RevisionGraph, spec: string, ids: string[]): string {
+  if (ids.length === 0) return "base";
+  if (ids.length === 1) return ids[0]!;
+  if (sameSet(ids, graph.heads) || sameSet(ids, graph.realHeads ?? [])) return "heads";
+  throw new AppError(
+    "validation",
+    `target ${spec} names several revisions`,
+    `"${spec}" names several revisions (${ids.join(", ")}). Alembic takes one target: pick one of them, or "heads".`,
+  );
+}
+
+/**
+ * Plans a run on an environment from its ACTUAL state: reads the graph and the version table live,
+ * resolves the target and the path exactly as Alembic would, gathers every fact the gates look at
+ * (graph problems, the previous environment and its succeeded runs, sign-offs, version_num width,
+ * approvers, drift) and asks real Alembic for the SQL (`--sql`). No side effects.
+ */
+export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: PlanRunOptions = {}): Promise<PreparedRun> {
+  const project = await getProjectOrThrow(db, input.project);
+  const env = getEnvironmentOrThrow(project, input.environment);
+  const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<
+    string,
+    string | string[] | null
+  >;
+  const { project: loaded, graph } = readProjectGraph(project.alembicPath, { constants });
+  const rootDir = loaded.location.rootDir;
+
+  const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
+  if (!url.ok) {
+    throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message}. Fix the environment's settings and try again.`);
+  }
+  const status = await readStatusOrThrow(env, url, graph, rootDir);
+  const from = status.revisions;
+
+  const index = project.environments.findIndex((e) => e.id === env.id);
+  const prevEnv = index > 0 ? project.environments[index - 1]! : null;
+  let prevStatus: EnvironmentStatus | null = null;
+  if (prevEnv && input.kind !== "downgrade") {
+    prevStatus = await readStatusOrThrow(prevEnv, resolveEnvironmentUrl(prevEnv, { key: opts.key, env: opts.env }), graph, rootDir);
+  }
+
+  // The target spec.
+  let spec: string;
+  if (input.kind === "promotion") {
+    if (!prevEnv || !prevStatus) {
+      throw new AppError("bad-request", `${env.name} has no predecessor`, `${env.name} is first in ${project.name}'s promotion order, so there is nothing to promote from. Use "Upgrade to…" instead.`);
+    }
+    if (input.pinnedTarget) spec = input.pinnedTarget;
+    else if (prevStatus.revisions.length === 0) {
+      throw new AppError("bad-request", `${prevEnv.name} at base`, `${prevEnv.name} has no revision applied, so there is nothing to promote to ${env.name}. Upgrade ${prevEnv.name} first.`);
+    } else if (prevStatus.revisions.length === 1) spec = prevStatus.revisions[0]!;
+    else if (sameSet(prevStatus.revisions, graph.heads)) spec = "heads";
+    else {
+      throw new AppError(
+        "bad-request",
+        `${prevEnv.name} holds several revisions`,
+        `${prevEnv.name} holds several revisions (${prevStatus.revisions.join(", ")}) that are not the repo's heads; Alembic upgrades to one target at a time. Use "Upgrade to…" on ${env.name} with each of them.`,
+      );
+    }
+  } else if (input.kind === "downgrade") {
+    if (!input.target) throw new AppError("validation", "downgrade without target", 'Choose the revision to downgrade to (or "base" to remove every migration).');
+    spec = input.target;
+  } else {
+    spec = input.target || "heads";
+  }
+
+  const path: MigrationPath = input.kind === "downgrade" ? downgradePath(graph, from, spec) : upgradePath(graph, from, spec);
+  let targetIds: string[];
+  if (spec === "base") targetIds = [];
+  else {
+    try {
+      targetIds = resolveRevisions(graph, spec);
+    } catch (e) {
+      // "+1" / "-1" are relative to the current revision: the path already says where they land.
+      if (!matchRelative(spec)) throw e;
+      targetIds = path.resultHeads;
+    }
+  }
+  const target = alembicTargetOf(graph, spec, targetIds);
+
+  const [signOffs, prevRuns, drift] = await Promise.all([
+    db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
+    prevEnv && input.kind !== "downgrade"
+      ? db.run.findMany({ where: { environmentId: prevEnv.id, status: "succeeded" }, select: { target: true, path: true, resultRevisions: true } })
+      : Promise.resolve([]),
+    readEnvironmentDrift(db, env, url.url, from, rootDir),
+  ]);
+
+  const migrationSources: Record<string, string | null> = {};
+  if (path.direction === "downgrade") {
+    for (const r of path.steps) {
+      const file = graph.revisions.get(r)?.path;
+      migrationSources[r] = file ? await fs.promises.readFile(file, "utf8").catch(() => null) : null;
+    }
+  }
+
+  const approvers = asStrings(env.approvers);
+  const reason = input.inputs?.driftOverrideReason?.trim();
+  const facts: Omit<GateFacts, "requester" | "approver"> = {
+    kind: input.kind,
+    environment: { name: env.name, protected: env.protected, approvers, versionTable: env.versionTable, versionNumWidth: status.versionNumWidth ?? null },
+    target: targetIds[0] ?? "base",
+    path,
+    graph,
+    previousEnvironment: prevEnv
+      ? {
+          name: prevEnv.name,
+          currentRevisions: prevStatus?.revisions ?? [],
+          succeededRuns: prevRuns.map((r) => ({ target: r.target, path: asStrings(r.path), resultRevisions: r.resultRevisions == null ? null : asStrings(r.resultRevisions) })),
+        }
+      : null,
+    signOffs: signOffs.map((s) => ({ revisions: asStrings(s.revisions), revokedAt: s.revokedAt })),
+    drift,
+    migrationSources,
+    inputs: {
+      typedConfirmation: input.inputs?.typedConfirmation,
+      destructiveConfirmation: input.inputs?.destructiveConfirmation,
+      driftOverride: reason ? { reason, byRole: input.actor.role, byEmail: input.actor.email } : undefined,
+    },
+  };
+  const gates = evaluateRunGates({ ...facts, requester: { userId: input.actor.userId, email: input.actor.email }, approver: null }, targetIds);
+
+  const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
+  const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
+  const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: asStrings(project.xArgs) };
+  const preview = await previewSql({
+    ...alembic,
+    databaseUrl: url.url,
+    versionTable: env.versionTable,
+    versionTableSchema: env.versionTableSchema,
+    timeoutMs: 60_000,
+    direction: path.direction,
+    current: from,
+    target,
+    steps: path.steps.map((r) => ({ revision: r, downRevisions: graph.revisions.get(r)?.downRevisions ?? [] })),
+  });
+
+  const plan: RunPlan = {
+    project: project.name,
+    environment: { id: env.id, name: env.name, protected: env.protected, approvers },
+    kind: input.kind,
+    previousEnvironment: prevEnv ? { name: prevEnv.name, revisions: prevStatus?.revisions ?? [] } : null,
+    from,
+    target,
+    targetRevisions: targetIds,
+    path: {
+      direction: path.direction,
+      steps: path.steps.map((r) => ({ revision: r, message: graph.revisions.get(r)?.message ?? "" })),
+      resultHeads: path.resultHeads,
+      ...(path.versionTableError ? { versionTableError: path.versionTableError } : {}),
+    },
+    sqlPreview: preview.sql,
+    gates,
+    canRequest: gatesAllowRequest(gates),
+    needsApproval: env.protected,
+  };
+
+  const execution: RunExecution = {
+    databaseUrl: url.url,
+    alembic,
+    lockName: `${project.name}/${env.name}`,
+    expectedHeads: path.resultHeads,
+    plannedSteps: path.steps,
+    readRevisions: async () => {
+      const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
+      if (!r.ok) throw new AppError("unreachable", `re-read ${env.name}: ${r.reason}`, `Cairn could not re-read ${env.name}'s version table: ${r.message}`);
+      return r.tableExists ? r.revisions : [];
+    },
+  };
+  return { plan, facts, targetIds, environment: env, execution };
+}
+
+/** The plan the run dialog shows (no side effects, no credentials). */
+export async function planRun(db: PrismaClient, input: PlanRunInput, opts: PlanRunOptions = {}): Promise<RunPlan> {
+  return (await prepareRun(db, input, opts)).plan;
+}

@@ -1,0 +1,97 @@
+/**
+ * What the run dialog (and the CLI) sends, and what the server answers with. Shared by the client
+ * form and the route handlers. Pure: zod only.
+ */
+import { z } from "zod";
+import type { GateResult } from "@/lib/gates/types";
+
+export const RUN_KINDS = ["upgrade", "downgrade", "promotion"] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+/** A run request on one environment (the environment comes from the URL). */
+export const ZRunRequestSchema = z.object({
+  kind: z.enum(RUN_KINDS, { error: "kind must be upgrade, downgrade or promotion" }),
+  /** Revision spec: an id or unique prefix, "heads", "base", "label@head", "-1"… Not used for a promotion. Upgrade default: heads. */
+  target: z.string().trim().max(200, "The target is too long").optional(),
+  /** The environment's name, typed by the user (protected environments). */
+  typedConfirmation: z.string().max(200).optional(),
+  /** Revision ids the user named to confirm a destructive downgrade. */
+  destructiveConfirmation: z.array(z.string().trim().max(200)).max(500).optional(),
+  /** An admin's written reason to go ahead despite schema drift. */
+  driftOverrideReason: z.string().max(2000).optional(),
+});
+export type TRunRequest = z.infer<typeof ZRunRequestSchema>;
+
+/** A reject needs a reason; the requester sees it. */
+export const ZRejectRunSchema = z.object({
+  reason: z.string().trim().min(1, "Say why you reject this run; the requester will see it.").max(2000),
+});
+export type TRejectRun = z.infer<typeof ZRejectRunSchema>;
+
+/** Filters of GET /api/runs. */
+export const ZListRunsQuery = z.object({
+  project: z.string().min(1).optional(),
+  environment: z.string().min(1).optional(),
+  status: z
+    .enum(["awaiting_approval", "rejected", "queued", "running", "succeeded", "failed", "interrupted", "cancelled"], {
+      error: "status must be one of awaiting_approval, rejected, queued, running, succeeded, failed, interrupted, cancelled",
+    })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TListRunsQuery = z.infer<typeof ZListRunsQuery>;
+
+/** One step of a planned path, with its migration message. */
+export interface PlannedStep {
+  revision: string;
+  message: string;
+}
+
+/** The answer of the plan route: everything the dialog shows. No credentials. */
+export interface RunPlan {
+  project: string;
+  environment: { id: string; name: string; protected: boolean; approvers: string[] };
+  kind: RunKind;
+  /** The environment before this one in promotion order, if any. */
+  previousEnvironment: { name: string; revisions: string[] } | null;
+  /** The environment's revisions, read live from its version table. */
+  from: string[];
+  /** What Alembic is given: a revision id, "heads" or "base". */
+  target: string;
+  /** The revision ids the target names ([] for base). */
+  targetRevisions: string[];
+  path: { direction: "upgrade" | "downgrade"; steps: PlannedStep[]; resultHeads: string[]; versionTableError?: string };
+  sqlPreview: string;
+  gates: GateResult[];
+  /** No gate blocks and every input is given (approval may still be outstanding). */
+  canRequest: boolean;
+  /** A second person must approve before it runs (protected environment). */
+  needsApproval: boolean;
+}
+
+/** A run as the browser sees it. */
+export interface RunView {
+  id: string;
+  project: string;
+  environment: string;
+  environmentProtected: boolean;
+  kind: RunKind;
+  status: string;
+  fromRevisions: string[];
+  target: string;
+  path: string[];
+  sqlPreview: string;
+  gates: GateResult[];
+  requestedBy: { id: string; email: string } | null;
+  approvedBy: { id: string; email: string } | null;
+  approvedAt: string | null;
+  rejectedBy: { id: string; email: string } | null;
+  rejectReason: string | null;
+  driftOverride: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  errorTail: string | null;
+  resultRevisions: string[] | null;
+}

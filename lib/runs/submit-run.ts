@@ -1,0 +1,53 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Actor } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
+import { describeRefusal } from "@/lib/gates/evaluate-gates";
+import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
+import { requestRun } from "@/lib/runs/request-run";
+import type { TRunRequest } from "@/lib/runs/run-request.types";
+import { startRun } from "@/lib/runs/start-run";
+import type { GateResult } from "@/lib/gates/types";
+
+export interface SubmitRunResult {
+  runId: string;
+  status: "queued" | "awaiting_approval";
+  gates: GateResult[];
+}
+
+/**
+ * Requests a run: re-plans from the environment's live state with the user's inputs (the gates the
+ * browser saw are never trusted), refuses with every blocking reason, stores the run and its audit
+ * row together, and starts a queued run right away in this process.
+ */
+export async function submitRun(
+  db: PrismaClient,
+  i: { project: string; environment: string; actor: Actor; request: TRunRequest },
+  opts: PlanRunOptions = {},
+): Promise<SubmitRunResult> {
+  const { request } = i;
+  const prepared = await prepareRun(
+    db,
+    { project: i.project, environment: i.environment, kind: request.kind, target: request.target, actor: i.actor, inputs: request },
+    opts,
+  );
+  const { plan } = prepared;
+  if (!plan.canRequest) {
+    const blocking = plan.gates.filter((g) => !(g.id === "two-person" && g.verdict === "needs-input"));
+    throw new AppError("gate-refused", `run request refused on ${plan.environment.name}`, describeRefusal(blocking), { gates: plan.gates });
+  }
+  const env = prepared.environment;
+  const { run, gates } = await requestRun(db, {
+    actor: i.actor,
+    environment: { id: env.id, projectId: env.projectId, name: env.name, protected: env.protected },
+    kind: request.kind,
+    target: plan.target,
+    fromRevisions: plan.from,
+    path: plan.path.steps.map((s) => s.revision),
+    sqlPreview: plan.sqlPreview,
+    facts: prepared.facts,
+    targetIds: prepared.targetIds,
+  });
+  if (run.status === "queued") void startRun(db, run.id, { id: i.actor.userId, email: i.actor.email }, prepared.execution);
+  return { runId: run.id, status: run.status as SubmitRunResult["status"], gates };
+}
