@@ -153,7 +153,7 @@ function EnvironmentRow({
   return (
     <tr className="border-b border-stone-100 align-top" data-testid={`env-${env.name}`}>
       <td className="py-2 pr-3">
-        <a className="font-medium text-stone-900 hover:underline" href={`/projects/${encodeURIComponent(project)}/graph?env=${encodeURIComponent(env.name)}`}>
+        <a className="font-medium text-stone-900 hover:underline" href={`/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(env.name)}`}>
           {env.name}
         </a>
         {isProtected && (

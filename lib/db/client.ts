@@ -31,7 +31,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const u = new URL(options.databaseUrl);
     return { db, kind: "postgresql", location: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: () => db.$disconnect() };
   }
-  const dataDir = path.resolve(options.dataDir ?? ".cairn");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ options.dataDir ?? ".cairn");
   const release = acquireStoreLock(dataDir);
   try {
     const { PGlite } = await import("@electric-sql/pglite");

@@ -23,6 +23,8 @@ export interface RequestRunInput {
   facts: Omit<GateFacts, "requester" | "approver">;
   /** Every revision the target names, when several ("heads" of a branched project); each is judged. */
   targetIds?: string[];
+  /** When the facts were read: a run on the environment queued since then makes them stale. */
+  plannedAt?: Date;
 }
 
 /**
@@ -49,6 +51,20 @@ export async function requestRun(db: PrismaClient, i: RequestRunInput): Promise<
           `${i.environment.name} is busy: run ${active.id} (${active.kind} to ${active.target}) is ${active.status}. Wait for it to finish, then request again.`,
           { runId: active.id },
         );
+      }
+      if (i.plannedAt) {
+        const since = await tx.run.findFirst({
+          where: { environmentId: i.environment.id, createdAt: { gte: i.plannedAt }, status: { in: ["queued", "running", "succeeded", "failed", "interrupted"] } },
+          select: { id: true, kind: true, target: true },
+        });
+        if (since) {
+          throw new AppError(
+            "conflict",
+            `environment ${i.environment.name} changed during planning (run ${since.id})`,
+            `${i.environment.name} changed while this request was being planned: run ${since.id} (${since.kind} to ${since.target}) ran meanwhile. Review the new plan and request again.`,
+            { runId: since.id },
+          );
+        }
       }
     }
     const created = await tx.run.create({

@@ -26,6 +26,7 @@ export async function submitRun(
   opts: PlanRunOptions = {},
 ): Promise<SubmitRunResult> {
   const { request } = i;
+  const plannedAt = new Date();
   const prepared = await prepareRun(
     db,
     { project: i.project, environment: i.environment, kind: request.kind, target: request.target, actor: i.actor, inputs: request },
@@ -47,6 +48,7 @@ export async function submitRun(
     sqlPreview: plan.sqlPreview,
     facts: prepared.facts,
     targetIds: prepared.targetIds,
+    plannedAt,
   });
   if (run.status === "queued") void startRun(db, run.id, { id: i.actor.userId, email: i.actor.email }, prepared.execution);
   return { runId: run.id, status: run.status as SubmitRunResult["status"], gates };

@@ -9,6 +9,7 @@ import { ensureBootstrapAdmin } from "@/lib/auth/ensure-bootstrap-admin";
 import { createUser } from "@/lib/auth/create-user";
 import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
 import { appSecretKey } from "@/lib/server/secret-key";
+import { recoverOnStart } from "@/lib/runs/recover-on-start";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present. */
 export function configFilePath(): string | undefined {
@@ -59,5 +60,7 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
       problems.push(`${path.basename(file)} was not applied: ${userMessageOf(e)}`);
     }
   }
+  // Runs left "running" by an instance that died are marked interrupted and their locks released.
+  await recoverOnStart(db);
   state.__cairnStartUpProblems = problems;
 }

@@ -1,0 +1,220 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { GateList } from "@/components/runs/gate-list";
+import { RevisionId } from "@/components/ui/revision-id";
+import type { GateResult } from "@/lib/gates/types";
+import type { RunKind, RunPlan, TRunRequest } from "@/lib/runs/run-request.types";
+import { ZRunRequestSchema } from "@/lib/runs/run-request.types";
+
+type ApiError = { error?: { message?: string }; gates?: GateResult[] };
+
+async function postJson<T>(url: string, payload: unknown): Promise<T> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+  const body = (await res.json().catch(() => null)) as (T & ApiError) | null;
+  if (!res.ok) {
+    const err = new Error(body?.error?.message ?? `The server answered ${res.status}.`) as Error & { gates?: GateResult[] };
+    err.gates = body?.gates;
+    throw err;
+  }
+  return body as T;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+const TITLES: Record<RunKind, string> = { upgrade: "Upgrade", downgrade: "Downgrade", promotion: "Promote" };
+
+/**
+ * The guarded run dialog: plans on the server as the inputs change (debounced), lists every gate,
+ * the path and the real SQL, and asks for exactly the confirmations the gates need. The server
+ * re-plans on submit; this only decides whether the button is worth pressing.
+ */
+export function RunDialog({
+  project,
+  environment,
+  kind,
+  target,
+  isAdmin,
+  onClose,
+}: {
+  project: string;
+  environment: string;
+  kind: RunKind;
+  target?: string;
+  isAdmin: boolean;
+  onClose: () => void;
+}) {
+  const router = useRouter();
+  const [typed, setTyped] = useState("");
+  const [named, setNamed] = useState("");
+  const [driftReason, setDriftReason] = useState("");
+  const base = `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/runs`;
+  const request: TRunRequest = ZRunRequestSchema.parse({
+    kind,
+    ...(target ? { target } : {}),
+    ...(typed ? { typedConfirmation: typed } : {}),
+    ...(named.trim() ? { destructiveConfirmation: named.split(/[\s,]+/).filter(Boolean) } : {}),
+    ...(driftReason.trim() ? { driftOverrideReason: driftReason } : {}),
+  });
+  const debounced = useDebounced(JSON.stringify(request), 400);
+
+  // The last good plan stays on screen while the next one is computed.
+  const [plan, setPlan] = useState<RunPlan | null>(null);
+  const planM = useMutation({
+    mutationFn: (payload: string) => postJson<RunPlan>(`${base}/plan`, JSON.parse(payload)),
+    onSuccess: (p) => setPlan(p),
+  });
+  const submitM = useMutation({
+    mutationFn: () => postJson<{ runId: string; status: string }>(base, request),
+    onSuccess: (r) => router.push(`/runs/${r.runId}`),
+  });
+  const lastPlanned = useRef<string | null>(null);
+  useEffect(() => {
+    if (lastPlanned.current === debounced) return;
+    lastPlanned.current = debounced;
+    planM.mutate(debounced);
+    // planM is stable enough: re-plan only when the inputs change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debounced]);
+
+  const gateOf = (id: string) => plan?.gates.find((g) => g.id === id);
+  const typedGate = gateOf("typed-confirmation");
+  const safety = gateOf("downgrade-safety");
+  const required = ((safety?.details as { required?: string[] } | undefined)?.required ?? []) as string[];
+  const drift = gateOf("schema-drift");
+  const upToDate = debounced === JSON.stringify(request) && !planM.isPending && !planM.isError;
+  const canSubmit = !!plan && plan.canRequest && upToDate && !submitM.isPending;
+
+  return (
+    <div role="dialog" aria-modal="true" aria-labelledby="run-dialog-title" className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/40 p-4">
+      <div className="w-full max-w-3xl rounded-lg bg-white shadow-xl">
+        <header className="flex items-center justify-between border-b border-stone-200 px-4 py-3">
+          <h2 id="run-dialog-title" className="font-semibold">
+            {TITLES[kind]} {environment}
+            {plan && (
+              <span className="ml-2 font-normal text-stone-600">
+                {plan.from.length ? plan.from.join(", ") : "base"} → {plan.target}
+              </span>
+            )}
+          </h2>
+          <button type="button" onClick={onClose} className="rounded px-2 text-stone-600 hover:bg-stone-100" aria-label="Close">
+            ✕
+          </button>
+        </header>
+        <div className="space-y-4 p-4">
+          {planM.isError && (
+            <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-900">
+              {planM.error.message}
+            </p>
+          )}
+          {!plan && planM.isPending && <p className="text-sm text-stone-600">Planning: reading {environment} and asking Alembic for the SQL…</p>}
+          {plan && (
+            <>
+              <section>
+                <h3 className="mb-1 text-sm font-semibold">Gates</h3>
+                <GateList gates={plan.gates} />
+              </section>
+              <section>
+                <h3 className="mb-1 text-sm font-semibold">
+                  Path: {plan.path.steps.length} migration{plan.path.steps.length === 1 ? "" : "s"} {plan.path.direction === "downgrade" ? "to revert" : "to apply"}
+                </h3>
+                {plan.path.steps.length === 0 ? (
+                  <p className="text-sm text-stone-600">Nothing to do: {environment} is already there.</p>
+                ) : (
+                  <ol className="list-decimal space-y-0.5 pl-6 text-sm" data-testid="run-path">
+                    {plan.path.steps.map((s) => (
+                      <li key={s.revision}>
+                        <RevisionId id={s.revision} /> {s.message}
+                      </li>
+                    ))}
+                  </ol>
+                )}
+                {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
+              </section>
+              <section>
+                <h3 className="mb-1 text-sm font-semibold">SQL preview (alembic --sql)</h3>
+                <pre data-testid="sql-preview" className="max-h-72 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
+                  {plan.sqlPreview}
+                </pre>
+              </section>
+            </>
+          )}
+          <form
+            className="space-y-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (canSubmit) submitM.mutate();
+            }}
+          >
+            {plan?.environment.protected && (
+              <label className="block text-sm">
+                <span className="font-medium">Type &ldquo;{environment}&rdquo; to confirm</span>
+                <input
+                  name="typedConfirmation"
+                  value={typed}
+                  onChange={(e) => setTyped(e.target.value)}
+                  autoComplete="off"
+                  className={`mt-1 block w-full rounded border px-2 py-1 font-mono ${typedGate?.verdict === "block" ? "border-red-400" : "border-stone-300"}`}
+                />
+              </label>
+            )}
+            {required.length > 0 && (
+              <label className="block text-sm">
+                <span className="font-medium">This downgrade loses data. Name each flagged migration to confirm: </span>
+                <span className="font-mono">{required.join(", ")}</span>
+                <input
+                  name="destructiveConfirmation"
+                  value={named}
+                  onChange={(e) => setNamed(e.target.value)}
+                  autoComplete="off"
+                  placeholder={required.join(", ")}
+                  className="mt-1 block w-full rounded border border-stone-300 px-2 py-1 font-mono"
+                />
+              </label>
+            )}
+            {isAdmin && drift && drift.verdict === "block" && (
+              <label className="block text-sm">
+                <span className="font-medium">Override drift (admins): why is it safe to migrate anyway?</span>
+                <textarea
+                  name="driftOverrideReason"
+                  value={driftReason}
+                  onChange={(e) => setDriftReason(e.target.value)}
+                  rows={2}
+                  className="mt-1 block w-full rounded border border-stone-300 px-2 py-1"
+                />
+              </label>
+            )}
+            {submitM.isError && (
+              <p role="alert" className="rounded bg-red-50 p-2 text-sm whitespace-pre-line text-red-900">
+                {submitM.error.message}
+              </p>
+            )}
+            <div className="flex items-center justify-end gap-2">
+              {plan && !plan.canRequest && upToDate && <span className="text-sm text-stone-600">Resolve the gates above to continue.</span>}
+              {plan?.needsApproval && plan.canRequest && <span className="text-sm text-stone-600">A second person must approve before it runs.</span>}
+              <button type="button" onClick={onClose} className="rounded border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100">
+                Cancel
+              </button>
+              <button
+                type="submit"
+                disabled={!canSubmit}
+                className="rounded bg-stone-900 px-3 py-1.5 text-sm font-medium text-white disabled:cursor-not-allowed disabled:opacity-40"
+              >
+                {plan?.needsApproval ? "Request approval" : `${TITLES[kind]} now`}
+              </button>
+            </div>
+          </form>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { GateList } from "@/components/runs/gate-list";
+import { RunStatusBadge } from "@/components/runs/run-status-badge";
+import { RevisionId } from "@/components/ui/revision-id";
+import type { RunView } from "@/lib/runs/run-request.types";
+
+const FINISHED = ["succeeded", "failed", "interrupted", "cancelled", "rejected"];
+// The runner logs "Cairn: Applying c3 (2 of 3): create orders" as each migration starts.
+const PROGRESS = /^Cairn: (Applying|Reverting) (\S+) \((\d+) of (\d+)\)(?::\s*(.*))?$/;
+
+async function fetchRun(id: string): Promise<{ run: RunView; mayDecide: boolean }> {
+  const res = await fetch(`/api/runs/${id}`, { cache: "no-store" });
+  const body = (await res.json().catch(() => null)) as { run: RunView; mayDecide: boolean; error?: { message?: string } } | null;
+  if (!res.ok || !body) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
+  return body;
+}
+
+async function decide(id: string, action: "approve" | "reject", reason?: string) {
+  const res = await fetch(`/api/runs/${id}/${action}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(reason ? { reason } : {}) });
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
+}
+
+function duration(ms: number | null): string {
+  if (ms == null) return "—";
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A run's live state: status polled, log streamed over SSE, progress, outcome and the approval buttons. */
+export function RunLive({ initial, mayDecide: initialMayDecide }: { initial: RunView; mayDecide: boolean }) {
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: ["run", initial.id],
+    queryFn: () => fetchRun(initial.id),
+    initialData: { run: initial, mayDecide: initialMayDecide },
+    refetchInterval: (query) => (FINISHED.includes(query.state.data?.run.status ?? "") ? false : 1500),
+  });
+  const run = q.data.run;
+  const [lines, setLines] = useState<string[]>([]);
+  const [streamError, setStreamError] = useState<string | null>(null);
+  const logRef = useRef<HTMLPreElement>(null);
+
+  useEffect(() => {
+    const es = new EventSource(`/api/runs/${initial.id}/log`);
+    es.onmessage = (e) => {
+      const { text } = JSON.parse(e.data) as { text: string };
+      setLines((l) => [...l, text]);
+    };
+    es.addEventListener("end", () => {
+      es.close();
+      void qc.invalidateQueries({ queryKey: ["run", initial.id] });
+    });
+    es.addEventListener("error", (e) => {
+      const data = (e as MessageEvent).data;
+      if (typeof data === "string") setStreamError((JSON.parse(data) as { message: string }).message);
+    });
+    return () => es.close();
+  }, [initial.id, qc]);
+
+  useEffect(() => {
+    logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
+  }, [lines]);
+
+  const progress = [...lines].reverse().map((l) => PROGRESS.exec(l)).find(Boolean);
+  const [reason, setReason] = useState("");
+  const approveM = useMutation({ mutationFn: () => decide(run.id, "approve"), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
+  const rejectM = useMutation({ mutationFn: () => decide(run.id, "reject", reason), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
+
+  return (
+    <div className="space-y-6">
+      <section className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+        <div className="flex flex-wrap items-center gap-3">
+          <RunStatusBadge status={run.status} />
+          <span className="text-sm text-stone-700">
+            {run.kind} {run.project}/{run.environment}:{" "}
+            {run.fromRevisions.length ? run.fromRevisions.map((r) => <RevisionId key={r} id={r} />) : "base"} → <RevisionId id={run.target} />
+          </span>
+          <span className="text-sm text-stone-600">duration {duration(run.durationMs)}</span>
+        </div>
+        <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-stone-500">Requested</dt>
+          <dd>
+            {run.requestedBy?.email ?? "—"} at {run.createdAt.replace("T", " ").slice(0, 19)}
+          </dd>
+          {run.approvedBy && (
+            <>
+              <dt className="text-stone-500">Approved</dt>
+              <dd data-testid="approved-by">
+                {run.approvedBy.email} at {run.approvedAt?.replace("T", " ").slice(0, 19)}
+              </dd>
+            </>
+          )}
+          {run.rejectedBy && (
+            <>
+              <dt className="text-stone-500">Rejected</dt>
+              <dd>
+                {run.rejectedBy.email}: {run.rejectReason}
+              </dd>
+            </>
+          )}
+          {run.driftOverride && (
+            <>
+              <dt className="text-stone-500">Drift override</dt>
+              <dd>{run.driftOverride}</dd>
+            </>
+          )}
+          {run.resultRevisions && (
+            <>
+              <dt className="text-stone-500">Now at</dt>
+              <dd>{run.resultRevisions.length ? run.resultRevisions.map((r) => <RevisionId key={r} id={r} />) : "base"}</dd>
+            </>
+          )}
+        </dl>
+        {run.status === "running" && (
+          <div className="mt-3" data-testid="run-progress">
+            <p className="text-sm">
+              {progress ? `Migration ${progress[3]} of ${progress[4]}: ${progress[2]}${progress[5] ? ` — ${progress[5]}` : ""}` : "Starting Alembic…"}
+            </p>
+            <progress className="w-full" max={Number(progress?.[4] ?? run.path.length) || 1} value={Number(progress?.[3] ?? 0)} />
+          </div>
+        )}
+        {run.status === "succeeded" && <p className="mt-3 text-sm text-green-800">Succeeded.</p>}
+        {(run.status === "failed" || run.status === "interrupted" || run.status === "cancelled") && run.errorTail && (
+          <div className="mt-3">
+            <p className="text-sm font-medium text-red-800">{run.status === "interrupted" ? "Interrupted" : run.status === "cancelled" ? "Did not start" : "Failed"}:</p>
+            <pre data-testid="error-tail" className="mt-1 max-h-60 overflow-auto rounded bg-red-950 p-2 text-xs text-red-50">
+              {run.errorTail}
+            </pre>
+          </div>
+        )}
+        {run.status === "awaiting_approval" && (
+          <div className="mt-4 rounded border border-sky-200 bg-sky-50 p-3 text-sm">
+            {q.data.mayDecide ? (
+              <div className="space-y-2">
+                <p>This run waits for your approval. Approving re-checks every gate now, then starts it.</p>
+                <div className="flex flex-wrap items-center gap-2">
+                  <button type="button" onClick={() => approveM.mutate()} disabled={approveM.isPending} className="rounded bg-green-700 px-3 py-1.5 font-medium text-white disabled:opacity-40">
+                    Approve and run
+                  </button>
+                  <input aria-label="Reason to reject" placeholder="Reason to reject" value={reason} onChange={(e) => setReason(e.target.value)} className="rounded border border-stone-300 px-2 py-1" />
+                  <button type="button" onClick={() => rejectM.mutate()} disabled={!reason.trim() || rejectM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
+                    Reject
+                  </button>
+                </div>
+              </div>
+            ) : (
+              <p>Waiting for approval by {run.requestedBy ? `someone other than ${run.requestedBy.email}` : "a second person"}.</p>
+            )}
+            {(approveM.isError || rejectM.isError) && (
+              <p role="alert" className="mt-2 whitespace-pre-line text-red-900">
+                {(approveM.error ?? rejectM.error)?.message}
+              </p>
+            )}
+          </div>
+        )}
+      </section>
+      <section>
+        <h2 className="mb-1 text-sm font-semibold">Log</h2>
+        {streamError && <p className="text-sm text-amber-800">{streamError}</p>}
+        <pre ref={logRef} data-testid="run-log" className="max-h-96 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
+          {lines.length ? lines.join("\n") : run.status === "awaiting_approval" ? "Nothing yet: the run starts once approved." : "…"}
+        </pre>
+      </section>
+      <section>
+        <h2 className="mb-1 text-sm font-semibold">Gates as evaluated</h2>
+        <GateList gates={run.gates} />
+      </section>
+      <section>
+        <h2 className="mb-1 text-sm font-semibold">SQL preview</h2>
+        <pre data-testid="sql-preview" className="max-h-72 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
+          {run.sqlPreview}
+        </pre>
+      </section>
+    </div>
+  );
+}
