@@ -107,6 +107,12 @@ async function entry() {
   throw lastError;
 }
 
+// `cairn graph --json | head` closes the pipe early; that is not an error.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 try {
   const { main } = await import(pathToFileURL(await entry()).href);
   process.exitCode = await main(process.argv.slice(2));

@@ -437,11 +437,25 @@ const GraphNode = memo(function GraphNode(p: GraphNodeProps) {
   );
   if (!p.detail) {
     return (
-      <g transform={`translate(${x} ${y})`} {...common} {...(rev ? { "data-revision": rev.id } : {})} tabIndex={p.tabIndex} role="button" aria-label={label} onFocus={p.onFocus} onClick={p.onActivate} onKeyDown={p.onKeyDown} className="cursor-pointer outline-none focus-visible:[&>rect]:stroke-sky-600">
+      <g transform={`translate(${x} ${y})`} {...common} {...(rev ? { "data-revision": rev.id, ...(p.isHead ? { "data-head": "true" } : {}) } : {})} tabIndex={p.tabIndex} role="button" aria-label={label} onFocus={p.onFocus} onClick={p.onActivate} onKeyDown={p.onKeyDown} className="cursor-pointer outline-none [&:focus-visible>rect:first-child]:stroke-sky-600">
         {body}
-        {(p.envs ?? []).map((name, i) => (
-          <rect key={name} x={NODE_WIDTH + 4 + i * 24} y={h / 2 - 8} width={20} height={16} rx={8} fill={STATE_COLOR[p.environments.find((e) => e.name === name)?.state ?? "unreachable"]} />
-        ))}
+        {(p.envs ?? []).map((name, i) => {
+          const state = p.environments.find((e) => e.name === name)?.state ?? "unreachable";
+          return (
+            <g
+              key={name}
+              data-env={name}
+              data-state={state}
+              onClick={(e) => {
+                e.stopPropagation();
+                p.onToggleEnv(name);
+              }}
+            >
+              <rect x={NODE_WIDTH + 4 + i * 34} y={h / 2 - 12} width={30} height={24} rx={12} fill={STATE_COLOR[state]} stroke={p.selectedEnvs.includes(name) ? "#0c4a6e" : "none"} strokeWidth={4} />
+              <title>{`${name}: ${state} — click to select`}</title>
+            </g>
+          );
+        })}
       </g>
     );
   }

@@ -119,7 +119,7 @@ export function RevisionGraphView({ wire, edges, nodes, layout }: { wire: GraphW
                 {e.revisions.length === 0 && e.state !== "unreachable" ? " · no revision" : ""}
                 {e.unknownRevisions.length > 0 ? ` · at ${e.unknownRevisions.map((r) => shortId(r, 12)).join(", ")} (not in repo)` : ""}
               </span>
-              {e.protected ? <span aria-label="protected">🔒</span> : null}
+              {e.protected ? <span className="rounded bg-white/25 px-1 font-normal">protected</span> : null}
             </button>
           );
         })}

@@ -46,14 +46,22 @@ const LEGACY_REV = /^([a-f0-9]+)\.py$/;
 /** alembic/script/revision.py `_revision_illegal_chars`. */
 const ILLEGAL_REV_CHARS = ["@", "-", "+"];
 
+const UTF8 = new TextDecoder("utf-8");
+const LATIN1 = new TextDecoder("latin1");
+
 /** Decode a source file as Python does: UTF-8 unless a PEP 263 coding cookie says otherwise. */
 export function decodePythonSource(bytes: Uint8Array): string {
-  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 512));
-  const lines = head.split(/\r\n|\r|\n/, 2);
-  for (const l of lines) {
+  // A cookie can only sit in a comment on line 1 or 2; most files start with a docstring or code.
+  const nl = bytes.indexOf(10);
+  const firstIsComment = bytes[0] === 35 || (bytes[0] === 0xef && bytes[3] === 35);
+  const secondIsComment = nl >= 0 && bytes[nl + 1] === 35;
+  if (!firstIsComment && !secondIsComment) return UTF8.decode(bytes);
+  const head = LATIN1.decode(bytes.subarray(0, 512));
+  for (const l of head.split(/\r\n|\r|\n/, 2)) {
     const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(l);
     if (m) {
-      const enc = m[1]!.toLowerCase().replace(/_/g, "-");
+      // Python spells some codecs differently from the WHATWG labels TextDecoder knows.
+      const enc = m[1]!.toLowerCase().replace(/_/g, "-").replace(/^latin-1$/, "latin1").replace(/^iso-latin-1$/, "latin1");
       if (enc !== "utf-8" && enc !== "utf8" && !enc.startsWith("utf-8-")) {
         try {
           return new TextDecoder(enc).decode(bytes);
@@ -65,7 +73,7 @@ export function decodePythonSource(bytes: Uint8Array): string {
     }
     if (!/^[ \t\f]*(#.*)?$/.test(l)) break;
   }
-  return new TextDecoder("utf-8").decode(bytes);
+  return UTF8.decode(bytes);
 }
 
 function describe(v: Val): string {

@@ -15,7 +15,7 @@ import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
-import { readEnvironmentDrift } from "@/lib/runs/read-environment-drift";
+import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 
@@ -168,7 +168,8 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     prevEnv && input.kind !== "downgrade"
       ? db.run.findMany({ where: { environmentId: prevEnv.id, status: "succeeded" }, select: { target: true, path: true, resultRevisions: true } })
       : Promise.resolve([]),
-    readEnvironmentDrift(db, env, url.url, from, rootDir),
+    // Drift against its baseline AND against the other environments at the same revisions.
+    readEnvironmentDriftFact(db, project.name, env.name, { key: opts.key, env: opts.env }),
   ]);
 
   const migrationSources: Record<string, string | null> = {};

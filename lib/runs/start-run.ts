@@ -6,6 +6,7 @@ import { executeRun, type RunOutcome } from "@/lib/runner/execute-run";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { instanceId } from "@/lib/runs/instance-id";
 import type { RunExecution } from "@/lib/runs/plan-run";
+import { recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-after-run";
 
 const state = globalThis as unknown as { __cairnRunExecutions?: Map<string, Promise<RunOutcome | null>> };
 const executions = (state.__cairnRunExecutions ??= new Map());
@@ -35,6 +36,15 @@ export function startRun(
     plannedSteps: execution.plannedSteps,
     lockName: execution.lockName,
   })
+    .then((outcome) => {
+      // The schema it left behind becomes the baseline; fire-and-forget, a baseline never fails a run.
+      if (outcome.status === "succeeded") {
+        recordBaselineAfterRun(db, { id: runId }).catch((e: unknown) =>
+          console.error(`[cairn] could not record a schema baseline after run ${runId}:`, isAppError(e) ? e.userMessage : redact(String(e))),
+        );
+      }
+      return outcome;
+    })
     .catch(async (e: unknown) => {
       const why = isAppError(e) ? e.userMessage : redact(e instanceof Error ? e.message : String(e));
       if (!isAppError(e)) console.error(`[cairn] run ${runId} failed to start:`, redact(String(e)));
