@@ -1,8 +1,16 @@
 /**
  * Lists migration files exactly as Alembic's ScriptDirectory does (alembic/script/base.py
  * `_load_revisions`, `Script._list_py_dir`, `Script._from_filename`): names matching
- * `(?!\.\#|__init__)(.*\.py)$`, sorted per directory, subdirectories only when
- * recursive_version_locations is on, `__pycache__` skipped, a real path seen twice loaded once.
+ * `(?!\.\#|__init__)(.*\.py)$`, a real path seen twice loaded once.
+ *
+ * Load order matters: it breaks ties in heads order, `alembic history` order and the step order of
+ * independent branches. Two orders exist, by Alembic release:
+ * - "directory" (Alembic < 1.10, e.g. Debian's 1.8.1): `os.listdir(path)`, unsorted — whatever
+ *   readdir(3) returns for that directory — and never recursive. Node's `fs.readdirSync` sorts
+ *   (libuv's scandir sorts), so this reads the directory with `fs.opendirSync` + `readSync`, which
+ *   is plain readdir and gives the same order as Python's `os.listdir` on the same directory.
+ * - "sorted" (Alembic ≥ 1.10): `os.walk`, file names sorted per directory, subdirectories (sorted,
+ *   `__pycache__` skipped) only when recursive_version_locations is on.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,19 +19,42 @@ import type { AlembicLocation, Problem } from "@/lib/alembic/types";
 /** alembic/script/base.py `_only_source_rev_file`, applied with re.match. */
 const SOURCE_REV_FILE = /^(?!\.#|__init__)[^\n]*\.py$/;
 
+/** Which Alembic release's listing to reproduce; see the module comment. */
+export type FileOrder = "directory" | "sorted";
+
 export interface MigrationFileList {
   /** Absolute paths, in Alembic's load order. */
   files: string[];
   problems: Problem[];
 }
 
+/**
+ * The default for a location: recursive_version_locations only exists from Alembic 1.10 on, so a
+ * project that sets it runs a release that sorts; otherwise assume the 1.8 raw directory order.
+ */
+export function defaultFileOrder(location: AlembicLocation): FileOrder {
+  return location.recursiveVersionLocations ? "sorted" : "directory";
+}
+
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Raw readdir(3) order, as Python's os.listdir returns it. */
+function readDirectoryOrder(dir: string): fs.Dirent[] {
+  const handle = fs.opendirSync(dir, { bufferSize: 256 });
+  const out: fs.Dirent[] = [];
+  try {
+    for (let e = handle.readSync(); e !== null; e = handle.readSync()) out.push(e);
+  } finally {
+    handle.closeSync();
+  }
+  return out;
+}
+
 /** Collects [path, real path] pairs; realpath is paid once per directory and per symlink only. */
-function walk(dir: string, recursive: boolean, out: [string, string][]): void {
-  const entries = fs.readdirSync(dir, { withFileTypes: true });
+function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, string][]): void {
+  const entries = order === "directory" ? readDirectoryOrder(dir) : fs.readdirSync(dir, { withFileTypes: true });
   const realDir = fs.realpathSync(dir);
   const files: string[] = [];
   const links = new Set<string>();
@@ -40,7 +71,7 @@ function walk(dir: string, recursive: boolean, out: [string, string][]): void {
       }
     } else files.push(e.name);
   }
-  files.sort(byCodePoint);
+  if (order === "sorted") files.sort(byCodePoint);
   for (const f of files) {
     if (!SOURCE_REV_FILE.test(f)) continue;
     const p = path.join(dir, f);
@@ -54,15 +85,16 @@ function walk(dir: string, recursive: boolean, out: [string, string][]): void {
     }
     out.push([p, real]);
   }
-  if (!recursive) return;
+  if (!recursive || order === "directory") return;
   dirs.sort(byCodePoint);
   for (const d of dirs) {
     if (d === "__pycache__") continue;
-    walk(path.join(dir, d), recursive, out);
+    walk(path.join(dir, d), order, recursive, out);
   }
 }
 
-export function listMigrationFiles(location: AlembicLocation): MigrationFileList {
+export function listMigrationFiles(location: AlembicLocation, options: { fileOrder?: FileOrder } = {}): MigrationFileList {
+  const order = options.fileOrder ?? defaultFileOrder(location);
   const problems: Problem[] = [];
   const files: string[] = [];
   const seen = new Set<string>();
@@ -80,7 +112,7 @@ export function listMigrationFiles(location: AlembicLocation): MigrationFileList
     }
     const found: [string, string][] = [];
     try {
-      walk(vers, location.recursiveVersionLocations, found);
+      walk(vers, order, location.recursiveVersionLocations, found);
     } catch (e) {
       problems.push({ code: "unreadable-directory", severity: "error", path: vers, message: `cannot list ${vers}: ${(e as Error).message}. Check its permissions.` });
       continue;
