@@ -4,7 +4,8 @@ import path from "node:path";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { readProjectGraph } from "@/lib/alembic/read-project-graph";
 import type { Problem } from "@/lib/alembic/types";
-import type { RevisionGraph, RevisionNode } from "@/lib/graph/types";
+import { formatAlembicHeads, formatAlembicHistory } from "@/lib/graph/format-alembic-lines";
+import type { RevisionGraph } from "@/lib/graph/types";
 import { isAppError } from "@/lib/errors";
 
 const USAGE = `Usage: cairn graph [PATH] [--json] [--constants FILE]
@@ -63,37 +64,25 @@ function toJson(graph: RevisionGraph): string {
   for (const n of graph.revisions.values()) {
     revisions.push({ revision: n.revision, downRevisions: n.downRevisions, branchLabels: n.branchLabels, dependsOn: n.dependsOn, path: n.path, message: n.message });
   }
-  return JSON.stringify({ revisions, heads: graph.heads, bases: graph.bases, history: graph.history, problems: graph.problems.map(problemJson) }, null, 2) + "\n";
+  // Compact and built once: for 5,000 revisions indentation alone would add a third to the output.
+  return JSON.stringify({ revisions, heads: graph.heads, bases: graph.bases, history: graph.history, problems: graph.problems.map(problemJson) }) + "\n";
 }
 
-/** One `alembic history` line: `down (deps) -> rev (labels) (head) (branchpoint) (mergepoint), message`. */
-function historyLine(n: RevisionNode): string {
-  let text = n.downRevisions.length === 0 ? "<base>" : n.downRevisions.join(", ");
-  if (n.dependsOn.length > 0) text += ` (${n.dependsOn.join(", ")})`;
-  text += ` -> ${n.revision}`;
-  if (n.branchLabels.length > 0) text += ` (${n.branchLabels.join(", ")})`;
-  if (n.isHead) text += " (head)";
-  if (n.isBranchPoint) text += " (branchpoint)";
-  if (n.isMergePoint) text += " (mergepoint)";
-  return `${text}, ${n.message}`;
-}
-
+/**
+ * The human report. The heads block and the history block are exactly what `alembic heads` and
+ * `alembic history` print for the same project (same order, same markers), so they can be diffed.
+ */
 function toText(graph: RevisionGraph, where: string, files: number): string {
   const out: string[] = [];
   out.push(`Project: ${where} (${graph.revisions.size} revisions from ${files} files)`);
-  out.push(`Heads (${graph.heads.length}): ${graph.heads.join(", ") || "none"}`);
   out.push(`Bases (${graph.bases.length}): ${graph.bases.join(", ") || "none"}`);
   if (graph.problems.length === 0) out.push("Problems: none");
   else {
     out.push(`Problems (${graph.problems.length}):`);
     for (const p of graph.problems) out.push(`  ${p.severity.padEnd(7)} ${p.code}: ${p.message}`);
   }
-  out.push("", "History:");
-  for (const id of graph.history) {
-    const n = graph.revisions.get(id);
-    if (n) out.push(`  ${historyLine(n)}`);
-  }
-  return out.join("\n") + "\n";
+  out.push("", `Heads (${graph.heads.length}):`);
+  return out.join("\n") + "\n" + formatAlembicHeads(graph) + "\nHistory:\n" + formatAlembicHistory(graph);
 }
 
 /** Entry point for `cairn graph`; returns the exit code. */

@@ -62,11 +62,13 @@ export function EnvironmentMatrix({
   environments: EnvironmentMeta[];
   pollMs?: number;
 }) {
+  // When the server read the databases: the oldest reading on the page.
+  const readAt = Math.min(...initialStatus.environments.map((e) => Date.parse(e.checkedAt)).filter(Number.isFinite));
   const query = useQuery({
     queryKey: ["project-status", project],
     queryFn: () => fetchStatus(project),
     initialData: initialStatus,
-    initialDataUpdatedAt: Date.now(),
+    initialDataUpdatedAt: readAt,
     refetchInterval: pollMs,
   });
   const now = useNow(1000);

@@ -459,7 +459,7 @@ const GraphNode = memo(function GraphNode(p: GraphNodeProps) {
       </g>
     );
   }
-  let mx = NODE_WIDTH + 6;
+  const markerOffsets = (p.envs ?? []).reduce<number[]>((acc, name, k) => [...acc, k === 0 ? NODE_WIDTH + 6 : acc[k - 1]! + markerWidth((p.envs ?? [])[k - 1]!) + 4], []);
   return (
     <g
       transform={`translate(${x} ${y})`}
@@ -499,11 +499,10 @@ const GraphNode = memo(function GraphNode(p: GraphNodeProps) {
           </text>
         </>
       ) : null}
-      {(p.envs ?? []).map((name) => {
+      {(p.envs ?? []).map((name, k) => {
         const env = p.environments.find((e) => e.name === name);
         const w = markerWidth(name);
-        const at = mx;
-        mx += w + 4;
+        const at = markerOffsets[k]!;
         const pressed = p.selectedEnvs.includes(name);
         return (
           <g

@@ -42,11 +42,24 @@ describe("findAlembicLocation and listMigrationFiles", () => {
       "b_two.py": "", "a_one.py": "", "__init__.py": "", "__init__x.py": "", ".#lock.py": "", "x.sql": "", "README": "", "EXPAND_HEAD": "", "c.pyc": "",
       "__pycache__/z.py": "", "sub/d_three.py": "", "sub/deeper/e.py": "",
     });
-    const flat = listMigrationFiles({ rootDir: v, versionLocations: [v], recursiveVersionLocations: false });
+    const flat = listMigrationFiles({ rootDir: v, versionLocations: [v], recursiveVersionLocations: false }, { fileOrder: "sorted" });
     expect(flat.files.map((f) => path.relative(v, f))).toEqual(["a_one.py", "b_two.py"]);
+    // recursive_version_locations is an Alembic >= 1.10 key, so it implies the sorted, recursive walk.
     const rec = listMigrationFiles({ rootDir: v, versionLocations: [v, path.join(v, "sub")], recursiveVersionLocations: true });
     expect(rec.files.map((f) => path.relative(v, f))).toEqual(["a_one.py", "b_two.py", "sub/d_three.py", "sub/deeper/e.py"]);
     expect(rec.problems.map((p) => p.code)).toEqual(["file-loaded-twice", "file-loaded-twice"]);
+  });
+
+  it("by default lists in raw directory order, exactly what Alembic 1.8's os.listdir returns", () => {
+    const names = Array.from({ length: 40 }, (_, i) => `${(i * 7919).toString(16)}_step_${i}.py`);
+    const v = write(path.join(tmp, "raw-order", "versions"), Object.fromEntries([...names, "sub/nested.py", "notes.txt"].map((n) => [n, ""])));
+    const python = execFileSync("/usr/bin/python3", ["-c", "import os,sys,json; print(json.dumps(os.listdir(sys.argv[1])))", v], { encoding: "utf8" });
+    const expected = (JSON.parse(python) as string[]).filter((n) => n.endsWith(".py"));
+    const listed = listMigrationFiles({ rootDir: v, versionLocations: [v], recursiveVersionLocations: false });
+    expect(listed.files.map((f) => path.basename(f))).toEqual(expected);
+    // The same directory in name order is a different order (else this test proves nothing).
+    expect(expected).not.toEqual([...expected].sort());
+    expect(listMigrationFiles({ rootDir: v, versionLocations: [v], recursiveVersionLocations: false }, { fileOrder: "sorted" }).files.map((f) => path.basename(f))).toEqual([...expected].sort());
   });
 });
 

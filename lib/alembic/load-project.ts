@@ -10,29 +10,70 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LoadedProject, MigrationScript, Problem } from "@/lib/alembic/types";
 import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
-import { listMigrationFiles } from "@/lib/alembic/list-migration-files";
+import { defaultFileOrder, listMigrationFiles, type FileOrder } from "@/lib/alembic/list-migration-files";
 import { decodePythonSource, readMigrationFile, type ConstantsTable } from "@/lib/alembic/read-migration-file";
 
-/** Bump when the reader's output for the same file could change. */
-export const READER_VERSION = 3;
+/** Bump when the reader's output for the same file, or the cache layout, could change. */
+export const READER_VERSION = 4;
 
 export interface LoadProjectOptions {
   constants?: ConstantsTable;
   /** Where to keep the per-file cache; false disables it. */
   cacheDir?: string | false;
+  /**
+   * Load order of the version files, which breaks Alembic's ties: "directory" is Alembic < 1.10
+   * (raw os.listdir order, no recursion), "sorted" is Alembic >= 1.10 (names sorted, recursive when
+   * recursive_version_locations is on). Default: "sorted" when the project sets
+   * recursive_version_locations (a 1.10+ key), otherwise "directory" (the installed Alembic 1.8.1).
+   */
+  fileOrder?: FileOrder;
 }
 
-interface CacheEntry {
-  size: number;
-  mtimeMs: number;
-  script?: MigrationScript;
-  problems: Problem[];
-}
+/**
+ * One cached file, as a flat array so 5,000 of them parse quickly:
+ * [size, mtimeMs, revision, downRevisions, branchLabels, dependsOn, message, createDate,
+ *  [line of revision, down_revision, branch_labels, depends_on] (0 = absent), problems]
+ * or [size, mtimeMs, problems] for a file that yielded no script.
+ */
+type CompactEntry =
+  | [number, number, string, string[], string[], string[], string, string | null, [number, number, number, number], Problem[]]
+  | [number, number, Problem[]];
 
 interface CacheFile {
-  version: number;
-  constants: string;
-  entries: Record<string, CacheEntry>;
+  v: number;
+  k: string;
+  /** path → entry */
+  e: Record<string, CompactEntry>;
+}
+
+function toCompact(size: number, mtimeMs: number, script: MigrationScript | undefined, problems: Problem[]): CompactEntry {
+  if (!script) return [size, mtimeMs, problems];
+  const l = script.lines;
+  return [
+    size,
+    mtimeMs,
+    script.revision,
+    script.downRevisions,
+    script.branchLabels,
+    script.dependsOn,
+    script.message,
+    script.createDate ?? null,
+    [l.revision ?? 0, l.downRevision ?? 0, l.branchLabels ?? 0, l.dependsOn ?? 0],
+    problems,
+  ];
+}
+
+function fromCompact(file: string, e: CompactEntry): { script?: MigrationScript; problems: Problem[] } {
+  if (e.length === 3) return { problems: e[2] };
+  const [, , revision, downRevisions, branchLabels, dependsOn, message, createDate, l, problems] = e;
+  const lines: MigrationScript["lines"] = {};
+  if (l[0]) lines.revision = l[0];
+  if (l[1]) lines.downRevision = l[1];
+  if (l[2]) lines.branchLabels = l[2];
+  if (l[3]) lines.dependsOn = l[3];
+  const script: MigrationScript = { revision, downRevisions, branchLabels, dependsOn, path: file, message, lines };
+  if (createDate !== null) script.createDate = createDate;
+  return { script, problems };
 }
 
 function severityRank(p: Problem): number {
@@ -70,14 +111,14 @@ function cacheFileFor(cacheDir: string, key: string): string {
   return path.join(cacheDir, `project-${crypto.createHash("sha1").update(key).digest("hex").slice(0, 16)}.json`);
 }
 
-function readCache(file: string, constantsKey: string): Record<string, CacheEntry> {
+function readCache(file: string, constantsKey: string): Record<string, CompactEntry> | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
-    if (data.version === READER_VERSION && data.constants === constantsKey && data.entries) return data.entries;
+    if (data.v === READER_VERSION && data.k === constantsKey && data.e) return data.e;
   } catch {
     // no cache yet, or unreadable: start empty
   }
-  return {};
+  return undefined;
 }
 
 function writeCache(file: string, data: CacheFile): void {
@@ -95,6 +136,13 @@ function writeCache(file: string, data: CacheFile): void {
   }
 }
 
+const unreadable = (file: string, e: unknown): Problem => ({
+  code: "unreadable-file",
+  severity: "error",
+  path: file,
+  message: `${file}: cannot read it (${(e as Error).message}). Alembic cannot import it either; fix or remove it.`,
+});
+
 /**
  * Load a project: `target` is an alembic.ini, a pyproject.toml, a directory holding one, or a
  * versions directory. Throws AppError only when the target or its configuration is unusable;
@@ -102,19 +150,22 @@ function writeCache(file: string, data: CacheFile): void {
  */
 export function loadProject(target: string, options: LoadProjectOptions = {}): LoadedProject {
   const location = findAlembicLocation(target);
-  const { files, problems } = listMigrationFiles(location);
+  const fileOrder = options.fileOrder ?? defaultFileOrder(location);
+  const { files, problems } = listMigrationFiles(location, { fileOrder });
   const constantsKey = options.constants ? JSON.stringify(Object.entries(options.constants).sort(([a], [b]) => (a < b ? -1 : 1))) : "";
   const cacheDir = options.cacheDir === false ? undefined : options.cacheDir ?? process.env.CAIRN_CACHE_DIR ?? defaultCacheDir();
-  const cacheFile = cacheDir ? cacheFileFor(cacheDir, JSON.stringify([location.versionLocations, location.recursiveVersionLocations])) : undefined;
-  let old: Record<string, CacheEntry> = {};
+  const cacheFile = cacheDir
+    ? cacheFileFor(cacheDir, JSON.stringify([location.versionLocations, location.recursiveVersionLocations, fileOrder]))
+    : undefined;
+  let old: Record<string, CompactEntry> | undefined;
   if (cacheFile) {
     old = readCache(cacheFile, constantsKey);
-    if (Object.keys(old).length === 0) {
+    if (!old) {
       const fallback = path.join(os.tmpdir(), "cairn-cache", path.basename(cacheFile));
       if (fallback !== cacheFile) old = readCache(fallback, constantsKey);
     }
   }
-  const entries: Record<string, CacheEntry> = {};
+  const entries: Record<string, CompactEntry> = {};
   const scripts: MigrationScript[] = [];
   let parsed = 0;
   let cached = 0;
@@ -123,31 +174,32 @@ export function loadProject(target: string, options: LoadProjectOptions = {}): L
     try {
       st = fs.statSync(file);
     } catch (e) {
-      problems.push({ code: "unreadable-file", severity: "error", path: file, message: `${file}: cannot read it (${(e as Error).message}). Alembic cannot import it either; fix or remove it.` });
+      problems.push(unreadable(file, e));
       continue;
     }
-    let entry = old[file];
-    if (entry && entry.size === st.size && entry.mtimeMs === st.mtimeMs) {
+    let entry = old?.[file];
+    if (entry && entry[0] === st.size && entry[1] === st.mtimeMs) {
       cached++;
     } else {
       let bytes: Buffer;
       try {
         bytes = fs.readFileSync(file);
       } catch (e) {
-        problems.push({ code: "unreadable-file", severity: "error", path: file, message: `${file}: cannot read it (${(e as Error).message}). Alembic cannot import it either; fix or remove it.` });
+        problems.push(unreadable(file, e));
         continue;
       }
       const result = readMigrationFile(decodePythonSource(bytes), file, { constants: options.constants });
-      entry = { size: st.size, mtimeMs: st.mtimeMs, problems: result.problems };
-      if (result.script) entry.script = result.script;
+      entry = toCompact(st.size, st.mtimeMs, result.script, result.problems);
       parsed++;
     }
     entries[file] = entry;
-    if (entry.script) scripts.push(entry.script);
-    for (const p of entry.problems) problems.push(p);
+    const { script, problems: fileProblems } = fromCompact(file, entry);
+    if (script) scripts.push(script);
+    for (const p of fileProblems) problems.push(p);
   }
-  if (cacheFile && (parsed > 0 || Object.keys(old).length !== files.length)) {
-    writeCache(cacheFile, { version: READER_VERSION, constants: constantsKey, entries });
+  // Rewrite only when something changed: a file parsed anew, or one gone from the listing.
+  if (cacheFile && (parsed > 0 || old === undefined || Object.keys(old).length !== cached)) {
+    writeCache(cacheFile, { v: READER_VERSION, k: constantsKey, e: entries });
   }
   return { location, scripts, problems: sortProblems(problems), stats: { files: files.length, parsed, cached } };
 }

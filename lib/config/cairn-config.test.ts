@@ -31,6 +31,10 @@ function errorOf(fn: () => unknown): AppError {
   throw new Error("expected an error");
 }
 
+/** Raw JSON as a user might write it, wrong keys included. */
+type LooseObject = Record<string, unknown>;
+type Loose = { projects: [LooseObject & { environments: [LooseObject, LooseObject, ...LooseObject[]] }] };
+
 describe("cairn.config.json", () => {
   it("accepts the documented shape, resolves paths against the file and fills defaults", () => {
     const cfg = parseCairnConfig(valid, "/srv/app/cairn.config.json");
@@ -65,7 +69,7 @@ describe("cairn.config.json", () => {
   });
 
   it("rejects an unknown key, naming the key, the JSON path, the file and the allowed keys", () => {
-    const bad = structuredClone(valid) as any;
+    const bad = structuredClone(valid) as unknown as Loose;
     bad.projects[0].environments[1].protect = true;
     const e = errorOf(() => parseCairnConfig(bad, "/srv/app/cairn.config.json"));
     expect(e.code).toBe("config");
@@ -76,13 +80,13 @@ describe("cairn.config.json", () => {
 
   it("rejects unknown top-level and project keys too", () => {
     expect(errorOf(() => parseCairnConfig({ ...valid, extra: 1 }, "c.json")).userMessage).toContain('(top level): unknown key "extra"');
-    const bad = structuredClone(valid) as any;
+    const bad = structuredClone(valid) as unknown as Loose;
     bad.projects[0].alembicIni = "x";
     expect(errorOf(() => parseCairnConfig(bad, "c.json")).userMessage).toContain('projects[0]: unknown key "alembicIni"');
   });
 
   it("names the path of wrong types, missing fields, bad references and duplicates", () => {
-    const bad = structuredClone(valid) as any;
+    const bad = structuredClone(valid) as unknown as Loose;
     bad.projects[0].environments[0].url = "env:not a name";
     bad.projects[0].environments[1].protected = "yes";
     delete bad.projects[0].alembic;
@@ -90,7 +94,7 @@ describe("cairn.config.json", () => {
     expect(msg).toContain("projects[0].environments[0].url: an env: reference must look like env:VARIABLE_NAME");
     expect(msg).toContain("projects[0].environments[1].protected");
     expect(msg).toContain("projects[0].alembic");
-    const dup = structuredClone(valid) as any;
+    const dup = structuredClone(valid) as unknown as Loose;
     dup.projects[0].environments.push({ name: "qa", url: "env:X" });
     expect(errorOf(() => parseCairnConfig(dup, "c.json")).userMessage).toContain('projects[0].environments[2].name: duplicate environment name "qa"');
     expect(errorOf(() => parseCairnConfig({ projects: [] }, "c.json")).userMessage).toContain("projects: declare at least one project");

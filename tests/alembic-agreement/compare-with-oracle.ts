@@ -6,6 +6,7 @@ import type { MigrationScript } from "@/lib/alembic/types";
 import { isAppError } from "@/lib/errors";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
+import { formatHeadLine, formatHistoryLine } from "@/lib/graph/format-alembic-lines";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { OracleAnswer, OracleOutcome, Query } from "@/tests/alembic-agreement/run-oracle";
@@ -28,12 +29,6 @@ function isTopological(graph: RevisionGraph, order: string[]): boolean {
 }
 
 const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Puts the scripts in the order Alembic loaded them (the order that breaks Alembic's ties). */
-export function inLoadOrder(scripts: MigrationScript[], loadOrder: string[]): MigrationScript[] {
-  const rank = new Map(loadOrder.map((id, i) => [id, i]));
-  return [...scripts].sort((a, b) => (rank.get(a.revision) ?? 1e9) - (rank.get(b.revision) ?? 1e9));
-}
 
 function alembicText(e: unknown): string {
   if (isAppError(e)) {
@@ -117,13 +112,17 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
     return { graph, disagreements: out, orderIsAmbiguous: false, compared: { queries: 0, errorsMatched: 0, pathsMatched: 0 } };
   }
 
-  const graph = buildRevisionGraph(inLoadOrder(scripts, oracle.load_order));
+  // The scripts come straight from Cairn's reader, in the order it listed the directory: no help
+  // from the oracle, so a wrong load order shows up as a disagreement here.
+  const graph = buildRevisionGraph(scripts);
   const nodes = [...graph.revisions.values()];
   const ambiguous = nodes.some((n) => (n.normalizedDependsOn?.length ?? 0) > 1);
   if (graph.problems.some((p) => p.severity === "error" && p.code !== "multiple-heads" && p.code !== "revision-too-long")) {
     out.push(`Alembic loads it but Cairn reports ${graph.problems.map((p) => p.code).join(", ")}`);
   }
-  if (!eq([...graph.revisions.keys()], oracle.load_order)) out.push(`revision map order differs`);
+  if (!eq([...graph.revisions.keys()], oracle.load_order)) {
+    out.push(`revision map (load) order differs:\n    alembic ${oracle.load_order.join(" ")}\n    cairn   ${[...graph.revisions.keys()].join(" ")}`);
+  }
   if (!eq(graph.heads, oracle.heads)) out.push(`heads: alembic ${JSON.stringify(oracle.heads)} cairn ${JSON.stringify(graph.heads)}`);
   if (!eq(graph.realHeads, oracle.real_heads)) {
     out.push(`real heads: alembic ${JSON.stringify(oracle.real_heads)} cairn ${JSON.stringify(graph.realHeads)}`);
@@ -133,6 +132,22 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
     ? eq([...graph.history].sort(), [...oracle.history].sort()) && isTopological(graph, graph.history)
     : eq(graph.history, oracle.history);
   if (!historyMatches) out.push(`history:\n    alembic ${oracle.history.join(" ")}\n    cairn   ${graph.history.join(" ")}`);
+  // `alembic history` / `alembic heads` text, line for line. 2+ labels print as a Python set (hash
+  // order), Cairn prints them sorted: normalise Alembic's side for those.
+  const printed = (line: string, id: string | undefined): string => {
+    const o = id === undefined ? undefined : oracle.revisions[id];
+    if (!o || o.branch_labels.length < 2) return line;
+    return line.replace(` (${o.branch_labels_printed})`, ` (${o.branch_labels.join(", ")})`);
+  };
+  const historyText = oracle.history_text.map((l, i) => printed(l, oracle.history[i]));
+  const ourHistoryText = graph.history.map((id) => formatHistoryLine(graph.revisions.get(id)!));
+  if (!(ambiguous ? eq([...ourHistoryText].sort(), [...historyText].sort()) : eq(ourHistoryText, historyText))) {
+    const diff = historyText.map((l, i) => [l, ourHistoryText[i]]).filter(([a, b]) => a !== b).slice(0, 3);
+    out.push(`alembic history text differs, e.g.\n${diff.map(([a, b]) => `    alembic ${a}\n    cairn   ${b}`).join("\n")}`);
+  }
+  const headsText = oracle.heads_text.map((l, i) => printed(l, oracle.heads[i]));
+  const ourHeadsText = graph.heads.map((id) => formatHeadLine(graph.revisions.get(id)!));
+  if (!eq(ourHeadsText, headsText)) out.push(`alembic heads text:\n    alembic ${headsText.join(" | ")}\n    cairn   ${ourHeadsText.join(" | ")}`);
   for (const [id, o] of Object.entries(oracle.revisions)) {
     const n = graph.revisions.get(id);
     if (!n) {
@@ -144,6 +159,7 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
       dependencies: [...new Set(n.resolvedDependsOn)].sort(),
       normalized_dependencies: [...(n.normalizedDependsOn ?? [])].sort(),
       branch_labels: n.effectiveBranchLabels,
+      branch_labels_printed: o.branch_labels_printed,
       is_merge_point: n.isMergePoint,
       is_branch_point: n.isBranchPoint,
     };

@@ -1,7 +1,7 @@
 """The agreement oracle: what real Alembic says about a migration directory.
 
-Usage: /usr/bin/python3 oracle.py ALEMBIC_INI [QUERIES_JSON_FILE] [--sorted]
-       /usr/bin/python3 oracle.py --batch JOBS_JSON_FILE [--sorted]
+Usage: /usr/bin/python3 oracle.py ALEMBIC_INI [QUERIES_JSON_FILE]
+       /usr/bin/python3 oracle.py --batch JOBS_JSON_FILE
          (JOBS = [{"ini": ..., "queries": [...]}, ...]; prints a JSON list, one answer per job,
           so one interpreter start serves many directories)
 
@@ -12,8 +12,9 @@ alembic_version rows afterwards, computed by Alembic's own HeadMaintainer agains
 SQLite version table; a query {"resolve": "spec"} gives get_revisions(spec). If Alembic cannot load
 the directory at all: {"error": "..."}.
 
---sorted loads version files in name order (Alembic 1.8.1 uses os.listdir order, which is
-filesystem order); the harness feeds Cairn whatever load_order reports either way.
+Alembic is used exactly as installed, unpatched: it loads version files in os.listdir order
+(Alembic 1.8.1's Script._list_py_dir), and Cairn must read the same directory in the same order by
+itself. load_order is reported so the harness can check that it did.
 """
 import json
 import sys
@@ -27,17 +28,6 @@ def err_text(e):
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    sorted_listing = "--sorted" in sys.argv
-
-    from alembic.script.base import Script
-
-    if sorted_listing:
-        original = Script._list_py_dir
-
-        def _sorted_list_py_dir(cls, scriptdir, path):
-            return sorted(original(scriptdir, path))
-
-        Script._list_py_dir = classmethod(_sorted_list_py_dir)
 
     if "--batch" in sys.argv:
         with open(args[0]) as f:
@@ -69,6 +59,15 @@ def answer(ini, queries):
             out["real_heads"] = list(rmap._real_heads)
             out["bases"] = list(script.get_bases())
             out["history"] = [s.revision for s in script.walk_revisions()]
+            # The lines `alembic history` and `alembic heads` print (command.history / command.heads).
+            out["history_text"] = [
+                s.cmd_format(verbose=False, include_branches=True, include_doc=True, include_parents=True)
+                for s in script.walk_revisions()
+            ]
+            out["heads_text"] = [
+                r.cmd_format(False, include_branches=True, tree_indicators=False)
+                for r in script.get_revisions(script.get_heads())
+            ]
             revisions = {}
             for k in out["load_order"]:
                 r = rev_map[k]
@@ -77,6 +76,7 @@ def answer(ini, queries):
                     "dependencies": sorted(r._resolved_dependencies),
                     "normalized_dependencies": sorted(r._normalized_resolved_dependencies),
                     "branch_labels": sorted(r.branch_labels),
+                    "branch_labels_printed": ", ".join(r.branch_labels),
                     "is_merge_point": r.is_merge_point,
                     "is_branch_point": r.is_branch_point,
                 }

@@ -25,6 +25,8 @@ export interface OracleRevision {
   dependencies: string[];
   normalized_dependencies: string[];
   branch_labels: string[];
+  /** The labels as Alembic prints them: a Python set, so in hash order. */
+  branch_labels_printed: string;
   is_merge_point: boolean;
   is_branch_point: boolean;
 }
@@ -36,15 +38,17 @@ export interface OracleAnswer {
   real_heads: string[];
   bases: string[];
   history: string[];
+  history_text: string[];
+  heads_text: string[];
   revisions: Record<string, OracleRevision>;
   warnings: string[];
   queries: ({ upgrade: OracleOutcome; downgrade: OracleOutcome } | OracleOutcome)[];
 }
 
-export function runOracle(ini: string, queries: Query[], options: { sorted?: boolean } = {}): Promise<OracleAnswer> {
+export function runOracle(ini: string, queries: Query[]): Promise<OracleAnswer> {
   const queryFile = path.join(path.dirname(ini), "queries.json");
   fs.writeFileSync(queryFile, JSON.stringify(queries));
-  const args = [ORACLE, ini, queryFile, ...(options.sorted === false ? [] : ["--sorted"])];
+  const args = [ORACLE, ini, queryFile];
   return new Promise((resolve, reject) => {
     execFile(
       PYTHON,
@@ -69,7 +73,7 @@ export function runOracleBatch(jobs: { ini: string; queries: Query[] }[], jobFil
   return new Promise((resolve, reject) => {
     execFile(
       PYTHON,
-      [ORACLE, "--batch", jobFile, "--sorted"],
+      [ORACLE, "--batch", jobFile],
       { env: { ...process.env, PYTHONHASHSEED: "0", PYTHONDONTWRITEBYTECODE: "1" }, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`oracle batch failed: ${error.message}\n${stderr}`));

@@ -179,7 +179,7 @@ describe("snapshots of SQLite environments", () => {
     expect(d.findings[0].differences[0].message).toBe("column customers.nickname only on lab");
 
     const failed = await db.run.create({
-      data: { projectId: b.environmentId ? (await db.project.findUniqueOrThrow({ where: { name: "lab" } })).id : "", environmentId: b.environmentId, kind: "upgrade", status: "failed", target: "e5", requestedById: rm.id },
+      data: { projectId: (await db.project.findUniqueOrThrow({ where: { name: "lab" } })).id, environmentId: b.environmentId, kind: "upgrade", status: "failed", target: "e5", requestedById: rm.id },
     });
     expect(await recordBaselineAfterRun(db, failed, {})).toBeNull();
   }, 60_000);
