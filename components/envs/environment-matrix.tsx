@@ -141,6 +141,29 @@ function RevisionLine({ id, revisions }: { id: string; revisions: Record<string,
   );
 }
 
+/** Ids wider than version_num: already stored (a database that does not enforce the width) or still to come. */
+function TooLongWarning({ env }: { env: EnvironmentStatus }) {
+  const applied = env.tooLong.filter((id) => env.revisions.includes(id));
+  const coming = env.tooLong.filter((id) => !applied.includes(id));
+  const width = `VARCHAR(${env.versionNumWidth ?? "?"})`;
+  return (
+    <div className="mt-1 space-y-0.5 text-xs text-red-800" data-testid="too-long">
+      {coming.length > 0 && (
+        <p>
+          {coming.join(", ")} {coming.length === 1 ? "is" : "are"} longer than this database&apos;s <code>version_num</code> ({width}):
+          writing {coming.length === 1 ? "it" : "them"} fails on PostgreSQL and MySQL. Widen the column before {coming.length === 1 ? "that migration reaches" : "those migrations reach"} this environment.
+        </p>
+      )}
+      {applied.length > 0 && (
+        <p>
+          {applied.join(", ")} {applied.length === 1 ? "is" : "are"} recorded here although longer than <code>version_num</code> ({width}): this
+          database did not enforce the width; PostgreSQL and MySQL will refuse {applied.length === 1 ? "it" : "them"}.
+        </p>
+      )}
+    </div>
+  );
+}
+
 function EnvironmentRow({
   env,
   revisions,
@@ -182,13 +205,7 @@ function EnvironmentRow({
           </div>
         )}
         {env.state === "unknown-revision" && env.error && <p className="mt-1 text-xs text-red-800">{env.error}</p>}
-        {env.tooLong.length > 0 && (
-          <p className="mt-1 text-xs text-red-800" data-testid="too-long">
-            {env.tooLong.length === 1 ? "1 revision id is" : `${env.tooLong.length} revision ids are`} longer than this
-            database&apos;s <code>version_num</code> (VARCHAR({env.versionNumWidth})): {env.tooLong.join(", ")}. Widen the
-            column before those migrations reach it.
-          </p>
-        )}
+        {env.tooLong.length > 0 && <TooLongWarning env={env} />}
       </td>
       <td className="py-2 pr-3">
         {env.pending.length === 0 ? (

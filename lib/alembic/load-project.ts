@@ -144,16 +144,62 @@ const unreadable = (file: string, e: unknown): Problem => ({
 });
 
 /**
- * Load a project: `target` is an alembic.ini, a pyproject.toml, a directory holding one, or a
- * versions directory. Throws AppError only when the target or its configuration is unusable;
- * problems with individual files are returned in `problems`.
+ * The cheap first half of a load: where the migrations are, which files Alembic would load in
+ * which order, and each file's size and mtime. `fingerprint` changes whenever anything a load
+ * depends on changes (configuration, listing, a file's size or mtime, constants, reader version),
+ * so a caller may memoise whatever it derives from a load under it.
  */
-export function loadProject(target: string, options: LoadProjectOptions = {}): LoadedProject {
+export interface ProjectScan {
+  location: LoadedProject["location"];
+  fileOrder: FileOrder;
+  files: string[];
+  /** Per file: its stat, or the error statting it. */
+  stats: (fs.Stats | Error)[];
+  problems: Problem[];
+  constantsKey: string;
+  fingerprint: string;
+}
+
+export function scanProject(target: string, options: Pick<LoadProjectOptions, "constants" | "fileOrder"> = {}): ProjectScan {
   const location = findAlembicLocation(target);
   const fileOrder = options.fileOrder ?? defaultFileOrder(location);
   const { files, problems } = listMigrationFiles(location, { fileOrder });
   const constantsKey = options.constants ? JSON.stringify(Object.entries(options.constants).sort(([a], [b]) => (a < b ? -1 : 1))) : "";
-  const cacheDir = options.cacheDir === false ? undefined : options.cacheDir ?? process.env.CAIRN_CACHE_DIR ?? defaultCacheDir();
+  const stats: (fs.Stats | Error)[] = new Array(files.length);
+  const hash = crypto.createHash("sha1");
+  hash.update(JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems]));
+  let chunk = "";
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    let st: fs.Stats | Error;
+    try {
+      st = fs.statSync(file);
+      chunk += `\n${file}\0${st.size}\0${st.mtimeMs}`;
+    } catch (e) {
+      st = e as Error;
+      chunk += `\n${file}\0!`;
+    }
+    stats[i] = st;
+    if (chunk.length > 65536) {
+      hash.update(chunk);
+      chunk = "";
+    }
+  }
+  hash.update(chunk);
+  return { location, fileOrder, files, stats, problems, constantsKey, fingerprint: hash.digest("hex") };
+}
+
+/**
+ * Load a project: `target` is an alembic.ini, a pyproject.toml, a directory holding one, or a
+ * versions directory. Throws AppError only when the target or its configuration is unusable;
+ * problems with individual files are returned in `problems`. `scan`, from `scanProject` with the
+ * same options, saves listing and statting the files a second time.
+ */
+export function loadProject(target: string, options: LoadProjectOptions & { scan?: ProjectScan } = {}): LoadedProject {
+  const scan = options.scan ?? scanProject(target, options);
+  const { location, fileOrder, files, stats, constantsKey } = scan;
+  const problems = [...scan.problems];
+  const cacheDir = resolveCacheDir(options.cacheDir);
   const cacheFile = cacheDir
     ? cacheFileFor(cacheDir, JSON.stringify([location.versionLocations, location.recursiveVersionLocations, fileOrder]))
     : undefined;
@@ -169,12 +215,11 @@ export function loadProject(target: string, options: LoadProjectOptions = {}): L
   const scripts: MigrationScript[] = [];
   let parsed = 0;
   let cached = 0;
-  for (const file of files) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(file);
-    } catch (e) {
-      problems.push(unreadable(file, e));
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const st = stats[i]!;
+    if (st instanceof Error) {
+      problems.push(unreadable(file, st));
       continue;
     }
     let entry = old?.[file];
@@ -202,4 +247,9 @@ export function loadProject(target: string, options: LoadProjectOptions = {}): L
     writeCache(cacheFile, { v: READER_VERSION, k: constantsKey, e: entries });
   }
   return { location, scripts, problems: sortProblems(problems), stats: { files: files.length, parsed, cached } };
+}
+
+/** Where caches go unless told otherwise: $CAIRN_CACHE_DIR, else `<repo>/node_modules/.cache/cairn`. */
+export function resolveCacheDir(cacheDir?: string | false): string | undefined {
+  return cacheDir === false ? undefined : cacheDir ?? process.env.CAIRN_CACHE_DIR ?? defaultCacheDir();
 }

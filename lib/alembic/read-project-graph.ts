@@ -4,7 +4,7 @@
  */
 import type { LoadedProject } from "@/lib/alembic/types";
 import type { RevisionGraph } from "@/lib/graph/types";
-import { loadProject, sortProblems, type LoadProjectOptions } from "@/lib/alembic/load-project";
+import { loadProject, sortProblems, type LoadProjectOptions, type ProjectScan } from "@/lib/alembic/load-project";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 
 export interface ProjectGraph {
@@ -12,7 +12,10 @@ export interface ProjectGraph {
   graph: RevisionGraph;
 }
 
-export function readProjectGraph(target: string, options: LoadProjectOptions & { maxRevisionLength?: number } = {}): ProjectGraph {
+export function readProjectGraph(
+  target: string,
+  options: LoadProjectOptions & { maxRevisionLength?: number; scan?: ProjectScan } = {},
+): ProjectGraph {
   const project = loadProject(target, options);
   const graph = buildRevisionGraph(project.scripts, options.maxRevisionLength === undefined ? {} : { maxRevisionLength: options.maxRevisionLength });
   graph.problems = sortProblems([...project.problems, ...graph.problems]);

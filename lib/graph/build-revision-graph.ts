@@ -14,7 +14,7 @@
  */
 import type { MigrationScript, Problem } from "@/lib/alembic/types";
 import { suggestRevision } from "@/lib/graph/suggest-revision";
-import { ancestorNodes, dedupe, descendantNodes, indexGraph, topologicalSort, type Rev } from "@/lib/graph/revision-index";
+import { ancestorNodes, dedupe, descendantNodes, indexGraph, NO_LABELS, topologicalSort, type Rev } from "@/lib/graph/revision-index";
 import type { RevisionGraph, RevisionNode } from "@/lib/graph/types";
 
 export interface BuildRevisionGraphOptions {
@@ -108,7 +108,7 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       });
       continue;
     }
-    const illegal = [...new Set(script.revision)].filter((c) => "@-+".includes(c)).sort();
+    const illegal = /[@+-]/.test(script.revision) ? [...new Set(script.revision)].filter((c) => "@-+".includes(c)).sort() : [];
     if (illegal.length > 0) {
       problems.push({
         code: "invalid-revision-id",
@@ -238,15 +238,20 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     }
   }
 
-  // 5. Nodes with children, heads (in load order) and bases.
+  // 5. Nodes with children, heads (in load order) and bases. Built property by property in one
+  // shape (no spread): this runs once per revision in a cold process, before any JIT has warmed up.
   const nodes = new Map<string, RevisionNode>();
   for (const id of order) {
     const s = byId.get(id)!;
-    nodes.set(id, {
-      ...s,
-      downRevisions: [...(s.downRevisions ?? [])],
-      branchLabels: [...(s.branchLabels ?? [])],
-      dependsOn: [...(s.dependsOn ?? [])],
+    const deps = resolvedDeps.get(id)!;
+    const node: RevisionNode = {
+      revision: s.revision,
+      downRevisions: s.downRevisions ? s.downRevisions.slice() : [],
+      branchLabels: s.branchLabels ? s.branchLabels.slice() : [],
+      dependsOn: s.dependsOn ? s.dependsOn.slice() : [],
+      path: s.path,
+      message: s.message,
+      lines: s.lines,
       children: [],
       dependents: [],
       effectiveBranchLabels: [],
@@ -255,15 +260,24 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       isMergePoint: false,
       isBranchPoint: false,
       parents: parents.get(id)!,
-      resolvedDependsOn: resolvedDeps.get(id)!,
-      normalizedDependsOn: resolvedDeps.get(id)!,
-    });
+      resolvedDependsOn: deps,
+      normalizedDependsOn: deps,
+    };
+    if (s.createDate !== undefined) node.createDate = s.createDate;
+    // Anything else a caller put on its scripts travels along, as the spread used to carry it.
+    for (const key in s) if (!(key in node)) (node as unknown as Record<string, unknown>)[key] = (s as unknown as Record<string, unknown>)[key];
+    nodes.set(id, node);
   }
   for (const id of order) {
     const n = nodes.get(id)!;
-    for (const p of n.parents!) if (!nodes.get(p)!.children.includes(id)) nodes.get(p)!.children.push(id);
-    for (const d of n.resolvedDependsOn!)
-      if (!n.parents!.includes(d) && !nodes.get(d)!.dependents.includes(id)) nodes.get(d)!.dependents.push(id);
+    for (const p of n.parents!) {
+      const children = nodes.get(p)!.children;
+      if (!children.includes(id)) children.push(id);
+    }
+    for (const d of n.resolvedDependsOn!) {
+      const dependents = nodes.get(d)!.dependents;
+      if (!n.parents!.includes(d) && !dependents.includes(id)) dependents.push(id);
+    }
   }
   const heads = order.filter((id) => nodes.get(id)!.children.length === 0);
   const realHeads = order.filter((id) => nodes.get(id)!.children.length === 0 && nodes.get(id)!.dependents.length === 0);
@@ -287,22 +301,30 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
 
   // 7. `_add_branches`: a label covers its revision's descendants, and runs down its own line of
   // ancestors while that line has no branch point or merge point.
-  for (const rev of index.revs.values()) rev.labels = new Set(ownLabels.get(rev.id));
-  for (const rev of index.revs.values()) {
-    if ((ownLabels.get(rev.id) ?? []).length === 0) continue;
+  // Most revisions have no label of their own: they share NO_LABELS until one is added.
+  const addLabels = (rev: Rev, labels: string[]) => {
+    if (rev.labels === NO_LABELS) rev.labels = new Set(labels);
+    else for (const l of labels) rev.labels.add(l);
+  };
+  for (const rev of index.list) {
+    const own = ownLabels.get(rev.id)!;
+    rev.labels = own.length === 0 ? (NO_LABELS as Set<string>) : new Set(own);
+  }
+  for (const rev of index.list) {
+    if (ownLabels.get(rev.id)!.length === 0) continue;
     const labels = [...rev.labels];
     const desc = descendantNodes(index, [rev], false);
-    for (const node of desc) for (const l of labels) node.labels.add(l);
+    for (const node of desc) addLabels(node, labels);
     let parent: Rev | undefined = desc[desc.length - 1];
     while (parent && !(parent.allNext.length > 1) && !(parent.down.length > 1)) {
-      for (const l of labels) parent.labels.add(l);
+      addLabels(parent, labels);
       parent = parent.down.length === 1 ? index.revs.get(parent.down[0]!) : undefined;
     }
   }
 
-  for (const rev of index.revs.values()) {
+  for (const rev of index.list) {
     const n = rev.node;
-    n.effectiveBranchLabels = [...rev.labels].sort();
+    n.effectiveBranchLabels = rev.labels.size === 0 ? [] : [...rev.labels].sort();
     n.isHead = n.children.length === 0;
     n.isBase = n.parents!.length === 0;
     n.isMergePoint = rev.down.length > 1;
@@ -310,7 +332,7 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
   }
 
   // 8. `alembic history` = walk_revisions("base", "heads") = topological sort of everything from the real heads.
-  graph.history = topologicalSort(index, index.revs.values(), realHeads.map((id) => index.revs.get(id)!));
+  graph.history = topologicalSort(index, index.list, realHeads.map((id) => index.revs.get(id)!));
 
   // 9. Problems about the shape of the graph.
   for (const id of order) {

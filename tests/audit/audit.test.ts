@@ -25,11 +25,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    }
     else if (c === "\r" && text[i + 1] === "\n") {
       row.push(cell);
       rows.push(row);
@@ -64,8 +69,20 @@ beforeAll(async () => {
   // The table is append-only (a trigger refuses UPDATE), so re-insert copies with chosen times instead.
   await expect(db.auditEvent.update({ where: { id: all[0]!.id }, data: at(days[0]!) })).rejects.toThrow();
   for (const [i, r] of all.entries()) {
-    const { id: _id, at: _at, ...rest } = r;
-    await db.auditEvent.create({ data: { ...rest, details: rest.details ?? {}, at: new Date(days[i]!), action: `dated.${rest.action}` } });
+    await db.auditEvent.create({
+      data: {
+        actorId: r.actorId,
+        actor: r.actor,
+        projectId: r.projectId,
+        environment: r.environment,
+        fromRevision: r.fromRevision,
+        toRevision: r.toRevision,
+        outcome: r.outcome,
+        details: r.details ?? {},
+        at: new Date(days[i]!),
+        action: `dated.${r.action}`,
+      },
+    });
   }
 }, 60_000);
 

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
-import { detectProjectDrift, readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
+import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import { describeDriftFinding } from "@/lib/drift-service/describe-drift-finding";
 import { parseAlembicVersion, supportsCheck } from "@/lib/drift-service/parse-alembic-version";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";

@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 
 export const GET = withRole("any", async (req) => {
   // Validate before the stream starts, so a bad filter is a 422 and not a truncated file.
-  const { cursor: _cursor, limit: _limit, ...filters } = ZAuditQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const q = ZAuditQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const filters = { project: q.project, environment: q.environment, actor: q.actor, action: q.action, outcome: q.outcome, from: q.from, to: q.to };
   const db = await getDb();
   const batches = iterateAuditEvents(db, filters);
   const encoder = new TextEncoder();

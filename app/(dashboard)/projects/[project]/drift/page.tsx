@@ -1,0 +1,113 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AlembicCheckButton } from "@/components/drift/alembic-check-button";
+import { DriftFindings } from "@/components/drift/drift-findings";
+import { TakeBaselineButton } from "@/components/drift/take-baseline-button";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { RevisionId } from "@/components/ui/revision-id";
+import { hasRole } from "@/lib/auth/actor";
+import { getDb } from "@/lib/db/client";
+import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
+import { appUrlOptions } from "@/lib/drift-service/project-context";
+import { isAppError } from "@/lib/errors";
+import { requirePageActor } from "@/lib/server/require-page-actor";
+
+export const dynamic = "force-dynamic";
+
+export default async function DriftPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: projectName } = await params;
+  const actor = await requirePageActor(`/projects/${encodeURIComponent(projectName)}/drift`);
+  let drift;
+  try {
+    drift = await detectProjectDrift(await getDb(), projectName, appUrlOptions());
+  } catch (e) {
+    if (isAppError(e) && e.code === "not-found") notFound();
+    throw e;
+  }
+  const canBaseline = hasRole(actor, ["release_manager", "admin"]);
+  const canCheck = hasRole(actor, ["qa", "release_manager", "admin"]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-xl font-semibold">
+        <Link href="/" className="text-stone-500 hover:underline">
+          {drift.project}
+        </Link>{" "}
+        / Schema drift
+      </h1>
+      <Card title="Findings" actions={<span className="text-xs text-stone-500">read live at {drift.checkedAt.replace("T", " ").slice(0, 19)} UTC</span>}>
+        <DriftFindings findings={drift.findings} />
+      </Card>
+      <Card title="Environments">
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs text-stone-500">
+            <tr>
+              <th className="py-1 pr-2">Environment</th>
+              <th className="py-1 pr-2">Revision</th>
+              <th className="py-1 pr-2">Fingerprint</th>
+              <th className="py-1 pr-2">Baseline</th>
+              <th className="py-1 pr-2">Drift</th>
+              <th className="py-1">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {drift.environments.map((e) => (
+              <tr key={e.name} data-testid={`drift-env-${e.name}`} className="border-t border-stone-100 align-top">
+                <td className="py-1 pr-2">
+                  <Link href={`/projects/${encodeURIComponent(drift.project)}/envs/${encodeURIComponent(e.name)}`} className="hover:underline">
+                    {e.name}
+                  </Link>{" "}
+                  {e.protected && <Badge tone="red">protected</Badge>}
+                </td>
+                <td className="py-1 pr-2">
+                  {e.revisions === null ? "—" : e.revisions.length === 0 ? "base" : e.revisions.map((r) => <RevisionId key={r} id={r} />)}
+                  {e.peers.length > 0 && <div className="text-xs text-stone-500">same as {e.peers.join(", ")}</div>}
+                </td>
+                <td className="py-1 pr-2">
+                  {e.fingerprint ? (
+                    <code title={e.fingerprint} className="text-xs">
+                      {e.fingerprint.slice(0, 12)}
+                    </code>
+                  ) : (
+                    <span role="alert" className="text-xs text-red-800">
+                      {e.error}
+                    </span>
+                  )}
+                </td>
+                <td className="py-1 pr-2 text-xs">
+                  {e.baseline ? (
+                    <>
+                      {e.baseline.matches ? <Badge tone="green">matches</Badge> : <Badge tone="amber">differs</Badge>}{" "}
+                      {e.baseline.source}, {e.baseline.createdAt.replace("T", " ").slice(0, 16)} UTC
+                    </>
+                  ) : (
+                    <span className="text-stone-500">none for this revision</span>
+                  )}
+                </td>
+                <td className="py-1 pr-2">
+                  {e.differences === null ? (
+                    <span className="text-xs text-stone-500">not checked</span>
+                  ) : e.differences === 0 ? (
+                    <Badge tone="green">none</Badge>
+                  ) : (
+                    <Badge tone="amber">{`${e.differences} difference${e.differences === 1 ? "" : "s"}`}</Badge>
+                  )}
+                </td>
+                <td className="py-1">
+                  <div className="flex flex-wrap gap-2">
+                    {canBaseline && <TakeBaselineButton project={drift.project} environment={e.name} />}
+                    {canCheck && <AlembicCheckButton project={drift.project} environment={e.name} />}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="mt-3 text-xs text-stone-600">
+          Baselines are recorded after every successful run, at each QA sign-off, and by hand here. A run on a protected environment with drift needs an admin
+          override with a written reason.
+        </p>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import { chromium } from "@playwright/test";
+const [,, url, out, user = "admin", w = "1400", h = "1000"] = process.argv;
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync"] });
+const page = await browser.newPage({ viewport: { width: +w, height: +h } });
+const base = new URL(url).origin;
+await page.goto(base + "/login");
+await page.getByLabel("E-mail").fill(`${user}@cairn.local`);
+await page.getByLabel("Password").fill("cairn-demo-password");
+await page.getByRole("button", { name: /sign in/i }).click();
+await page.waitForURL(base + "/");
+const t0 = Date.now();
+await page.goto(url);
+await page.waitForLoadState("networkidle");
+console.log("loaded in", Date.now() - t0, "ms");
+await page.screenshot({ path: out, fullPage: true });
+await browser.close();
