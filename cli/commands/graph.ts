@@ -1,14 +1,12 @@
 // cairn graph — read a project's migrations statically and print heads, bases, problems and history.
 import fs from "node:fs";
 import path from "node:path";
+import crypto from "node:crypto";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
-import type { Problem } from "@/lib/alembic/types";
-import { formatAlembicHeads, formatAlembicHistory } from "@/lib/graph/format-alembic-lines";
-import type { RevisionGraph } from "@/lib/graph/types";
+import { resolveCacheDir, scanProject } from "@/lib/alembic/scan-project";
 import { isAppError } from "@/lib/errors";
 
-const USAGE = `Usage: cairn graph [PATH] [--json] [--constants FILE]
+const USAGE = `Usage: cairn graph [PATH] [--json] [--constants FILE] [--no-cache]
 
 Reads an Alembic project without running Python and shows its revision graph.
   PATH             an alembic.ini, a pyproject.toml, a directory holding one, or a
@@ -16,6 +14,7 @@ Reads an Alembic project without running Python and shows its revision graph.
   --json           print {"revisions","heads","bases","history","problems"} as JSON
   --constants FILE a JSON object giving values for non-literal names in migrations,
                    e.g. {"cli.EXPAND_BRANCH": "expand", "DEPS": ["a1", "b2"], "X": null}
+  --no-cache       read and parse every file afresh, and keep no cache
 
 Exit status: 0 sound; 1 the project has error-level problems; 2 bad usage or unreadable PATH.
 `;
@@ -50,45 +49,50 @@ function readConstants(file: string): ConstantsTable | string {
   return data as ConstantsTable;
 }
 
-function problemJson(p: Problem): Record<string, unknown> {
-  const o: Record<string, unknown> = { code: p.code, severity: p.severity };
-  if (p.revision !== undefined) o.revision = p.revision;
-  if (p.path !== undefined) o.path = p.path;
-  if (p.line !== undefined) o.line = p.line;
-  o.message = p.message;
-  return o;
-}
-
-function toJson(graph: RevisionGraph): string {
-  const revisions: unknown[] = [];
-  for (const n of graph.revisions.values()) {
-    revisions.push({ revision: n.revision, downRevisions: n.downRevisions, branchLabels: n.branchLabels, dependsOn: n.dependsOn, path: n.path, message: n.message });
-  }
-  // Compact and built once: for 5,000 revisions indentation alone would add a third to the output.
-  return JSON.stringify({ revisions, heads: graph.heads, bases: graph.bases, history: graph.history, problems: graph.problems.map(problemJson) }) + "\n";
-}
+/**
+ * The bundle this code runs from (`…/cli-<hash of its inputs>/…`): part of the result-cache key, so
+ * a changed engine never serves an old answer. Undefined when running from source (tests).
+ */
+const BUILD_ID = /[\\/](cli-[0-9a-f]{12})[\\/]/.exec(import.meta.url)?.[1];
 
 /**
- * The human report. The heads block and the history block are exactly what `alembic heads` and
- * `alembic history` print for the same project (same order, same markers), so they can be diffed.
+ * The result cache: the full output of the last run for this project and mode, under a key made of
+ * the build, the mode and the scan's fingerprint (configuration, file list in load order, every
+ * file's size and mtime, constants). A hit costs one listing, one stat per file and one read —
+ * the same staleness rule as the per-file cache, which any edit to a migration invalidates.
  */
-function toText(graph: RevisionGraph, where: string, files: number): string {
-  const out: string[] = [];
-  out.push(`Project: ${where} (${graph.revisions.size} revisions from ${files} files)`);
-  out.push(`Bases (${graph.bases.length}): ${graph.bases.join(", ") || "none"}`);
-  if (graph.problems.length === 0) out.push("Problems: none");
-  else {
-    out.push(`Problems (${graph.problems.length}):`);
-    for (const p of graph.problems) out.push(`  ${p.severity.padEnd(7)} ${p.code}: ${p.message}`);
+function resultCacheFile(cacheDir: string, fingerprintOfTarget: string, json: boolean): string {
+  return path.join(cacheDir, `graph-${fingerprintOfTarget.slice(0, 16)}-${json ? "json" : "text"}.out`);
+}
+
+function readResult(file: string, key: string): { text: string; exitCode: number } | undefined {
+  try {
+    const body = fs.readFileSync(file, "utf8");
+    const nl = body.indexOf("\n");
+    const [k, code] = body.slice(0, nl).split(" ");
+    if (k !== key || (code !== "0" && code !== "1")) return undefined;
+    return { text: body.slice(nl + 1), exitCode: Number(code) };
+  } catch {
+    return undefined;
   }
-  out.push("", `Heads (${graph.heads.length}):`);
-  return out.join("\n") + "\n" + formatAlembicHeads(graph) + "\nHistory:\n" + formatAlembicHistory(graph);
+}
+
+function writeResult(file: string, key: string, result: { text: string; exitCode: number }): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${key} ${result.exitCode}\n${result.text}`);
+    fs.renameSync(tmp, file);
+  } catch {
+    // an unwritable cache only costs speed
+  }
 }
 
 /** Entry point for `cairn graph`; returns the exit code. */
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   let target: string | undefined;
   let json = false;
+  let noCache = false;
   let constantsFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -96,6 +100,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       io.stdout(USAGE);
       return 0;
     } else if (a === "--json") json = true;
+    else if (a === "--no-cache") noCache = true;
     else if (a === "--constants" || a.startsWith("--constants=")) {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
       if (!v) return usageError(io, "--constants needs a file path");
@@ -112,9 +117,25 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   }
   const resolved = path.resolve(target ?? ".");
   try {
-    const { project, graph } = readProjectGraph(resolved, constants ? { constants } : {});
-    io.stdout(json ? toJson(graph) : toText(graph, project.location.configFile ?? project.location.rootDir, project.stats.files));
-    return graph.problems.some((p) => p.severity === "error") ? 1 : 0;
+    const scan = scanProject(resolved, constants ? { constants } : {});
+    const cacheDir = noCache ? undefined : resolveCacheDir();
+    let cacheFile: string | undefined;
+    let key = "";
+    if (cacheDir && BUILD_ID) {
+      const where = crypto.createHash("sha1").update(JSON.stringify(scan.location)).digest("hex");
+      cacheFile = resultCacheFile(cacheDir, where, json);
+      key = crypto.createHash("sha1").update(`${BUILD_ID}\0${json}\0${scan.fingerprint}`).digest("hex");
+      const hit = readResult(cacheFile, key);
+      if (hit) {
+        io.stdout(hit.text);
+        return hit.exitCode;
+      }
+    }
+    const { renderGraph } = await import("@/cli/commands/render-graph");
+    const result = renderGraph(resolved, { json, scan, ...(constants ? { constants } : {}), ...(noCache ? { cacheDir: false as const } : {}) });
+    io.stdout(result.text);
+    if (cacheFile) writeResult(cacheFile, key, result);
+    return result.exitCode;
   } catch (e) {
     if (isAppError(e)) {
       io.stderr(`cairn graph: ${e.userMessage}\n`);

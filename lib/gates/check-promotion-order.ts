@@ -3,7 +3,11 @@ import type { GateFacts, GateResult } from "@/lib/gates/types";
 
 const LABEL = "Promotion order";
 
-/** The target must already be applied, by a successful run, on the environment before this one. */
+/**
+ * The target must already be applied on the environment before this one. Its version table is the
+ * proof Alembic committed it; whether QA verified it there is the sign-off gate's question. When no
+ * Cairn run there succeeded with it (applied by hand or by CI), the gate says so as a warning.
+ */
 export function checkPromotionOrder(f: GateFacts): GateResult {
   const env = f.environment.name;
   if (f.kind === "downgrade") {
@@ -32,9 +36,8 @@ export function checkPromotionOrder(f: GateFacts): GateResult {
     return {
       id: "promotion-order",
       label: LABEL,
-      verdict: "block",
-      reason: `${prev.name} holds ${target}, but no Cairn run there succeeded with it — it was applied outside Cairn or by a run that failed, so it was never verified to apply cleanly.`,
-      unblock: `Run an upgrade to ${target} on ${prev.name} through Cairn (Alembic will find nothing left to do and the run will succeed), then promote.`,
+      verdict: "warn",
+      reason: `${prev.name} holds ${target}, applied outside Cairn: no Cairn run there recorded it, so its log and timing are not in the audit trail.`,
     };
   }
   return { id: "promotion-order", label: LABEL, verdict: "pass", reason: `${target} was applied successfully on ${prev.name}.` };

@@ -22,6 +22,17 @@ export function checkVersionWidth(f: GateFacts): GateResult {
     };
   }
   const tooLong = written.filter((r) => r.length > width);
+  if (tooLong.length && f.environment.enforcesVersionWidth === false) {
+    // SQLite keeps any length in a VARCHAR(n): the run works here, and fails later on a stricter database.
+    return {
+      id: "version-width",
+      label: LABEL,
+      verdict: "warn",
+      reason: `${tooLong.map((r) => `Revision "${r}" is ${r.length} characters`).join("; ")}, longer than ${env}'s ${table}.version_num (${width}). This database does not enforce the width, so the run works here, but the same id fails on PostgreSQL or MySQL.`,
+      unblock: `Before this reaches a PostgreSQL or MySQL environment, widen version_num there (op.alter_column("${table}", "version_num", type_=sa.String(${Math.max(64, ...tooLong.map((r) => r.length))}))) or shorten the id.`,
+      details: { width, tooLong },
+    };
+  }
   if (tooLong.length) {
     return {
       id: "version-width",

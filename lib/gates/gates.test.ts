@@ -116,6 +116,10 @@ describe("graph soundness", () => {
     expect(r.unblock).toMatch(/Fix these migration files/);
     expect(r.details).toEqual({ problems: [{ code: "dangling-down-revision", revision: "c3", path: "/p/c3.py", line: 12 }] });
   });
+  it("leaves an over-long id on the path to the version-width gate, which knows the real column", () => {
+    const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ code: "revision-too-long", revision: "c3" })] } }));
+    expect(r.verdict).toBe("pass");
+  });
   it("blocks when a problem names path revisions in its data (a cycle, unlabelled heads, duplicates)", () => {
     for (const p of [
       problem({ code: "cycle", revision: undefined, message: "cycle c3 -> d4 -> c3", data: { cycle: ["c3", "d4"] } }),
@@ -146,11 +150,11 @@ describe("promotion order", () => {
     });
     expect(checkPromotionOrder(facts({ previousEnvironment: { name: "staging", currentRevisions: [], succeededRuns: [] } })).reason).toMatch(/staging is at base \(nothing applied\)/);
   });
-  it("blocks when the target is there but no run succeeded with it", () => {
+  it("warns, without blocking, when the target is there but was applied outside Cairn", () => {
     const r = checkPromotionOrder(facts({ previousEnvironment: { name: "staging", currentRevisions: ["d4"], succeededRuns: [{ target: "b2", path: ["a1", "b2"], resultRevisions: ["b2"] }] } }));
-    expect(r.verdict).toBe("block");
-    expect(r.reason).toBe("staging holds d4, but no Cairn run there succeeded with it — it was applied outside Cairn or by a run that failed, so it was never verified to apply cleanly.");
-    expect(r.unblock).toMatch(/^Run an upgrade to d4 on staging through Cairn/);
+    expect(r.verdict).toBe("warn");
+    expect(r.reason).toBe("staging holds d4, applied outside Cairn: no Cairn run there recorded it, so its log and timing are not in the audit trail.");
+    expect(r.unblock).toBeUndefined();
   });
   it("counts ancestors: a descendant applied, or a run that went further, covers the target", () => {
     expect(checkPromotionOrder(facts({ target: "c3", previousEnvironment: { name: "staging", currentRevisions: ["d4"], succeededRuns: [{ target: "d4", path: ["d4"], resultRevisions: ["d4"] }] } })).verdict).toBe("pass");
@@ -302,6 +306,15 @@ describe("version width", () => {
       reason: `Revision "${long}" is 40 characters, but production's alembic_version.version_num holds at most 32. Alembic would run the migration and then fail writing its id.`,
       unblock: 'Widen the column before the long id is written: in an earlier migration run op.alter_column("alembic_version", "version_num", type_=sa.String(64)) (or create the version table wider in env.py), apply that first, then retry.',
     });
+  });
+  it("only warns on a database that does not enforce the width (SQLite), naming the stricter ones", () => {
+    const env = { ...facts().environment, enforcesVersionWidth: false };
+    const r = checkVersionWidth(facts({ environment: env, path: { direction: "upgrade", steps: ["c3", long], resultHeads: [long] }, target: long }));
+    expect(r.verdict).toBe("warn");
+    expect(r.reason).toBe(
+      `Revision "${long}" is 40 characters, longer than production's alembic_version.version_num (32). This database does not enforce the width, so the run works here, but the same id fails on PostgreSQL or MySQL.`,
+    );
+    expect(checkVersionWidth(facts({ environment: { ...env, enforcesVersionWidth: true }, path: { direction: "upgrade", steps: [long], resultHeads: [long] }, target: long })).verdict).toBe("block");
   });
   it("checks what a downgrade writes: the heads it returns to", () => {
     const f = facts({ kind: "downgrade", path: { direction: "downgrade", steps: ["c3"], resultHeads: [long] } });

@@ -55,6 +55,8 @@ export interface GateFacts {
     versionTable: string;
     /** version_num's character width read from the target; null when unknown. */
     versionNumWidth: number | null;
+    /** False for SQLite, which stores any length in a VARCHAR(n); absent means it enforces. */
+    enforcesVersionWidth?: boolean;
   };
   /** Resolved target revision id ("base" for a full downgrade). */
   target: string;

@@ -184,7 +184,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const reason = input.inputs?.driftOverrideReason?.trim();
   const facts: Omit<GateFacts, "requester" | "approver"> = {
     kind: input.kind,
-    environment: { name: env.name, protected: env.protected, approvers, versionTable: env.versionTable, versionNumWidth: status.versionNumWidth ?? null },
+    environment: { name: env.name, protected: env.protected, approvers, versionTable: env.versionTable, versionNumWidth: status.versionNumWidth ?? null, enforcesVersionWidth: !url.url.startsWith("sqlite") },
     target: targetIds[0] ?? "base",
     path,
     graph,

@@ -1,0 +1,84 @@
+/**
+ * The cheap first half of loading a project — configuration, listing, one stat per file — kept
+ * apart from the parser so a caller that only needs the fingerprint (the CLI's result cache) loads
+ * none of it.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LoadedProject, Problem } from "@/lib/alembic/types";
+import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
+import { defaultFileOrder, listMigrationFiles, type FileOrder } from "@/lib/alembic/list-migration-files";
+import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
+
+/** Bump when the reader's output for the same file, or the cache layout, could change. */
+export const READER_VERSION = 4;
+
+/**
+ * The cheap first half of a load: where the migrations are, which files Alembic would load in
+ * which order, and each file's size and mtime. `fingerprint` changes whenever anything a load
+ * depends on changes (configuration, listing, a file's size or mtime, constants, reader version),
+ * so a caller may memoise whatever it derives from a load under it.
+ */
+export interface ProjectScan {
+  location: LoadedProject["location"];
+  fileOrder: FileOrder;
+  files: string[];
+  /** Per file: its stat, or the error statting it. */
+  stats: (fs.Stats | Error)[];
+  problems: Problem[];
+  constantsKey: string;
+  fingerprint: string;
+}
+
+export function scanProject(target: string, options: { constants?: ConstantsTable; fileOrder?: FileOrder } = {}): ProjectScan {
+  const location = findAlembicLocation(target);
+  const fileOrder = options.fileOrder ?? defaultFileOrder(location);
+  const { files, problems } = listMigrationFiles(location, { fileOrder });
+  const constantsKey = options.constants ? JSON.stringify(Object.entries(options.constants).sort(([a], [b]) => (a < b ? -1 : 1))) : "";
+  const stats: (fs.Stats | Error)[] = new Array(files.length);
+  const hash = crypto.createHash("sha1");
+  hash.update(JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems]));
+  let chunk = "";
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    let st: fs.Stats | Error;
+    try {
+      st = fs.statSync(file);
+      chunk += `\n${file}\0${st.size}\0${st.mtimeMs}`;
+    } catch (e) {
+      st = e as Error;
+      chunk += `\n${file}\0!`;
+    }
+    stats[i] = st;
+    if (chunk.length > 65536) {
+      hash.update(chunk);
+      chunk = "";
+    }
+  }
+  hash.update(chunk);
+  return { location, fileOrder, files, stats, problems, constantsKey, fingerprint: hash.digest("hex") };
+}
+
+/** `<repo>/node_modules/.cache/cairn`, found from this module even when bundled into that directory. */
+function defaultCacheDir(): string {
+  let dir: string;
+  try {
+    dir = path.dirname(fileURLToPath(import.meta.url));
+  } catch {
+    dir = process.cwd();
+  }
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (path.basename(d) !== "node_modules" && fs.existsSync(path.join(d, "node_modules"))) {
+      return path.join(d, "node_modules", ".cache", "cairn");
+    }
+    if (path.dirname(d) === d) return path.join(os.tmpdir(), "cairn-cache");
+  }
+}
+
+/** Where caches go unless told otherwise: $CAIRN_CACHE_DIR, else `<repo>/node_modules/.cache/cairn`. */
+export function resolveCacheDir(cacheDir?: string | false): string | undefined {
+  return cacheDir === false ? undefined : cacheDir ?? process.env.CAIRN_CACHE_DIR ?? defaultCacheDir();
+}

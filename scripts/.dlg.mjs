@@ -1,0 +1,16 @@
+import { chromium } from "@playwright/test";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync"] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+const base = "http://127.0.0.1:3005";
+await page.goto(base + "/login");
+await page.getByLabel("E-mail").fill("alice@cairn.local");
+await page.getByLabel("Password").fill("cairn-demo-password");
+await page.getByRole("button", { name: /sign in/i }).click();
+await page.waitForURL(base + "/");
+await page.goto(base + "/projects/shop/envs/staging");
+const t0 = Date.now();
+await page.getByRole("button", { name: "Promote from qa" }).click();
+await page.waitForTimeout(6000);
+console.log("dialog after", Date.now() - t0);
+await page.screenshot({ path: "/tmp/dialog.png", fullPage: true });
+await browser.close();
