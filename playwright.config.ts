@@ -28,7 +28,7 @@ export default defineConfig({
     { name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined }, dependencies: ["setup"] },
   ],
   webServer: {
-    command: `node scripts/demo.mjs --port ${PORT} --data-dir ${E2E_DATA_DIR} --fresh --quiet`,
+    command: `node scripts/demo.mjs --port ${PORT} --data-dir ${E2E_DATA_DIR} --fresh --quiet --e2e`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

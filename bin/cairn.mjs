@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const MANIFEST_VERSION = 1;
+const MANIFEST_VERSION = 2;
 
 function cacheDirs() {
   return [path.join(root, "node_modules", ".cache", "cairn"), path.join(os.tmpdir(), `cairn-cli-${createHash("sha1").update(root).digest("hex").slice(0, 8)}`)];
@@ -36,6 +36,15 @@ async function build(dir) {
   const esbuild = await import("esbuild");
   fs.mkdirSync(dir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(dir, "tmp-"));
+  // Packages stay external (node_modules is there at run time), except two small ones bundled to
+  // spare a module resolution on every start: smol-toml, and server-only, which resolves to its
+  // empty "react-server" export — outside React Server Components the marker is a no-op, and the
+  // default export would throw on `cairn status`, whose modules start with `import "server-only"`.
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  const bundled = new Set(["smol-toml", "server-only"]);
+  const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
+    .filter((name) => !bundled.has(name))
+    .flatMap((name) => [name, `${name}/*`]);
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: { main: path.join(root, "cli", "main.ts") },
@@ -44,21 +53,15 @@ async function build(dir) {
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    external,
+    conditions: ["react-server"],
+    // Smaller files parse faster at every start; identifiers are kept so stack traces stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
     tsconfig: path.join(root, "tsconfig.json"),
     outdir: tmp,
     metafile: true,
     logLevel: "error",
-    plugins: [
-      {
-        // `server-only` is a marker for the Next bundler; outside React Server Components it is a no-op.
-        name: "server-only-noop",
-        setup(b) {
-          b.onResolve({ filter: /^server-only$/ }, () => ({ path: "server-only", namespace: "cairn-noop" }));
-          b.onLoad({ filter: /.*/, namespace: "cairn-noop" }, () => ({ contents: "", loader: "js" }));
-        },
-      },
-    ],
   });
   const files = [...Object.keys(result.metafile.inputs).filter((f) => !f.includes(":")), "tsconfig.json", "package.json"];
   const inputs = files.map((f) => {

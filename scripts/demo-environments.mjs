@@ -94,8 +94,25 @@ export async function prepareDemoEnvironments({ dir, pgBaseUrl, fresh = false, l
   return { ...prepared, alembic };
 }
 
+/**
+ * For the end-to-end suite only: a second project ("lab", from tests/fixtures/runner-project) whose
+ * `broken` branch holds a migration that fails halfway, so the suite can show how a failure is reported.
+ */
+export function prepareLabProject({ dir, alembic }) {
+  if (!alembic) throw new Error("The e2e lab project needs Alembic: apt-get install alembic python3-psycopg2.");
+  const projectDir = path.join(dir, "lab-project");
+  fs.rmSync(projectDir, { recursive: true, force: true });
+  fs.cpSync(path.join(ROOT, "tests", "fixtures", "runner-project"), projectDir, { recursive: true });
+  const file = path.join(dir, "lab-qa.db");
+  fs.rmSync(file, { force: true });
+  const url = `sqlite:///${file}`;
+  const r = spawnSync(alembic[0], [...alembic.slice(1), "upgrade", "h8"], { cwd: projectDir, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`alembic upgrade h8 failed for the lab project:\n${r.stderr}`);
+  return { name: "lab", alembic: path.relative(dir, path.join(projectDir, "alembic.ini")), command: alembic, environments: [{ name: "qa", url }] };
+}
+
 /** Writes the demo's cairn.config.json. PostgreSQL URLs go through env: references, never into the file. */
-export function writeDemoConfig({ dir, environments, alembic, pg }) {
+export function writeDemoConfig({ dir, environments, alembic, pg, extraProjects = [] }) {
   const config = {
     projects: [
       {
@@ -108,6 +125,7 @@ export function writeDemoConfig({ dir, environments, alembic, pg }) {
           ...(e.protected ? { protected: true } : {}),
         })),
       },
+      ...extraProjects,
     ],
   };
   const file = path.join(dir, "cairn.config.json");

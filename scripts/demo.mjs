@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT, prepareDemoEnvironments, writeDemoConfig } from "./demo-environments.mjs";
+import { ROOT, prepareDemoEnvironments, prepareLabProject, writeDemoConfig } from "./demo-environments.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -19,6 +19,8 @@ const dataDir = path.resolve(ROOT, flag("--data-dir") ?? process.env.CAIRN_DATA_
 const pgBaseUrl = flag("--pg") ?? process.env.CAIRN_DEMO_PG_URL;
 const fresh = args.includes("--fresh");
 const quiet = args.includes("--quiet");
+// The end-to-end suite adds a small project with a migration that fails halfway.
+const e2e = args.includes("--e2e");
 const log = (...m) => console.log(...m);
 
 export const DEMO_PASSWORD = "cairn-demo-password";
@@ -57,7 +59,8 @@ if (fresh) fs.rmSync(path.join(dataDir, "pgdata"), { recursive: true, force: tru
 log(`Preparing the demo environments in ${path.relative(ROOT, dataDir) || "."}${pgBaseUrl ? ` (PostgreSQL at ${new URL(pgBaseUrl).host})` : " (SQLite files)"}:`);
 const demoDir = path.join(dataDir, "demo");
 const prepared = await prepareDemoEnvironments({ dir: demoDir, pgBaseUrl, fresh, log });
-const { file: configFile, envVars } = writeDemoConfig({ dir: demoDir, environments: prepared.environments, alembic: prepared.alembic, pg: Boolean(pgBaseUrl) });
+const extraProjects = e2e ? [prepareLabProject({ dir: demoDir, alembic: prepared.alembic })] : [];
+const { file: configFile, envVars } = writeDemoConfig({ dir: demoDir, environments: prepared.environments, alembic: prepared.alembic, pg: Boolean(pgBaseUrl), extraProjects });
 if (!prepared.alembic) {
   log("\n  Alembic is not installed: Cairn will show the read-only state. To enable upgrades and promotions:");
   log("    apt-get install alembic python3-psycopg2    (or: pip install alembic psycopg2-binary)\n");

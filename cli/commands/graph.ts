@@ -20,7 +20,7 @@ Exit status: 0 sound; 1 the project has error-level problems; 2 bad usage or unr
 `;
 
 interface Io {
-  stdout: (t: string) => void;
+  stdout: (t: string | Uint8Array) => void;
   stderr: (t: string) => void;
 }
 
@@ -65,13 +65,14 @@ function resultCacheFile(cacheDir: string, fingerprintOfTarget: string, json: bo
   return path.join(cacheDir, `graph-${fingerprintOfTarget.slice(0, 16)}-${json ? "json" : "text"}.out`);
 }
 
-function readResult(file: string, key: string): { text: string; exitCode: number } | undefined {
+/** A hit is returned as bytes and written as is: no decoding of a megabyte of JSON to re-encode it. */
+function readResult(file: string, key: string): { body: Buffer; exitCode: number } | undefined {
   try {
-    const body = fs.readFileSync(file, "utf8");
-    const nl = body.indexOf("\n");
-    const [k, code] = body.slice(0, nl).split(" ");
+    const body = fs.readFileSync(file);
+    const nl = body.indexOf(10);
+    const [k, code] = body.toString("latin1", 0, nl).split(" ");
     if (k !== key || (code !== "0" && code !== "1")) return undefined;
-    return { text: body.slice(nl + 1), exitCode: Number(code) };
+    return { body: body.subarray(nl + 1), exitCode: Number(code) };
   } catch {
     return undefined;
   }
@@ -127,7 +128,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       key = crypto.createHash("sha1").update(`${BUILD_ID}\0${json}\0${scan.fingerprint}`).digest("hex");
       const hit = readResult(cacheFile, key);
       if (hit) {
-        io.stdout(hit.text);
+        io.stdout(hit.body);
         return hit.exitCode;
       }
     }

@@ -107,4 +107,36 @@ describe("readMigrationFile", () => {
     expect(r.problems.map((p) => [p.code, p.line])).toEqual([["syntax-error", 4]]);
     expect(read('revision = ("a"\ndown_revision = None\n').problems.map((p) => [p.code, p.line])).toEqual([["syntax-error", 1]]);
   });
+
+  it("skips function bodies unread yet fails on the same lexical errors, at the same line, as tokenizing them", () => {
+    const bodies = [
+      '    op.execute("unterminated)\n',
+      "    x = (1,\n        2\n",
+      "    y = [1, 2)\n",
+      "    z = 1 ]\n",
+      "    cost = $5\n",
+      "    a = 1 \\ b\n",
+      '    s = """\n  revision = "no"\n  """\n    t = f"{x["k"]!r:>{w}}" + rb\'\\\'\' + Rb"x"\n',
+      "    if x:\n        return (\n            1)\n\n  # dedented comment\n    pass\n",
+      '    sql = "a" \\\n        "b"\n    q = f\'\'\'\n{ {"a": 1}["a"] }\n\'\'\'\n',
+      "    return\n",
+    ];
+    for (const body of bodies) {
+      const src = `"""doc"""\ndef upgrade():\n${body}revision = "r1"\ndown_revision = None\n`;
+      let expected: [string, number] | undefined;
+      try {
+        tokenizePython(src);
+      } catch (e) {
+        expected = ["syntax-error", (e as PythonSyntaxError).line];
+      }
+      const r = read(src);
+      if (expected) expect(r.problems.map((p) => [p.code, p.line]), body).toEqual([expected]);
+      else {
+        expect(r.problems, body).toEqual([]);
+        expect(r.script?.revision, body).toBe("r1");
+        // Lines after a skipped body are still counted right.
+        expect(r.script?.lines.revision, body).toBe(src.split("\n").indexOf('revision = "r1"') + 1);
+      }
+    }
+  });
 });

@@ -419,6 +419,12 @@ function scanModule(source: string, st: ScanState): void {
     skipAbove = -1;
     if (indent === 0) blockLine = undefined;
     else if (blockLine === undefined) throw new PythonSyntaxError("unexpected indent", first.line);
+    // A plain import assigns none of the four attributes as Cairn reads them: skip it unread.
+    if (first.type === "name" && (first.value === "import" || first.value === "from") && tz.skipSimpleLineRest()) {
+      st.sawFirstStatement = true;
+      if (indent === 0) lastCompound = undefined;
+      continue;
+    }
     line = [first];
     for (let t = tz.next(); t.type !== "newline" && t.type !== "end"; t = tz.next()) line.push(t);
     const kw = first.value;
@@ -426,6 +432,8 @@ function scanModule(source: string, st: ScanState): void {
       if (!st.sawFirstStatement) st.sawFirstStatement = true;
       if (indent === 0) lastCompound = undefined;
       skipAbove = indent;
+      // The body, unread: most of a migration's text is upgrade()/downgrade().
+      tz.skipDeeperThan(indent);
       continue;
     }
     if (first.type === "name" && COMPOUND.has(kw) && headerColon(line) > 0) {

@@ -26,8 +26,11 @@ export interface ProjectScan {
   location: LoadedProject["location"];
   fileOrder: FileOrder;
   files: string[];
-  /** Per file: its stat, or the error statting it. */
-  stats: (fs.Stats | Error)[];
+  /** Per file, size and mtime (ms) from one stat; NaN where the stat failed (see `errors`). */
+  sizes: Float64Array;
+  mtimes: Float64Array;
+  /** Per file, the error statting it, if any. */
+  errors: (Error | undefined)[];
   problems: Problem[];
   constantsKey: string;
   fingerprint: string;
@@ -38,28 +41,27 @@ export function scanProject(target: string, options: { constants?: ConstantsTabl
   const fileOrder = options.fileOrder ?? defaultFileOrder(location);
   const { files, problems } = listMigrationFiles(location, { fileOrder });
   const constantsKey = options.constants ? JSON.stringify(Object.entries(options.constants).sort(([a], [b]) => (a < b ? -1 : 1))) : "";
-  const stats: (fs.Stats | Error)[] = new Array(files.length);
-  const hash = crypto.createHash("sha1");
-  hash.update(JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems]));
-  let chunk = "";
+  // Numbers go to typed arrays, not kept Stats objects: thousands of live objects cost GC time.
+  const sizes = new Float64Array(files.length);
+  const mtimes = new Float64Array(files.length);
+  const errors: (Error | undefined)[] = new Array(files.length);
   for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    let st: fs.Stats | Error;
     try {
-      st = fs.statSync(file);
-      chunk += `\n${file}\0${st.size}\0${st.mtimeMs}`;
+      const st = fs.statSync(files[i]!);
+      sizes[i] = st.size;
+      mtimes[i] = st.mtimeMs;
     } catch (e) {
-      st = e as Error;
-      chunk += `\n${file}\0!`;
-    }
-    stats[i] = st;
-    if (chunk.length > 65536) {
-      hash.update(chunk);
-      chunk = "";
+      sizes[i] = NaN;
+      mtimes[i] = NaN;
+      errors[i] = e as Error;
     }
   }
-  hash.update(chunk);
-  return { location, fileOrder, files, stats, problems, constantsKey, fingerprint: hash.digest("hex") };
+  const hash = crypto.createHash("sha1");
+  hash.update(JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems]));
+  hash.update(files.join("\n"));
+  hash.update(new Uint8Array(sizes.buffer));
+  hash.update(new Uint8Array(mtimes.buffer));
+  return { location, fileOrder, files, sizes, mtimes, errors, problems, constantsKey, fingerprint: hash.digest("hex") };
 }
 
 /** `<repo>/node_modules/.cache/cairn`, found from this module even when bundled into that directory. */

@@ -1,0 +1,48 @@
+import { test, expect } from "@playwright/test";
+
+// The overview on the demo's real databases: qa at heads, staging behind with a branch pending,
+// production further behind. Read-only, so it runs as a viewer.
+test.use({ storageState: "test-results/.auth/viewer.json" });
+
+test("health answers without sign-in and reveals no secrets", async ({ request }) => {
+  const res = await request.get("/api/health", { headers: { cookie: "" } });
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body).toMatchObject({ ok: true, store: "embedded" });
+  expect(JSON.stringify(body)).not.toMatch(/password|secret|sqlite:|postgres/i);
+});
+
+test("the overview shows where each environment stands", async ({ page }, testInfo) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+
+  const qa = page.getByTestId("env-qa");
+  const staging = page.getByTestId("env-staging");
+  const production = page.getByTestId("env-production");
+
+  await expect(qa.locator("[data-state]")).toHaveAttribute("data-state", "current");
+  await expect(qa).toContainText("2b4d6f8a977a");
+  await expect(qa).toContainText("6e8a0c2e4ab2");
+  // qa already holds the 37-character id its VARCHAR(32) column should not have accepted (SQLite).
+  await expect(qa.getByTestId("too-long")).toContainText("recorded here although longer than");
+
+  await expect(staging.locator("[data-state]")).toHaveAttribute("data-state", "behind");
+  await expect(staging).toContainText("46b8d0f2a44d");
+  await expect(staging).toContainText("7 pending");
+  await staging.getByText("7 pending").click();
+  await expect(staging).toContainText("create daily sales rollup");
+  await expect(staging.getByTestId("too-long")).toContainText("Widen the column");
+
+  await expect(production.locator("[data-state]")).toHaveAttribute("data-state", "behind");
+  await expect(production).toContainText("protected");
+  await expect(production).toContainText("21 pending");
+
+  await expect(page.getByTestId("freshness")).toContainText(/Checked|Checking/);
+  await testInfo.attach("overview", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+});
+
+test("a viewer sees the environment page but no action that would change it", async ({ page }) => {
+  await page.goto("/projects/shop/envs/staging");
+  await expect(page.getByRole("heading", { name: /staging/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Promote from|Upgrade to heads/ })).toHaveCount(0);
+});
