@@ -39,9 +39,19 @@ export const ZEnvironmentInputSchema = z.strictObject({
 export type TEnvironmentInput = z.input<typeof ZEnvironmentInputSchema>;
 export type TEnvironment = z.output<typeof ZEnvironmentInputSchema>;
 
-/** Every field optional; an omitted `url` keeps the stored one (the form never receives it back). */
-export const ZEnvironmentUpdateSchema = ZEnvironmentInputSchema.partial().extend({
+/**
+ * Every field optional; an omitted field keeps its stored value, and an omitted `url` keeps the
+ * stored one (the form never receives it back). Spelled out rather than `.partial()`: partial()
+ * keeps the input schema's defaults, so a PATCH of `{ timeoutMs }` would reset `protected` to false.
+ */
+export const ZEnvironmentUpdateSchema = z.strictObject({
+  name: ZEnvironmentNameSchema.optional(),
   url: ZDatabaseUrlSchema.optional(),
+  protected: z.boolean().optional(),
+  versionTable: ZIdentifier.optional(),
+  versionTableSchema: ZEnvironmentInputSchema.shape.versionTableSchema,
+  timeoutMs: z.int().min(100).max(120_000).optional(),
+  approvers: z.array(z.email()).optional(),
 });
 export type TEnvironmentUpdate = z.output<typeof ZEnvironmentUpdateSchema>;
 

@@ -1,0 +1,26 @@
+// PATCH /api/projects/:project/envs/:env — change an environment, an omitted url keeps the stored secret; DELETE — remove it (admin, audited).
+import { withRole } from "@/lib/auth/with-role";
+import { getDb } from "@/lib/db/client";
+import { deleteEnvironment } from "@/lib/projects/delete-environment";
+import { ZEnvironmentUpdateSchema } from "@/lib/projects/environment.types";
+import { updateEnvironment } from "@/lib/projects/update-environment";
+import { isEnvRef } from "@/lib/secrets/resolve-environment-url";
+import { appSecretKey } from "@/lib/server/secret-key";
+
+export const dynamic = "force-dynamic";
+const noStore = { "cache-control": "no-store" };
+type Params = { project: string; env: string };
+
+export const PATCH = withRole<Params>(["admin"], async (req, { params, actor }) => {
+  const { project, env } = await params;
+  const input = ZEnvironmentUpdateSchema.parse(await req.json());
+  const key = input.url === undefined || isEnvRef(input.url) ? undefined : appSecretKey();
+  const environment = await updateEnvironment(await getDb(), project, env, input, { actor, key });
+  return Response.json({ environment }, { headers: noStore });
+});
+
+export const DELETE = withRole<Params>(["admin"], async (_req, { params, actor }) => {
+  const { project, env } = await params;
+  await deleteEnvironment(await getDb(), project, env, actor);
+  return Response.json({ deleted: env }, { headers: noStore });
+});

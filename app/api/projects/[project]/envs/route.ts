@@ -1,0 +1,18 @@
+// POST /api/projects/:project/envs — add an environment at the end of the promotion order (admin, audited; a literal URL is stored only encrypted).
+import { withRole } from "@/lib/auth/with-role";
+import { getDb } from "@/lib/db/client";
+import { createEnvironment } from "@/lib/projects/create-environment";
+import { ZEnvironmentInputSchema } from "@/lib/projects/environment.types";
+import { isEnvRef } from "@/lib/secrets/resolve-environment-url";
+import { appSecretKey } from "@/lib/server/secret-key";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withRole<{ project: string }>(["admin"], async (req, { params, actor }) => {
+  const { project } = await params;
+  const input = ZEnvironmentInputSchema.parse(await req.json());
+  // The key is needed (and its absence reported) only for a literal URL; env: references work without one.
+  const key = isEnvRef(input.url) ? undefined : appSecretKey();
+  const environment = await createEnvironment(await getDb(), project, input, { actor, key });
+  return Response.json({ environment }, { status: 201, headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,60 @@
+// GET /api/projects/:project — one project, URLs masked (any signed-in user); PATCH / DELETE — change or remove it (admin, audited).
+import path from "node:path";
+import { z } from "zod";
+import { withRole } from "@/lib/auth/with-role";
+import { getDb } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
+import { loadProject } from "@/lib/alembic/load-project";
+import { deleteProject } from "@/lib/projects/delete-project";
+import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
+import { updateProject } from "@/lib/projects/update-project";
+import { ZProjectUpdateSchema } from "@/lib/projects/project.types";
+
+export const dynamic = "force-dynamic";
+const noStore = { "cache-control": "no-store" };
+type Params = { project: string };
+
+export const GET = withRole<Params>("any", async (_req, { params }) => {
+  const { project } = await params;
+  return Response.json({ project: toPublicProject(await getProjectOrThrow(await getDb(), project)) }, { headers: noStore });
+});
+
+export const PATCH = withRole<Params>(["admin"], async (req, { params, actor }) => {
+  const { project: name } = await params;
+  const input = ZProjectUpdateSchema.parse(await req.json());
+  const db = await getDb();
+  if (input.alembicPath !== undefined || input.constants !== undefined) {
+    const stored = toPublicProject(await getProjectOrThrow(db, name));
+    // A config-declared project is refused by updateProject with its own message; skip reading its path.
+    if (stored.source !== "config") {
+      const checked = readableAlembicPath(input.alembicPath ?? stored.alembicPath, input.constants ?? stored.constants);
+      if (input.alembicPath !== undefined) input.alembicPath = checked;
+    }
+  }
+  const project = await updateProject(db, name, input, actor);
+  return Response.json({ project }, { headers: noStore });
+});
+
+export const DELETE = withRole<Params>(["admin"], async (_req, { params, actor }) => {
+  const { project } = await params;
+  await deleteProject(await getDb(), project, actor);
+  return Response.json({ deleted: project }, { headers: noStore });
+});
+
+/** As in ../route.ts: the absolute path once Cairn has read the project there, else a 422 on `alembicPath`. */
+function readableAlembicPath(value: string, constants: PublicProject["constants"]): string {
+  const target = path.resolve(value);
+  const refuse = (message: string) => new z.ZodError([{ code: "custom", path: ["alembicPath"], message, input: value }]);
+  let loaded: ReturnType<typeof loadProject>;
+  try {
+    loaded = loadProject(target, { constants });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    throw refuse(isAppError(e) ? e.userMessage : `Cairn cannot read ${target}${typeof code === "string" ? ` (${code})` : ""}. Check the path and that the Cairn server may read it.`);
+  }
+  if (!loaded.location.configFile && loaded.scripts.length === 0) {
+    throw refuse(`${target} holds no alembic.ini and no migration files Cairn could read. Point to the project's alembic.ini, the directory holding it, or its versions directory.`);
+  }
+  return target;
+}
