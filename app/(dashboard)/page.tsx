@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { Suspense } from "react";
+import { DriftSummary } from "@/components/drift/drift-summary";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { RevisionId } from "@/components/ui/revision-id";
@@ -89,6 +91,10 @@ async function ProjectSection({ project }: { project: PublicProject }) {
           environments={project.environments.map((e) => ({ name: e.name, protected: e.protected }))}
         />
       )}
+      {/* Reads every environment's schema live: streamed in after the matrix. */}
+      <Suspense fallback={<p className="mt-3 text-xs text-stone-500">Checking schemas for drift…</p>}>
+        <DriftSummary projectName={project.name} />
+      </Suspense>
     </Card>
   );
 }

@@ -87,8 +87,13 @@ export async function readEnvironmentDriftFact(
   projectName: string,
   environmentName: string,
   opts: UrlOptions = {},
-): Promise<{ findings: number } | null> {
+): Promise<{ findings: number; against: string[] } | null> {
   const drift = await detectProjectDrift(db, projectName, opts);
   const env = drift.environments.find((e) => e.name === environmentName);
-  return env && env.differences !== null ? { findings: env.differences } : null;
+  if (!env || env.differences === null) return null;
+  // What it differs from, in words: "its baseline", "qa at the same revision".
+  const against = drift.findings
+    .filter((f) => environmentsOf(f).includes(environmentName))
+    .flatMap((f) => (f.kind === "baseline-differs" ? ["its baseline"] : environmentsOf(f).filter((n) => n !== environmentName).map((n) => `${n} at the same revision`)));
+  return { findings: env.differences, against: [...new Set(against)] };
 }

@@ -18,9 +18,10 @@ export function checkSchemaDrift(f: GateFacts): GateResult {
     };
   }
   if (d.findings === 0) {
-    return { id: "schema-drift", label: LABEL, verdict: "pass", reason: `${env}'s schema matches its baseline.` };
+    return { id: "schema-drift", label: LABEL, verdict: "pass", reason: `${env}'s schema matches its baseline and the environments at the same revision.` };
   }
-  const what = `${env}'s schema differs from its baseline in ${d.findings} place${d.findings > 1 ? "s" : ""}`;
+  const from = d.against?.length ? d.against.join(" and ") : "its baseline";
+  const what = `${env}'s schema differs from ${from} in ${d.findings} place${d.findings > 1 ? "s" : ""}`;
   if (!f.environment.protected) {
     return { id: "schema-drift", label: LABEL, verdict: "warn", reason: `${what}; ${env} is not protected, so the run may go ahead.` };
   }

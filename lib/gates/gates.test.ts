@@ -331,8 +331,14 @@ describe("version width", () => {
 
 describe("schema drift", () => {
   const env = facts().environment;
+  it("names what the schema differs from: another environment at the same revision, or its baseline", () => {
+    const r = checkSchemaDrift(facts({ drift: { findings: 2, against: ["qa at the same revision"] } }));
+    expect(r.verdict).toBe("block");
+    expect(r.reason).toMatch(/^production's schema differs from qa at the same revision in 2 places:/);
+    expect(checkSchemaDrift(facts({ drift: { findings: 1 } })).reason).toMatch(/^production's schema differs from its baseline in 1 place:/);
+  });
   it("passes a clean schema and warns when it was not checked", () => {
-    expect(checkSchemaDrift(facts())).toMatchObject({ verdict: "pass", reason: "production's schema matches its baseline." });
+    expect(checkSchemaDrift(facts())).toMatchObject({ verdict: "pass", reason: "production's schema matches its baseline and the environments at the same revision." });
     expect(checkSchemaDrift(facts({ drift: null }))).toMatchObject({ verdict: "warn", unblock: "Record a baseline for production so drift can be checked before runs." });
   });
   it("only warns on unprotected environments", () => {

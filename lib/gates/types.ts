@@ -74,7 +74,7 @@ export interface GateFacts {
   /** null until someone approves. */
   approver: null | { userId: string; email: string; role: string };
   /** Drift findings against the baseline; null when not checked (no baseline). */
-  drift: null | { findings: number };
+  drift: null | { findings: number; /** What it differs from: "its baseline", "qa at the same revision". */ against?: string[] };
   /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */
   migrationSources: Record<string, string | null | undefined>;
   inputs: {

@@ -93,7 +93,12 @@ export async function requestRun(db: PrismaClient, i: RequestRunInput): Promise<
       fromRevision: i.fromRevisions.join(",") || null,
       toRevision: i.target,
       outcome: status,
-      details: { kind: i.kind, steps: i.path.length, warnings: gates.filter((g) => g.verdict === "warn").map((g) => g.id) },
+      details: {
+        kind: i.kind,
+        steps: i.path.length,
+        warnings: gates.filter((g) => g.verdict === "warn").map((g) => g.id),
+        driftOverride: i.facts.inputs.driftOverride?.reason ?? null,
+      },
     });
     return created;
   });

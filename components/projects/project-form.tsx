@@ -1,0 +1,96 @@
+"use client";
+import { useState, useTransition } from "react";
+import { ZProjectInputSchema, ZProjectUpdateSchema } from "@/lib/projects/project.types";
+import type { PublicProject } from "@/lib/projects/to-public-environment";
+import { callProjectsApi, ProjectsApiError } from "@/components/projects/call-projects-api";
+import { FormField, inputClass, invalidProps } from "@/components/projects/form-field";
+import { fieldErrorsOf, joinWords, parseJsonObject, splitList, splitWords, type FieldErrors } from "@/components/projects/form-values";
+
+/**
+ * Create (no `project`) or edit a project. Validates with the same zod schema as the server before
+ * sending, and shows the server's field errors (e.g. an alembic path Cairn cannot read) in place.
+ */
+export function ProjectForm({ project, onDone, onCancel }: { project?: PublicProject; onDone: (message: string) => void; onCancel?: () => void }) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const id = (field: string) => `project-${project?.id ?? "new"}-${field}`;
+
+  const submit = (form: HTMLFormElement) => {
+    const f = new FormData(form);
+    const text = (k: string) => String(f.get(k) ?? "");
+    const constants = parseJsonObject(text("constants"));
+    const raw = {
+      name: text("name"),
+      alembicPath: text("alembicPath"),
+      command: splitWords(text("command")),
+      urlEnvVar: text("urlEnvVar").trim(),
+      xArgs: splitList(text("xArgs")),
+      constants: constants.ok ? constants.value : {},
+    };
+    const parsed = (project ? ZProjectUpdateSchema : ZProjectInputSchema).safeParse(raw);
+    const found = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+    if (!constants.ok) found.constants = [constants.message];
+    setErrors(found);
+    setFormError(null);
+    if (!parsed.success || !constants.ok) return;
+    startTransition(async () => {
+      try {
+        if (project) {
+          await callProjectsApi("PATCH", `/api/projects/${encodeURIComponent(project.name)}`, parsed.data);
+          onDone(`Saved project “${parsed.data.name ?? project.name}”.`);
+        } else {
+          await callProjectsApi("POST", "/api/projects", parsed.data);
+          form.reset();
+          onDone(`Registered project “${raw.name.trim()}”. Add its environments below.`);
+        }
+      } catch (e) {
+        if (e instanceof ProjectsApiError) setErrors(e.fieldErrors);
+        setFormError(e instanceof Error ? e.message : String(e));
+      }
+    });
+  };
+
+  return (
+    <form
+      noValidate
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(e.currentTarget);
+      }}
+    >
+      {formError && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
+      <div className="grid gap-3 sm:grid-cols-2">
+        <FormField id={id("name")} label="Name" errors={errors.name} hint="Letters, digits, '.', '_' and '-'.">
+          <input id={id("name")} name="name" defaultValue={project?.name} required className={inputClass} {...invalidProps(id("name"), errors.name)} />
+        </FormField>
+        <FormField id={id("alembicPath")} label="Alembic path" errors={errors.alembicPath} hint="On the Cairn server: the alembic.ini, the directory holding it, or the versions directory.">
+          <input id={id("alembicPath")} name="alembicPath" defaultValue={project?.alembicPath} required placeholder="/srv/shop/alembic.ini" className={`${inputClass} font-mono`} {...invalidProps(id("alembicPath"), errors.alembicPath)} />
+        </FormField>
+        <FormField id={id("command")} label="Command" errors={errors.command} hint="How to run Alembic, as words (no shell): e.g. poetry run alembic. Quote a word holding spaces.">
+          <input id={id("command")} name="command" defaultValue={joinWords(project?.command ?? ["alembic"])} className={`${inputClass} font-mono`} {...invalidProps(id("command"), errors.command)} />
+        </FormField>
+        <FormField id={id("urlEnvVar")} label="URL environment variable" errors={errors.urlEnvVar} hint="The variable through which env.py receives the database URL.">
+          <input id={id("urlEnvVar")} name="urlEnvVar" defaultValue={project?.urlEnvVar ?? "DATABASE_URL"} className={`${inputClass} font-mono`} {...invalidProps(id("urlEnvVar"), errors.urlEnvVar)} />
+        </FormField>
+        <FormField id={id("xArgs")} label="-x arguments" errors={errors.xArgs} hint="One key=value per line, passed to every Alembic run.">
+          <textarea id={id("xArgs")} name="xArgs" rows={3} defaultValue={(project?.xArgs ?? []).join("\n")} className={`${inputClass} font-mono`} {...invalidProps(id("xArgs"), errors.xArgs)} />
+        </FormField>
+        <FormField id={id("constants")} label="Constants (JSON)" errors={errors.constants} hint={'Values for names used in migration files, e.g. {"cli.EXPAND_BRANCH": "expand"}.'}>
+          <textarea id={id("constants")} name="constants" rows={3} defaultValue={JSON.stringify(project?.constants ?? {}, null, 2)} className={`${inputClass} font-mono`} {...invalidProps(id("constants"), errors.constants)} />
+        </FormField>
+      </div>
+      <div className="flex gap-2">
+        <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">
+          {pending ? "Saving…" : project ? "Save project" : "Register project"}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel} className="rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-700 hover:bg-stone-100">
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
