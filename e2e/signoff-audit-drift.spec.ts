@@ -52,6 +52,13 @@ test("QA signs off a range on qa through the form; a viewer sees it but no form"
     data: { environment: "qa", toRevision: "heads", note: "viewer" },
   });
   expect(res.status()).toBe(403);
+
+  // The sign-off is on the graph: a check mark on the signed revisions, details in the side panel.
+  await viewer.goto("/projects/shop/graph");
+  const head = viewer.locator('[data-revision="2b4d6f8a977a"]').first();
+  await expect(head.locator('[data-tag^="✓"]')).toBeVisible();
+  await head.click();
+  await expect(viewer.getByTestId("revision-signoffs")).toContainText("qa@cairn.local");
 });
 
 test("the audit page lists the sign-off and the CSV export downloads it", async ({ browser }, testInfo) => {

@@ -1,6 +1,6 @@
 /** Tabs between the users and tokens admin pages. */
-export function AdminTabs({ current }: { current: "users" | "tokens" }) {
-  const tab = (key: "users" | "tokens", label: string) => (
+export function AdminTabs({ current }: { current: "users" | "tokens" | "projects" }) {
+  const tab = (key: "users" | "tokens" | "projects", label: string) => (
     <a href={`/admin/${key}`} aria-current={current === key ? "page" : undefined}
       className={`rounded-md px-3 py-1.5 text-sm font-medium ${current === key ? "bg-stone-900 text-white" : "text-stone-600 hover:bg-stone-100"}`}>
       {label}
@@ -10,6 +10,7 @@ export function AdminTabs({ current }: { current: "users" | "tokens" }) {
     <nav className="mb-4 flex gap-2" aria-label="Admin sections">
       {tab("users", "Users")}
       {tab("tokens", "API tokens")}
+      {tab("projects", "Projects")}
     </nav>
   );
 }

@@ -7,7 +7,7 @@
  */
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode } from "@/components/graph/graph-model";
-import { NODE_WIDTH, markerWidth } from "@/components/graph/graph-model";
+import { NODE_WIDTH, markerWidth, type SignOffMark } from "@/components/graph/graph-model";
 import type { GraphView } from "@/components/graph/expand-segments";
 import { STATE_COLOR, shortId, truncate } from "@/components/graph/graph-style";
 
@@ -27,6 +27,8 @@ export interface GraphCanvasProps {
   environments: readonly GraphEnvironment[];
   markers: ReadonlyMap<string, string[]>;
   problems: ReadonlyMap<string, GraphProblem[]>;
+  /** Sign-offs in force, by revision. */
+  signOffs?: Readonly<Record<string, SignOffMark[]>>;
   heads: ReadonlySet<string>;
   /** Revision id → why it is highlighted. */
   highlight: ReadonlyMap<string, "pending" | "between" | "extra">;
@@ -349,6 +351,7 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
             envs={props.markers.get(n.id)}
             environments={props.environments}
             problems={props.problems.get(n.id)}
+            signOffs={props.signOffs?.[n.id]}
             isHead={props.heads.has(n.id)}
             highlight={highlightOf(n)}
             selected={props.selectedRevision === n.id}
@@ -388,6 +391,7 @@ interface GraphNodeProps {
   envs: string[] | undefined;
   environments: readonly GraphEnvironment[];
   problems: GraphProblem[] | undefined;
+  signOffs: SignOffMark[] | undefined;
   isHead: boolean;
   highlight: "pending" | "between" | "extra" | undefined;
   selected: boolean;
@@ -493,7 +497,7 @@ const GraphNode = memo(function GraphNode(p: GraphNodeProps) {
           <text x={8} y={18} className="fill-stone-900 font-mono text-[12px] font-semibold">
             {shortId(rev.id, 16)}
           </text>
-          <RevisionTags rev={rev} isHead={p.isHead} problems={p.problems} />
+          <RevisionTags rev={rev} isHead={p.isHead} problems={p.problems} signOffs={p.signOffs} />
           <text x={8} y={36} className="fill-stone-600 text-[11px]">
             {truncate(rev.message || "(no message)", 34)}
           </text>
@@ -527,8 +531,12 @@ const GraphNode = memo(function GraphNode(p: GraphNodeProps) {
   );
 });
 
-function RevisionTags({ rev, isHead, problems }: { rev: GraphRevision; isHead: boolean; problems: GraphProblem[] | undefined }) {
+function RevisionTags({ rev, isHead, problems, signOffs }: { rev: GraphRevision; isHead: boolean; problems: GraphProblem[] | undefined; signOffs: SignOffMark[] | undefined }) {
   const tags: { text: string; fill: string; color: string; title: string }[] = [];
+  if (signOffs?.length) {
+    const envs = [...new Set(signOffs.map((s) => s.environment))];
+    tags.push({ text: `✓ ${envs.join(",")}`, fill: "#dcfce7", color: "#166534", title: signOffs.map((s) => `Signed off on ${s.environment} by ${s.by} (${s.at.slice(0, 10)})${s.note ? `: ${s.note}` : ""}`).join("\n") });
+  }
   if (isHead) tags.push({ text: "head", fill: "#1c1917", color: "#ffffff", title: "A head: no revision builds on it" });
   for (const l of rev.branchLabels) tags.push({ text: l, fill: "#ede9fe", color: "#5b21b6", title: `Branch label ${l}` });
   if (rev.isMergePoint) tags.push({ text: "merge", fill: "#e0f2fe", color: "#075985", title: "Merge point" });

@@ -432,3 +432,11 @@ export function withNodeIndex(model: Pick<GraphModel, "nodes" | "edges">): Graph
   for (const n of model.nodes) for (const m of n.members) nodeOf[m] = n.id;
   return { nodes: model.nodes, edges: model.edges, nodeOf };
 }
+
+/** A QA sign-off in force covering a revision, as the graph shows it. */
+export interface SignOffMark {
+  environment: string;
+  by: string;
+  at: string;
+  note: string;
+}

@@ -14,15 +14,27 @@ import {
   searchRevisions,
   withNodeIndex,
   type GraphModel,
-  type GraphWire,
-} from "@/components/graph/graph-model";
+  type GraphWire, type SignOffMark } from "@/components/graph/graph-model";
 import { expandSegments, type GraphLayout } from "@/components/graph/expand-segments";
 import { GraphCanvas, type GraphCanvasHandle } from "@/components/graph/graph-canvas";
 import { RevisionPanel } from "@/components/graph/revision-panel";
 import { RevisionList } from "@/components/graph/revision-list";
 import { STATE_COLOR, STATE_LABEL, shortId, truncate } from "@/components/graph/graph-style";
 
-export function RevisionGraphView({ wire, edges, nodes, layout }: { wire: GraphWire; nodes: GraphModel["nodes"]; edges: GraphModel["edges"]; layout: GraphLayout }) {
+export function RevisionGraphView({
+  wire,
+  edges,
+  nodes,
+  layout,
+  signOffs = {},
+}: {
+  wire: GraphWire;
+  nodes: GraphModel["nodes"];
+  edges: GraphModel["edges"];
+  layout: GraphLayout;
+  /** QA sign-offs in force, by revision. */
+  signOffs?: Record<string, SignOffMark[]>;
+}) {
   const data = useMemo(() => fromGraphWire(wire), [wire]);
   const model = useMemo(() => withNodeIndex({ nodes, edges }), [nodes, edges]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
@@ -268,6 +280,7 @@ export function RevisionGraphView({ wire, edges, nodes, layout }: { wire: GraphW
               environments={data.environments}
               markers={markers}
               problems={problems}
+              signOffs={signOffs}
               heads={heads}
               highlight={highlight}
               selectedEnvs={selectedEnvs}
@@ -289,6 +302,7 @@ export function RevisionGraphView({ wire, edges, nodes, layout }: { wire: GraphW
             environments={data.environments}
             applied={applied}
             problems={problems.get(selectedRevision) ?? []}
+            signOffs={signOffs[selectedRevision] ?? []}
             isHead={heads.has(selectedRevision)}
             onOpen={openRevision}
             onClose={() => setSelectedRevision(null)}

@@ -5,7 +5,7 @@ import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
 import hljs from "highlight.js/lib/core";
 import python from "highlight.js/lib/languages/python";
-import type { GraphEnvironment, GraphProblem, GraphRevision } from "@/components/graph/graph-model";
+import type { GraphEnvironment, GraphProblem, GraphRevision, SignOffMark } from "@/components/graph/graph-model";
 import { STATE_COLOR, shortId } from "@/components/graph/graph-style";
 import "@/components/graph/python-highlight.css";
 
@@ -32,6 +32,7 @@ export function RevisionPanel(props: {
   environments: readonly GraphEnvironment[];
   applied: ReadonlyMap<string, ReadonlySet<string>>;
   problems: GraphProblem[];
+  signOffs: SignOffMark[];
   isHead: boolean;
   onOpen(id: string): void;
   onClose(): void;
@@ -99,6 +100,21 @@ export function RevisionPanel(props: {
                 </span>
               );
             })}
+          </dd>
+          <dt className="text-stone-500">Signed off</dt>
+          <dd data-testid="revision-signoffs">
+            {props.signOffs.length === 0 ? (
+              "—"
+            ) : (
+              <ul className="space-y-0.5">
+                {props.signOffs.map((s, i) => (
+                  <li key={i}>
+                    ✓ on <strong>{s.environment}</strong> by {s.by}, {s.at.slice(0, 10)}
+                    {s.note ? <span className="text-stone-600"> — {s.note}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
           </dd>
         </dl>
         {props.problems.length > 0 ? (

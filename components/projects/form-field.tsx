@@ -11,11 +11,13 @@ export function FormField({ id, label, hint, errors, children }: { id: string; l
       </label>
       {children}
       {hint && !errors?.length && <p className="text-xs text-stone-500">{hint}</p>}
-      {errors?.map((e) => (
-        <p key={e} id={`${id}-error`} className="text-xs text-red-700">
-          {e}
-        </p>
-      ))}
+      {errors?.length ? (
+        <div id={`${id}-error`} className="text-xs text-red-700">
+          {errors.map((e) => (
+            <p key={e}>{e}</p>
+          ))}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -7,6 +7,9 @@ import { getProjectGraph, getProjectStatus } from "@/lib/server/project-view";
 import { buildGraphModel, toGraphData, toGraphWire } from "@/components/graph/graph-model";
 import { layoutGraph } from "@/components/graph/layout-graph";
 import { RevisionGraphView } from "@/components/graph/revision-graph-view";
+import type { SignOffMark } from "@/components/graph/graph-model";
+import { listSignOffs } from "@/lib/signoffs/list-signoffs";
+import { signOffsByRevision } from "@/lib/signoffs/signoffs-by-revision";
 
 export const dynamic = "force-dynamic";
 
@@ -34,12 +37,17 @@ export default async function GraphPage({ params }: Params) {
   const data = toGraphData(view.project.name, view.graph, status, view.project.environments, (p) => path.relative(view.rootDir, p));
   const model = buildGraphModel(data);
   const layout = await layoutGraph(model);
+  // QA sign-offs in force, by revision: a check mark on the node, details in the side panel.
+  const signOffs: Record<string, SignOffMark[]> = {};
+  for (const [revision, { active }] of signOffsByRevision(await listSignOffs(view.project.name))) {
+    if (active.length) signOffs[revision] = active.map((s) => ({ environment: s.environment, by: s.signedBy?.email ?? "unknown", at: s.createdAt, note: s.note }));
+  }
   return (
     <div className="flex flex-col gap-3">
       <h1 className="text-xl font-semibold">
         {view.project.name} <span className="font-normal text-stone-500">· revisions</span>
       </h1>
-      <RevisionGraphView wire={toGraphWire(data)} nodes={model.nodes} edges={model.edges} layout={layout} />
+      <RevisionGraphView wire={toGraphWire(data)} nodes={model.nodes} edges={model.edges} layout={layout} signOffs={signOffs} />
     </div>
   );
 }

@@ -6,7 +6,8 @@ import { isAppError } from "@/lib/errors";
 import { readProjectGraph } from "@/lib/alembic/read-project-graph";
 import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
 import { readVersionTable } from "@/lib/environments/read-version-table";
-import type { EnvironmentState, EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";
+import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";
+import type { ConnectionTestResult } from "@/components/projects/connection-test-result";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { toPublicProject } from "@/lib/projects/to-public-environment";
@@ -15,21 +16,6 @@ import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { appSecretKey } from "@/lib/server/secret-key";
 
 export const dynamic = "force-dynamic";
-
-/** What the "Test connection" button shows. */
-export type ConnectionTestResult = {
-  environment: string;
-  /** The version table could be read (the database answered). */
-  connected: boolean;
-  /** Where it stands against the repo; null when the repo's migrations could not be read. */
-  state: EnvironmentState | null;
-  /** One or two sentences in plain words, free of credentials. */
-  summary: string;
-  revisions: string[];
-  pending: string[];
-  durationMs: number;
-  checkedAt: string;
-};
 
 export const POST = withRole<{ project: string; env: string }>(["admin"], async (_req, { params }) => {
   const { project: projectName, env: envName } = await params;
