@@ -14,7 +14,9 @@ export const ZEnvironmentNameSchema = z
   .trim()
   .min(1, "is required")
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'")
+  // /api/projects/<p>/envs/order is the reorder route.
+  .refine((name) => name !== "order", 'is reserved ("order"); choose another name');
 
 /** `env:NAME`, or a PostgreSQL / SQLite URL as SQLAlchemy writes it. */
 export const ZDatabaseUrlSchema = z

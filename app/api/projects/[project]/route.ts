@@ -1,13 +1,10 @@
 // GET /api/projects/:project — one project, URLs masked (any signed-in user); PATCH / DELETE — change or remove it (admin, audited).
-import path from "node:path";
-import { z } from "zod";
 import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors";
-import { loadProject } from "@/lib/alembic/load-project";
+import { readableAlembicPath } from "@/lib/projects/check-alembic-path";
 import { deleteProject } from "@/lib/projects/delete-project";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
-import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
+import { toPublicProject } from "@/lib/projects/to-public-environment";
 import { updateProject } from "@/lib/projects/update-project";
 import { ZProjectUpdateSchema } from "@/lib/projects/project.types";
 
@@ -41,20 +38,3 @@ export const DELETE = withRole<Params>(["admin"], async (_req, { params, actor }
   await deleteProject(await getDb(), project, actor);
   return Response.json({ deleted: project }, { headers: noStore });
 });
-
-/** As in ../route.ts: the absolute path once Cairn has read the project there, else a 422 on `alembicPath`. */
-function readableAlembicPath(value: string, constants: PublicProject["constants"]): string {
-  const target = path.resolve(value);
-  const refuse = (message: string) => new z.ZodError([{ code: "custom", path: ["alembicPath"], message, input: value }]);
-  let loaded: ReturnType<typeof loadProject>;
-  try {
-    loaded = loadProject(target, { constants });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException | undefined)?.code;
-    throw refuse(isAppError(e) ? e.userMessage : `Cairn cannot read ${target}${typeof code === "string" ? ` (${code})` : ""}. Check the path and that the Cairn server may read it.`);
-  }
-  if (!loaded.location.configFile && loaded.scripts.length === 0) {
-    throw refuse(`${target} holds no alembic.ini and no migration files Cairn could read. Point to the project's alembic.ini, the directory holding it, or its versions directory.`);
-  }
-  return target;
-}
