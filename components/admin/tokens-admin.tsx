@@ -3,7 +3,7 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { ApiTokenSummary } from "@/lib/auth/manage-api-tokens";
 import { TOKEN_SCOPES, type TokenScope } from "@/lib/auth/token-scopes";
-import { callAdminApi } from "@/components/admin/call-admin-api";
+import { callApi } from "@/components/ui/call-api";
 
 const field = "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm";
 
@@ -58,7 +58,7 @@ export function TokensAdmin({ tokens, users, currentUserId }: { tokens: ApiToken
                 <td className="px-3 py-2 text-right">
                   {t.revokedAt ? <span className="text-xs">Revoked {new Date(t.revokedAt).toLocaleDateString()}</span> : (
                     <button type="button" disabled={pending} className="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50"
-                      onClick={() => { if (confirm(`Revoke “${t.name}”? Anything using it stops working at once.`)) run(async () => { await callAdminApi("DELETE", `/api/admin/tokens/${t.id}`); }); }}>
+                      onClick={() => { if (confirm(`Revoke “${t.name}”? Anything using it stops working at once.`)) run(async () => { await callApi("DELETE", `/api/admin/tokens/${t.id}`); }); }}>
                       Revoke
                     </button>
                   )}
@@ -78,7 +78,7 @@ export function TokensAdmin({ tokens, users, currentUserId }: { tokens: ApiToken
           const f = new FormData(formEl);
           const input = { name: f.get("name"), userId: f.get("userId"), scopes: f.getAll("scopes") };
           run(async () => {
-            const { token } = await callAdminApi<{ token: string }>("POST", "/api/admin/tokens", input);
+            const { token } = await callApi<{ token: string }>("POST", "/api/admin/tokens", input);
             setCopied(false);
             setSecret({ name: String(input.name), token });
             formEl.reset();

@@ -3,7 +3,7 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { UserSummary } from "@/lib/auth/manage-users";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/actor";
-import { callAdminApi } from "@/components/admin/call-admin-api";
+import { callApi } from "@/components/ui/call-api";
 
 const field = "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm";
 const button = "rounded-md border border-stone-300 px-2 py-1 text-sm text-stone-700 hover:bg-stone-100 disabled:opacity-50";
@@ -49,7 +49,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
                 <td className="px-3 py-2">
                   <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.email}</label>
                   <select id={`role-${u.id}`} className={field} value={u.role} disabled={pending}
-                    onChange={(e) => run(() => callAdminApi("PATCH", `/api/admin/users/${u.id}`, { role: e.target.value }), `${u.email} is now ${ROLE_LABELS[e.target.value as UserSummary["role"]]}.`)}>
+                    onChange={(e) => run(() => callApi("PATCH", `/api/admin/users/${u.id}`, { role: e.target.value }), `${u.email} is now ${ROLE_LABELS[e.target.value as UserSummary["role"]]}.`)}>
                     {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
                   </select>
                 </td>
@@ -57,7 +57,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
                 <td className="px-3 py-2">{u.disabled ? "Disabled" : "Active"}</td>
                 <td className="space-x-2 whitespace-nowrap px-3 py-2 text-right">
                   <button type="button" className={button} disabled={pending}
-                    onClick={() => run(() => callAdminApi("PATCH", `/api/admin/users/${u.id}`, { disabled: !u.disabled }), `${u.email} ${u.disabled ? "enabled" : "disabled; their sessions ended"}.`)}>
+                    onClick={() => run(() => callApi("PATCH", `/api/admin/users/${u.id}`, { disabled: !u.disabled }), `${u.email} ${u.disabled ? "enabled" : "disabled; their sessions ended"}.`)}>
                     {u.disabled ? "Enable" : "Disable"}
                   </button>
                   <button type="button" className={button} disabled={pending} onClick={() => setResetFor(resetFor === u.id ? null : u.id)}>Reset password</button>
@@ -65,7 +65,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
                     <form className="mt-2 flex justify-end gap-2" onSubmit={(e) => {
                       e.preventDefault();
                       const password = String(new FormData(e.currentTarget).get("password") ?? "");
-                      run(async () => { await callAdminApi("POST", `/api/admin/users/${u.id}/password`, { password }); setResetFor(null); }, `New password set for ${u.email}; their sessions ended.`);
+                      run(async () => { await callApi("POST", `/api/admin/users/${u.id}/password`, { password }); setResetFor(null); }, `New password set for ${u.email}; their sessions ended.`);
                     }}>
                       <label className="sr-only" htmlFor={`pw-${u.id}`}>New password for {u.email}</label>
                       <input id={`pw-${u.id}`} name="password" type="password" autoComplete="new-password" minLength={12} required placeholder="New password (12+)" className={field} />
@@ -86,7 +86,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
           const formEl = e.currentTarget;
           const f = new FormData(formEl);
           const input = { email: f.get("email"), name: f.get("name"), password: f.get("password"), role: f.get("role") };
-          run(async () => { await callAdminApi("POST", "/api/admin/users", input); formEl.reset(); }, `Created ${String(input.email)}.`);
+          run(async () => { await callApi("POST", "/api/admin/users", input); formEl.reset(); }, `Created ${String(input.email)}.`);
         }}>
           <input name="email" type="email" required placeholder="E-mail" aria-label="E-mail" className={field} />
           <input name="name" placeholder="Name (optional)" aria-label="Name" className={field} />

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { callAdminApi } from "@/components/admin/call-admin-api";
+import { callApi } from "@/components/ui/call-api";
 import type { AlembicCheckResult } from "@/lib/drift-service/run-alembic-check";
 
 /** Runs `alembic check` against the environment and shows Alembic's verdict, or why it is not available. */
@@ -12,7 +12,7 @@ export function AlembicCheckButton({ project, environment }: { project: string; 
     setBusy(true);
     setResult(null);
     try {
-      setResult(await callAdminApi<AlembicCheckResult>("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/alembic-check`, {}));
+      setResult(await callApi<AlembicCheckResult>("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/alembic-check`, {}));
     } catch (e) {
       setResult({ error: e instanceof Error ? e.message : String(e) });
     } finally {

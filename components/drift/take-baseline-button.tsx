@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callAdminApi } from "@/components/admin/call-admin-api";
+import { callApi } from "@/components/ui/call-api";
 
 /** Records the environment's current schema as its baseline (release managers and admins). */
 export function TakeBaselineButton({ project, environment }: { project: string; environment: string }) {
@@ -13,7 +13,7 @@ export function TakeBaselineButton({ project, environment }: { project: string; 
     setBusy(true);
     setMsg(null);
     try {
-      await callAdminApi("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/baseline`, {});
+      await callApi("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/baseline`, {});
       setMsg({ ok: true, text: "Baseline recorded." });
       router.refresh();
     } catch (e) {

@@ -1,5 +1,6 @@
 import type { FieldErrors } from "@/components/projects/form-values";
 import { fieldErrorsOf } from "@/components/projects/form-values";
+import { ApiError, callApi } from "@/components/ui/call-api";
 
 /** A refused API call: the server's user message, and its field errors when the input was invalid (422). */
 export class ProjectsApiError extends Error {
@@ -14,20 +15,10 @@ export class ProjectsApiError extends Error {
 
 /** Calls /api/projects… from the browser; resolves to the body or rejects with a ProjectsApiError. */
 export async function callProjectsApi<T>(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: "same-origin",
-  });
-  const data = (await res.json().catch(() => null)) as (T & { error?: { message?: string; issues?: { path: string; message: string }[] } }) | null;
-  if (!res.ok) {
-    const issues = data?.error?.issues ?? [];
-    throw new ProjectsApiError(
-      issues.length ? "Please correct the highlighted fields." : (data?.error?.message ?? `The server answered ${res.status}. Reload and try again.`),
-      res.status,
-      fieldErrorsOf(issues),
-    );
+  try {
+    return await callApi<T>(method, url, body);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    throw new ProjectsApiError(e.issues.length ? "Please correct the highlighted fields." : e.message, e.status, fieldErrorsOf(e.issues));
   }
-  return data as T;
 }

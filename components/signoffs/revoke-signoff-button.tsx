@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callAdminApi } from "@/components/admin/call-admin-api";
+import { callApi } from "@/components/ui/call-api";
 import { ZRevokeSignOffSchema } from "@/lib/signoffs/signoff.types";
 
 /** Revoke with a written reason (the reason goes to the audit trail). */
@@ -19,7 +19,7 @@ export function RevokeSignOffButton({ project, id }: { project: string; id: stri
     if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Say why.");
     setBusy(true);
     try {
-      await callAdminApi("POST", `/api/projects/${encodeURIComponent(project)}/signoffs/${encodeURIComponent(id)}/revoke`, parsed.data);
+      await callApi("POST", `/api/projects/${encodeURIComponent(project)}/signoffs/${encodeURIComponent(id)}/revoke`, parsed.data);
       setOpen(false);
       router.refresh();
     } catch (e) {

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { callAdminApi } from "@/components/admin/call-admin-api";
+import { callApi } from "@/components/ui/call-api";
 import { ZSignOffRequestSchema } from "@/lib/signoffs/signoff.types";
 
 interface Created {
@@ -32,7 +32,7 @@ export function SignOffForm({ project, environments, revisions }: { project: str
     }
     setBusy(true);
     try {
-      const r = await callAdminApi<Created>("POST", `/api/projects/${encodeURIComponent(project)}/signoffs`, parsed.data);
+      const r = await callApi<Created>("POST", `/api/projects/${encodeURIComponent(project)}/signoffs`, parsed.data);
       const n = r.signOff.revisions.length;
       setDone(
         `Signed off ${n} revision${n === 1 ? "" : "s"} on ${r.signOff.environment}.` +
