@@ -116,8 +116,15 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 
+// CAIRN_TIMING=1: when the launcher found (or built) the bundle and when the bundle was loaded.
+const timing = process.env.CAIRN_TIMING === "1" ? (step) => process.stderr.write(`cairn timing: ${step.padEnd(22)} ${performance.now().toFixed(1).padStart(7)} ms\n`) : () => {};
+
 try {
-  const { main } = await import(pathToFileURL(await entry()).href);
+  timing("launcher: start");
+  const file = await entry();
+  timing("launcher: bundle found");
+  const { main } = await import(pathToFileURL(file).href);
+  timing("launcher: bundle loaded");
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`cairn: internal error: ${e && e.stack ? e.stack : String(e)}\n`);

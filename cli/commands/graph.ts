@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { resolveCacheDir, scanProject } from "@/lib/alembic/scan-project";
 import { isAppError } from "@/lib/errors";
+import { mark } from "@/cli/timing";
 
 const USAGE = `Usage: cairn graph [PATH] [--json] [--constants FILE] [--no-cache]
 
@@ -118,7 +119,9 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   }
   const resolved = path.resolve(target ?? ".");
   try {
+    mark("graph: start");
     const scan = scanProject(resolved, constants ? { constants } : {});
+    mark(`graph: scanned ${scan.files.length} files`);
     const cacheDir = noCache ? undefined : resolveCacheDir();
     let cacheFile: string | undefined;
     let key = "";
@@ -129,13 +132,16 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       const hit = readResult(cacheFile, key);
       if (hit) {
         io.stdout(hit.body);
+        mark("graph: result cache hit");
         return hit.exitCode;
       }
     }
     const { renderGraph } = await import("@/cli/commands/render-graph");
     const result = renderGraph(resolved, { json, scan, ...(constants ? { constants } : {}), ...(noCache ? { cacheDir: false as const } : {}) });
     io.stdout(result.text);
+    mark("graph: output written");
     if (cacheFile) writeResult(cacheFile, key, result);
+    mark("graph: result cached");
     return result.exitCode;
   } catch (e) {
     if (isAppError(e)) {

@@ -2,10 +2,12 @@
 // only when the result cache misses, so a warm `cairn graph` never loads the parser or the engine.
 import type { ProjectScan } from "@/lib/alembic/load-project";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { loadProject, sortProblems } from "@/lib/alembic/load-project";
+import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import type { Problem } from "@/lib/alembic/types";
 import { formatAlembicHeads, formatAlembicHistory } from "@/lib/graph/format-alembic-lines";
 import type { RevisionGraph } from "@/lib/graph/types";
+import { mark } from "@/cli/timing";
 
 function problemJson(p: Problem): Record<string, unknown> {
   const o: Record<string, unknown> = { code: p.code, severity: p.severity };
@@ -47,11 +49,17 @@ export function renderGraph(
   target: string,
   options: { json: boolean; constants?: ConstantsTable; scan: ProjectScan; cacheDir?: string | false },
 ): { text: string; exitCode: number } {
-  const { project, graph } = readProjectGraph(target, {
+  // readProjectGraph, in two steps so CAIRN_TIMING can tell reading from building.
+  const project = loadProject(target, {
     scan: options.scan,
     ...(options.constants ? { constants: options.constants } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
   });
+  mark(`render: ${project.stats.parsed} files parsed`);
+  const graph = buildRevisionGraph(project.scripts);
+  graph.problems = sortProblems([...project.problems, ...graph.problems]);
+  mark("render: graph built");
   const text = options.json ? toJson(graph) : toText(graph, project.location.configFile ?? project.location.rootDir, project.stats.files);
+  mark("render: text made");
   return { text, exitCode: graph.problems.some((p) => p.severity === "error") ? 1 : 0 };
 }

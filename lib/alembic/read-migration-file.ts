@@ -492,7 +492,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
     return { problems };
   }
   const constants = options.constants;
-  let knownRevision: string | undefined;
+  let knownRevision: string | undefined = undefined;
   const err = (code: string, line: number | undefined, message: string, severity: Problem["severity"] = "error", revision = knownRevision): void => {
     const p: Problem = { code, severity, path, message: `${path}${line ? `:${line}` : ""}: ${message}` };
     if (line) p.line = line;

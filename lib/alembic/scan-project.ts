@@ -12,6 +12,7 @@ import type { LoadedProject, Problem } from "@/lib/alembic/types";
 import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
 import { defaultFileOrder, listMigrationFiles, type FileOrder } from "@/lib/alembic/list-migration-files";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
+import { statFiles } from "@/lib/alembic/stat-files";
 
 /** Bump when the reader's output for the same file, or the cache layout, could change. */
 export const READER_VERSION = 4;
@@ -42,20 +43,7 @@ export function scanProject(target: string, options: { constants?: ConstantsTabl
   const { files, problems } = listMigrationFiles(location, { fileOrder });
   const constantsKey = options.constants ? JSON.stringify(Object.entries(options.constants).sort(([a], [b]) => (a < b ? -1 : 1))) : "";
   // Numbers go to typed arrays, not kept Stats objects: thousands of live objects cost GC time.
-  const sizes = new Float64Array(files.length);
-  const mtimes = new Float64Array(files.length);
-  const errors: (Error | undefined)[] = new Array(files.length);
-  for (let i = 0; i < files.length; i++) {
-    try {
-      const st = fs.statSync(files[i]!);
-      sizes[i] = st.size;
-      mtimes[i] = st.mtimeMs;
-    } catch (e) {
-      sizes[i] = NaN;
-      mtimes[i] = NaN;
-      errors[i] = e as Error;
-    }
-  }
+  const { sizes, mtimes, errors } = statFiles(files);
   const hash = crypto.createHash("sha1");
   hash.update(JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems]));
   hash.update(files.join("\n"));

@@ -107,9 +107,9 @@ describe("drift across environments", () => {
     expect(d.environments.find((e: { name: string }) => e.name === "staging")).toMatchObject({ differences: 1 });
 
     // The run gate now compares with the other environment at the same revision, not only a baseline.
-    expect(await readEnvironmentDriftFact(db, P, "staging")).toEqual({ findings: 1 });
+    expect(await readEnvironmentDriftFact(db, P, "staging")).toEqual({ findings: 1, against: ["qa at the same revision"] });
     const planned = await planRun(db, { project: P, environment: "staging", kind: "upgrade", target: "e5", actor: { kind: "user", userId: rm.id, email: rm.email, name: "", role: "release_manager" } });
-    expect(planned.gates.find((g) => g.id === "schema-drift")).toMatchObject({ verdict: "warn", reason: expect.stringMatching(/^staging's schema differs from its baseline in 1 place/) });
+    expect(planned.gates.find((g) => g.id === "schema-drift")).toMatchObject({ verdict: "warn", reason: expect.stringMatching(/^staging's schema differs from qa at the same revision in 1 place/) });
     await sql(stagingUrl, "ALTER TABLE customers ALTER COLUMN name DROP NOT NULL");
     expect((await body(await drift(viewer))).findings).toEqual([]);
   }, 60_000);
