@@ -4,16 +4,17 @@
 // its inputs changes. The fast path stats the recorded inputs and imports the bundle; esbuild is
 // loaded only to rebuild.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { createHash } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MANIFEST_VERSION = 2;
 
-function cacheDirs() {
-  return [path.join(root, "node_modules", ".cache", "cairn"), path.join(os.tmpdir(), `cairn-cli-${createHash("sha1").update(root).digest("hex").slice(0, 8)}`)];
+/** Where bundles live; the second (for an unwritable node_modules) costs two more modules, so only on demand. */
+async function* cacheDirs() {
+  yield path.join(root, "node_modules", ".cache", "cairn");
+  const [{ default: os }, { createHash }] = await Promise.all([import("node:os"), import("node:crypto")]);
+  yield path.join(os.tmpdir(), `cairn-cli-${createHash("sha1").update(root).digest("hex").slice(0, 8)}`);
 }
 
 /** The manifest is valid when every recorded input still has its size and mtime. */
@@ -34,6 +35,7 @@ function readManifest(dir) {
 
 async function build(dir) {
   const esbuild = await import("esbuild");
+  const { createHash } = await import("node:crypto");
   fs.mkdirSync(dir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(dir, "tmp-"));
   // Packages stay external (node_modules is there at run time), except two small ones bundled to
@@ -93,13 +95,12 @@ async function build(dir) {
 }
 
 async function entry() {
-  const dirs = cacheDirs();
-  for (const dir of dirs) {
+  for await (const dir of cacheDirs()) {
     const found = readManifest(dir);
     if (found) return found;
   }
   let lastError;
-  for (const dir of dirs) {
+  for await (const dir of cacheDirs()) {
     try {
       return await build(dir);
     } catch (e) {

@@ -20,7 +20,9 @@ export default async function OverviewPage() {
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Overview</h1>
       {projects.map((p) => (
-        <ProjectSection key={p.id} project={p} />
+        <div key={p.id} data-testid={`project-${p.name}`}>
+          <ProjectSection project={p} />
+        </div>
       ))}
     </div>
   );

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
-import { resolveCacheDir, scanProject } from "@/lib/alembic/scan-project";
+import { isRacy, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 import { isAppError } from "@/lib/errors";
 import { mark } from "@/cli/timing";
 
@@ -90,6 +90,12 @@ function writeResult(file: string, key: string, result: { text: string; exitCode
   }
 }
 
+/** A result that depends on a racy file (see isRacy) is not cached: the next run could not tell it changed. */
+function anyRacy(scan: ProjectScan): boolean {
+  for (let i = 0; i < scan.mtimes.length; i++) if (isRacy(scan.mtimes[i]!, scan.scannedAt)) return true;
+  return false;
+}
+
 /** Entry point for `cairn graph`; returns the exit code. */
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   let target: string | undefined;
@@ -140,7 +146,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     const result = renderGraph(resolved, { json, scan, ...(constants ? { constants } : {}), ...(noCache ? { cacheDir: false as const } : {}) });
     io.stdout(result.text);
     mark("graph: output written");
-    if (cacheFile) writeResult(cacheFile, key, result);
+    if (cacheFile && !anyRacy(scan)) writeResult(cacheFile, key, result);
     mark("graph: result cached");
     return result.exitCode;
   } catch (e) {

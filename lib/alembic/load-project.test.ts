@@ -69,6 +69,9 @@ describe("loadProject cache", () => {
     const files: Record<string, string> = { "alembic.ini": "[alembic]\nscript_location = mig\n" };
     for (let i = 0; i < 5; i++) files[`mig/versions/r${i}.py`] = `revision = "r${i}"\ndown_revision = ${i === 0 ? "None" : `"r${i - 1}"`}\n`;
     write(dir, files);
+    // Settled files, as in a checkout: a file modified within RACY_MS of a load is never cached.
+    const old = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 5; i++) fs.utimesSync(path.join(dir, `mig/versions/r${i}.py`), old, old);
     const cacheDir = path.join(tmp, "cache");
     const first = loadProject(dir, { cacheDir });
     expect(first.stats).toEqual({ files: 5, parsed: 5, cached: 0 });
@@ -80,6 +83,12 @@ describe("loadProject cache", () => {
     const third = loadProject(dir, { cacheDir });
     expect(third.stats).toEqual({ files: 5, parsed: 1, cached: 4 });
     expect(third.scripts.find((s) => s.revision === "r3")!.downRevisions).toEqual(["r1"]);
+    // r3 was just modified (racy): it is read again on every load until it has settled.
+    fs.writeFileSync(f, 'revision = "r3"\ndown_revision = "r2"\n');
+    fs.utimesSync(f, later, later); // same size, same mtime: only a re-read can see the edit
+    const fourth = loadProject(dir, { cacheDir });
+    expect(fourth.stats).toEqual({ files: 5, parsed: 1, cached: 4 });
+    expect(fourth.scripts.find((s) => s.revision === "r3")!.downRevisions).toEqual(["r2"]);
     // A cache directory that cannot exist (its parent is a file) never fails a load.
     expect(loadProject(dir, { cacheDir: path.join(f, "not-a-dir") }).scripts).toHaveLength(5);
   });

@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import type { LoadedProject, MigrationScript, Problem } from "@/lib/alembic/types";
 import type { FileOrder } from "@/lib/alembic/list-migration-files";
-import { READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
+import { isRacy, READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 import { decodePythonSource, readMigrationFile, type ConstantsTable } from "@/lib/alembic/read-migration-file";
 
-export { READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
+export { isRacy, RACY_MS, READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 
 export interface LoadProjectOptions {
   constants?: ConstantsTable;
@@ -174,6 +174,7 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
   const scripts: MigrationScript[] = [];
   let parsed = 0;
   let cached = 0;
+  let racy = 0;
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     const error = errors[i];
@@ -183,28 +184,33 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
     }
     const size = sizes[i]!;
     const mtimeMs = mtimes[i]!;
-    let entry = old?.[file];
+    // A racy file is neither trusted from the cache nor written to it (see isRacy).
+    const trusted = !isRacy(mtimeMs, scan.scannedAt);
+    const entry = trusted ? old?.[file] : undefined;
     if (entry && entry[0] === size && entry[1] === mtimeMs) {
       cached++;
-    } else {
-      let bytes: Uint8Array;
-      try {
-        bytes = readInto(file, size);
-      } catch (e) {
-        problems.push(unreadable(file, e));
-        continue;
-      }
-      const result = readMigrationFile(decodePythonSource(bytes), file, { constants: options.constants });
-      entry = toCompact(size, mtimeMs, result.script, result.problems);
-      parsed++;
+      entries[file] = entry;
+      const { script, problems: fileProblems } = fromCompact(file, entry);
+      if (script) scripts.push(script);
+      for (const p of fileProblems) problems.push(p);
+      continue;
     }
-    entries[file] = entry;
-    const { script, problems: fileProblems } = fromCompact(file, entry);
-    if (script) scripts.push(script);
-    for (const p of fileProblems) problems.push(p);
+    let bytes: Uint8Array;
+    try {
+      bytes = readInto(file, size);
+    } catch (e) {
+      problems.push(unreadable(file, e));
+      continue;
+    }
+    const result = readMigrationFile(decodePythonSource(bytes), file, { constants: options.constants });
+    parsed++;
+    if (trusted) entries[file] = toCompact(size, mtimeMs, result.script, result.problems);
+    else racy++;
+    if (result.script) scripts.push(result.script);
+    for (const p of result.problems) problems.push(p);
   }
   // Rewrite only when something changed: a file parsed anew, or one gone from the listing.
-  if (cacheFile && (parsed > 0 || old === undefined || Object.keys(old).length !== cached)) {
+  if (cacheFile && (parsed > racy || old === undefined || Object.keys(old).length !== cached)) {
     writeCache(cacheFile, { v: READER_VERSION, k: constantsKey, e: entries });
   }
   return { location, scripts, problems: sortProblems(problems), stats: { files: files.length, parsed, cached } };

@@ -35,9 +35,27 @@ export interface ProjectScan {
   problems: Problem[];
   constantsKey: string;
   fingerprint: string;
+  /**
+   * Wall-clock time (ms) just before the files were listed. A file whose mtime is not well before
+   * it is "racy" (as git calls it): it could be rewritten within the same filesystem clock tick,
+   * keeping its size and mtime, so no cache may vouch for it. See `isRacy`.
+   */
+  scannedAt: number;
+}
+
+/**
+ * File timestamps come from a coarse kernel clock (a tick of up to 10 ms on Linux, 2 s on FAT),
+ * so an edit made right after a scan can leave size and mtime unchanged. Caches skip any file
+ * modified less than this long before the scan; such a file is simply read again next time.
+ */
+export const RACY_MS = 2000;
+
+export function isRacy(mtimeMs: number, scannedAt: number): boolean {
+  return !(mtimeMs < scannedAt - RACY_MS);
 }
 
 export function scanProject(target: string, options: { constants?: ConstantsTable; fileOrder?: FileOrder } = {}): ProjectScan {
+  const scannedAt = Date.now();
   const location = findAlembicLocation(target);
   const fileOrder = options.fileOrder ?? defaultFileOrder(location);
   const { files, problems } = listMigrationFiles(location, { fileOrder });
@@ -49,7 +67,7 @@ export function scanProject(target: string, options: { constants?: ConstantsTabl
   hash.update(files.join("\n"));
   hash.update(new Uint8Array(sizes.buffer));
   hash.update(new Uint8Array(mtimes.buffer));
-  return { location, fileOrder, files, sizes, mtimes, errors, problems, constantsKey, fingerprint: hash.digest("hex") };
+  return { location, fileOrder, files, sizes, mtimes, errors, problems, constantsKey, fingerprint: hash.digest("hex"), scannedAt };
 }
 
 /** `<repo>/node_modules/.cache/cairn`, found from this module even when bundled into that directory. */

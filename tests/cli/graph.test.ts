@@ -143,6 +143,64 @@ describe("cairn graph --json", () => {
   });
 });
 
+describe("cairn graph result cache never serves a stale graph", () => {
+  const old = new Date(Date.now() - 60_000);
+  /** A project whose files are a minute old: past the racy window, so runs are served from cache. */
+  function settled(name: string, files: Record<string, string>): string {
+    const root = project(name, files);
+    const dir = path.join(root, "migrations", "versions");
+    for (const f of fs.readdirSync(dir)) fs.utimesSync(path.join(dir, f), old, old);
+    return root;
+  }
+  const ids = async (root: string) => {
+    const r = await runCairn(["graph", root, "--json"], cacheEnv);
+    const out = JSON.parse(r.stdout) as { revisions: { revision: string; path: string }[]; heads: string[] };
+    return { heads: out.heads, revisions: out.revisions.map((x) => x.revision).sort(), paths: out.revisions.map((x) => path.basename(x.path)).sort() };
+  };
+
+  it("sees a removed migration and a renamed one on the next run", async () => {
+    const root = settled("removed-renamed", {
+      "a.py": migration("aaaa00000011", null),
+      "b.py": migration("bbbb00000012", ["aaaa00000011"]),
+      "c.py": migration("cccc00000013", ["bbbb00000012"]),
+    });
+    const dir = path.join(root, "migrations", "versions");
+    expect((await ids(root)).heads).toEqual(["cccc00000013"]);
+    expect((await ids(root)).heads).toEqual(["cccc00000013"]); // served from the result cache
+    fs.rmSync(path.join(dir, "c.py"));
+    const afterRemove = await ids(root);
+    expect(afterRemove.heads).toEqual(["bbbb00000012"]);
+    expect(afterRemove.revisions).toEqual(["aaaa00000011", "bbbb00000012"]);
+    fs.renameSync(path.join(dir, "b.py"), path.join(dir, "b_renamed.py"));
+    const afterRename = await ids(root);
+    expect(afterRename.paths).toEqual(["a.py", "b_renamed.py"]);
+    // Renamed to a name Alembic does not load: the revision is gone, and so is the head.
+    fs.renameSync(path.join(dir, "b_renamed.py"), path.join(dir, "b_renamed.py.bak"));
+    expect((await ids(root)).revisions).toEqual(["aaaa00000011"]);
+  });
+
+  it("sees an edit that keeps the file's size and mtime when the file was fresh (racy) at the last run", async () => {
+    // Files written just now: a rewrite in the same clock tick leaves size and mtime unchanged, so
+    // neither cache may keep them. Simulated exactly: same size, mtime restored.
+    const root = project("racy", {
+      "a.py": migration("aaaa00000021", null),
+      "x.py": migration("eeee00000023", ["aaaa00000021"]),
+      "b.py": migration("bbbb00000022", ["aaaa00000021"]),
+    });
+    const file = path.join(root, "migrations", "versions", "b.py");
+    const now = Math.floor(Date.now()) / 1000; // utimes rounds the same value the same way twice
+    fs.utimesSync(file, now, now);
+    expect((await ids(root)).heads.sort()).toEqual(["bbbb00000022", "eeee00000023"]);
+    const st = fs.statSync(file);
+    const edited = migration("bbbb00000022", ["eeee00000023"]);
+    expect(edited.length).toBe(fs.readFileSync(file, "utf8").length); // same size
+    fs.writeFileSync(file, edited);
+    fs.utimesSync(file, now, now);
+    expect(fs.statSync(file).mtimeMs).toBe(st.mtimeMs);
+    expect((await ids(root)).heads).toEqual(["bbbb00000022"]);
+  });
+});
+
 describe("cairn graph usage and unreadable paths", () => {
   it("exits 2 on bad usage, saying what is wrong", async () => {
     const unknown = await runCairn(["graph", sound, "--bogus"], cacheEnv);
