@@ -143,8 +143,9 @@ function RevisionLine({ id, revisions }: { id: string; revisions: Record<string,
 
 /** Ids wider than version_num: already stored (a database that does not enforce the width) or still to come. */
 function TooLongWarning({ env }: { env: EnvironmentStatus }) {
-  const applied = env.tooLong.filter((id) => env.revisions.includes(id));
-  const coming = env.tooLong.filter((id) => !applied.includes(id));
+  // The version table holds only heads; every repo revision is either pending or already applied below them.
+  const coming = env.tooLong.filter((id) => env.pending.includes(id));
+  const applied = env.state === "current" || env.state === "behind" ? env.tooLong.filter((id) => !coming.includes(id)) : [];
   const width = `VARCHAR(${env.versionNumWidth ?? "?"})`;
   return (
     <div className="mt-1 space-y-0.5 text-xs text-red-800" data-testid="too-long">

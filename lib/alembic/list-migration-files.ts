@@ -42,7 +42,7 @@ function byCodePoint(a: string, b: string): number {
 
 /** Raw readdir(3) order, as Python's os.listdir returns it. */
 function readDirectoryOrder(dir: string): fs.Dirent[] {
-  const handle = fs.opendirSync(dir, { bufferSize: 256 });
+  const handle = fs.opendirSync(dir, { bufferSize: 1024 });
   const out: fs.Dirent[] = [];
   try {
     for (let e = handle.readSync(); e !== null; e = handle.readSync()) out.push(e);
@@ -53,7 +53,7 @@ function readDirectoryOrder(dir: string): fs.Dirent[] {
 }
 
 /** Collects [path, real path] pairs; realpath is paid once per directory and per symlink only. */
-function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, string][]): void {
+function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, string, boolean][]): void {
   const entries = order === "directory" ? readDirectoryOrder(dir) : fs.readdirSync(dir, { withFileTypes: true });
   const realDir = fs.realpathSync(dir);
   // Plain concatenation: `dir` is already absolute and normalised, and path.join per file shows up
@@ -80,14 +80,14 @@ function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, s
     if (!SOURCE_REV_FILE.test(f)) continue;
     const p = prefix + f;
     let real = realPrefix + f;
-    if (links.has(f)) {
+    if (links.size > 0 && links.has(f)) {
       try {
         real = fs.realpathSync(p);
       } catch {
         // a dangling link: Alembic fails to import it; the reader reports it as unreadable
       }
     }
-    out.push([p, real]);
+    out.push([p, real, links.has(f)]);
   }
   if (!recursive || order === "directory") return;
   dirs.sort(byCodePoint);
@@ -114,11 +114,16 @@ export function listMigrationFiles(location: AlembicLocation, options: { fileOrd
       });
       continue;
     }
-    const found: [string, string][] = [];
+    const found: [string, string, boolean][] = [];
     try {
       walk(vers, order, location.recursiveVersionLocations, found);
     } catch (e) {
       problems.push({ code: "unreadable-directory", severity: "error", path: vers, message: `cannot list ${vers}: ${(e as Error).message}. Check its permissions.` });
+      continue;
+    }
+    // One flat location without symlinks cannot reach a file twice: spare 5,000 Set insertions.
+    if (location.versionLocations.length === 1 && !location.recursiveVersionLocations && !found.some((x) => x[2])) {
+      for (const x of found) files.push(x[0]);
       continue;
     }
     for (const [f, real] of found) {
