@@ -1,5 +1,6 @@
 import "server-only";
 import fs from "node:fs";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { serverEnv } from "@/lib/config/server-env";
@@ -42,6 +43,40 @@ export function startUpProblems(): string[] {
   return state.__cairnStartUpProblems ?? [];
 }
 
+/** Runs `<command> --version` without a shell; resolves to the version text, or null when it cannot run. */
+function alembicVersion(command: string[], cwd: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const [bin, ...args] = command;
+    if (!bin) return resolve(null);
+    let out = "";
+    const child = spawn(bin, [...args, "--version"], { cwd, stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", () => resolve(null));
+    child.on("close", (code) => resolve(code === 0 ? out.trim() : null));
+  });
+}
+
+/** A banner for every project whose Alembic command cannot run: the dashboard stays read-only for it. */
+export async function checkAlembicCommands(db: PrismaClient): Promise<string[]> {
+  const projects = await db.project.findMany({ select: { name: true, command: true, alembicPath: true } });
+  const problems: string[] = [];
+  await Promise.all(
+    projects.map(async (p) => {
+      const command = Array.isArray(p.command) && p.command.length ? (p.command as string[]) : ["alembic"];
+      const target = path.resolve(p.alembicPath);
+      const cwd = fs.existsSync(target) && fs.statSync(target).isDirectory() ? target : path.dirname(target);
+      if ((await alembicVersion(command, fs.existsSync(cwd) ? cwd : process.cwd())) !== null) return;
+      problems.push(
+        `Alembic is not available for project "${p.name}" (\`${command.join(" ")} --version\` did not run), so upgrades, downgrades and promotions cannot run; ` +
+          `everything else is read-only as usual. Install it — apt-get install alembic python3-psycopg2, or pip install alembic psycopg2-binary — ` +
+          `or set the project's command (e.g. ["poetry", "run", "alembic"]), then restart Cairn.`,
+      );
+    }),
+  );
+  return problems;
+}
+
 /**
  * Runs once per process, right after the store opens: bootstrap admin, demo accounts, projects
  * declared in cairn.config.json. A bad config file is reported, not fatal: the dashboard still
@@ -62,5 +97,6 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
   }
   // Runs left "running" by an instance that died are marked interrupted and their locks released.
   await recoverOnStart(db);
+  problems.push(...(await checkAlembicCommands(db)));
   state.__cairnStartUpProblems = problems;
 }

@@ -1,4 +1,6 @@
 import path from "node:path";
+import { Suspense } from "react";
+import { DriftSummary } from "@/components/drift/drift-summary";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/errors";
@@ -47,6 +49,10 @@ export default async function GraphPage({ params }: Params) {
       <h1 className="text-xl font-semibold">
         {view.project.name} <span className="font-normal text-stone-500">· revisions</span>
       </h1>
+      {/* Drift reads every environment's schema live: streamed in, never delaying the graph. */}
+      <Suspense fallback={null}>
+        <DriftSummary projectName={view.project.name} />
+      </Suspense>
       <RevisionGraphView wire={toGraphWire(data)} nodes={model.nodes} edges={model.edges} layout={layout} signOffs={signOffs} />
     </div>
   );
