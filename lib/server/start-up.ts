@@ -78,6 +78,19 @@ export async function checkAlembicCommands(db: PrismaClient): Promise<string[]> 
 }
 
 /**
+ * Reads every project's graph and lays it out in the background, so the first visitor of a large
+ * project gets cached reads and layouts. Failures are only logged: the page reports them itself.
+ */
+function warmProjectViews(db: PrismaClient): void {
+  void (async () => {
+    const { prepareGraphView } = await import("@/components/graph/prepare-graph-view");
+    for (const { name } of await db.project.findMany({ select: { name: true } })) {
+      await prepareGraphView(name).catch((e: unknown) => console.warn(`start-up: graph of ${name} not prepared: ${userMessageOf(e)}`));
+    }
+  })().catch((e: unknown) => console.warn("start-up: graph warm-up failed", e));
+}
+
+/**
  * Runs once per process, right after the store opens: bootstrap admin, demo accounts, projects
  * declared in cairn.config.json. A bad config file is reported, not fatal: the dashboard still
  * starts and shows the message.
@@ -98,5 +111,6 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
   // Runs left "running" by an instance that died are marked interrupted and their locks released.
   await recoverOnStart(db);
   problems.push(...(await checkAlembicCommands(db)));
+  warmProjectViews(db);
   state.__cairnStartUpProblems = problems;
 }

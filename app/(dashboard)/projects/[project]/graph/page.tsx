@@ -1,13 +1,11 @@
-import path from "node:path";
 import { Suspense } from "react";
 import { DriftSummary } from "@/components/drift/drift-summary";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/errors";
 import { requirePageActor } from "@/lib/server/require-page-actor";
-import { getProjectGraph, getProjectStatus } from "@/lib/server/project-view";
-import { buildGraphModel, toGraphData, toGraphWire } from "@/components/graph/graph-model";
-import { layoutGraph } from "@/components/graph/layout-graph";
+import { toGraphWire } from "@/components/graph/graph-model";
+import { prepareGraphView } from "@/components/graph/prepare-graph-view";
 import { RevisionGraphView } from "@/components/graph/revision-graph-view";
 import type { SignOffMark } from "@/components/graph/graph-model";
 import { listSignOffs } from "@/lib/signoffs/list-signoffs";
@@ -26,19 +24,14 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function GraphPage({ params }: Params) {
   const { project } = await params;
   await requirePageActor(`/projects/${encodeURIComponent(project)}/graph`);
-  let view: Awaited<ReturnType<typeof getProjectGraph>>;
+  let prepared: Awaited<ReturnType<typeof prepareGraphView>>;
   try {
-    view = await getProjectGraph(project);
+    prepared = await prepareGraphView(project);
   } catch (e) {
     if (isAppError(e) && e.code === "not-found") notFound();
     throw e;
   }
-  // Status reads never throw for database trouble (an unreachable env is a state), only when the
-  // project vanished in between: then the graph is still worth showing.
-  const status = await getProjectStatus(project).catch(() => null);
-  const data = toGraphData(view.project.name, view.graph, status, view.project.environments, (p) => path.relative(view.rootDir, p));
-  const model = buildGraphModel(data);
-  const layout = await layoutGraph(model);
+  const { view, data, model, layout } = prepared;
   // QA sign-offs in force, by revision: a check mark on the node, details in the side panel.
   const signOffs: Record<string, SignOffMark[]> = {};
   for (const [revision, { active }] of signOffsByRevision(await listSignOffs(view.project.name))) {
