@@ -62,20 +62,37 @@ function readMigrationList(dir: string) {
 }
 
 /**
- * @prisma/adapter-pg runs a migration script by splitting it on every ";", which breaks
- * dollar-quoted function bodies (the audit trail's append-only trigger). pg's simple-query
- * protocol runs a whole multi-statement script as PostgreSQL itself splits it.
+ * The factory handed to the schema engine, and the adapters it opened (closed once the engine is done).
+ * - @prisma/adapter-pg runs a migration script by splitting it on every ";", which breaks
+ *   dollar-quoted function bodies (the audit trail's append-only trigger); pg's simple-query
+ *   protocol runs a whole multi-statement script as PostgreSQL itself splits it.
+ * - The engine's connections hold its migration advisory lock; left to pg's idle timeout they would
+ *   keep a second Cairn instance starting against the same store waiting for ten seconds.
  */
-function wholeScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
-  if (factory.adapterName !== "@prisma/adapter-pg") return factory;
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    const client = (adapter as unknown as { client?: { query(sql: string): Promise<unknown> } }).client;
-    if (client) adapter.executeScript = async (script: string) => void (await client.query(script));
-    return adapter;
+function engineFactory(factory: SqlMigrationAwareDriverAdapterFactory): {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  disposeAll(): Promise<void>;
+} {
+  const opened: { dispose(): Promise<void> }[] = [];
+  const wrapped: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      const client = (adapter as unknown as { client?: { query(sql: string): Promise<unknown> } }).client;
+      if (factory.adapterName === "@prisma/adapter-pg" && client) {
+        adapter.executeScript = async (script: string) => void (await client.query(script));
+      }
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      const adapter = await factory.connectToShadowDb();
+      opened.push(adapter);
+      return adapter;
+    },
   };
-  return factory;
+  return { factory: wrapped, disposeAll: async () => void (await Promise.all(opened.map((a) => a.dispose().catch(() => undefined)))) };
 }
 
 /**
@@ -88,7 +105,8 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const SchemaEngine = await loadSchemaEngine();
   const logs: string[] = [];
-  const engine = await SchemaEngine.new({}, (m) => logs.push(String(m)), bindMigrationAwareSqlAdapterFactory(wholeScripts(adapterFactory)));
+  const { factory, disposeAll } = engineFactory(adapterFactory);
+  const engine = await SchemaEngine.new({}, (m) => logs.push(String(m)), bindMigrationAwareSqlAdapterFactory(factory));
   try {
     const out = await engine.applyMigrations({
       migrationsList: readMigrationList(dir),
@@ -100,5 +118,6 @@ export async function applyMigrations(
     throw new Error(`Applying Cairn's store migrations failed: ${message}`);
   } finally {
     engine.free();
+    await disposeAll();
   }
 }

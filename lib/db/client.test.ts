@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
+import pg from "pg";
 import { openStore } from "@/lib/db/client";
 import { createTestDatabase } from "@/tests/support/databases";
 
@@ -69,6 +70,16 @@ describe("PostgreSQL store", () => {
     try {
       const s = await openStore({ databaseUrl: tdb.url });
       expect(s.kind).toBe("postgresql");
+      // The schema engine's connections (holding its migration lock) are closed once it is done:
+      // a lingering lock would keep a second instance starting against this store waiting.
+      const admin = new pg.Client({ connectionString: tdb.url });
+      await admin.connect();
+      const locks = await admin.query(
+        "SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = $1",
+        [tdb.name],
+      );
+      await admin.end();
+      expect(locks.rows[0].n).toBe(0);
       expect(s.location).not.toContain("@");
       await s.db.user.create({ data: { email: "a@example.com" } });
       await s.close();
