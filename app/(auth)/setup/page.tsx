@@ -8,6 +8,8 @@ import { SetupForm } from "@/components/auth/setup-form";
 import { setupAction } from "./actions";
 
 export const metadata: Metadata = { title: "Set up Cairn" };
+// Decided per request: the page exists only while the store has no user.
+export const dynamic = "force-dynamic";
 
 /** Exists only while the store has no user; afterwards it is a 404. */
 export default async function SetupPage() {
