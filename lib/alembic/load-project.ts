@@ -10,7 +10,8 @@ import path from "node:path";
 import type { LoadedProject, MigrationScript, Problem } from "@/lib/alembic/types";
 import type { FileOrder } from "@/lib/alembic/list-migration-files";
 import { isRacy, READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
-import { decodePythonSource, readMigrationFile, type ConstantsTable } from "@/lib/alembic/read-migration-file";
+import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
+import { readMigrationBytes } from "@/lib/alembic/read-migration-bytes";
 
 export { isRacy, RACY_MS, READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 
@@ -130,9 +131,13 @@ function readInto(file: string, size: number): Uint8Array {
     if (shared.length < size + 1) shared = Buffer.allocUnsafe(Math.max(size + 1, shared.length * 2));
     let n = 0;
     for (;;) {
-      const got = fs.readSync(fd, shared, n, shared.length - n, n);
+      const want = shared.length - n;
+      const got = fs.readSync(fd, shared, n, want, n);
       if (got === 0) break;
       n += got;
+      // A regular file reads short only at its end: one read of size + 1 bytes that returns
+      // exactly the size the scan saw needs no second read to find the end.
+      if (got < want && n === size) break;
       if (n === shared.length) shared = Buffer.concat([shared, Buffer.allocUnsafe(shared.length)]);
     }
     return shared.subarray(0, n);
@@ -202,7 +207,7 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
       problems.push(unreadable(file, e));
       continue;
     }
-    const result = readMigrationFile(decodePythonSource(bytes), file, { constants: options.constants });
+    const result = readMigrationBytes(bytes, file, { constants: options.constants });
     parsed++;
     if (trusted) entries[file] = toCompact(size, mtimeMs, result.script, result.problems);
     else racy++;

@@ -608,7 +608,9 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   }
 
   const longdoc = longdocOf(st.docstring);
-  script.message = longdoc.split("\n\n")[0] ?? "";
+  // The first paragraph, as longdoc.split("\n\n")[0] without splitting the rest.
+  const para = longdoc.indexOf("\n\n");
+  script.message = para < 0 ? longdoc : longdoc.slice(0, para);
   const cd = /^[ \t]*Create Date:[ \t]*(.*?)\s*$/m.exec(longdoc);
   if (cd) script.createDate = cd[1]!;
 

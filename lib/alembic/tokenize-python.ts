@@ -242,6 +242,13 @@ export class PythonTokenizer {
         this.pos++;
         return this.emit("op", ch, line);
       }
+      // Every operator of two or three characters has one of these second characters; without
+      // one, this is a single-character operator (no substrings made for `,`, `:`, `=` …).
+      const d = src.charCodeAt(start + 1);
+      if (d !== 42 && d !== 47 && d !== 62 && d !== 60 && d !== 61 && d !== 46 && OP_CHARS.includes(ch)) {
+        this.pos++;
+        return this.emit("op", ch, line);
+      }
       const three = src.slice(start, start + 3);
       if (THREE_CHAR_OPS.has(three)) {
         this.pos += 3;
@@ -395,7 +402,8 @@ export class PythonTokenizer {
   private skipString(prefix: string, line: number): void {
     const src = this.src;
     const q = src[this.pos]!;
-    const triple = src.startsWith(q + q + q, this.pos);
+    const qc = src.charCodeAt(this.pos);
+    const triple = src.charCodeAt(this.pos + 1) === qc && src.charCodeAt(this.pos + 2) === qc;
     this.pos += triple ? 3 : 1;
     const end = prefix.includes("f") ? this.scanFStringBody(q, triple, line) : this.scanStringBody(q, triple, line);
     this.pos = end + (triple ? 3 : 1);
@@ -441,7 +449,8 @@ export class PythonTokenizer {
   private readString(prefix: string, line: number): Token {
     const src = this.src;
     const q = src[this.pos]!;
-    const triple = src.startsWith(q + q + q, this.pos);
+    const qc = src.charCodeAt(this.pos);
+    const triple = src.charCodeAt(this.pos + 1) === qc && src.charCodeAt(this.pos + 2) === qc;
     const isRaw = prefix.includes("r");
     const isBytes = prefix.includes("b");
     const isF = prefix.includes("f");

@@ -34,8 +34,47 @@ export function sortProblems(problems: Problem[]): Problem[] {
   );
 }
 
+/**
+ * Whether the graph has no cycle (Kahn's algorithm over integer arrays): the common case, proven
+ * with two Map lookups per edge instead of Tarjan's string-keyed bookkeeping for every revision.
+ * Edges to ids outside `order` cannot close a cycle and are ignored, as Tarjan would find.
+ */
+function isAcyclic(order: string[], edges: Map<string, string[]>): boolean {
+  const n = order.length;
+  const pos = new Map<string, number>();
+  for (let i = 0; i < n; i++) pos.set(order[i]!, i);
+  let m = 0;
+  for (let i = 0; i < n; i++) m += edges.get(order[i]!)?.length ?? 0;
+  const start = new Int32Array(n + 1);
+  const adj = new Int32Array(m);
+  const indegree = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = k;
+    for (const w of edges.get(order[i]!) ?? []) {
+      const j = pos.get(w);
+      if (j === undefined) continue;
+      adj[k++] = j;
+      indegree[j]!++;
+    }
+  }
+  start[n] = k;
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) queue[tail++] = i;
+  for (let head = 0; head < tail; head++) {
+    const x = queue[head]!;
+    for (let e = start[x]!, end = start[x + 1]!; e < end; e++) {
+      const y = adj[e]!;
+      if (--indegree[y]! === 0) queue[tail++] = y;
+    }
+  }
+  return tail === n;
+}
+
 /** Strongly connected components of size > 1 (Tarjan), in load order of their first member. */
 function findCycles(order: string[], edges: Map<string, string[]>): string[][] {
+  if (isAcyclic(order, edges)) return [];
   let counter = 0;
   const indexOf = new Map<string, number>();
   const low = new Map<string, number>();
