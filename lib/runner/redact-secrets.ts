@@ -1,11 +1,12 @@
 /**
  * Removes database credentials from text before it is stored, streamed or logged.
- * Pure: safe to use from the CLI and from tests.
+ * Pure: safe to use from the CLI and from tests. URL parsing and masking are lib/secrets'.
  */
+import { maskUrl, secretsOfUrl } from "@/lib/secrets/mask-url";
 
-const MASK = "***";
+const MASK = "****";
 
-/** `scheme://user:password@` in any form (SQLAlchemy dialect suffixes included). */
+/** `scheme://user:password@` anywhere in free text (SQLAlchemy dialect suffixes included). */
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@'"]*)@/gi;
 /** libpq keyword form and common key=value spellings: `password=…`, `PGPASSWORD=…`. */
 const KEY_VALUE = /\b((?:pg)?pass(?:word)?\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s'",;&]+)/gi;
@@ -16,23 +17,10 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The secrets a URL carries: the URL itself and its password, raw and percent-decoded. */
-export function secretsOfUrl(databaseUrl: string | undefined): string[] {
-  if (!databaseUrl) return [];
-  const out = new Set<string>([databaseUrl]);
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(databaseUrl);
-  const raw = m?.[1];
-  if (raw) {
-    out.add(raw);
-    try {
-      out.add(decodeURIComponent(raw));
-    } catch {
-      // A malformed escape: the raw form is still masked.
-    }
-    out.add(encodeURIComponent(raw));
-  }
-  // Very short strings would mangle ordinary words; the URL pattern still catches them in URLs.
-  return [...out].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+/** What to hide for one URL: the URL itself, its password (lib/secrets parses it as SQLAlchemy does), also percent-encoded. */
+function secretsOf(databaseUrl: string): string[] {
+  const passwords = secretsOfUrl(databaseUrl);
+  return [databaseUrl, ...passwords, ...passwords.map(encodeURIComponent)].filter((x) => x.length >= 3);
 }
 
 function maskUserinfo(text: string): string {
@@ -44,9 +32,9 @@ function maskUserinfo(text: string): string {
  * becomes ***, and any `scheme://user:pass@` or `password=` pattern is masked too.
  */
 export function createRedactor(databaseUrls: Array<string | undefined> = []): Redactor {
-  const secrets = [...new Set(databaseUrls.flatMap(secretsOfUrl))].sort((a, b) => b.length - a.length);
-  const replacement = new Map<string, string>();
-  for (const url of databaseUrls) if (url) replacement.set(url, maskUserinfo(url));
+  const urls = databaseUrls.filter((u): u is string => Boolean(u));
+  const secrets = [...new Set(urls.flatMap(secretsOf))].sort((a, b) => b.length - a.length);
+  const replacement = new Map<string, string>(urls.map((url) => [url, maskUrl(url)]));
   const exact = secrets.length ? new RegExp(secrets.map(escapeRegExp).join("|"), "g") : null;
   return (text: string) => {
     let t = exact ? text.replace(exact, (m) => replacement.get(m) ?? MASK) : text;
@@ -56,7 +44,4 @@ export function createRedactor(databaseUrls: Array<string | undefined> = []): Re
   };
 }
 
-/** Masks the password of a URL for display, keeping the rest readable. */
-export function maskUrl(databaseUrl: string): string {
-  return maskUserinfo(databaseUrl);
-}
+export { maskUrl };

@@ -39,8 +39,8 @@ describe("runAlembic", () => {
     expect(await t.tables()).toEqual(expect.arrayContaining(["customers", "orders"]));
     expect(lines.some((l) => l.includes("Running upgrade b2 -> c3, create orders"))).toBe(true);
     // env.py printed the URL and the password; neither survives.
-    expect(lines.some((l) => l.startsWith("connecting to postgresql://cairn_runner_pw_a:***@127.0.0.1"))).toBe(true);
-    expect(lines.some((l) => l === "password is ***")).toBe(true);
+    expect(lines.some((l) => l.startsWith("connecting to postgresql://cairn_runner_pw_a:****@127.0.0.1"))).toBe(true);
+    expect(lines.some((l) => l === "password is ****")).toBe(true);
     for (const text of [up.output, up.stdout, JSON.stringify(up), ...lines]) {
       expect(text).not.toContain(t.password);
       expect(text).not.toContain(encodeURIComponent(t.password));
@@ -116,11 +116,16 @@ describe("previewSql", () => {
 describe("redaction and progress (pure)", () => {
   it("masks the URL, the password alone, any userinfo and password= forms", () => {
     const r = createRedactor(["postgresql+psycopg2://app:s%40cret-pw@db:5432/shop"]);
-    expect(r("url postgresql+psycopg2://app:s%40cret-pw@db:5432/shop here")).toBe("url postgresql+psycopg2://app:***@db:5432/shop here");
-    expect(r("the password s@cret-pw leaked")).toBe("the password *** leaked");
-    expect(r("other mysql://root:hunter22@x/y")).toBe("other mysql://root:***@x/y");
-    expect(r("dsn host=db password=abc123 user=x")).toBe("dsn host=db password=*** user=x");
+    expect(r("url postgresql+psycopg2://app:s%40cret-pw@db:5432/shop here")).toBe("url postgresql+psycopg2://app:****@db:5432/shop here");
+    expect(r("the password s@cret-pw leaked")).toBe("the password **** leaked");
+    expect(r("other mysql://root:hunter22@x/y")).toBe("other mysql://root:****@x/y");
+    expect(r("dsn host=db password=abc123 user=x")).toBe("dsn host=db password=**** user=x");
     expect(r("plain line")).toBe("plain line");
+  });
+  it("masks a password holding a raw '@', which SQLAlchemy reads up to the last '@'", () => {
+    const r = createRedactor(["postgresql://app:p@ss:w0rd@db:5432/shop"]);
+    expect(r("connecting to postgresql://app:p@ss:w0rd@db:5432/shop")).toBe("connecting to postgresql://app:****@db:5432/shop");
+    expect(r("auth failed for p@ss:w0rd")).toBe("auth failed for ****");
   });
 
   it("parses Alembic step lines, including base and merges", () => {

@@ -80,7 +80,7 @@ export async function seedEnvironment(store: Store, o: { name?: string; protecte
       projectId: project.id,
       name: o.name ?? `staging-${randomBytes(3).toString("hex")}`,
       position: 1,
-      urlMasked: "postgresql://role:***@127.0.0.1/db",
+      urlMasked: "postgresql://role:****@127.0.0.1/db",
       protected: o.protected ?? false,
       versionTable: o.versionTable ?? "alembic_version",
     },

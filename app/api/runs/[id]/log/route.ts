@@ -16,7 +16,8 @@ export const GET = withRole<{ id: string }>("any", async (req, { params }) => {
   const url = new URL(req.url);
   const last = req.headers.get("last-event-id") ?? url.searchParams.get("lastEventId");
   const fromSeq = last != null && /^\d+$/.test(last) ? Number(last) + 1 : 0;
-  const pollMs = Number(url.searchParams.get("pollMs")) || 500;
+  // A client may ask for a slower or faster poll, within bounds that keep the store unburdened.
+  const pollMs = Math.min(5_000, Math.max(200, Number(url.searchParams.get("pollMs")) || 500));
 
   const stop = new AbortController();
   req.signal.addEventListener("abort", () => stop.abort(), { once: true });
