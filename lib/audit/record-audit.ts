@@ -2,9 +2,15 @@ import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 
-/** One audit entry. `actor` is who acted, or `{ label }` for the system ("cairn", "config", "bootstrap"). */
+/**
+ * Who acted: a signed-in actor, a user known by id and e-mail (the runner acting for the requester),
+ * or `{ label }` for the system ("config", "bootstrap", "system:<instance>").
+ */
+export type AuditActor = Actor | { userId?: string | null; email: string } | { label: string };
+
+/** One audit entry. */
 export type AuditEntry = {
-  actor: Actor | { label: string };
+  actor: AuditActor;
   /** Dotted verb, e.g. "user.create", "run.approve", "environment.update". */
   action: string;
   projectId?: string | null;
@@ -26,13 +32,13 @@ export type AuditEntry = {
  * and its record commit or roll back together.
  */
 export async function recordAudit(tx: PrismaClient | Prisma.TransactionClient, e: AuditEntry): Promise<void> {
-  const actor = "kind" in e.actor ? e.actor : null;
+  const who = "label" in e.actor ? { id: null, name: e.actor.label } : { id: e.actor.userId ?? null, name: e.actor.email };
   const details: Record<string, unknown> = { ...(e.details ?? {}) };
-  if (actor?.kind === "token") details.viaToken = actor.tokenId;
+  if ("kind" in e.actor && e.actor.kind === "token") details.viaToken = e.actor.tokenId;
   await tx.auditEvent.create({
     data: {
-      actorId: actor ? actor.userId : null,
-      actor: actor ? actor.email : (e.actor as { label: string }).label,
+      actorId: who.id,
+      actor: who.name,
       action: e.action,
       projectId: e.projectId ?? null,
       environmentId: e.environmentId ?? null,

@@ -10,7 +10,7 @@ import {
   tryInsertEnvironmentLock,
 } from "@/lib/runner/environment-lock";
 import { createProgressTracker, type Progress } from "@/lib/runner/parse-progress";
-import { recordRunAudit } from "@/lib/runner/record-run-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { recoverInterruptedRuns } from "@/lib/runner/recover-interrupted-runs";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { runAlembic, type RunAlembicResult } from "@/lib/runner/run-alembic";
@@ -99,9 +99,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         data: { status: "running", instanceId, heartbeatAt: now, startedAt: now },
       });
       if (count !== 1) throw new AppError("conflict", `run ${runId} started elsewhere`, `Run ${runId} was started by someone else a moment ago.`);
-      await recordRunAudit(tx, {
-        actorId: o.actor.id,
-        actor: o.actor.email,
+      await recordAudit(tx, {
+        actor: { userId: o.actor.id, email: o.actor.email },
         action: "run.started",
         projectId: run.projectId,
         environmentId: env.id,
@@ -134,9 +133,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     await db.$transaction(async (tx) => {
       await tx.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "queued", instanceId: null, startedAt: null, heartbeatAt: null } });
       await releaseEnvironmentLock(tx, runId);
-      await recordRunAudit(tx, {
-        actorId: o.actor.id,
-        actor: o.actor.email,
+      await recordAudit(tx, {
+        actor: { userId: o.actor.id, email: o.actor.email },
         action: "run.start-refused",
         projectId: run.projectId,
         environmentId: env.id,
@@ -261,9 +259,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         },
       });
       await releaseEnvironmentLock(tx, runId);
-      await recordRunAudit(tx, {
-        actorId: o.actor.id,
-        actor: o.actor.email,
+      await recordAudit(tx, {
+        actor: { userId: o.actor.id, email: o.actor.email },
         action: `run.${status}`,
         projectId: run.projectId,
         environmentId: env.id,

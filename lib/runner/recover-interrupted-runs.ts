@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { DEFAULT_STALE_MS } from "@/lib/runner/environment-lock";
-import { recordRunAudit } from "@/lib/runner/record-run-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 export interface RecoveredRun {
   runId: string;
@@ -52,8 +52,8 @@ export async function recoverInterruptedRuns(
       });
       if (count === 0) return false;
       await tx.environmentLock.deleteMany({ where: { runId: run.id } });
-      await recordRunAudit(tx, {
-        actor: `system:${instanceId}`,
+      await recordAudit(tx, {
+        actor: { label: `system:${instanceId}` },
         action: "run.interrupted",
         projectId: run.projectId,
         environmentId: run.environmentId,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { recordRunAudit } from "@/lib/runner/record-run-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { isAppError } from "@/lib/errors";
 import { executeRun, type RunOutcome } from "@/lib/runner/execute-run";
 import { createRedactor } from "@/lib/runner/redact-secrets";
@@ -56,9 +56,8 @@ export function startRun(
           });
           if (count !== 1) return;
           const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, include: { environment: { select: { name: true } } } });
-          await recordRunAudit(tx, {
-            actorId: actor.id,
-            actor: actor.email,
+          await recordAudit(tx, {
+            actor: { userId: actor.id, email: actor.email },
             action: "run.start-failed",
             projectId: run.projectId,
             environmentId: run.environmentId,
