@@ -5,7 +5,7 @@ import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { appSecretKey } from "@/lib/server/secret-key";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { readEnvironmentSnapshot, type SnapshotResult } from "@/lib/drift-service/read-environment-snapshot";
 
 /** How stored URLs are resolved: the store's key for encrypted literals, where env: references are looked up. */
@@ -17,7 +17,7 @@ export interface UrlOptions {
 /** The app's URL options. Without a usable key, encrypted URLs report that they cannot be decrypted. */
 export function appUrlOptions(): UrlOptions {
   try {
-    return { key: appSecretKey() };
+    return { key: getSecretKey() };
   } catch {
     return {};
   }

@@ -10,7 +10,7 @@ import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-en
 import { readProjectGraph } from "@/lib/alembic/read-project-graph";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { ProjectStatus } from "@/lib/environments/types";
-import { appSecretKey } from "@/lib/server/secret-key";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 // The app's read side: what pages and JSON routes show. Nothing here returns a stored secret.
 
@@ -35,7 +35,7 @@ export async function getProjectGraph(projectName: string): Promise<{ project: P
 
 /** Where every environment stands, read live from each database (in parallel, each with its own timeout). */
 export async function getProjectStatus(projectName: string): Promise<ProjectStatus> {
-  return readStoredProjectStatus(await getDb(), projectName, { key: appSecretKey() });
+  return readStoredProjectStatus(await getDb(), projectName, { key: getSecretKey() });
 }
 
 /** A migration file's source, for the graph's side panel. Only files that belong to the graph are served. */

@@ -9,7 +9,7 @@ import { loadCairnConfig } from "@/lib/config/cairn-config";
 import { ensureBootstrapAdmin } from "@/lib/auth/ensure-bootstrap-admin";
 import { createUser } from "@/lib/auth/create-user";
 import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
-import { appSecretKey } from "@/lib/server/secret-key";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { recoverOnStart } from "@/lib/runs/recover-on-start";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present. */
@@ -102,7 +102,7 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
   const file = configFilePath();
   if (file) {
     try {
-      await syncConfigProjects(db, loadCairnConfig(file), { key: appSecretKey() });
+      await syncConfigProjects(db, loadCairnConfig(file), { key: getSecretKey() });
     } catch (e) {
       console.error(`start-up: ${file} was not applied`, e);
       problems.push(`${path.basename(file)} was not applied: ${userMessageOf(e)}`);

@@ -42,7 +42,7 @@ function alembic(args: string[]): void {
 
 beforeAll(async () => {
   testDb = await createTestDatabase("cairn_projects_api");
-  // withRole and the routes reach the store through getDb(); appSecretKey() reads CAIRN_SECRET_KEY.
+  // withRole and the routes reach the store through getDb(); getSecretKey() reads CAIRN_SECRET_KEY.
   process.env.DATABASE_URL = testDb.url;
   process.env.CAIRN_SECRET_KEY = keyHex;
   delete process.env.CAIRN_PUBLIC_URL;

@@ -3,16 +3,14 @@ import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
 import { createEnvironment } from "@/lib/projects/create-environment";
 import { ZEnvironmentInputSchema } from "@/lib/projects/environment.types";
-import { isEnvRef } from "@/lib/secrets/resolve-environment-url";
-import { appSecretKey } from "@/lib/server/secret-key";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 export const dynamic = "force-dynamic";
 
 export const POST = withRole<{ project: string }>(["admin"], async (req, { params, actor }) => {
   const { project } = await params;
   const input = ZEnvironmentInputSchema.parse(await req.json());
-  // The key is needed (and its absence reported) only for a literal URL; env: references work without one.
-  const key = isEnvRef(input.url) ? undefined : appSecretKey();
-  const environment = await createEnvironment(await getDb(), project, input, { actor, key });
+  // Without a key, a literal URL is refused with a message saying so; env: references need none.
+  const environment = await createEnvironment(await getDb(), project, input, { actor, key: getSecretKey() });
   return Response.json({ environment }, { status: 201, headers: { "cache-control": "no-store" } });
 });

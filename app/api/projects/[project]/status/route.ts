@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = withRole<{ project: string }>("any", async (_req, { params }) => {
   const { project } = await params;
-  const status = await readStoredProjectStatus(await getDb(), project, { key: await getSecretKey() });
+  const status = await readStoredProjectStatus(await getDb(), project, { key: getSecretKey() });
   return Response.json(status, { headers: { "cache-control": "no-store" } });
 });

@@ -12,7 +12,7 @@ export const POST = withRole<{ id: string }>(
   async (_req, { params, actor }) => {
     try {
       const { id } = await params;
-      const r = await approveRun(await getDb(), { runId: id, actor }, { key: await getSecretKey() });
+      const r = await approveRun(await getDb(), { runId: id, actor }, { key: getSecretKey() });
       return Response.json({ runId: id, status: r.status, gates: r.gates }, { status: 202, headers: { "cache-control": "no-store" } });
     } catch (e) {
       return runErrorResponse(e);

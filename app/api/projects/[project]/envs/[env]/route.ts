@@ -4,8 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { deleteEnvironment } from "@/lib/projects/delete-environment";
 import { ZEnvironmentUpdateSchema } from "@/lib/projects/environment.types";
 import { updateEnvironment } from "@/lib/projects/update-environment";
-import { isEnvRef } from "@/lib/secrets/resolve-environment-url";
-import { appSecretKey } from "@/lib/server/secret-key";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 export const dynamic = "force-dynamic";
 const noStore = { "cache-control": "no-store" };
@@ -14,8 +13,7 @@ type Params = { project: string; env: string };
 export const PATCH = withRole<Params>(["admin"], async (req, { params, actor }) => {
   const { project, env } = await params;
   const input = ZEnvironmentUpdateSchema.parse(await req.json());
-  const key = input.url === undefined || isEnvRef(input.url) ? undefined : appSecretKey();
-  const environment = await updateEnvironment(await getDb(), project, env, input, { actor, key });
+  const environment = await updateEnvironment(await getDb(), project, env, input, { actor, key: getSecretKey() });
   return Response.json({ environment }, { headers: noStore });
 });
 

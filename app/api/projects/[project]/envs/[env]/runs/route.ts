@@ -16,7 +16,7 @@ export const POST = withRole<{ project: string; env: string }>(
     try {
       const { project, env } = await params;
       const request = ZRunRequestSchema.parse(await req.json());
-      const r = await submitRun(await getDb(), { project, environment: env, actor, request }, { key: await getSecretKey() });
+      const r = await submitRun(await getDb(), { project, environment: env, actor, request }, { key: getSecretKey() });
       return Response.json({ runId: r.runId, status: r.status, gates: r.gates }, { status: 202, headers: { "cache-control": "no-store" } });
     } catch (e) {
       return runErrorResponse(e);

@@ -13,7 +13,7 @@ import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-pro
 import { toPublicProject } from "@/lib/projects/to-public-environment";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { appSecretKey } from "@/lib/server/secret-key";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 export const dynamic = "force-dynamic";
 
@@ -62,7 +62,7 @@ export const POST = withRole<{ project: string; env: string }>(["admin"], async 
 /** The key if the server has one; otherwise resolveEnvironmentUrl explains that the URL cannot be decrypted. */
 function keyIfAvailable(): Buffer | undefined {
   try {
-    return appSecretKey();
+    return getSecretKey();
   } catch {
     return undefined;
   }

@@ -14,7 +14,7 @@ export const POST = withRole<{ project: string; env: string }>(
     try {
       const { project, env } = await params;
       const input = ZRunRequestSchema.parse(await req.json());
-      const plan = await planRun(await getDb(), { project, environment: env, kind: input.kind, target: input.target, actor, inputs: input }, { key: await getSecretKey() });
+      const plan = await planRun(await getDb(), { project, environment: env, kind: input.kind, target: input.target, actor, inputs: input }, { key: getSecretKey() });
       return Response.json(plan, { headers: { "cache-control": "no-store" } });
     } catch (e) {
       return runErrorResponse(e);
