@@ -32,7 +32,8 @@ async function ProjectSection({ project }: { project: PublicProject }) {
   let graphData;
   let status;
   try {
-    [graphData, status] = await Promise.all([getProjectGraph(project.name), getProjectStatus(project.name)]);
+    graphData = await getProjectGraph(project.name);
+    status = await getProjectStatus(project.name, graphData);
   } catch (e) {
     console.error(`overview: project ${project.name} could not be read`, e);
     return (

@@ -13,7 +13,7 @@ export async function prepareGraphView(projectName: string) {
   const view = await getProjectGraph(projectName);
   // Status reads never throw for database trouble (an unreachable env is a state), only when the
   // project vanished in between: then the graph is still worth showing.
-  const status = await getProjectStatus(projectName).catch(() => null);
+  const status = await getProjectStatus(projectName, view).catch(() => null);
   const data = toGraphData(view.project.name, view.graph, status, view.project.environments, (p) => path.relative(view.rootDir, p));
   const model = buildGraphModel(data);
   const layout = await layoutGraph(model);

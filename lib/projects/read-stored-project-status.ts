@@ -4,12 +4,13 @@ import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { readProjectStatus } from "@/lib/environments/read-project-status";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import type { ProjectStatus } from "@/lib/environments/types";
+import type { ReadProjectStatusOptions } from "@/lib/environments/read-project-status";
 
 /** Status of a project registered in Cairn's store: URLs resolved (env: now, literals decrypted) on the server only. */
 export async function readStoredProjectStatus(
   db: PrismaClient,
   name: string,
-  opts: { key?: Buffer; env?: Record<string, string | undefined> } = {},
+  opts: { key?: Buffer; env?: Record<string, string | undefined>; graph?: ReadProjectStatusOptions["graph"] } = {},
 ): Promise<ProjectStatus> {
   const project = await getProjectOrThrow(db, name);
   const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<string, string | string[] | null>;
@@ -24,5 +25,5 @@ export async function readStoredProjectStatus(
       versionTableSchema: e.versionTableSchema,
       timeoutMs: e.timeoutMs,
     })),
-  });
+  }, { graph: opts.graph });
 }

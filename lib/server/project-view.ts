@@ -33,9 +33,12 @@ export async function getProjectGraph(projectName: string): Promise<{ project: P
   return { project, graph, rootDir: loaded.location.rootDir };
 }
 
-/** Where every environment stands, read live from each database (in parallel, each with its own timeout). */
-export async function getProjectStatus(projectName: string): Promise<ProjectStatus> {
-  return readStoredProjectStatus(await getDb(), projectName, { key: getSecretKey() });
+/**
+ * Where every environment stands, read live from each database (in parallel, each with its own timeout).
+ * Pass the graph when the caller has just read it, so the project is not read twice.
+ */
+export async function getProjectStatus(projectName: string, read?: { graph: RevisionGraph; rootDir: string }): Promise<ProjectStatus> {
+  return readStoredProjectStatus(await getDb(), projectName, { key: getSecretKey(), graph: read });
 }
 
 /** A migration file's source, for the graph's side panel. Only files that belong to the graph are served. */

@@ -30,7 +30,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ pr
   const env = project.environments[index];
   if (!env) notFound();
   const previous = index > 0 ? project.environments[index - 1]!.name : null;
-  const [status, runs] = await Promise.all([getProjectStatus(projectName), listRuns(await getDb(), { project: projectName, environment: envName, limit: 30 })]);
+  const [status, runs] = await Promise.all([getProjectStatus(projectName, data), listRuns(await getDb(), { project: projectName, environment: envName, limit: 30 })]);
   const s = status.environments.find((e) => e.name === envName);
   const message = (id: string) => graph.revisions.get(id)?.message ?? "";
   const revisions = graph.history.map((id) => ({ revision: id, message: message(id) }));
