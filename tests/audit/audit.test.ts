@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { csvCell } from "@/lib/audit/format-audit-csv";
-import { createTestDatabase } from "@/tests/support/databases";
-import { body, ctx, request, signedIn } from "@/tests/auth/helpers";
+import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import * as auditRoute from "@/app/api/audit/route";
 import * as exportRoute from "@/app/api/audit/export.csv/route";
 
 type User = Awaited<ReturnType<typeof signedIn>>;
 let db: PrismaClient;
-let drop: () => Promise<void>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let viewer: User;
 
 const list = (user: User | undefined, qs = "") => auditRoute.GET(request("GET", `/api/audit${qs}`, { cookie: user?.cookie }), ctx({}));
@@ -47,11 +45,8 @@ function parseCsv(text: string): string[][] {
 }
 
 beforeAll(async () => {
-  const t = await createTestDatabase("cairn_audit_ui");
-  drop = t.drop;
-  process.env.DATABASE_URL = t.url;
-  delete process.env.CAIRN_PUBLIC_URL;
-  db = await getDb();
+  app = await useAppStore("cairn_audit_ui");
+  db = app.db;
   viewer = await signedIn(db, "viewer");
   const project = await db.project.create({ data: { name: "shop", alembicPath: "/nowhere" } });
   const at = (iso: string) => ({ at: new Date(iso) });
@@ -87,8 +82,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+  await app?.close();
 });
 
 describe("GET /api/audit", () => {

@@ -1,6 +1,8 @@
 import { createSession } from "@/lib/auth/create-session";
 import { createUser } from "@/lib/auth/create-user";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { getStore } from "@/lib/db/client";
+import { createTestDatabase } from "@/tests/support/databases";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 export const BASE = "http://cairn.test";
@@ -36,4 +38,22 @@ export async function signedIn(db: PrismaClient, role: Role): Promise<{ id: stri
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function body(res: Response): Promise<any> {
   return res.json();
+}
+
+/**
+ * Points the app at a fresh test database, the way route handlers reach it (getDb() reads
+ * DATABASE_URL on first use): call in beforeAll, and `close` in afterAll.
+ */
+export async function useAppStore(prefix: string): Promise<{ db: PrismaClient; close(): Promise<void> }> {
+  const t = await createTestDatabase(prefix);
+  process.env.DATABASE_URL = t.url;
+  delete process.env.CAIRN_PUBLIC_URL;
+  const store = await getStore();
+  return {
+    db: store.db,
+    close: async () => {
+      await store.close();
+      await t.drop();
+    },
+  };
 }

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "@/tests/support/databases";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import { withRole } from "@/lib/auth/with-role";
 import { hashSecret } from "@/lib/auth/hash-secret";
 import * as usersRoute from "@/app/api/admin/users/route";
@@ -11,23 +9,17 @@ import * as tokensRoute from "@/app/api/admin/tokens/route";
 import * as tokenRoute from "@/app/api/admin/tokens/[id]/route";
 import * as meRoute from "@/app/api/auth/me/route";
 import * as logoutRoute from "@/app/api/auth/logout/route";
-import { BASE, body, ctx, request, signedIn } from "@/tests/auth/helpers";
+import { BASE, body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 
-let drop: () => Promise<void>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let db: PrismaClient;
 
 beforeAll(async () => {
-  const t = await createTestDatabase("cairn_auth_guard");
-  drop = t.drop;
-  // withRole resolves the store with getDb(); pointing DATABASE_URL at the test database before the
-  // first request is all the injection it needs.
-  process.env.DATABASE_URL = t.url;
-  delete process.env.CAIRN_PUBLIC_URL;
-  db = await getDb();
+  app = await useAppStore("cairn_auth_guard");
+  db = app.db;
 });
 afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+  await app?.close();
 });
 
 const noParams = ctx({});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@/tests/support/databases";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDb, openStore } from "@/lib/db/client";
+import { openStore } from "@/lib/db/client";
 import { createUser } from "@/lib/auth/create-user";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/hash-password";
 import { signInWithPassword } from "@/lib/auth/sign-in-with-password";
@@ -11,23 +11,19 @@ import { findOrCreateOidcUser } from "@/lib/auth/oidc";
 import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_EMAIL, THROTTLE_WINDOW_MS } from "@/lib/auth/login-throttle";
 import * as loginRoute from "@/app/api/auth/login/route";
 import * as meRoute from "@/app/api/auth/me/route";
-import { BASE, body, ctx } from "@/tests/auth/helpers";
+import { BASE, body, ctx, useAppStore } from "@/tests/auth/helpers";
 
-let drop: () => Promise<void>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let db: PrismaClient;
 
 beforeAll(async () => {
-  const t = await createTestDatabase("cairn_auth_signin");
-  drop = t.drop;
-  process.env.DATABASE_URL = t.url;
-  delete process.env.CAIRN_PUBLIC_URL;
   delete process.env.CAIRN_ADMIN_EMAIL;
   delete process.env.CAIRN_ADMIN_PASSWORD;
-  db = await getDb();
+  app = await useAppStore("cairn_auth_signin");
+  db = app.db;
 });
 afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+  await app?.close();
 });
 
 function login(email: string, password: string, headers: Record<string, string> = {}): Promise<Response> {

@@ -4,7 +4,6 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import { describeDriftFinding } from "@/lib/drift-service/describe-drift-finding";
 import { parseAlembicVersion, supportsCheck } from "@/lib/drift-service/parse-alembic-version";
@@ -13,7 +12,7 @@ import { recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-afte
 import { planRun } from "@/lib/runs/plan-run";
 import { runExecution } from "@/lib/runs/start-run";
 import { createTestDatabase } from "@/tests/support/databases";
-import { body, ctx, request, signedIn } from "@/tests/auth/helpers";
+import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";
 import { alembicUpgrade, eventually } from "@/tests/signoffs/support";
 import * as driftRoute from "@/app/api/projects/[project]/drift/route";
@@ -22,6 +21,7 @@ import * as checkRoute from "@/app/api/projects/[project]/envs/[env]/alembic-che
 import * as envRunsRoute from "@/app/api/projects/[project]/envs/[env]/runs/route";
 
 type User = Awaited<ReturnType<typeof signedIn>>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let db: PrismaClient;
 const drops: Array<() => Promise<void>> = [];
 let fixture: ReturnType<typeof copyFixtureProject>;
@@ -46,11 +46,8 @@ const check = (user: User | undefined, env: string) =>
   checkRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/alembic-check`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));
 
 beforeAll(async () => {
-  const store = await createTestDatabase("cairn_drift_service");
-  drops.push(store.drop);
-  process.env.DATABASE_URL = store.url;
-  delete process.env.CAIRN_PUBLIC_URL;
-  db = await getDb();
+  app = await useAppStore("cairn_drift_service");
+  db = app.db;
   const [a, b] = await Promise.all([createTestDatabase("cairn_drift_qa"), createTestDatabase("cairn_drift_staging")]);
   drops.push(a.drop, b.drop);
   qaUrl = a.url;
@@ -74,7 +71,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await db?.$disconnect();
+  await app?.close();
   for (const d of drops.reverse()) await d().catch(() => {});
   fixture?.remove();
 });

@@ -1,21 +1,20 @@
+import { useAppStore } from "@/tests/auth/helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { createTestDatabase } from "@/tests/support/databases";
 import { alembic, copyFixture, MAIN_HEAD } from "@/tests/environments/support";
 
 // The route reads the store through getDb(), configured from the environment before first use.
-let storeDb: Awaited<ReturnType<typeof createTestDatabase>>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let project: string;
 let token: string;
 let GET: (req: Request, ctx: { params: Promise<{ project: string }> }) => Promise<Response>;
 const keyHex = randomBytes(32).toString("hex");
 
 beforeAll(async () => {
-  storeDb = await createTestDatabase("cairn_env_route");
-  process.env.DATABASE_URL = storeDb.url;
   process.env.CAIRN_SECRET_KEY = keyHex;
+  app = await useAppStore("cairn_env_route");
   project = copyFixture("cairn-route-");
   alembic(project, ["upgrade", MAIN_HEAD], { url: "sqlite:///qa.db" });
 
@@ -36,9 +35,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const { getStore } = await import("@/lib/db/client");
-  await (await getStore()).close();
-  await storeDb?.drop();
+  await app?.close();
   if (project) fs.rmSync(project, { recursive: true, force: true });
 });
 

@@ -5,12 +5,10 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getStore } from "@/lib/db/client";
 import { decryptSecret } from "@/lib/secrets/encrypt-secret";
 import { parseCairnConfig } from "@/lib/config/cairn-config";
 import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
-import { createTestDatabase } from "@/tests/support/databases";
-import { body, ctx, request, signedIn } from "@/tests/auth/helpers";
+import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import * as projectsRoute from "@/app/api/projects/route";
 import * as projectRoute from "@/app/api/projects/[project]/route";
 import * as envsRoute from "@/app/api/projects/[project]/envs/route";
@@ -23,7 +21,7 @@ const SECRET_URL = "postgresql://app:s3cret@127.0.0.1:5432/x";
 const keyHex = randomBytes(32).toString("hex");
 const key = Buffer.from(keyHex, "hex");
 
-let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let db: PrismaClient;
 let dir: string;
 let admin: { id: string; cookie: string };
@@ -41,13 +39,11 @@ function alembic(args: string[]): void {
 }
 
 beforeAll(async () => {
-  testDb = await createTestDatabase("cairn_projects_api");
-  // withRole and the routes reach the store through getDb(); getSecretKey() reads CAIRN_SECRET_KEY.
-  process.env.DATABASE_URL = testDb.url;
+  // getSecretKey() reads CAIRN_SECRET_KEY.
   process.env.CAIRN_SECRET_KEY = keyHex;
-  delete process.env.CAIRN_PUBLIC_URL;
   delete process.env.CAIRN_CONFIG;
-  db = (await getStore()).db;
+  app = await useAppStore("cairn_projects_api");
+  db = app.db;
   admin = await signedIn(db, "admin");
   for (const role of ["viewer", "qa", "release_manager"] as const) others[role] = (await signedIn(db, role)).cookie;
 
@@ -57,8 +53,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await (await getStore()).close();
-  await testDb?.drop();
+  await app?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import { runExecution } from "@/lib/runs/start-run";
-import { createTestDatabase } from "@/tests/support/databases";
 import { createTarget, type Target } from "@/tests/runner/support";
-import { body, ctx, request, signedIn } from "@/tests/auth/helpers";
+import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject, sqliteRevisions, sqliteTables } from "@/tests/runs-api/support";
 import * as planRoute from "@/app/api/projects/[project]/envs/[env]/runs/plan/route";
 import * as envRunsRoute from "@/app/api/projects/[project]/envs/[env]/runs/route";
@@ -16,7 +14,7 @@ import * as logRoute from "@/app/api/runs/[id]/log/route";
 
 type User = Awaited<ReturnType<typeof signedIn>>;
 let db: PrismaClient;
-let drop: () => Promise<void>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let fixture: ReturnType<typeof copyFixtureProject>;
 let alice: User, bob: User, viewer: User, qa: User, admin: User;
 let stagingId: string;
@@ -43,11 +41,8 @@ async function finished(runId: string) {
 const gate = (gates: { id: string; verdict: string }[], id: string) => gates.find((g) => g.id === id);
 
 beforeAll(async () => {
-  const t = await createTestDatabase("cairn_runs_api");
-  drop = t.drop;
-  process.env.DATABASE_URL = t.url;
-  delete process.env.CAIRN_PUBLIC_URL;
-  db = await getDb();
+  app = await useAppStore("cairn_runs_api");
+  db = app.db;
   fixture = copyFixtureProject(["qa", "staging", "production"]);
   const seeded = await seedProject(db, {
     name: P,
@@ -70,8 +65,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+  await app?.close();
   fixture?.remove();
 });
 

@@ -1,23 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
-import { createTestDatabase } from "@/tests/support/databases";
+import { useAppStore } from "@/tests/auth/helpers";
 
 // A shared PostgreSQL store without CAIRN_SECRET_KEY is a supported set-up when every environment
 // uses env: references: nothing needs decrypting, so reading where environments stand must work.
-let tdb: Awaited<ReturnType<typeof createTestDatabase>>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase("cairn_nokey");
-  process.env.DATABASE_URL = tdb.url;
   delete process.env.CAIRN_SECRET_KEY;
   delete process.env.CAIRN_CONFIG;
+  app = await useAppStore("cairn_nokey");
   // The environment below points at the store's own database, which has no alembic_version table.
-  process.env.CAIRN_TEST_NOKEY_URL = tdb.url;
+  process.env.CAIRN_TEST_NOKEY_URL = process.env.DATABASE_URL;
 });
 afterAll(async () => {
-  const { getStore } = await import("@/lib/db/client");
-  await (await getStore()).close();
-  await tdb.drop();
+  await app?.close();
 });
 
 describe("a PostgreSQL store without CAIRN_SECRET_KEY", () => {
@@ -25,9 +22,7 @@ describe("a PostgreSQL store without CAIRN_SECRET_KEY", () => {
     const { getSecretKey } = await import("@/lib/secrets/get-secret-key");
     expect(getSecretKey()).toBeUndefined();
 
-    const { getDb } = await import("@/lib/db/client");
-    const db = await getDb();
-    await db.project.create({
+    await app!.db.project.create({
       data: {
         name: "nokey",
         alembicPath: path.resolve("examples/shop/alembic.ini"),

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import { readProjectGraph } from "@/lib/alembic/read-project-graph";
 import { resolveSignOffRange } from "@/lib/signoffs/resolve-signoff-range";
 import { signOffsByRevision } from "@/lib/signoffs/signoffs-by-revision";
-import { createTestDatabase } from "@/tests/support/databases";
-import { body, ctx, request, signedIn } from "@/tests/auth/helpers";
+import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";
 import { alembicUpgrade } from "@/tests/signoffs/support";
 import * as signoffsRoute from "@/app/api/projects/[project]/signoffs/route";
@@ -13,7 +11,7 @@ import * as revokeRoute from "@/app/api/projects/[project]/signoffs/[id]/revoke/
 
 type User = Awaited<ReturnType<typeof signedIn>>;
 let db: PrismaClient;
-let drop: () => Promise<void>;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let fixture: ReturnType<typeof copyFixtureProject>;
 let qa: User, admin: User, viewer: User, rm: User;
 const P = "signoff-shop";
@@ -25,11 +23,8 @@ const revoke = (user: User | undefined, id: string, b: unknown) =>
 const list = (user: User | undefined) => signoffsRoute.GET(request("GET", `/api/projects/${P}/signoffs`, { cookie: user?.cookie }), ctx({ project: P }));
 
 beforeAll(async () => {
-  const t = await createTestDatabase("cairn_signoffs");
-  drop = t.drop;
-  process.env.DATABASE_URL = t.url;
-  delete process.env.CAIRN_PUBLIC_URL;
-  db = await getDb();
+  app = await useAppStore("cairn_signoffs");
+  db = app.db;
   fixture = copyFixtureProject(["qa", "staging"]);
   // Real Alembic: qa at d4 plus the reports branch (g7), staging at b2.
   alembicUpgrade(fixture.dir, fixture.urls.qa!, "d4");
@@ -40,8 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await db?.$disconnect();
-  await drop?.();
+  await app?.close();
   fixture?.remove();
 });
 
