@@ -1,8 +1,8 @@
 // cairn graph — read a project's migrations statically and print heads, bases, problems and history.
 import fs from "node:fs";
 import path from "node:path";
-import crypto from "node:crypto";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
+import { cacheFileName } from "@/lib/alembic/cache-file-name";
 import { isRacy, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 import { isAppError } from "@/lib/errors";
 import { mark } from "@/cli/timing";
@@ -57,33 +57,43 @@ function readConstants(file: string): ConstantsTable | string {
 const BUILD_ID = /[\\/](cli-[0-9a-f]{12})[\\/]/.exec(import.meta.url)?.[1];
 
 /**
- * The result cache: the full output of the last run for this project and mode, under a key made of
- * the build, the mode and the scan's fingerprint (configuration, file list in load order, every
- * file's size and mtime, constants). A hit costs one listing, one stat per file and one read —
- * the same staleness rule as the per-file cache, which any edit to a migration invalidates.
+ * The result cache: the full output of the last run for this project and mode, stored with the
+ * exact key it answers for — the build, the mode and the scan's fingerprint (configuration, file
+ * list in load order, every file's size and mtime, constants; see ProjectScan). A hit costs one
+ * listing, one stat per file, one read and one byte comparison — the same staleness rule as the
+ * per-file cache, which any edit to a migration invalidates. Layout: a header line
+ * `cairn-graph 1 <key length> <exit code>`, the key's bytes, then the output.
  */
-function resultCacheFile(cacheDir: string, fingerprintOfTarget: string, json: boolean): string {
-  return path.join(cacheDir, `graph-${fingerprintOfTarget.slice(0, 16)}-${json ? "json" : "text"}.out`);
+const RESULT_MAGIC = "cairn-graph 1";
+
+function resultCacheFile(cacheDir: string, scan: ProjectScan, json: boolean): string {
+  return path.join(cacheDir, cacheFileName("graph", JSON.stringify(scan.location), json ? "-json.out" : "-text.out"));
+}
+
+function resultKey(scan: ProjectScan, json: boolean): Buffer {
+  return Buffer.concat([Buffer.from(`${BUILD_ID}\0${json}\0`), scan.fingerprint]);
 }
 
 /** A hit is returned as bytes and written as is: no decoding of a megabyte of JSON to re-encode it. */
-function readResult(file: string, key: string): { body: Buffer; exitCode: number } | undefined {
+function readResult(file: string, key: Buffer): { body: Buffer; exitCode: number } | undefined {
   try {
-    const body = fs.readFileSync(file);
-    const nl = body.indexOf(10);
-    const [k, code] = body.toString("latin1", 0, nl).split(" ");
-    if (k !== key || (code !== "0" && code !== "1")) return undefined;
-    return { body: body.subarray(nl + 1), exitCode: Number(code) };
+    const data = fs.readFileSync(file);
+    const nl = data.indexOf(10);
+    const [magic, version, length, code] = data.toString("latin1", 0, nl).split(" ");
+    if (`${magic} ${version}` !== RESULT_MAGIC || Number(length) !== key.length || (code !== "0" && code !== "1")) return undefined;
+    const bodyStart = nl + 1 + key.length;
+    if (bodyStart > data.length || !data.subarray(nl + 1, bodyStart).equals(key)) return undefined;
+    return { body: data.subarray(bodyStart), exitCode: Number(code) };
   } catch {
     return undefined;
   }
 }
 
-function writeResult(file: string, key: string, result: { text: string; exitCode: number }): void {
+function writeResult(file: string, key: Buffer, result: { text: string; exitCode: number }): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${key} ${result.exitCode}\n${result.text}`);
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${RESULT_MAGIC} ${key.length} ${result.exitCode}\n`), key, Buffer.from(result.text)]));
     fs.renameSync(tmp, file);
   } catch {
     // an unwritable cache only costs speed
@@ -130,11 +140,10 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     mark(`graph: scanned ${scan.files.length} files`);
     const cacheDir = noCache ? undefined : resolveCacheDir();
     let cacheFile: string | undefined;
-    let key = "";
+    let key: Buffer = Buffer.alloc(0);
     if (cacheDir && BUILD_ID) {
-      const where = crypto.createHash("sha1").update(JSON.stringify(scan.location)).digest("hex");
-      cacheFile = resultCacheFile(cacheDir, where, json);
-      key = crypto.createHash("sha1").update(`${BUILD_ID}\0${json}\0${scan.fingerprint}`).digest("hex");
+      cacheFile = resultCacheFile(cacheDir, scan, json);
+      key = resultKey(scan, json);
       const hit = readResult(cacheFile, key);
       if (hit) {
         io.stdout(hit.body);

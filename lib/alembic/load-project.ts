@@ -3,7 +3,6 @@
  * mtime so a second run re-reads only what changed. The cache is an optimisation only: any
  * failure to read or write it is ignored.
  */
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +11,7 @@ import type { FileOrder } from "@/lib/alembic/list-migration-files";
 import { isRacy, READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { readMigrationBytes } from "@/lib/alembic/read-migration-bytes";
+import { cacheFileName } from "@/lib/alembic/cache-file-name";
 
 export { isRacy, RACY_MS, READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 
@@ -40,6 +40,8 @@ type CompactEntry =
 
 interface CacheFile {
   v: number;
+  /** The versions locations and file order the cache is for (its file name is only a hash of it). */
+  l: string;
   k: string;
   /** path → entry */
   e: Record<string, CompactEntry>;
@@ -91,13 +93,13 @@ export function sortProblems(problems: Problem[]): Problem[] {
 }
 
 function cacheFileFor(cacheDir: string, key: string): string {
-  return path.join(cacheDir, `project-${crypto.createHash("sha1").update(key).digest("hex").slice(0, 16)}.json`);
+  return path.join(cacheDir, cacheFileName("project", key, ".json"));
 }
 
-function readCache(file: string, constantsKey: string): Record<string, CompactEntry> | undefined {
+function readCache(file: string, where: string, constantsKey: string): Record<string, CompactEntry> | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
-    if (data.v === READER_VERSION && data.k === constantsKey && data.e) return data.e;
+    if (data.v === READER_VERSION && data.l === where && data.k === constantsKey && data.e) return data.e;
   } catch {
     // no cache yet, or unreadable: start empty
   }
@@ -164,15 +166,14 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
   const { location, fileOrder, files, sizes, mtimes, errors, constantsKey } = scan;
   const problems = [...scan.problems];
   const cacheDir = resolveCacheDir(options.cacheDir);
-  const cacheFile = cacheDir
-    ? cacheFileFor(cacheDir, JSON.stringify([location.versionLocations, location.recursiveVersionLocations, fileOrder]))
-    : undefined;
+  const where = JSON.stringify([location.versionLocations, location.recursiveVersionLocations, fileOrder]);
+  const cacheFile = cacheDir ? cacheFileFor(cacheDir, where) : undefined;
   let old: Record<string, CompactEntry> | undefined;
   if (cacheFile) {
-    old = readCache(cacheFile, constantsKey);
+    old = readCache(cacheFile, where, constantsKey);
     if (!old) {
       const fallback = path.join(os.tmpdir(), "cairn-cache", path.basename(cacheFile));
-      if (fallback !== cacheFile) old = readCache(fallback, constantsKey);
+      if (fallback !== cacheFile) old = readCache(fallback, where, constantsKey);
     }
   }
   const entries: Record<string, CompactEntry> = {};
@@ -216,7 +217,7 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
   }
   // Rewrite only when something changed: a file parsed anew, or one gone from the listing.
   if (cacheFile && (parsed > racy || old === undefined || Object.keys(old).length !== cached)) {
-    writeCache(cacheFile, { v: READER_VERSION, k: constantsKey, e: entries });
+    writeCache(cacheFile, { v: READER_VERSION, l: where, k: constantsKey, e: entries });
   }
   return { location, scripts, problems: sortProblems(problems), stats: { files: files.length, parsed, cached } };
 }

@@ -179,6 +179,32 @@ describe("cairn graph result cache never serves a stale graph", () => {
     expect((await ids(root)).revisions).toEqual(["aaaa00000011"]);
   });
 
+  it("serves a stored result only for the exact key it was written for, byte for byte", async () => {
+    const root = settled("exact-key", {
+      "a.py": migration("aaaa00000031", null),
+      "b.py": migration("bbbb00000032", ["aaaa00000031"]),
+    });
+    const cacheDir = path.join(tmp, "cache-exact-key");
+    const run = () => runCairn(["graph", root, "--json"], { CAIRN_CACHE_DIR: cacheDir });
+    const truth = await run();
+    const [name] = fs.readdirSync(cacheDir).filter((f) => /^graph-[0-9a-f]{16}-json\.out$/.test(f));
+    const file = path.join(cacheDir, name!);
+    const stored = fs.readFileSync(file);
+    const header = stored.subarray(0, stored.indexOf(10) + 1).toString("latin1");
+    const keyLength = Number(header.split(" ")[2]);
+    const keyEnd = header.length + keyLength;
+    expect(stored.subarray(keyEnd).toString()).toBe(truth.stdout);
+    // A marked body under the intact key is what the next run prints: the cache really is consulted.
+    const marked = truth.stdout.replace('"heads":["bbbb00000032"]', '"heads":["served-from-cache"]');
+    fs.writeFileSync(file, Buffer.concat([stored.subarray(0, keyEnd), Buffer.from(marked)]));
+    expect((await run()).stdout).toBe(marked);
+    // The same marked body under a key differing in one byte (here the last file's mtime) is ignored.
+    const otherKey = Buffer.from(stored.subarray(0, keyEnd));
+    otherKey[keyEnd - 1] = otherKey[keyEnd - 1]! ^ 1;
+    fs.writeFileSync(file, Buffer.concat([otherKey, Buffer.from(marked)]));
+    expect((await run()).stdout).toBe(truth.stdout);
+  });
+
   it("sees an edit that keeps the file's size and mtime when the file was fresh (racy) at the last run", async () => {
     // Files written just now: a rewrite in the same clock tick leaves size and mtime unchanged, so
     // neither cache may keep them. Simulated exactly: same size, mtime restored.
