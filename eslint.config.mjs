@@ -4,6 +4,8 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...next,
   ...nextTs,
+  // CommonJS scripts load with require(): that is what .cjs is for.
+  { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   {
     ignores: [
       "lib/generated/**", ".next/**", "node_modules/**", ".cairn/**", "test-results/**",
