@@ -24,6 +24,9 @@ export interface BuildRevisionGraphOptions {
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
+/** MigrationScript's required keys (revision, downRevisions, branchLabels, dependsOn, path, message, lines). */
+const SCRIPT_KEYS = 7;
+
 export function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort(
     (a, b) =>
@@ -36,22 +39,20 @@ export function sortProblems(problems: Problem[]): Problem[] {
 
 /**
  * Whether the graph has no cycle (Kahn's algorithm over integer arrays): the common case, proven
- * with two Map lookups per edge instead of Tarjan's string-keyed bookkeeping for every revision.
- * Edges to ids outside `order` cannot close a cycle and are ignored, as Tarjan would find.
+ * with one Map lookup per edge instead of Tarjan's string-keyed bookkeeping for every revision.
+ * `pos` maps every id of `order` to its index; edges to ids outside it cannot close a cycle.
  */
-function isAcyclic(order: string[], edges: Map<string, string[]>): boolean {
+function isAcyclic(order: string[], pos: Map<string, number>, edgesOf: (id: string) => readonly string[]): boolean {
   const n = order.length;
-  const pos = new Map<string, number>();
-  for (let i = 0; i < n; i++) pos.set(order[i]!, i);
   let m = 0;
-  for (let i = 0; i < n; i++) m += edges.get(order[i]!)?.length ?? 0;
+  for (let i = 0; i < n; i++) m += edgesOf(order[i]!).length;
   const start = new Int32Array(n + 1);
   const adj = new Int32Array(m);
   const indegree = new Int32Array(n);
   let k = 0;
   for (let i = 0; i < n; i++) {
     start[i] = k;
-    for (const w of edges.get(order[i]!) ?? []) {
+    for (const w of edgesOf(order[i]!)) {
       const j = pos.get(w);
       if (j === undefined) continue;
       adj[k++] = j;
@@ -74,7 +75,6 @@ function isAcyclic(order: string[], edges: Map<string, string[]>): boolean {
 
 /** Strongly connected components of size > 1 (Tarjan), in load order of their first member. */
 function findCycles(order: string[], edges: Map<string, string[]>): string[][] {
-  if (isAcyclic(order, edges)) return [];
   let counter = 0;
   const indexOf = new Map<string, number>();
   const low = new Map<string, number>();
@@ -175,8 +175,9 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
   const ownLabels = new Map<string, string[]>();
   for (const id of order) {
     const s = byId.get(id)!;
+    if (!s.branchLabels || s.branchLabels.length === 0) continue; // most revisions: nothing to map
     const kept: string[] = [];
-    for (const label of dedupe(s.branchLabels ?? [])) {
+    for (const label of dedupe(s.branchLabels)) {
       const owner = labelOwner.get(label) ?? (byId.has(label) ? label : undefined);
       if (owner !== undefined) {
         problems.push({
@@ -255,9 +256,16 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     resolvedDeps.set(id, deps);
   }
 
-  // 4. Cycles: report each, then drop the edges inside it so the rest still has an order.
-  const edges = new Map(order.map((id) => [id, dedupe([...parents.get(id)!, ...resolvedDeps.get(id)!])]));
-  for (const comp of findCycles(order, edges)) {
+  // 4. Cycles: report each, then drop the edges inside it so the rest still has an order. Proving
+  // there is none (the common case) reads parents and dependencies in place, with no edge map.
+  const pos = new Map<string, number>();
+  for (let i = 0; i < order.length; i++) pos.set(order[i]!, i);
+  const edgesOf = (id: string): string[] => {
+    const deps = resolvedDeps.get(id)!;
+    return deps.length === 0 ? parents.get(id)! : parents.get(id)!.concat(deps);
+  };
+  const cycles = isAcyclic(order, pos, edgesOf) ? [] : findCycles(order, new Map(order.map((id) => [id, dedupe(edgesOf(id))])));
+  for (const comp of cycles) {
     const members = new Set(comp);
     const versionedOnly = findCycles(
       comp,
@@ -283,11 +291,13 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
   for (const id of order) {
     const s = byId.get(id)!;
     const deps = resolvedDeps.get(id)!;
+    // The declared lists are the script's own arrays, not copies: nothing changes them once read
+    // (5,000 revisions would otherwise copy 15,000 arrays in a cold process).
     const node: RevisionNode = {
       revision: s.revision,
-      downRevisions: s.downRevisions ? s.downRevisions.slice() : [],
-      branchLabels: s.branchLabels ? s.branchLabels.slice() : [],
-      dependsOn: s.dependsOn ? s.dependsOn.slice() : [],
+      downRevisions: s.downRevisions ?? [],
+      branchLabels: s.branchLabels ?? [],
+      dependsOn: s.dependsOn ?? [],
       path: s.path,
       message: s.message,
       lines: s.lines,
@@ -303,8 +313,11 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       normalizedDependsOn: deps,
     };
     if (s.createDate !== undefined) node.createDate = s.createDate;
-    // Anything else a caller put on its scripts travels along, as the spread used to carry it.
-    for (const key in s) if (!(key in node)) (node as unknown as Record<string, unknown>)[key] = (s as unknown as Record<string, unknown>)[key];
+    // Anything else a caller put on its scripts travels along, as the spread used to carry it. A
+    // script with only MigrationScript's own keys (what the reader makes) has nothing to copy.
+    if (Object.keys(s).length > (s.createDate !== undefined ? SCRIPT_KEYS + 1 : SCRIPT_KEYS)) {
+      for (const key in s) if (!(key in node)) (node as unknown as Record<string, unknown>)[key] = (s as unknown as Record<string, unknown>)[key];
+    }
     nodes.set(id, node);
   }
   for (const id of order) {
@@ -318,10 +331,17 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       if (!n.parents!.includes(d) && !dependents.includes(id)) dependents.push(id);
     }
   }
-  const heads = order.filter((id) => nodes.get(id)!.children.length === 0);
-  const realHeads = order.filter((id) => nodes.get(id)!.children.length === 0 && nodes.get(id)!.dependents.length === 0);
-  // A revision whose parents are all dangling is drawn as a base (Alembic itself would not load).
-  const bases = order.filter((id) => nodes.get(id)!.parents!.length === 0);
+  const heads: string[] = [];
+  const realHeads: string[] = [];
+  const bases: string[] = [];
+  for (const [id, n] of nodes) {
+    if (n.children.length === 0) {
+      heads.push(id);
+      if (n.dependents.length === 0) realHeads.push(id);
+    }
+    // A revision whose parents are all dangling is drawn as a base (Alembic itself would not load).
+    if (n.parents!.length === 0) bases.push(id);
+  }
 
   const graph: RevisionGraph = { revisions: nodes, heads, bases, history: [], problems, realHeads, branchLabels: labelOwner };
   const index = indexGraph(graph);
@@ -346,11 +366,11 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     else for (const l of labels) rev.labels.add(l);
   };
   for (const rev of index.list) {
-    const own = ownLabels.get(rev.id)!;
-    rev.labels = own.length === 0 ? (NO_LABELS as Set<string>) : new Set(own);
+    const own = ownLabels.get(rev.id);
+    rev.labels = own === undefined || own.length === 0 ? (NO_LABELS as Set<string>) : new Set(own);
   }
   for (const rev of index.list) {
-    if (ownLabels.get(rev.id)!.length === 0) continue;
+    if (!ownLabels.get(rev.id)?.length) continue;
     const labels = [...rev.labels];
     const desc = descendantNodes(index, [rev], false);
     for (const node of desc) addLabels(node, labels);

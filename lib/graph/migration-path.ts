@@ -249,7 +249,7 @@ function versionRowsAfter(
   }
   return { rows: sorted() };
   function sorted() {
-    return [...heads].sort((a, b) => (ix.position.get(a) ?? 0) - (ix.position.get(b) ?? 0));
+    return [...heads].sort((a, b) => (ix.revs.get(a)?.ix ?? 0) - (ix.revs.get(b)?.ix ?? 0));
   }
 }
 

@@ -48,7 +48,6 @@ export interface RevisionIndex {
   list: Rev[];
   /** `norm` as integer adjacency (CSR), built on first topological sort (norm is final by then). */
   normAdj?: { start: Int32Array; edges: Int32Array };
-  position: Map<string, number>;
   /** Branch label → revision declaring it. */
   labels: Map<string, string>;
   heads: string[];
@@ -117,7 +116,6 @@ export function indexGraph(graph: RevisionGraph): RevisionIndex {
     revs,
     order,
     list,
-    position: new Map(order.map((id, i) => [id, i])),
     labels,
     heads: graph.heads,
     realHeads: graph.realHeads ?? order.filter((id) => revs.get(id)!.allNext.length === 0),
