@@ -155,6 +155,10 @@ function check(dir, cacheDir) {
 }
 
 const fmt = (ms) => `${ms.toFixed(0).padStart(5)} ms`;
+if (spawnSync(ALEMBIC[0], ["-c", "import alembic"], { stdio: "ignore" }).status !== 0) {
+  console.error(`bench:graph compares with real Alembic, which ${ALEMBIC[0]} cannot import. Install it: apt-get install -y alembic (or run .ci/run once).`);
+  process.exit(2);
+}
 const base = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-"));
 try {
   // Warm the CLI bundle once so no timed run pays for esbuild.
