@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { cacheFileName } from "@/lib/alembic/cache-file-name";
-import { isRacy, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
+import { isRacy, resolveCacheDir, scanFingerprint, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 import { isAppError } from "@/lib/errors";
 import { mark } from "@/cli/timing";
 
@@ -59,7 +59,7 @@ const BUILD_ID = /[\\/](cli-[0-9a-f]{12})[\\/]/.exec(import.meta.url)?.[1];
 /**
  * The result cache: the full output of the last run for this project and mode, stored with the
  * exact key it answers for — the build, the mode and the scan's fingerprint (configuration, file
- * list in load order, every file's size and mtime, constants; see ProjectScan). A hit costs one
+ * list in load order, every file's size and mtime, constants; see scanFingerprint). A hit costs one
  * listing, one stat per file, one read and one byte comparison — the same staleness rule as the
  * per-file cache, which any edit to a migration invalidates. Layout: a header line
  * `cairn-graph 1 <key length> <exit code>`, the key's bytes, then the output.
@@ -71,7 +71,7 @@ function resultCacheFile(cacheDir: string, scan: ProjectScan, json: boolean): st
 }
 
 function resultKey(scan: ProjectScan, json: boolean): Buffer {
-  return Buffer.concat([Buffer.from(`${BUILD_ID}\0${json}\0`), scan.fingerprint]);
+  return Buffer.concat([Buffer.from(`${BUILD_ID}\0${json}\0`), scanFingerprint(scan)]);
 }
 
 /** A hit is returned as bytes and written as is: no decoding of a megabyte of JSON to re-encode it. */

@@ -18,9 +18,7 @@ export const READER_VERSION = 5;
 
 /**
  * The cheap first half of a load: where the migrations are, which files Alembic would load in
- * which order, and each file's size and mtime. `fingerprint` changes whenever anything a load
- * depends on changes (configuration, listing, a file's size or mtime, constants, reader version),
- * so a caller may memoise whatever it derives from a load under it (outside racy files, isRacy).
+ * which order, and each file's size and mtime — everything `scanFingerprint` keys a cached load on.
  */
 export interface ProjectScan {
   location: LoadedProject["location"];
@@ -33,13 +31,6 @@ export interface ProjectScan {
   errors: (Error | undefined)[];
   problems: Problem[];
   constantsKey: string;
-  /**
-   * Everything a load depends on, as bytes: configuration, listing in load order, constants, the
-   * reader version, then every file's size and mtime. Equal bytes mean an equal load result. Kept
-   * whole rather than hashed, so a cache compared on it cannot be fooled by a collision (and no
-   * hash module is loaded for it): ~100 bytes per file.
-   */
-  fingerprint: Buffer;
   /**
    * Wall-clock time (ms) just before the files were listed. A file whose mtime is not well before
    * it is "racy" (as git calls it): it could be rewritten within the same filesystem clock tick,
@@ -67,12 +58,24 @@ export function scanProject(target: string, options: { constants?: ConstantsTabl
   const constantsKey = options.constants ? JSON.stringify(Object.entries(options.constants).sort(([a], [b]) => (a < b ? -1 : 1))) : "";
   // Numbers go to typed arrays, not kept Stats objects: thousands of live objects cost GC time.
   const { sizes, mtimes, errors } = statFiles(files);
-  const fingerprint = Buffer.concat([
+  return { location, fileOrder, files, sizes, mtimes, errors, problems, constantsKey, scannedAt };
+}
+
+/**
+ * Everything a load depends on, as bytes: configuration, listing in load order, constants, the
+ * reader version, then every file's size and mtime. Equal bytes mean an equal load result (outside
+ * racy files, see isRacy), so a caller may cache whatever it derives from a load under it. Kept
+ * whole rather than hashed, so a cache compared on it cannot be fooled by a collision (and no hash
+ * module is loaded for it): ~100 bytes per file. Built on demand — only the CLI's result cache
+ * needs it, not every scan the server makes.
+ */
+export function scanFingerprint(scan: ProjectScan): Buffer {
+  const { location, fileOrder, constantsKey, problems, files, sizes, mtimes } = scan;
+  return Buffer.concat([
     Buffer.from(`${JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems])}\0${files.join("\0")}\0`),
     new Uint8Array(sizes.buffer),
     new Uint8Array(mtimes.buffer),
   ]);
-  return { location, fileOrder, files, sizes, mtimes, errors, problems, constantsKey, fingerprint, scannedAt };
 }
 
 /** `<repo>/node_modules/.cache/cairn`, found from this module even when bundled into that directory. */
