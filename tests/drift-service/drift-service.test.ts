@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
@@ -11,7 +10,7 @@ import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-sn
 import { recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-after-run";
 import { planRun } from "@/lib/runs/plan-run";
 import { runExecution } from "@/lib/runs/start-run";
-import { createTestDatabase } from "@/tests/support/databases";
+import { createTestDatabase, withClient } from "@/tests/support/databases";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";
 import { alembicUpgrade, eventually } from "@/tests/signoffs/support";
@@ -30,15 +29,7 @@ let rm: User, viewer: User, qa: User;
 const P = "drift-shop";
 const SECRET = "s3cret-Drift-pw";
 
-async function sql(url: string, text: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
+const sql = (url: string, text: string) => withClient(url, (c) => c.query(text));
 const drift = async (user: User | undefined, project = P) => driftRoute.GET(request("GET", `/api/projects/${project}/drift`, { cookie: user?.cookie }), ctx({ project }));
 const baseline = (user: User | undefined, env: string) =>
   baselineRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/baseline`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));

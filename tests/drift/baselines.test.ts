@@ -5,8 +5,8 @@ import { introspectPostgres } from "@/lib/environments/introspect-postgres";
 import { detectDrift } from "@/lib/drift/detect-drift";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import type { SchemaSnapshot } from "@/lib/drift/types";
-import { createTestDatabase } from "@/tests/support/databases";
-import { PG_SCHEMA, runSql, withClient } from "@/tests/drift/fixtures";
+import { createTestDatabase, withClient } from "@/tests/support/databases";
+import { PG_SCHEMA, runSql } from "@/tests/drift/fixtures";
 
 let storeDb: Awaited<ReturnType<typeof createTestDatabase>>;
 let targetDb: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -1,4 +1,4 @@
-import pg from "pg";
+import { withClient } from "@/tests/support/databases";
 
 /** The schema under test, statement by statement, as a migration history would build it. */
 export const PG_SCHEMA: string[] = [
@@ -44,21 +44,7 @@ export const PG_SCHEMA_REORDERED: string[] = [
 ];
 
 export async function runSql(url: string, statements: readonly string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
+  await withClient(url, async (c) => {
     for (const s of statements) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
-
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
+  });
 }

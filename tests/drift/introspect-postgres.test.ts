@@ -5,8 +5,8 @@ import { diffSnapshots } from "@/lib/drift/diff-snapshots";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { AppError } from "@/lib/errors";
 import type { SchemaSnapshot } from "@/lib/drift/types";
-import { createTestDatabase, PG_ADMIN_URL, pgUrl } from "@/tests/support/databases";
-import { PG_SCHEMA, PG_SCHEMA_REORDERED, runSql, withClient } from "@/tests/drift/fixtures";
+import { createTestDatabase, PG_ADMIN_URL, pgUrl, withClient } from "@/tests/support/databases";
+import { PG_SCHEMA, PG_SCHEMA_REORDERED, runSql } from "@/tests/drift/fixtures";
 
 type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
 const dbs: TestDb[] = [];

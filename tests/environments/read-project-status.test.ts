@@ -8,7 +8,7 @@ import { readProjectGraph } from "@/lib/alembic/read-project-graph";
 import { readProjectStatus, type StatusEnvironmentInput } from "@/lib/environments/read-project-status";
 import { configProjectStatusInput } from "@/lib/environments/config-project-status-input";
 import { parseCairnConfig } from "@/lib/config/cairn-config";
-import { createTestDatabase, pgUrl, PG_ADMIN_URL } from "@/tests/support/databases";
+import { createTestDatabase, pgUrl, PG_ADMIN_URL, withClient } from "@/tests/support/databases";
 import { addMigration, alembic, closedPort, copyFixture, LONG_REV, MAIN_HEAD, withUser } from "@/tests/environments/support";
 
 type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -24,15 +24,7 @@ let port: number;
 const ok = (url: string) => ({ ok: true as const, url });
 const env = (name: string, url: string, extra: Partial<StatusEnvironmentInput> = {}): StatusEnvironmentInput => ({ name, url: ok(url), ...extra });
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>, url = PG_ADMIN_URL): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>, url = PG_ADMIN_URL): Promise<T> => withClient(url, fn);
 
 beforeAll(async () => {
   project = copyFixture();

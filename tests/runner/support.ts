@@ -2,7 +2,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openStore, type Store } from "@/lib/db/client";
-import { createTestDatabase, PG_ADMIN_URL } from "@/tests/support/databases";
+import { createTestDatabase, PG_ADMIN_URL, withClient } from "@/tests/support/databases";
 
 export const FIXTURE_DIR = path.resolve(import.meta.dirname, "../fixtures/runner-project");
 /** Real Alembic under Debian's python (the python3 first on PATH has no alembic). */
@@ -23,28 +23,17 @@ export interface Target {
 export async function createTarget(role: string): Promise<Target> {
   const db = await createTestDatabase("cairn_runner_target");
   const password = `pw-${randomBytes(9).toString("base64url")}/x@y`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
+  await withClient(PG_ADMIN_URL, async (admin) => {
     await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} LOGIN; END IF; END $$`);
     await admin.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD '${password.replace(/'/g, "''")}'`);
     await admin.query(`ALTER DATABASE "${db.name}" OWNER TO ${role}`);
-  } finally {
-    await admin.end();
-  }
+  });
   const u = new URL(db.url);
   u.username = role;
   u.password = encodeURIComponent(password);
   const url = u.toString();
-  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query<T>(sql, params)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) =>
+    withClient(db.url, async (c) => (await c.query<T>(sql, params)).rows);
   return {
     url,
     password,

@@ -11,6 +11,17 @@ function assertLocal(url: string): void {
   }
 }
 
+/** Runs `fn` on a fresh connection to `url`, closing it whatever happens. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 export function pgUrl(database: string, base: string = PG_ADMIN_URL): string {
   const u = new URL(base);
   u.pathname = `/${database}`;
@@ -21,24 +32,12 @@ export function pgUrl(database: string, base: string = PG_ADMIN_URL): string {
 export async function createTestDatabase(prefix = "cairn_test"): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   assertLocal(PG_ADMIN_URL);
   const name = `${prefix}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(PG_ADMIN_URL, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   return {
     url: pgUrl(name),
     name,
     async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
+      await withClient(PG_ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
