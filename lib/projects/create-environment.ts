@@ -1,10 +1,9 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { AppError } from "@/lib/errors";
 import { recordAudit, type AuditEntry } from "@/lib/audit/record-audit";
 import { encodeEnvironmentUrl } from "@/lib/projects/encode-environment-url";
 import { ZEnvironmentInputSchema, type TEnvironmentInput } from "@/lib/projects/environment.types";
-import { assertEditable, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { assertEditable, assertEnvironmentNameFree, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { toPublicEnvironment, type PublicEnvironment } from "@/lib/projects/to-public-environment";
 
 /** Adds an environment at the end of the project's promotion order. `key` encrypts a literal URL. */
@@ -18,9 +17,7 @@ export async function createEnvironment(
   return db.$transaction(async (tx) => {
     const project = await getProjectOrThrow(tx, projectName);
     assertEditable(project);
-    if (project.environments.some((e) => e.name === data.name)) {
-      throw new AppError("conflict", `environment ${data.name} exists`, `Project "${project.name}" already has an environment named "${data.name}".`);
-    }
+    assertEnvironmentNameFree(project, data.name);
     const { url, ...rest } = data;
     const env = await tx.environment.create({
       data: {

@@ -20,6 +20,13 @@ export function getEnvironmentOrThrow(project: ProjectWithEnvironments, name: st
   return env;
 }
 
+/** Environment names are unique per project: refuses `name` when another environment has it. */
+export function assertEnvironmentNameFree(project: ProjectWithEnvironments, name: string): void {
+  if (project.environments.some((e) => e.name === name)) {
+    throw new AppError("conflict", `environment ${name} exists`, `Project "${project.name}" already has an environment named "${name}".`);
+  }
+}
+
 /** Projects declared in cairn.config.json are changed there, not in the UI. */
 export function assertEditable(project: Project): void {
   if (project.source === "config") {

@@ -1,10 +1,9 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { AppError } from "@/lib/errors";
 import { recordAudit, type AuditEntry } from "@/lib/audit/record-audit";
 import { encodeEnvironmentUrl } from "@/lib/projects/encode-environment-url";
 import { ZEnvironmentUpdateSchema, type TEnvironmentUpdate } from "@/lib/projects/environment.types";
-import { assertEditable, getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { assertEditable, assertEnvironmentNameFree, getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { toPublicEnvironment, type PublicEnvironment } from "@/lib/projects/to-public-environment";
 
 /** Updates an environment; an omitted `url` keeps the stored one. */
@@ -20,9 +19,7 @@ export async function updateEnvironment(
     const project = await getProjectOrThrow(tx, projectName);
     assertEditable(project);
     const existing = getEnvironmentOrThrow(project, envName);
-    if (data.name && data.name !== envName && project.environments.some((e) => e.name === data.name)) {
-      throw new AppError("conflict", `environment ${data.name} exists`, `Project "${project.name}" already has an environment named "${data.name}".`);
-    }
+    if (data.name && data.name !== envName) assertEnvironmentNameFree(project, data.name);
     const { url, ...rest } = data;
     const env = await tx.environment.update({
       where: { id: existing.id },

@@ -196,6 +196,10 @@ describe("projects and environments over the JSON API", () => {
     const invalid = await read(await api.patchEnv("shop", "production", { url: "", approvers: ["not-an-email"] }));
     expect(invalid.status).toBe(422);
     expect(invalid.json.error.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(["url", "approvers.0"]));
+    // Renaming onto another environment's name is refused.
+    const clash = await read(await api.patchEnv("shop", "production", { name: "staging" }));
+    expect(clash.status).toBe(409);
+    expect(clash.json.error.message).toBe('Project "shop" already has an environment named "staging".');
   });
 
   it("reorders environments into promotion order and refuses an incomplete order", async () => {
