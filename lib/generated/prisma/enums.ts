@@ -36,7 +36,8 @@ export const RunStatus = {
   succeeded: 'succeeded',
   failed: 'failed',
   interrupted: 'interrupted',
-  cancelled: 'cancelled'
+  cancelled: 'cancelled',
+  stale: 'stale'
 } as const
 
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus]

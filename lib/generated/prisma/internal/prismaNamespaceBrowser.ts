@@ -192,6 +192,14 @@ export const RunScalarFieldEnum = {
   durationMs: 'durationMs',
   errorTail: 'errorTail',
   resultRevisions: 'resultRevisions',
+  executedFrom: 'executedFrom',
+  executedSteps: 'executedSteps',
+  cancelRequestedAt: 'cancelRequestedAt',
+  cancelRequestedBy: 'cancelRequestedBy',
+  cancelReason: 'cancelReason',
+  runnerHost: 'runnerHost',
+  runnerPid: 'runnerPid',
+  runnerLogFile: 'runnerLogFile',
   createdAt: 'createdAt'
 } as const
 

@@ -28,10 +28,12 @@ export type AggregateRun = {
 
 export type RunAvgAggregateOutputType = {
   durationMs: number | null
+  runnerPid: number | null
 }
 
 export type RunSumAggregateOutputType = {
   durationMs: number | null
+  runnerPid: number | null
 }
 
 export type RunMinAggregateOutputType = {
@@ -54,6 +56,12 @@ export type RunMinAggregateOutputType = {
   finishedAt: Date | null
   durationMs: number | null
   errorTail: string | null
+  cancelRequestedAt: Date | null
+  cancelRequestedBy: string | null
+  cancelReason: string | null
+  runnerHost: string | null
+  runnerPid: number | null
+  runnerLogFile: string | null
   createdAt: Date | null
 }
 
@@ -77,6 +85,12 @@ export type RunMaxAggregateOutputType = {
   finishedAt: Date | null
   durationMs: number | null
   errorTail: string | null
+  cancelRequestedAt: Date | null
+  cancelRequestedBy: string | null
+  cancelReason: string | null
+  runnerHost: string | null
+  runnerPid: number | null
+  runnerLogFile: string | null
   createdAt: Date | null
 }
 
@@ -104,6 +118,14 @@ export type RunCountAggregateOutputType = {
   durationMs: number
   errorTail: number
   resultRevisions: number
+  executedFrom: number
+  executedSteps: number
+  cancelRequestedAt: number
+  cancelRequestedBy: number
+  cancelReason: number
+  runnerHost: number
+  runnerPid: number
+  runnerLogFile: number
   createdAt: number
   _all: number
 }
@@ -111,10 +133,12 @@ export type RunCountAggregateOutputType = {
 
 export type RunAvgAggregateInputType = {
   durationMs?: true
+  runnerPid?: true
 }
 
 export type RunSumAggregateInputType = {
   durationMs?: true
+  runnerPid?: true
 }
 
 export type RunMinAggregateInputType = {
@@ -137,6 +161,12 @@ export type RunMinAggregateInputType = {
   finishedAt?: true
   durationMs?: true
   errorTail?: true
+  cancelRequestedAt?: true
+  cancelRequestedBy?: true
+  cancelReason?: true
+  runnerHost?: true
+  runnerPid?: true
+  runnerLogFile?: true
   createdAt?: true
 }
 
@@ -160,6 +190,12 @@ export type RunMaxAggregateInputType = {
   finishedAt?: true
   durationMs?: true
   errorTail?: true
+  cancelRequestedAt?: true
+  cancelRequestedBy?: true
+  cancelReason?: true
+  runnerHost?: true
+  runnerPid?: true
+  runnerLogFile?: true
   createdAt?: true
 }
 
@@ -187,6 +223,14 @@ export type RunCountAggregateInputType = {
   durationMs?: true
   errorTail?: true
   resultRevisions?: true
+  executedFrom?: true
+  executedSteps?: true
+  cancelRequestedAt?: true
+  cancelRequestedBy?: true
+  cancelReason?: true
+  runnerHost?: true
+  runnerPid?: true
+  runnerLogFile?: true
   createdAt?: true
   _all?: true
 }
@@ -301,6 +345,14 @@ export type RunGroupByOutputType = {
   durationMs: number | null
   errorTail: string | null
   resultRevisions: runtime.JsonValue | null
+  executedFrom: runtime.JsonValue | null
+  executedSteps: runtime.JsonValue | null
+  cancelRequestedAt: Date | null
+  cancelRequestedBy: string | null
+  cancelReason: string | null
+  runnerHost: string | null
+  runnerPid: number | null
+  runnerLogFile: string | null
   createdAt: Date
   _count: RunCountAggregateOutputType | null
   _avg: RunAvgAggregateOutputType | null
@@ -351,6 +403,14 @@ export type RunWhereInput = {
   durationMs?: Prisma.IntNullableFilter<"Run"> | number | null
   errorTail?: Prisma.StringNullableFilter<"Run"> | string | null
   resultRevisions?: Prisma.JsonNullableFilter<"Run">
+  executedFrom?: Prisma.JsonNullableFilter<"Run">
+  executedSteps?: Prisma.JsonNullableFilter<"Run">
+  cancelRequestedAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
+  cancelRequestedBy?: Prisma.StringNullableFilter<"Run"> | string | null
+  cancelReason?: Prisma.StringNullableFilter<"Run"> | string | null
+  runnerHost?: Prisma.StringNullableFilter<"Run"> | string | null
+  runnerPid?: Prisma.IntNullableFilter<"Run"> | number | null
+  runnerLogFile?: Prisma.StringNullableFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   environment?: Prisma.XOR<Prisma.EnvironmentScalarRelationFilter, Prisma.EnvironmentWhereInput>
@@ -381,6 +441,14 @@ export type RunOrderByWithRelationInput = {
   durationMs?: Prisma.SortOrderInput | Prisma.SortOrder
   errorTail?: Prisma.SortOrderInput | Prisma.SortOrder
   resultRevisions?: Prisma.SortOrderInput | Prisma.SortOrder
+  executedFrom?: Prisma.SortOrderInput | Prisma.SortOrder
+  executedSteps?: Prisma.SortOrderInput | Prisma.SortOrder
+  cancelRequestedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  cancelRequestedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  cancelReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  runnerHost?: Prisma.SortOrderInput | Prisma.SortOrder
+  runnerPid?: Prisma.SortOrderInput | Prisma.SortOrder
+  runnerLogFile?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   project?: Prisma.ProjectOrderByWithRelationInput
   environment?: Prisma.EnvironmentOrderByWithRelationInput
@@ -414,6 +482,14 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   durationMs?: Prisma.IntNullableFilter<"Run"> | number | null
   errorTail?: Prisma.StringNullableFilter<"Run"> | string | null
   resultRevisions?: Prisma.JsonNullableFilter<"Run">
+  executedFrom?: Prisma.JsonNullableFilter<"Run">
+  executedSteps?: Prisma.JsonNullableFilter<"Run">
+  cancelRequestedAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
+  cancelRequestedBy?: Prisma.StringNullableFilter<"Run"> | string | null
+  cancelReason?: Prisma.StringNullableFilter<"Run"> | string | null
+  runnerHost?: Prisma.StringNullableFilter<"Run"> | string | null
+  runnerPid?: Prisma.IntNullableFilter<"Run"> | number | null
+  runnerLogFile?: Prisma.StringNullableFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   environment?: Prisma.XOR<Prisma.EnvironmentScalarRelationFilter, Prisma.EnvironmentWhereInput>
@@ -444,6 +520,14 @@ export type RunOrderByWithAggregationInput = {
   durationMs?: Prisma.SortOrderInput | Prisma.SortOrder
   errorTail?: Prisma.SortOrderInput | Prisma.SortOrder
   resultRevisions?: Prisma.SortOrderInput | Prisma.SortOrder
+  executedFrom?: Prisma.SortOrderInput | Prisma.SortOrder
+  executedSteps?: Prisma.SortOrderInput | Prisma.SortOrder
+  cancelRequestedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  cancelRequestedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  cancelReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  runnerHost?: Prisma.SortOrderInput | Prisma.SortOrder
+  runnerPid?: Prisma.SortOrderInput | Prisma.SortOrder
+  runnerLogFile?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.RunCountOrderByAggregateInput
   _avg?: Prisma.RunAvgOrderByAggregateInput
@@ -479,6 +563,14 @@ export type RunScalarWhereWithAggregatesInput = {
   durationMs?: Prisma.IntNullableWithAggregatesFilter<"Run"> | number | null
   errorTail?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   resultRevisions?: Prisma.JsonNullableWithAggregatesFilter<"Run">
+  executedFrom?: Prisma.JsonNullableWithAggregatesFilter<"Run">
+  executedSteps?: Prisma.JsonNullableWithAggregatesFilter<"Run">
+  cancelRequestedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Run"> | Date | string | null
+  cancelRequestedBy?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
+  cancelReason?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
+  runnerHost?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
+  runnerPid?: Prisma.IntNullableWithAggregatesFilter<"Run"> | number | null
+  runnerLogFile?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Run"> | Date | string
 }
 
@@ -504,6 +596,14 @@ export type RunCreateInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
@@ -534,6 +634,14 @@ export type RunUncheckedCreateInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -560,6 +668,14 @@ export type RunUpdateInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
@@ -590,6 +706,14 @@ export type RunUncheckedUpdateInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -618,6 +742,14 @@ export type RunCreateManyInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
 }
 
@@ -643,6 +775,14 @@ export type RunUpdateManyMutationInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -670,6 +810,14 @@ export type RunUncheckedUpdateManyInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -707,11 +855,20 @@ export type RunCountOrderByAggregateInput = {
   durationMs?: Prisma.SortOrder
   errorTail?: Prisma.SortOrder
   resultRevisions?: Prisma.SortOrder
+  executedFrom?: Prisma.SortOrder
+  executedSteps?: Prisma.SortOrder
+  cancelRequestedAt?: Prisma.SortOrder
+  cancelRequestedBy?: Prisma.SortOrder
+  cancelReason?: Prisma.SortOrder
+  runnerHost?: Prisma.SortOrder
+  runnerPid?: Prisma.SortOrder
+  runnerLogFile?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type RunAvgOrderByAggregateInput = {
   durationMs?: Prisma.SortOrder
+  runnerPid?: Prisma.SortOrder
 }
 
 export type RunMaxOrderByAggregateInput = {
@@ -734,6 +891,12 @@ export type RunMaxOrderByAggregateInput = {
   finishedAt?: Prisma.SortOrder
   durationMs?: Prisma.SortOrder
   errorTail?: Prisma.SortOrder
+  cancelRequestedAt?: Prisma.SortOrder
+  cancelRequestedBy?: Prisma.SortOrder
+  cancelReason?: Prisma.SortOrder
+  runnerHost?: Prisma.SortOrder
+  runnerPid?: Prisma.SortOrder
+  runnerLogFile?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -757,11 +920,18 @@ export type RunMinOrderByAggregateInput = {
   finishedAt?: Prisma.SortOrder
   durationMs?: Prisma.SortOrder
   errorTail?: Prisma.SortOrder
+  cancelRequestedAt?: Prisma.SortOrder
+  cancelRequestedBy?: Prisma.SortOrder
+  cancelReason?: Prisma.SortOrder
+  runnerHost?: Prisma.SortOrder
+  runnerPid?: Prisma.SortOrder
+  runnerLogFile?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type RunSumOrderByAggregateInput = {
   durationMs?: Prisma.SortOrder
+  runnerPid?: Prisma.SortOrder
 }
 
 export type RunScalarRelationFilter = {
@@ -905,6 +1075,14 @@ export type RunCreateWithoutProjectInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
   logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
@@ -933,6 +1111,14 @@ export type RunUncheckedCreateWithoutProjectInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -990,6 +1176,14 @@ export type RunScalarWhereInput = {
   durationMs?: Prisma.IntNullableFilter<"Run"> | number | null
   errorTail?: Prisma.StringNullableFilter<"Run"> | string | null
   resultRevisions?: Prisma.JsonNullableFilter<"Run">
+  executedFrom?: Prisma.JsonNullableFilter<"Run">
+  executedSteps?: Prisma.JsonNullableFilter<"Run">
+  cancelRequestedAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
+  cancelRequestedBy?: Prisma.StringNullableFilter<"Run"> | string | null
+  cancelReason?: Prisma.StringNullableFilter<"Run"> | string | null
+  runnerHost?: Prisma.StringNullableFilter<"Run"> | string | null
+  runnerPid?: Prisma.IntNullableFilter<"Run"> | number | null
+  runnerLogFile?: Prisma.StringNullableFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
 }
 
@@ -1015,6 +1209,14 @@ export type RunCreateWithoutEnvironmentInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
@@ -1043,6 +1245,14 @@ export type RunUncheckedCreateWithoutEnvironmentInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -1095,6 +1305,14 @@ export type RunCreateWithoutLogsInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
@@ -1124,6 +1342,14 @@ export type RunUncheckedCreateWithoutLogsInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
 }
 
@@ -1165,6 +1391,14 @@ export type RunUpdateWithoutLogsInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
@@ -1194,6 +1428,14 @@ export type RunUncheckedUpdateWithoutLogsInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1220,6 +1462,14 @@ export type RunCreateManyProjectInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
 }
 
@@ -1245,6 +1495,14 @@ export type RunUpdateWithoutProjectInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
   logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
@@ -1273,6 +1531,14 @@ export type RunUncheckedUpdateWithoutProjectInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -1300,6 +1566,14 @@ export type RunUncheckedUpdateManyWithoutProjectInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1326,6 +1600,14 @@ export type RunCreateManyEnvironmentInput = {
   durationMs?: number | null
   errorTail?: string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
   createdAt?: Date | string
 }
 
@@ -1351,6 +1633,14 @@ export type RunUpdateWithoutEnvironmentInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
@@ -1379,6 +1669,14 @@ export type RunUncheckedUpdateWithoutEnvironmentInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -1406,6 +1704,14 @@ export type RunUncheckedUpdateManyWithoutEnvironmentInput = {
   durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1464,6 +1770,14 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   durationMs?: boolean
   errorTail?: boolean
   resultRevisions?: boolean
+  executedFrom?: boolean
+  executedSteps?: boolean
+  cancelRequestedAt?: boolean
+  cancelRequestedBy?: boolean
+  cancelReason?: boolean
+  runnerHost?: boolean
+  runnerPid?: boolean
+  runnerLogFile?: boolean
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -1495,6 +1809,14 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   durationMs?: boolean
   errorTail?: boolean
   resultRevisions?: boolean
+  executedFrom?: boolean
+  executedSteps?: boolean
+  cancelRequestedAt?: boolean
+  cancelRequestedBy?: boolean
+  cancelReason?: boolean
+  runnerHost?: boolean
+  runnerPid?: boolean
+  runnerLogFile?: boolean
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -1524,6 +1846,14 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   durationMs?: boolean
   errorTail?: boolean
   resultRevisions?: boolean
+  executedFrom?: boolean
+  executedSteps?: boolean
+  cancelRequestedAt?: boolean
+  cancelRequestedBy?: boolean
+  cancelReason?: boolean
+  runnerHost?: boolean
+  runnerPid?: boolean
+  runnerLogFile?: boolean
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -1553,10 +1883,18 @@ export type RunSelectScalar = {
   durationMs?: boolean
   errorTail?: boolean
   resultRevisions?: boolean
+  executedFrom?: boolean
+  executedSteps?: boolean
+  cancelRequestedAt?: boolean
+  cancelRequestedBy?: boolean
+  cancelReason?: boolean
+  runnerHost?: boolean
+  runnerPid?: boolean
+  runnerLogFile?: boolean
   createdAt?: boolean
 }
 
-export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "createdAt", ExtArgs["result"]["run"]>
+export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "executedFrom" | "executedSteps" | "cancelRequestedAt" | "cancelRequestedBy" | "cancelReason" | "runnerHost" | "runnerPid" | "runnerLogFile" | "createdAt", ExtArgs["result"]["run"]>
 export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -1612,6 +1950,26 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     durationMs: number | null
     errorTail: string | null
     resultRevisions: runtime.JsonValue | null
+    /**
+     * Revisions the version table held when the run started, read under the database lock.
+     */
+    executedFrom: runtime.JsonValue | null
+    /**
+     * Revisions Alembic actually applied (upgrade) or removed (downgrade), in order, from its log.
+     */
+    executedSteps: runtime.JsonValue | null
+    /**
+     * A cancel asked for by someone (any instance); the executing instance stops Alembic.
+     */
+    cancelRequestedAt: Date | null
+    cancelRequestedBy: string | null
+    cancelReason: string | null
+    /**
+     * The runner process (host and pid) and its log file, so recovery can find an Alembic that outlived Cairn.
+     */
+    runnerHost: string | null
+    runnerPid: number | null
+    runnerLogFile: string | null
     createdAt: Date
   }, ExtArgs["result"]["run"]>
   composites: {}
@@ -2062,6 +2420,14 @@ export interface RunFieldRefs {
   readonly durationMs: Prisma.FieldRef<"Run", 'Int'>
   readonly errorTail: Prisma.FieldRef<"Run", 'String'>
   readonly resultRevisions: Prisma.FieldRef<"Run", 'Json'>
+  readonly executedFrom: Prisma.FieldRef<"Run", 'Json'>
+  readonly executedSteps: Prisma.FieldRef<"Run", 'Json'>
+  readonly cancelRequestedAt: Prisma.FieldRef<"Run", 'DateTime'>
+  readonly cancelRequestedBy: Prisma.FieldRef<"Run", 'String'>
+  readonly cancelReason: Prisma.FieldRef<"Run", 'String'>
+  readonly runnerHost: Prisma.FieldRef<"Run", 'String'>
+  readonly runnerPid: Prisma.FieldRef<"Run", 'Int'>
+  readonly runnerLogFile: Prisma.FieldRef<"Run", 'String'>
   readonly createdAt: Prisma.FieldRef<"Run", 'DateTime'>
 }
     
