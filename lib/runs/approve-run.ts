@@ -2,9 +2,11 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { canApprove } from "@/lib/auth/can-approve";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import type { GateResult } from "@/lib/gates/types";
-import { decideRun } from "@/lib/runs/decide-run";
+import { decideRun, notAwaitingError } from "@/lib/runs/decide-run";
+import { markStaleRequests } from "@/lib/runs/mark-stale-requests";
 import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
 import { startRun } from "@/lib/runs/start-run";
 
@@ -20,9 +22,21 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, verb: "approve" | "reject") {
   const run = await db.run.findUnique({ where: { id: runId }, include: { environment: true, project: { select: { name: true } } } });
   if (!run) throw new AppError("not-found", `run ${runId} not found`, `Run ${runId} does not exist.`);
-  if (run.status !== "awaiting_approval") {
-    throw new AppError("conflict", `run ${runId} is ${run.status}`, `Run ${runId} is ${run.status.replace("_", " ")}, not awaiting approval.`);
+  if (run.status === "stale" && verb === "approve") {
+    // Someone tried to approve a request that can never run: say why, and keep the attempt on record.
+    await recordAudit(db, {
+      actor,
+      action: "run.approve-refused",
+      projectId: run.projectId,
+      environmentId: run.environmentId,
+      environment: run.environment.name,
+      runId: run.id,
+      toRevision: run.target,
+      outcome: "stale",
+      details: { reason: run.errorTail },
+    });
   }
+  if (run.status !== "awaiting_approval") throw await notAwaitingError(db, run);
   if (verb === "approve" && run.requestedById === actor.userId) {
     throw new AppError(
       "forbidden",
@@ -49,7 +63,9 @@ async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, v
  * Approves an awaiting run: re-plans it from the environment's state NOW (it may have moved since
  * the request), re-evaluates every gate with the approver, and starts it in this process.
  * Refused when the environment moved since the request: the SQL that was reviewed would not be
- * what runs.
+ * what runs, so the request is marked stale (audited) and the approver told where it moved.
+ * Race-safe: the move to `queued` is conditional on `awaiting_approval` (decideRun), so of several
+ * approvers clicking at once exactly one wins and the others are told who approved it.
  */
 export async function approveRun(
   db: PrismaClient,
@@ -77,11 +93,28 @@ export async function approveRun(
     opts,
   );
   const was = asStrings(run.fromRevisions);
-  if (!sameSet(was, prepared.plan.from) || prepared.plan.target !== run.target) {
+  if (!sameSet(was, prepared.plan.from)) {
+    // The environment moved: the reviewed SQL is not what would run. The request becomes stale
+    // (audited with the change); if someone else decided it meanwhile, say that instead.
+    const marked = await markStaleRequests(db, {
+      environment: { id: run.environmentId, name: run.environment.name, projectId: run.projectId },
+      current: prepared.plan.from,
+      noticedWhen: "approve",
+      noticedBy: i.actor.email,
+      runIds: [run.id],
+    });
+    const now = await db.run.findUniqueOrThrow({ where: { id: run.id }, include: { environment: { select: { name: true } } } });
+    if (!marked.length && now.status !== "stale") throw await notAwaitingError(db, now);
+    throw new AppError("conflict", `environment ${run.environment.name} moved since run ${run.id} was requested`, now.errorTail ?? `${run.environment.name} moved after this was requested; request again.`, {
+      runId: run.id,
+      status: "stale",
+    });
+  }
+  if (prepared.plan.target !== run.target) {
     throw new AppError(
       "conflict",
-      `environment ${run.environment.name} moved since run ${run.id} was requested`,
-      `${run.environment.name} was at ${was.join(", ") || "base"} when this run was requested and is now at ${prepared.plan.from.join(", ") || "base"}, so the reviewed SQL is no longer what would run. Reject it and request a new run.`,
+      `target of run ${run.id} resolves differently now`,
+      `This run was requested to ${run.target}, which now resolves to ${prepared.plan.target}, so the reviewed SQL is no longer what would run. Reject it and request a new run.`,
     );
   }
   const decided = await decideRun(db, { actor: i.actor, runId: run.id, decision: "approve", facts: prepared.facts, targetIds: prepared.targetIds });

@@ -19,6 +19,36 @@ export interface DecideRunInput {
   targetIds?: string[];
 }
 
+type RunForMessage = {
+  id: string;
+  status: string;
+  approvedById: string | null;
+  approvedAt: Date | null;
+  rejectedById: string | null;
+  rejectReason: string | null;
+  cancelRequestedBy: string | null;
+  cancelReason: string | null;
+  errorTail: string | null;
+};
+
+const at = (d: Date | null) => (d ? ` at ${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "");
+
+/**
+ * Why a run can no longer be approved or rejected, in plain words: who approved or rejected it
+ * (the loser of two approvers clicking at once learns who won), why it went stale, who cancelled it.
+ */
+export async function notAwaitingError(db: PrismaClient, run: RunForMessage): Promise<AppError> {
+  const email = async (id: string | null) => (id ? ((await db.user.findUnique({ where: { id }, select: { email: true } }))?.email ?? "a deleted user") : "someone");
+  const status = run.status.replace("_", " ");
+  let message: string;
+  if (run.status === "stale") message = run.errorTail ?? `Run ${run.id} is stale: its environment moved after it was requested; request again.`;
+  else if (run.status === "rejected") message = `Run ${run.id} was already rejected by ${await email(run.rejectedById)}${run.rejectReason ? `: ${run.rejectReason}` : "."}`;
+  else if (run.status === "cancelled" && run.cancelRequestedBy) message = `Run ${run.id} was cancelled by ${run.cancelRequestedBy}${run.cancelReason ? `: ${run.cancelReason}` : "."}`;
+  else if (run.approvedById) message = `Run ${run.id} was already approved by ${await email(run.approvedById)}${at(run.approvedAt)}; it is ${status} now.`;
+  else message = `Run ${run.id} is ${status}, not awaiting approval.`;
+  return new AppError("conflict", `run ${run.id} is ${run.status}`, message, { runId: run.id, status: run.status });
+}
+
 /**
  * Approves (→ queued, after re-checking every gate with the approver) or rejects an awaiting run.
  * The status change is conditional on `awaiting_approval`, so two approvers racing cannot both win.
@@ -26,9 +56,7 @@ export interface DecideRunInput {
 export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ status: string; gates?: GateResult[] }> {
   const run = await db.run.findUnique({ where: { id: i.runId }, include: { environment: { select: { name: true } } } });
   if (!run) throw new AppError("not-found", `run ${i.runId} not found`, `Run ${i.runId} does not exist.`);
-  if (run.status !== "awaiting_approval") {
-    throw new AppError("conflict", `run ${i.runId} is ${run.status}`, `Run ${i.runId} is ${run.status.replace("_", " ")}, not awaiting approval.`);
-  }
+  if (run.status !== "awaiting_approval") throw await notAwaitingError(db, run);
   let gates: GateResult[] | undefined;
   let data: Prisma.RunUpdateManyMutationInput;
   if (i.decision === "reject") {
@@ -46,9 +74,9 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
     if (!canProceed(gates)) throw new AppError("gate-refused", `approval refused for run ${run.id}`, describeRefusal(gates), { gates });
     data = { status: "queued", approvedById: i.actor.userId, approvedAt: new Date(), gates: gates as unknown as Prisma.InputJsonValue };
   }
-  await db.$transaction(async (tx) => {
+  const decided = await db.$transaction(async (tx) => {
     const { count } = await tx.run.updateMany({ where: { id: run.id, status: "awaiting_approval" }, data });
-    if (count !== 1) throw new AppError("conflict", `run ${run.id} decided concurrently`, `Someone else decided run ${run.id} a moment ago.`);
+    if (count !== 1) return false;
     await recordAudit(tx, {
       actor: i.actor,
       action: i.decision === "approve" ? "run.approve" : "run.reject",
@@ -60,6 +88,9 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
       outcome: i.decision === "approve" ? "queued" : "rejected",
       details: i.reason ? { reason: i.reason } : {},
     });
+    return true;
   });
+  // Another approver (or a reject, a cancel, a stale check) got there first: say who and what.
+  if (!decided) throw await notAwaitingError(db, await db.run.findUniqueOrThrow({ where: { id: run.id } }));
   return { status: i.decision === "approve" ? "queued" : "rejected", gates };
 }

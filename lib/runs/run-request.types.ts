@@ -28,13 +28,19 @@ export const ZRejectRunSchema = z.object({
 });
 export type TRejectRun = z.infer<typeof ZRejectRunSchema>;
 
+/** A cancel needs a reason: the requester, the approvers and the audit trail see it. */
+export const ZCancelRunSchema = z.object({
+  reason: z.string({ error: "Say why you cancel this run (reason)." }).trim().min(1, "Say why you cancel this run (reason).").max(2000),
+});
+export type TCancelRun = z.infer<typeof ZCancelRunSchema>;
+
 /** Filters of GET /api/runs. */
 export const ZListRunsQuery = z.object({
   project: z.string().min(1).optional(),
   environment: z.string().min(1).optional(),
   status: z
-    .enum(["awaiting_approval", "rejected", "queued", "running", "succeeded", "failed", "interrupted", "cancelled"], {
-      error: "status must be one of awaiting_approval, rejected, queued, running, succeeded, failed, interrupted, cancelled",
+    .enum(["awaiting_approval", "rejected", "queued", "running", "succeeded", "failed", "interrupted", "cancelled", "stale"], {
+      error: "status must be one of awaiting_approval, rejected, queued, running, succeeded, failed, interrupted, cancelled, stale",
     })
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -87,6 +93,10 @@ export interface RunView {
   approvedAt: string | null;
   rejectedBy: { id: string; email: string } | null;
   rejectReason: string | null;
+  /** Who cancelled it (or asked a running run to stop), why, and when. */
+  cancelRequestedBy: string | null;
+  cancelReason: string | null;
+  cancelRequestedAt: string | null;
   driftOverride: string | null;
   createdAt: string;
   startedAt: string | null;

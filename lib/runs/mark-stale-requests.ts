@@ -1,0 +1,165 @@
+import "server-only";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readVersionTable } from "@/lib/environments/read-version-table";
+import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** What the stale-request machinery was doing when it noticed: kept in the audit row. */
+export type StaleNoticedWhen = "plan" | "request" | "approve" | "read" | "run-finished";
+
+function asStrings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
+}
+
+const list = (revs: readonly string[]) => (revs.length ? revs.join(", ") : "base");
+
+/** The plain-words reason a request went stale; also the headline of an approval refused for it. */
+export function staleMessage(environment: string, was: readonly string[], now: readonly string[]): string {
+  return `${environment} moved from ${list(was)} to ${list(now)} after this was requested; request again. The SQL that was reviewed started from ${list(was)}, so it is not what would run now.`;
+}
+
+type MarkStaleInput = {
+  environment: { id: string; name: string; projectId: string };
+  /** The environment's revisions, as just read from its version table. */
+  current: readonly string[];
+  noticedWhen: StaleNoticedWhen;
+  noticedBy?: string;
+  /** Only these runs (default: every awaiting request on the environment). */
+  runIds?: readonly string[];
+  /** Only requests made before `current` was read (a newer request may start from a newer state). */
+  requestedBefore?: Date;
+};
+
+async function staleCandidates(db: Db, i: MarkStaleInput) {
+  const rows = await db.run.findMany({
+    where: {
+      environmentId: i.environment.id,
+      status: "awaiting_approval",
+      ...(i.runIds ? { id: { in: [...i.runIds] } } : {}),
+      ...(i.requestedBefore ? { createdAt: { lt: i.requestedBefore } } : {}),
+    },
+    select: { id: true, fromRevisions: true, target: true },
+  });
+  return rows.filter((r) => !sameSet(asStrings(r.fromRevisions), i.current));
+}
+
+/**
+ * Marks `stale` every request awaiting approval on this environment whose starting point
+ * (Run.fromRevisions) differs from `current`. A stale request can never be approved and no longer
+ * counts as open, so a new one can be made. Each change and its audit row ("run.stale", by the
+ * system, with what noticed it) commit together; the update is conditional on `awaiting_approval`,
+ * so a request approved or cancelled meanwhile is left alone. Returns the ids marked.
+ */
+export async function markStaleRequests(db: PrismaClient, i: MarkStaleInput): Promise<string[]> {
+  const marked: string[] = [];
+  for (const r of await staleCandidates(db, i)) {
+    if (await db.$transaction((tx) => markOne(tx, i, r))) marked.push(r.id);
+  }
+  return marked;
+}
+
+/** The same, inside a transaction the caller already holds (request-run). */
+export async function markStaleRequestsIn(tx: Prisma.TransactionClient, i: MarkStaleInput): Promise<string[]> {
+  const marked: string[] = [];
+  for (const r of await staleCandidates(tx, i)) {
+    if (await markOne(tx, i, r)) marked.push(r.id);
+  }
+  return marked;
+}
+
+async function markOne(tx: Db, i: MarkStaleInput, r: { id: string; fromRevisions: unknown; target: string }): Promise<boolean> {
+  const was = asStrings(r.fromRevisions);
+  const { count } = await tx.run.updateMany({
+    where: { id: r.id, status: "awaiting_approval" },
+    data: { status: "stale", finishedAt: new Date(), errorTail: staleMessage(i.environment.name, was, i.current) },
+  });
+  if (count !== 1) return false;
+  await recordAudit(tx, {
+    actor: { label: "system" },
+    action: "run.stale",
+    projectId: i.environment.projectId,
+    environmentId: i.environment.id,
+    environment: i.environment.name,
+    runId: r.id,
+    fromRevision: was.join(",") || null,
+    toRevision: r.target,
+    outcome: "stale",
+    details: { requestedFrom: was, environmentNow: [...i.current], noticedWhen: i.noticedWhen, ...(i.noticedBy ? { noticedBy: i.noticedBy } : {}) },
+  });
+  return true;
+}
+
+// A run page polls every 1.5 s while it waits: read each environment at most this often per request.
+const RECHECK_MS = 5_000;
+const state = globalThis as unknown as { __cairnStaleChecks?: Map<string, number> };
+const lastChecked = (state.__cairnStaleChecks ??= new Map());
+
+/**
+ * Reads the version table of every environment that has a request awaiting approval (among the
+ * runs named, or the project/environment given) and marks stale those whose starting point no
+ * longer matches. Used where runs are shown (run page, run list, environment page), so a request
+ * whose environment was moved outside Cairn is seen as stale. Never throws: an environment that
+ * cannot be read is left as it is (unreachable is not "moved").
+ */
+export async function refreshStaleRequests(
+  db: PrismaClient,
+  where: { runIds?: string[]; project?: string; environment?: string },
+  opts: { key?: Buffer; env?: Record<string, string | undefined>; noticedBy?: string } = {},
+): Promise<string[]> {
+  try {
+    const awaiting = await db.run.findMany({
+      where: {
+        status: "awaiting_approval",
+        ...(where.runIds ? { id: { in: where.runIds } } : {}),
+        ...(where.project ? { project: { name: where.project } } : {}),
+        ...(where.environment ? { environment: { name: where.environment } } : {}),
+      },
+      select: { id: true, environment: true, project: { select: { alembicPath: true, constants: true } } },
+      take: 200,
+    });
+    const now = Date.now();
+    const due = awaiting.filter((r) => now - (lastChecked.get(r.id) ?? 0) >= RECHECK_MS);
+    const byEnv = new Map<string, typeof due>();
+    for (const r of due) byEnv.set(r.environment.id, [...(byEnv.get(r.environment.id) ?? []), r]);
+    const marked = await Promise.all(
+      [...byEnv.values()].map(async (runs) => {
+        const { environment: env, project } = runs[0]!;
+        for (const r of runs) lastChecked.set(r.id, now);
+        const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
+        if (!url.ok) return [];
+        const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<
+          string,
+          string | string[] | null
+        >;
+        let rootDir: string;
+        try {
+          rootDir = readProjectGraph(project.alembicPath, { constants }).project.location.rootDir;
+        } catch {
+          return [];
+        }
+        const read = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, baseDir: rootDir });
+        if (!read.ok) return [];
+        return markStaleRequests(db, {
+          environment: { id: env.id, name: env.name, projectId: env.projectId },
+          current: read.tableExists ? read.revisions : [],
+          noticedWhen: "read",
+          noticedBy: opts.noticedBy,
+          runIds: runs.map((r) => r.id),
+          requestedBefore: new Date(now),
+        });
+      }),
+    );
+    if (lastChecked.size > 10_000) lastChecked.clear();
+    return marked.flat();
+  } catch (e) {
+    console.error("[cairn] could not check requests awaiting approval for staleness:", e instanceof Error ? e.message : "unknown error");
+    return [];
+  }
+}
