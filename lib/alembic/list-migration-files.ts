@@ -52,8 +52,38 @@ function readDirectoryOrder(dir: string): fs.Dirent[] {
   return out;
 }
 
+/**
+ * Limits of a recursive listing. Alembic's os.walk never follows a link to a directory, so only a
+ * bind mount or a very deep tree could make the walk long; the limits turn that into a problem
+ * instead of a server that stops answering.
+ */
+export const MAX_WALK_DEPTH = 32;
+export const MAX_WALK_FILES = 100_000;
+
+interface WalkState {
+  order: FileOrder;
+  recursive: boolean;
+  out: [string, string, boolean][];
+  problems: Problem[];
+  /** dev:ino of every directory listed, so no directory is listed twice. */
+  visited: Set<string>;
+  maxDepth: number;
+  maxFiles: number;
+  /** Files already listed from earlier version locations, which count against maxFiles. */
+  already: number;
+  /** Set once a limit is hit: the walk stops. */
+  stopped: boolean;
+}
+
 /** Collects [path, real path] pairs; realpath is paid once per directory and per symlink only. */
-function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, string, boolean][]): void {
+function walk(dir: string, depth: number, st: WalkState): void {
+  const { order, recursive, out } = st;
+  if (recursive) {
+    const stat = fs.statSync(dir);
+    const id = `${stat.dev}:${stat.ino}`;
+    if (st.visited.has(id)) return;
+    st.visited.add(id);
+  }
   const entries = order === "directory" ? readDirectoryOrder(dir) : fs.readdirSync(dir, { withFileTypes: true });
   const realDir = fs.realpathSync(dir);
   // Plain concatenation: `dir` is already absolute and normalised, and path.join per file shows up
@@ -63,13 +93,15 @@ function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, s
   const files: string[] = [];
   const links = new Set<string>();
   const dirs: string[] = [];
+  const linkedDirs: string[] = [];
   for (const e of entries) {
     if (e.isDirectory()) dirs.push(e.name);
     else if (e.isSymbolicLink()) {
       links.add(e.name);
-      // os.walk lists a symlink to a directory among dirs, to a file among files.
+      // os.walk lists a symlink to a directory among dirs (and, with followlinks=False, never
+      // enters it), a symlink to a file among files.
       try {
-        (fs.statSync(path.join(dir, e.name)).isDirectory() ? dirs : files).push(e.name);
+        (fs.statSync(path.join(dir, e.name)).isDirectory() ? linkedDirs : files).push(e.name);
       } catch {
         files.push(e.name);
       }
@@ -78,6 +110,16 @@ function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, s
   if (order === "sorted") files.sort(byCodePoint);
   for (const f of files) {
     if (!SOURCE_REV_FILE.test(f)) continue;
+    if (st.already + out.length >= st.maxFiles) {
+      st.stopped = true;
+      st.problems.push({
+        code: "too-many-migration-files",
+        severity: "error",
+        path: dir,
+        message: `the version locations hold more than ${st.maxFiles} migration files; Cairn stopped listing them here, so the graph is incomplete. Check version_locations and recursive_version_locations for a directory that should not be searched.`,
+      });
+      return;
+    }
     const p = prefix + f;
     let real = realPrefix + f;
     if (links.size > 0 && links.has(f)) {
@@ -90,16 +132,40 @@ function walk(dir: string, order: FileOrder, recursive: boolean, out: [string, s
     out.push([p, real, links.has(f)]);
   }
   if (!recursive || order === "directory") return;
+  for (const d of linkedDirs.sort(byCodePoint)) {
+    st.problems.push({
+      code: "linked-directory-skipped",
+      severity: "warning",
+      path: prefix + d,
+      message: `${d} is a symbolic link to a directory; Alembic (os.walk) does not descend into linked directories, so neither does Cairn, and no migration under it is loaded. Move the migrations into a real directory, or list it in version_locations.`,
+    });
+  }
   dirs.sort(byCodePoint);
   for (const d of dirs) {
+    if (st.stopped) return;
     if (d === "__pycache__") continue;
-    walk(path.join(dir, d), order, recursive, out);
+    if (depth + 1 > st.maxDepth) {
+      st.stopped = true;
+      st.problems.push({
+        code: "version-locations-too-deep",
+        severity: "error",
+        path: prefix + d,
+        message: `directories nest more than ${st.maxDepth} levels below the version location; Cairn stopped listing there, so the graph may be incomplete. Flatten the versions tree, or turn recursive_version_locations off.`,
+      });
+      return;
+    }
+    walk(prefix + d, depth + 1, st);
   }
 }
 
-export function listMigrationFiles(location: AlembicLocation, options: { fileOrder?: FileOrder } = {}): MigrationFileList {
+export function listMigrationFiles(
+  location: AlembicLocation,
+  options: { fileOrder?: FileOrder; maxDepth?: number; maxFiles?: number } = {},
+): MigrationFileList {
   const order = options.fileOrder ?? defaultFileOrder(location);
   const problems: Problem[] = [];
+  const limits = { maxDepth: options.maxDepth ?? MAX_WALK_DEPTH, maxFiles: options.maxFiles ?? MAX_WALK_FILES };
+  let listed = 0;
   const files: string[] = [];
   const seen = new Set<string>();
   const explicit = location.scriptLocation === undefined || location.versionLocations.length !== 1 || location.versionLocations[0] !== path.join(location.scriptLocation, "versions");
@@ -115,12 +181,16 @@ export function listMigrationFiles(location: AlembicLocation, options: { fileOrd
       continue;
     }
     const found: [string, string, boolean][] = [];
+    const st: WalkState = { order, recursive: location.recursiveVersionLocations, out: found, problems, visited: new Set(), ...limits, already: listed, stopped: false };
     try {
-      walk(vers, order, location.recursiveVersionLocations, found);
+      walk(vers, 0, st);
     } catch (e) {
-      problems.push({ code: "unreadable-directory", severity: "error", path: vers, message: `cannot list ${vers}: ${(e as Error).message}. Check its permissions.` });
+      // The error code only: a message can carry more of the path than the reader should show.
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({ code: "unreadable-directory", severity: "error", path: vers, message: `cannot list ${vers}${code ? ` (${code})` : ""}. Check that it is a directory the Cairn server may read.` });
       continue;
     }
+    listed += found.length;
     // One flat location without symlinks cannot reach a file twice: spare 5,000 Set insertions.
     if (location.versionLocations.length === 1 && !location.recursiveVersionLocations && !found.some((x) => x[2])) {
       for (const x of found) files.push(x[0]);

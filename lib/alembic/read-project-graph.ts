@@ -2,10 +2,13 @@
  * Reads a project's migrations and builds its revision graph: the one call the CLI and the
  * dashboard make. Problems from reading files and from the graph are merged, errors first.
  */
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import type { LoadedProject } from "@/lib/alembic/types";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { loadProject, sortProblems, type LoadProjectOptions, type ProjectScan } from "@/lib/alembic/load-project";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
+import { AppError, type AppErrorCode } from "@/lib/errors";
 
 export interface ProjectGraph {
   project: LoadedProject;
@@ -20,4 +23,89 @@ export function readProjectGraph(
   const graph = buildRevisionGraph(project.scripts, options.maxRevisionLength === undefined ? {} : { maxRevisionLength: options.maxRevisionLength });
   graph.problems = sortProblems([...project.problems, ...graph.problems]);
   return { project, graph };
+}
+
+type Reply = { ready: true; id?: undefined } | { id: number; ok: true; result: ProjectGraph } | { id: number; ok: false; error: { code: string; message: string; userMessage?: string } };
+
+/**
+ * The worker is started from source: esbuild (a runtime dependency, as for the CLI) bundles
+ * read-project-graph-worker.ts inside the worker thread itself, so neither the bundling nor any
+ * read ever runs on the server's event loop. Paths are taken from the working directory, as for
+ * the runner's Python script (lib/runner) and the store's migrations (lib/db).
+ */
+const BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+const esbuild = require(require.resolve("esbuild", { paths: [workerData.root] }));
+const built = esbuild.buildSync({
+  entryPoints: [workerData.entry], bundle: true, platform: "node", format: "cjs", target: "node20",
+  write: false, logLevel: "silent", tsconfig: workerData.tsconfig, absWorkingDir: workerData.root,
+});
+const m = { exports: {} };
+new Function("module", "exports", "require", built.outputFiles[0].text)(m, m.exports, require);
+`;
+
+const state = globalThis as unknown as { __cairnGraphWorkerBroken?: boolean; __cairnGraphWorker?: { worker: Worker; next: number; pending: Map<number, { resolve: (g: ProjectGraph) => void; reject: (e: Error) => void }> } };
+
+function graphWorker(): NonNullable<typeof state.__cairnGraphWorker> {
+  if (state.__cairnGraphWorker) return state.__cairnGraphWorker;
+  const root = process.cwd();
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: { root, entry: path.join(root, "lib", "alembic", "read-project-graph-worker.ts"), tsconfig: path.join(root, "tsconfig.json") },
+  });
+  // Idle, it must not keep a CLI or a test process alive.
+  worker.unref();
+  let ready = false;
+  const entry = { worker, next: 1, pending: new Map<number, { resolve: (g: ProjectGraph) => void; reject: (e: Error) => void }>() };
+  const failAll = (e: Error) => {
+    if (state.__cairnGraphWorker === entry) state.__cairnGraphWorker = undefined;
+    // It never loaded (e.g. esbuild missing): read inline from now on rather than retrying per read.
+    if (!ready) state.__cairnGraphWorkerBroken = true;
+    for (const p of entry.pending.values()) p.reject(e);
+    entry.pending.clear();
+  };
+  worker.on("message", (reply: Reply) => {
+    if ("ready" in reply) {
+      ready = true;
+      return;
+    }
+    const p = entry.pending.get(reply.id);
+    if (!p) return;
+    entry.pending.delete(reply.id);
+    if (entry.pending.size === 0) worker.unref();
+    if (reply.ok) p.resolve(reply.result);
+    else p.reject(new AppError(reply.error.code as AppErrorCode, reply.error.message, reply.error.userMessage ?? "The project's migrations could not be read."));
+  });
+  worker.on("error", (e) => failAll(e));
+  worker.on("exit", (code) => failAll(new Error(`the graph reader's worker thread exited (${code})`)));
+  state.__cairnGraphWorker = entry;
+  return entry;
+}
+
+/**
+ * readProjectGraph off the event loop, for the server: a 20,000-file project takes seconds to read
+ * and build, and a page, a poll or /api/health must not wait behind it. Reads run one after the
+ * other in one worker thread. When the worker cannot start (no esbuild), reads run inline.
+ */
+export async function readProjectGraphAsync(target: string, options: LoadProjectOptions & { maxRevisionLength?: number } = {}): Promise<ProjectGraph> {
+  if (state.__cairnGraphWorkerBroken) return readProjectGraph(target, options);
+  let w: NonNullable<typeof state.__cairnGraphWorker>;
+  try {
+    w = graphWorker();
+  } catch {
+    state.__cairnGraphWorkerBroken = true;
+    return readProjectGraph(target, options);
+  }
+  const id = w.next++;
+  try {
+    return await new Promise<ProjectGraph>((resolve, reject) => {
+      w.pending.set(id, { resolve, reject });
+      w.worker.ref();
+      w.worker.postMessage({ id, target, options });
+    });
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    // The worker died under this read: answer it inline rather than failing the page.
+    return readProjectGraph(target, options);
+  }
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Environment, PrismaClient } from "@/lib/generated/prisma/client";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
@@ -38,7 +38,7 @@ export async function loadProjectContext(db: PrismaClient, projectName: string):
     string,
     string | string[] | null
   >;
-  const { project: loaded, graph } = readProjectGraph(project.alembicPath, { constants });
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
   const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
   return { project, graph, rootDir: loaded.location.rootDir, configFile };
 }

@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { readProjectStatus } from "@/lib/environments/read-project-status";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import type { ProjectStatus } from "@/lib/environments/types";
 import type { ReadProjectStatusOptions } from "@/lib/environments/read-project-status";
 
@@ -14,6 +15,10 @@ export async function readStoredProjectStatus(
 ): Promise<ProjectStatus> {
   const project = await getProjectOrThrow(db, name);
   const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<string, string | string[] | null>;
+  // Read off the event loop here, so readProjectStatus never reads a big project inline.
+  const graph =
+    opts.graph ??
+    (await readProjectGraphAsync(project.alembicPath, { constants }).then(({ project: loaded, graph: g }) => ({ graph: g, rootDir: loaded.location.rootDir })));
   return readProjectStatus({
     name: project.name,
     alembicPath: project.alembicPath,
@@ -25,5 +30,5 @@ export async function readStoredProjectStatus(
       versionTableSchema: e.versionTableSchema,
       timeoutMs: e.timeoutMs,
     })),
-  }, { graph: opts.graph });
+  }, { graph });
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import type { Environment, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { readEnvironmentStatus } from "@/lib/environments/read-project-status";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { EnvironmentStatus } from "@/lib/environments/types";
@@ -107,7 +107,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     string,
     string | string[] | null
   >;
-  const { project: loaded, graph } = readProjectGraph(project.alembicPath, { constants });
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
   const rootDir = loaded.location.rootDir;
 
   const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });

@@ -7,7 +7,7 @@ import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { listProjects as listStoredProjects } from "@/lib/projects/list-projects";
 import { readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
 import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { ProjectStatus } from "@/lib/environments/types";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
@@ -29,7 +29,7 @@ export async function getPublicProject(projectName: string): Promise<PublicProje
 /** The project's migration graph, read statically (cached per file). */
 export async function getProjectGraph(projectName: string): Promise<{ project: PublicProject; graph: RevisionGraph; rootDir: string }> {
   const project = await getPublicProject(projectName);
-  const { project: loaded, graph } = readProjectGraph(project.alembicPath, { constants: constantsOf(project) });
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: constantsOf(project) });
   return { project, graph, rootDir: loaded.location.rootDir };
 }
 

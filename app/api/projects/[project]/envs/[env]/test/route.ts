@@ -3,7 +3,7 @@ import path from "node:path";
 import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";
@@ -28,7 +28,7 @@ export const POST = withRole<{ project: string; env: string }>(["admin"], async 
   let graphProblem: string | undefined;
   let baseDir = path.dirname(project.alembicPath);
   try {
-    const read = readProjectGraph(project.alembicPath, { constants: project.constants });
+    const read = await readProjectGraphAsync(project.alembicPath, { constants: project.constants });
     graph = read.graph;
     baseDir = read.project.location.rootDir;
   } catch (e) {
