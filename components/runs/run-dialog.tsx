@@ -11,6 +11,9 @@ import { ZRunRequestSchema } from "@/lib/runs/run-request.types";
 
 type ApiError = { error?: { message?: string }; gates?: GateResult[] };
 
+/** What the preview-complete gate says about a partial SQL preview. */
+type PreviewGateDetails = { required?: string[]; skipped: string[]; notPreviewed: Array<{ revision: string; file?: string; reason: string }> };
+
 async function postJson<T>(url: string, payload: unknown): Promise<T> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
   const body = (await res.json().catch(() => null)) as (T & ApiError) | null;
@@ -56,6 +59,7 @@ export function RunDialog({
   const router = useRouter();
   const [typed, setTyped] = useState("");
   const [named, setNamed] = useState("");
+  const [acked, setAcked] = useState("");
   const [driftReason, setDriftReason] = useState("");
   const base = `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/runs`;
   const request: TRunRequest = ZRunRequestSchema.parse({
@@ -63,6 +67,7 @@ export function RunDialog({
     ...(target ? { target } : {}),
     ...(typed ? { typedConfirmation: typed } : {}),
     ...(named.trim() ? { destructiveConfirmation: named.split(/[\s,]+/).filter(Boolean) } : {}),
+    ...(acked.trim() ? { previewAcknowledgement: acked.split(/[\s,]+/).filter(Boolean) } : {}),
     ...(driftReason.trim() ? { driftOverrideReason: driftReason } : {}),
   });
   const debounced = useDebounced(JSON.stringify(request), 400);
@@ -91,6 +96,9 @@ export function RunDialog({
   const safety = gateOf("downgrade-safety");
   const required = ((safety?.details as { required?: string[] } | undefined)?.required ?? []) as string[];
   const drift = gateOf("schema-drift");
+  const previewGate = gateOf("preview-complete");
+  const partial = previewGate && previewGate.verdict !== "pass" ? (previewGate.details as PreviewGateDetails | undefined) : undefined;
+  const toAcknowledge = plan?.environment.protected ? (partial?.required ?? []) : [];
   const upToDate = debounced === JSON.stringify(request) && !planM.isPending && !planM.isError;
   const canSubmit = !!plan && plan.canRequest && upToDate && !submitM.isPending;
 
@@ -141,7 +149,26 @@ export function RunDialog({
                 {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
               </section>
               <section>
-                <h3 className="mb-1 text-sm font-semibold">SQL preview (alembic --sql)</h3>
+                <h3 className="mb-1 text-sm font-semibold">SQL preview (alembic --sql){partial ? " — incomplete" : ""}</h3>
+                {partial && (
+                  <div role="status" data-testid="sql-preview-incomplete" className="mb-2 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950">
+                    <p className="font-medium">This preview is partial: Alembic could not render every migration offline.</p>
+                    <ul className="mt-1 list-disc space-y-0.5 pl-5">
+                      {partial.notPreviewed.map((n) => (
+                        <li key={n.revision}>
+                          <RevisionId id={n.revision} />
+                          {n.file && <span className="font-mono"> ({n.file})</span>} — {n.reason}
+                        </li>
+                      ))}
+                    </ul>
+                    {partial.skipped.length > 0 && (
+                      <p className="mt-1">
+                        Not previewed after it either: <span className="font-mono">{partial.skipped.join(", ")}</span>.
+                      </p>
+                    )}
+                    <p className="mt-1">The SQL below stops there. Read those migration files before running.</p>
+                  </div>
+                )}
                 <pre data-testid="sql-preview" className="max-h-72 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
                   {plan.sqlPreview}
                 </pre>
@@ -178,6 +205,20 @@ export function RunDialog({
                   autoComplete="off"
                   placeholder={required.join(", ")}
                   className="mt-1 block w-full rounded border border-stone-300 px-2 py-1 font-mono"
+                />
+              </label>
+            )}
+            {toAcknowledge.length > 0 && (
+              <label className="block text-sm">
+                <span className="font-medium">The SQL preview does not show everything. Type each migration it could not preview to acknowledge: </span>
+                <span className="font-mono">{toAcknowledge.join(", ")}</span>
+                <input
+                  name="previewAcknowledgement"
+                  value={acked}
+                  onChange={(e) => setAcked(e.target.value)}
+                  autoComplete="off"
+                  placeholder={toAcknowledge.join(", ")}
+                  className={`mt-1 block w-full rounded border px-2 py-1 font-mono ${previewGate?.verdict === "needs-input" && acked.trim() ? "border-amber-400" : "border-stone-300"}`}
                 />
               </label>
             )}

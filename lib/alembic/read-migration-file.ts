@@ -586,7 +586,9 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
       for (const item of items) {
         if (item.k === "str" && item.v !== "") script.branchLabels.push(item.v);
         else {
-          err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains ${describe(item)}; a branch label must be a non-empty string. Cairn ignored it.`, "warning", revision);
+          // Alembic keeps an empty label, but joins labels as strings: any other value fails its load (TypeError).
+          if (item.k === "str") err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains an empty string; a branch label must be a non-empty string. Cairn ignored it.`, "warning", revision);
+          else err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains ${describe(item)}; Alembic fails to load the project (every label must be a string). Make it a non-empty string. Cairn ignored it.`, "error", revision);
         }
       }
     }

@@ -1,5 +1,6 @@
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";
+import { checkPreviewComplete } from "@/lib/gates/check-preview-complete";
 import { checkPromotionOrder } from "@/lib/gates/check-promotion-order";
 import { checkSchemaDrift } from "@/lib/gates/check-schema-drift";
 import { checkSignOff } from "@/lib/gates/check-sign-off";
@@ -16,6 +17,7 @@ export const GATES: readonly Gate[] = [
   checkSignOff,
   checkSchemaDrift,
   checkDowngradeSafety,
+  checkPreviewComplete,
   checkTypedConfirmation,
   checkTwoPerson,
 ];

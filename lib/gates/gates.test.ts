@@ -6,6 +6,7 @@ import type { RevisionNode } from "@/lib/graph/types";
 import { canProceed, canRequest, describeRefusal, evaluateGates, GATES } from "@/lib/gates/evaluate-gates";
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";
+import { checkPreviewComplete } from "@/lib/gates/check-preview-complete";
 import { checkPromotionOrder } from "@/lib/gates/check-promotion-order";
 import { checkSchemaDrift } from "@/lib/gates/check-schema-drift";
 import { checkSignOff } from "@/lib/gates/check-sign-off";
@@ -49,7 +50,7 @@ function facts(over: Partial<GateFacts> = {}, inputs: GateFacts["inputs"] = {}):
 describe("evaluateGates", () => {
   it("lists every gate and lets a fully satisfied run proceed", () => {
     const r = evaluateGates(facts());
-    expect(r.map((g) => g.id)).toEqual(["graph-soundness", "version-width", "promotion-order", "sign-off", "schema-drift", "downgrade-safety", "typed-confirmation", "two-person"]);
+    expect(r.map((g) => g.id)).toEqual(["graph-soundness", "version-width", "promotion-order", "sign-off", "schema-drift", "downgrade-safety", "preview-complete", "typed-confirmation", "two-person"]);
     expect(r).toHaveLength(GATES.length);
     expect(r.every((g) => g.verdict === "pass")).toBe(true);
     expect(canProceed(r)).toBe(true);
@@ -109,30 +110,97 @@ describe("typed confirmation", () => {
 
 describe("graph soundness", () => {
   const problem = (p: Partial<Problem>): Problem => ({ code: "dangling-down-revision", severity: "error", message: "c3 names missing parent q7. Fix its down_revision.", ...p });
-  it("blocks on an error-level problem on the path", () => {
-    const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ revision: "c3", path: "/p/c3.py", line: 12 })] } }));
+  const root = "/srv/projects/shop";
+  it("blocks every run on a problem that stops Alembic loading the project, even off the path, with file:line relative to the project", () => {
+    const p = problem({
+      revision: "z1",
+      path: `${root}/versions/z1_orphan.py`,
+      line: 9,
+      message: `Revision z1 (${root}/versions/z1_orphan.py) has down_revision 'q7', which names no revision; Alembic fails on every command. Point it at an existing revision id.`,
+    });
+    const r = checkGraphSoundness(facts({ projectRoot: root, graph: { revisions, problems: [p] } }));
     expect(r.verdict).toBe("block");
-    expect(r.reason).toBe("The migration graph has 1 error on the path of this run — dangling-down-revision (c3): c3 names missing parent q7. Fix its down_revision.");
-    expect(r.unblock).toMatch(/Fix these migration files/);
-    expect(r.details).toEqual({ problems: [{ code: "dangling-down-revision", revision: "c3", path: "/p/c3.py", line: 12 }] });
+    expect(r.reason).toBe(
+      "Alembic cannot load this project's migrations as they are, so every run fails before migrating anything — this one too, whatever its path. 1 problem: versions/z1_orphan.py:9 — Revision z1 (versions/z1_orphan.py) has down_revision 'q7', which names no revision; Alembic fails on every command. Point it at an existing revision id.",
+    );
+    expect(r.unblock).toMatch(/^Fix these migration files/);
+    expect(r.details).toMatchObject({ scope: "project", problems: [{ code: "dangling-down-revision", revision: "z1", path: "versions/z1_orphan.py", line: 9 }] });
+    expect(JSON.stringify(r)).not.toContain(root);
   });
-  it("leaves an over-long id on the path to the version-width gate, which knows the real column", () => {
-    const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ code: "revision-too-long", revision: "c3" })] } }));
-    expect(r.verdict).toBe("pass");
+  it("says where once when the reader's message already starts with file:line", () => {
+    const p = problem({ code: "syntax-error", revision: undefined, path: `${root}/versions/y8.py`, line: 4, message: `${root}/versions/y8.py:4: Python syntax error: invalid syntax. Alembic cannot import this file either; fix the syntax. Cairn skipped the file.` });
+    const r = checkGraphSoundness(facts({ projectRoot: root, graph: { revisions, problems: [p] } }));
+    expect(r.verdict).toBe("block");
+    expect(r.reason).toMatch(/1 problem: versions\/y8\.py:4 — Python syntax error: invalid syntax\. Alembic cannot import/);
   });
-  it("blocks when a problem names path revisions in its data (a cycle, unlabelled heads, duplicates)", () => {
-    for (const p of [
-      problem({ code: "cycle", revision: undefined, message: "cycle c3 -> d4 -> c3", data: { cycle: ["c3", "d4"] } }),
-      problem({ code: "multiple-heads", revision: undefined, message: "two unlabelled heads", data: { heads: ["d4", "z1"] } }),
-      problem({ code: "duplicate-revision", revision: undefined, message: "d4 twice", data: { revision: "d4" } }),
-    ]) {
-      expect(checkGraphSoundness(facts({ graph: { revisions, problems: [p] } })).verdict).toBe("block");
+  it("shows files outside the project root relative to it, and only the file name when the root is unknown", () => {
+    const p = problem({ revision: "z1", path: "/srv/shared/versions/z1.py", line: 2, message: "z1 dangles." });
+    expect(checkGraphSoundness(facts({ projectRoot: root, graph: { revisions, problems: [p] } })).reason).toContain("../../shared/versions/z1.py:2 — z1 dangles.");
+    const bare = checkGraphSoundness(facts({ graph: { revisions, problems: [p] } }));
+    expect(bare.reason).toContain("z1.py:2 — z1 dangles.");
+    expect(JSON.stringify(bare)).not.toContain("/srv/");
+  });
+  it("blocks every run for each code Alembic 1.8 cannot load, or loads as a graph Cairn cannot vouch for", () => {
+    // Each tried against real Alembic 1.8.1 (see check-graph-soundness.ts).
+    const codes = [
+      "dangling-down-revision", "dangling-depends-on", "cycle", "duplicate-branch-label", "invalid-revision-id", "illegal-revision-id",
+      "syntax-error", "missing-revision", "missing-down-revision", "invalid-revision", "invalid-down-revision", "invalid-depends-on",
+      "invalid-branch-label", "empty-revision-id", "missing-versions-directory", "unreadable-directory", "unreadable-file",
+      "non-literal-value", "duplicate-revision", "too-many-migration-files", "version-locations-too-deep",
+    ];
+    for (const code of codes) {
+      const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ code, revision: "z1" })] } }));
+      expect({ code, verdict: r.verdict, scope: (r.details as { scope?: string }).scope }).toEqual({ code, verdict: "block", scope: "project" });
     }
   });
-  it("only warns about errors elsewhere, and ignores warnings", () => {
-    const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ revision: "z1", code: "cycle" }), problem({ revision: "z1", code: "cycle" }), problem({ revision: "c3", severity: "warning", code: "empty-message" })] } }));
-    expect(r).toMatchObject({ verdict: "warn", reason: "The graph has 2 error-level problems (cycle) outside this run's path; this run is not affected." });
-    expect(checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ revision: "c3", severity: "warning" })] } })).verdict).toBe("pass");
+  it("leaves an over-long id to the version-width gate, which knows the real column", () => {
+    const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ code: "revision-too-long", revision: "c3" }), problem({ code: "revision-too-long", revision: "z1" })] } }));
+    expect(r.verdict).toBe("pass");
+  });
+  it("blocks on unlabelled multiple heads only when they touch the path (Alembic still loads the project)", () => {
+    const heads = problem({ code: "multiple-heads", revision: undefined, path: `${root}/versions/d4.py`, message: "two unlabelled heads", data: { heads: ["d4", "z1"] } });
+    const r = checkGraphSoundness(facts({ projectRoot: root, graph: { revisions, problems: [heads] } }));
+    expect(r.verdict).toBe("block");
+    expect(r.reason).toBe("The migration graph has 1 error on the path of this run — multiple-heads: versions/d4.py — two unlabelled heads");
+    expect(r.details).toMatchObject({ scope: "path" });
+    const elsewhere = problem({ code: "multiple-heads", revision: undefined, message: "two unlabelled heads", data: { heads: ["x9", "z1"] } });
+    expect(checkGraphSoundness(facts({ graph: { revisions, problems: [elsewhere] } }))).toMatchObject({
+      verdict: "warn",
+      reason: "The graph has 1 error-level problem (multiple-heads) outside this run's path. Alembic still loads the project, so this run is not affected.",
+    });
+  });
+  it("ignores warnings and info", () => {
+    const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ revision: "c3", severity: "warning", code: "conditional-assignment" }), problem({ severity: "warning", code: "file-loaded-twice" }), problem({ severity: "info", code: "multiple-heads" })] } }));
+    expect(r).toMatchObject({ verdict: "pass", reason: "No error-level problems in the migration graph." });
+  });
+});
+
+describe("preview completeness", () => {
+  const partial = { notPreviewed: [{ revision: "c3", file: "versions/c3_backfill.py", reason: "AttributeError: 'NoneType' object has no attribute 'fetchall'" }], skipped: ["d4"] };
+  it("passes a complete preview, and a run with none", () => {
+    expect(checkPreviewComplete(facts({ preview: { notPreviewed: [], skipped: [] } }))).toMatchObject({ id: "preview-complete", verdict: "pass", reason: "The SQL preview shows every migration of this run." });
+    expect(checkPreviewComplete(facts())).toMatchObject({ verdict: "pass" });
+  });
+  it("warns elsewhere, naming the migration, its file and what Alembic never reached", () => {
+    const r = checkPreviewComplete(facts({ preview: partial, environment: { ...facts().environment, name: "qa", protected: false } }));
+    expect(r.verdict).toBe("warn");
+    expect(r.reason).toBe(
+      "The SQL preview is incomplete: c3 (versions/c3_backfill.py) cannot be rendered offline: AttributeError: 'NoneType' object has no attribute 'fetchall'. Alembic stopped there, so d4 after it is not previewed either.",
+    );
+    expect(canProceed([r])).toBe(true);
+  });
+  it("on a protected environment waits until the migration's id is typed", () => {
+    const waiting = checkPreviewComplete(facts({ preview: partial }));
+    expect(waiting).toMatchObject({ verdict: "needs-input", details: { required: ["c3"], unnamed: ["c3"] } });
+    expect(waiting.reason).toMatch(/production is protected: acknowledge what the preview does not show\.$/);
+    expect(waiting.unblock).toMatch(/Type c3 in the preview acknowledgement box\.$/);
+    expect(canRequest(evaluateGates(facts({ preview: partial })))).toBe(false);
+    // Naming a later migration, or nothing, is not acknowledging this one.
+    expect(checkPreviewComplete(facts({ preview: partial }, { previewAcknowledgement: ["d4"] })).verdict).toBe("needs-input");
+    const ok = checkPreviewComplete(facts({ preview: partial }, { previewAcknowledgement: [" c3 "] }));
+    expect(ok).toMatchObject({ verdict: "warn", details: { acknowledged: ["c3"] } });
+    expect(ok.reason).toMatch(/^Acknowledged by typing c3: the SQL preview is incomplete/);
+    expect(canProceed(evaluateGates(facts({ preview: partial }, { previewAcknowledgement: ["c3"] })))).toBe(true);
   });
 });
 

@@ -11,6 +11,7 @@ export type GateId =
   | "sign-off"
   | "two-person"
   | "downgrade-safety"
+  | "preview-complete"
   | "version-width"
   | "schema-drift";
 
@@ -44,6 +45,14 @@ export interface SignOffFact {
   by?: string;
 }
 
+/** What `alembic … --sql` could not render for this run's path. */
+export interface PreviewFact {
+  /** Migrations Alembic's offline mode could not render, in path order; file relative to the project. */
+  notPreviewed: Array<{ revision: string; file?: string; reason: string }>;
+  /** Steps after a failure that Alembic never reached, so their SQL is not shown either. */
+  skipped: string[];
+}
+
 /** Everything the gates look at. The caller gathers it; the gates only judge. */
 export interface GateFacts {
   kind: "upgrade" | "downgrade" | "promotion";
@@ -62,6 +71,8 @@ export interface GateFacts {
   target: string;
   path: MigrationPath;
   graph: Pick<RevisionGraph, "revisions" | "problems">;
+  /** The project's directory (alembic.ini's): file paths in verdicts are shown relative to it. */
+  projectRoot?: string;
   /** The environment before this one in promotion order; null when this one is first. */
   previousEnvironment: null | {
     name: string;
@@ -75,6 +86,8 @@ export interface GateFacts {
   approver: null | { userId: string; email: string; role: string };
   /** Drift findings against the baseline; null when not checked (no baseline). */
   drift: null | { findings: number; /** What it differs from: "its baseline", "qa at the same revision". */ against?: string[] };
+  /** What the SQL preview could not show; absent when no preview was made. */
+  preview?: PreviewFact;
   /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */
   migrationSources: Record<string, string | null | undefined>;
   inputs: {
@@ -82,6 +95,8 @@ export interface GateFacts {
     typedConfirmation?: string;
     /** Revision ids the user named to confirm a destructive downgrade. */
     destructiveConfirmation?: string[];
+    /** Revision ids the user typed to acknowledge migrations the SQL preview could not show. */
+    previewAcknowledgement?: string[];
     driftOverride?: { reason: string; byRole: string; byEmail?: string };
   };
 }

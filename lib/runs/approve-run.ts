@@ -76,9 +76,13 @@ export async function approveRun(
   const requester = await db.user.findUnique({ where: { id: run.requestedById } });
   if (!requester) throw new AppError("conflict", `requester of ${run.id} gone`, `The person who requested run ${run.id} no longer exists; reject it and request again.`);
   // The requester's confirmations, as they passed at request time: the typed name, the revisions
-  // named for a destructive downgrade, the drift override (judged with the requester's role).
+  // named for a destructive downgrade, the migrations acknowledged as not previewed, the drift
+  // override (judged with the requester's role).
   const stored = Array.isArray(run.gates) ? (run.gates as unknown as GateResult[]) : [];
   const named = asStrings((stored.find((g) => g.id === "downgrade-safety")?.details as { required?: unknown } | undefined)?.required);
+  // Only what the requester actually typed for a partial SQL preview; if the preview now stops
+  // somewhere else, the gate asks again and the approval is refused.
+  const acknowledged = asStrings((stored.find((g) => g.id === "preview-complete")?.details as { acknowledged?: unknown } | undefined)?.acknowledged);
   const prepared = await prepareRun(
     db,
     {
@@ -88,7 +92,12 @@ export async function approveRun(
       target: run.target,
       pinnedTarget: run.kind === "promotion" ? run.target : undefined,
       actor: { kind: "user", userId: requester.id, email: requester.email, name: requester.name, role: requester.role },
-      inputs: { typedConfirmation: run.environment.name, destructiveConfirmation: named, driftOverrideReason: run.driftOverride ?? undefined },
+      inputs: {
+        typedConfirmation: run.environment.name,
+        destructiveConfirmation: named,
+        previewAcknowledgement: acknowledged,
+        driftOverrideReason: run.driftOverride ?? undefined,
+      },
     },
     opts,
   );

@@ -7,6 +7,7 @@ import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { readEnvironmentStatus } from "@/lib/environments/read-project-status";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { EnvironmentStatus } from "@/lib/environments/types";
+import { relativePath } from "@/lib/gates/check-graph-soundness";
 import { canRequest as gatesAllowRequest } from "@/lib/gates/evaluate-gates";
 import type { GateFacts } from "@/lib/gates/types";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
@@ -27,7 +28,7 @@ export interface PlanRunInput {
   target?: string;
   /** Who would request the run (their role matters for a drift override). */
   actor: Actor;
-  inputs?: { typedConfirmation?: string; destructiveConfirmation?: string[]; driftOverrideReason?: string };
+  inputs?: { typedConfirmation?: string; destructiveConfirmation?: string[]; previewAcknowledgement?: string[]; driftOverrideReason?: string };
   /** Re-planning a stored promotion: keep the target it was requested with instead of re-reading the previous environment. */
   pinnedTarget?: string;
 }
@@ -163,6 +164,27 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   }
   const target = alembicTargetOf(graph, spec, targetIds);
 
+  // The SQL preview (real Alembic, ~1 s) runs while the store is read; what it cannot show is a gate fact.
+  const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
+  const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
+  const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: asStrings(project.xArgs) };
+  const previewing = previewSql({
+    ...alembic,
+    databaseUrl: url.url,
+    versionTable: env.versionTable,
+    versionTableSchema: env.versionTableSchema,
+    timeoutMs: 60_000,
+    direction: path.direction,
+    current: from,
+    target,
+    steps: path.steps.map((r) => {
+      const node = graph.revisions.get(r);
+      return { revision: r, downRevisions: node?.downRevisions ?? [], ...(node?.path ? { file: relativePath(node.path, rootDir) } : {}) };
+    }),
+  });
+  // Awaited below; until then a failure must not count as unhandled.
+  previewing.catch(() => undefined);
+
   const [signOffs, prevRuns, drift] = await Promise.all([
     db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
     prevEnv && input.kind !== "downgrade"
@@ -180,6 +202,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     }
   }
 
+  const preview = await previewing;
   const approvers = asStrings(env.approvers);
   const reason = input.inputs?.driftOverrideReason?.trim();
   const facts: Omit<GateFacts, "requester" | "approver"> = {
@@ -188,6 +211,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     target: targetIds[0] ?? "base",
     path,
     graph,
+    projectRoot: rootDir,
     previousEnvironment: prevEnv
       ? {
           name: prevEnv.name,
@@ -198,28 +222,15 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     signOffs: signOffs.map((s) => ({ revisions: asStrings(s.revisions), revokedAt: s.revokedAt })),
     drift,
     migrationSources,
+    preview: { notPreviewed: preview.notPreviewed, skipped: preview.skipped },
     inputs: {
       typedConfirmation: input.inputs?.typedConfirmation,
       destructiveConfirmation: input.inputs?.destructiveConfirmation,
+      previewAcknowledgement: input.inputs?.previewAcknowledgement,
       driftOverride: reason ? { reason, byRole: input.actor.role, byEmail: input.actor.email } : undefined,
     },
   };
   const gates = evaluateRunGates({ ...facts, requester: { userId: input.actor.userId, email: input.actor.email }, approver: null }, targetIds);
-
-  const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
-  const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
-  const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: asStrings(project.xArgs) };
-  const preview = await previewSql({
-    ...alembic,
-    databaseUrl: url.url,
-    versionTable: env.versionTable,
-    versionTableSchema: env.versionTableSchema,
-    timeoutMs: 60_000,
-    direction: path.direction,
-    current: from,
-    target,
-    steps: path.steps.map((r) => ({ revision: r, downRevisions: graph.revisions.get(r)?.downRevisions ?? [] })),
-  });
 
   const plan: RunPlan = {
     project: project.name,

@@ -17,6 +17,8 @@ export const ZRunRequestSchema = z.object({
   typedConfirmation: z.string().max(200).optional(),
   /** Revision ids the user named to confirm a destructive downgrade. */
   destructiveConfirmation: z.array(z.string().trim().max(200)).max(500).optional(),
+  /** Revision ids the user typed to acknowledge migrations the SQL preview could not show (protected environments). */
+  previewAcknowledgement: z.array(z.string().trim().max(200)).max(500).optional(),
   /** An admin's written reason to go ahead despite schema drift. */
   driftOverrideReason: z.string().max(2000).optional(),
 });
