@@ -1,7 +1,10 @@
 import "server-only";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError, isAppError } from "@/lib/errors";
-import { acquireTargetAdvisoryLock, type TargetLock } from "@/lib/runner/advisory-lock";
+import { describeRunFailure } from "@/lib/runner/describe-run-failure";
 import {
   DEFAULT_STALE_MS,
   heartbeatEnvironmentLock,
@@ -9,12 +12,15 @@ import {
   releaseEnvironmentLock,
   tryInsertEnvironmentLock,
 } from "@/lib/runner/environment-lock";
-import { createProgressTracker, type Progress } from "@/lib/runner/parse-progress";
+import { createProgressTracker, parseProgressLine, type Progress } from "@/lib/runner/parse-progress";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
 import { recoverInterruptedRuns } from "@/lib/runner/recover-interrupted-runs";
 import { createRedactor } from "@/lib/runner/redact-secrets";
+import { resolveRunnerPython } from "@/lib/runner/resolve-runner-python";
 import { runAlembic, type RunAlembicResult } from "@/lib/runner/run-alembic";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
+import { runnerLogDir, runnerResultFile } from "@/lib/runner/runner-files";
 
 /** Lines kept as a failed run's errorTail. */
 export const ERROR_TAIL_LINES = 40;
@@ -23,11 +29,13 @@ export interface ExecuteRunOptions {
   db: PrismaClient;
   /** A run in status `queued` (approved, or needing no approval). */
   runId: string;
-  /** This Cairn process; dead instances' runs are recovered by id. */
+  /** This Cairn process (recorded on the run; recovery does not depend on it). */
   instanceId: string;
   /** Who starts it (lock holder and audit actor). */
   actor: { id?: string | null; email: string };
   alembic: { command?: string[]; cwd: string; configFile?: string; urlEnvVar?: string; xArgs?: string[] };
+  /** The Python that runs the project's Alembic (default: derived from the command, see resolveRunnerPython). */
+  python?: string[];
   /** The environment's decrypted URL: only ever placed in the child's environment. */
   databaseUrl: string;
   /** Reads the version table after the run (the caller's reader, e.g. lib/environments). */
@@ -36,8 +44,17 @@ export interface ExecuteRunOptions {
   expectedHeads: string[];
   /** Revision ids in execution order, for "migration i of n" (defaults to Run.path). */
   plannedSteps?: string[];
-  /** Name the target advisory lock key is derived from; default "<projectName>/<environmentName>". */
-  lockName?: string;
+  /**
+   * Re-plans from the revisions read under the database lock, with the migration files as they are
+   * now; the run starts only if that path equals the reviewed one (Run.path).
+   */
+  replan?: (from: string[]) => Promise<{ steps: string[] } | { error: string }>;
+  /** A migration's file relative to the project root, for the failure headline. */
+  fileOf?: (revision: string) => string | undefined;
+  /** Where the runner keeps its own copy of the log (default: the OS temp dir). */
+  logDir?: string;
+  /** How often the runner checks that it still holds the database lock (default 5 s). */
+  watchdogSeconds?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
   heartbeatMs?: number;
@@ -51,14 +68,19 @@ export interface ExecuteRunOptions {
 
 export interface RunOutcome {
   runId: string;
-  status: "succeeded" | "failed" | "interrupted";
+  /** `stale`: the database was not where the run was reviewed, so nothing ran. */
+  status: "succeeded" | "failed" | "interrupted" | "cancelled" | "stale";
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
   /** What the version table holds afterwards; null when it could not be read. */
   resultRevisions: string[] | null;
   expectedHeads: string[];
-  /** Last lines of output plus Cairn's explanation (redacted); null on success. */
+  /** The version table when the run began, read under the database lock. */
+  executedFrom: string[] | null;
+  /** The migrations Alembic started, in order (the last one may be the one that failed). */
+  executedSteps: string[];
+  /** Headline, then the last lines of output (redacted); null on success. */
   errorTail: string | null;
   /** One-sentence outcome for the UI and the CLI. */
   summary: string;
@@ -72,11 +94,25 @@ function asStrings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
+const at = (revs: readonly string[]) => (revs.length ? revs.join(", ") : "base");
+
+function dialectOf(url: string): string {
+  const scheme = /^([a-z0-9]+)/i.exec(url)?.[1]?.toLowerCase() ?? "";
+  return scheme.startsWith("postgres") ? "postgresql" : scheme === "mariadb" ? "mysql" : scheme;
+}
+
 /**
- * Executes an approved run: takes the environment lock in the store and, on PostgreSQL targets, an
- * advisory lock on the target; runs Alembic with its output redacted and appended to RunLog; keeps
- * a heartbeat; re-reads the version table; records the outcome and an audit row in one transaction
- * per state change; releases both locks whatever happens.
+ * Executes an approved run:
+ * 1. takes the environment's lock row in the store (every Cairn instance sharing it contends);
+ * 2. starts Cairn's guarded runner with the project's Python: it takes the target DATABASE's lock
+ *    (keyed by the database itself, not by names) and reads the version table under it;
+ * 3. lets Alembic start only if the database stands exactly where the run was reviewed and the path
+ *    from there is still the reviewed one — otherwise the run becomes `stale` and nothing runs;
+ * 4. streams the redacted output to RunLog, heartbeats, and watches for a cancel request;
+ * 5. records the outcome (what actually ran, where the database stands, the failure in plain words)
+ *    and releases the store lock; the runner releases the database lock when its Alembic ends.
+ * If Cairn dies meanwhile, the runner keeps the database lock until Alembic ends, and recovery
+ * (recoverInterruptedRuns) waits for that before recording the real outcome.
  */
 export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   const { db, runId, instanceId } = o;
@@ -88,6 +124,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   }
   const redact = createRedactor([o.databaseUrl]);
   const subcommand = run.kind === "downgrade" ? "downgrade" : "upgrade";
+  const reviewedFrom = asStrings(run.fromRevisions);
+  // The reviewed path as stored with the run: what the requester (and approver) saw.
+  const plannedSteps = asStrings(run.path).length || !o.plannedSteps ? asStrings(run.path) : o.plannedSteps;
+  const python = o.python ?? resolveRunnerPython(o.alembic.command ?? ["alembic"], o.alembic.cwd);
+  const staleMs = o.staleMs ?? DEFAULT_STALE_MS;
 
   // 1. The store lock, the run's state change and its audit row: all or nothing.
   const start = async () =>
@@ -106,7 +147,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         environmentId: env.id,
         environment: env.name,
         runId,
-        fromRevision: asStrings(run.fromRevisions).join(",") || null,
+        fromRevision: reviewedFrom.join(",") || null,
         toRevision: run.target,
         details: { kind: run.kind, instanceId },
       });
@@ -115,42 +156,41 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   let started = await start();
   if (!started) {
     const lock = await db.environmentLock.findUnique({ where: { environmentId: env.id } });
-    if (lock && Date.now() - lock.heartbeatAt.getTime() > (o.staleMs ?? DEFAULT_STALE_MS)) {
-      await recoverInterruptedRuns(db, instanceId, { environmentId: env.id, staleMs: o.staleMs, includeOwn: false });
+    if (lock && Date.now() - lock.heartbeatAt.getTime() > staleMs) {
+      // The holder stopped heartbeating: recover it — but only once its Alembic has let go of the database.
+      await recoverInterruptedRuns(db, instanceId, {
+        environmentId: env.id,
+        staleMs,
+        includeOwn: false,
+        inspect: async () => ({ lock: await probeDatabaseLock({ python, cwd: o.alembic.cwd, databaseUrl: o.databaseUrl, urlEnvVar: o.alembic.urlEnvVar }), revisions: await o.readRevisions().catch(() => null), expectedHeads: null }),
+      });
       started = await start();
     }
     if (!started) throw await lockedError(db, env.id, env.name);
   }
 
-  // 2. The target's advisory lock; if someone else holds it, undo step 1.
-  let targetLock: TargetLock | null = null;
-  try {
-    targetLock = await acquireTargetAdvisoryLock(o.databaseUrl, o.lockName ?? `${run.project.name}/${env.name}`, {
-      environmentName: env.name,
-      connectTimeoutMs: Math.max(env.timeoutMs, 1000),
-    });
-  } catch (e) {
-    await db.$transaction(async (tx) => {
+  // Back to `queued` when the runner could not take the database lock or reach the database: nothing ran.
+  const undoStart = async (action: string, code: string, reason: string) =>
+    db.$transaction(async (tx) => {
       await tx.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "queued", instanceId: null, startedAt: null, heartbeatAt: null } });
       await releaseEnvironmentLock(tx, runId);
       await recordAudit(tx, {
         actor: { userId: o.actor.id, email: o.actor.email },
-        action: "run.start-refused",
+        action,
         projectId: run.projectId,
         environmentId: env.id,
         environment: env.name,
         runId,
         toRevision: run.target,
-        outcome: isAppError(e) ? e.code : "error",
-        details: { reason: isAppError(e) ? e.userMessage : "could not lock the target" },
+        outcome: code,
+        details: { reason },
       });
     });
-    throw e;
-  }
 
   const startedAt = Date.now();
   const writer = createRunLogWriter(db, runId, { startSeq: await nextRunLogSeq(db, runId) });
   const lines: string[] = [];
+  const alembicLines: string[] = [];
   const log = (line: string) => {
     const safe = redact(line);
     lines.push(safe);
@@ -161,17 +201,35 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       // A watcher's failure does not affect the run.
     }
   };
-  const heartbeat = setInterval(() => void heartbeatEnvironmentLock(db, runId, instanceId).catch(() => {}), o.heartbeatMs ?? 5000);
+  // A cancel may be asked for on any instance: it lands in the store, the heartbeat sees it.
+  const cancel = new AbortController();
+  let cancelledBy: { by: string | null; reason: string | null } | null = null;
+  const beat = async () => {
+    await heartbeatEnvironmentLock(db, runId, instanceId);
+    const c = await db.run.findUnique({ where: { id: runId }, select: { cancelRequestedAt: true, cancelRequestedBy: true, cancelReason: true } });
+    if (c?.cancelRequestedAt && !cancel.signal.aborted) {
+      cancelledBy = { by: c.cancelRequestedBy, reason: c.cancelReason };
+      log(`Cairn: cancel requested by ${c.cancelRequestedBy ?? "someone"}${c.cancelReason ? ` (${c.cancelReason})` : ""}; stopping Alembic.`);
+      cancel.abort();
+    }
+  };
+  const heartbeat = setInterval(() => void beat().catch(() => {}), o.heartbeatMs ?? 5000);
   heartbeat.unref?.();
-  const track = createProgressTracker(o.plannedSteps ?? asStrings(run.path));
+  const track = createProgressTracker(plannedSteps);
+  const executedSteps: string[] = [];
+  const logDir = o.logDir ?? runnerLogDir();
+  fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  const logFile = path.join(logDir, `${runId}.log`);
 
   let result: RunAlembicResult | null = null;
   let spawnError: string | null = null;
+  let refusal: string | null = null;
+  let executedFrom: string[] | null = null;
   let resultRevisions: string[] | null = null;
   let readError: string | null = null;
   try {
     await o.onStarted?.();
-    log(`Cairn: ${subcommand} ${env.name} to ${run.target} (run ${runId}, instance ${instanceId})`);
+    log(`Cairn: ${subcommand} ${env.name} to ${run.target}, reviewed from ${at(reviewedFrom)}: ${plannedSteps.join(" → ") || "no steps"} (run ${runId}, instance ${instanceId})`);
     try {
       result = await runAlembic({
         command: o.alembic.command,
@@ -183,11 +241,38 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         versionTableSchema: env.versionTableSchema,
         databaseUrl: o.databaseUrl,
         args: [subcommand, run.target],
-        signal: o.signal,
+        signal: o.signal ? AbortSignal.any([o.signal, cancel.signal]) : cancel.signal,
         timeoutMs: o.timeoutMs,
         onSpawn: o.onSpawn,
+        guard: {
+          python,
+          logFile,
+          watchdogSeconds: o.watchdogSeconds,
+          onLocked: async (locked) => {
+            executedFrom = locked.revisions;
+            if (!sameSet(locked.revisions, reviewedFrom)) {
+              refusal = `${env.name} moved from ${at(reviewedFrom)} to ${at(locked.revisions)} after this run was reviewed, so the reviewed path is not what would run. Nothing was run; review it again.`;
+              return false;
+            }
+            const now = await o.replan?.(locked.revisions);
+            if (now && "error" in now) {
+              refusal = `${now.error} Nothing was run; review it again.`;
+              return false;
+            }
+            if (now && now.steps.join(",") !== plannedSteps.join(",")) {
+              refusal = `The migration files changed after this run was reviewed: from ${at(locked.revisions)} the path is now ${now.steps.join(" → ") || "empty"} instead of the reviewed ${plannedSteps.join(" → ") || "empty"}. Nothing was run; review it again.`;
+              return false;
+            }
+            await db.run.update({ where: { id: runId }, data: { executedFrom: locked.revisions, runnerPid: locked.pid, runnerHost: os.hostname(), runnerLogFile: logFile } });
+            log(`Cairn: holding the database lock (${locked.identity}); ${env.name} is at ${at(locked.revisions)} as reviewed.`);
+            return true;
+          },
+        },
         onLine: (line) => {
           log(line);
+          alembicLines.push(redact(line));
+          const step = parseProgressLine(line);
+          if (step) executedSteps.push((step.direction === "upgrade" ? step.to[0] : step.from[0]) ?? "");
           const p = track(line);
           if (p) {
             log(`Cairn: ${p.label}`);
@@ -203,36 +288,72 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       spawnError = isAppError(e) ? e.userMessage : redact(e instanceof Error ? e.message : String(e));
       log(`Cairn: ${spawnError}`);
     }
-    try {
-      resultRevisions = await o.readRevisions();
-    } catch (e) {
-      readError = redact(isAppError(e) ? e.userMessage : e instanceof Error ? e.message : String(e));
+    const report = result?.runner;
+    if (report?.done?.revisions) resultRevisions = report.done.revisions;
+    else if (report?.locked || !report) {
+      try {
+        resultRevisions = await o.readRevisions();
+      } catch (e) {
+        readError = redact(isAppError(e) ? e.userMessage : e instanceof Error ? e.message : String(e));
+      }
     }
   } finally {
     clearInterval(heartbeat);
   }
 
+  // 2. Nothing ran: the database lock is held elsewhere, or the database could not be reached.
+  const report = result?.runner;
+  if (report && !report.locked && (report.busy || report.error)) {
+    await writer.close();
+    removeRunnerFiles(logFile);
+    if (report.busy) {
+      const who = report.busy.holder ? ` by ${report.busy.holder}` : "";
+      const reason = `${env.name} is being migrated from elsewhere: its database lock is held${who}. Another Cairn (or a run of this one under another name) is migrating this database; wait for it to finish.`;
+      await undoStart("run.start-refused", "locked", reason);
+      throw new AppError("locked", `database lock of ${env.name} held`, reason, { identity: report.busy.identity });
+    }
+    const said = report.error!.message || report.error!.reason;
+    const reason =
+      report.error!.reason === "read"
+        ? `Cairn could not read ${env.name}'s version table under the database lock (${said}). Check that the environment's user may read it.`
+        : `Cairn could not connect to ${env.name} to lock it (${said}). Check that the database is reachable and the URL is right.`;
+    await undoStart("run.start-refused", "unreachable", reason);
+    throw new AppError("unreachable", `runner could not lock ${env.name}`, reason);
+  }
+
   // 3. Decide the outcome.
-  const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
+  const now = resultRevisions ? at(resultRevisions) : "unknown";
   let status: RunOutcome["status"];
   let why: string;
-  const now = resultRevisions ? resultRevisions.join(", ") || "base" : "unknown";
-  if (result && (result.aborted || (result.signal && !result.timedOut))) {
+  const failure = () =>
+    describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOf(o.databaseUrl), resultRevisions });
+  const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
+  if (refusal) {
+    status = "stale";
+    why = refusal;
+  } else if (cancelledBy) {
+    const c = cancelledBy as { by: string | null; reason: string | null };
+    status = "cancelled";
+    why = `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} while Alembic was running. ${failure().headline}`;
+  } else if (result && (result.aborted || (result.signal && !result.timedOut))) {
     status = "interrupted";
     why = result.aborted
       ? `The run was stopped before Alembic finished. ${env.name} is now at ${now}.`
       : `Alembic was killed (${result.signal}) before it finished. ${env.name} is now at ${now}.`;
   } else if (result?.timedOut) {
     status = "failed";
-    why = `Alembic did not finish within ${o.timeoutMs} ms and was stopped. ${env.name} is now at ${now}.`;
+    why = `Alembic did not finish within ${o.timeoutMs} ms and was stopped. ${failure().headline}`;
+  } else if (result?.exitCode === 77) {
+    status = "failed";
+    why = `The connection holding ${env.name}'s database lock dropped and another session took the lock, so Cairn stopped Alembic rather than migrate unguarded. ${env.name} is now at ${now}.`;
   } else if (spawnError || !result || result.exitCode !== 0) {
     status = "failed";
-    why = spawnError ?? `Alembic exited with code ${result?.exitCode}. ${env.name} is now at ${now}; expected ${o.expectedHeads.join(", ") || "base"}.`;
+    why = spawnError ?? `${failure().headline} (Alembic exited with code ${result?.exitCode}; expected ${at(o.expectedHeads)}.)`;
   } else if (!headsMatch) {
     status = "failed";
     why = readError
       ? `Alembic finished, but Cairn could not re-read ${env.name}'s version table: ${readError}`
-      : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${o.expectedHeads.join(", ") || "base"}.`;
+      : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${at(o.expectedHeads)}.`;
   } else {
     status = "succeeded";
     why = `${env.name} is now at ${now}.`;
@@ -242,39 +363,48 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   await writer.close();
 
   const durationMs = Date.now() - startedAt;
-  const errorTail = status === "succeeded" ? null : redact(lines.slice(-ERROR_TAIL_LINES).join("\n"));
+  const errorTail =
+    status === "succeeded" ? null : redact(`${why}\n\nAlembic output (last ${ERROR_TAIL_LINES} lines):\n${lines.slice(-ERROR_TAIL_LINES).join("\n")}`);
 
-  // 4. Outcome, lock release and audit row in one transaction; then the target lock.
-  try {
-    await db.$transaction(async (tx) => {
-      await tx.run.update({
-        where: { id: runId },
-        data: {
-          status,
-          finishedAt: new Date(),
-          durationMs,
-          errorTail,
-          resultRevisions: resultRevisions ?? undefined,
-          heartbeatAt: new Date(),
-        },
-      });
-      await releaseEnvironmentLock(tx, runId);
-      await recordAudit(tx, {
-        actor: { userId: o.actor.id, email: o.actor.email },
-        action: `run.${status}`,
-        projectId: run.projectId,
-        environmentId: env.id,
-        environment: env.name,
-        runId,
-        fromRevision: asStrings(run.fromRevisions).join(",") || null,
-        toRevision: run.target,
-        outcome: status,
-        details: { durationMs, exitCode: result?.exitCode ?? null, signal: result?.signal ?? null, resultRevisions },
-      });
+  // 4. Outcome, lock release and audit row in one transaction (the runner already let go of the database).
+  await db.$transaction(async (tx) => {
+    await tx.run.update({
+      where: { id: runId },
+      data: {
+        status,
+        finishedAt: new Date(),
+        durationMs,
+        errorTail,
+        resultRevisions: resultRevisions ?? undefined,
+        executedFrom: executedFrom ?? undefined,
+        executedSteps,
+        heartbeatAt: new Date(),
+      },
     });
-  } finally {
-    await targetLock?.release();
-  }
+    await releaseEnvironmentLock(tx, runId);
+    await recordAudit(tx, {
+      actor: { userId: o.actor.id, email: o.actor.email },
+      action: status === "stale" ? "run.refused-moved" : `run.${status}`,
+      projectId: run.projectId,
+      environmentId: env.id,
+      environment: env.name,
+      runId,
+      fromRevision: (executedFrom ?? reviewedFrom).join(",") || null,
+      toRevision: run.target,
+      outcome: status,
+      details: {
+        durationMs,
+        exitCode: result?.exitCode ?? null,
+        signal: result?.signal ?? null,
+        resultRevisions,
+        executedFrom,
+        executedSteps,
+        plannedSteps,
+        ...(status === "stale" ? { reason: why } : {}),
+      },
+    });
+  });
+  removeRunnerFiles(logFile);
 
   return {
     runId,
@@ -284,7 +414,14 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     durationMs,
     resultRevisions,
     expectedHeads: o.expectedHeads,
+    executedFrom,
+    executedSteps,
     errorTail,
     summary: redact(why),
   };
+}
+
+/** The runner's own log and result file are only needed if Cairn dies before recording the run. */
+function removeRunnerFiles(logFile: string): void {
+  for (const f of [logFile, runnerResultFile(logFile)]) fs.rmSync(f, { force: true });
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
+import type { Writable } from "node:stream";
 import { AppError } from "@/lib/errors";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 
@@ -28,6 +30,42 @@ export interface RunAlembicOptions {
   timeoutMs?: number;
   /** Secrets to mask besides the database URL. */
   extraSecrets?: string[];
+  /**
+   * Run through Cairn's guarded runner (lib/runner/python/cairn_run.py) instead of the command
+   * itself: the database lock is taken and held by the process that runs Alembic. Runs use it;
+   * offline previews and checks do not.
+   */
+  guard?: RunnerGuard;
+}
+
+/** How the guarded runner is started and what Cairn answers once it holds the lock. */
+export interface RunnerGuard {
+  /** The project's Python, as an argument array (see resolveRunnerPython). */
+  python: string[];
+  /** Where the runner also writes Alembic's output (survives Cairn), and `<logFile>.result.json`. */
+  logFile?: string;
+  /**
+   * Called with the version table as read under the lock; true lets Alembic start. Anything else
+   * (false, a throw, Cairn dying) and the runner exits without migrating.
+   */
+  onLocked: (locked: { revisions: string[]; identity: string; pid: number }) => Promise<boolean>;
+  watchdogSeconds?: number;
+  /** Only ask whether the lock is free (exit 0) or held (exit 75); runs nothing. */
+  probe?: boolean;
+}
+
+/** What the guarded runner reported on its control channel. */
+export interface RunnerReport {
+  /** The lock was held by someone else; nothing ran. */
+  busy?: { identity: string | null; holder: string | null };
+  /** The runner could not connect or was misconfigured; nothing ran. */
+  error?: { reason: string; message: string };
+  /** The lock was taken and the version table read. */
+  locked?: { revisions: string[]; identity: string; pid: number };
+  /** Cairn said no after reading the version table; nothing ran. */
+  refused?: boolean;
+  /** Alembic ended; the version table as read under the lock afterwards (absent when unreadable). */
+  done?: { exit: number; revisions?: string[] };
 }
 
 export interface RunAlembicResult {
@@ -41,7 +79,15 @@ export interface RunAlembicResult {
   timedOut: boolean;
   /** The argument list as run (no secrets: the URL is only in the environment). */
   argv: string[];
+  /** Present when run through the guarded runner. */
+  runner?: RunnerReport;
 }
+
+/** The guarded runner, shipped with Cairn (not imported: run by the project's Python). */
+export const RUNNER_SCRIPT = path.join(process.cwd(), "lib", "runner", "python", "cairn_run.py");
+
+/** The runner's exit codes that mean "Alembic never started" (see cairn_run.py). */
+export const RUNNER_EXIT = { busy: 75, refused: 76, lockLost: 77, setup: 78 } as const;
 
 /** Variables of Cairn itself that a migration has no business seeing. */
 const CAIRN_ONLY = /^(DATABASE_URL|CAIRN_.*|PG(PASSWORD|PASSFILE|SERVICE))$/;
@@ -98,7 +144,7 @@ export function buildAlembicArgv(o: Pick<RunAlembicOptions, "command" | "args" |
  * its environment. Every line is redacted before it reaches onLine or the returned output.
  */
 export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult> {
-  const argv = buildAlembicArgv(o);
+  const argv = o.guard ? buildRunnerArgv(o, o.guard) : buildAlembicArgv(o);
   const redact = createRedactor([o.databaseUrl, ...(o.extraSecrets ?? [])]);
   const urlEnvVar = o.urlEnvVar || "DATABASE_URL";
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnvVar)) {
@@ -123,7 +169,13 @@ export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
 
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env, shell: false, stdio: ["ignore", "pipe", "pipe"], detached: false });
+    // A guarded runner gets its own process group: a Ctrl-C meant for Cairn's terminal must not
+    // interrupt a migration halfway; it is stopped only deliberately (cancel, timeout).
+    const child = o.guard
+      ? spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env, shell: false, stdio: ["pipe", "pipe", "pipe", "pipe"], detached: true })
+      : spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env, shell: false, stdio: ["ignore", "pipe", "pipe"], detached: false });
+    const runner: RunnerReport | undefined = o.guard ? {} : undefined;
+    const controlDone = o.guard ? followRunnerControl(child.stdio[3] as NodeJS.ReadableStream, child.stdin!, o.guard, runner!, redact) : Promise.resolve();
     const emit = (raw: string, stream: "stdout" | "stderr") => {
       const line = redact(raw.replace(/\r$/, ""));
       lines.push(line);
@@ -154,11 +206,20 @@ export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult
     child.stdout.on("data", out.data);
     child.stderr.on("data", err.data);
 
+    // A guarded runner leads its own process group ("poetry run python …" included): signal all of it.
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (o.guard && child.pid) process.kill(-child.pid, sig);
+        else child.kill(sig);
+      } catch {
+        // already gone
+      }
+    };
     const stop = () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
+      kill("SIGTERM");
       // Alembic's transaction is rolled back by the database if the process dies; don't wait long.
-      killTimer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      killTimer = setTimeout(() => kill("SIGKILL"), 3000);
     };
     const onAbort = () => {
       aborted = true;
@@ -190,7 +251,85 @@ export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult
       o.signal?.removeEventListener("abort", onAbort);
       out.end();
       err.end();
-      resolve({ exitCode: code, signal: sig, output: lines.join("\n"), stdout: stdoutLines.join("\n"), aborted, timedOut, argv });
+      void controlDone.then(() =>
+        resolve({ exitCode: code, signal: sig, output: lines.join("\n"), stdout: stdoutLines.join("\n"), aborted, timedOut, argv, ...(runner ? { runner } : {}) }),
+      );
+    });
+  });
+}
+
+/** The guarded runner's argument list: the project's Python, the runner, its options, then Alembic's own arguments. */
+export function buildRunnerArgv(o: Pick<RunAlembicOptions, "args" | "configFile" | "xArgs" | "versionTable" | "versionTableSchema" | "urlEnvVar">, guard: RunnerGuard): string[] {
+  const [, ...alembicArgs] = buildAlembicArgv({ ...o, command: ["alembic"] });
+  const python = normaliseCommand(guard.python);
+  return [
+    ...python,
+    RUNNER_SCRIPT,
+    "--url-env",
+    o.urlEnvVar || "DATABASE_URL",
+    "--version-table",
+    o.versionTable || "alembic_version",
+    ...(o.versionTableSchema ? ["--version-table-schema", o.versionTableSchema] : []),
+    ...(guard.logFile ? ["--log-file", guard.logFile] : []),
+    ...(guard.watchdogSeconds ? ["--watchdog-interval", String(guard.watchdogSeconds)] : []),
+    ...(guard.probe ? ["--probe"] : []),
+    "--",
+    ...alembicArgs,
+  ];
+}
+
+/**
+ * Reads the runner's JSON lines (fd 3) into `report`, and answers its "locked" event on stdin.
+ * Resolves when the channel closes.
+ */
+function followRunnerControl(channel: NodeJS.ReadableStream, stdin: Writable, guard: RunnerGuard, report: RunnerReport, redact: (s: string) => string): Promise<void> {
+  stdin.on("error", () => {}); // the runner may exit before reading its answer
+  return new Promise((resolve) => {
+    let partial = "";
+    const handle = (line: string) => {
+      let ev: Record<string, unknown>;
+      try {
+        ev = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      const str = (v: unknown) => (typeof v === "string" ? v : null);
+      const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
+      switch (ev.event) {
+        case "busy":
+          report.busy = { identity: str(ev.identity), holder: str(ev.holder) };
+          break;
+        case "error":
+          report.error = { reason: str(ev.reason) ?? "error", message: redact(str(ev.message) ?? "") };
+          break;
+        case "refused":
+          report.refused = true;
+          break;
+        case "done":
+          report.done = { exit: typeof ev.exit === "number" ? ev.exit : -1, revisions: strings(ev.revisions) };
+          break;
+        case "locked": {
+          const locked = { revisions: strings(ev.revisions) ?? [], identity: str(ev.identity) ?? "", pid: typeof ev.pid === "number" ? ev.pid : 0 };
+          report.locked = locked;
+          guard
+            .onLocked(locked)
+            .catch(() => false)
+            .then((go) => stdin.end(go ? "go\n" : "no\n"));
+          break;
+        }
+      }
+    };
+    channel.setEncoding?.("utf8");
+    channel.on("data", (chunk: string | Buffer) => {
+      partial += chunk.toString();
+      const parts = partial.split("\n");
+      partial = parts.pop() ?? "";
+      for (const p of parts) if (p.trim()) handle(p);
+    });
+    channel.on("error", () => resolve());
+    channel.on("close", () => {
+      if (partial.trim()) handle(partial);
+      resolve();
     });
   });
 }

@@ -5,6 +5,7 @@ import { isAppError } from "@/lib/errors";
 import { executeRun, type RunOutcome } from "@/lib/runner/execute-run";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { instanceId } from "@/lib/runs/instance-id";
+import { runStaleMs } from "@/lib/runs/recover-stale-runs";
 import type { RunExecution } from "@/lib/runs/plan-run";
 import { recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-after-run";
 
@@ -34,7 +35,9 @@ export function startRun(
     readRevisions: execution.readRevisions,
     expectedHeads: execution.expectedHeads,
     plannedSteps: execution.plannedSteps,
-    lockName: execution.lockName,
+    replan: execution.replan,
+    fileOf: execution.fileOf,
+    staleMs: runStaleMs(),
   })
     .then((outcome) => {
       // The schema it left behind becomes the baseline; fire-and-forget, a baseline never fails a run.

@@ -1,12 +1,14 @@
+import { createHash } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "@/lib/db/client";
 import { openStore } from "@/lib/db/client";
 import { executeRun, type ExecuteRunOptions } from "@/lib/runner/execute-run";
 import { followRunLog } from "@/lib/runner/follow-run-log";
 import { recoverInterruptedRuns } from "@/lib/runner/recover-interrupted-runs";
-import { acquireTargetAdvisoryLock } from "@/lib/runner/advisory-lock";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { isAppError, type AppError } from "@/lib/errors";
+import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
 import { ALEMBIC, FIXTURE_DIR, createStore, createTarget, queueRun, seedEnvironment, type Target } from "@/tests/runner/support";
 
 let s: { store: Store; url: string; drop(): Promise<void> };
@@ -20,6 +22,11 @@ afterAll(async () => {
   await s?.drop();
   await t?.drop();
 });
+
+/** A queued run planned from where the target stands now (as planning would read it). */
+async function queue(env: { projectId: string; id: string }, o: Parameters<typeof queueRun>[2], versionTable = "alembic_version") {
+  return queueRun(s.store, env, { from: await t.readRevisions(versionTable), ...o });
+}
 
 function opts(db: Store["db"], runId: string, expectedHeads: string[], extra: Partial<ExecuteRunOptions> = {}, versionTable = "alembic_version"): ExecuteRunOptions {
   return {
@@ -53,7 +60,7 @@ function expectNoSecret(text: string) {
 describe("executeRun against real Alembic and PostgreSQL", () => {
   it("upgrades, then downgrades, changing the database and the version table, with log, progress and audit", async () => {
     const { environment } = await seedEnvironment(s.store, { versionTable: "cairn_versions" });
-    const run = await queueRun(s.store, environment, { target: "e5", path: ["a1", "b2", "c3", "d4", "e5"] });
+    const run = await queue(environment, { target: "e5", path: ["a1", "b2", "c3", "d4", "e5"] }, "cairn_versions");
     const progress: string[] = [];
     const out = await executeRun(opts(s.store.db, run.id, ["e5"], { onProgress: (p) => progress.push(p.label), alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["echo_url=1"] } }, "cairn_versions"));
     expect(out.status).toBe("succeeded");
@@ -80,7 +87,7 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     expectNoSecret(await everythingStored(s.store.db, run.id));
     expectNoSecret(JSON.stringify(out));
 
-    const down = await queueRun(s.store, environment, { kind: "downgrade", target: "b2", path: ["e5", "d4", "c3"], from: ["e5"] });
+    const down = await queue(environment, { kind: "downgrade", target: "b2", path: ["e5", "d4", "c3"] }, "cairn_versions");
     const outDown = await executeRun(opts(s.store.db, down.id, ["b2"], {}, "cairn_versions"));
     expect(outDown.status).toBe("succeeded");
     expect(await t.readRevisions("cairn_versions")).toEqual(["b2"]);
@@ -92,16 +99,19 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
 
   it("records a migration that fails halfway: errorTail, re-read state, lock released, no secrets", async () => {
     const { environment } = await seedEnvironment(s.store);
-    const prep = await queueRun(s.store, environment, { target: "c3" });
+    const prep = await queue(environment, { target: "c3" });
     expect((await executeRun(opts(s.store.db, prep.id, ["c3"]))).status).toBe("succeeded");
-    const run = await queueRun(s.store, environment, { target: "f6", path: ["f6"], from: ["c3"] });
+    const run = await queue(environment, { target: "f6", path: ["f6"], from: ["c3"] });
     const out = await executeRun(opts(s.store.db, run.id, ["f6"], { alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["echo_url=1"] } }));
     expect(out.status).toBe("failed");
     expect(out.exitCode).not.toBe(0);
     expect(out.resultRevisions).toEqual(["c3"]);
     expect(out.errorTail).toMatch(/relation "no_such_table" does not exist/);
-    expect(out.errorTail).toMatch(/Alembic exited with code 1\. .* is now at c3; expected f6\./);
-    expect(out.errorTail!.split("\n").length).toBeLessThanOrEqual(40);
+    // The headline first, in plain words: which migration, the database's own error, where it stands now.
+    expect(out.errorTail!.split("\n")[0]).toMatch(
+      /^Migration f6 \(1 of 1\) failed: relation "no_such_table" does not exist\. Its transaction was rolled back\. staging-\w+ is now at c3 \(0 of 1 migration applied\)\. \(Alembic exited with code 1; expected f6\.\)$/,
+    );
+    expect(out.errorTail!.split("\n").length).toBeLessThanOrEqual(43);
     // The failed migration's transaction rolled back: its first table is gone too.
     expect(await t.tables()).not.toContain("audit_trail");
     const stored = await s.store.db.run.findUniqueOrThrow({ where: { id: run.id } });
@@ -119,13 +129,13 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
   });
 
   async function runDown(environment: { id: string; projectId: string }) {
-    const r = await queueRun(s.store, environment, { kind: "downgrade", target: "base" });
+    const r = await queue(environment, { kind: "downgrade", target: "base" });
     expect((await executeRun(opts(s.store.db, r.id, []))).status).toBe("succeeded");
   }
 
   it("marks a run whose Alembic process is SIGKILLed as interrupted and releases the lock", async () => {
     const { environment } = await seedEnvironment(s.store);
-    const run = await queueRun(s.store, environment, { target: "e5", path: ["a1", "b2", "c3", "d4", "e5"] });
+    const run = await queue(environment, { target: "e5", path: ["a1", "b2", "c3", "d4", "e5"] });
     const out = await executeRun(
       opts(s.store.db, run.id, ["e5"], {
         alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["step_delay=0.6"] },
@@ -146,7 +156,7 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
 
   it("stops a run on abort and records it as interrupted", async () => {
     const { environment } = await seedEnvironment(s.store);
-    const run = await queueRun(s.store, environment, { target: "e5" });
+    const run = await queue(environment, { target: "e5" });
     const ac = new AbortController();
     const out = await executeRun(
       opts(s.store.db, run.id, ["e5"], {
@@ -163,48 +173,29 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     await runDown(environment);
   });
 
-  it("lets exactly one of two simultaneous runs on an environment proceed; the other is told who, what and since when", async () => {
-    const { environment } = await seedEnvironment(s.store, { name: "production" });
-    const r1 = await queueRun(s.store, environment, { target: "b2" });
-    const r2 = await queueRun(s.store, environment, { target: "b2" });
-    const results = await Promise.allSettled([
-      executeRun(opts(s.store.db, r1.id, ["b2"], { actor: { email: "alice@example.com" }, alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["step_delay=0.3"] } })),
-      executeRun(opts(s.store.db, r2.id, ["b2"], { actor: { email: "bob@example.com" }, alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["step_delay=0.3"] } })),
-    ]);
-    const ok = results.filter((r) => r.status === "fulfilled");
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    expect(ok).toHaveLength(1);
-    expect(refused).toHaveLength(1);
-    const e = refused[0]!.reason as AppError;
-    expect(isAppError(e) && e.code).toBe("locked");
-    expect(e.userMessage).toMatch(/^production is busy: (alice|bob)@example\.com is running upgrade to b2 \(run [0-9a-f-]+\) since \d{4}-\d\d-\d\dT.*Z on Cairn instance instance-a\. Wait for it to finish/);
-    // The refused run is untouched and can run later.
-    const refusedId = (ok[0] as PromiseFulfilledResult<{ runId: string }>).value.runId === r1.id ? r2.id : r1.id;
-    expect((await s.store.db.run.findUniqueOrThrow({ where: { id: refusedId } })).status).toBe("queued");
-    expect(await s.store.db.environmentLock.count({ where: { environmentId: environment.id } })).toBe(0);
-    await runDown(environment);
-  });
-
-  it("refuses a second attempt from another Cairn instance (a separate store client) while the first runs", async () => {
+  it("keys the lock by the database, not by names: two environments (another Cairn instance, another project) on one database never migrate at once", async () => {
     const other = await openStore({ databaseUrl: s.url });
     try {
       const { environment } = await seedEnvironment(s.store, { name: "staging-shared" });
-      const r1 = await queueRun(s.store, environment, { target: "c3" });
-      const r2 = await queueRun(s.store, environment, { target: "e5", requestedBy: "someone" });
+      const { environment: alias } = await seedEnvironment(s.store, { name: "staging-alias", project: "another-project" });
+      const r1 = await queue(environment, { target: "c3" });
+      const r2 = await queue(alias, { target: "e5", requestedBy: "someone" });
       let second: unknown;
       const first = await executeRun(
         opts(s.store.db, r1.id, ["c3"], {
           actor: { email: "alice@example.com" },
-          alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["step_delay=0.2"] },
-          onStarted: async () => {
-            second = await executeRun({ ...opts(other.db, r2.id, ["e5"]), instanceId: "instance-b", actor: { email: "bob@example.com" } }).catch((x) => x);
+          alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["step_delay=0.4"] },
+          onProgress: async (p) => {
+            if (p.index === 1) second = await executeRun({ ...opts(other.db, r2.id, ["e5"]), instanceId: "instance-b", actor: { email: "bob@example.com" } }).catch((x) => x);
           },
         }),
       );
       expect(first.status).toBe("succeeded");
-      expect(isAppError(second) && second.code).toBe("locked");
-      expect((second as AppError).userMessage).toMatch(/staging-shared is busy: alice@example\.com is running upgrade to c3 .* since .* on Cairn instance instance-a/);
-      // Once the first has finished, the other instance's run goes ahead.
+      expect(isAppError(second) && (second as AppError).code).toBe("locked");
+      expect((second as AppError).userMessage).toMatch(/^staging-alias is being migrated from elsewhere: its database lock is held by a session from .*cairn-migration-lock/);
+      // Nothing ran for the refused run; it is back in the queue and goes ahead once the first is done.
+      expect((await other.db.run.findUniqueOrThrow({ where: { id: r2.id } })).status).toBe("queued");
+      await s.store.db.run.update({ where: { id: r2.id }, data: { fromRevisions: ["c3"] } });
       const later = await executeRun({ ...opts(other.db, r2.id, ["e5"]), instanceId: "instance-b", actor: { email: "bob@example.com" } });
       expect(later.status).toBe("succeeded");
       await runDown(environment);
@@ -213,20 +204,24 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     }
   });
 
-  it("refuses when another session holds the target's advisory lock, and puts the run back in the queue", async () => {
-    const { environment, project } = await seedEnvironment(s.store, { name: "adv" });
-    const held = await acquireTargetAdvisoryLock(t.url, `${project.name}/adv`, { environmentName: "adv" });
+  it("refuses when another session holds the database's migration lock, and puts the run back in the queue", async () => {
+    const { environment } = await seedEnvironment(s.store, { name: "adv" });
+    const key = createHash("sha256").update("cairn:alembic-run").digest().readBigInt64BE(0).toString();
+    const outside = new pg.Client({ connectionString: t.url, application_name: "outside-session" });
+    await outside.connect();
     try {
-      const run = await queueRun(s.store, environment, { target: "a1" });
+      await outside.query("SELECT pg_advisory_lock($1::bigint)", [key]);
+      const run = await queue(environment, { target: "a1" });
       const e = await executeRun(opts(s.store.db, run.id, ["a1"])).catch((x) => x);
       expect(isAppError(e) && e.code).toBe("locked");
-      expect((e as AppError).userMessage).toMatch(/adv is being migrated from elsewhere: its database lock is held by a session .*cairn-lock/);
+      expect((e as AppError).userMessage).toMatch(/adv is being migrated from elsewhere: its database lock is held by a session .*outside-session/);
       expectNoSecret(JSON.stringify(e) + (e as AppError).message + (e as AppError).userMessage);
       expect((await s.store.db.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("queued");
       expect(await s.store.db.environmentLock.count({ where: { environmentId: environment.id } })).toBe(0);
       expect(await t.readRevisions()).toEqual([]);
+      await s.store.db.run.update({ where: { id: run.id }, data: { status: "cancelled" } });
     } finally {
-      await held?.release();
+      await outside.end();
     }
   });
 
@@ -234,7 +229,7 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     const other = await openStore({ databaseUrl: s.url });
     try {
       const { environment } = await seedEnvironment(s.store);
-      const run = await queueRun(s.store, environment, { target: "c3" });
+      const run = await queue(environment, { target: "c3" });
       const followed: string[] = [];
       const following = (async () => {
         for await (const line of followRunLog(other.db, run.id, 0, { pollMs: 100 })) followed.push(line.text);
@@ -255,46 +250,48 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     }
   });
 
-  it("recovers runs of a dead instance at start-up: interrupted, lock released, audited; live runs untouched", async () => {
+  it("settles runs of a dead instance whose Alembic is gone: outcome from the re-read state, lock released, audited; live runs untouched", async () => {
     const { environment } = await seedEnvironment(s.store);
     const { environment: liveEnv } = await seedEnvironment(s.store);
     const old = new Date(Date.now() - 10 * 60_000);
     const dead = await s.store.db.run.create({
-      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "e5", requestedById: "u", instanceId: "dead-instance", heartbeatAt: old, startedAt: old },
+      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "e5", requestedById: "u", instanceId: "dead-instance", heartbeatAt: old, startedAt: old, runnerPid: 12345 },
     });
     await s.store.db.environmentLock.create({ data: { environmentId: environment.id, runId: dead.id, holder: "carol@example.com", instanceId: "dead-instance", heartbeatAt: old, acquiredAt: old } });
     const live = await s.store.db.run.create({
       data: { projectId: liveEnv.projectId, environmentId: liveEnv.id, kind: "upgrade", status: "running", target: "e5", requestedById: "u", instanceId: "live-instance", heartbeatAt: new Date(), startedAt: new Date() },
     });
     await s.store.db.environmentLock.create({ data: { environmentId: liveEnv.id, runId: live.id, holder: "dave@example.com", instanceId: "live-instance" } });
+    // The real probe of the real target: nobody holds its lock.
+    const inspect = async () => ({ lock: await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: FIXTURE_DIR, databaseUrl: t.url }), revisions: await t.readRevisions(), expectedHeads: ["e5"] });
 
-    const recovered = await recoverInterruptedRuns(s.store.db, "instance-new");
-    expect(recovered.map((r) => r.runId)).toEqual([dead.id]);
+    const recovered = await recoverInterruptedRuns(s.store.db, "instance-new", { inspect });
+    expect(recovered.map((r) => [r.runId, r.status])).toEqual([[dead.id, "interrupted"]]);
     const after = await s.store.db.run.findUniqueOrThrow({ where: { id: dead.id } });
     expect(after.status).toBe("interrupted");
-    expect(after.errorTail).toMatch(/Cairn instance dead-instance stopped while this run was in progress/);
+    expect(after.errorTail).toMatch(/Cairn instance dead-instance stopped while this run was in progress .*without reaching the target.* is now at base\./);
     expect(await s.store.db.environmentLock.count({ where: { environmentId: environment.id } })).toBe(0);
     expect(await s.store.db.environmentLock.count({ where: { environmentId: liveEnv.id } })).toBe(1);
     expect((await s.store.db.run.findUniqueOrThrow({ where: { id: live.id } })).status).toBe("running");
     expect((await s.store.db.auditEvent.findMany({ where: { runId: dead.id } })).map((a) => a.action)).toEqual(["run.interrupted"]);
     // Recovering twice changes nothing.
-    expect(await recoverInterruptedRuns(s.store.db, "instance-new")).toEqual([]);
-    // A restarted instance recovers its own runs regardless of heartbeat.
-    const mine = await recoverInterruptedRuns(s.store.db, "live-instance");
+    expect(await recoverInterruptedRuns(s.store.db, "instance-new", { inspect })).toEqual([]);
+    // A restarted instance with the same id settles its own runs regardless of heartbeat.
+    const mine = await recoverInterruptedRuns(s.store.db, "live-instance", { inspect });
     expect(mine.map((r) => r.runId)).toEqual([live.id]);
   });
 
-  it("takes over a lock whose holder stopped heartbeating when a new run starts", async () => {
+  it("never settles a stale run while its database's lock is held, nor when the database cannot be asked", async () => {
     const { environment } = await seedEnvironment(s.store);
     const old = new Date(Date.now() - 10 * 60_000);
-    const stuck = await s.store.db.run.create({
-      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "a1", requestedById: "u", instanceId: "gone", heartbeatAt: old, startedAt: old },
+    const run = await s.store.db.run.create({
+      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "a1", requestedById: "u", instanceId: "gone", heartbeatAt: old, startedAt: old, runnerPid: 1 },
     });
-    await s.store.db.environmentLock.create({ data: { environmentId: environment.id, runId: stuck.id, holder: "eve@example.com", instanceId: "gone", heartbeatAt: old } });
-    const run = await queueRun(s.store, environment, { target: "a1" });
-    expect((await executeRun(opts(s.store.db, run.id, ["a1"]))).status).toBe("succeeded");
-    expect((await s.store.db.run.findUniqueOrThrow({ where: { id: stuck.id } })).status).toBe("interrupted");
-    await runDown(environment);
+    const held = await recoverInterruptedRuns(s.store.db, "instance-new", { environmentId: environment.id, inspect: async () => ({ lock: "held", revisions: [], expectedHeads: ["a1"] }) });
+    const unknown = await recoverInterruptedRuns(s.store.db, "instance-new", { environmentId: environment.id, inspect: async () => ({ lock: "unknown", revisions: null, expectedHeads: null }) });
+    expect([held, unknown]).toEqual([[], []]);
+    expect((await s.store.db.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("running");
+    await s.store.db.run.update({ where: { id: run.id }, data: { status: "interrupted" } });
   });
 
   it("refuses to start a run that is not queued", async () => {

@@ -1,0 +1,26 @@
+import "server-only";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Where the guarded runner keeps its own copy of a run's output (0700 directory, 0600 files: the
+ * copy is NOT redacted — Cairn redacts it when it reads it back after a crash).
+ */
+export function runnerLogDir(): string {
+  return process.env.CAIRN_RUN_DIR || path.join(os.tmpdir(), "cairn-runs");
+}
+
+/** The runner's result file beside its log: exit code and the version table before and after. */
+export function runnerResultFile(logFile: string): string {
+  return `${logFile}.result.json`;
+}
+
+export interface RunnerResultFile {
+  pid?: number;
+  host?: string;
+  identity?: string;
+  before?: string[];
+  after?: string[];
+  exit?: number;
+  finishedAt?: number;
+}
