@@ -11,6 +11,8 @@ export type AppErrorCode =
   | "conflict"
   | "gate-refused"
   | "locked"
+  | "rate-limited"
+  | "payload-too-large"
   | "store-locked"
   | "config"
   | "unreachable"
@@ -25,6 +27,8 @@ const STATUS: Record<AppErrorCode, number> = {
   conflict: 409,
   "gate-refused": 409,
   locked: 423,
+  "rate-limited": 429,
+  "payload-too-large": 413,
   "store-locked": 503,
   config: 500,
   unreachable: 502,

@@ -7,8 +7,14 @@ import { callApi } from "@/components/ui/call-api";
 
 const field = "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm";
 
-/** API tokens: list, create (secret shown once), revoke. All calls hit /api/admin/tokens. */
-export function TokensAdmin({ tokens, users, currentUserId }: { tokens: ApiTokenSummary[]; users: { id: string; email: string; role: string }[]; currentUserId: string }) {
+/**
+ * API tokens. `mode="own"` (Settings → API tokens): your tokens — create (secret shown once,
+ * acting as you) and revoke, through /api/tokens. `mode="all"` (admin): everyone's tokens, revoke
+ * only, through /api/admin/tokens — a token acts as the person who created it, so nobody creates
+ * one for someone else.
+ */
+export function TokensAdmin({ tokens, mode }: { tokens: ApiTokenSummary[]; mode: "own" | "all" }) {
+  const revokePath = mode === "own" ? "/api/tokens" : "/api/admin/tokens";
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
@@ -45,20 +51,20 @@ export function TokensAdmin({ tokens, users, currentUserId }: { tokens: ApiToken
       <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
         <table className="min-w-full divide-y divide-stone-200 text-sm">
           <thead className="bg-stone-50 text-left text-xs font-semibold uppercase tracking-wide text-stone-500">
-            <tr><th className="px-3 py-2">Name</th><th className="px-3 py-2">Acts as</th><th className="px-3 py-2">Scopes</th><th className="px-3 py-2">Last used</th><th className="px-3 py-2" /></tr>
+            <tr><th className="px-3 py-2">Name</th>{mode === "all" && <th className="px-3 py-2">Acts as</th>}<th className="px-3 py-2">Scopes</th><th className="px-3 py-2">Last used</th><th className="px-3 py-2" /></tr>
           </thead>
           <tbody className="divide-y divide-stone-100">
-            {tokens.length === 0 && <tr><td colSpan={5} className="px-3 py-6 text-center text-stone-500">No API tokens yet.</td></tr>}
+            {tokens.length === 0 && <tr><td colSpan={mode === "all" ? 5 : 4} className="px-3 py-6 text-center text-stone-500">No API tokens yet.</td></tr>}
             {tokens.map((t) => (
               <tr key={t.id} className={t.revokedAt ? "text-stone-400" : ""}>
                 <td className="px-3 py-2"><p className="font-medium">{t.name}</p><p className="font-mono text-xs text-stone-500">{t.prefix}…</p></td>
-                <td className="px-3 py-2">{t.userEmail}</td>
+                {mode === "all" && <td className="px-3 py-2">{t.userEmail}</td>}
                 <td className="px-3 py-2 text-xs">{t.scopes.join(", ")}</td>
                 <td className="px-3 py-2 text-xs">{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "never"}</td>
                 <td className="px-3 py-2 text-right">
                   {t.revokedAt ? <span className="text-xs">Revoked {new Date(t.revokedAt).toLocaleDateString()}</span> : (
                     <button type="button" disabled={pending} className="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50"
-                      onClick={() => { if (confirm(`Revoke “${t.name}”? Anything using it stops working at once.`)) run(async () => { await callApi("DELETE", `/api/admin/tokens/${t.id}`); }); }}>
+                      onClick={() => { if (confirm(`Revoke “${t.name}”? Anything using it stops working at once.`)) run(async () => { await callApi("DELETE", `${revokePath}/${t.id}`); }); }}>
                       Revoke
                     </button>
                   )}
@@ -69,38 +75,42 @@ export function TokensAdmin({ tokens, users, currentUserId }: { tokens: ApiToken
         </table>
       </div>
 
-      <section className="rounded-lg border border-stone-200 bg-white p-4">
-        <h2 className="text-sm font-semibold text-stone-800">Create a token</h2>
-        <p className="mt-1 text-xs text-stone-500">A token acts with its owner&apos;s role, limited to the scopes you tick.</p>
-        <form className="mt-3 space-y-3" onSubmit={(e) => {
-          e.preventDefault();
-          const formEl = e.currentTarget;
-          const f = new FormData(formEl);
-          const input = { name: f.get("name"), userId: f.get("userId"), scopes: f.getAll("scopes") };
-          run(async () => {
-            const { token } = await callApi<{ token: string }>("POST", "/api/admin/tokens", input);
-            setCopied(false);
-            setSecret({ name: String(input.name), token });
-            formEl.reset();
-          });
-        }}>
-          <div className="flex flex-wrap gap-3">
-            <input name="name" required placeholder="Name, e.g. ci-deploy" aria-label="Token name" className={field} />
-            <select name="userId" defaultValue={currentUserId} aria-label="Acts as" className={field}>
-              {users.map((u) => <option key={u.id} value={u.id}>{u.email} ({u.role})</option>)}
-            </select>
-          </div>
-          <fieldset className="flex flex-wrap gap-4">
-            <legend className="sr-only">Scopes</legend>
-            {(Object.keys(TOKEN_SCOPES) as TokenScope[]).map((s) => (
-              <label key={s} className="flex items-center gap-1.5 text-sm" title={TOKEN_SCOPES[s]}>
-                <input type="checkbox" name="scopes" value={s} defaultChecked={s === "status:read"} /> <code className="text-xs">{s}</code>
-              </label>
-            ))}
-          </fieldset>
-          <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">Create token</button>
-        </form>
-      </section>
+      {mode === "own" ? (
+        <section className="rounded-lg border border-stone-200 bg-white p-4">
+          <h2 className="text-sm font-semibold text-stone-800">Create a token</h2>
+          <p className="mt-1 text-xs text-stone-500">A token acts as you, with your role, limited to the scopes you tick. Keep it secret; revoke it here when it is no longer needed.</p>
+          <form className="mt-3 space-y-3" onSubmit={(e) => {
+            e.preventDefault();
+            const formEl = e.currentTarget;
+            const f = new FormData(formEl);
+            const input = { name: f.get("name"), scopes: f.getAll("scopes") };
+            run(async () => {
+              const { token } = await callApi<{ token: string }>("POST", "/api/tokens", input);
+              setCopied(false);
+              setSecret({ name: String(input.name), token });
+              formEl.reset();
+            });
+          }}>
+            <div className="flex flex-wrap gap-3">
+              <input name="name" required placeholder="Name, e.g. ci-deploy" aria-label="Token name" className={field} />
+            </div>
+            <fieldset className="flex flex-wrap gap-4">
+              <legend className="sr-only">Scopes</legend>
+              {(Object.keys(TOKEN_SCOPES) as TokenScope[]).map((s) => (
+                <label key={s} className="flex items-center gap-1.5 text-sm" title={TOKEN_SCOPES[s]}>
+                  <input type="checkbox" name="scopes" value={s} defaultChecked={s === "status:read"} /> <code className="text-xs">{s}</code>
+                </label>
+              ))}
+            </fieldset>
+            <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">Create token</button>
+          </form>
+        </section>
+      ) : (
+        <p className="text-sm text-stone-600">
+          A token acts as the person who created it, so each person creates their own under{" "}
+          <a href="/settings/tokens" className="font-medium underline">Settings → API tokens</a>. Admins see and revoke every token here.
+        </p>
+      )}
     </div>
   );
 }

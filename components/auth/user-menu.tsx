@@ -1,5 +1,6 @@
 import { getActor } from "@/lib/auth/get-actor";
 import { ROLE_LABELS } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
 
 /**
  * Header block: who is signed in, their role, and a sign-out form (a plain POST, so it works
@@ -20,7 +21,10 @@ export async function UserMenu() {
           {ROLE_LABELS[actor.role]}
         </p>
       </div>
-      {actor.role === "admin" && (
+      {can(actor, "tokens.own") && (
+        <a href="/settings/tokens" className="rounded-md px-2 py-1 opacity-90 hover:bg-white/10 hover:opacity-100">API tokens</a>
+      )}
+      {can(actor, "admin.users") && (
         <a href="/admin/users" className="rounded-md px-2 py-1 opacity-90 hover:bg-white/10 hover:opacity-100">Admin</a>
       )}
       <form action="/api/auth/logout" method="post">

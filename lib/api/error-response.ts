@@ -42,6 +42,9 @@ export function errorResponse(e: unknown): Response {
   }
   if (isAppError(e)) {
     const headers: Record<string, string> = e.code === "unauthenticated" ? { "www-authenticate": 'Bearer realm="cairn"' } : {};
+    // A slowed-down client is told when to come back (RFC 9110 Retry-After, in seconds).
+    const retryAfter = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (e.code === "rate-limited" && typeof retryAfter === "number") headers["retry-after"] = String(retryAfter);
     return json(e.status, { error: { code: e.code, message: e.userMessage } }, headers);
   }
   const code = prismaCode(e);

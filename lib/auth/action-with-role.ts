@@ -7,15 +7,17 @@ import { errorMessage } from "@/lib/api/error-response";
 import { hasRole, ROLE_LABELS, type Actor } from "@/lib/auth/actor";
 import { isSameOriginRequest, originHeadersOf } from "@/lib/auth/check-origin";
 import { getActor } from "@/lib/auth/get-actor";
+import { can, isAction, type Action } from "@/lib/auth/permissions";
 
 /**
  * Guard for server actions: checks the Origin (Next does too; this does not depend on it), that
- * someone is signed in with a session (API tokens do not drive server actions) and holds one of
- * `roles` (admin passes every list). Expected failures come back as `{ error }` for the form to
+ * someone is signed in with a session (API tokens do not drive server actions) and that the
+ * permission table lets them do `guard` (an action such as "admin.users"; a role list is still
+ * accepted; admin passes every list). Expected failures come back as `{ error }` for the form to
  * show; redirect()/notFound() thrown inside `fn` pass through.
  */
 export function actionWithRole<I, O>(
-  roles: Role[] | "any",
+  guard: Action | Role[] | "any",
   fn: (actor: Actor, input: I) => Promise<O>,
 ): (input: I) => Promise<O | { error: string }> {
   return async (input: I) => {
@@ -27,7 +29,7 @@ export function actionWithRole<I, O>(
       }
       const actor = await getActor();
       if (!actor || actor.kind !== "user") return { error: "You are not signed in, or your session has ended. Sign in and try again." };
-      if (!hasRole(actor, roles)) return { error: `Your role (${ROLE_LABELS[actor.role]}) may not do this. Ask an admin if you should have access.` };
+      if (isAction(guard) ? !can(actor, guard) : !hasRole(actor, guard)) return { error: `Your role (${ROLE_LABELS[actor.role]}) may not do this. Ask an admin if you should have access.` };
       return await fn(actor, input);
     } catch (e) {
       unstable_rethrow(e);

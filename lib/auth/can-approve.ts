@@ -1,14 +1,15 @@
 import type { Actor } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
 
 /**
  * May this actor approve (or reject) runs on this environment?
- * Release managers and admins may; when the environment has an approver list, only the people
+ * Whoever the permission table lets do `runs.approve` (release managers and admins; a token also
+ * needs the `runs:approve` scope) may; when the environment has an approver list, only the people
  * on it may — an admin not on the list included (an admin can edit the list, which is audited).
- * An API token additionally needs the `runs:approve` scope. Pure.
+ * Pure.
  */
 export function canApprove(actor: Actor, environment: { approvers: unknown }): boolean {
-  if (actor.role !== "release_manager" && actor.role !== "admin") return false;
-  if (actor.kind === "token" && !actor.scopes?.includes("runs:approve")) return false;
+  if (!can(actor, "runs.approve")) return false;
   const list = Array.isArray(environment.approvers)
     ? environment.approvers.filter((a): a is string => typeof a === "string").map((a) => a.trim().toLowerCase())
     : [];

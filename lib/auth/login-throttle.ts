@@ -1,59 +1,116 @@
 import "server-only";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 
-/** Failed sign-ins are counted per e-mail and per client address within a window. */
-export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-export const THROTTLE_LOCK_MS = 15 * 60 * 1000;
-/** Failures before an e-mail is locked. */
-export const MAX_FAILURES_PER_EMAIL = 5;
-/** Failures before an address is locked: higher, since many people may share one (NAT, proxy). */
-export const MAX_FAILURES_PER_ADDRESS = 20;
+/**
+ * Brute-force protection for password sign-in: a slow-down, not a lock-out.
+ *
+ * Every attempt is counted *before* the password is checked, in one atomic statement per key
+ * (INSERT … ON CONFLICT DO UPDATE … WHERE not delayed … RETURNING, under the row's lock), so
+ * parallel attempts cannot all read "not throttled" and race past the limit. After a key's free
+ * attempts, each further attempt must wait twice as long as the one before, up to a cap; a
+ * success clears the e-mail's counters. Keys:
+ * - the e-mail from one client address (`pair:`): the guessing address slows down, the owner
+ *   signing in from elsewhere does not;
+ * - the client address across e-mails (`ip:`): password spraying;
+ * - the e-mail from anywhere (`email:`): many addresses guessing one account; generous and with a
+ *   short cap, so it bounds a distributed attack without locking the owner out.
+ * The client address is known only behind a trusted proxy (CAIRN_TRUST_PROXY); without one every
+ * request shares the address "-", and the pair key is the e-mail alone.
+ */
 
-export type ThrottleKey = { key: string; limit: number };
+/** A key's counter starts over after this long without a failure (longer than any delay, so waiting out delays never resets it). */
+export const THROTTLE_WINDOW_MS = 60 * 60 * 1000;
+/** Attempts before the e-mail from one address is slowed. */
+export const FREE_ATTEMPTS_PER_PAIR = 5;
+/** Attempts before an address is slowed: higher, since many people may share one (NAT, proxy). */
+export const FREE_ATTEMPTS_PER_ADDRESS = 20;
+/** Attempts before an e-mail is slowed whatever the address. */
+export const FREE_ATTEMPTS_PER_EMAIL = 50;
+/** The first delay; each further attempt doubles it. */
+export const BASE_DELAY_MS = 1000;
+/** The longest delay for an address or an e-mail from one address. */
+export const MAX_DELAY_MS = 5 * 60 * 1000;
+/** The longest delay an e-mail gets from failures spread over many addresses: its owner waits at most this. */
+export const MAX_EMAIL_DELAY_MS = 60 * 1000;
 
-export function throttleKeys(email: string, clientAddress: string | undefined): ThrottleKey[] {
-  const keys: ThrottleKey[] = [{ key: `email:${email.trim().toLowerCase()}`, limit: MAX_FAILURES_PER_EMAIL }];
-  if (clientAddress) keys.push({ key: `ip:${clientAddress}`, limit: MAX_FAILURES_PER_ADDRESS });
-  return keys;
+export type ThrottleKey = { key: string; free: number; maxDelayMs: number; kind: "pair" | "address" | "email" };
+
+/** How long the next attempt must wait after the `attempts`-th one (0 while attempts are free). Pure. */
+export function delayAfter(attempts: number, free: number, maxDelayMs: number): number {
+  if (attempts < free) return 0;
+  return Math.min(maxDelayMs, BASE_DELAY_MS * 2 ** Math.min(attempts - free, 30));
 }
 
-/** Throws a `locked` AppError, naming the time left, when any key is locked. */
-export async function assertNotThrottled(db: PrismaClient, keys: ThrottleKey[], now: Date = new Date()): Promise<void> {
-  const rows = await db.loginThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) }, lockedUntil: { gt: now } } });
-  const until = Math.max(0, ...rows.map((r) => r.lockedUntil!.getTime()));
-  if (until > now.getTime()) {
-    const minutes = Math.ceil((until - now.getTime()) / 60000);
-    throw new AppError(
-      "locked",
-      `sign-in throttled for ${rows.map((r) => r.key.split(":")[0]).join(", ")}`,
-      `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}, or ask an admin to reset your password.`,
-    );
-  }
+export function throttleKeys(email: string, clientAddress: string | undefined): ThrottleKey[] {
+  const e = email.trim().toLowerCase();
+  const keys: ThrottleKey[] = [
+    { key: `email:${e}`, free: FREE_ATTEMPTS_PER_EMAIL, maxDelayMs: MAX_EMAIL_DELAY_MS, kind: "email" },
+    { key: `pair:${e}|${clientAddress ?? "-"}`, free: FREE_ATTEMPTS_PER_PAIR, maxDelayMs: MAX_DELAY_MS, kind: "pair" },
+  ];
+  if (clientAddress) keys.push({ key: `ip:${clientAddress}`, free: FREE_ATTEMPTS_PER_ADDRESS, maxDelayMs: MAX_DELAY_MS, kind: "address" });
+  // A fixed order: concurrent transactions lock rows in the same order and cannot deadlock.
+  return keys.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+/** Timestamps as the columns hold them: timestamp without zone, in UTC. */
+const utc = (d: Date) => d.toISOString();
+
+/**
+ * Counts one attempt on every key, atomically, or refuses with `rate-limited` (429, naming the
+ * wait) when any key is still in its delay — in which case nothing is counted. Call before the
+ * password is checked; on success call clearAttempts.
+ */
+export async function reserveAttempt(db: PrismaClient, keys: ThrottleKey[], now: Date = new Date()): Promise<void> {
+  const staleBefore = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+  await db.$transaction(async (tx) => {
+    for (const k of keys) {
+      // The WHERE is evaluated on the locked, latest row: of N parallel attempts exactly the free ones pass.
+      const rows = await tx.$queryRaw<{ failures: number }[]>`
+        INSERT INTO "LoginThrottle" AS t ("key", "failures", "windowStart", "lockedUntil")
+        VALUES (${k.key}::text, 1, (${utc(now)}::timestamptz AT TIME ZONE 'UTC'), NULL)
+        ON CONFLICT ("key") DO UPDATE SET
+          "failures" = CASE WHEN t."windowStart" < (${utc(staleBefore)}::timestamptz AT TIME ZONE 'UTC') THEN 1 ELSE t."failures" + 1 END,
+          "windowStart" = (${utc(now)}::timestamptz AT TIME ZONE 'UTC')
+        WHERE t."lockedUntil" IS NULL OR t."lockedUntil" <= (${utc(now)}::timestamptz AT TIME ZONE 'UTC')
+        RETURNING t."failures"`;
+      if (rows.length === 0) await refuse(tx, k, now);
+      const delay = delayAfter(Number(rows[0]!.failures), k.free, k.maxDelayMs);
+      await tx.$executeRaw`
+        UPDATE "LoginThrottle" SET "lockedUntil" = ${delay > 0 ? new Date(now.getTime() + delay).toISOString() : null}::timestamptz AT TIME ZONE 'UTC'
+        WHERE "key" = ${k.key}::text`;
+    }
+  });
+}
+
+async function refuse(tx: Prisma.TransactionClient, k: ThrottleKey, now: Date): Promise<never> {
+  const row = await tx.loginThrottle.findUnique({ where: { key: k.key } });
+  const seconds = Math.max(1, Math.ceil(((row?.lockedUntil?.getTime() ?? now.getTime()) - now.getTime()) / 1000));
+  const wait = seconds < 120 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minutes`;
+  const where = k.kind === "email" ? "for this account" : "from here";
+  throw new AppError(
+    "rate-limited",
+    `sign-in slowed down (${k.kind})`,
+    `Too many failed sign-ins ${where}. Wait ${wait} and try again; each further failure doubles the wait. If you forgot your password, ask an admin to reset it.`,
+    { retryAfterSeconds: seconds },
+  );
 }
 
 /**
- * Counts one failure on each key, in one statement per key so that parallel attempts cannot
- * race past the limit (times passed as UTC ISO strings: the columns are timestamp without zone, in UTC); a window older than THROTTLE_WINDOW_MS starts over.
+ * A successful sign-in clears the e-mail's counters (from this address and overall) and gives
+ * the address back the attempt it used: an office behind one NAT is not slowed by its own
+ * successful sign-ins, and one good account does not wipe a spraying address's record.
  */
-export async function recordFailure(db: PrismaClient, keys: ThrottleKey[], now: Date = new Date()): Promise<void> {
-  const windowStartBefore = new Date(now.getTime() - THROTTLE_WINDOW_MS);
-  const lockUntil = new Date(now.getTime() + THROTTLE_LOCK_MS);
-  for (const { key, limit } of keys) {
-    await db.$executeRaw`
-      INSERT INTO "LoginThrottle" ("key", "failures", "windowStart", "lockedUntil")
-      VALUES (${key}::text, 1, (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'), CASE WHEN 1 >= ${limit}::int THEN (${lockUntil.toISOString()}::timestamptz AT TIME ZONE 'UTC') ELSE NULL END)
-      ON CONFLICT ("key") DO UPDATE SET
-        "failures" = CASE WHEN "LoginThrottle"."windowStart" < (${windowStartBefore.toISOString()}::timestamptz AT TIME ZONE 'UTC') THEN 1 ELSE "LoginThrottle"."failures" + 1 END,
-        "windowStart" = CASE WHEN "LoginThrottle"."windowStart" < (${windowStartBefore.toISOString()}::timestamptz AT TIME ZONE 'UTC') THEN (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC') ELSE "LoginThrottle"."windowStart" END,
-        "lockedUntil" = CASE
-          WHEN (CASE WHEN "LoginThrottle"."windowStart" < (${windowStartBefore.toISOString()}::timestamptz AT TIME ZONE 'UTC') THEN 1 ELSE "LoginThrottle"."failures" + 1 END) >= ${limit}::int
-          THEN (${lockUntil.toISOString()}::timestamptz AT TIME ZONE 'UTC') ELSE "LoginThrottle"."lockedUntil" END`;
+export async function clearAttempts(db: PrismaClient, keys: ThrottleKey[]): Promise<void> {
+  const cleared = keys.filter((k) => k.kind !== "address").map((k) => k.key);
+  await db.loginThrottle.deleteMany({ where: { key: { in: cleared } } });
+  for (const k of keys.filter((k) => k.kind === "address")) {
+    await db.$executeRaw`UPDATE "LoginThrottle" SET "failures" = GREATEST("failures" - 1, 0) WHERE "key" = ${k.key}::text`;
   }
 }
 
-/** A successful sign-in clears the e-mail's counter (not the address's: one good account must not reset it). */
-export async function clearFailures(db: PrismaClient, keys: ThrottleKey[]): Promise<void> {
-  const emailKeys = keys.filter((k) => k.key.startsWith("email:")).map((k) => k.key);
-  await db.loginThrottle.deleteMany({ where: { key: { in: emailKeys } } });
+/** Forgets every counter of an e-mail (an admin reset its password). */
+export async function forgetEmail(db: PrismaClient | Prisma.TransactionClient, email: string): Promise<void> {
+  const e = email.trim().toLowerCase();
+  await db.loginThrottle.deleteMany({ where: { OR: [{ key: `email:${e}` }, { key: { startsWith: `pair:${e}|` } }] } });
 }

@@ -10,8 +10,12 @@ import { ZTokenScope } from "@/lib/auth/token-scopes";
 export const ZCreateApiTokenSchema = z.object({
   name: z.string({ error: "is required" }).trim().min(1, "is required, e.g. \"ci-deploy\"").max(100, "must be at most 100 characters"),
   scopes: z.array(ZTokenScope).min(1, "choose at least one scope").transform((s) => [...new Set(s)]),
-  /** Whose role the token acts with; defaults to the admin creating it. */
-  userId: z.string().uuid("must be a user id").optional(),
+  /**
+   * Accepted only as the creator's own id: a token always acts as the person who creates it.
+   * Anything else is refused rather than ignored, so a script written for the old admin API
+   * learns why instead of silently getting a token of its own.
+   */
+  userId: z.string().optional(),
 });
 export type TCreateApiToken = z.input<typeof ZCreateApiTokenSchema>;
 
@@ -29,17 +33,28 @@ export type ApiTokenSummary = {
 };
 
 /**
- * Creates `cairn_<43 base64url chars>`; stores its SHA-256 and a visible prefix. The secret is in
- * the return value only — it is shown once and cannot be recovered.
+ * Creates `cairn_<43 base64url chars>` for the person creating it; stores its SHA-256 and a
+ * visible prefix. The secret is in the return value only — it is shown once and cannot be recovered.
+ *
+ * A token acts as its creator and nobody else: an admin minting a `runs:request` token as one
+ * person and a `runs:approve` token as another would pass the two-person rule alone (issue 18).
+ * A token cannot create tokens either (people only, see the permission table's `tokens.own`).
  */
 export async function createApiToken(db: PrismaClient, actor: Actor, input: unknown): Promise<{ token: string; summary: ApiTokenSummary }> {
   const data = ZCreateApiTokenSchema.parse(input);
+  if (actor.kind !== "user") throw new AppError("forbidden", "token tried to create a token", "An API token cannot create API tokens. Sign in to Cairn and create it under Settings → API tokens.");
+  if (data.userId !== undefined && data.userId !== actor.userId) {
+    throw new AppError(
+      "forbidden",
+      `${actor.email} tried to create a token for user ${data.userId}`,
+      "A token acts as the person who creates it, so nobody — an admin included — can create one for someone else. Ask that person to sign in and create their own under Settings → API tokens.",
+    );
+  }
   const token = `cairn_${newSecret()}`;
-  const ownerId = data.userId ?? actor.userId;
   const row = await db.$transaction(async (tx) => {
-    const owner = await tx.user.findUnique({ where: { id: ownerId } });
-    if (!owner) throw new AppError("not-found", `user ${ownerId} not found`, "The token's owner was not found. Reload the page and choose an existing user.");
-    if (owner.disabled) throw new AppError("conflict", "owner disabled", `${owner.email} is disabled; enable the account before giving it a token.`);
+    const owner = await tx.user.findUnique({ where: { id: actor.userId } });
+    if (!owner) throw new AppError("not-found", `user ${actor.userId} not found`, "Your account was not found. Sign in again.");
+    if (owner.disabled) throw new AppError("forbidden", "owner disabled", "Your account is disabled; ask an admin to enable it.");
     const created = await tx.apiToken.create({
       data: { name: data.name, prefix: token.slice(0, 12), tokenHash: hashSecret(token), userId: owner.id, scopes: data.scopes },
       include: { user: true },
@@ -50,11 +65,17 @@ export async function createApiToken(db: PrismaClient, actor: Actor, input: unkn
   return { token, summary: toSummary(row) };
 }
 
-/** Revokes a token; the next request with it is refused. Revoking twice is a no-op. */
-export async function revokeApiToken(db: PrismaClient, actor: Actor, tokenId: string): Promise<ApiTokenSummary> {
+/**
+ * Revokes a token; the next request with it is refused. Revoking twice is a no-op.
+ * `ownerId` limits it to that person's tokens (the self-service route): someone else's token is
+ * "not found", so its existence is not revealed. Admins revoke any token without it.
+ */
+export async function revokeApiToken(db: PrismaClient, actor: Actor, tokenId: string, opts: { ownerId?: string } = {}): Promise<ApiTokenSummary> {
   return db.$transaction(async (tx) => {
     const row = await tx.apiToken.findUnique({ where: { id: tokenId }, include: { user: true } });
-    if (!row) throw new AppError("not-found", `token ${tokenId} not found`, "That API token was not found. Reload the page.");
+    if (!row || (opts.ownerId !== undefined && row.userId !== opts.ownerId)) {
+      throw new AppError("not-found", `token ${tokenId} not found`, "That API token was not found. Reload the page.");
+    }
     if (row.revokedAt) return toSummary(row);
     const updated = await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() }, include: { user: true } });
     await recordAudit(tx, { actor, action: "token.revoke", outcome: "ok", details: { tokenId, name: row.name, prefix: row.prefix, owner: row.user.email } });
@@ -62,8 +83,13 @@ export async function revokeApiToken(db: PrismaClient, actor: Actor, tokenId: st
   });
 }
 
-export async function listApiTokens(db: PrismaClient): Promise<ApiTokenSummary[]> {
-  const rows = await db.apiToken.findMany({ include: { user: true }, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] });
+/** Every token (admin), or one person's (`ownerId`), live ones first. Never a secret or hash. */
+export async function listApiTokens(db: PrismaClient, opts: { ownerId?: string } = {}): Promise<ApiTokenSummary[]> {
+  const rows = await db.apiToken.findMany({
+    where: opts.ownerId !== undefined ? { userId: opts.ownerId } : undefined,
+    include: { user: true },
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+  });
   return rows.map(toSummary);
 }
 

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/hash-password";
+import { forgetEmail } from "@/lib/auth/login-throttle";
 import { createUser, ZCreateUserSchema, ZNewPassword, ZRole } from "@/lib/auth/create-user";
 
 /** A user as listed: never the password hash. */
@@ -79,7 +80,7 @@ export async function resetUserPassword(db: PrismaClient, actor: Actor, userId: 
     const before = await findUserOrThrow(tx, userId);
     const after = await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId } });
-    await tx.loginThrottle.deleteMany({ where: { key: `email:${before.email}` } });
+    await forgetEmail(tx, before.email);
     await recordAudit(tx, { actor, action: "user.reset-password", outcome: "ok", details: { userId, email: before.email } });
     return after;
   });

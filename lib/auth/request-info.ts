@@ -1,14 +1,28 @@
-import { serverEnv } from "@/lib/config/server-env";
+import { serverEnv, ZTrustProxy } from "@/lib/config/server-env";
 import { isSecureContext } from "@/lib/auth/session-cookie";
 
 /**
- * The client's address for throttling: the first X-Forwarded-For hop, else X-Real-IP.
- * A client can forge these when Cairn is not behind a proxy, which is why the per-e-mail
- * throttle, not this one, is the real protection of an account.
+ * How many reverse proxies the operator declared (CAIRN_TRUST_PROXY). Read on each call, not
+ * from the start-up cache, so it is the value of the running process; a bad value was already
+ * refused at start-up by serverEnv and counts as none here.
  */
-export function clientAddressOf(headers: Headers): string | undefined {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const addr = forwarded || headers.get("x-real-ip")?.trim();
+export function trustedProxyHops(value: string | undefined = process.env.CAIRN_TRUST_PROXY): number {
+  if (value === undefined || value === "") return 0;
+  const parsed = ZTrustProxy.safeParse(value);
+  return parsed.success ? parsed.data : 0;
+}
+
+/**
+ * The client's address for throttling, or undefined when Cairn cannot know it.
+ * Only behind proxies the operator declared: each proxy appends the address it saw to
+ * X-Forwarded-For, so with N trusted proxies the client is the N-th entry from the right —
+ * anything to its left was written by the client and may be forged. Without CAIRN_TRUST_PROXY
+ * the header is the client's own words and is ignored (rotating it must not buy more guesses).
+ */
+export function clientAddressOf(headers: Headers, hops: number = trustedProxyHops()): string | undefined {
+  if (hops <= 0) return undefined;
+  const chain = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const addr = chain.length >= hops ? chain[chain.length - hops] : chain.length ? chain[0] : headers.get("x-real-ip")?.trim();
   return addr ? addr.slice(0, 64) : undefined;
 }
 

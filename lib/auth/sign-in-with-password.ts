@@ -4,7 +4,7 @@ import type { PrismaClient, User } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { burnPasswordCheck, hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from "@/lib/auth/hash-password";
-import { assertNotThrottled, clearFailures, recordFailure, throttleKeys } from "@/lib/auth/login-throttle";
+import { clearAttempts, reserveAttempt, throttleKeys } from "@/lib/auth/login-throttle";
 import { createSession } from "@/lib/auth/create-session";
 
 /** The sign-in form. Deliberately loose: any mismatch is the same generic refusal. */
@@ -17,9 +17,10 @@ export type TSignIn = z.infer<typeof ZSignInSchema>;
 export const WRONG_CREDENTIALS = "Wrong e-mail or password.";
 
 /**
- * Checks an e-mail and password, with brute-force protection per e-mail and per client address.
- * Throws `locked` while throttled and `unauthenticated` with one generic message for every other
- * refusal (unknown e-mail, wrong password, disabled or password-less account).
+ * Checks an e-mail and password, with brute-force protection per e-mail and per client address
+ * (see login-throttle: every attempt is counted before the password is checked).
+ * Throws `rate-limited` while slowed down and `unauthenticated` with one generic message for every
+ * other refusal (unknown e-mail, wrong password, disabled or password-less account).
  * On success starts a session and returns its cookie secret.
  */
 export async function signInWithPassword(
@@ -31,16 +32,15 @@ export async function signInWithPassword(
   if (!parsed.success) throw new AppError("unauthenticated", "sign-in form incomplete", "Enter your e-mail and password.");
   const { email, password } = parsed.data;
   const keys = throttleKeys(email, input.clientAddress);
-  await assertNotThrottled(db, keys, now);
+  await reserveAttempt(db, keys, now);
 
   const user = await db.user.findUnique({ where: { email } });
   const ok = user?.passwordHash && !user.disabled ? await verifyPassword(password, user.passwordHash) : await burnPasswordCheck(password);
   if (!ok || !user) {
-    await recordFailure(db, keys, now);
     await recordAudit(db, { actor: { label: email }, action: "auth.sign-in", outcome: "refused", details: { address: input.clientAddress ?? null } });
     throw new AppError("unauthenticated", "wrong e-mail or password", WRONG_CREDENTIALS);
   }
-  await clearFailures(db, keys);
+  await clearAttempts(db, keys);
   if (needsRehash(user.passwordHash!)) {
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
   }

@@ -8,22 +8,30 @@ import { hasRole, ROLE_LABELS, type Actor } from "@/lib/auth/actor";
 import { authenticateRequest } from "@/lib/auth/authenticate-request";
 import { isSameOriginRequest, originHeadersOf } from "@/lib/auth/check-origin";
 import { DEFAULT_READ_SCOPE } from "@/lib/auth/token-scopes";
+import { isAction, refusalOf, type Action } from "@/lib/auth/permissions";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** What a guard checks: an action of the permission table (preferred), or a legacy role list. */
+export type Guard = Action | Role[] | "any";
 
 /**
  * Every route handler's guard. Resolves the actor from the session cookie or an API token
  * (read from the Request itself, so handlers are testable outside Next), then refuses:
  * - nobody signed in → 401;
  * - a cookie-authenticated POST/PUT/PATCH/DELETE from another origin → 403;
- * - a token without the scope the route needs → 403. `options.scope` names it; a read route that
- *   names none needs `status:read`; a mutating route that names none refuses every token;
- * - a role not in `roles` → 403 (admin passes every list; `"any"` admits every signed-in actor).
+ * - a token the action does not admit → 403: the permission table names the scope it needs, or
+ *   none when only people may do it;
+ * - a role the action does not admit → 403 (admin passes every list).
+ * `withRole("runs.request", handler)` takes both rules from lib/auth/permissions — the same table
+ * pages ask, so a page never shows what the API would refuse. A role list (`["admin"]`, `"any"`)
+ * with `options.scope` is still accepted for routes not yet moved to the table: a read route that
+ * names no scope needs `status:read`; a mutating one refuses every token.
  * Errors thrown by the handler go through errorResponse. The store comes from getDb(): tests
  * point it at their database by setting DATABASE_URL before the first request.
  */
 export function withRole<P = Record<string, string>>(
-  roles: Role[] | "any",
+  guard: Guard,
   handler: (req: Request, ctx: { params: Promise<P>; actor: Actor }) => Promise<Response>,
   options?: { scope?: string },
 ): (req: Request, ctx: { params: Promise<P> }) => Promise<Response> {
@@ -31,7 +39,7 @@ export function withRole<P = Record<string, string>>(
     try {
       const actor = await authenticateRequest(await getDb(), req.headers);
       if (!actor) throw new AppError("unauthenticated", "no valid session or API token", "You are not signed in, or your session has ended. Sign in (or send a valid API token) and try again.");
-      assertAllowed(actor, req, roles, options?.scope);
+      assertAllowed(actor, req, guard, options?.scope);
       return await handler(req, { params: ctx?.params ?? Promise.resolve({} as P), actor });
     } catch (e) {
       return errorResponse(e);
@@ -39,19 +47,36 @@ export function withRole<P = Record<string, string>>(
   };
 }
 
+const TOKEN_NOT_ALLOWED = "API tokens cannot be used for this action. Sign in to Cairn to do it.";
+
 /** The checks withRole makes once the actor is known; exported for handlers that authenticate differently. */
-export function assertAllowed(actor: Actor, req: Request, roles: Role[] | "any", scope: string | undefined): void {
+export function assertAllowed(actor: Actor, req: Request, guard: Guard, scope?: string): void {
   const mutating = !SAFE_METHODS.has(req.method.toUpperCase());
   if (actor.kind === "user" && mutating && !isSameOriginRequest(originHeadersOf(req.headers), req.url, serverEnv().CAIRN_PUBLIC_URL)) {
     throw new AppError("forbidden", `cross-origin ${req.method} refused`, "This request came from another site and was refused. Use Cairn's own pages, or an API token for automation.");
   }
+  if (isAction(guard)) {
+    const refusal = refusalOf(actor, guard);
+    if (!refusal) return;
+    const { permission } = refusal;
+    if (refusal.reason === "token-not-allowed") throw new AppError("forbidden", `token used for ${guard}`, TOKEN_NOT_ALLOWED);
+    if (refusal.reason === "scope") throw new AppError("forbidden", `token lacks scope ${permission.scope}`, scopeMessage(permission.scope!));
+    throw roleRefusal(actor, permission.roles, permission.what);
+  }
   if (actor.kind === "token") {
     const needed = scope ?? (mutating ? undefined : DEFAULT_READ_SCOPE);
-    if (!needed) throw new AppError("forbidden", "token used on a route without a token scope", "API tokens cannot be used for this action. Sign in to Cairn to do it.");
-    if (!actor.scopes?.includes(needed)) throw new AppError("forbidden", `token lacks scope ${needed}`, `This API token lacks the "${needed}" scope. Ask an admin for a token with that scope.`);
+    if (!needed) throw new AppError("forbidden", "token used on a route without a token scope", TOKEN_NOT_ALLOWED);
+    if (!actor.scopes?.includes(needed)) throw new AppError("forbidden", `token lacks scope ${needed}`, scopeMessage(needed));
   }
-  if (!hasRole(actor, roles)) {
-    const need = roles === "any" ? "" : roles.map((r) => ROLE_LABELS[r]).join(" or ");
-    throw new AppError("forbidden", `role ${actor.role} not in ${String(roles)}`, `Your role (${ROLE_LABELS[actor.role]}) may not do this; it needs ${need}. Ask an admin if you should have access.`);
-  }
+  if (!hasRole(actor, guard)) throw roleRefusal(actor, guard, "do this");
+}
+
+function scopeMessage(scope: string): string {
+  return `This API token lacks the "${scope}" scope. Create a token with that scope under Settings → API tokens.`;
+}
+
+function roleRefusal(actor: Actor, roles: readonly Role[] | "any", what: string): AppError {
+  // Admin passes every list, so it is named as an alternative.
+  const need = roles === "any" ? "" : [...new Set([...roles, "admin" as const])].map((r) => ROLE_LABELS[r]).join(" or ");
+  return new AppError("forbidden", `role ${actor.role} not in ${String(roles)}`, `Your role (${ROLE_LABELS[actor.role]}) may not ${what}; it needs ${need}. Ask an admin if you should have access.`);
 }

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
+/** CAIRN_TRUST_PROXY: a small whole number of proxy hops; "true"/"false" are read as 1/0. */
+export const ZTrustProxy = z
+  .string()
+  .trim()
+  .regex(/^(\d{1,2}|true|false)$/, "must be the number of reverse proxies in front of Cairn, e.g. 1 (or unset when there is none)")
+  .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)))
+  .pipe(z.number().int().max(10, "must be at most 10 proxies"));
+
 /** Cairn's environment variables, validated once at start-up. */
 export const ZServerEnvSchema = z.object({
   DATABASE_URL: z
@@ -18,6 +26,8 @@ export const ZServerEnvSchema = z.object({
   CAIRN_OIDC_CLIENT_ID: z.string().min(1).optional(),
   CAIRN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   CAIRN_PUBLIC_URL: z.string().url().optional(),
+  /** How many reverse proxies in front of Cairn append to X-Forwarded-For (unset or 0: forwarded headers are ignored). */
+  CAIRN_TRUST_PROXY: ZTrustProxy.optional(),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnvSchema>;

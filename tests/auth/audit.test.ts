@@ -52,7 +52,7 @@ describe("recordAudit", () => {
     await expect(updateUser(store.db, admin, admin.userId, { role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
     await expect(updateUser(store.db, admin, admin.userId, { disabled: true })).rejects.toMatchObject({ code: "conflict" });
     await expect(adminCreateUser(store.db, admin, { email: "admin@example.com", password: "another long password" })).rejects.toMatchObject({ code: "conflict" });
-    await expect(createApiToken(store.db, admin, { name: "x", scopes: ["status:read"], userId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "not-found" });
+    await expect(createApiToken(store.db, admin, { name: "x", scopes: ["status:read"], userId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "forbidden" });
     expect(await store.db.auditEvent.count()).toBe(before);
     expect((await store.db.user.findUniqueOrThrow({ where: { id: admin.userId } })).role).toBe("admin");
   });

@@ -7,6 +7,7 @@ import * as userRoute from "@/app/api/admin/users/[id]/route";
 import * as passwordRoute from "@/app/api/admin/users/[id]/password/route";
 import * as tokensRoute from "@/app/api/admin/tokens/route";
 import * as tokenRoute from "@/app/api/admin/tokens/[id]/route";
+import * as myTokensRoute from "@/app/api/tokens/route";
 import * as meRoute from "@/app/api/auth/me/route";
 import * as logoutRoute from "@/app/api/auth/logout/route";
 import { BASE, body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
@@ -174,10 +175,7 @@ describe("API tokens", () => {
   it("are shown once, stored hashed, act within their scopes, and stop working the moment they are revoked", async () => {
     const admin = await signedIn(db, "admin");
     const rm = await signedIn(db, "release_manager");
-    const created = await tokensRoute.POST(
-      request("POST", "/api/admin/tokens", { cookie: admin.cookie, body: { name: "ci", scopes: ["status:read", "runs:request"], userId: rm.id } }),
-      noParams,
-    );
+    const created = await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: rm.cookie, body: { name: "ci", scopes: ["status:read", "runs:request"] } }), noParams);
     expect(created.status).toBe(201);
     const { token, summary } = await body(created);
     expect(token).toMatch(/^cairn_[A-Za-z0-9_-]{43}$/);
@@ -201,7 +199,7 @@ describe("API tokens", () => {
     expect((await usersRoute.GET(request("GET", "/api/admin/users", { token }), noParams)).status).toBe(403);
     // A mutating route that names no scope refuses every token.
     const adminToken = await body(
-      await tokensRoute.POST(request("POST", "/api/admin/tokens", { cookie: admin.cookie, body: { name: "adm", scopes: ["status:read", "runs:request", "runs:approve", "signoffs:write"] } }), noParams),
+      await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: admin.cookie, body: { name: "adm", scopes: ["status:read", "runs:request", "runs:approve", "signoffs:write"] } }), noParams),
     );
     const viaToken = await usersRoute.POST(request("POST", "/api/admin/users", { token: adminToken.token, body: { email: "t@example.com", password: "long enough password" } }), noParams);
     expect(viaToken.status).toBe(403);
@@ -211,15 +209,13 @@ describe("API tokens", () => {
     expect(revoke.status).toBe(200);
     expect((await meRoute.GET(request("GET", "/api/auth/me", { token }), noParams)).status).toBe(401);
     expect((await requestRun(request("POST", "/api/runs", { token, body: {} }), noParams)).status).toBe(401);
-    expect(await db.auditEvent.count({ where: { action: { in: ["token.create", "token.revoke"] }, actorId: admin.id } })).toBe(3);
+    expect(await db.auditEvent.count({ where: { action: { in: ["token.create", "token.revoke"] }, actorId: admin.id } })).toBe(2);
+    expect(await db.auditEvent.count({ where: { action: "token.create", actorId: rm.id } })).toBe(1);
   });
 
   it("a viewer's token cannot exceed the viewer role, whatever its scopes", async () => {
-    const admin = await signedIn(db, "admin");
     const viewer = await signedIn(db, "viewer");
-    const { token } = await body(
-      await tokensRoute.POST(request("POST", "/api/admin/tokens", { cookie: admin.cookie, body: { name: "v", scopes: ["runs:request"], userId: viewer.id } }), noParams),
-    );
+    const { token } = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: viewer.cookie, body: { name: "v", scopes: ["runs:request"] } }), noParams));
     const requestRun = withRole(["release_manager"], async () => Response.json({ ok: true }), { scope: "runs:request" });
     expect((await requestRun(request("POST", "/api/runs", { token, body: {} }), noParams)).status).toBe(403);
     // Without status:read it cannot read either.
@@ -229,9 +225,7 @@ describe("API tokens", () => {
   it("a disabled owner's token stops working", async () => {
     const admin = await signedIn(db, "admin");
     const rm = await signedIn(db, "release_manager");
-    const { token } = await body(
-      await tokensRoute.POST(request("POST", "/api/admin/tokens", { cookie: admin.cookie, body: { name: "d", scopes: ["status:read"], userId: rm.id } }), noParams),
-    );
+    const { token } = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: rm.cookie, body: { name: "d", scopes: ["status:read"] } }), noParams));
     expect((await meRoute.GET(request("GET", "/api/auth/me", { token }), noParams)).status).toBe(200);
     await userRoute.PATCH(request("PATCH", "/x", { cookie: admin.cookie, body: { disabled: true } }), ctx({ id: rm.id }));
     expect((await meRoute.GET(request("GET", "/api/auth/me", { token }), noParams)).status).toBe(401);
@@ -246,5 +240,39 @@ describe("API tokens", () => {
     expect(res.status).toBe(200);
     expect((await meRoute.GET(request("GET", "/api/auth/me", { cookie: u.cookie }), noParams)).status).toBe(401);
     expect(await db.auditEvent.count({ where: { action: "user.reset-password", actorId: admin.id } })).toBe(1);
+  });
+});
+
+describe("the permission table drives every route guard", () => {
+  it("an admin's status:read token reads status but lists neither users nor tokens (issue 18, low)", async () => {
+    const admin = await signedIn(db, "admin");
+    const { token } = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: admin.cookie, body: { name: "poll", scopes: ["status:read"] } }), noParams));
+    expect((await meRoute.GET(request("GET", "/api/auth/me", { token }), noParams)).status).toBe(200);
+    for (const res of [
+      await usersRoute.GET(request("GET", "/api/admin/users", { token }), noParams),
+      await tokensRoute.GET(request("GET", "/api/admin/tokens", { token }), noParams),
+    ]) {
+      expect(res.status).toBe(403);
+      const b = await body(res);
+      expect(b.error.message).toMatch(/API tokens cannot be used for this action/);
+      expect(JSON.stringify(b)).not.toContain(admin.email);
+    }
+    // The admin's own session still lists both.
+    expect((await usersRoute.GET(request("GET", "/api/admin/users", { cookie: admin.cookie }), noParams)).status).toBe(200);
+    expect((await tokensRoute.GET(request("GET", "/api/admin/tokens", { cookie: admin.cookie }), noParams)).status).toBe(200);
+  });
+
+  it("withRole(action) applies the action's roles and token scope, naming what is missing", async () => {
+    const sign = withRole("signoffs.write", async () => Response.json({ ok: true }));
+    const qa = await signedIn(db, "qa");
+    const rm = await signedIn(db, "release_manager");
+    expect((await sign(request("POST", "/x", { cookie: qa.cookie, body: {} }), noParams)).status).toBe(200);
+    const refused = await sign(request("POST", "/x", { cookie: rm.cookie, body: {} }), noParams);
+    expect(refused.status).toBe(403);
+    expect((await body(refused)).error.message).toMatch(/^Your role \(Release manager\) may not record or revoke sign-offs; it needs QA or Admin/);
+    const { token } = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: qa.cookie, body: { name: "qa", scopes: ["status:read"] } }), noParams));
+    const noScope = await sign(request("POST", "/x", { token, body: {} }), noParams);
+    expect(noScope.status).toBe(403);
+    expect((await body(noScope)).error.message).toMatch(/lacks the "signoffs:write" scope/);
   });
 });

@@ -8,7 +8,8 @@ import { signInWithPassword } from "@/lib/auth/sign-in-with-password";
 import { ensureBootstrapAdmin } from "@/lib/auth/ensure-bootstrap-admin";
 import { completeFirstRunSetup, isFirstRun } from "@/lib/auth/complete-first-run-setup";
 import { findOrCreateOidcUser } from "@/lib/auth/oidc";
-import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_EMAIL, THROTTLE_WINDOW_MS } from "@/lib/auth/login-throttle";
+import { delayAfter, FREE_ATTEMPTS_PER_ADDRESS, FREE_ATTEMPTS_PER_PAIR, MAX_DELAY_MS, THROTTLE_WINDOW_MS } from "@/lib/auth/login-throttle";
+import { clientAddressOf } from "@/lib/auth/request-info";
 import * as loginRoute from "@/app/api/auth/login/route";
 import * as meRoute from "@/app/api/auth/me/route";
 import { BASE, body, ctx, useAppStore } from "@/tests/auth/helpers";
@@ -19,6 +20,8 @@ let db: PrismaClient;
 beforeAll(async () => {
   delete process.env.CAIRN_ADMIN_EMAIL;
   delete process.env.CAIRN_ADMIN_PASSWORD;
+  // The suite plays a deployment behind one reverse proxy that appends the client's address.
+  process.env.CAIRN_TRUST_PROXY = "1";
   app = await useAppStore("cairn_auth_signin");
   db = app.db;
 });
@@ -90,44 +93,89 @@ describe("POST /api/auth/login", () => {
     expect(res.status).toBe(403);
   });
 
-  it(`locks an e-mail after ${MAX_FAILURES_PER_EMAIL} failures, naming the time left, even for the right password`, async () => {
-    await createUser(db, { email: "bob@example.com", password: "correct horse battery", role: "viewer" });
-    for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
-      const r = await login("bob@example.com", `wrong ${i}`, { "x-forwarded-for": `192.0.2.${i}` });
+  it(`slows down an e-mail from one address after ${FREE_ATTEMPTS_PER_PAIR} failures instead of locking its owner out`, async () => {
+    await createUser(db, { email: "bob@example.com", password: "correct horse battery", role: "admin" });
+    for (let i = 0; i < FREE_ATTEMPTS_PER_PAIR; i++) {
+      const r = await login("bob@example.com", `wrong ${i}`, { "x-forwarded-for": "192.0.2.1" });
       expect(r.status, `attempt ${i + 1}`).toBe(401);
     }
-    const locked = await login("bob@example.com", "correct horse battery", { "x-forwarded-for": "192.0.2.99" });
-    expect(locked.status).toBe(423);
-    expect((await body(locked)).error.message).toMatch(/Too many failed sign-ins\. Try again in 15 minutes/);
-    const row = await db.loginThrottle.findUniqueOrThrow({ where: { key: "email:bob@example.com" } });
-    expect(row.failures).toBe(MAX_FAILURES_PER_EMAIL);
-    expect(Math.abs(row.lockedUntil!.getTime() - (Date.now() + 15 * 60_000))).toBeLessThan(60_000);
-    // After the lock (simulated clock), the right password works and clears the counter.
-    const later = new Date(row.lockedUntil!.getTime() + 1000);
-    const ok = await signInWithPassword(db, { email: "bob@example.com", password: "correct horse battery" }, later);
+    const slowed = await login("bob@example.com", "correct horse battery", { "x-forwarded-for": "192.0.2.1" });
+    expect(slowed.status).toBe(429);
+    expect(Number(slowed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(slowed.headers.get("retry-after"))).toBeLessThanOrEqual(2);
+    expect((await body(slowed)).error.message).toMatch(/^Too many failed sign-ins from here\. Wait 1 second and try again/);
+    // The owner, elsewhere, is not locked out by someone else's guesses.
+    expect((await login("bob@example.com", "correct horse battery", { "x-forwarded-for": "192.0.2.2" })).status).toBe(200);
+    // From the guessing address, once the short delay has passed, the right password works and clears the slow-down.
+    const later = new Date(Date.now() + 2000);
+    const ok = await signInWithPassword(db, { email: "bob@example.com", password: "correct horse battery", clientAddress: "192.0.2.1" }, later);
     expect(ok.user.email).toBe("bob@example.com");
-    expect(await db.loginThrottle.findUnique({ where: { key: "email:bob@example.com" } })).toBeNull();
+    expect(await db.loginThrottle.count({ where: { key: { contains: "bob@example.com" }, failures: { gt: 0 } } })).toBe(0);
   });
 
-  it("starts a new window once the old one has passed", async () => {
+  it("starts a new count once a window without failures has passed", async () => {
     await createUser(db, { email: "win@example.com", password: "correct horse battery", role: "viewer" });
     const t0 = new Date();
-    for (let i = 0; i < MAX_FAILURES_PER_EMAIL - 1; i++) {
+    for (let i = 0; i < FREE_ATTEMPTS_PER_PAIR - 1; i++) {
       await expect(signInWithPassword(db, { email: "win@example.com", password: "nope" }, t0)).rejects.toThrow(/wrong/);
     }
     const later = new Date(t0.getTime() + THROTTLE_WINDOW_MS + 1000);
     await expect(signInWithPassword(db, { email: "win@example.com", password: "nope" }, later)).rejects.toThrow(/wrong/);
-    const row = await db.loginThrottle.findUniqueOrThrow({ where: { key: "email:win@example.com" } });
+    const row = await db.loginThrottle.findUniqueOrThrow({ where: { key: "pair:win@example.com|-" } });
     expect(row.failures).toBe(1);
     expect(row.lockedUntil).toBeNull();
   });
 
-  it(`locks a client address after ${MAX_FAILURES_PER_ADDRESS} failures across e-mails`, async () => {
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
+  it("doubles the delay with every further failure, up to a cap", () => {
+    expect(delayAfter(FREE_ATTEMPTS_PER_PAIR - 1, FREE_ATTEMPTS_PER_PAIR, MAX_DELAY_MS)).toBe(0);
+    expect(delayAfter(FREE_ATTEMPTS_PER_PAIR, FREE_ATTEMPTS_PER_PAIR, MAX_DELAY_MS)).toBe(1000);
+    expect(delayAfter(FREE_ATTEMPTS_PER_PAIR + 1, FREE_ATTEMPTS_PER_PAIR, MAX_DELAY_MS)).toBe(2000);
+    expect(delayAfter(FREE_ATTEMPTS_PER_PAIR + 4, FREE_ATTEMPTS_PER_PAIR, MAX_DELAY_MS)).toBe(16000);
+    expect(delayAfter(FREE_ATTEMPTS_PER_PAIR + 60, FREE_ATTEMPTS_PER_PAIR, MAX_DELAY_MS)).toBe(MAX_DELAY_MS);
+  });
+
+  it("counts atomically: of 40 parallel wrong passwords and the right one, only the free attempts are checked", async () => {
+    await createUser(db, { email: "burst@example.com", password: "correct horse battery", role: "admin" });
+    const wrong = Array.from({ length: 40 }, (_, i) => login("burst@example.com", `guess ${i}`, { "x-forwarded-for": "198.51.100.40" }));
+    const right = login("burst@example.com", "correct horse battery", { "x-forwarded-for": "198.51.100.40" });
+    const statuses = await Promise.all([...wrong, right].map(async (p) => (await p).status));
+    const checked = statuses.filter((s) => s === 401 || s === 200).length;
+    expect(checked).toBe(FREE_ATTEMPTS_PER_PAIR);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(41 - FREE_ATTEMPTS_PER_PAIR);
+    // The right password got a session only if it was one of the free attempts, never past them.
+    if (statuses[40] === 200) expect(statuses.slice(0, 40).filter((s) => s === 401)).toHaveLength(FREE_ATTEMPTS_PER_PAIR - 1);
+    else expect(statuses[40]).toBe(429);
+    expect(await db.session.count({ where: { user: { email: "burst@example.com" } } })).toBe(statuses[40] === 200 ? 1 : 0);
+  });
+
+  it("ignores X-Forwarded-For unless CAIRN_TRUST_PROXY says a proxy sets it: rotating it does not bypass the limit", async () => {
+    await createUser(db, { email: "rotate@example.com", password: "correct horse battery", role: "viewer" });
+    delete process.env.CAIRN_TRUST_PROXY;
+    try {
+      for (let i = 0; i < FREE_ATTEMPTS_PER_PAIR; i++) {
+        expect((await login("rotate@example.com", "guess", { "x-forwarded-for": `10.9.0.${i}` })).status).toBe(401);
+      }
+      expect((await login("rotate@example.com", "guess", { "x-forwarded-for": "10.9.0.200" })).status).toBe(429);
+      expect((await login("rotate@example.com", "guess", { "x-forwarded-for": "10.9.0.201", "x-real-ip": "10.9.0.202" })).status).toBe(429);
+    } finally {
+      process.env.CAIRN_TRUST_PROXY = "1";
+    }
+    // Behind one trusted proxy only the address that proxy appended counts; entries the client wrote before it are ignored.
+    await createUser(db, { email: "rotate2@example.com", password: "correct horse battery", role: "viewer" });
+    for (let i = 0; i < FREE_ATTEMPTS_PER_PAIR; i++) {
+      expect((await login("rotate2@example.com", "guess", { "x-forwarded-for": `10.8.0.${i}, 203.0.113.200` })).status).toBe(401);
+    }
+    expect((await login("rotate2@example.com", "guess", { "x-forwarded-for": "10.8.0.99, 203.0.113.200" })).status).toBe(429);
+    expect(clientAddressOf(new Headers({ "x-forwarded-for": "1.1.1.1, 2.2.2.2, 3.3.3.3" }), 2)).toBe("2.2.2.2");
+    expect(clientAddressOf(new Headers({ "x-forwarded-for": "1.1.1.1" }), 0)).toBeUndefined();
+  });
+
+  it(`slows a client address after ${FREE_ATTEMPTS_PER_ADDRESS} failures across e-mails`, async () => {
+    for (let i = 0; i < FREE_ATTEMPTS_PER_ADDRESS; i++) {
       expect((await login(`spray${i}@example.com`, "guess", { "x-forwarded-for": "203.0.113.77" })).status).toBe(401);
     }
     const r = await login("hash2@example.com", "same password here", { "x-forwarded-for": "203.0.113.77" });
-    expect(r.status).toBe(423);
+    expect(r.status).toBe(429);
     // Another address is unaffected.
     expect((await login("hash2@example.com", "same password here", { "x-forwarded-for": "203.0.113.78" })).status).toBe(200);
   });

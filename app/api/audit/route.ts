@@ -6,7 +6,7 @@ import { listAuditEvents } from "@/lib/audit/list-audit-events";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withRole("any", async (req) => {
+export const GET = withRole("audit.read", async (req) => {
   const q = ZAuditQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   const page = await listAuditEvents(await getDb(), q);
   return Response.json(page, { headers: { "cache-control": "no-store" } });

@@ -1,4 +1,5 @@
 // GET /api/projects — every project with its environments, URLs masked (any signed-in user); POST — register a project (admin, audited).
+import { readJsonBody } from "@/lib/api/read-json-body";
 import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
 import { readableAlembicPath } from "@/lib/projects/check-alembic-path";
@@ -9,10 +10,10 @@ import { ZProjectInputSchema } from "@/lib/projects/project.types";
 export const dynamic = "force-dynamic";
 const noStore = { "cache-control": "no-store" };
 
-export const GET = withRole("any", async () => Response.json({ projects: await listProjects(await getDb()) }, { headers: noStore }));
+export const GET = withRole("status.read", async () => Response.json({ projects: await listProjects(await getDb()) }, { headers: noStore }));
 
-export const POST = withRole(["admin"], async (req, { actor }) => {
-  const input = ZProjectInputSchema.parse(await req.json());
+export const POST = withRole("projects.manage", async (req, { actor }) => {
+  const input = ZProjectInputSchema.parse(await readJsonBody(req));
   const alembicPath = readableAlembicPath(input.alembicPath, input.constants);
   const project = await createProject(await getDb(), { ...input, alembicPath }, actor);
   return Response.json({ project }, { status: 201, headers: noStore });

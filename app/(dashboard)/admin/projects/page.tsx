@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { listProjects } from "@/lib/projects/list-projects";
+import { can } from "@/lib/auth/permissions";
 import { requirePageActor } from "@/lib/server/require-page-actor";
 import { AdminTabs } from "@/components/admin/admin-tabs";
 import { ProjectsAdmin } from "@/components/projects/projects-admin";
@@ -15,7 +16,7 @@ export default async function ProjectsAdminPage() {
     <div className="mx-auto max-w-5xl">
       <h1 className="mb-3 text-lg font-semibold text-stone-900">Administration</h1>
       <AdminTabs current="projects" />
-      {actor.role === "admin" ? (
+      {can(actor, "projects.manage") ? (
         // Public shapes only: masked URLs or env: references, never a stored secret.
         <ProjectsAdmin projects={await listProjects(await getDb())} />
       ) : (

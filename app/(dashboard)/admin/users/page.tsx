@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { getActor } from "@/lib/auth/get-actor";
+import { can } from "@/lib/auth/permissions";
+import { requirePageActor } from "@/lib/server/require-page-actor";
 import { listUsers } from "@/lib/auth/manage-users";
 import { AdminOnly, AdminTabs } from "@/components/admin/admin-tabs";
 import { UsersAdmin } from "@/components/admin/users-admin";
@@ -9,13 +9,12 @@ import { UsersAdmin } from "@/components/admin/users-admin";
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersAdminPage() {
-  const actor = await getActor();
-  if (!actor) redirect("/login?next=/admin/users");
+  const actor = await requirePageActor("/admin/users");
   return (
     <div className="mx-auto max-w-5xl">
       <h1 className="mb-3 text-lg font-semibold text-stone-900">Administration</h1>
       <AdminTabs current="users" />
-      {actor.role === "admin" ? <UsersAdmin users={await listUsers(await getDb())} currentUserId={actor.userId} /> : <AdminOnly />}
+      {can(actor, "admin.users") ? <UsersAdmin users={await listUsers(await getDb())} currentUserId={actor.userId} /> : <AdminOnly />}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { iterateAuditEvents } from "@/lib/audit/list-audit-events";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withRole("any", async (req) => {
+export const GET = withRole("audit.read", async (req) => {
   // Validate before the stream starts, so a bad filter is a 422 and not a truncated file.
   const q = ZAuditQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   const filters = { project: q.project, environment: q.environment, actor: q.actor, action: q.action, outcome: q.outcome, from: q.from, to: q.to };

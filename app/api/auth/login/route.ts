@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { serverEnv } from "@/lib/config/server-env";
 import { errorResponse } from "@/lib/api/error-response";
+import { readJsonBody, SIGN_IN_BODY_LIMIT } from "@/lib/api/read-json-body";
 import { isSameOriginRequest, originHeadersOf } from "@/lib/auth/check-origin";
 import { cookieAttributes, serializeCookie, SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { clientAddressOf, isSecureRequest } from "@/lib/auth/request-info";
@@ -16,7 +17,7 @@ export async function POST(req: Request): Promise<Response> {
     if ((h.origin || h.secFetchSite === "cross-site") && !isSameOriginRequest(h, req.url, serverEnv().CAIRN_PUBLIC_URL)) {
       throw new AppError("forbidden", "cross-origin sign-in", "This sign-in came from another site and was refused. Sign in on Cairn's own page.");
     }
-    const body: unknown = await req.json();
+    const body = await readJsonBody(req, SIGN_IN_BODY_LIMIT);
     const { email, password } = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
     const db = await getDb();
     await ensureBootstrapAdmin(db);

@@ -1,4 +1,5 @@
 // GET /api/projects/:project — one project, URLs masked (any signed-in user); PATCH / DELETE — change or remove it (admin, audited).
+import { readJsonBody } from "@/lib/api/read-json-body";
 import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
 import { readableAlembicPath } from "@/lib/projects/check-alembic-path";
@@ -12,14 +13,14 @@ export const dynamic = "force-dynamic";
 const noStore = { "cache-control": "no-store" };
 type Params = { project: string };
 
-export const GET = withRole<Params>("any", async (_req, { params }) => {
+export const GET = withRole<Params>("status.read", async (_req, { params }) => {
   const { project } = await params;
   return Response.json({ project: toPublicProject(await getProjectOrThrow(await getDb(), project)) }, { headers: noStore });
 });
 
-export const PATCH = withRole<Params>(["admin"], async (req, { params, actor }) => {
+export const PATCH = withRole<Params>("projects.manage", async (req, { params, actor }) => {
   const { project: name } = await params;
-  const input = ZProjectUpdateSchema.parse(await req.json());
+  const input = ZProjectUpdateSchema.parse(await readJsonBody(req));
   const db = await getDb();
   if (input.alembicPath !== undefined || input.constants !== undefined) {
     const stored = toPublicProject(await getProjectOrThrow(db, name));
@@ -33,7 +34,7 @@ export const PATCH = withRole<Params>(["admin"], async (req, { params, actor }) 
   return Response.json({ project }, { headers: noStore });
 });
 
-export const DELETE = withRole<Params>(["admin"], async (_req, { params, actor }) => {
+export const DELETE = withRole<Params>("projects.manage", async (_req, { params, actor }) => {
   const { project } = await params;
   await deleteProject(await getDb(), project, actor);
   return Response.json({ deleted: project }, { headers: noStore });

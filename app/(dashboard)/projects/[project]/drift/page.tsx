@@ -6,7 +6,7 @@ import { TakeBaselineButton } from "@/components/drift/take-baseline-button";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { RevisionId } from "@/components/ui/revision-id";
-import { hasRole } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { appUrlOptions } from "@/lib/drift-service/project-context";
@@ -25,8 +25,8 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
     if (isAppError(e) && e.code === "not-found") notFound();
     throw e;
   }
-  const canBaseline = hasRole(actor, ["release_manager", "admin"]);
-  const canCheck = hasRole(actor, ["qa", "release_manager", "admin"]);
+  const canBaseline = can(actor, "drift.baseline");
+  const canCheck = can(actor, "alembic.check");
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">

@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { RevisionCoverage } from "@/components/signoffs/revision-coverage";
 import { SignOffForm } from "@/components/signoffs/signoff-form";
 import { SignOffList } from "@/components/signoffs/signoff-list";
-import { hasRole } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import { getProjectGraph } from "@/lib/server/project-view";
 import { requirePageActor } from "@/lib/server/require-page-actor";
@@ -25,7 +25,7 @@ export default async function SignOffsPage({ params }: { params: Promise<{ proje
   const { project, graph } = data;
   const signOffs = await listSignOffs(project.name);
   const history = graph.history.map((id) => ({ id, message: graph.revisions.get(id)?.message ?? "" }));
-  const canSign = hasRole(actor, ["qa", "admin"]);
+  const canSign = can(actor, "signoffs.write");
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">

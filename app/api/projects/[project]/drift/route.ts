@@ -6,7 +6,7 @@ import { appUrlOptions } from "@/lib/drift-service/project-context";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withRole<{ project: string }>("any", async (_req, { params }) => {
+export const GET = withRole<{ project: string }>("status.read", async (_req, { params }) => {
   const { project } = await params;
   const drift = await detectProjectDrift(await getDb(), project, appUrlOptions());
   return Response.json(drift, { headers: { "cache-control": "no-store" } });

@@ -6,7 +6,7 @@ import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withRole<{ project: string }>("any", async (_req, { params }) => {
+export const GET = withRole<{ project: string }>("status.read", async (_req, { params }) => {
   const { project } = await params;
   const status = await readStoredProjectStatus(await getDb(), project, { key: getSecretKey() });
   return Response.json(status, { headers: { "cache-control": "no-store" } });

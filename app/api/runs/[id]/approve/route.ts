@@ -8,7 +8,7 @@ import { getSecretKey } from "@/lib/secrets/get-secret-key";
 export const dynamic = "force-dynamic";
 
 export const POST = withRole<{ id: string }>(
-  ["release_manager", "admin"],
+  "runs.approve",
   async (_req, { params, actor }) => {
     try {
       const { id } = await params;
@@ -18,5 +18,4 @@ export const POST = withRole<{ id: string }>(
       return runErrorResponse(e);
     }
   },
-  { scope: "runs:approve" },
 );

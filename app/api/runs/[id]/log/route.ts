@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 15_000;
 
-export const GET = withRole<{ id: string }>("any", async (req, { params }) => {
+export const GET = withRole<{ id: string }>("status.read", async (req, { params }) => {
   const { id } = await params;
   const db = await getDb();
   const exists = await db.run.findUnique({ where: { id }, select: { id: true } });

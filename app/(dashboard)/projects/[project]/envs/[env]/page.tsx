@@ -6,7 +6,7 @@ import { RunTable } from "@/components/runs/run-table";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { RevisionId } from "@/components/ui/revision-id";
-import { hasRole } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { listRuns } from "@/lib/runs/get-run";
@@ -100,7 +100,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ pr
             previous={previous}
             revisions={revisions}
             current={s?.revisions ?? []}
-            canRun={hasRole(actor, ["release_manager", "admin"])}
+            canRun={can(actor, "runs.request")}
             isAdmin={actor.role === "admin"}
           />
         </Card>

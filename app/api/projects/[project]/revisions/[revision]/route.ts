@@ -26,7 +26,7 @@ export interface RevisionDetailsBody {
   source: string;
 }
 
-export const GET = withRole<{ project: string; revision: string }>("any", async (_req, { params }) => {
+export const GET = withRole<{ project: string; revision: string }>("status.read", async (_req, { params }) => {
   const { project, revision } = await params;
   const { graph, rootDir } = await getProjectGraph(project);
   const node = graph.revisions.get(revision);

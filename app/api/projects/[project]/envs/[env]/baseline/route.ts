@@ -6,7 +6,7 @@ import { takeBaseline } from "@/lib/drift-service/take-baseline";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withRole<{ project: string; env: string }>(["release_manager", "admin"], async (_req, { params, actor }) => {
+export const POST = withRole<{ project: string; env: string }>("drift.baseline", async (_req, { params, actor }) => {
   const { project, env } = await params;
   const baseline = await takeBaseline(await getDb(), { project, environment: env, source: "manual", actor }, appUrlOptions());
   return Response.json({ baseline }, { status: 201, headers: { "cache-control": "no-store" } });

@@ -17,7 +17,7 @@ import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withRole<{ project: string; env: string }>(["admin"], async (_req, { params }) => {
+export const POST = withRole<{ project: string; env: string }>("projects.manage", async (_req, { params }) => {
   const { project: projectName, env: envName } = await params;
   const stored = await getProjectOrThrow(await getDb(), projectName);
   const env = getEnvironmentOrThrow(stored, envName);
