@@ -1,5 +1,6 @@
 import "server-only";
 import fs from "node:fs";
+import nodePath from "node:path";
 import type { Environment, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
@@ -44,10 +45,13 @@ export interface PlanRunOptions {
 export interface RunExecution {
   databaseUrl: string;
   alembic: { command: string[]; cwd: string; configFile?: string; urlEnvVar: string; xArgs: string[] };
-  lockName: string;
   readRevisions: () => Promise<string[]>;
   expectedHeads: string[];
   plannedSteps: string[];
+  /** Re-plans from the revisions read under the database lock, with the migration files as they are then. */
+  replan: (from: string[]) => Promise<{ steps: string[] } | { error: string }>;
+  /** A migration's file relative to the project root (failure headlines). */
+  fileOf: (revision: string) => string | undefined;
 }
 
 /** The plan, plus what the server needs to record and execute it. */
@@ -255,7 +259,11 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const execution: RunExecution = {
     databaseUrl: url.url,
     alembic,
-    lockName: `${project.name}/${env.name}`,
+    replan: async (lockedFrom) => replanSteps(project.alembicPath, constants, input.kind, lockedFrom, target),
+    fileOf: (r) => {
+      const file = graph.revisions.get(r)?.path;
+      return file ? nodePath.relative(rootDir, file) : undefined;
+    },
     expectedHeads: path.resultHeads,
     plannedSteps: path.steps,
     readRevisions: async () => {
@@ -265,6 +273,25 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     },
   };
   return { plan, facts, targetIds, environment: env, execution };
+}
+
+/**
+ * At execution, under the database lock: reads the migration files again and plans from where the
+ * database stands, so a file added, removed or edited since the review cannot change what runs.
+ */
+async function replanSteps(
+  alembicPath: string,
+  constants: Record<string, string | string[] | null>,
+  kind: RunKind,
+  from: string[],
+  target: string,
+): Promise<{ steps: string[] } | { error: string }> {
+  try {
+    const { graph } = await readProjectGraphAsync(alembicPath, { constants });
+    return { steps: (kind === "downgrade" ? downgradePath(graph, from, target) : upgradePath(graph, from, target)).steps };
+  } catch (e) {
+    return { error: `The migration files can no longer be planned from (${e instanceof AppError ? e.userMessage : "the graph does not load"}).` };
+  }
 }
 
 /** The plan the run dialog shows (no side effects, no credentials). */
