@@ -68,7 +68,7 @@ export function assertAllowed(actor: Actor, req: Request, guard: Guard, scope?: 
     if (!needed) throw new AppError("forbidden", "token used on a route without a token scope", TOKEN_NOT_ALLOWED);
     if (!actor.scopes?.includes(needed)) throw new AppError("forbidden", `token lacks scope ${needed}`, scopeMessage(needed));
   }
-  if (!hasRole(actor, guard)) throw roleRefusal(actor, guard, "do this");
+  if (!hasRole(actor, guard)) throw roleRefusal(actor, guard, "");
 }
 
 function scopeMessage(scope: string): string {
@@ -78,5 +78,6 @@ function scopeMessage(scope: string): string {
 function roleRefusal(actor: Actor, roles: readonly Role[] | "any", what: string): AppError {
   // Admin passes every list, so it is named as an alternative.
   const need = roles === "any" ? "" : [...new Set([...roles, "admin" as const])].map((r) => ROLE_LABELS[r]).join(" or ");
-  return new AppError("forbidden", `role ${actor.role} not in ${String(roles)}`, `Your role (${ROLE_LABELS[actor.role]}) may not ${what}; it needs ${need}. Ask an admin if you should have access.`);
+  const purpose = what ? ` (to ${what})` : "";
+  return new AppError("forbidden", `role ${actor.role} not in ${String(roles)}`, `Your role (${ROLE_LABELS[actor.role]}) may not do this; it needs ${need}${purpose}. Ask an admin if you should have access.`);
 }

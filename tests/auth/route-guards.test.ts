@@ -269,7 +269,7 @@ describe("the permission table drives every route guard", () => {
     expect((await sign(request("POST", "/x", { cookie: qa.cookie, body: {} }), noParams)).status).toBe(200);
     const refused = await sign(request("POST", "/x", { cookie: rm.cookie, body: {} }), noParams);
     expect(refused.status).toBe(403);
-    expect((await body(refused)).error.message).toMatch(/^Your role \(Release manager\) may not record or revoke sign-offs; it needs QA or Admin/);
+    expect((await body(refused)).error.message).toMatch(/^Your role \(Release manager\) may not do this; it needs QA or Admin \(to record or revoke sign-offs\)\./);
     const { token } = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: qa.cookie, body: { name: "qa", scopes: ["status:read"] } }), noParams));
     const noScope = await sign(request("POST", "/x", { token, body: {} }), noParams);
     expect(noScope.status).toBe(403);
