@@ -106,3 +106,36 @@ function toSummary(r: { id: string; name: string; prefix: string; scopes: unknow
     revokedAt: r.revokedAt?.toISOString() ?? null,
   };
 }
+
+/**
+ * Revokes live tokens that someone created for another person before tokens were owner-only
+ * (issue 18): such a token still acts as a person who did not create it, which is how one admin
+ * passed the two-person rule. They are found by their `token.create` audit row, whose actor is
+ * not the owner. Idempotent and audited; meant to run at start-up. Returns how many it revoked.
+ */
+export async function revokeTokensCreatedForOthers(db: PrismaClient, now: Date = new Date()): Promise<number> {
+  const live = await db.apiToken.findMany({ where: { revokedAt: null }, include: { user: true } });
+  if (live.length === 0) return 0;
+  const created = await db.auditEvent.findMany({ where: { action: "token.create" }, select: { actorId: true, details: true } });
+  const creatorOf = new Map<string, string | null>();
+  for (const c of created) {
+    const tokenId = (c.details as { tokenId?: unknown } | null)?.tokenId;
+    if (typeof tokenId === "string") creatorOf.set(tokenId, c.actorId);
+  }
+  const stray = live.filter((t) => {
+    const creator = creatorOf.get(t.id);
+    return typeof creator === "string" && creator !== t.userId;
+  });
+  for (const t of stray) {
+    await db.$transaction(async (tx) => {
+      await tx.apiToken.update({ where: { id: t.id }, data: { revokedAt: now } });
+      await recordAudit(tx, {
+        actor: { label: "system" },
+        action: "token.revoke",
+        outcome: "ok",
+        details: { tokenId: t.id, name: t.name, prefix: t.prefix, owner: t.user.email, reason: "created by another user; a token acts only as the person who created it" },
+      });
+    });
+  }
+  return stray.length;
+}

@@ -111,3 +111,19 @@ describe("the two-person rule compares people, not tokens", () => {
     expect((await db.run.findUniqueOrThrow({ where: { id: r.runId } })).approvedById).toBe(bob.id);
   }, 90_000);
 });
+
+describe("tokens minted for someone else before tokens were owner-only", () => {
+  it("are revoked by revokeTokensCreatedForOthers, which keeps everyone's own tokens", async () => {
+    const { revokeTokensCreatedForOthers } = await import("@/lib/auth/manage-api-tokens");
+    const { recordAudit } = await import("@/lib/audit/record-audit");
+    // As the old admin API left it: a token owned by Alice whose creation the audit trail puts on the admin.
+    const legacy = await db.apiToken.create({ data: { name: "legacy-as-alice", prefix: "cairn_legacy", tokenHash: "f".repeat(64), userId: alice.id, scopes: ["runs:request"] } });
+    await recordAudit(db, { actor: { userId: admin.id, email: admin.email }, action: "token.create", outcome: "ok", details: { tokenId: legacy.id, owner: alice.email } });
+    const own = (await body(await mint(alice, { name: "alice-own", scopes: ["status:read"] }))).summary;
+
+    expect(await revokeTokensCreatedForOthers(db)).toBe(1);
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: legacy.id } })).revokedAt).not.toBeNull();
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: own.id } })).revokedAt).toBeNull();
+    expect(await revokeTokensCreatedForOthers(db)).toBe(0);
+  });
+});
