@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   "runs.request": { roles: ["release_manager"], scope: "runs:request", what: "request runs" },
   /** Approve or reject a run awaiting approval (the environment's approver list still applies). */
   "runs.approve": { roles: ["release_manager"], scope: "runs:approve", what: "approve or reject runs" },
+  /** Release a run whose Cairn instance is gone and whose Alembic no longer holds the database, with a written reason. */
+  "runs.release": { roles: ["admin"], scope: null, what: "release stale runs" },
   /** Record and revoke QA sign-offs. */
   "signoffs.write": { roles: ["qa"], scope: "signoffs:write", what: "record or revoke sign-offs" },
   /** Take a schema baseline of an environment. */

@@ -6,6 +6,7 @@ import { describeRefusal } from "@/lib/gates/evaluate-gates";
 import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
 import { requestRun } from "@/lib/runs/request-run";
 import type { TRunRequest } from "@/lib/runs/run-request.types";
+import { recoverStaleRuns } from "@/lib/runs/recover-stale-runs";
 import { startRun } from "@/lib/runs/start-run";
 import type { GateResult } from "@/lib/gates/types";
 
@@ -26,6 +27,10 @@ export async function submitRun(
   opts: PlanRunOptions = {},
 ): Promise<SubmitRunResult> {
   const { request } = i;
+  // A run left behind by a Cairn instance that stopped must not block this environment for minutes:
+  // settle it now (only once its Alembic has let go of the database).
+  const env = await db.environment.findFirst({ where: { name: i.environment, project: { name: i.project } }, select: { id: true } });
+  if (env) await recoverStaleRuns(db, { environmentId: env.id, key: opts.key });
   const plannedAt = new Date();
   const prepared = await prepareRun(
     db,
@@ -37,10 +42,10 @@ export async function submitRun(
     const blocking = plan.gates.filter((g) => !(g.id === "two-person" && g.verdict === "needs-input"));
     throw new AppError("gate-refused", `run request refused on ${plan.environment.name}`, describeRefusal(blocking), { gates: plan.gates });
   }
-  const env = prepared.environment;
+  const target = prepared.environment;
   const { run, gates } = await requestRun(db, {
     actor: i.actor,
-    environment: { id: env.id, projectId: env.projectId, name: env.name, protected: env.protected },
+    environment: { id: target.id, projectId: target.projectId, name: target.name, protected: target.protected },
     kind: request.kind,
     target: plan.target,
     fromRevisions: plan.from,

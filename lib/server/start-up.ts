@@ -11,14 +11,11 @@ import { createUser } from "@/lib/auth/create-user";
 import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { recoverOnStart } from "@/lib/runs/recover-on-start";
+import { startRunSweeper } from "@/lib/runs/recover-stale-runs";
 
-/** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present. */
-export function configFilePath(): string | undefined {
-  const env = serverEnv();
-  if (env.CAIRN_CONFIG) return path.resolve(env.CAIRN_CONFIG);
-  const local = path.resolve("cairn.config.json");
-  return fs.existsSync(local) ? local : undefined;
-}
+/** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
+export { configFilePath } from "@/lib/config/config-file-path";
+import { configFilePath } from "@/lib/config/config-file-path";
 
 /** The demo's accounts, one per role (two release managers, for the two-person rule). Demo only. */
 export const DEMO_USERS = [
@@ -108,8 +105,10 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
       problems.push(`${path.basename(file)} was not applied: ${userMessageOf(e)}`);
     }
   }
-  // Runs left "running" by an instance that died are marked interrupted and their locks released.
+  // Runs left "running" by an instance that died are settled once their Alembic has let go of the
+  // database; the sweeper keeps doing so while Cairn runs.
   await recoverOnStart(db);
+  startRunSweeper(db, { key: getSecretKey() });
   problems.push(...(await checkAlembicCommands(db)));
   warmProjectViews(db);
   state.__cairnStartUpProblems = problems;

@@ -18,6 +18,7 @@ import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
 import { recoverInterruptedRuns } from "@/lib/runner/recover-interrupted-runs";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { recoverStaleRuns } from "@/lib/runs/recover-stale-runs";
+import { releaseStaleRun } from "@/lib/runs/release-stale-run";
 import { encryptSecret } from "@/lib/secrets/encrypt-secret";
 import { ALEMBIC, FIXTURE_DIR, createStore, createTarget, queueRun, seedEnvironment, type Target } from "@/tests/runner/support";
 
@@ -297,5 +298,35 @@ describe("cancelling a running run", () => {
     expect(await s.store.db.environmentLock.count({ where: { environmentId: environment.id } })).toBe(0);
     expect((await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: FIXTURE_DIR, databaseUrl: t.url }))).toBe("free");
     await downToBase(environment);
+  });
+});
+
+describe("an admin releases a stale run", () => {
+  it("is refused while the database's lock is held, and otherwise settles the run with the written reason, audited", async () => {
+    const key = randomBytes(32);
+    const { environment } = await seedEnvironment(s.store, { name: "release-me" });
+    await s.store.db.environment.update({ where: { id: environment.id }, data: { urlEncrypted: encryptSecret(t.url, key) } });
+    const old = new Date(Date.now() - 10 * 60_000);
+    const run = await s.store.db.run.create({
+      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "a1", requestedById: "u", instanceId: "gone", heartbeatAt: old, startedAt: old, runnerPid: 999_999, runnerHost: "elsewhere" },
+    });
+    await s.store.db.environmentLock.create({ data: { environmentId: environment.id, runId: run.id, holder: "x@example.com", instanceId: "gone", heartbeatAt: old } });
+    const admin = { kind: "user" as const, userId: "admin-id", email: "admin@example.com", name: "Admin", role: "admin" as const };
+    const lockKey = (await import("node:crypto")).createHash("sha256").update("cairn:alembic-run").digest().readBigInt64BE(0).toString();
+    const outside = new pg.Client({ connectionString: t.url });
+    await outside.connect();
+    await outside.query("SELECT pg_advisory_lock($1::bigint)", [lockKey]);
+    const held = await releaseStaleRun(s.store.db, { runId: run.id, actor: admin, reason: "host rebooted", key }).catch((x) => x);
+    expect(isAppError(held) && (held as AppError).code).toBe("locked");
+    expect((held as AppError).userMessage).toMatch(/release-me's migration lock is held \(the run's Alembic was process 999999 on elsewhere\)/);
+    await outside.end();
+
+    const settled = await releaseStaleRun(s.store.db, { runId: run.id, actor: admin, reason: "host rebooted", key });
+    expect(settled.status).toBe("interrupted");
+    const after = await s.store.db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.errorTail).toMatch(/^Released by admin@example\.com: host rebooted\n/);
+    expect(await s.store.db.environmentLock.count({ where: { environmentId: environment.id } })).toBe(0);
+    const audit = await s.store.db.auditEvent.findMany({ where: { runId: run.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["run.interrupted", "run.released"]);
   });
 });
