@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * What an API token may do. A token acts as its owner's role, further limited to these scopes.
- * Route handlers name the scope they need with `withRole(roles, handler, { scope })`.
+ * What an API token may do. A token acts as its creator, with their role, further limited to these
+ * scopes. Which action needs which scope is in the permission table (lib/auth/permissions.ts).
  */
 export const TOKEN_SCOPES = {
   "status:read": "Read projects, environments, revisions and runs",
