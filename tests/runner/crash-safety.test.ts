@@ -330,3 +330,29 @@ describe("an admin releases a stale run", () => {
     expect(audit.map((a) => a.action)).toEqual(["run.interrupted", "run.released"]);
   });
 });
+
+describe("SQLite: the lock is the real file's", () => {
+  it("the same database file under another name (a symbolic link) is held by the same lock", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-sqlite-lock-"));
+    const file = path.join(dir, "app.db");
+    fs.writeFileSync(file, "");
+    fs.symlinkSync(file, path.join(dir, "alias.db"));
+    // A runner holding the real file's lock while it waits for Cairn's answer.
+    const holder = spawn("/usr/bin/python3", [path.resolve(import.meta.dirname, "../../lib/runner/python/cairn_run.py"), "--", "current"], {
+      cwd: dir,
+      env: { ...process.env, DATABASE_URL: `sqlite:///${file}` },
+      stdio: ["pipe", "ignore", "ignore", "pipe"],
+    });
+    let control = "";
+    (holder.stdio[3] as NodeJS.ReadableStream).on("data", (c: Buffer) => (control += c.toString()));
+    await waitFor("the holder to lock the file", () => control.includes('"locked"'), 20_000);
+    try {
+      expect(await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: dir, databaseUrl: `sqlite:///${path.join(dir, "alias.db")}` })).toBe("held");
+    } finally {
+      holder.stdin!.end("no\n");
+      await new Promise((r) => holder.on("exit", r));
+    }
+    expect(await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: dir, databaseUrl: `sqlite:///${path.join(dir, "alias.db")}` })).toBe("free");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
