@@ -100,7 +100,9 @@ export function RunDialog({
   const partial = previewGate && previewGate.verdict !== "pass" ? (previewGate.details as PreviewGateDetails | undefined) : undefined;
   const toAcknowledge = plan?.environment.protected ? (partial?.required ?? []) : [];
   const upToDate = debounced === JSON.stringify(request) && !planM.isPending && !planM.isError;
-  const canSubmit = !!plan && plan.canRequest && upToDate && !submitM.isPending;
+  // A plan with no step (already at the target) has nothing to run; the server refuses it too.
+  const noOp = !!plan && plan.path.steps.length === 0;
+  const canSubmit = !!plan && plan.canRequest && !noOp && upToDate && !submitM.isPending;
 
   return (
     <div role="dialog" aria-modal="true" aria-labelledby="run-dialog-title" className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/40 p-4">
@@ -240,7 +242,12 @@ export function RunDialog({
               </p>
             )}
             <div className="flex items-center justify-end gap-2">
-              {plan && !plan.canRequest && upToDate && <span className="text-sm text-stone-600">Resolve the gates above to continue.</span>}
+              {noOp && upToDate && (
+                <span className="text-sm text-stone-600" data-testid="no-op-reason">
+                  Nothing to run: {environment} is already at {plan.from.length ? plan.from.join(", ") : "base"}. Choose another target.
+                </span>
+              )}
+              {plan && !noOp && !plan.canRequest && upToDate && <span className="text-sm text-stone-600">Resolve the gates above to continue.</span>}
               {plan?.needsApproval && plan.canRequest && <span className="text-sm text-stone-600">A second person must approve before it runs.</span>}
               <button type="button" onClick={onClose} className="rounded border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100">
                 Cancel

@@ -7,18 +7,20 @@ import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { RevisionId } from "@/components/ui/revision-id";
 import type { RunView } from "@/lib/runs/run-request.types";
 
-const FINISHED = ["succeeded", "failed", "interrupted", "cancelled", "rejected"];
+const FINISHED = ["succeeded", "failed", "interrupted", "cancelled", "rejected", "stale"];
 // The runner logs "Cairn: Applying c3 (2 of 3): create orders" as each migration starts.
 const PROGRESS = /^Cairn: (Applying|Reverting) (\S+) \((\d+) of (\d+)\)(?::\s*(.*))?$/;
 
-async function fetchRun(id: string): Promise<{ run: RunView; mayDecide: boolean }> {
+type RunState = { run: RunView; mayDecide: boolean; mayCancel: boolean };
+
+async function fetchRun(id: string): Promise<RunState> {
   const res = await fetch(`/api/runs/${id}`, { cache: "no-store" });
-  const body = (await res.json().catch(() => null)) as { run: RunView; mayDecide: boolean; error?: { message?: string } } | null;
+  const body = (await res.json().catch(() => null)) as (RunState & { error?: { message?: string } }) | null;
   if (!res.ok || !body) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
   return body;
 }
 
-async function decide(id: string, action: "approve" | "reject", reason?: string) {
+async function decide(id: string, action: "approve" | "reject" | "cancel", reason?: string) {
   const res = await fetch(`/api/runs/${id}/${action}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(reason ? { reason } : {}) });
   const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
   if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
@@ -29,13 +31,15 @@ function duration(ms: number | null): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** A run's live state: status polled, log streamed over SSE, progress, outcome and the approval buttons. */
-export function RunLive({ initial, mayDecide: initialMayDecide }: { initial: RunView; mayDecide: boolean }) {
+const at = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 19) : "");
+
+/** A run's live state: status polled, log streamed over SSE, progress, outcome, the approval and cancel buttons. */
+export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initialMayCancel }: { initial: RunView; mayDecide: boolean; mayCancel: boolean }) {
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ["run", initial.id],
     queryFn: () => fetchRun(initial.id),
-    initialData: { run: initial, mayDecide: initialMayDecide },
+    initialData: { run: initial, mayDecide: initialMayDecide, mayCancel: initialMayCancel },
     refetchInterval: (query) => (FINISHED.includes(query.state.data?.run.status ?? "") ? false : 1500),
   });
   const run = q.data.run;
@@ -68,6 +72,9 @@ export function RunLive({ initial, mayDecide: initialMayDecide }: { initial: Run
   const [reason, setReason] = useState("");
   const approveM = useMutation({ mutationFn: () => decide(run.id, "approve"), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
   const rejectM = useMutation({ mutationFn: () => decide(run.id, "reject", reason), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
+  const [cancelReason, setCancelReason] = useState("");
+  const cancelM = useMutation({ mutationFn: () => decide(run.id, "cancel", cancelReason), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
+  const mayCancel = q.data.mayCancel && ["awaiting_approval", "queued", "running"].includes(run.status) && !(run.status === "running" && run.cancelRequestedAt);
 
   return (
     <div className="space-y-6">
@@ -123,7 +130,29 @@ export function RunLive({ initial, mayDecide: initialMayDecide }: { initial: Run
           </div>
         )}
         {run.status === "succeeded" && <p className="mt-3 text-sm text-green-800">Succeeded.</p>}
-        {(run.status === "failed" || run.status === "interrupted" || run.status === "cancelled") && run.errorTail && (
+        {run.status === "stale" && (
+          <div className="mt-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="stale-explanation">
+            <p className="font-medium text-amber-900">Stale: this request can no longer be approved.</p>
+            <p className="mt-1 text-amber-900">{run.errorTail ?? `${run.environment} moved after this was requested; request again.`}</p>
+            <p className="mt-1">
+              <a className="text-sky-700 hover:underline" href={`/projects/${encodeURIComponent(run.project)}/envs/${encodeURIComponent(run.environment)}`}>
+                Plan it again on {run.environment}
+              </a>{" "}
+              to review the SQL from where {run.environment} stands now.
+            </p>
+          </div>
+        )}
+        {run.status === "cancelled" && run.cancelRequestedBy && (
+          <p className="mt-3 text-sm text-stone-800" data-testid="cancelled-by">
+            Cancelled by {run.cancelRequestedBy} at {at(run.cancelRequestedAt)}: {run.cancelReason}
+          </p>
+        )}
+        {run.status === "running" && run.cancelRequestedAt && (
+          <p className="mt-3 text-sm text-amber-900" data-testid="cancel-requested">
+            Asked to stop by {run.cancelRequestedBy} at {at(run.cancelRequestedAt)} ({run.cancelReason}); Cairn is stopping Alembic.
+          </p>
+        )}
+        {(run.status === "failed" || run.status === "interrupted" || (run.status === "cancelled" && !run.cancelRequestedBy)) && run.errorTail && (
           <div className="mt-3">
             <p className="text-sm font-medium text-red-800">{run.status === "interrupted" ? "Interrupted" : run.status === "cancelled" ? "Did not start" : "Failed"}:</p>
             <pre data-testid="error-tail" className="mt-1 max-h-60 overflow-auto rounded bg-red-950 p-2 text-xs text-red-50">
@@ -156,12 +185,49 @@ export function RunLive({ initial, mayDecide: initialMayDecide }: { initial: Run
             )}
           </div>
         )}
+        {mayCancel && (
+          <div className="mt-4 rounded border border-stone-200 bg-stone-50 p-3 text-sm">
+            <p>
+              {run.status === "running"
+                ? "Cancelling a running run asks Cairn to stop Alembic; on PostgreSQL the migration in progress rolls back."
+                : run.status === "awaiting_approval"
+                  ? "Cancelling withdraws this request; nothing has run. A new request can then be made."
+                  : "Cancelling stops this run before it starts; nothing has run."}
+            </p>
+            <div className="mt-2 flex flex-wrap items-center gap-2">
+              <input
+                aria-label="Reason to cancel"
+                placeholder="Reason to cancel"
+                value={cancelReason}
+                onChange={(e) => setCancelReason(e.target.value)}
+                className="min-w-64 rounded border border-stone-300 px-2 py-1"
+              />
+              <button
+                type="button"
+                onClick={() => cancelM.mutate()}
+                disabled={!cancelReason.trim() || cancelM.isPending}
+                className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40"
+              >
+                Cancel run
+              </button>
+            </div>
+            {cancelM.isError && (
+              <p role="alert" className="mt-2 whitespace-pre-line text-red-900">
+                {cancelM.error.message}
+              </p>
+            )}
+          </div>
+        )}
       </section>
       <section>
         <h2 className="mb-1 text-sm font-semibold">Log</h2>
         {streamError && <p className="text-sm text-amber-800">{streamError}</p>}
         <pre ref={logRef} data-testid="run-log" className="max-h-96 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
-          {lines.length ? lines.join("\n") : run.status === "awaiting_approval" ? "Nothing yet: the run starts once approved." : "…"}
+          {lines.length ? lines.join("\n") : run.status === "awaiting_approval"
+              ? "Nothing yet: the run starts once approved."
+              : !run.startedAt && ["stale", "cancelled", "rejected"].includes(run.status)
+                ? "Nothing ran."
+                : "…"}
         </pre>
       </section>
       <section>

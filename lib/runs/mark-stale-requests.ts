@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 
@@ -121,7 +121,7 @@ export async function refreshStaleRequests(
         ...(where.project ? { project: { name: where.project } } : {}),
         ...(where.environment ? { environment: { name: where.environment } } : {}),
       },
-      select: { id: true, environment: true, project: { select: { alembicPath: true, constants: true } } },
+      select: { id: true, environment: true, project: { select: { alembicPath: true } } },
       take: 200,
     });
     const now = Date.now();
@@ -134,13 +134,10 @@ export async function refreshStaleRequests(
         for (const r of runs) lastChecked.set(r.id, now);
         const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
         if (!url.ok) return [];
-        const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<
-          string,
-          string | string[] | null
-        >;
         let rootDir: string;
         try {
-          rootDir = readProjectGraph(project.alembicPath, { constants }).project.location.rootDir;
+          // Only the config is read (relative SQLite paths resolve against it), not the migrations.
+          rootDir = findAlembicLocation(project.alembicPath).rootDir;
         } catch {
           return [];
         }

@@ -258,7 +258,8 @@ describe("downgrades, failures and concurrency", () => {
     const loserRes = a.status === 202 ? b : a;
     expect([409, 423]).toContain(loserRes.status);
     const loser = await body(loserRes);
-    expect(loser.error.message).toMatch(/^qa (is busy|changed while this request was being planned): run .* \(upgrade to e5\)/);
+    // Busy names the open run, where it starts from and who asked (one open run per environment).
+    expect(loser.error.message).toMatch(/^qa (is busy: run \S+ \(upgrade to e5, from [^)]+\) is (queued|running), requested by \S+@example\.com|changed while this request was being planned: run \S+ \(upgrade to e5\))/);
     const winner = await body(a.status === 202 ? a : b);
     expect((await finished(winner.runId)).status).toBe("succeeded");
     expect(sqliteRevisions(fixture.urls.qa!)).toEqual(["e5"]);

@@ -4,6 +4,9 @@ import { canApprove } from "@/lib/auth/can-approve";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { getRunOrThrow } from "@/lib/runs/get-run";
+import { refreshStaleRequests } from "@/lib/runs/mark-stale-requests";
+import { mayCancelRun } from "@/lib/runs/may-cancel-run";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { requirePageActor } from "@/lib/server/require-page-actor";
 
 export const dynamic = "force-dynamic";
@@ -11,9 +14,12 @@ export const dynamic = "force-dynamic";
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePageActor(`/runs/${encodeURIComponent(id)}`);
+  const db = await getDb();
+  // A request whose environment moved since is shown as stale, with where it moved.
+  await refreshStaleRequests(db, { runIds: [id] }, { key: getSecretKey(), noticedBy: actor.email });
   let found;
   try {
-    found = await getRunOrThrow(await getDb(), id);
+    found = await getRunOrThrow(db, id);
   } catch (e) {
     if (isAppError(e) && e.code === "not-found") notFound();
     throw e;
@@ -23,7 +29,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">Run {run.id.slice(0, 8)}</h1>
-      <RunLive initial={run} mayDecide={mayDecide} />
+      <RunLive initial={run} mayDecide={mayDecide} mayCancel={mayCancelRun(actor, { status: run.status, requestedById: run.requestedBy?.id })} />
     </div>
   );
 }

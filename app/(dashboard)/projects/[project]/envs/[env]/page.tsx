@@ -10,6 +10,8 @@ import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { listRuns } from "@/lib/runs/get-run";
+import { refreshStaleRequests } from "@/lib/runs/mark-stale-requests";
+import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { getProjectGraph, getProjectStatus } from "@/lib/server/project-view";
 import { requirePageActor } from "@/lib/server/require-page-actor";
 
@@ -30,7 +32,10 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ pr
   const env = project.environments[index];
   if (!env) notFound();
   const previous = index > 0 ? project.environments[index - 1]!.name : null;
-  const [status, runs] = await Promise.all([getProjectStatus(projectName, data), listRuns(await getDb(), { project: projectName, environment: envName, limit: 30 })]);
+  const db = await getDb();
+  // A request waiting from a state this environment has left is listed as stale.
+  await refreshStaleRequests(db, { project: projectName, environment: envName }, { key: getSecretKey(), noticedBy: actor.email });
+  const [status, runs] = await Promise.all([getProjectStatus(projectName, data), listRuns(db, { project: projectName, environment: envName, limit: 30 })]);
   const s = status.environments.find((e) => e.name === envName);
   const message = (id: string) => graph.revisions.get(id)?.message ?? "";
   const revisions = graph.history.map((id) => ({ revision: id, message: message(id) }));
