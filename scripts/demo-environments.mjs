@@ -96,7 +96,8 @@ export async function prepareDemoEnvironments({ dir, pgBaseUrl, fresh = false, l
 
 /**
  * For the end-to-end suite only: a second project ("lab", from tests/fixtures/runner-project) whose
- * `broken` branch holds a migration that fails halfway, so the suite can show how a failure is reported.
+ * `broken` branch holds a migration that fails halfway, so the suite can show how a failure is reported,
+ * and whose empty protected environment "guarded" shows stale and cancelled requests.
  */
 export function prepareLabProject({ dir, alembic }) {
   if (!alembic) throw new Error("The e2e lab project needs Alembic: apt-get install alembic python3-psycopg2.");
@@ -108,7 +109,19 @@ export function prepareLabProject({ dir, alembic }) {
   const url = `sqlite:///${file}`;
   const r = spawnSync(alembic[0], [...alembic.slice(1), "upgrade", "h8"], { cwd: projectDir, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`alembic upgrade h8 failed for the lab project:\n${r.stderr}`);
-  return { name: "lab", alembic: path.relative(dir, path.join(projectDir, "alembic.ini")), command: alembic, environments: [{ name: "qa", url }] };
+  // A protected environment after qa, empty, for the stale-request and cancel specs (they move it with Alembic).
+  const guarded = path.join(dir, "lab-guarded.db");
+  fs.rmSync(guarded, { force: true });
+  fs.writeFileSync(guarded, "");
+  return {
+    name: "lab",
+    alembic: path.relative(dir, path.join(projectDir, "alembic.ini")),
+    command: alembic,
+    environments: [
+      { name: "qa", url },
+      { name: "guarded", url: `sqlite:///${guarded}`, protected: true },
+    ],
+  };
 }
 
 /** Writes the demo's cairn.config.json. PostgreSQL URLs go through env: references, never into the file. */
@@ -121,7 +134,7 @@ export function writeDemoConfig({ dir, environments, alembic, pg, extraProjects 
         ...(alembic ? { command: alembic } : {}),
         environments: environments.map((e) => ({
           name: e.name,
-          url: pg ? `env:CAIRN_DEMO_${e.name.toUpperCase()}_URL` : e.url,
+          url: pg ? `env:CAIRN_ENV_DEMO_${e.name.toUpperCase()}_URL` : e.url,
           ...(e.protected ? { protected: true } : {}),
         })),
       },
@@ -130,6 +143,6 @@ export function writeDemoConfig({ dir, environments, alembic, pg, extraProjects 
   };
   const file = path.join(dir, "cairn.config.json");
   fs.writeFileSync(file, JSON.stringify(config, null, 2) + "\n");
-  const envVars = pg ? Object.fromEntries(environments.map((e) => [`CAIRN_DEMO_${e.name.toUpperCase()}_URL`, e.url])) : {};
+  const envVars = pg ? Object.fromEntries(environments.map((e) => [`CAIRN_ENV_DEMO_${e.name.toUpperCase()}_URL`, e.url])) : {};
   return { file, envVars };
 }

@@ -111,8 +111,8 @@ function NoProjects() {
       </p>
       <pre className="mt-3 overflow-x-auto rounded bg-stone-900 p-3 text-xs text-stone-100">{`{ "projects": [ { "name": "shop", "alembic": "./alembic.ini",
   "environments": [
-    { "name": "qa", "url": "env:QA_DATABASE_URL" },
-    { "name": "production", "url": "env:PROD_DATABASE_URL", "protected": true } ] } ] }`}</pre>
+    { "name": "qa", "url": "env:CAIRN_ENV_QA_DATABASE_URL" },
+    { "name": "production", "url": "env:CAIRN_ENV_PROD_DATABASE_URL", "protected": true } ] } ] }`}</pre>
     </Card>
   );
 }

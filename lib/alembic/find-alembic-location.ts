@@ -30,9 +30,10 @@ function resolveLocation(value: string, baseDir: string, where: string): string 
     const [pkg, ...rest] = value.split(":");
     const candidate = path.resolve(baseDir, ...pkg!.split("."), ...rest);
     if (fs.existsSync(candidate)) return candidate;
+    // Neither the value nor the path made from it: both are file content.
     throw configError(
       where,
-      `"${value}" is a package resource (package:path), and Cairn cannot find the package "${pkg}" as a directory at ${candidate}`,
+      "the location is a package resource (package:path), and Cairn cannot find that package as a directory under the project root",
       "Use a filesystem path relative to the ini file (or %(here)s/…) instead of the package form, or run Cairn from the directory that holds the package.",
     );
   }
@@ -45,7 +46,7 @@ export function splitVersionLocations(value: string, separator: string | undefin
   const chars: Record<string, string> = { space: " ", os: path.delimiter, ":": ":", ";": ";" };
   const ch = chars[separator];
   if (ch === undefined) {
-    throw configError(where, `'${separator}' is not a valid value for version_path_separator`, "Use one of: space, os, ':', ';' (or remove it for the legacy space/comma split).");
+    throw configError(where, "version_path_separator has a value Alembic does not know", "Use one of: space, os, ':', ';' (or remove it for the legacy space/comma split).");
   }
   return value.split(ch).filter((x) => x !== "");
 }
@@ -56,7 +57,8 @@ function fromIni(iniPath: string): AlembicLocation {
   try {
     text = fs.readFileSync(iniPath, "utf8");
   } catch (e) {
-    throw new AppError("not-found", `cannot read ${iniPath}: ${(e as Error).message}`, `Cannot read ${iniPath}: check that it exists and is readable.`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AppError("not-found", `cannot read ${iniPath}${code ? ` (${code})` : ""}`, `Cannot read ${iniPath}${code ? ` (${code})` : ""}: check that it exists and is readable.`);
   }
   const ini: IniFile = readIni(text, iniPath, { here: rootDir });
   const section = "alembic";
@@ -88,8 +90,13 @@ function readPyproject(file: string): Record<string, unknown> | undefined {
   try {
     doc = parseToml(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
   } catch (e) {
-    const err = e as { line?: number; message?: string };
-    throw configError(`${file}${err.line ? `:${err.line}` : ""}`, `invalid TOML: ${(err.message ?? String(e)).split("\n")[0]}`, "Fix the TOML syntax.");
+    // The parser's message quotes the offending text: only its position is passed on.
+    const err = e as { line?: number; column?: number; code?: string };
+    if (!(e instanceof Error) || !("line" in e)) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new AppError("not-found", `cannot read ${file}${code ? ` (${code})` : ""}`, `Cannot read ${file}${code ? ` (${code})` : ""}: check that it exists and is readable.`);
+    }
+    throw configError(`${file}${err.line ? `:${err.line}` : ""}`, `invalid TOML${err.column ? ` at column ${err.column}` : ""}`, "Fix the TOML syntax.");
   }
   const tool = doc.tool as Record<string, unknown> | undefined;
   const alembic = tool?.alembic;

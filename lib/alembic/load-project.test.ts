@@ -31,9 +31,9 @@ describe("findAlembicLocation and listMigrationFiles", () => {
     const q = write(path.join(tmp, "pyproj"), { "pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/m"\n' });
     expect(findAlembicLocation(q)).toMatchObject({ configFile: path.join(q, "pyproject.toml"), versionLocations: [path.join(q, "m", "versions")], recursiveVersionLocations: false });
     const bad = write(path.join(tmp, "badsep"), { "alembic.ini": "[alembic]\nscript_location = m\nversion_locations = a b\nversion_path_separator = newline\n" });
-    expect(() => findAlembicLocation(bad)).toThrow(/alembic\.ini:4: 'newline' is not a valid value for version_path_separator/);
+    expect(() => findAlembicLocation(bad)).toThrow(/alembic\.ini:4: version_path_separator has a value Alembic does not know/);
     const pkg = write(path.join(tmp, "pkgform"), { "alembic.ini": "[alembic]\nscript_location = myapp:migrations\n" });
-    expect(() => findAlembicLocation(pkg)).toThrow(/package resource .*myapp/);
+    expect(() => findAlembicLocation(pkg)).toThrow(/package resource \(package:path\), and Cairn cannot find that package/);
     expect(() => findAlembicLocation(path.join(tmp, "nope"))).toThrow(/does not exist/);
   });
 

@@ -31,11 +31,13 @@ describe("readIni (configparser-compatible)", () => {
 
   it("reports malformed input with file and line", () => {
     expect(() => readIni("key = v\n", "/p/a.ini")).toThrow(/\/p\/a\.ini:1: .*before any \[section\]/);
-    expect(() => readIni("[a]\nno delimiter here\n", "/p/a.ini")).toThrow(/\/p\/a\.ini:2: cannot parse/);
-    expect(() => readIni("[a]\nx = 1\nX = 2\n", "/p/a.ini")).toThrow(/a\.ini:3: option "x" appears twice/);
-    expect(() => readIni("[a]\n[b]\n[a]\n", "/p/a.ini")).toThrow(/a\.ini:3: section \[a\] appears twice/);
+    expect(() => readIni("[a]\nno delimiter here\n", "/p/a.ini")).toThrow(/\/p\/a\.ini:2: this line is neither/);
+    // Never the line itself: the file may be anything the server can read.
+    expect(() => readIni("SECRET=1\n", "/p/a.ini")).toThrow(/^(?![\s\S]*SECRET)[\s\S]*a\.ini:1: a line that is not a comment comes before any \[section\] header/);
+    expect(() => readIni("[a]\nx = 1\nX = 2\n", "/p/a.ini")).toThrow(/a\.ini:3: this option is already set in the same section \(line 2\)/);
+    expect(() => readIni("[a]\n[b]\n[a]\n", "/p/a.ini")).toThrow(/a\.ini:3: this section header repeats one given earlier/);
     const bad = readIni("[a]\nx = %(nope)s\ny = 50%\n", "/p/a.ini");
-    expect(() => bad.get("a", "x")).toThrow(/a\.ini:2: .*"nope", which is not defined/);
+    expect(() => bad.get("a", "x")).toThrow(/a\.ini:2: .*reference names an option that is not defined/);
     expect(() => bad.get("a", "y")).toThrow(/a\.ini:3: .*'%' must be followed/);
   });
 });
@@ -47,6 +49,6 @@ describe("splitVersionLocations (ScriptDirectory.from_config)", () => {
     expect(splitVersionLocations("a:b::c", ":", "x")).toEqual(["a", "b", "c"]);
     expect(splitVersionLocations("a;b c", ";", "x")).toEqual(["a", "b c"]);
     expect(splitVersionLocations("a:b", "os", "x")).toEqual(["a", "b"]);
-    expect(() => splitVersionLocations("a", "comma", "/p/alembic.ini:4")).toThrow(/alembic\.ini:4: 'comma' is not a valid value for version_path_separator/);
+    expect(() => splitVersionLocations("a", "comma", "/p/alembic.ini:4")).toThrow(/alembic\.ini:4: version_path_separator has a value Alembic does not know/);
   });
 });

@@ -3,6 +3,9 @@
  * what Alembic uses for alembic.ini: `=`/`:` delimiters, case-insensitive keys, full-line `#`/`;`
  * comments only, indented continuation lines, `[DEFAULT]`, strict duplicates and
  * BasicInterpolation (`%(name)s`, `%%`). Pure: no framework imports.
+ *
+ * Errors give the file, the line and what kind of thing is wrong, never the text of the file: the
+ * path may have been typed into a web form, and the file may be anything the server can read.
  */
 import { AppError } from "@/lib/errors";
 
@@ -76,7 +79,7 @@ export function readIni(text: string, file: string, defaults: Record<string, str
         cursect = defaultVals;
       } else if (sections.has(name)) {
         if (added.has(name)) {
-          throw configError(file, lineno, `section [${name}] appears twice`, "Merge the two sections into one; Python's configparser (and so Alembic) refuses duplicates.");
+          throw configError(file, lineno, "this section header repeats one given earlier in the file", "Merge the two sections into one; Python's configparser (and so Alembic) refuses duplicates.");
         }
         cursect = sections.get(name);
       } else {
@@ -90,16 +93,16 @@ export function readIni(text: string, file: string, defaults: Record<string, str
       continue;
     }
     if (!cursect) {
-      throw configError(file, lineno, `"${line}" comes before any [section] header`, "Start the file with a section header such as [alembic].");
+      throw configError(file, lineno, "a line that is not a comment comes before any [section] header", "Start the file with a section header such as [alembic].");
     }
     const om = OPTION_RE.exec(value);
     if (!om || !om[1]) {
-      throw configError(file, lineno, `cannot parse "${line}"`, "Each line must be `key = value`, `key: value`, an indented continuation, a [section] header or a # comment.");
+      throw configError(file, lineno, "this line is neither `key = value`, `key: value`, an indented continuation, a [section] header nor a comment", "Fix or remove the line.");
     }
     const key = om[1].trimEnd().toLowerCase();
     const dupKey = `${sectname}\u0000${key}`;
     if (added.has(dupKey)) {
-      throw configError(file, lineno, `option "${key}" appears twice in [${sectname}]`, "Remove one of them; Python's configparser (and so Alembic) refuses duplicates.");
+      throw configError(file, lineno, `this option is already set in the same section (line ${lines.get(dupKey)})`, "Remove one of them; Python's configparser (and so Alembic) refuses duplicates.");
     }
     added.add(dupKey);
     optname = key;
@@ -133,17 +136,17 @@ export function readIni(text: string, file: string, defaults: Record<string, str
       } else if (c === "(") {
         const m = /^%\(([^)]+)\)s/.exec(rest);
         if (!m) {
-          throw configError(file, lines.get(`${section}\u0000${option}`), `[${section}] ${option}: bad interpolation reference ${JSON.stringify(rest)}`, "Write references as %(name)s, and a literal percent sign as %%.");
+          throw configError(file, lines.get(`${section}\u0000${option}`), `[${section}] ${option}: a %( reference is not closed by )s`, "Write references as %(name)s, and a literal percent sign as %%.");
         }
         const name = m[1]!.toLowerCase();
         rest = rest.slice(m[0].length);
         const v = lookup(section, name);
         if (v === undefined) {
-          throw configError(file, lines.get(`${section}\u0000${option}`), `[${section}] ${option}: %(${m[1]})s refers to "${name}", which is not defined in [${section}] or [DEFAULT]`, `Define ${name}, or write a literal percent sign as %%.`);
+          throw configError(file, lines.get(`${section}\u0000${option}`), `[${section}] ${option}: a %(name)s reference names an option that is not defined in [${section}] or [DEFAULT]`, "Define that option, or write a literal percent sign as %%.");
         }
         out += v.includes("%") ? interpolate(section, option, v, depth + 1) : v;
       } else {
-        throw configError(file, lines.get(`${section}\u0000${option}`), `[${section}] ${option}: '%' must be followed by '%' or '(' in ${JSON.stringify(value)}`, "Write a literal percent sign as %%.");
+        throw configError(file, lines.get(`${section}\u0000${option}`), `[${section}] ${option}: '%' must be followed by '%' or '('`, "Write a literal percent sign as %%.");
       }
     }
     return out;

@@ -14,8 +14,8 @@ const valid = {
       name: "shop",
       alembic: "./alembic.ini",
       environments: [
-        { name: "qa", url: "env:QA_DATABASE_URL" },
-        { name: "production", url: "env:PROD_DATABASE_URL", protected: true, versionTable: "alembic_version", versionTableSchema: "public" },
+        { name: "qa", url: "env:CAIRN_ENV_QA_DATABASE_URL" },
+        { name: "production", url: "env:CAIRN_ENV_PROD_DATABASE_URL", protected: true, versionTable: "alembic_version", versionTableSchema: "public" },
       ],
     },
   ],
@@ -58,7 +58,7 @@ describe("cairn.config.json", () => {
             urlEnvVar: "SQLALCHEMY_URL",
             xArgs: ["tenant=acme"],
             constants: { "cli.BRANCH": "expand", X: null, Y: ["a", "b"] },
-            environments: [{ name: "qa", url: "env:QA", timeoutMs: 5000, approvers: ["lead@example.com"] }],
+            environments: [{ name: "qa", url: "env:CAIRN_ENV_QA", timeoutMs: 5000, approvers: ["lead@example.com"] }],
           },
         ],
       },
@@ -95,7 +95,7 @@ describe("cairn.config.json", () => {
     expect(msg).toContain("projects[0].environments[1].protected");
     expect(msg).toContain("projects[0].alembic");
     const dup = structuredClone(valid) as unknown as Loose;
-    dup.projects[0].environments.push({ name: "qa", url: "env:X" });
+    dup.projects[0].environments.push({ name: "qa", url: "env:CAIRN_ENV_X" });
     expect(errorOf(() => parseCairnConfig(dup, "c.json")).userMessage).toContain('projects[0].environments[2].name: duplicate environment name "qa"');
     expect(errorOf(() => parseCairnConfig({ projects: [] }, "c.json")).userMessage).toContain("projects: declare at least one project");
   });

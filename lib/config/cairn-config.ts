@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { envRefRefusal, rawAtInPassword } from "@/lib/secrets/check-database-url";
 
 /**
  * cairn.config.json: projects and their environments declared in code review rather than the UI.
@@ -28,7 +29,12 @@ export const ZConfigEnvironmentSchema = z.strictObject({
   url: z
     .string()
     .min(1)
-    .refine((v) => !v.startsWith("env:") || /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v), "an env: reference must look like env:VARIABLE_NAME"),
+    .refine((v) => !v.startsWith("env:") || /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v), "an env: reference must look like env:VARIABLE_NAME")
+    .superRefine((v, ctx) => {
+      const name = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.[1];
+      const refusal = name ? envRefRefusal(name) : v.startsWith("env:") ? undefined : rawAtInPassword(v);
+      if (refusal) ctx.addIssue({ code: "custom", message: refusal });
+    }),
   protected: z.boolean().optional(),
   versionTable: ZIdentifier.optional(),
   versionTableSchema: ZIdentifier.optional(),

@@ -1,27 +1,89 @@
+import "server-only";
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { isAppError } from "@/lib/errors";
-import { loadProject } from "@/lib/alembic/load-project";
+import { recordAudit, type AuditEntry } from "@/lib/audit/record-audit";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { projectsRoot } from "@/lib/config/projects-root";
 import type { TProject } from "@/lib/projects/project.types";
 
-/**
- * The absolute alembic path, once Cairn has read the project there; otherwise a 422 on the
- * `alembicPath` field saying what is wrong. (Same check in ./[project]/route.ts: route modules may
- * export only handlers.) Relative paths are resolved against the server's working directory and
- * stored absolute, so they do not change meaning when Cairn is started from elsewhere.
- */
-export function readableAlembicPath(value: string, constants: TProject["constants"]): string {
-  const target = path.resolve(value);
-  const refuse = (message: string) => new z.ZodError([{ code: "custom", path: ["alembicPath"], message, input: value }]);
-  let loaded: ReturnType<typeof loadProject>;
+/** Which rule refused a path; recorded in the audit row of the refusal. */
+export type AlembicPathRule = "exists" | "root" | "file-name" | "no-config-file" | "readable";
+
+const CONFIG_FILE = /^(alembic\.ini|.+\.ini|pyproject\.toml)$/;
+
+function isInside(dir: string, target: string): boolean {
+  const rel = path.relative(dir, target);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+function realpathOrUndefined(p: string): string | undefined {
   try {
-    loaded = loadProject(target, { constants });
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The alembic path of a project set through the UI/API, checked and made absolute; otherwise a 422
+ * on `alembicPath` saying which rule refused it, and an audit row of the attempt.
+ *
+ * The path is a file the server will read and quote from, typed into a web form, so: it must be an
+ * alembic.ini, a *.ini or a pyproject.toml (or a directory holding alembic.ini or pyproject.toml),
+ * its real path (links resolved) must lie inside the projects root (lib/config/projects-root), and
+ * Cairn must read a project there. Relative paths are relative to that root. The real path is
+ * stored, so a link swapped later cannot move the project out of the root. Projects declared in
+ * cairn.config.json do not come through here: the operator's file may point anywhere.
+ */
+export async function checkAlembicPath(
+  db: PrismaClient,
+  value: string,
+  constants: TProject["constants"],
+  actor: AuditEntry["actor"],
+): Promise<string> {
+  const root = projectsRoot();
+  const refuse = async (rule: AlembicPathRule, message: string): Promise<never> => {
+    await recordAudit(db, { actor, action: "project.path-refused", outcome: "refused", details: { rule, path: value.slice(0, 1000) } });
+    throw new z.ZodError([{ code: "custom", path: ["alembicPath"], message, input: value }]);
+  };
+  const rootReal = realpathOrUndefined(root.dir) ?? root.dir;
+  const target = path.resolve(root.dir, value);
+  const real = realpathOrUndefined(target);
+  if (real === undefined) {
+    // Outside the root, even whether a path exists is not for the form to tell.
+    if (!isInside(root.dir, target)) return refuse("root", outsideMessage(target, root));
+    return refuse("exists", `${target} does not exist (or the Cairn server may not read it). Point to the project's alembic.ini or the directory holding it.`);
+  }
+  if (!isInside(rootReal, real)) return refuse("root", outsideMessage(target, root));
+
+  let configFile = real;
+  if (fs.statSync(real).isDirectory()) {
+    const found = ["alembic.ini", "pyproject.toml"].map((n) => path.join(real, n)).find((f) => fs.existsSync(f));
+    if (!found) return refuse("no-config-file", `${target} holds no alembic.ini and no pyproject.toml. Point to the project's alembic.ini, a *.ini or pyproject.toml file, or the directory holding it.`);
+    const foundReal = realpathOrUndefined(found);
+    // The file in the directory may itself be a link out of the root.
+    if (foundReal === undefined || !isInside(rootReal, foundReal)) return refuse("root", outsideMessage(found, root));
+    configFile = foundReal;
+  }
+  if (!CONFIG_FILE.test(path.basename(configFile)) || !fs.statSync(configFile).isFile()) {
+    return refuse("file-name", `${target} is not an Alembic configuration file: Cairn accepts only alembic.ini, a *.ini file or pyproject.toml, or a directory holding alembic.ini or pyproject.toml.`);
+  }
+
+  let configured: boolean;
+  try {
+    configured = (await readProjectGraphAsync(real, { constants })).project.location.configFile !== undefined;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException | undefined)?.code;
-    throw refuse(isAppError(e) ? e.userMessage : `Cairn cannot read ${target}${typeof code === "string" ? ` (${code})` : ""}. Check the path and that the Cairn server may read it.`);
+    // Reader errors name the file, the line and the kind of problem — never the file's text.
+    return refuse("readable", isAppError(e) ? e.userMessage : `Cairn cannot read the project at ${target}. Check the path and that the Cairn server may read it.`);
   }
-  if (!loaded.location.configFile && loaded.scripts.length === 0) {
-    throw refuse(`${target} holds no alembic.ini and no migration files Cairn could read. Point to the project's alembic.ini, the directory holding it, or its versions directory.`);
-  }
-  return target;
+  // A pyproject.toml without [tool.alembic] is no configuration.
+  if (!configured) return refuse("no-config-file", `${target} holds no Alembic configuration: pyproject.toml has no [tool.alembic] table. Point to the project's alembic.ini instead.`);
+  return real;
+}
+
+function outsideMessage(target: string, root: { dir: string; source: string }): string {
+  return `${target} is outside the projects root ${root.dir} (links resolved), so Cairn will not read it. Put the project under that root, or set CAIRN_PROJECTS_ROOT on the server (the root is ${root.source}); a project elsewhere can be declared by the operator in cairn.config.json.`;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rawAtInPassword } from "@/lib/secrets/check-database-url";
 
 /** Shared by the environment form and the server: one schema per input. Pure (zod only). */
 
@@ -27,7 +28,11 @@ export const ZDatabaseUrlSchema = z
   .refine(
     (v) => /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v) || /^(postgres(ql)?|sqlite)(\+[A-Za-z0-9_]+)?:\/\//.test(v),
     "must be env:VARIABLE_NAME or a postgresql:// or sqlite:/// URL",
-  );
+  )
+  .superRefine((v, ctx) => {
+    const refusal = rawAtInPassword(v);
+    if (refusal) ctx.addIssue({ code: "custom", message: refusal });
+  });
 
 export const ZEnvironmentInputSchema = z.strictObject({
   name: ZEnvironmentNameSchema,

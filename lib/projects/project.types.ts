@@ -11,17 +11,35 @@ export const ZProjectNameSchema = z
 
 /** alembic.ini, a directory holding one, or a versions directory, on the Cairn server. */
 const ZAlembicPath = z.string().trim().min(1, "is required").max(1000);
-const ZCommand = z.array(z.string().min(1)).min(1, "needs at least the program, e.g. alembic");
 const ZUrlEnvVar = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name");
-const ZXArgs = z.array(z.string().regex(/^[^=\s]+=.*$/s, "must be key=value"));
+
+/**
+ * `command` is a program Cairn runs as its own user and `xArgs` go to its command line: both are the
+ * operator's to set, in cairn.config.json, never through a web form. Accepted as keys only to
+ * refuse them with a message saying where they belong.
+ */
+function operatorOnly(field: "command" | "xArgs") {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: `is set only in cairn.config.json (the operator's file): it is ${field === "command" ? "the program Cairn runs, as its own user, for this project" : "part of the command line of that program"}. Declare the project there with "${field}" and restart Cairn.`,
+        });
+      }
+    })
+    .transform(() => undefined)
+    .optional();
+}
 const ZConstants = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()]));
 
 export const ZProjectInputSchema = z.strictObject({
   name: ZProjectNameSchema,
   alembicPath: ZAlembicPath,
-  command: ZCommand.default(["alembic"]),
+  command: operatorOnly("command"),
   urlEnvVar: ZUrlEnvVar.default("DATABASE_URL"),
-  xArgs: ZXArgs.default([]),
+  xArgs: operatorOnly("xArgs"),
   constants: ZConstants.default({}),
 });
 export type TProjectInput = z.input<typeof ZProjectInputSchema>;
@@ -29,14 +47,14 @@ export type TProject = z.output<typeof ZProjectInputSchema>;
 
 /**
  * Every field optional and without defaults, so an omitted field keeps its stored value
- * (`ZProjectInputSchema.partial()` would keep the defaults and reset, e.g., `command`).
+ * (`ZProjectInputSchema.partial()` would keep the defaults and reset, e.g., `urlEnvVar`).
  */
 export const ZProjectUpdateSchema = z.strictObject({
   name: ZProjectNameSchema.optional(),
   alembicPath: ZAlembicPath.optional(),
-  command: ZCommand.optional(),
+  command: operatorOnly("command"),
   urlEnvVar: ZUrlEnvVar.optional(),
-  xArgs: ZXArgs.optional(),
+  xArgs: operatorOnly("xArgs"),
   constants: ZConstants.optional(),
 });
 export type TProjectUpdate = z.output<typeof ZProjectUpdateSchema>;

@@ -5,6 +5,7 @@ import { decryptSecret } from "@/lib/secrets/encrypt-secret";
 import { isEnvRef } from "@/lib/secrets/resolve-environment-url";
 import { encodeEnvironmentUrl } from "@/lib/projects/encode-environment-url";
 import type { CairnConfig } from "@/lib/config/cairn-config";
+import { projectChanges } from "@/lib/projects/project-changes";
 
 export interface SyncConfigResult {
   created: string[];
@@ -67,7 +68,13 @@ export async function syncConfigProjects(db: PrismaClient, config: CairnConfig, 
           update: fields,
         });
       }
-      await recordAudit(tx, { actor, action: existing ? "project.sync" : "project.create", projectId: project.id, outcome: "ok", details: { source: config.file, environments: [...declared] } });
+      await recordAudit(tx, {
+        actor,
+        action: existing ? "project.sync" : "project.create",
+        projectId: project.id,
+        outcome: "ok",
+        details: { source: config.file, environments: [...declared], changes: projectChanges(existing ?? undefined, { name: p.name, ...data }) },
+      });
     }
     const declaredNames = new Set(config.projects.map((p) => p.name));
     const stale = await tx.project.findMany({ where: { source: "config", name: { notIn: [...declaredNames] } }, select: { name: true } });

@@ -5,6 +5,7 @@ import { recordAudit, type AuditEntry } from "@/lib/audit/record-audit";
 import { assertEditable, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { ZProjectUpdateSchema, type TProjectUpdate } from "@/lib/projects/project.types";
 import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
+import { projectChanges } from "@/lib/projects/project-changes";
 
 export async function updateProject(db: PrismaClient, name: string, input: TProjectUpdate, actor: AuditEntry["actor"]): Promise<PublicProject> {
   const data = ZProjectUpdateSchema.parse(input);
@@ -16,10 +17,16 @@ export async function updateProject(db: PrismaClient, name: string, input: TProj
     }
     const project = await tx.project.update({
       where: { id: existing.id },
-      data: { ...data, constants: data.constants as Prisma.InputJsonValue | undefined },
+      data: { name: data.name, alembicPath: data.alembicPath, urlEnvVar: data.urlEnvVar, constants: data.constants as Prisma.InputJsonValue | undefined },
       include: { environments: { orderBy: { position: "asc" } } },
     });
-    await recordAudit(tx, { actor, action: "project.update", projectId: project.id, outcome: "ok", details: { name: project.name, fields: Object.keys(data) } });
+    await recordAudit(tx, {
+      actor,
+      action: "project.update",
+      projectId: project.id,
+      outcome: "ok",
+      details: { name: project.name, fields: Object.keys(data).filter((k) => data[k as keyof typeof data] !== undefined), changes: projectChanges(existing, project) },
+    });
     return toPublicProject(project);
   });
 }

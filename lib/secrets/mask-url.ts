@@ -34,6 +34,9 @@ export function secretsOfUrl(url: string): string[] {
     } catch {
       /* not percent-encoded */
     }
+    // A driver that splits the URL elsewhere (SQLAlchemy at the first "@", some at the first ":")
+    // prints pieces of the password as a user or a host name ("Bravo8@host"): hide each piece too.
+    for (const piece of password.split(/[@:/?#]/)) found.add(piece);
   }
   for (const p of url.matchAll(SECRET_PARAMS)) {
     const value = p[0].slice(p[1]!.length);

@@ -3,7 +3,6 @@ import fs from "node:fs";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { serverEnv } from "@/lib/config/server-env";
 import { userMessageOf } from "@/lib/errors";
 import { loadCairnConfig } from "@/lib/config/cairn-config";
 import { ensureBootstrapAdmin } from "@/lib/auth/ensure-bootstrap-admin";

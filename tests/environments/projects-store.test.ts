@@ -72,22 +72,22 @@ describe("projects and environments in Cairn's store", () => {
     expect(JSON.stringify(shop)).not.toMatch(/urlEncrypted|pr0d-secret/);
 
     await expect(updateProject(store.db, "shop", { alembicPath: "/elsewhere" }, actor)).rejects.toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/cairn\.config\.json/) });
-    await expect(createEnvironment(store.db, "shop", { name: "staging", url: "env:X" }, { actor, key })).rejects.toMatchObject({ code: "conflict" });
+    await expect(createEnvironment(store.db, "shop", { name: "staging", url: "env:CAIRN_ENV_X" }, { actor, key })).rejects.toMatchObject({ code: "conflict" });
     expect(await store.db.auditEvent.count({ where: { action: { in: ["project.create", "project.sync"] } } })).toBe(2);
   });
 
   it("creates, updates, reorders and deletes UI projects and environments, never exposing the URL", async () => {
     await createProject(store.db, { name: "billing", alembicPath: path.join(project, "alembic.ini") }, actor);
     await createEnvironment(store.db, "billing", { name: "qa", url: "sqlite:///qa.db" }, { actor, key });
-    const prod = await createEnvironment(store.db, "billing", { name: "production", url: "env:BILLING_PROD_URL", protected: true }, { actor, key });
-    expect(prod).toMatchObject({ name: "production", position: 1, urlMasked: "env:BILLING_PROD_URL", urlKind: "env", protected: true });
+    const prod = await createEnvironment(store.db, "billing", { name: "production", url: "env:CAIRN_ENV_BILLING_PROD_URL", protected: true }, { actor, key });
+    expect(prod).toMatchObject({ name: "production", position: 1, urlMasked: "env:CAIRN_ENV_BILLING_PROD_URL", urlKind: "env", protected: true });
     expect(prod).not.toHaveProperty("urlEncrypted");
 
     await expect(createEnvironment(store.db, "billing", { name: "bad", url: "mysql://x" }, { actor, key })).rejects.toThrow(/env:VARIABLE_NAME or a postgresql/);
     await expect(createEnvironment(store.db, "billing", { name: "lit", url: "postgresql://a:b@h/d" }, { actor })).rejects.toMatchObject({ code: "config", userMessage: expect.stringMatching(/CAIRN_SECRET_KEY/) });
 
     const updated = await updateEnvironment(store.db, "billing", "production", { timeoutMs: 5000 }, { actor, key });
-    expect(updated).toMatchObject({ timeoutMs: 5000, urlMasked: "env:BILLING_PROD_URL" });
+    expect(updated).toMatchObject({ timeoutMs: 5000, urlMasked: "env:CAIRN_ENV_BILLING_PROD_URL" });
     await reorderEnvironments(store.db, "billing", ["production", "qa"], actor);
     await expect(reorderEnvironments(store.db, "billing", ["qa"], actor)).rejects.toMatchObject({ code: "validation" });
     const billing = (await listProjects(store.db)).find((p) => p.name === "billing")!;
@@ -96,7 +96,7 @@ describe("projects and environments in Cairn's store", () => {
     // The stored project's status, read from the server side: the literal is decrypted, the env: reference resolved.
     const status = await readStoredProjectStatus(store.db, "billing", { key, env: {} });
     expect(status.environments.map((e) => [e.name, e.state])).toEqual([["production", "unreachable"], ["qa", "behind"]]);
-    expect(status.environments[0]!.error).toBe("environment variable BILLING_PROD_URL is not set");
+    expect(status.environments[0]!.error).toBe("environment variable CAIRN_ENV_BILLING_PROD_URL is not set");
     await expect(readStoredProjectStatus(store.db, "nope")).rejects.toMatchObject({ code: "not-found" });
 
     await deleteEnvironment(store.db, "billing", "qa", actor);

@@ -173,18 +173,18 @@ describe("SQLite files and env: references", () => {
             name: "shop",
             alembic: "./alembic.ini",
             environments: [
-              { name: "qa", url: "env:CAIRN_TEST_QA_URL" },
-              { name: "staging", url: "env:CAIRN_TEST_STAGING_URL" },
+              { name: "qa", url: "env:CAIRN_ENV_TEST_QA_URL" },
+              { name: "staging", url: "env:CAIRN_ENV_TEST_STAGING_URL" },
               { name: "blank", url: "sqlite:///blank.db" },
               { name: "gone", url: "sqlite:///nope.db" },
-              { name: "production", url: "env:CAIRN_TEST_UNSET_URL" },
+              { name: "production", url: "env:CAIRN_ENV_TEST_UNSET_URL" },
             ],
           },
         ],
       },
       path.join(project, "cairn.config.json"),
     );
-    const input = configProjectStatusInput(config.projects[0]!, { CAIRN_TEST_QA_URL: "sqlite:///qa.db", CAIRN_TEST_STAGING_URL: `sqlite:////${abs.replace(/^\//, "")}` });
+    const input = configProjectStatusInput(config.projects[0]!, { CAIRN_ENV_TEST_QA_URL: "sqlite:///qa.db", CAIRN_ENV_TEST_STAGING_URL: `sqlite:////${abs.replace(/^\//, "")}` });
     const status = await readProjectStatus(input);
     const by = Object.fromEntries(status.environments.map((e) => [e.name, e]));
 
@@ -200,6 +200,6 @@ describe("SQLite files and env: references", () => {
     expect(by.blank).toMatchObject({ state: "uninitialized" });
     expect(by.gone).toMatchObject({ state: "unreachable", reason: "SQLite file missing" });
     expect(fs.existsSync(path.join(project, "nope.db"))).toBe(false); // reading never creates a database
-    expect(by.production).toMatchObject({ state: "unreachable", error: "environment variable CAIRN_TEST_UNSET_URL is not set" });
+    expect(by.production).toMatchObject({ state: "unreachable", error: "environment variable CAIRN_ENV_TEST_UNSET_URL is not set" });
   });
 });

@@ -38,9 +38,9 @@ describe("cairn status", () => {
   it("prints the documented JSON and exits 0 when every environment is readable and known", async () => {
     writeConfig("cairn.config.json", shop([
       { name: "qa", url: "sqlite:///qa.db" },
-      { name: "production", url: "env:CAIRN_CLI_PROD_URL", protected: true },
+      { name: "production", url: "env:CAIRN_ENV_CLI_PROD_URL", protected: true },
     ]));
-    const r = await cairnStatus(["--json"], { CAIRN_CLI_PROD_URL: pgDb.url });
+    const r = await cairnStatus(["--json"], { CAIRN_ENV_CLI_PROD_URL: pgDb.url });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -59,7 +59,7 @@ describe("cairn status", () => {
   it("prints a table and exits 1 when an environment is unreachable or at an unknown revision", async () => {
     const file = writeConfig("two.json", shop([
       { name: "qa", url: "sqlite:///qa.db" },
-      { name: "staging", url: "env:CAIRN_CLI_UNSET" },
+      { name: "staging", url: "env:CAIRN_ENV_CLI_UNSET" },
       { name: "production", url: "postgresql://postgres:topsecret-pw@127.0.0.1:1/postgres" },
     ]));
     const r = await cairnStatus(["--config", file]);
@@ -67,7 +67,7 @@ describe("cairn status", () => {
     expect(r.stdout).toMatch(/shop\s+\(heads: (4d5e6f708104, 9e107d9d372b…|9e107d9d372b…, 4d5e6f708104)\)/);
     expect(r.stdout).toMatch(/ENVIRONMENT\s+STATE\s+REVISIONS\s+PENDING\s+NOTE/);
     expect(r.stdout).toMatch(/qa\s+current/);
-    expect(r.stdout).toMatch(/staging\s+unreachable.*environment variable CAIRN_CLI_UNSET is not set/);
+    expect(r.stdout).toMatch(/staging\s+unreachable.*environment variable CAIRN_ENV_CLI_UNSET is not set/);
     expect(r.stdout).toMatch(/production\s+unreachable.*connection refused/);
     expect(r.stdout).toMatch(/longer than version_num \(32\)/);
     expect(r.stdout + r.stderr).not.toContain("topsecret-pw");

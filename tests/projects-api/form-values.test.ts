@@ -20,11 +20,11 @@ describe("what the project and environment forms send", () => {
   });
 
   it("maps the shared schema's issues (client side) and the server's (path strings) onto fields", () => {
-    const parsed = ZProjectInputSchema.safeParse({ name: "", alembicPath: "x", xArgs: ["ok=1", "nope"] });
+    const parsed = ZProjectInputSchema.safeParse({ name: "", alembicPath: "x", urlEnvVar: "not a name" });
     expect(parsed.success).toBe(false);
     const errors = fieldErrorsOf(parsed.error!.issues);
     expect(errors.name).toEqual(["is required", expect.stringMatching(/must start with a letter or digit/)]);
-    expect(errors.xArgs).toEqual(["item 2: must be key=value"]);
+    expect(errors.urlEnvVar).toEqual(["must be an environment variable name"]);
     expect(fieldErrorsOf([{ path: "alembicPath", message: "/x does not exist" }, { path: "approvers.0", message: "Invalid email address" }])).toEqual({
       alembicPath: ["/x does not exist"],
       approvers: ["item 1: Invalid email address"],

@@ -42,18 +42,21 @@ beforeAll(async () => {
   // getSecretKey() reads CAIRN_SECRET_KEY.
   process.env.CAIRN_SECRET_KEY = keyHex;
   delete process.env.CAIRN_CONFIG;
+  // Paths set through the API must lie inside the projects root: here, the temp directory.
+  process.env.CAIRN_PROJECTS_ROOT = fs.realpathSync(os.tmpdir());
   app = await useAppStore("cairn_projects_api");
   db = app.db;
   admin = await signedIn(db, "admin");
   for (const role of ["viewer", "qa", "release_manager"] as const) others[role] = (await signedIn(db, role)).cookie;
 
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-projects-api-"));
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "cairn-projects-api-")));
   fs.cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes("__pycache__") });
   alembic(["upgrade", "19ad5c3e7f24"]);
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
+  delete process.env.CAIRN_PROJECTS_ROOT;
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -89,19 +92,18 @@ describe("projects and environments over the JSON API", () => {
     const none = await read(await api.createProject({ name: "shop", alembicPath: empty }));
     fs.rmSync(empty, { recursive: true, force: true });
     expect(none.status).toBe(422);
-    expect(none.json.error.issues[0].message).toMatch(/no alembic\.ini and no migration files/);
+    expect(none.json.error.issues[0].message).toMatch(/holds no alembic\.ini and no pyproject\.toml/);
 
     const invalid = await read(await api.createProject({ name: "bad name!", alembicPath: "", command: [] }));
     expect(invalid.status).toBe(422);
     expect(invalid.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["alembicPath", "command", "name"]);
     expect(await db.project.count()).toBe(0);
 
+    // command and xArgs are the operator's (cairn.config.json): see trust-boundaries.test.ts.
     const created = await read(
       await api.createProject({
         name: "shop",
         alembicPath: path.join(dir, "alembic.ini"),
-        command: ["/usr/bin/python3", "-m", "alembic"],
-        xArgs: ["tenant=acme"],
         constants: { "cli.BRANCH": "core" },
       }),
     );
@@ -110,9 +112,9 @@ describe("projects and environments over the JSON API", () => {
       name: "shop",
       source: "ui",
       alembicPath: path.join(dir, "alembic.ini"),
-      command: ["/usr/bin/python3", "-m", "alembic"],
+      command: ["alembic"],
       urlEnvVar: "DATABASE_URL",
-      xArgs: ["tenant=acme"],
+      xArgs: [],
       constants: { "cli.BRANCH": "core" },
       environments: [],
     });
@@ -120,18 +122,18 @@ describe("projects and environments over the JSON API", () => {
 
     // PATCH changes only what it names; a bad new path is refused the same way.
     const patched = await read(await api.patchProject("shop", { urlEnvVar: "SHOP_DB_URL" }));
-    expect(patched.json.project).toMatchObject({ urlEnvVar: "SHOP_DB_URL", command: ["/usr/bin/python3", "-m", "alembic"], xArgs: ["tenant=acme"] });
+    expect(patched.json.project).toMatchObject({ urlEnvVar: "SHOP_DB_URL", command: ["alembic"], constants: { "cli.BRANCH": "core" } });
     const badPatch = await read(await api.patchProject("shop", { alembicPath: "/nowhere/alembic.ini" }));
     expect(badPatch.status).toBe(422);
-    expect(badPatch.json.error.issues[0]).toMatchObject({ path: "alembicPath", message: expect.stringMatching(/\/nowhere\/alembic\.ini does not exist/) });
+    expect(badPatch.json.error.issues[0]).toMatchObject({ path: "alembicPath", message: expect.stringMatching(/\/nowhere\/alembic\.ini is outside the projects root/) });
     expect((await db.project.findUniqueOrThrow({ where: { name: "shop" } })).alembicPath).toBe(path.join(dir, "alembic.ini"));
   });
 
   it("stores a literal URL only encrypted and never sends its password back", async () => {
     const api = as(admin.cookie);
-    const ref = await read(await api.createEnv("shop", { name: "staging", url: "env:SHOP_STAGING_URL" }));
+    const ref = await read(await api.createEnv("shop", { name: "staging", url: "env:CAIRN_ENV_SHOP_STAGING_URL" }));
     expect(ref.status).toBe(201);
-    expect(ref.json.environment).toMatchObject({ name: "staging", position: 0, urlMasked: "env:SHOP_STAGING_URL", urlKind: "env" });
+    expect(ref.json.environment).toMatchObject({ name: "staging", position: 0, urlMasked: "env:CAIRN_ENV_SHOP_STAGING_URL", urlKind: "env" });
 
     const lit = await read(await api.createEnv("shop", { name: "production", url: SECRET_URL, protected: true, approvers: ["boss@example.com"], versionTableSchema: "" }));
     expect(lit.status).toBe(201);
@@ -154,8 +156,8 @@ describe("projects and environments over the JSON API", () => {
     expect(bad.status).toBe(422);
     expect(bad.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["timeoutMs", "url"]);
     expect(bad.json.error.issues.find((i: { path: string }) => i.path === "url").message).toMatch(/env:VARIABLE_NAME or a postgresql/);
-    expect((await read(await api.createEnv("shop", { name: "qa", url: "env:X" }))).status).toBe(409);
-    expect((await read(await api.createEnv("nope", { name: "qa", url: "env:X" }))).status).toBe(404);
+    expect((await read(await api.createEnv("shop", { name: "qa", url: "env:CAIRN_ENV_X" }))).status).toBe(409);
+    expect((await read(await api.createEnv("nope", { name: "qa", url: "env:CAIRN_ENV_X" }))).status).toBe(404);
 
     // Every signed-in role may list; what they get is the public shape.
     for (const cookie of [admin.cookie, others.viewer!]) {
@@ -163,7 +165,7 @@ describe("projects and environments over the JSON API", () => {
       expect(list.status).toBe(200);
       expect(list.text).not.toMatch(/s3cret|urlEncrypted|v1\./);
       expect(list.json.projects[0].environments.map((e: { name: string; urlMasked: string }) => [e.name, e.urlMasked])).toEqual([
-        ["staging", "env:SHOP_STAGING_URL"],
+        ["staging", "env:CAIRN_ENV_SHOP_STAGING_URL"],
         ["production", "postgresql://app:****@127.0.0.1:5432/x"],
         ["qa", "sqlite:///qa.db"],
       ]);
@@ -231,7 +233,7 @@ describe("projects and environments over the JSON API", () => {
     expect(current.json.revisions).toHaveLength(2);
 
     const unset = await read(await api.test("shop", "staging"));
-    expect(unset.json).toMatchObject({ connected: false, state: "unreachable", summary: "Could not read the database: environment variable SHOP_STAGING_URL is not set." });
+    expect(unset.json).toMatchObject({ connected: false, state: "unreachable", summary: "Could not read the database: environment variable CAIRN_ENV_SHOP_STAGING_URL is not set." });
 
     const refused = await read(await api.test("shop", "production"));
     expect(refused.json).toMatchObject({ connected: false, state: "unreachable" });
@@ -248,7 +250,7 @@ describe("projects and environments over the JSON API", () => {
         api.createProject({ name: "other", alembicPath: path.join(dir, "alembic.ini") }),
         api.patchProject("shop", { urlEnvVar: "X" }),
         api.deleteProject("shop"),
-        api.createEnv("shop", { name: "dev", url: "env:X" }),
+        api.createEnv("shop", { name: "dev", url: "env:CAIRN_ENV_X" }),
         api.patchEnv("shop", "qa", { timeoutMs: 100 }),
         api.deleteEnv("shop", "qa"),
         api.order("shop", ["production", "staging", "qa"]),
@@ -273,7 +275,7 @@ describe("projects and environments over the JSON API", () => {
 
   it("answers 409 to every change of a project declared in cairn.config.json", async () => {
     const config = parseCairnConfig(
-      { projects: [{ name: "declared", alembic: "./alembic.ini", environments: [{ name: "qa", url: "sqlite:///qa.db" }, { name: "prod", url: "env:DECLARED_PROD" }] }] },
+      { projects: [{ name: "declared", alembic: "./alembic.ini", environments: [{ name: "qa", url: "sqlite:///qa.db" }, { name: "prod", url: "env:CAIRN_ENV_DECLARED_PROD" }] }] },
       path.join(dir, "cairn.config.json"),
     );
     await syncConfigProjects(db, config, { key });
@@ -285,7 +287,7 @@ describe("projects and environments over the JSON API", () => {
       api.patchProject("declared", { urlEnvVar: "X" }),
       api.patchProject("declared", { alembicPath: "/nowhere" }),
       api.deleteProject("declared"),
-      api.createEnv("declared", { name: "dev", url: "env:X" }),
+      api.createEnv("declared", { name: "dev", url: "env:CAIRN_ENV_X" }),
       api.patchEnv("declared", "qa", { timeoutMs: 100 }),
       api.deleteEnv("declared", "qa"),
       api.order("declared", ["prod", "qa"]),
@@ -309,8 +311,11 @@ describe("projects and environments over the JSON API", () => {
 
     const audit = await db.auditEvent.findMany({ where: { actorId: admin.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual([
+      "project.path-refused",
+      "project.path-refused",
       "project.create",
       "project.update",
+      "project.path-refused",
       "environment.create",
       "environment.create",
       "environment.create",
@@ -321,7 +326,7 @@ describe("projects and environments over the JSON API", () => {
       "environment.delete",
       "project.delete",
     ]);
-    expect(audit.every((a) => a.outcome === "ok")).toBe(true);
+    expect(audit.every((a) => a.outcome === (a.action === "project.path-refused" ? "refused" : "ok"))).toBe(true);
     expect(JSON.stringify(audit, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toMatch(/s3cret|n3w-pass|postgresql:|sqlite:/);
   });
 });

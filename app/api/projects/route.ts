@@ -2,7 +2,7 @@
 import { readJsonBody } from "@/lib/api/read-json-body";
 import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
-import { readableAlembicPath } from "@/lib/projects/check-alembic-path";
+import { checkAlembicPath } from "@/lib/projects/check-alembic-path";
 import { createProject } from "@/lib/projects/create-project";
 import { listProjects } from "@/lib/projects/list-projects";
 import { ZProjectInputSchema } from "@/lib/projects/project.types";
@@ -14,7 +14,8 @@ export const GET = withRole("status.read", async () => Response.json({ projects:
 
 export const POST = withRole("projects.manage", async (req, { actor }) => {
   const input = ZProjectInputSchema.parse(await readJsonBody(req));
-  const alembicPath = readableAlembicPath(input.alembicPath, input.constants);
-  const project = await createProject(await getDb(), { ...input, alembicPath }, actor);
+  const db = await getDb();
+  const alembicPath = await checkAlembicPath(db, input.alembicPath, input.constants, actor);
+  const project = await createProject(db, { ...input, alembicPath }, actor);
   return Response.json({ project }, { status: 201, headers: noStore });
 });

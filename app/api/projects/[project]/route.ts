@@ -2,7 +2,7 @@
 import { readJsonBody } from "@/lib/api/read-json-body";
 import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
-import { readableAlembicPath } from "@/lib/projects/check-alembic-path";
+import { checkAlembicPath } from "@/lib/projects/check-alembic-path";
 import { deleteProject } from "@/lib/projects/delete-project";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { toPublicProject } from "@/lib/projects/to-public-environment";
@@ -26,7 +26,7 @@ export const PATCH = withRole<Params>("projects.manage", async (req, { params, a
     const stored = toPublicProject(await getProjectOrThrow(db, name));
     // A config-declared project is refused by updateProject with its own message; skip reading its path.
     if (stored.source !== "config") {
-      const checked = readableAlembicPath(input.alembicPath ?? stored.alembicPath, input.constants ?? stored.constants);
+      const checked = await checkAlembicPath(db, input.alembicPath ?? stored.alembicPath, input.constants ?? stored.constants, actor);
       if (input.alembicPath !== undefined) input.alembicPath = checked;
     }
   }
