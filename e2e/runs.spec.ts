@@ -36,14 +36,13 @@ test("promote qa → staging through the dialog: gates listed, SQL preview shown
   await page.getByRole("button", { name: "Promote from qa" }).click();
   await planned(page);
   await expect(gateRow(page, "promotion-order")).toHaveAttribute("data-verdict", "warn");
-  // Let Cairn upgrade qa to heads (Alembic finds nothing to do; the run succeeds and is recorded).
+  // qa is at heads already: upgrading it is a no-op, which cannot be submitted (issue 12).
   await page.goto(ENV("qa"));
   await expect(page.getByRole("button", { name: /Promote from/ })).toHaveCount(0);
   await page.getByRole("button", { name: "Upgrade to heads" }).click();
   await planned(page);
-  await expect(gateRow(page, "promotion-order")).toHaveAttribute("data-verdict", "pass");
-  await page.getByRole("button", { name: "Upgrade now" }).click();
-  await expectRunSucceeded(page);
+  await expect(dialog(page).getByTestId("no-op-reason")).toContainText("Nothing to run: qa is already at");
+  await expect(dialog(page).getByRole("button", { name: "Upgrade now" })).toBeDisabled();
 
   await page.goto(ENV("staging"));
   await page.getByRole("button", { name: "Promote from qa" }).click();
@@ -51,7 +50,7 @@ test("promote qa → staging through the dialog: gates listed, SQL preview shown
   for (const id of ["graph-soundness", "version-width", "promotion-order", "sign-off", "schema-drift", "downgrade-safety", "typed-confirmation", "two-person"]) {
     await expect(gateRow(page, id)).toBeVisible();
   }
-  await expect(gateRow(page, "promotion-order")).toHaveAttribute("data-verdict", "pass");
+  await expect(gateRow(page, "promotion-order")).toHaveAttribute("data-verdict", "warn");
   await expect(dialog(page).getByTestId("sql-preview")).toContainText("CREATE TABLE refunds");
   await expect(dialog(page).getByTestId("run-path")).toContainText("9a2c4e6b855e");
   await shot(page, testInfo, "promotion-dialog-staging");
