@@ -13,6 +13,7 @@ const MUTATING: [string, string, string[]][] = [
   ["POST", "/api/projects/shop/envs/qa/runs", ["release_manager", "admin"]],
   ["POST", `/api/runs/${ID}/approve`, ["release_manager", "admin"]],
   ["POST", `/api/runs/${ID}/reject`, ["release_manager", "admin"]],
+  ["POST", `/api/runs/${ID}/cancel`, ["release_manager", "admin"]],
   ["POST", "/api/projects/shop/signoffs", ["qa", "admin"]],
   ["POST", `/api/projects/shop/signoffs/${ID}/revoke`, ["qa", "admin"]],
   ["POST", "/api/projects/shop/envs/qa/baseline", ["release_manager", "admin"]],
