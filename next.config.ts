@@ -1,5 +1,29 @@
 import type { NextConfig } from "next";
 
+/**
+ * Content Security Policy for every response. Cairn loads nothing from other origins, so
+ * everything is 'self'. Scripts also need 'unsafe-inline': Next's App Router streams its
+ * hydration data as inline <script> tags, and allowing them by nonce would need every page
+ * rendered per request through proxy.ts (a static 404 would lose its scripts). Development adds
+ * 'unsafe-eval' for React's refresh runtime. `frame-ancestors 'none'` (and X-Frame-Options for
+ * older browsers) keeps Cairn out of other sites' frames: no clickjacking of Approve or Revoke.
+ */
+function contentSecurityPolicy(dev: boolean = process.env.NODE_ENV !== "production"): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
 const nextConfig: NextConfig = {
   // Native, wasm and process-spawning packages stay outside the server bundle.
   serverExternalPackages: [
@@ -12,6 +36,19 @@ const nextConfig: NextConfig = {
     "elkjs",
   ],
   poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "Content-Security-Policy", value: contentSecurityPolicy() },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;
