@@ -10,6 +10,7 @@ import { createUser } from "@/lib/auth/create-user";
 import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { recoverOnStart } from "@/lib/runs/recover-on-start";
+import { revokeTokensCreatedForOthers } from "@/lib/auth/manage-api-tokens";
 import { startRunSweeper } from "@/lib/runs/recover-stale-runs";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
@@ -94,6 +95,9 @@ function warmProjectViews(db: PrismaClient): void {
 export async function runStartUpTasks(db: PrismaClient): Promise<void> {
   const problems: string[] = [];
   await ensureBootstrapAdmin(db);
+  // Tokens an admin once minted for someone else would let one person pass the two-person rule.
+  const revoked = await revokeTokensCreatedForOthers(db).catch((e: unknown) => (console.error("start-up: could not check API tokens", e), 0));
+  if (revoked) console.warn(`[cairn] revoked ${revoked} API token(s) that were created by an admin for someone else`);
   if (process.env.CAIRN_DEMO === "1") await seedDemoUsers(db, process.env.CAIRN_DEMO_PASSWORD ?? "cairn-demo-password");
   const file = configFilePath();
   if (file) {
