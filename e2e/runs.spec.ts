@@ -21,7 +21,7 @@ const gateRow = (page: Page, id: string) => dialog(page).locator(`[data-gate="${
 
 /** Waits until the dialog has planned: every gate listed. */
 async function planned(page: Page) {
-  await expect(dialog(page).locator("[data-gate]")).toHaveCount(8, { timeout: 30_000 });
+  await expect(dialog(page).locator("[data-gate]")).toHaveCount(9, { timeout: 30_000 });
 }
 
 async function expectRunSucceeded(page: Page) {

@@ -152,12 +152,17 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
             Asked to stop by {run.cancelRequestedBy} at {at(run.cancelRequestedAt)} ({run.cancelReason}); Cairn is stopping Alembic.
           </p>
         )}
-        {(run.status === "failed" || run.status === "interrupted" || (run.status === "cancelled" && !run.cancelRequestedBy)) && run.errorTail && (
-          <div className="mt-3">
-            <p className="text-sm font-medium text-red-800">{run.status === "interrupted" ? "Interrupted" : run.status === "cancelled" ? "Did not start" : "Failed"}:</p>
-            <pre data-testid="error-tail" className="mt-1 max-h-60 overflow-auto rounded bg-red-950 p-2 text-xs text-red-50">
-              {run.errorTail}
-            </pre>
+        {(run.status === "failed" || run.status === "interrupted" || (run.status === "cancelled" && (!run.cancelRequestedBy || run.startedAt))) && run.errorTail && (
+          <div className="mt-3" data-testid="error-tail">
+            <p className="text-sm font-medium text-red-800">{run.status === "interrupted" ? "Interrupted" : run.status === "cancelled" ? (run.startedAt ? "Cancelled" : "Did not start") : "Failed"}:</p>
+            {/* The headline in plain words first (which migration, the database's error, where it stands); Alembic's output below, collapsed. */}
+            <p className="mt-1 text-sm text-red-900">{headlineOf(run.errorTail)}</p>
+            {outputOf(run.errorTail) && (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-xs text-stone-600">Alembic output</summary>
+                <pre className="mt-1 max-h-60 overflow-auto rounded bg-red-950 p-2 text-xs text-red-50">{outputOf(run.errorTail)}</pre>
+              </details>
+            )}
           </div>
         )}
         {run.status === "awaiting_approval" && (
@@ -242,4 +247,15 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
       </section>
     </div>
   );
+}
+
+/** A run's errorTail is "headline\n\nAlembic output …": the headline is read first, the output on demand. */
+function headlineOf(errorTail: string): string {
+  const cut = errorTail.indexOf("\n\n");
+  return cut < 0 ? errorTail : errorTail.slice(0, cut);
+}
+
+function outputOf(errorTail: string): string {
+  const cut = errorTail.indexOf("\n\n");
+  return cut < 0 ? "" : errorTail.slice(cut + 2);
 }
