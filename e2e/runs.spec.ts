@@ -86,6 +86,13 @@ test("production: alice requests with typed confirmation, cannot approve her own
   await expect(gateRow(alice, "sign-off")).toHaveAttribute("data-verdict", "pass");
   await dialog(alice).getByLabel(/Type .production. to confirm/).fill("production");
   await expect(gateRow(alice, "typed-confirmation")).toHaveAttribute("data-verdict", "pass", { timeout: 30_000 });
+  // The demo's SQLite batch migration cannot be rendered offline: on a protected environment the
+  // partial preview blocks until each migration it could not preview is typed.
+  await expect(gateRow(alice, "preview-complete")).toHaveAttribute("data-verdict", "needs-input");
+  await expect(submit).toBeDisabled();
+  const ack = dialog(alice).getByLabel(/Type each migration it could not preview/);
+  await ack.fill((await ack.getAttribute("placeholder")) ?? "");
+  await expect(gateRow(alice, "preview-complete")).toHaveAttribute("data-verdict", "warn", { timeout: 30_000 });
   await shot(alice, testInfo, "production-dialog");
   await expect(submit).toBeEnabled({ timeout: 30_000 });
   await submit.click();

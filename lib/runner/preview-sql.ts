@@ -144,7 +144,7 @@ function header(o: PreviewSqlOptions, range: string): string {
 }
 
 function stoppedReason(headline: string): string {
-  return `Alembic's offline mode (--sql) stopped in it with ${headline} — a migration that reads rows (op.get_bind().execute(…)) needs a live database`;
+  return `Alembic's offline mode (--sql) stopped in it with ${headline} — it needs a live database (it reads rows, or reflects a table for batch mode, for example)`;
 }
 
 /** `-- Running upgrade a, b -> c` / `-- Running downgrade c -> a, b`: Alembic writes it before each migration. */
