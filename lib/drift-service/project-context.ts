@@ -7,6 +7,7 @@ import { getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { readEnvironmentSnapshot, type SnapshotResult } from "@/lib/drift-service/read-environment-snapshot";
+import { projectConstants } from "@/lib/projects/project-constants";
 
 /** How stored URLs are resolved: the store's key for encrypted literals, where env: references are looked up. */
 export interface UrlOptions {
@@ -34,10 +35,7 @@ export interface ProjectContext {
 
 export async function loadProjectContext(db: PrismaClient, projectName: string): Promise<ProjectContext> {
   const project = await getProjectOrThrow(db, projectName);
-  const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<
-    string,
-    string | string[] | null
-  >;
+  const constants = projectConstants(project);
   const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
   const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
   return { project, graph, rootDir: loaded.location.rootDir, configFile };

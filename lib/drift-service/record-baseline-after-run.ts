@@ -2,10 +2,7 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { appUrlOptions, type UrlOptions } from "@/lib/drift-service/project-context";
 import { takeBaseline, type TakenBaseline } from "@/lib/drift-service/take-baseline";
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
-}
+import { sameSet } from "@/lib/revision-lists";
 
 /**
  * After a run succeeds, records the environment's schema as the baseline for the revisions the run

@@ -5,6 +5,7 @@ import { getEnvironmentOrThrow } from "@/lib/projects/get-project-or-throw";
 import { normaliseCommand, normaliseXArgs, runAlembic } from "@/lib/runner/run-alembic";
 import { CHECK_REQUIREMENTS, parseAlembicVersion, supportsCheck } from "@/lib/drift-service/parse-alembic-version";
 import { loadProjectContext, readLiveRevisions, type UrlOptions } from "@/lib/drift-service/project-context";
+import { asStrings } from "@/lib/revision-lists";
 
 export type AlembicCheckResult =
   | { available: false; version: string | null; message: string }
@@ -12,10 +13,6 @@ export type AlembicCheckResult =
   | { available: true; version: string; ok: boolean; message: string; output: string };
 
 const OUTPUT_TAIL = 60;
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
 
 /**
  * `alembic check` against an environment: compares the project's models (target_metadata) with the

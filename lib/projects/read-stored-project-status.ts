@@ -6,6 +6,7 @@ import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import type { ProjectStatus } from "@/lib/environments/types";
 import type { ReadProjectStatusOptions } from "@/lib/environments/read-project-status";
+import { projectConstants } from "@/lib/projects/project-constants";
 
 /** Status of a project registered in Cairn's store: URLs resolved (env: now, literals decrypted) on the server only. */
 export async function readStoredProjectStatus(
@@ -14,7 +15,7 @@ export async function readStoredProjectStatus(
   opts: { key?: Buffer; env?: Record<string, string | undefined>; graph?: ReadProjectStatusOptions["graph"] } = {},
 ): Promise<ProjectStatus> {
   const project = await getProjectOrThrow(db, name);
-  const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<string, string | string[] | null>;
+  const constants = projectConstants(project);
   // Read off the event loop here, so readProjectStatus never reads a big project inline.
   const graph =
     opts.graph ??

@@ -1,4 +1,5 @@
 import type { Environment, Project } from "@/lib/generated/prisma/client";
+import { projectConstants } from "@/lib/projects/project-constants";
 
 /** An environment as the browser may see it: no `urlEncrypted`, the URL masked. */
 export interface PublicEnvironment {
@@ -51,7 +52,7 @@ export function toPublicProject(project: Project & { environments: Environment[]
     command: Array.isArray(project.command) ? (project.command as string[]) : ["alembic"],
     urlEnvVar: project.urlEnvVar,
     xArgs: Array.isArray(project.xArgs) ? (project.xArgs as string[]) : [],
-    constants: (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as PublicProject["constants"],
+    constants: projectConstants(project),
     source: project.source === "config" ? "config" : "ui",
     environments: [...project.environments].sort((a, b) => a.position - b.position).map(toPublicEnvironment),
   };

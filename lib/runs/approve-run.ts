@@ -9,14 +9,7 @@ import { decideRun, notAwaitingError } from "@/lib/runs/decide-run";
 import { markStaleRequests } from "@/lib/runs/mark-stale-requests";
 import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
 import { startRun } from "@/lib/runs/start-run";
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
-}
+import { asStrings, sameSet } from "@/lib/revision-lists";
 
 /** Who may decide this run: not its requester, and only a release manager/admin on the approver list. */
 async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, verb: "approve" | "reject") {

@@ -3,13 +3,10 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { GateResult } from "@/lib/gates/types";
 import type { RunKind, RunView, TListRunsQuery } from "@/lib/runs/run-request.types";
+import { asStrings } from "@/lib/revision-lists";
 
 const INCLUDE = { environment: { select: { name: true, protected: true, approvers: true } }, project: { select: { name: true } } } as const;
 type RunRow = Prisma.RunGetPayload<{ include: typeof INCLUDE }>;
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
 
 async function toViews(db: PrismaClient, rows: RunRow[]): Promise<RunView[]> {
   const ids = [...new Set(rows.flatMap((r) => [r.requestedById, r.approvedById, r.rejectedById]).filter((x): x is string => !!x))];

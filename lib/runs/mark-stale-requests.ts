@@ -4,19 +4,12 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import { asStrings, sameSet } from "@/lib/revision-lists";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
 /** What the stale-request machinery was doing when it noticed: kept in the audit row. */
 export type StaleNoticedWhen = "plan" | "request" | "approve" | "read" | "run-finished";
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
-}
 
 const list = (revs: readonly string[]) => (revs.length ? revs.join(", ") : "base");
 

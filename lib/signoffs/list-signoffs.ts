@@ -3,10 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import type { SignOffView } from "@/lib/signoffs/signoff.types";
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
+import { asStrings } from "@/lib/revision-lists";
 
 /** A project's sign-offs, newest first, with who signed and (for revoked ones) who revoked and why. */
 export async function listProjectSignOffs(db: PrismaClient, projectName: string): Promise<SignOffView[]> {
