@@ -98,6 +98,12 @@ function countDone(i: RunFailureInput): number | null {
   return i.plannedSteps.length;
 }
 
+/** "postgresql+psycopg2://…" → "postgresql", "mariadb+pymysql://…" → "mysql", "sqlite:///…" → "sqlite". */
+export function dialectOfUrl(url: string): string {
+  const scheme = /^([a-z0-9]+)/i.exec(url)?.[1]?.toLowerCase() ?? "";
+  return scheme.startsWith("postgres") ? "postgresql" : scheme === "mariadb" ? "mysql" : scheme;
+}
+
 function dialectName(d: string): string {
   return d === "sqlite" ? "SQLite" : d === "mysql" || d === "mariadb" ? "MySQL" : d;
 }

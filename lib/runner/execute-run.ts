@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError, isAppError } from "@/lib/errors";
-import { describeRunFailure } from "@/lib/runner/describe-run-failure";
+import { describeRunFailure, dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import {
   DEFAULT_STALE_MS,
   heartbeatEnvironmentLock,
@@ -20,7 +20,8 @@ import { createRedactor } from "@/lib/runner/redact-secrets";
 import { resolveRunnerPython } from "@/lib/runner/resolve-runner-python";
 import { runAlembic, type RunAlembicResult } from "@/lib/runner/run-alembic";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
-import { runnerLogDir, runnerResultFile } from "@/lib/runner/runner-files";
+import { removeRunnerFiles, runnerLogDir } from "@/lib/runner/runner-files";
+import { asStrings, sameSet, revisionsText } from "@/lib/revision-lists";
 
 /** Lines kept as a failed run's errorTail. */
 export const ERROR_TAIL_LINES = 40;
@@ -42,8 +43,6 @@ export interface ExecuteRunOptions {
   readRevisions: () => Promise<string[]>;
   /** The heads the version table must hold afterwards (MigrationPath.resultHeads). */
   expectedHeads: string[];
-  /** Revision ids in execution order, for "migration i of n" (defaults to Run.path). */
-  plannedSteps?: string[];
   /**
    * Re-plans from the revisions read under the database lock, with the migration files as they are
    * now; the run starts only if that path equals the reviewed one (Run.path).
@@ -86,20 +85,6 @@ export interface RunOutcome {
   summary: string;
 }
 
-function sameSet(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
-}
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-const at = (revs: readonly string[]) => (revs.length ? revs.join(", ") : "base");
-
-function dialectOf(url: string): string {
-  const scheme = /^([a-z0-9]+)/i.exec(url)?.[1]?.toLowerCase() ?? "";
-  return scheme.startsWith("postgres") ? "postgresql" : scheme === "mariadb" ? "mysql" : scheme;
-}
 
 /**
  * Executes an approved run:
@@ -126,7 +111,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   const subcommand = run.kind === "downgrade" ? "downgrade" : "upgrade";
   const reviewedFrom = asStrings(run.fromRevisions);
   // The reviewed path as stored with the run: what the requester (and approver) saw.
-  const plannedSteps = asStrings(run.path).length || !o.plannedSteps ? asStrings(run.path) : o.plannedSteps;
+  const plannedSteps = asStrings(run.path);
   const python = o.python ?? resolveRunnerPython(o.alembic.command ?? ["alembic"], o.alembic.cwd);
   const staleMs = o.staleMs ?? DEFAULT_STALE_MS;
 
@@ -229,7 +214,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   let readError: string | null = null;
   try {
     await o.onStarted?.();
-    log(`Cairn: ${subcommand} ${env.name} to ${run.target}, reviewed from ${at(reviewedFrom)}: ${plannedSteps.join(" → ") || "no steps"} (run ${runId}, instance ${instanceId})`);
+    log(`Cairn: ${subcommand} ${env.name} to ${run.target}, reviewed from ${revisionsText(reviewedFrom)}: ${plannedSteps.join(" → ") || "no steps"} (run ${runId}, instance ${instanceId})`);
     try {
       result = await runAlembic({
         command: o.alembic.command,
@@ -251,7 +236,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
           onLocked: async (locked) => {
             executedFrom = locked.revisions;
             if (!sameSet(locked.revisions, reviewedFrom)) {
-              refusal = `${env.name} moved from ${at(reviewedFrom)} to ${at(locked.revisions)} after this run was reviewed, so the reviewed path is not what would run. Nothing was run; review it again.`;
+              refusal = `${env.name} moved from ${revisionsText(reviewedFrom)} to ${revisionsText(locked.revisions)} after this run was reviewed, so the reviewed path is not what would run. Nothing was run; review it again.`;
               return false;
             }
             const now = await o.replan?.(locked.revisions);
@@ -260,11 +245,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
               return false;
             }
             if (now && now.steps.join(",") !== plannedSteps.join(",")) {
-              refusal = `The migration files changed after this run was reviewed: from ${at(locked.revisions)} the path is now ${now.steps.join(" → ") || "empty"} instead of the reviewed ${plannedSteps.join(" → ") || "empty"}. Nothing was run; review it again.`;
+              refusal = `The migration files changed after this run was reviewed: from ${revisionsText(locked.revisions)} the path is now ${now.steps.join(" → ") || "empty"} instead of the reviewed ${plannedSteps.join(" → ") || "empty"}. Nothing was run; review it again.`;
               return false;
             }
             await db.run.update({ where: { id: runId }, data: { executedFrom: locked.revisions, runnerPid: locked.pid, runnerHost: os.hostname(), runnerLogFile: logFile } });
-            log(`Cairn: holding the database lock (${locked.identity}); ${env.name} is at ${at(locked.revisions)} as reviewed.`);
+            log(`Cairn: holding the database lock (${locked.identity}); ${env.name} is at ${revisionsText(locked.revisions)} as reviewed.`);
             return true;
           },
         },
@@ -322,11 +307,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   }
 
   // 3. Decide the outcome.
-  const now = resultRevisions ? at(resultRevisions) : "unknown";
+  const now = resultRevisions ? revisionsText(resultRevisions) : "unknown";
   let status: RunOutcome["status"];
   let why: string;
   const failure = () =>
-    describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOf(o.databaseUrl), resultRevisions });
+    describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOfUrl(o.databaseUrl), resultRevisions });
   const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
   if (refusal) {
     status = "stale";
@@ -348,12 +333,12 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     why = `The connection holding ${env.name}'s database lock dropped and another session took the lock, so Cairn stopped Alembic rather than migrate unguarded. ${env.name} is now at ${now}.`;
   } else if (spawnError || !result || result.exitCode !== 0) {
     status = "failed";
-    why = spawnError ?? `${failure().headline} (Alembic exited with code ${result?.exitCode}; expected ${at(o.expectedHeads)}.)`;
+    why = spawnError ?? `${failure().headline} (Alembic exited with code ${result?.exitCode}; expected ${revisionsText(o.expectedHeads)}.)`;
   } else if (!headsMatch) {
     status = "failed";
     why = readError
       ? `Alembic finished, but Cairn could not re-read ${env.name}'s version table: ${readError}`
-      : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${at(o.expectedHeads)}.`;
+      : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${revisionsText(o.expectedHeads)}.`;
   } else {
     status = "succeeded";
     why = `${env.name} is now at ${now}.`;
@@ -419,9 +404,4 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     errorTail,
     summary: redact(why),
   };
-}
-
-/** The runner's own log and result file are only needed if Cairn dies before recording the run. */
-function removeRunnerFiles(logFile: string): void {
-  for (const f of [logFile, runnerResultFile(logFile)]) fs.rmSync(f, { force: true });
 }

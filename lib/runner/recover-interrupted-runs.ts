@@ -8,7 +8,8 @@ import { describeRunFailure } from "@/lib/runner/describe-run-failure";
 import { parseProgressLine } from "@/lib/runner/parse-progress";
 import type { LockProbe } from "@/lib/runner/probe-database-lock";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
-import { runnerResultFile, type RunnerResultFile } from "@/lib/runner/runner-files";
+import { removeRunnerFiles, runnerResultFile, type RunnerResultFile } from "@/lib/runner/runner-files";
+import { asStrings, sameSet, revisionsText } from "@/lib/revision-lists";
 
 export interface RecoveredRun {
   runId: string;
@@ -37,18 +38,10 @@ export interface RecoverOptions {
   now?: Date;
   /** false when called by a live instance: its own runs are not dead. */
   includeOwn?: boolean;
+  /** A line put first in each settled run's errorTail (e.g. who released it and why). */
+  note?: string;
   /** Asks the target database; without it nothing is recovered (a lock cannot be judged blind). */
   inspect: (run: Run & { environment: { name: string } }) => Promise<RunInspection>;
-}
-
-const at = (revs: readonly string[]) => (revs.length ? revs.join(", ") : "base");
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
 }
 
 function readResultFile(logFile: string | null): RunnerResultFile | null {
@@ -85,7 +78,7 @@ export async function recoverInterruptedRuns(db: PrismaClient, instanceId: strin
     const seen = await o.inspect(run).catch((): RunInspection => ({ lock: "unknown", revisions: null, expectedHeads: null }));
     // Held: its Alembic is alive. Unknown: the database cannot say — never guess that a lock is free.
     if (seen.lock !== "free") continue;
-    const settled = await settle(db, instanceId, run, seen, now, cutoff, includeOwn);
+    const settled = await settle(db, instanceId, run, seen, now, cutoff, includeOwn, o.note);
     if (settled) recovered.push(settled);
   }
   // Lock rows whose run is no longer running block the environment for nothing.
@@ -105,6 +98,7 @@ async function settle(
   now: Date,
   cutoff: Date,
   includeOwn: boolean,
+  note: string | undefined,
 ): Promise<RecoveredRun | null> {
   const env = run.environment.name;
   const sameHost = run.runnerHost === os.hostname();
@@ -122,7 +116,7 @@ async function settle(
   const expected = seen.expectedHeads;
   const reached = revisions !== null && expected !== null && sameSet(revisions, expected);
   const dead = `Cairn instance ${run.instanceId ?? "(unknown)"} stopped while this run was in progress (last heartbeat ${run.heartbeatAt?.toISOString() ?? "never"}).`;
-  const where = revisions === null ? `Cairn could not re-read ${env}'s version table: check where it stands.` : `${env} is now at ${at(revisions)}.`;
+  const where = revisions === null ? `Cairn could not re-read ${env}'s version table: check where it stands.` : `${env} is now at ${revisionsText(revisions)}.`;
   let status: RecoveredRun["status"];
   let why: string;
   if (result && typeof result.exit === "number") {
@@ -154,7 +148,7 @@ async function settle(
         status,
         finishedAt: now,
         durationMs: run.startedAt ? now.getTime() - run.startedAt.getTime() : null,
-        errorTail: status === "succeeded" ? null : `${why}${orphanLines.length ? `\n\nAlembic output (last 40 lines):\n${orphanLines.slice(-40).join("\n")}` : ""}`,
+        errorTail: noted(note, status === "succeeded" ? null : `${why}${orphanLines.length ? `\n\nAlembic output (last 40 lines):\n${orphanLines.slice(-40).join("\n")}` : ""}`),
         resultRevisions: revisions ?? undefined,
         executedSteps: orphanLines.length ? orphanLines.map(parseProgressLine).filter((s) => s !== null).map((s) => (s.direction === "upgrade" ? s.to[0] : s.from[0]) ?? "") : undefined,
       },
@@ -183,6 +177,10 @@ async function settle(
     writer.append(`Cairn: ${status} — ${why}`);
     await writer.close();
   }
-  if (run.runnerLogFile && sameHost) for (const f of [run.runnerLogFile, runnerResultFile(run.runnerLogFile)]) fs.rmSync(f, { force: true });
+  if (run.runnerLogFile && sameHost) removeRunnerFiles(run.runnerLogFile);
   return { runId: run.id, environmentId: run.environmentId, projectId: run.projectId, instanceId: run.instanceId, status };
+}
+
+function noted(note: string | undefined, tail: string | null): string | null {
+  return note ? `${note}\n${tail ?? ""}`.trim() : tail;
 }

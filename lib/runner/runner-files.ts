@@ -1,4 +1,5 @@
 import "server-only";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -13,6 +14,11 @@ export function runnerLogDir(): string {
 /** The runner's result file beside its log: exit code and the version table before and after. */
 export function runnerResultFile(logFile: string): string {
   return `${logFile}.result.json`;
+}
+
+/** The runner's own log and result file are only needed until Cairn has recorded the run. */
+export function removeRunnerFiles(logFile: string): void {
+  for (const f of [logFile, runnerResultFile(logFile)]) fs.rmSync(f, { force: true });
 }
 
 export interface RunnerResultFile {

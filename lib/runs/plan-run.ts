@@ -20,6 +20,8 @@ import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import { asStrings, sameSet } from "@/lib/revision-lists";
+import { projectConstants } from "@/lib/projects/project-constants";
 
 export interface PlanRunInput {
   project: string;
@@ -47,7 +49,6 @@ export interface RunExecution {
   alembic: { command: string[]; cwd: string; configFile?: string; urlEnvVar: string; xArgs: string[] };
   readRevisions: () => Promise<string[]>;
   expectedHeads: string[];
-  plannedSteps: string[];
   /** Re-plans from the revisions read under the database lock, with the migration files as they are then. */
   replan: (from: string[]) => Promise<{ steps: string[] } | { error: string }>;
   /** A migration's file relative to the project root (failure headlines). */
@@ -61,14 +62,6 @@ export interface PreparedRun {
   targetIds: string[];
   environment: Environment;
   execution: RunExecution;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
-}
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
 async function readStatusOrThrow(env: Environment, url: ReturnType<typeof resolveEnvironmentUrl>, graph: RevisionGraph, rootDir: string): Promise<EnvironmentStatus> {
@@ -108,10 +101,7 @@ function alembicTargetOf(graph: RevisionGraph, spec: string, ids: string[]): str
 export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: PlanRunOptions = {}): Promise<PreparedRun> {
   const project = await getProjectOrThrow(db, input.project);
   const env = getEnvironmentOrThrow(project, input.environment);
-  const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<
-    string,
-    string | string[] | null
-  >;
+  const constants = projectConstants(project);
   const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
   const rootDir = loaded.location.rootDir;
 
@@ -265,7 +255,6 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       return file ? nodePath.relative(rootDir, file) : undefined;
     },
     expectedHeads: path.resultHeads,
-    plannedSteps: path.steps,
     readRevisions: async () => {
       const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
       if (!r.ok) throw new AppError("unreachable", `re-read ${env.name}: ${r.reason}`, `Cairn could not re-read ${env.name}'s version table: ${r.message}`);

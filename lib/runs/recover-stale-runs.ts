@@ -1,18 +1,17 @@
 import "server-only";
 import type { PrismaClient, Run } from "@/lib/generated/prisma/client";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
 import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
+import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import { recoverInterruptedRuns, type RecoveredRun, type RunInspection } from "@/lib/runner/recover-interrupted-runs";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { resolveRunnerPython } from "@/lib/runner/resolve-runner-python";
 import { instanceId } from "@/lib/runs/instance-id";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-
-function asStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
+import { asStrings } from "@/lib/revision-lists";
+import { projectConstants } from "@/lib/projects/project-constants";
 
 /** How long a run's heartbeat may be silent before its instance counts as gone (CAIRN_RUN_STALE_MS, default 30 s). */
 export function runStaleMs(): number {
@@ -30,14 +29,8 @@ export async function inspectRunTarget(db: PrismaClient, run: Run, opts: { key?:
   const url = resolveEnvironmentUrl(env, opts);
   if (!url.ok) return { lock: "unknown", revisions: null, expectedHeads: null };
   const project = env.project;
-  const graphRead = (() => {
-    try {
-      const constants = (project.constants && typeof project.constants === "object" && !Array.isArray(project.constants) ? project.constants : {}) as Record<string, string | string[] | null>;
-      return readProjectGraph(project.alembicPath, { constants });
-    } catch {
-      return null;
-    }
-  })();
+  // Off the event loop, like every other server-side read of a project (a big one takes seconds).
+  const graphRead = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) }).catch(() => null);
   const cwd = graphRead?.project.location.rootDir ?? project.alembicPath;
   const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
   let lock: RunInspection["lock"] = "unknown";
@@ -58,8 +51,7 @@ export async function inspectRunTarget(db: PrismaClient, run: Run, opts: { key?:
       expectedHeads = null;
     }
   }
-  const scheme = /^([a-z0-9]+)/i.exec(url.url)?.[1]?.toLowerCase() ?? "";
-  return { lock, revisions, expectedHeads, redact: createRedactor([url.url]), dialect: scheme.startsWith("postgres") ? "postgresql" : scheme };
+  return { lock, revisions, expectedHeads, redact: createRedactor([url.url]), dialect: dialectOfUrl(url.url) };
 }
 
 /**
@@ -87,9 +79,9 @@ const sweeper = globalThis as unknown as { __cairnRunSweeper?: NodeJS.Timeout };
 
 /**
  * Every few seconds, settles runs whose instance went quiet, so an orphaned Alembic's outcome is
- * recorded soon after it ends even when nobody requests a run. Every instance sweeps; the cheap
- * query finds nothing almost always, and each run is settled by exactly one conditional update in
- * the store (recoverInterruptedRuns), so concurrent sweeps cannot both settle it.
+ * recorded soon after it ends even when nobody requests a run. Every instance sweeps; its query of
+ * stale runs finds nothing almost always, and each run is settled by exactly one conditional update
+ * in the store (recoverInterruptedRuns), so concurrent sweeps cannot both settle it.
  */
 export function startRunSweeper(db: PrismaClient, o: { key?: Buffer; everyMs?: number } = {}): void {
   if (sweeper.__cairnRunSweeper) return;
@@ -97,13 +89,7 @@ export function startRunSweeper(db: PrismaClient, o: { key?: Buffer; everyMs?: n
   sweeper.__cairnRunSweeper = setInterval(() => {
     if (busy) return;
     busy = true;
-    void (async () => {
-      const cutoff = new Date(Date.now() - runStaleMs());
-      const stale = await db.run.findFirst({ where: { status: "running", OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] }, select: { id: true } });
-      if (stale) await recoverStaleRuns(db, { key: o.key });
-    })()
-      .catch(() => {})
-      .finally(() => (busy = false));
+    void recoverStaleRuns(db, { key: o.key }).finally(() => (busy = false));
   }, o.everyMs ?? Math.max(5_000, runStaleMs() / 2));
   sweeper.__cairnRunSweeper.unref?.();
 }

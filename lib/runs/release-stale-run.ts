@@ -63,12 +63,12 @@ export async function releaseStaleRun(db: PrismaClient, i: { runId: string; acto
     environmentId: run.environmentId,
     staleMs,
     includeOwn: false,
+    note: `Released by ${i.actor.email}: ${i.reason}`,
     // The admin's word stands in for a lock that cannot be checked; it is recorded as such.
     inspect: async (r) => (r.id === run.id ? { ...seen, lock: "free" } : { lock: "unknown", revisions: null, expectedHeads: null }),
   });
   if (!settled) throw new AppError("conflict", `run ${run.id} settled meanwhile`, `Run ${run.id} was settled by someone else a moment ago.`);
   await db.$transaction(async (tx) => {
-    await tx.run.update({ where: { id: run.id }, data: { errorTail: `Released by ${i.actor.email}: ${i.reason}\n${(await tx.run.findUniqueOrThrow({ where: { id: run.id } })).errorTail ?? ""}`.trim() } });
     await recordAudit(tx, {
       actor: i.actor,
       action: "run.released",

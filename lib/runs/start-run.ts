@@ -34,7 +34,6 @@ export function startRun(
     databaseUrl: execution.databaseUrl,
     readRevisions: execution.readRevisions,
     expectedHeads: execution.expectedHeads,
-    plannedSteps: execution.plannedSteps,
     replan: execution.replan,
     fileOf: execution.fileOf,
     staleMs: runStaleMs(),

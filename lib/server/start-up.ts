@@ -9,9 +9,8 @@ import { ensureBootstrapAdmin } from "@/lib/auth/ensure-bootstrap-admin";
 import { createUser } from "@/lib/auth/create-user";
 import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
-import { recoverOnStart } from "@/lib/runs/recover-on-start";
 import { revokeTokensCreatedForOthers } from "@/lib/auth/manage-api-tokens";
-import { startRunSweeper } from "@/lib/runs/recover-stale-runs";
+import { recoverStaleRuns, startRunSweeper } from "@/lib/runs/recover-stale-runs";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
 export { configFilePath } from "@/lib/config/config-file-path";
@@ -110,7 +109,7 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
   }
   // Runs left "running" by an instance that died are settled once their Alembic has let go of the
   // database; the sweeper keeps doing so while Cairn runs.
-  await recoverOnStart(db);
+  await recoverStaleRuns(db, { includeOwn: true, key: getSecretKey() });
   startRunSweeper(db, { key: getSecretKey() });
   problems.push(...(await checkAlembicCommands(db)));
   warmProjectViews(db);
