@@ -4,12 +4,12 @@ import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { mayCancelRun } from "@/lib/runs/may-cancel-run";
+import { formatUtc } from "@/lib/format-utc";
 
 export { ZCancelRunSchema, type TCancelRun } from "@/lib/runs/run-request.types";
 
 export type CancelRunResult = { runId: string; status: "cancelled" | "cancel-requested" };
 
-const at = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
 /**
  * Cancels a run, with a written reason.
@@ -64,7 +64,7 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
         throw new AppError(
           "conflict",
           `cancel of run ${run.id} already requested`,
-          `${what} was already asked to stop by ${run.cancelRequestedBy ?? "someone"} at ${at(run.cancelRequestedAt)}${run.cancelReason ? ` (${run.cancelReason})` : ""}; Cairn is stopping it.`,
+          `${what} was already asked to stop by ${run.cancelRequestedBy ?? "someone"} at ${formatUtc(run.cancelRequestedAt)}${run.cancelReason ? ` (${run.cancelReason})` : ""}; Cairn is stopping it.`,
           { runId: run.id },
         );
       }

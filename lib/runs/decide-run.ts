@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { canProceed, describeRefusal } from "@/lib/gates/evaluate-gates";
 import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
 import type { GateFacts, GateResult } from "@/lib/gates/types";
+import { formatUtc } from "@/lib/format-utc";
 
 export interface DecideRunInput {
   actor: Actor;
@@ -31,7 +32,7 @@ type RunForMessage = {
   errorTail: string | null;
 };
 
-const at = (d: Date | null) => (d ? ` at ${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "");
+const at = (d: Date | null) => (d ? ` at ${formatUtc(d)}` : "");
 
 /**
  * Why a run can no longer be approved or rejected, in plain words: who approved or rejected it

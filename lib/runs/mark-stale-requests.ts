@@ -4,18 +4,16 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { asStrings, sameSet } from "@/lib/revision-lists";
+import { asStrings, revisionsText, sameSet } from "@/lib/revision-lists";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
 /** What the stale-request machinery was doing when it noticed: kept in the audit row. */
 export type StaleNoticedWhen = "plan" | "request" | "approve" | "read" | "run-finished";
 
-const list = (revs: readonly string[]) => (revs.length ? revs.join(", ") : "base");
-
 /** The plain-words reason a request went stale; also the headline of an approval refused for it. */
 export function staleMessage(environment: string, was: readonly string[], now: readonly string[]): string {
-  return `${environment} moved from ${list(was)} to ${list(now)} after this was requested; request again. The SQL that was reviewed started from ${list(was)}, so it is not what would run now.`;
+  return `${environment} moved from ${revisionsText(was)} to ${revisionsText(now)} after this was requested; request again. The SQL that was reviewed started from ${revisionsText(was)}, so it is not what would run now.`;
 }
 
 type MarkStaleInput = {

@@ -7,6 +7,8 @@ import { canProceed, canRequest, describeRefusal } from "@/lib/gates/evaluate-ga
 import type { GateFacts, GateResult } from "@/lib/gates/types";
 import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
 import { markStaleRequestsIn } from "@/lib/runs/mark-stale-requests";
+import { asStrings, revisionsText } from "@/lib/revision-lists";
+import { formatUtc } from "@/lib/format-utc";
 
 // The request a form or the CLI sends lives with the other shared schemas (client-safe).
 export { ZRunRequestSchema, type TRunRequest } from "@/lib/runs/run-request.types";
@@ -49,9 +51,9 @@ export async function findOpenRun(db: Db, environmentId: string) {
  * it), 423 while one is queued or running (wait for it). Names the run, what it does and who asked.
  */
 export function openRunError(environment: string, open: NonNullable<Awaited<ReturnType<typeof findOpenRun>>>): AppError {
-  const from = Array.isArray(open.fromRevisions) && open.fromRevisions.length ? open.fromRevisions.join(", ") : "base";
+  const from = revisionsText(asStrings(open.fromRevisions));
   const what = `run ${open.id} (${open.kind} to ${open.target}, from ${from})`;
-  const who = `requested by ${open.requestedBy} at ${open.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`;
+  const who = `requested by ${open.requestedBy} at ${formatUtc(open.createdAt)}`;
   if (open.status === "awaiting_approval") {
     return new AppError(
       "conflict",
@@ -79,7 +81,7 @@ export function isOpenRunIndexViolation(e: unknown): boolean {
 
 /** The refusal of a plan with nothing to do (from == target). */
 export function noOpError(environment: string, from: readonly string[], target: string): AppError {
-  const at = from.length ? from.join(", ") : "base";
+  const at = revisionsText(from);
   return new AppError(
     "bad-request",
     `no-op run on ${environment}: ${at} -> ${target}`,
@@ -115,23 +117,23 @@ export async function requestRun(db: PrismaClient, i: RequestRunInput): Promise<
         noticedWhen: "request",
         noticedBy: i.actor.email,
         requestedBefore: i.plannedAt ?? requestedAt,
-    });
-    const open = await findOpenRun(tx, i.environment.id);
-    if (open) throw openRunError(i.environment.name, open);
-    if (status === "queued" && i.plannedAt) {
-      const since = await tx.run.findFirst({
-        where: { environmentId: i.environment.id, createdAt: { gte: i.plannedAt }, status: { in: ["queued", "running", "succeeded", "failed", "interrupted"] } },
-        select: { id: true, kind: true, target: true },
       });
-      if (since) {
-        throw new AppError(
-          "conflict",
-          `environment ${i.environment.name} changed during planning (run ${since.id})`,
-          `${i.environment.name} changed while this request was being planned: run ${since.id} (${since.kind} to ${since.target}) ran meanwhile. Review the new plan and request again.`,
-          { runId: since.id },
-        );
+      const open = await findOpenRun(tx, i.environment.id);
+      if (open) throw openRunError(i.environment.name, open);
+      if (status === "queued" && i.plannedAt) {
+        const since = await tx.run.findFirst({
+          where: { environmentId: i.environment.id, createdAt: { gte: i.plannedAt }, status: { in: ["queued", "running", "succeeded", "failed", "interrupted"] } },
+          select: { id: true, kind: true, target: true },
+        });
+        if (since) {
+          throw new AppError(
+            "conflict",
+            `environment ${i.environment.name} changed during planning (run ${since.id})`,
+            `${i.environment.name} changed while this request was being planned: run ${since.id} (${since.kind} to ${since.target}) ran meanwhile. Review the new plan and request again.`,
+            { runId: since.id },
+          );
+        }
       }
-    }
       const created = await tx.run.create({
         data: {
           projectId: i.environment.projectId,
