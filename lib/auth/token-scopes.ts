@@ -16,6 +16,3 @@ export type TokenScope = keyof typeof TOKEN_SCOPES;
 export const ZTokenScope = z.enum(Object.keys(TOKEN_SCOPES) as [TokenScope, ...TokenScope[]], {
   error: `must be one of ${Object.keys(TOKEN_SCOPES).join(", ")}`,
 });
-
-/** The scope assumed for a read (GET/HEAD) route that names none: a token needs `status:read` there. */
-export const DEFAULT_READ_SCOPE: TokenScope = "status:read";

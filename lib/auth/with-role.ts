@@ -1,19 +1,14 @@
 import "server-only";
-import type { Role } from "@/lib/generated/prisma/enums";
 import { AppError } from "@/lib/errors";
 import { getDb } from "@/lib/db/client";
 import { serverEnv } from "@/lib/config/server-env";
 import { errorResponse } from "@/lib/api/error-response";
-import { hasRole, ROLE_LABELS, type Actor } from "@/lib/auth/actor";
+import { ROLE_LABELS, type Actor } from "@/lib/auth/actor";
 import { authenticateRequest } from "@/lib/auth/authenticate-request";
 import { isSameOriginRequest, originHeadersOf } from "@/lib/auth/check-origin";
-import { DEFAULT_READ_SCOPE } from "@/lib/auth/token-scopes";
-import { isAction, refusalOf, type Action } from "@/lib/auth/permissions";
+import { refusalOf, type Action, type Permission } from "@/lib/auth/permissions";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/** What a guard checks: an action of the permission table (preferred), or a legacy role list. */
-export type Guard = Action | Role[] | "any";
 
 /**
  * Every route handler's guard. Resolves the actor from the session cookie or an API token
@@ -24,22 +19,19 @@ export type Guard = Action | Role[] | "any";
  *   none when only people may do it;
  * - a role the action does not admit → 403 (admin passes every list).
  * `withRole("runs.request", handler)` takes both rules from lib/auth/permissions — the same table
- * pages ask, so a page never shows what the API would refuse. A role list (`["admin"]`, `"any"`)
- * with `options.scope` is still accepted for routes not yet moved to the table: a read route that
- * names no scope needs `status:read`; a mutating one refuses every token.
+ * pages ask, so a page never shows what the API would refuse.
  * Errors thrown by the handler go through errorResponse. The store comes from getDb(): tests
  * point it at their database by setting DATABASE_URL before the first request.
  */
 export function withRole<P = Record<string, string>>(
-  guard: Guard,
+  action: Action,
   handler: (req: Request, ctx: { params: Promise<P>; actor: Actor }) => Promise<Response>,
-  options?: { scope?: string },
 ): (req: Request, ctx: { params: Promise<P> }) => Promise<Response> {
   return async (req, ctx) => {
     try {
       const actor = await authenticateRequest(await getDb(), req.headers);
       if (!actor) throw new AppError("unauthenticated", "no valid session or API token", "You are not signed in, or your session has ended. Sign in (or send a valid API token) and try again.");
-      assertAllowed(actor, req, guard, options?.scope);
+      assertAllowed(actor, req, action);
       return await handler(req, { params: ctx?.params ?? Promise.resolve({} as P), actor });
     } catch (e) {
       return errorResponse(e);
@@ -50,34 +42,25 @@ export function withRole<P = Record<string, string>>(
 const TOKEN_NOT_ALLOWED = "API tokens cannot be used for this action. Sign in to Cairn to do it.";
 
 /** The checks withRole makes once the actor is known; exported for handlers that authenticate differently. */
-export function assertAllowed(actor: Actor, req: Request, guard: Guard, scope?: string): void {
+export function assertAllowed(actor: Actor, req: Request, action: Action): void {
   const mutating = !SAFE_METHODS.has(req.method.toUpperCase());
   if (actor.kind === "user" && mutating && !isSameOriginRequest(originHeadersOf(req.headers), req.url, serverEnv().CAIRN_PUBLIC_URL)) {
     throw new AppError("forbidden", `cross-origin ${req.method} refused`, "This request came from another site and was refused. Use Cairn's own pages, or an API token for automation.");
   }
-  if (isAction(guard)) {
-    const refusal = refusalOf(actor, guard);
-    if (!refusal) return;
-    const { permission } = refusal;
-    if (refusal.reason === "token-not-allowed") throw new AppError("forbidden", `token used for ${guard}`, TOKEN_NOT_ALLOWED);
-    if (refusal.reason === "scope") throw new AppError("forbidden", `token lacks scope ${permission.scope}`, scopeMessage(permission.scope!));
-    throw roleRefusal(actor, permission.roles, permission.what);
-  }
-  if (actor.kind === "token") {
-    const needed = scope ?? (mutating ? undefined : DEFAULT_READ_SCOPE);
-    if (!needed) throw new AppError("forbidden", "token used on a route without a token scope", TOKEN_NOT_ALLOWED);
-    if (!actor.scopes?.includes(needed)) throw new AppError("forbidden", `token lacks scope ${needed}`, scopeMessage(needed));
-  }
-  if (!hasRole(actor, guard)) throw roleRefusal(actor, guard, "");
+  const refusal = refusalOf(actor, action);
+  if (!refusal) return;
+  const { permission } = refusal;
+  if (refusal.reason === "token-not-allowed") throw new AppError("forbidden", `token used for ${action}`, TOKEN_NOT_ALLOWED);
+  if (refusal.reason === "scope") throw new AppError("forbidden", `token lacks scope ${permission.scope}`, scopeMessage(permission.scope!));
+  throw roleRefusal(actor, permission);
 }
 
 function scopeMessage(scope: string): string {
   return `This API token lacks the "${scope}" scope. Create a token with that scope under Settings → API tokens.`;
 }
 
-function roleRefusal(actor: Actor, roles: readonly Role[] | "any", what: string): AppError {
+function roleRefusal(actor: Actor, { roles, what }: Permission): AppError {
   // Admin passes every list, so it is named as an alternative.
   const need = roles === "any" ? "" : [...new Set([...roles, "admin" as const])].map((r) => ROLE_LABELS[r]).join(" or ");
-  const purpose = what ? ` (to ${what})` : "";
-  return new AppError("forbidden", `role ${actor.role} not in ${String(roles)}`, `Your role (${ROLE_LABELS[actor.role]}) may not do this; it needs ${need}${purpose}. Ask an admin if you should have access.`);
+  return new AppError("forbidden", `role ${actor.role} not in ${String(roles)}`, `Your role (${ROLE_LABELS[actor.role]}) may not do this; it needs ${need} (to ${what}). Ask an admin if you should have access.`);
 }
