@@ -12,9 +12,8 @@ export type Permission = {
 };
 
 /**
- * The one permission table (house style, habit 10). Route handlers (withRole), server actions
- * (actionWithRole) and pages (requirePageActor, can) all ask it, so a page never shows what the
- * API would refuse. Admin passes every role list (see hasRole); scopes only ever narrow a token.
+ * The one permission table (house style, habit 10). Route handlers (withRole) and pages
+ * (requirePageActor, can) both ask it, so a page never shows what the API would refuse. Admin passes every role list (see hasRole); scopes only ever narrow a token.
  */
 export const PERMISSIONS = {
   /** Read projects, environments, revisions, graphs, drift, runs and their logs. */
