@@ -5,11 +5,12 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { mayCancelRun } from "@/lib/runs/may-cancel-run";
 import { formatUtc } from "@/lib/format-utc";
+import { asStrings } from "@/lib/revision-lists";
+import { isOpenRunStatus } from "@/lib/runs/run-request.types";
 
 export { ZCancelRunSchema, type TCancelRun } from "@/lib/runs/run-request.types";
 
 export type CancelRunResult = { runId: string; status: "cancelled" | "cancel-requested" };
-
 
 /**
  * Cancels a run, with a written reason.
@@ -30,7 +31,7 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
     const requester = await db.user.findUnique({ where: { id: run.requestedById }, select: { email: true } });
     const what = `run ${run.id} (${run.kind} to ${run.target} on ${run.environment.name})`;
 
-    if (run.status !== "awaiting_approval" && run.status !== "queued" && run.status !== "running") {
+    if (!isOpenRunStatus(run.status)) {
       const detail =
         run.status === "cancelled" && run.cancelRequestedBy ? ` by ${run.cancelRequestedBy}${run.cancelReason ? `: ${run.cancelReason}` : ""}` : "";
       throw new AppError(
@@ -55,7 +56,7 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
       environmentId: run.environmentId,
       environment: run.environment.name,
       runId: run.id,
-      fromRevision: Array.isArray(run.fromRevisions) ? run.fromRevisions.join(",") || null : null,
+      fromRevision: asStrings(run.fromRevisions).join(",") || null,
       toRevision: run.target,
     };
 

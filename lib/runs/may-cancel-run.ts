@@ -7,8 +7,6 @@
  */
 import type { Role } from "@/lib/generated/prisma/enums";
 
-export const CANCELLABLE_STATUSES = ["awaiting_approval", "queued", "running"] as const;
-
 export function mayCancelRun(actor: { userId: string; role: Role } | null | undefined, run: { status: string; requestedById: string | null | undefined }): boolean {
   if (!actor) return false;
   if (run.status === "awaiting_approval" || run.status === "queued") return actor.role === "admin" || actor.userId === run.requestedById;

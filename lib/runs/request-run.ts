@@ -7,6 +7,7 @@ import { canProceed, canRequest, describeRefusal } from "@/lib/gates/evaluate-ga
 import type { GateFacts, GateResult } from "@/lib/gates/types";
 import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
 import { markStaleRequestsIn } from "@/lib/runs/mark-stale-requests";
+import { OPEN_RUN_STATUSES } from "@/lib/runs/run-request.types";
 import { asStrings, revisionsText } from "@/lib/revision-lists";
 import { formatUtc } from "@/lib/format-utc";
 
@@ -30,7 +31,6 @@ export interface RequestRunInput {
   plannedAt?: Date;
 }
 
-const OPEN_STATUSES = ["awaiting_approval", "queued", "running"] as const;
 const OPEN_RUN_INDEX = "Run_one_open_per_environment";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -38,7 +38,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 /** The open run (awaiting approval, queued or running) on an environment, with who requested it. */
 export async function findOpenRun(db: Db, environmentId: string) {
   const run = await db.run.findFirst({
-    where: { environmentId, status: { in: [...OPEN_STATUSES] } },
+    where: { environmentId, status: { in: [...OPEN_RUN_STATUSES] } },
     select: { id: true, kind: true, target: true, status: true, fromRevisions: true, requestedById: true, createdAt: true },
   });
   if (!run) return null;

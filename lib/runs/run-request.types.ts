@@ -8,6 +8,12 @@ import type { GateResult } from "@/lib/gates/types";
 export const RUN_KINDS = ["upgrade", "downgrade", "promotion"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
+/** An open run: at most one per environment (the store's Run_one_open_per_environment index); the ones that can be cancelled. */
+export const OPEN_RUN_STATUSES = ["awaiting_approval", "queued", "running"] as const;
+export function isOpenRunStatus(status: string): status is (typeof OPEN_RUN_STATUSES)[number] {
+  return (OPEN_RUN_STATUSES as readonly string[]).includes(status);
+}
+
 /** A run request on one environment (the environment comes from the URL). */
 export const ZRunRequestSchema = z.object({
   kind: z.enum(RUN_KINDS, { error: "kind must be upgrade, downgrade or promotion" }),
