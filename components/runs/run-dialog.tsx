@@ -197,32 +197,23 @@ export function RunDialog({
               </label>
             )}
             {required.length > 0 && (
-              <label className="block text-sm">
-                <span className="font-medium">This downgrade loses data. Name each flagged migration to confirm: </span>
-                <span className="font-mono">{required.join(", ")}</span>
-                <input
-                  name="destructiveConfirmation"
-                  value={named}
-                  onChange={(e) => setNamed(e.target.value)}
-                  autoComplete="off"
-                  placeholder={required.join(", ")}
-                  className="mt-1 block w-full rounded border border-stone-300 px-2 py-1 font-mono"
-                />
-              </label>
+              <RevisionIdsField
+                prompt="This downgrade loses data. Name each flagged migration to confirm: "
+                name="destructiveConfirmation"
+                ids={required}
+                value={named}
+                onChange={setNamed}
+              />
             )}
             {toAcknowledge.length > 0 && (
-              <label className="block text-sm">
-                <span className="font-medium">The SQL preview does not show everything. Type each migration it could not preview to acknowledge: </span>
-                <span className="font-mono">{toAcknowledge.join(", ")}</span>
-                <input
-                  name="previewAcknowledgement"
-                  value={acked}
-                  onChange={(e) => setAcked(e.target.value)}
-                  autoComplete="off"
-                  placeholder={toAcknowledge.join(", ")}
-                  className={`mt-1 block w-full rounded border px-2 py-1 font-mono ${previewGate?.verdict === "needs-input" && acked.trim() ? "border-amber-400" : "border-stone-300"}`}
-                />
-              </label>
+              <RevisionIdsField
+                prompt="The SQL preview does not show everything. Type each migration it could not preview to acknowledge: "
+                name="previewAcknowledgement"
+                ids={toAcknowledge}
+                value={acked}
+                onChange={setAcked}
+                unmet={previewGate?.verdict === "needs-input" && acked.trim() !== ""}
+              />
             )}
             {isAdmin && drift && drift.verdict === "block" && (
               <label className="block text-sm">
@@ -264,5 +255,23 @@ export function RunDialog({
         </div>
       </div>
     </div>
+  );
+}
+
+/** A field where the user types revision ids to confirm (a data-losing downgrade, an incomplete preview). */
+function RevisionIdsField(p: { prompt: string; name: string; ids: string[]; value: string; onChange: (v: string) => void; unmet?: boolean }) {
+  return (
+    <label className="block text-sm">
+      <span className="font-medium">{p.prompt}</span>
+      <span className="font-mono">{p.ids.join(", ")}</span>
+      <input
+        name={p.name}
+        value={p.value}
+        onChange={(e) => p.onChange(e.target.value)}
+        autoComplete="off"
+        placeholder={p.ids.join(", ")}
+        className={`mt-1 block w-full rounded border px-2 py-1 font-mono ${p.unmet ? "border-amber-400" : "border-stone-300"}`}
+      />
+    </label>
   );
 }
