@@ -1,6 +1,8 @@
 "use client";
 import { useActionState } from "react";
-import type { SignInState } from "@/app/(auth)/login/actions";
+
+/** What the server action answers: the error to show and the values to keep. */
+export type SignInState = { error?: string; email?: string };
 
 /** The e-mail/password form; errors come back from the server action as values. */
 export function LoginForm({ action, next }: { action: (prev: SignInState, form: FormData) => Promise<SignInState>; next: string }) {

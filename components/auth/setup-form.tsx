@@ -1,8 +1,10 @@
 "use client";
 import { useActionState } from "react";
-import type { SetupState } from "@/app/(auth)/setup/actions";
 
 const input = "mt-1 block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-600";
+
+/** What the server action answers: the error to show and the values to keep. */
+export type SetupState = { error?: string; email?: string; name?: string };
 
 /** First-run form: the first admin's name, e-mail and password. */
 export function SetupForm({ action }: { action: (prev: SetupState, form: FormData) => Promise<SetupState> }) {

@@ -6,9 +6,9 @@
  * re-renders when the viewport leaves the rendered window, so 5,000 revisions pan smoothly.
  */
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
-import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode } from "@/components/graph/graph-model";
-import { NODE_WIDTH, markerWidth, type SignOffMark } from "@/components/graph/graph-model";
-import type { GraphView } from "@/components/graph/expand-segments";
+import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode } from "@/lib/graph-view/graph-model";
+import { NODE_WIDTH, markerWidth, type SignOffMark } from "@/lib/graph-view/graph-model";
+import type { GraphView } from "@/lib/graph-view/expand-segments";
 import { STATE_COLOR, shortId, truncate } from "@/components/graph/graph-style";
 
 type Rect = { x0: number; y0: number; x1: number; y1: number };

@@ -14,8 +14,8 @@ import {
   searchRevisions,
   withNodeIndex,
   type GraphModel,
-  type GraphWire, type SignOffMark } from "@/components/graph/graph-model";
-import { expandSegments, type GraphLayout } from "@/components/graph/expand-segments";
+  type GraphWire, type SignOffMark } from "@/lib/graph-view/graph-model";
+import { expandSegments, type GraphLayout } from "@/lib/graph-view/expand-segments";
 import { GraphCanvas, type GraphCanvasHandle } from "@/components/graph/graph-canvas";
 import { RevisionPanel } from "@/components/graph/revision-panel";
 import { RevisionList } from "@/components/graph/revision-list";

@@ -1,7 +1,7 @@
 "use client";
 
 /** The graph as a table in history order, for screen readers and people who prefer text. */
-import type { GraphData, GraphProblem } from "@/components/graph/graph-model";
+import type { GraphData, GraphProblem } from "@/lib/graph-view/graph-model";
 
 export function RevisionList(props: {
   data: GraphData;

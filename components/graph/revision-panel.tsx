@@ -5,7 +5,7 @@ import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
 import hljs from "highlight.js/lib/core";
 import python from "highlight.js/lib/languages/python";
-import type { GraphEnvironment, GraphProblem, GraphRevision, SignOffMark } from "@/components/graph/graph-model";
+import type { GraphEnvironment, GraphProblem, GraphRevision, SignOffMark } from "@/lib/graph-view/graph-model";
 import { STATE_COLOR, shortId } from "@/components/graph/graph-style";
 import "@/components/graph/python-highlight.css";
 

@@ -2,7 +2,7 @@
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { PublicEnvironment, PublicProject } from "@/lib/projects/to-public-environment";
-import type { ConnectionTestResult } from "@/components/projects/connection-test-result";
+import type { ConnectionTestResult } from "@/lib/projects/test-environment-connection.types";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { callProjectsApi } from "@/components/projects/call-projects-api";
 import { EnvironmentForm } from "@/components/projects/environment-form";

@@ -59,16 +59,14 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
 
 const globalStore = globalThis as unknown as { __cairnStore?: Promise<Store> };
 
-/** The process's one store, opened on first use and cached on globalThis (survives dev reloads). */
+/**
+ * The process's one store, opened on first use and cached on globalThis (survives dev reloads).
+ * Opening only opens: start-up tasks run from instrumentation.ts (lib/server/start-up.ts).
+ */
 export function getStore(): Promise<Store> {
   if (!globalStore.__cairnStore) {
     const env = serverEnv();
-    const opening = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CAIRN_DATA_DIR }).then(async (store) => {
-      // Imported lazily: start-up tasks use modules that themselves import this one.
-      const { runStartUpTasks } = await import("@/lib/server/start-up");
-      await runStartUpTasks(store.db);
-      return store;
-    });
+    const opening = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.CAIRN_DATA_DIR });
     globalStore.__cairnStore = opening;
     opening.catch(() => {
       if (globalStore.__cairnStore === opening) globalStore.__cairnStore = undefined;

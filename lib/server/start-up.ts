@@ -11,6 +11,8 @@ import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { revokeTokensCreatedForOthers } from "@/lib/auth/manage-api-tokens";
 import { recoverStaleRuns, startRunSweeper } from "@/lib/runs/recover-stale-runs";
+import { getStore } from "@/lib/db/client";
+import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
 export { configFilePath } from "@/lib/config/config-file-path";
@@ -32,7 +34,7 @@ async function seedDemoUsers(db: PrismaClient, password: string): Promise<void> 
   }
 }
 
-const state = globalThis as unknown as { __cairnStartUpProblems?: string[] };
+const state = globalThis as unknown as { __cairnStartUpProblems?: string[]; __cairnStarting?: Promise<void> };
 
 /** Problems found at start-up (a bad cairn.config.json, …), shown as a banner on every page. */
 export function startUpProblems(): string[] {
@@ -79,7 +81,6 @@ export async function checkAlembicCommands(db: PrismaClient): Promise<string[]> 
  */
 function warmProjectViews(db: PrismaClient): void {
   void (async () => {
-    const { prepareGraphView } = await import("@/components/graph/prepare-graph-view");
     for (const { name } of await db.project.findMany({ select: { name: true } })) {
       await prepareGraphView(name).catch((e: unknown) => console.warn(`start-up: graph of ${name} not prepared: ${userMessageOf(e)}`));
     }
@@ -114,4 +115,26 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
   problems.push(...(await checkAlembicCommands(db)));
   warmProjectViews(db);
   state.__cairnStartUpProblems = problems;
+}
+
+/** How long to wait before trying again when the store cannot open yet (a PostgreSQL store still starting). */
+const START_RETRY_MS = 5_000;
+
+/**
+ * Opens the store and runs the start-up tasks, once per process: instrumentation.ts's register()
+ * calls it before the server answers. When the store cannot open yet, it says so and tries again
+ * every 5 s in the background, so the server still starts and /api/health reports the store's
+ * state (503) instead of the process exiting.
+ */
+export function startCairn(): Promise<void> {
+  const attempt = async (): Promise<void> => {
+    try {
+      await runStartUpTasks((await getStore()).db);
+    } catch (e) {
+      console.error(`start-up: not completed (${userMessageOf(e)}); trying again in ${START_RETRY_MS / 1000} s`);
+      setTimeout(() => void attempt(), START_RETRY_MS).unref();
+    }
+  };
+  state.__cairnStarting ??= attempt();
+  return state.__cairnStarting;
 }

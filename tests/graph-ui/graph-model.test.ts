@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { MigrationScript } from "@/lib/alembic/types";
 import type { ProjectStatus } from "@/lib/environments/types";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
-import { appliedSet, buildGraphModel, fromGraphWire, toGraphWire, withNodeIndex, revisionsBetween, searchRevisions, toGraphData, problemsByRevision } from "@/components/graph/graph-model";
-import { expandSegments } from "@/components/graph/expand-segments";
-import { layoutGraph } from "@/components/graph/layout-graph";
+import { appliedSet, buildGraphModel, fromGraphWire, toGraphWire, withNodeIndex, revisionsBetween, searchRevisions, toGraphData, problemsByRevision } from "@/lib/graph-view/graph-model";
+import { expandSegments } from "@/lib/graph-view/expand-segments";
+import { layoutGraph } from "@/lib/graph-view/layout-graph";
 
 function script(revision: string, down: string[] | string | null, extra: Partial<MigrationScript> = {}): MigrationScript {
   const downRevisions = down === null ? [] : Array.isArray(down) ? down : [down];

@@ -9,8 +9,7 @@ import { isSameOriginRequest, originHeadersOf, safeNextPath } from "@/lib/auth/c
 import { clientAddressOf } from "@/lib/auth/request-info";
 import { signInWithPassword } from "@/lib/auth/sign-in-with-password";
 import { setSessionCookie } from "@/lib/auth/set-session-cookie";
-
-export type SignInState = { error?: string; email?: string };
+import type { SignInState } from "@/components/auth/login-form";
 
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");

@@ -9,8 +9,7 @@ import { isSameOriginRequest, originHeadersOf } from "@/lib/auth/check-origin";
 import { completeFirstRunSetup } from "@/lib/auth/complete-first-run-setup";
 import { createSession } from "@/lib/auth/create-session";
 import { setSessionCookie } from "@/lib/auth/set-session-cookie";
-
-export type SetupState = { error?: string; email?: string; name?: string };
+import type { SetupState } from "@/components/auth/setup-form";
 
 export async function setupAction(_prev: SetupState, form: FormData): Promise<SetupState> {
   const input = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), password: String(form.get("password") ?? "") };

@@ -4,10 +4,10 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/errors";
 import { requirePageActor } from "@/lib/server/require-page-actor";
-import { toGraphWire } from "@/components/graph/graph-model";
-import { prepareGraphView } from "@/components/graph/prepare-graph-view";
+import { toGraphWire } from "@/lib/graph-view/graph-model";
+import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
 import { RevisionGraphView } from "@/components/graph/revision-graph-view";
-import type { SignOffMark } from "@/components/graph/graph-model";
+import type { SignOffMark } from "@/lib/graph-view/graph-model";
 import { listSignOffs } from "@/lib/signoffs/list-signoffs";
 import { signOffsByRevision } from "@/lib/signoffs/signoffs-by-revision";
 

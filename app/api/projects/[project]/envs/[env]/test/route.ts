@@ -1,94 +1,11 @@
 // POST /api/projects/:project/envs/:env/test — "Test connection": read the version table once and say in plain words where it stands (admin; never returns the URL).
-import path from "node:path";
 import { withRole } from "@/lib/auth/with-role";
 import { getDb } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
-import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
-import { readVersionTable } from "@/lib/environments/read-version-table";
-import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";
-import type { ConnectionTestResult } from "@/components/projects/connection-test-result";
-import type { RevisionGraph } from "@/lib/graph/types";
-import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
-import { toPublicProject } from "@/lib/projects/to-public-environment";
-import { scrubSecrets } from "@/lib/secrets/mask-url";
-import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { getSecretKey } from "@/lib/secrets/get-secret-key";
+import { testEnvironmentConnection } from "@/lib/projects/test-environment-connection";
 
 export const dynamic = "force-dynamic";
 
 export const POST = withRole<{ project: string; env: string }>("projects.manage", async (_req, { params }) => {
-  const { project: projectName, env: envName } = await params;
-  const stored = await getProjectOrThrow(await getDb(), projectName);
-  const env = getEnvironmentOrThrow(stored, envName);
-  const project = toPublicProject(stored);
-
-  const resolved = resolveEnvironmentUrl(env, { key: env.urlEncrypted ? keyIfAvailable() : undefined });
-  let graph: RevisionGraph | undefined;
-  let graphProblem: string | undefined;
-  let baseDir = path.dirname(project.alembicPath);
-  try {
-    const read = await readProjectGraphAsync(project.alembicPath, { constants: project.constants });
-    graph = read.graph;
-    baseDir = read.project.location.rootDir;
-  } catch (e) {
-    graphProblem = isAppError(e) ? e.userMessage : "the project's migrations could not be read";
-  }
-
-  const checkedAt = new Date();
-  const started = performance.now();
-  const read: VersionTableReadResult = resolved.ok
-    ? await readVersionTable({ url: resolved.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, baseDir })
-    : { ok: false, reason: resolved.reason, message: resolved.message };
-  const durationMs = Math.round(performance.now() - started);
-  const status = graph ? computeEnvironmentState({ name: env.name, graph, read, checkedAt, durationMs }) : undefined;
-
-  // Readers promise credential-free messages; scrub anyway, since this text goes straight to the page.
-  const scrub = (text: string) => (resolved.ok ? scrubSecrets(text, [resolved.url]) : text);
-  const table = env.versionTableSchema ? `${env.versionTableSchema}.${env.versionTable}` : env.versionTable;
-  const result: ConnectionTestResult = {
-    environment: env.name,
-    connected: read.ok,
-    state: status?.state ?? null,
-    summary: scrub(describe(read, status, table, graphProblem)),
-    revisions: read.ok ? read.revisions : [],
-    pending: status?.pending ?? [],
-    durationMs,
-    checkedAt: checkedAt.toISOString(),
-  };
-  return Response.json(result, { headers: { "cache-control": "no-store" } });
+  const { project, env } = await params;
+  return Response.json(await testEnvironmentConnection(await getDb(), project, env), { headers: { "cache-control": "no-store" } });
 });
-
-/** The key if the server has one; otherwise resolveEnvironmentUrl explains that the URL cannot be decrypted. */
-function keyIfAvailable(): Buffer | undefined {
-  try {
-    return getSecretKey();
-  } catch {
-    return undefined;
-  }
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-function describe(read: VersionTableReadResult, status: EnvironmentStatus | undefined, table: string, graphProblem: string | undefined): string {
-  if (!read.ok) return `Could not read the database: ${read.message.replace(/\.$/, "")}.`;
-  const at = read.revisions.length ? `at ${read.revisions.join(", ")}` : "";
-  if (!status) {
-    const found = !read.tableExists ? `there is no ${table} table` : read.revisions.length ? `${table} is ${at}` : `${table} is empty`;
-    return `Connected: ${found}. Cairn could not compare it with the repo: ${(graphProblem ?? "the migrations could not be read").replace(/\.$/, "")}.`;
-  }
-  switch (status.state) {
-    case "current":
-      return `Connected: up to date, ${at} (the repo's head${read.revisions.length === 1 ? "" : "s"}).`;
-    case "behind":
-      return `Connected: behind, ${at}; ${plural(status.pending.length, "revision")} to apply.`;
-    case "uninitialized":
-      return `Connected, but there is no ${table} table: Alembic has not run against this database yet (${plural(status.pending.length, "revision")} to apply).`;
-    case "empty":
-      return `Connected: the ${table} table exists but holds no revision (everything was downgraded).`;
-    case "unknown-revision":
-      return `Connected, ${at}, but the repo lacks ${status.unknownRevisions?.join(", ") ?? "that revision"}: a branch never merged, or a newer release.`;
-    case "unreachable":
-      return `Could not read the database: ${(status.error ?? "unknown error").replace(/\.$/, "")}.`;
-  }
-}

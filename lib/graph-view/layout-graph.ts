@@ -9,8 +9,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
-import type { GraphModel } from "@/components/graph/graph-model";
-import type { GraphLayout } from "@/components/graph/expand-segments";
+import type { GraphModel } from "@/lib/graph-view/graph-model";
+import type { GraphLayout } from "@/lib/graph-view/expand-segments";
 
 const elk = new ELK();
 const cache = new Map<string, GraphLayout>();

@@ -4,7 +4,7 @@
  * up by the height they need. ELK's routes stay valid (orthogonal routes only stretch vertically),
  * expansion is instant in the browser, and the layout library never runs on the client. Pure.
  */
-import { NODE_HEIGHT, NODE_WIDTH, type GraphModel, type ModelEdge, type ModelNode } from "@/components/graph/graph-model";
+import { NODE_HEIGHT, NODE_WIDTH, type GraphModel, type ModelEdge, type ModelNode } from "@/lib/graph-view/graph-model";
 
 /** ELK's result, compact: node id → [x, y, width, height]; edge id → flat [x0, y0, x1, y1, …]. */
 export interface GraphLayout {

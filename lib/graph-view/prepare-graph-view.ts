@@ -1,8 +1,8 @@
 import "server-only";
 import path from "node:path";
 import { getProjectGraph, getProjectStatus } from "@/lib/server/project-view";
-import { buildGraphModel, toGraphData } from "@/components/graph/graph-model";
-import { layoutGraph } from "@/components/graph/layout-graph";
+import { buildGraphModel, toGraphData } from "@/lib/graph-view/graph-model";
+import { layoutGraph } from "@/lib/graph-view/layout-graph";
 
 /**
  * Everything the graph page needs for a project: the graph read statically, where each environment
