@@ -2,7 +2,7 @@ import { scrubSecrets } from "@/lib/secrets/mask-url";
 import type { UnreachableReason } from "@/lib/environments/types";
 
 /**
- * Turns a driver error (pg, better-sqlite3, node sockets) into a plain reason and a one-line
+ * Turns a driver error (pg, mysql2, better-sqlite3, node sockets) into a plain reason and a one-line
  * message with every credential removed. Pure: matches on codes and messages only.
  */
 export function describeDriverError(e: unknown, url: string): { reason: UnreachableReason; message: string } {
@@ -43,7 +43,17 @@ function classify(code: string, message: string, err: { errors?: unknown }): Unr
   if (codes.has("3D000")) return "database does not exist";
   if (codes.has("42501")) return "permission denied";
   if (codes.has("57014") || codes.has("55P03")) return "timed out";
-  // Sockets and DNS.
+  // MySQL/MariaDB (mysql2 puts the server's error name in `code`). 1045 is a wrong user or password;
+  // 1044 a user who may log in but not use this database; 1142/1143 a table or column privilege.
+  if (codes.has("ER_ACCESS_DENIED_ERROR") || codes.has("ER_ACCESS_DENIED_NO_PASSWORD_ERROR") || codes.has("ER_NOT_SUPPORTED_AUTH_MODE")) return "authentication failed";
+  if (codes.has("ER_BAD_DB_ERROR")) return "database does not exist";
+  if (codes.has("ER_DBACCESS_DENIED_ERROR") || codes.has("ER_TABLEACCESS_DENIED_ERROR") || codes.has("ER_COLUMNACCESS_DENIED_ERROR") || codes.has("ER_SPECIFIC_ACCESS_DENIED_ERROR")) return "permission denied";
+  // Lock waits (1205, metadata locks included), MariaDB max_statement_time (1969), MySQL max_execution_time (3024).
+  if (codes.has("ER_LOCK_WAIT_TIMEOUT") || codes.has("ER_STATEMENT_TIMEOUT") || codes.has("ER_QUERY_TIMEOUT") || codes.has("PROTOCOL_SEQUENCE_TIMEOUT")) return "timed out";
+  if (/max_statement_time exceeded|maximum statement execution time exceeded/.test(m)) return "timed out";
+  if (codes.has("ER_HOST_NOT_PRIVILEGED") || codes.has("ER_HOST_IS_BLOCKED")) return "permission denied";
+  // Sockets and DNS. A unix socket that is not there (ENOENT) means no server listening on it.
+  if (codes.has("ENOENT") && /connect/.test(m)) return "connection refused";
   if (codes.has("ECONNREFUSED")) return "connection refused";
   if (codes.has("ENOTFOUND") || codes.has("EAI_AGAIN") || codes.has("EAI_NONAME")) return "host not found";
   if (codes.has("ETIMEDOUT") || codes.has("ESOCKETTIMEDOUT")) return "timed out";

@@ -1,10 +1,11 @@
 import "server-only";
+import { mysqlVersionTableReader } from "@/lib/environments/read-mysql-version-table";
 import { postgresVersionTableReader } from "@/lib/environments/read-postgres-version-table";
 import { sqliteVersionTableReader } from "@/lib/environments/read-sqlite-version-table";
 import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/environments/types";
 
-/** Readers by URL scheme. MySQL/MariaDB: add a reader for ["mysql", "mariadb"] here. */
-export const VERSION_TABLE_READERS: readonly VersionTableReader[] = [postgresVersionTableReader, sqliteVersionTableReader];
+/** Readers by URL scheme. */
+export const VERSION_TABLE_READERS: readonly VersionTableReader[] = [postgresVersionTableReader, sqliteVersionTableReader, mysqlVersionTableReader];
 
 /** `postgresql+psycopg2://…` → "postgresql"; undefined when the value is not a URL. */
 export function urlScheme(url: string): string | undefined {
@@ -26,12 +27,9 @@ export async function readVersionTable(
   readers: readonly VersionTableReader[] = VERSION_TABLE_READERS,
 ): Promise<VersionTableReadResult> {
   const scheme = urlScheme(opts.url);
-  if (!scheme) return { ok: false, reason: "invalid url", message: "the database URL is not a URL (expected e.g. postgresql://user@host/db or sqlite:///file.db)" };
+  if (!scheme) return { ok: false, reason: "invalid url", message: "the database URL is not a URL (expected e.g. postgresql://user@host/db, mysql+pymysql://user@host/db or sqlite:///file.db)" };
   const reader = selectVersionTableReader(opts.url, readers);
-  if (!reader) {
-    const hint = scheme === "mysql" || scheme === "mariadb" ? "MySQL/MariaDB version tables are not supported yet" : `"${scheme}" databases are not supported`;
-    return { ok: false, reason: "unsupported database", message: `${hint}; Cairn reads PostgreSQL and SQLite` };
-  }
+  if (!reader) return { ok: false, reason: "unsupported database", message: `"${scheme}" databases are not supported; Cairn reads PostgreSQL, MySQL/MariaDB and SQLite` };
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<VersionTableReadResult>((resolve) => {

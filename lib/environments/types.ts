@@ -49,7 +49,7 @@ export type VersionTableReadResult =
       tableExists: boolean;
       /** `version_num` values, in the table's order. */
       revisions: string[];
-      /** Declared width of `version_num` (character_maximum_length, or `VARCHAR(n)` in SQLite). */
+      /** Declared width of `version_num` (character_maximum_length on PostgreSQL and MySQL, or `VARCHAR(n)` in SQLite). */
       versionNumWidth?: number;
     }
   | {
@@ -72,7 +72,7 @@ export interface ReadVersionTableOptions {
   signal?: AbortSignal;
 }
 
-/** One driver. PostgreSQL and SQLite today; MySQL/MariaDB slot in behind the same interface. */
+/** One driver: PostgreSQL (pg), MySQL/MariaDB (mysql2), SQLite (better-sqlite3). */
 export interface VersionTableReader {
   /** URL schemes this reader handles, e.g. ["postgresql", "postgres"]. */
   readonly schemes: readonly string[];

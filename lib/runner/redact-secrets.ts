@@ -8,8 +8,8 @@ const MASK = "****";
 
 /** `scheme://user:password@` anywhere in free text (SQLAlchemy dialect suffixes included). */
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@'"]*)@/gi;
-/** libpq keyword form and common key=value spellings: `password=…`, `PGPASSWORD=…`. */
-const KEY_VALUE = /\b((?:pg)?pass(?:word)?\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s'",;&]+)/gi;
+/** libpq keyword form and common key=value spellings: `password=…`, `PGPASSWORD=…`, mysqlclient's `passwd=…`. */
+const KEY_VALUE = /\b((?:pg)?pass(?:word|wd)?\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s'",;&]+)/gi;
 
 export type Redactor = (text: string) => string;
 

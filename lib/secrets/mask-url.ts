@@ -5,7 +5,7 @@
  */
 
 const USERINFO = /^([A-Za-z][A-Za-z0-9+.\-]*:\/\/)([^:@/?#]*)(?::(.*))?@([^@]*)$/s;
-const SECRET_PARAMS = /([?&;](?:password|pass|pwd|sslpassword|sslkey)=)[^&;#]*/gi;
+const SECRET_PARAMS = /([?&;](?:password|passwd|pass|pwd|sslpassword|sslkey)=)[^&;#]*/gi;
 
 /** `postgresql://app:s3cret@db:5432/shop` → `postgresql://app:****@db:5432/shop`. `env:NAME` is returned as is. */
 export function maskUrl(url: string): string {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { isMysqlUrl, mysqlRunLockName, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
+import { urlScheme } from "@/lib/environments/read-version-table";
+import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
+import { createRedactor } from "@/lib/runner/redact-secrets";
+import { decryptSecret, encryptSecret } from "@/lib/secrets/encrypt-secret";
+import { maskUrl, scrubSecrets } from "@/lib/secrets/mask-url";
+
+describe("parseMysqlUrl: the URLs Alembic users write", () => {
+  it.each([
+    ["mysql://app:s3cret@db.internal:3307/shop", { dialect: "mysql", driver: "mysqldb", host: "db.internal", port: 3307, user: "app", password: "s3cret", database: "shop" }],
+    ["mysql+pymysql://app@127.0.0.1/shop?charset=utf8mb4", { dialect: "mysql", driver: "pymysql", host: "127.0.0.1", port: 3306, user: "app", database: "shop", charset: "utf8mb4" }],
+    ["mysql+mysqldb://root@localhost/shop", { driver: "mysqldb", host: "localhost", database: "shop" }],
+    ["mariadb+pymysql://app:p%40ss%3Aw@[::1]:3306/shop", { dialect: "mariadb", driver: "pymysql", host: "::1", password: "p@ss:w", database: "shop" }],
+    ["mysql+pymysql://app@/shop?unix_socket=/run/mysqld/mysqld.sock&charset=utf8mb4", { host: "localhost", socketPath: "/run/mysqld/mysqld.sock", database: "shop", charset: "utf8mb4" }],
+    ["mysql+pymysql://app@db/shop?ssl_ca=/etc/ca.pem", { ssl: { ca: "/etc/ca.pem" } }],
+    ["mysql+pymysql://root@127.0.0.1:3306/", { host: "127.0.0.1" }],
+  ])("%s", (url, expected) => {
+    const r = parseMysqlUrl(url);
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.settings).toMatchObject(expected);
+    expect(isMysqlUrl(url)).toBe(true);
+  });
+
+  it("a URL without a database leaves it undefined; a bad port is refused without quoting the URL", () => {
+    const r = parseMysqlUrl("mysql+pymysql://root@127.0.0.1:3306/");
+    expect(r.ok && r.settings.database).toBeUndefined();
+    const bad = parseMysqlUrl("mysql+pymysql://root:topsecret@host:99999/db");
+    expect(bad).toEqual({ ok: false, message: "the port in the MySQL URL must be 1–65535" });
+    expect(parseMysqlUrl("postgresql://x@y/z").ok).toBe(false);
+    expect(isMysqlUrl("postgresql://x@y/z")).toBe(false);
+  });
+
+  it("every spelling maps to the mysql reader and the mysql dialect", () => {
+    for (const url of ["mysql://a@b/c", "mysql+pymysql://a@b/c", "mysql+mysqldb://a@b/c", "mariadb+pymysql://a@b/c", "mariadb://a@b/c"]) {
+      expect(["mysql", "mariadb"]).toContain(urlScheme(url));
+      expect(dialectOfUrl(url)).toBe("mysql");
+    }
+  });
+
+  it("names the runner's GET_LOCK: cairn-run: + sha1 of the database name (cairn_run.py computes the same)", () => {
+    expect(mysqlRunLockName("shop")).toBe("cairn-run:5042d146667518a1a5017644946b8650aafca44c");
+    expect(mysqlRunLockName("x".repeat(64)).length).toBeLessThanOrEqual(64);
+  });
+});
+
+describe("MySQL URLs are masked, scrubbed and encrypted like the others", () => {
+  it("masks the password in every form, the mysqlclient passwd= parameter too", () => {
+    expect(maskUrl("mysql+pymysql://app:s3cret@db:3306/shop?charset=utf8mb4")).toBe("mysql+pymysql://app:****@db:3306/shop?charset=utf8mb4");
+    expect(maskUrl("mariadb+pymysql://app:p%40ss@db/shop")).toBe("mariadb+pymysql://app:****@db/shop");
+    expect(maskUrl("mysql://app@/shop?unix_socket=/run/mysqld/mysqld.sock")).toBe("mysql://app@/shop?unix_socket=/run/mysqld/mysqld.sock");
+    expect(maskUrl("mysql+mysqldb://app@db/shop?passwd=hunter22")).toBe("mysql+mysqldb://app@db/shop?passwd=****");
+    const url = "mysql+pymysql://app:s3cret-pw@db/shop";
+    expect(scrubSecrets("(1045, \"Access denied for user 'app'@'10.0.0.1' (using password: YES)\") s3cret-pw", [url])).not.toContain("s3cret-pw");
+    expect(createRedactor([url])("sqlalchemy url mysql+pymysql://app:s3cret-pw@db/shop")).not.toContain("s3cret-pw");
+    expect(createRedactor([])("connect(host='db', user='app', passwd=s3cret-pw)")).not.toContain("s3cret-pw");
+  });
+
+  it("round-trips through the store's encryption", () => {
+    const key = randomBytes(32);
+    const url = "mysql+pymysql://app:s3cret@db/shop?unix_socket=/run/mysqld/mysqld.sock";
+    const sealed = encryptSecret(url, key);
+    expect(sealed).not.toContain("s3cret");
+    expect(decryptSecret(sealed, key)).toBe(url);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * SQLAlchemy MySQL/MariaDB URLs as Alembic users write them, read into what Node's driver needs. Pure.
+ *
+ * Two drivers read the same URL: Alembic connects through the Python driver the URL names
+ * (`mysql+pymysql://` → PyMySQL, `mysql://` and `mysql+mysqldb://` → mysqlclient, `mariadb+…` the
+ * same drivers with SQLAlchemy's MariaDB dialect), while Cairn's own reads (status, drift) go through
+ * the npm `mysql2` package. Both speak the same wire protocol, so the URL's host, port, socket, user,
+ * password, database and charset mean the same to each; the `+driver` part only matters to Alembic.
+ *
+ * Forms accepted (SQLAlchemy's own):
+ *   mysql+pymysql://user:pass@host:3306/db?charset=utf8mb4
+ *   mysql://user@/db?unix_socket=/run/mysqld/mysqld.sock     (PyMySQL's and mysqlclient's spelling)
+ *   mariadb+pymysql://user@localhost/db?ssl_ca=/etc/ca.pem
+ */
+import { createHash } from "node:crypto";
+
+/** Connection settings for mysql2, taken from the URL; never logged (holds the password). */
+export interface MysqlConnectionSettings {
+  /** "mysql" or "mariadb": SQLAlchemy's dialect. Both read the same information_schema. */
+  dialect: "mysql" | "mariadb";
+  /** The Python driver Alembic will use; mysqlclient when the URL names none (SQLAlchemy's default). */
+  driver: string;
+  host: string;
+  port: number;
+  /** A unix socket (`?unix_socket=`), used instead of host and port. */
+  socketPath?: string;
+  user?: string;
+  password?: string;
+  /** Undefined when the URL names none (then only a `version_table_schema` says where to look). */
+  database?: string;
+  /** `?charset=utf8mb4`: the connection's character set. */
+  charset?: string;
+  /** TLS file paths from `?ssl_ca=`/`ssl_cert=`/`ssl_key=`; `{}` for `?ssl=true`. Undefined: no TLS. */
+  ssl?: { ca?: string; cert?: string; key?: string };
+}
+
+export type MysqlUrlParse = { ok: true; settings: MysqlConnectionSettings } | { ok: false; message: string };
+
+const MYSQL_URL = /^(mysql|mariadb)(?:\+([A-Za-z0-9_]+))?:\/\/(.*)$/is;
+
+/** True for `mysql://`, `mysql+pymysql://`, `mariadb+pymysql://` and the other MySQL dialect spellings. */
+export function isMysqlUrl(url: string): boolean {
+  return MYSQL_URL.test(url.trim());
+}
+
+function decode(s: string, what: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new Error(`the ${what} is not valid percent-encoding`);
+  }
+}
+
+/**
+ * Splits the URL the way SQLAlchemy's `make_url` does: userinfo up to the last "@", the password
+ * after the first ":" of it, the host part up to the first "/", the query after "?".
+ * Messages never quote the URL (it may hold a password).
+ */
+export function parseMysqlUrl(url: string): MysqlUrlParse {
+  const m = MYSQL_URL.exec(url.trim());
+  if (!m) return { ok: false, message: "not a MySQL URL (expected e.g. mysql+pymysql://user@host:3306/db)" };
+  const dialect = m[1]!.toLowerCase() as "mysql" | "mariadb";
+  const driver = (m[2] ?? "mysqldb").toLowerCase();
+  let rest = m[3]!;
+  let query = "";
+  const q = rest.indexOf("?");
+  if (q >= 0) {
+    query = rest.slice(q + 1);
+    rest = rest.slice(0, q);
+  }
+  try {
+    const at = rest.lastIndexOf("@");
+    const userinfo = at >= 0 ? rest.slice(0, at) : undefined;
+    const hostAndPath = at >= 0 ? rest.slice(at + 1) : rest;
+    const slash = hostAndPath.indexOf("/");
+    const hostPort = slash >= 0 ? hostAndPath.slice(0, slash) : hostAndPath;
+    const databasePart = slash >= 0 ? hostAndPath.slice(slash + 1) : "";
+
+    let user: string | undefined;
+    let password: string | undefined;
+    if (userinfo !== undefined) {
+      const colon = userinfo.indexOf(":");
+      user = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, "user name") || undefined;
+      password = colon >= 0 ? decode(userinfo.slice(colon + 1), "password") : undefined;
+    }
+
+    // [::1]:3306, host:3306, host, or nothing (a socket URL: mysql://user@/db?unix_socket=…).
+    const hp = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(hostPort);
+    if (!hp) return { ok: false, message: "the host part of the MySQL URL is not host or host:port" };
+    const host = decode(hp[1]!.replace(/^\[(.*)\]$/, "$1"), "host") || "localhost";
+    const port = hp[2] ? Number(hp[2]) : 3306;
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) return { ok: false, message: `the port in the MySQL URL must be 1–65535` };
+
+    const params = new URLSearchParams(query);
+    const socketPath = params.get("unix_socket") ?? undefined;
+    const charset = params.get("charset") ?? undefined;
+    const sslCa = params.get("ssl_ca") ?? undefined;
+    const sslCert = params.get("ssl_cert") ?? undefined;
+    const sslKey = params.get("ssl_key") ?? undefined;
+    const sslFlag = params.get("ssl");
+    const wantsSsl = sslCa !== undefined || sslCert !== undefined || sslKey !== undefined || (sslFlag !== null && !/^(false|0|no)$/i.test(sslFlag));
+    const database = decode(databasePart, "database name") || undefined;
+    if (database?.includes("/")) return { ok: false, message: "the database name in the MySQL URL holds a '/': percent-encode it as %2F" };
+
+    return {
+      ok: true,
+      settings: {
+        dialect,
+        driver,
+        host,
+        port,
+        ...(socketPath ? { socketPath } : {}),
+        ...(user !== undefined ? { user } : {}),
+        ...(password !== undefined ? { password } : {}),
+        ...(database !== undefined ? { database } : {}),
+        ...(charset ? { charset } : {}),
+        ...(wantsSsl
+          ? { ssl: { ...(sslCa ? { ca: sslCa } : {}), ...(sslCert ? { cert: sslCert } : {}), ...(sslKey ? { key: sslKey } : {}) } }
+          : {}),
+      },
+    };
+  } catch (e) {
+    return { ok: false, message: `invalid MySQL URL: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * The name `cairn_run.py` passes to GET_LOCK for a database: `cairn-run:` + sha1(database name).
+ * GET_LOCK names are server-wide and at most 64 characters, so the name carries the database,
+ * hashed. Kept here so Node code and tests name the same lock as the runner.
+ */
+export function mysqlRunLockName(database: string): string {
+  return `cairn-run:${createHash("sha1").update(database, "utf8").digest("hex")}`;
+}
