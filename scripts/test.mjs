@@ -11,7 +11,8 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-test-"));
 const only = process.argv.slice(2);
 const stages = [
   { name: "typecheck", cmd: [bin("tsc"), "--noEmit", "-p", "."] },
-  { name: "lint", cmd: [bin("eslint"), ".", "--max-warnings=0"] },
+  // Lint is ESLint and the layering rules (.dependency-cruiser.cjs), exactly as `npm run lint`.
+  { name: "lint", cmd: ["npm", "run", "lint", "--silent"] },
   {
     name: "vitest",
     cmd: [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(out, "vitest.json")}`],
