@@ -1,0 +1,376 @@
+import "server-only";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { AppError, isAppError } from "@/lib/errors";
+import { describeDriverError } from "@/lib/environments/describe-driver-error";
+import { parseSqliteUrl } from "@/lib/environments/parse-sqlite-url";
+import { quoteIdent, toPgConnectionString } from "@/lib/environments/read-postgres-version-table";
+import { urlScheme } from "@/lib/environments/read-version-table";
+import { assertScratchIsNotTarget, isScratchDatabaseName, scratchDatabaseName, type DatabaseAddress } from "@/lib/rehearsal/scratch-name";
+import { createRedactor } from "@/lib/runner/redact-secrets";
+
+/** A throwaway copy of a target database. */
+export interface ScratchDatabase {
+  /** The copy's URL, with the target's SQLAlchemy scheme (Alembic connects with it). */
+  url: string;
+  /** `cairn_rehearsal_<id>` (PostgreSQL) or the copy's file (SQLite). */
+  name: string;
+  dialect: "postgresql" | "sqlite";
+  /** Removes the copy; safe to call twice. */
+  drop(): Promise<void>;
+}
+
+export interface CreateScratchOptions {
+  /** Rehearsal id: the copy is `cairn_rehearsal_<id>`. */
+  id: string;
+  /** The target's resolved URL: only read from. */
+  targetUrl: string;
+  /** A PostgreSQL server where Cairn may create and drop databases; default the target's own server, same credentials. */
+  serverUrl?: string | null;
+  /** Where relative SQLite paths resolve. */
+  baseDir: string;
+  versionTable: string;
+  versionTableSchema?: string | null;
+  /** Copy the rows too (PostgreSQL), when the target is at most this many bytes; null copies the schema and the version table only. */
+  withData?: { maxBytes: number } | null;
+  timeoutMs?: number;
+}
+
+/** What a scratch database records about its owner, so a start-up sweep can tell a leftover from a live rehearsal. */
+interface ScratchOwner {
+  cairn: "rehearsal";
+  host: string;
+  pid: number;
+  started: string;
+}
+
+/** A scratch copy still present this long after it was made is a leftover whoever owns it. */
+const MAX_SCRATCH_AGE_MS = 6 * 3_600_000;
+
+function ownerRecord(): ScratchOwner {
+  return { cairn: "rehearsal", host: os.hostname(), pid: process.pid, started: new Date().toISOString() };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** A leftover: made on this host by a process that is gone, or older than any rehearsal runs. */
+function isLeftover(owner: unknown, now = Date.now()): boolean {
+  const o = owner as Partial<ScratchOwner> | null;
+  if (!o || o.cairn !== "rehearsal" || typeof o.pid !== "number" || typeof o.started !== "string") return false;
+  if (now - Date.parse(o.started) > MAX_SCRATCH_AGE_MS) return true;
+  return o.host === os.hostname() && !isAlive(o.pid);
+}
+
+function parseOwner(text: string | null | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+// ───────────────────────────── PostgreSQL ─────────────────────────────
+
+interface PgParts {
+  host: string;
+  port: string;
+  user: string;
+  password: string;
+  database: string;
+  sslmode: string | null;
+}
+
+function pgParts(url: string): PgParts {
+  let u: URL;
+  try {
+    u = new URL(toPgConnectionString(url));
+  } catch {
+    throw new AppError("config", "bad postgres url", "The database URL is not a valid PostgreSQL URL (expected postgresql://user:password@host:port/database).");
+  }
+  return {
+    host: u.searchParams.get("host") ?? (u.hostname.replace(/^\[|\]$/g, "") || "localhost"),
+    port: u.port || u.searchParams.get("port") || "5432",
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, "")) || decodeURIComponent(u.username),
+    sslmode: u.searchParams.get("sslmode"),
+  };
+}
+
+/** libpq's variables for a child process: the password travels in PGPASSWORD, never on its command line. */
+function libpqEnv(p: PgParts, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = {} as NodeJS.ProcessEnv;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(PG\w+|DATABASE_URL|CAIRN_.*)$/.test(k)) env[k] = v;
+  env.PGHOST = p.host;
+  env.PGPORT = p.port;
+  env.PGUSER = p.user;
+  env.PGDATABASE = p.database;
+  if (p.password) env.PGPASSWORD = p.password;
+  if (p.sslmode) env.PGSSLMODE = p.sslmode;
+  env.PGCONNECT_TIMEOUT = "10";
+  return { ...env, ...extra };
+}
+
+/** The URL of `database` on the server of `serverUrl`, keeping the target's scheme (postgresql+psycopg2:// …). */
+function urlOnServer(serverUrl: string, database: string, scheme: string): string {
+  const u = new URL(toPgConnectionString(serverUrl));
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString().replace(/^postgresql:\/\//, `${scheme}://`);
+}
+
+async function withPg<T>(url: string, fn: (c: pg.Client) => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const c = new pg.Client({ connectionString: toPgConnectionString(url), connectionTimeoutMillis: timeoutMs, application_name: "cairn-rehearsal" });
+  c.on("error", () => {});
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/** A session on the rehearsal server that may CREATE/DROP DATABASE: its `postgres` database, else the one its URL names. */
+async function withServerAdmin<T>(serverUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const parts = pgParts(serverUrl);
+  const maintenance = urlOnServer(serverUrl, "postgres", "postgresql");
+  try {
+    return await withPg(maintenance, fn);
+  } catch (e) {
+    if (parts.database === "postgres" || isAppError(e) || (e as { code?: string }).code?.startsWith("42")) throw e;
+    return withPg(serverUrl, fn);
+  }
+}
+
+interface ToolResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs a libpq tool without a shell; stdin may be a buffer to write. */
+function runTool(program: string, args: string[], env: NodeJS.ProcessEnv, stdin?: Buffer, timeoutMs = 300_000): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { env, shell: false, stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"], timeout: timeoutMs });
+    const out: Buffer[] = [];
+    let err = "";
+    child.stdout!.on("data", (d: Buffer) => out.push(d));
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString("utf8")));
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      reject(
+        new AppError(
+          "config",
+          `cannot start ${program}: ${e.code}`,
+          `Cairn could not start ${program} (${e.code === "ENOENT" ? "not installed" : e.code}). Rehearsals on PostgreSQL copy the schema with the PostgreSQL client tools: install them (apt-get install postgresql-client) at the server's major version or newer.`,
+        ),
+      ),
+    );
+    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err }));
+    if (stdin) {
+      child.stdin!.on("error", () => {});
+      child.stdin!.end(stdin);
+    }
+  });
+}
+
+function firstLine(text: string): string {
+  return text.split("\n").map((l) => l.trim()).find((l) => l.length > 0) ?? "";
+}
+
+async function clientMajor(program: string): Promise<number | null> {
+  const r = await runTool(program, ["--version"], process.env).catch(() => null);
+  const m = r ? /(\d+)(?:\.\d+)?/.exec(r.stdout.toString("utf8")) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Makes `cairn_rehearsal_<id>` on the rehearsal server and copies the target into it with the real
+ * tools: `pg_dump --schema-only` plus the version table's rows (or everything, with `withData`
+ * under its size cap), piped into `psql`. The target is only read (read-only sessions).
+ */
+async function createPostgresScratch(o: CreateScratchOptions): Promise<ScratchDatabase> {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(o.targetUrl)?.[1] ?? "postgresql";
+  const serverUrl = o.serverUrl || o.targetUrl;
+  const target = pgParts(o.targetUrl);
+  const server = pgParts(serverUrl);
+  const name = scratchDatabaseName(o.id);
+  const scratchAddress: DatabaseAddress = { host: server.host, port: server.port, database: name };
+  assertScratchIsNotTarget(scratchAddress, { host: target.host, port: target.port, database: target.database });
+  const redact = createRedactor([o.targetUrl, serverUrl]);
+  const scratchUrl = urlOnServer(serverUrl, name, scheme);
+  const readOnly = { PGOPTIONS: "-c default_transaction_read_only=on" };
+
+  // The target: its server's major version (pg_dump must be as new) and, for a data copy, its size.
+  const facts = await withPg(o.targetUrl, async (c) => {
+    await c.query("SET default_transaction_read_only = on");
+    const v = await c.query<{ v: string; size: string }>("SELECT current_setting('server_version_num') AS v, pg_database_size(current_database())::text AS size");
+    return { major: Math.floor(Number(v.rows[0]!.v) / 10_000), size: Number(v.rows[0]!.size) };
+  }).catch((e: unknown) => {
+    throw new AppError("unreachable", "rehearsal: target unreadable", `Cairn could not read the target to copy it: ${describeDriverError(e, o.targetUrl).message}.`);
+  });
+  const dumpMajor = await clientMajor("pg_dump");
+  if (dumpMajor !== null && dumpMajor < facts.major) {
+    throw new AppError(
+      "config",
+      `pg_dump ${dumpMajor} < server ${facts.major}`,
+      `pg_dump on this machine is version ${dumpMajor}, older than the target's PostgreSQL ${facts.major}, so it cannot copy the schema. Install the PostgreSQL ${facts.major} client tools.`,
+    );
+  }
+  if (o.withData && facts.size > o.withData.maxBytes) {
+    throw new AppError(
+      "config",
+      `target too large for a data copy: ${facts.size}`,
+      `The target holds ${Math.round(facts.size / 1_048_576)} MB, over the rehearsal's data-copy cap of ${Math.round(o.withData.maxBytes / 1_048_576)} MB. Raise rehearsal.maxDataMb for this environment or set rehearsal.withData to false (schema only).`,
+    );
+  }
+
+  await withServerAdmin(serverUrl, async (c) => {
+    await c.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${c.escapeLiteral(JSON.stringify(ownerRecord()))}`);
+  }).catch((e: unknown) => {
+    if (isAppError(e)) throw e;
+    const d = describeDriverError(e, serverUrl);
+    const code = (e as { code?: string }).code;
+    throw new AppError(
+      "config",
+      `rehearsal: cannot create ${name}: ${d.message}`,
+      code === "42501"
+        ? `Cairn may not create databases on the rehearsal server as ${server.user} (permission denied). Grant that user CREATEDB, or set the project's rehearsal.url to a server where Cairn may create and drop databases.`
+        : `Cairn could not create the scratch database ${name} on the rehearsal server: ${d.message}.`,
+    );
+  });
+
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    await withServerAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    dropped = true;
+  };
+
+  try {
+    const dumpArgs = ["--no-owner", "--no-privileges", "--no-comments", "--format=plain"];
+    const schemaDump = await runTool("pg_dump", [...dumpArgs, ...(o.withData ? [] : ["--schema-only"])], libpqEnv(target, readOnly));
+    if (schemaDump.code !== 0) {
+      throw new AppError("unreachable", `pg_dump failed: ${redact(firstLine(schemaDump.stderr))}`, `pg_dump could not copy the target's schema: ${redact(firstLine(schemaDump.stderr)) || `exit ${schemaDump.code}`}.`);
+    }
+    const parts = [schemaDump.stdout];
+    if (!o.withData) {
+      // The version table's rows, so Alembic starts on the copy exactly where the target stands.
+      const table = `${o.versionTableSchema ? `${quoteIdent(o.versionTableSchema)}.` : ""}${quoteIdent(o.versionTable)}`;
+      const rows = await runTool("pg_dump", [...dumpArgs, "--data-only", `--table=${table}`], libpqEnv(target, readOnly));
+      if (rows.code !== 0) {
+        throw new AppError("unreachable", `pg_dump rows failed: ${redact(firstLine(rows.stderr))}`, `pg_dump could not copy the version table's rows: ${redact(firstLine(rows.stderr)) || `exit ${rows.code}`}.`);
+      }
+      parts.push(rows.stdout);
+    }
+    const restore = await runTool("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-psqlrc"], libpqEnv({ ...server, database: name }), Buffer.concat(parts));
+    if (restore.code !== 0) {
+      throw new AppError("internal", `psql restore failed: ${redact(firstLine(restore.stderr))}`, `The target's schema could not be loaded into the scratch copy: ${redact(firstLine(restore.stderr)) || `exit ${restore.code}`}.`);
+    }
+  } catch (e) {
+    await drop().catch(() => {});
+    throw e;
+  }
+  return { url: scratchUrl, name, dialect: "postgresql", drop };
+}
+
+// ───────────────────────────── SQLite ─────────────────────────────
+
+const SQLITE_DIR_PREFIX = "cairn-rehearsal-";
+
+async function createSqliteScratch(o: CreateScratchOptions): Promise<ScratchDatabase> {
+  const target = parseSqliteUrl(o.targetUrl, o.baseDir);
+  if (target.kind !== "file") {
+    throw new AppError("config", "sqlite target not a file", "Rehearsals copy the SQLite file of the environment; its URL does not name one (sqlite:///path/to/file.db).");
+  }
+  if (!fs.existsSync(target.path)) throw new AppError("unreachable", "sqlite file missing", `The SQLite file ${path.basename(target.path)} does not exist, so there is nothing to copy.`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${SQLITE_DIR_PREFIX}${scratchDatabaseName(o.id).slice("cairn_rehearsal_".length)}-`));
+  fs.writeFileSync(path.join(dir, "owner.json"), JSON.stringify(ownerRecord()));
+  const copy = path.join(dir, path.basename(target.path));
+  if (path.resolve(copy) === path.resolve(target.path)) throw new AppError("internal", "sqlite scratch is target", "Cairn refused to rehearse on the target file itself.");
+  const drop = async () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    // SQLite's online backup: a consistent copy even while the target is written to (WAL included); the target is opened read-only.
+    const src = new Database(target.path, { readonly: true, fileMustExist: true });
+    try {
+      await src.backup(copy);
+    } finally {
+      src.close();
+    }
+  } catch (e) {
+    await drop();
+    throw new AppError("unreachable", "sqlite copy failed", `Cairn could not copy the SQLite file: ${describeDriverError(e, o.targetUrl).message}.`);
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(o.targetUrl)?.[1] ?? "sqlite";
+  return { url: `${scheme}:///${copy}`, name: copy, dialect: "sqlite", drop };
+}
+
+/** Makes a scratch copy of the target: PostgreSQL on the rehearsal server, SQLite in a temporary directory. */
+export async function createScratchDatabase(o: CreateScratchOptions): Promise<ScratchDatabase> {
+  const scheme = urlScheme(o.targetUrl);
+  if (scheme === "postgresql" || scheme === "postgres") return createPostgresScratch(o);
+  if (scheme === "sqlite") return createSqliteScratch(o);
+  if (scheme === "mysql" || scheme === "mariadb") {
+    // The hook for MySQL: `mysqldump --no-data` (plus the version table's rows) into a scratch schema.
+    throw new AppError("config", "rehearsal: not yet for MySQL", "Rehearsal is not yet available for MySQL/MariaDB environments (it will copy the schema with mysqldump --no-data); PostgreSQL and SQLite are supported.");
+  }
+  throw new AppError("config", `rehearsal: unsupported ${scheme}`, `Rehearsal supports PostgreSQL and SQLite; this environment's database ("${scheme ?? "unknown"}") is not one of them.`);
+}
+
+// ───────────────────────────── sweeping ─────────────────────────────
+
+/**
+ * Drops scratch databases left behind by a rehearsal whose process died (`kill -9`, a crash): on
+ * each given PostgreSQL server, every `cairn_rehearsal_*` database whose owner record names this
+ * host and a process that is gone, or that is older than 6 h; and the same for SQLite copies in the
+ * temporary directory. Returns the names dropped. Errors per server are returned, not thrown.
+ */
+export async function sweepScratchDatabases(serverUrls: readonly string[], o: { tmpDir?: string } = {}): Promise<{ dropped: string[]; problems: string[] }> {
+  const dropped: string[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const url of serverUrls) {
+    let key: string;
+    try {
+      const p = pgParts(url);
+      key = `${p.host}:${p.port}:${p.user}`;
+    } catch {
+      continue;
+    }
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      await withServerAdmin(url, async (c) => {
+        const rows = await c.query<{ datname: string; owner: string | null }>(
+          "SELECT datname, shobj_description(oid, 'pg_database') AS owner FROM pg_database WHERE datname LIKE 'cairn\\_rehearsal\\_%'",
+        );
+        for (const r of rows.rows) {
+          if (!isScratchDatabaseName(r.datname) || !isLeftover(parseOwner(r.owner))) continue;
+          await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(r.datname)} WITH (FORCE)`);
+          dropped.push(r.datname);
+        }
+      });
+    } catch (e) {
+      problems.push(describeDriverError(e, url).message);
+    }
+  }
+  const tmp = o.tmpDir ?? os.tmpdir();
+  for (const entry of fs.readdirSync(tmp).filter((n) => n.startsWith(SQLITE_DIR_PREFIX))) {
+    const dir = path.join(tmp, entry);
+    const owner = parseOwner(fs.existsSync(path.join(dir, "owner.json")) ? fs.readFileSync(path.join(dir, "owner.json"), "utf8") : null);
+    if (!isLeftover(owner)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+    dropped.push(entry);
+  }
+  return { dropped, problems };
+}
