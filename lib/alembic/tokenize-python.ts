@@ -129,10 +129,13 @@ export class PythonTokenizer {
   private lastWasNewline = true;
   private finished = false;
   private readonly brackets: { ch: string; line: number }[] = [];
+  private readonly onComment?: (text: string, line: number) => void;
 
-  constructor(source: string) {
+  /** `onComment` receives each comment's text (from `#`) and line: lint reads `# cairn: allow …` from it. */
+  constructor(source: string, options: { onComment?: (text: string, line: number) => void } = {}) {
     // A UTF-8 BOM is not part of the program text.
     this.src = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+    this.onComment = options.onComment;
   }
 
   /** The next token; `end` forever once the source is exhausted. Throws PythonSyntaxError. */
@@ -426,6 +429,7 @@ export class PythonTokenizer {
       if (c === CH_LF || c === CH_CR) break;
       p++;
     }
+    this.onComment?.(src.slice(this.pos, p), this.line);
     this.pos = p;
   }
 

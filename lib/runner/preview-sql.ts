@@ -148,11 +148,11 @@ function stoppedReason(headline: string): string {
 }
 
 /** `-- Running upgrade a, b -> c` / `-- Running downgrade c -> a, b`: Alembic writes it before each migration. */
-const RUNNING = /^-- Running (upgrade|downgrade) (.*?) -> (.*)$/;
+export const RUNNING = /^-- Running (upgrade|downgrade) (.*?) -> (.*)$/;
 /** The line of a traceback that says what went wrong: `KeyError: 'x'`, `alembic.util.exc.CommandError: …`, `FAILED: …`. */
 const EXCEPTION = /^(?:[A-Za-z_][\w.]*(?:Error|Exception|Exit|Detected|Warning|Interrupt)|FAILED)\b:?/;
 
-interface OfflineResult {
+export interface OfflineResult {
   ok: boolean;
   /** Everything Alembic printed on stdout: the SQL, complete or up to where it stopped. */
   sql: string;
@@ -165,7 +165,8 @@ interface OfflineResult {
   errors: string[];
 }
 
-async function offline(o: PreviewSqlOptions, direction: string, range: string): Promise<OfflineResult> {
+/** One offline Alembic call (`alembic <direction> <range> --sql`); lint renders per migration with it too. */
+export async function offline(o: Omit<PreviewSqlOptions, "direction" | "current" | "target">, direction: string, range: string): Promise<OfflineResult> {
   const stderr: string[] = [];
   const res = await runAlembic({
     ...o,
