@@ -54,11 +54,33 @@ export function findErrorLine(lines: string[]): string | null {
   return null;
 }
 
+/** cairn_run.py's note that it names every statement MySQL commits on its own (see trace_committed_ddl). */
+const DDL_TRACE_ON = /^Cairn: MySQL commits each schema statement as it runs/;
+const DDL_COMMITTED = /^Cairn: MySQL committed: (.+)$/;
+
+/** `CREATE TABLE invoices (id INTEGER …)` → `CREATE TABLE invoices (…)`: enough to find it, short enough for a headline. */
+function shortStatement(sql: string): string {
+  if (sql.length <= 60) return sql;
+  const paren = sql.indexOf("(");
+  return paren > 0 && paren <= 60 ? `${sql.slice(0, paren).trimEnd()} (…)` : `${sql.slice(0, 60).trimEnd()}…`;
+}
+
+function statementList(statements: string[]): string {
+  const shown = statements.slice(0, 5).map(shortStatement).join("; ");
+  return statements.length > 5 ? `${shown}; and ${statements.length - 5} more (see the log)` : shown;
+}
+
 export function describeRunFailure(i: RunFailureInput): RunFailure {
   let last: { revision: string } | null = null;
+  let traced = false;
+  const committed = new Map<string, string[]>();
   for (const line of i.lines) {
     const step = parseProgressLine(line);
     if (step) last = { revision: (step.direction === "upgrade" ? step.to[0] : step.from[0]) ?? "" };
+    const text = line.trim();
+    if (DDL_TRACE_ON.test(text)) traced = true;
+    const ddl = DDL_COMMITTED.exec(text);
+    if (ddl && last) committed.set(last.revision, [...(committed.get(last.revision) ?? []), ddl[1]!]);
   }
   const total = i.plannedSteps.length;
   const revision = last?.revision || null;
@@ -77,11 +99,22 @@ export function describeRunFailure(i: RunFailureInput): RunFailure {
   const what = revision
     ? `Migration ${revision}${file || index ? ` (${[file, index ? `${index} of ${total}` : null].filter(Boolean).join(", ")})` : ""} failed${said}`
     : `Alembic failed before any migration ran${said}`;
-  const rolledBack = revision
-    ? i.dialect === "postgresql"
-      ? "Its transaction was rolled back."
-      : `${dialectName(i.dialect)} does not roll back schema changes: statements of ${revision} that ran before the error may have stayed — compare the schema before running again.`
-    : "";
+  let rolledBack = "";
+  if (revision && i.dialect === "postgresql") rolledBack = "Its transaction was rolled back.";
+  else if (revision && traced) {
+    // The runner named every statement MySQL committed: say exactly which of this migration's stayed.
+    const stayed = committed.get(revision) ?? [];
+    rolledBack = stayed.length
+      ? `${dialectName(i.dialect)} does not roll back schema changes: these statements of ${revision} ran and stayed: ${statementList(stayed)}. Undo them, or finish ${revision} by hand, before running again.`
+      : `No schema statement of ${revision} had completed, so ${dialectName(i.dialect)} holds none of its schema changes.`;
+    // Without transaction_per_migration, a failure can roll back the version rows of earlier steps whose DDL stayed.
+    const unrecorded = doneCount === null ? [] : i.plannedSteps.slice(doneCount).filter((r) => r !== revision && committed.has(r));
+    for (const r of unrecorded) {
+      rolledBack += ` The version table does not record ${r}, yet its statements stayed: ${statementList(committed.get(r)!)}.`;
+    }
+  } else if (revision) {
+    rolledBack = `${dialectName(i.dialect)} does not roll back schema changes: statements of ${revision} that ran before the error may have stayed — compare the schema before running again.`;
+  }
   return { revision, index, total, error, headline: [what, rolledBack, where].filter(Boolean).join(" ") };
 }
 

@@ -193,9 +193,15 @@ class DatabaseLock(object):
                 if row:
                     return "a session from %s (%s) since %s" % (row[1] or "a local socket", row[0] or "no application name", row[2].isoformat())
             if self.backend in ("mysql", "mariadb"):
+                from sqlalchemy import text
+
                 cid = self._scalar(self.conn, "SELECT IS_USED_LOCK(:n)", n=self.name)
                 if cid:
-                    return "connection %s" % cid
+                    # PROCESSLIST shows another user's session only to holders of the PROCESS privilege.
+                    row = self.conn.execute(
+                        text("SELECT USER, HOST FROM information_schema.PROCESSLIST WHERE ID = :i"), {"i": cid}
+                    ).first()
+                    return "connection %s (%s@%s)" % (cid, row[0], row[1]) if row else "connection %s" % cid
         except Exception:
             pass
         return None
@@ -270,6 +276,31 @@ class DatabaseLock(object):
 
 class SetupError(Exception):
     pass
+
+
+# Statements MySQL/MariaDB commit implicitly, before and after running them.
+IMPLICIT_COMMIT = ("CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE")
+
+
+def trace_committed_ddl(version_table):
+    """MySQL has no transactional DDL: each schema statement is committed as it completes, so a
+    migration that fails halfway leaves its earlier statements in place. Name each one in the log
+    ("Cairn: MySQL committed: …"), so the failure can say exactly what stayed."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    sys.stderr.write("Cairn: MySQL commits each schema statement as it runs; Cairn lists every one that completes.\n")
+
+    def after_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        words = statement.split(None, 3)
+        if not words or words[0].upper() not in IMPLICIT_COMMIT:
+            return
+        # Alembic's own version table is bookkeeping, not the migration's change.
+        if len(words) >= 3 and words[1].upper() == "TABLE" and words[2].strip("`") == version_table:
+            return
+        sys.stderr.write("Cairn: MySQL committed: %s\n" % " ".join(statement.split()))
+
+    event.listen(Engine, "after_cursor_execute", after_cursor_execute)
 
 
 def watchdog(lock, stop, interval):
@@ -362,6 +393,8 @@ def main(argv):
         dog.start()
         code = 0
         try:
+            if lock.backend in ("mysql", "mariadb"):
+                trace_committed_ddl(args.version_table)
             from alembic.config import main as alembic_main
 
             alembic_main(argv=alembic_args, prog="alembic")
