@@ -40,6 +40,14 @@ export const ZConfigEnvironmentSchema = z.strictObject({
   versionTableSchema: ZIdentifier.optional(),
   timeoutMs: z.int().min(100, "must be at least 100 (milliseconds)").max(120_000, "must be at most 120000 (milliseconds)").optional(),
   approvers: z.array(z.email()).optional(),
+  /** Rehearsal on this environment: copy its rows too (small databases only), require a reversible round trip. */
+  rehearsal: z
+    .strictObject({
+      withData: z.boolean().optional(),
+      maxDataMb: z.int().min(1, "must be at least 1 (MB)").max(10_240, "must be at most 10240 (MB)").optional(),
+      requireReversible: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const ZConfigProjectSchema = z.strictObject({
@@ -51,6 +59,23 @@ export const ZConfigProjectSchema = z.strictObject({
   urlEnvVar: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name").optional(),
   xArgs: z.array(z.string().regex(/^[^=\s]+=.*$/s, "must be key=value")).optional(),
   constants: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()])).optional(),
+  /** Where rehearsals make their scratch databases and how long a passing one counts. */
+  rehearsal: z
+    .strictObject({
+      /** A PostgreSQL server URL (env:NAME or literal) where Cairn may create and drop databases; default each target's own server. */
+      url: z
+        .string()
+        .min(1)
+        .refine((v) => !v.startsWith("env:") || /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v), "an env: reference must look like env:VARIABLE_NAME")
+        .superRefine((v, ctx) => {
+          const name = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.[1];
+          const refusal = name ? envRefRefusal(name) : v.startsWith("env:") ? undefined : rawAtInPassword(v);
+          if (refusal) ctx.addIssue({ code: "custom", message: refusal });
+        })
+        .optional(),
+      maxAgeHours: z.number().positive("must be more than 0 (hours)").max(24 * 90, "must be at most 2160 (hours)").optional(),
+    })
+    .optional(),
 });
 
 export const ZCairnConfigSchema = z
@@ -85,8 +110,26 @@ export interface ConfigProject {
   urlEnvVar: string;
   xArgs: string[];
   constants: Record<string, string | string[] | null>;
+  /** Rehearsal server (`env:NAME` or a literal URL, as written) and how long a passing rehearsal counts. */
+  rehearsal: ConfigProjectRehearsal;
   environments: ConfigEnvironment[];
 }
+
+export interface ConfigProjectRehearsal {
+  url: string | null;
+  maxAgeHours: number;
+}
+
+export interface ConfigEnvironmentRehearsal {
+  withData: boolean;
+  maxDataMb: number;
+  requireReversible: boolean;
+}
+
+/** A passing rehearsal counts this long by default. */
+export const DEFAULT_REHEARSAL_MAX_AGE_HOURS = 24;
+/** `withData` copies only databases up to this size by default. */
+export const DEFAULT_REHEARSAL_MAX_DATA_MB = 100;
 
 export interface ConfigEnvironment {
   name: string;
@@ -97,6 +140,7 @@ export interface ConfigEnvironment {
   versionTableSchema: string | null;
   timeoutMs: number;
   approvers: string[];
+  rehearsal: ConfigEnvironmentRehearsal;
 }
 
 export interface CairnConfig {
@@ -117,6 +161,7 @@ export function formatJsonPath(segments: readonly PropertyKey[]): string {
 function allowedKeysAt(segments: readonly PropertyKey[]): string[] {
   const depth = segments.filter((s) => typeof s === "string").length;
   if (segments.length === 0) return Object.keys(ZCairnConfigSchema.shape);
+  if (segments.at(-1) === "rehearsal") return segments[2] === "environments" ? ["withData", "maxDataMb", "requireReversible"] : ["url", "maxAgeHours"];
   if (segments[0] === "projects" && depth === 1) return Object.keys(ZConfigProjectSchema.shape);
   if (segments[0] === "projects" && segments[2] === "environments") return Object.keys(ZConfigEnvironmentSchema.shape);
   return [];
@@ -147,6 +192,7 @@ export function parseCairnConfig(raw: unknown, file: string): CairnConfig {
       urlEnvVar: p.urlEnvVar ?? "DATABASE_URL",
       xArgs: p.xArgs ?? [],
       constants: p.constants ?? {},
+      rehearsal: { url: p.rehearsal?.url ?? null, maxAgeHours: p.rehearsal?.maxAgeHours ?? DEFAULT_REHEARSAL_MAX_AGE_HOURS },
       environments: p.environments.map((e) => ({
         name: e.name,
         url: e.url,
@@ -155,6 +201,11 @@ export function parseCairnConfig(raw: unknown, file: string): CairnConfig {
         versionTableSchema: e.versionTableSchema ?? null,
         timeoutMs: e.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         approvers: e.approvers ?? [],
+        rehearsal: {
+          withData: e.rehearsal?.withData ?? false,
+          maxDataMb: e.rehearsal?.maxDataMb ?? DEFAULT_REHEARSAL_MAX_DATA_MB,
+          requireReversible: e.rehearsal?.requireReversible ?? false,
+        },
       })),
     })),
   };

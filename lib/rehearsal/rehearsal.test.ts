@@ -7,6 +7,7 @@ import { hashPathFiles } from "@/lib/rehearsal/hash-path-files";
 import { planRehearsal } from "@/lib/rehearsal/plan-rehearsal-steps";
 import { assertScratchIsNotTarget, isScratchDatabaseName, scratchDatabaseName } from "@/lib/rehearsal/scratch-name";
 import { toRehearsalJson } from "@/lib/rehearsal/types";
+import { parseCairnConfig } from "@/lib/config/cairn-config";
 
 function script(revision: string, downRevisions: string[]): MigrationScript {
   return { revision, downRevisions, dependsOn: [], branchLabels: [], path: `/p/${revision}.py`, message: revision, lines: {} } as MigrationScript;
@@ -123,5 +124,31 @@ describe("hashPathFiles and the JSON shape", () => {
       roundTrip: { checked: false, reversible: false, differences: [] },
     });
     expect(j).toEqual({ ok: false, from: ["b2"], to: ["c3"], steps: [{ revision: "c3", direction: "upgrade", ok: false, ms: 12, error: "boom" }], roundTrip: { checked: false, reversible: false, differences: [] } });
+  });
+});
+
+describe("cairn.config.json rehearsal keys", () => {
+  const base = { name: "shop", alembic: "./alembic.ini", environments: [{ name: "qa", url: "env:CAIRN_ENV_QA" }] };
+
+  it("defaults to the target's own server, 24 h, schema only", () => {
+    const p = parseCairnConfig({ projects: [base] }, "/srv/c.json").projects[0]!;
+    expect(p.rehearsal).toEqual({ url: null, maxAgeHours: 24 });
+    expect(p.environments[0]!.rehearsal).toEqual({ withData: false, maxDataMb: 100, requireReversible: false });
+  });
+
+  it("reads a rehearsal server, an age, a data copy and required reversibility", () => {
+    const p = parseCairnConfig(
+      { projects: [{ ...base, rehearsal: { url: "env:CAIRN_ENV_REHEARSAL", maxAgeHours: 6 }, environments: [{ name: "qa", url: "env:CAIRN_ENV_QA", rehearsal: { withData: true, maxDataMb: 20, requireReversible: true } }] }] },
+      "/srv/c.json",
+    ).projects[0]!;
+    expect(p.rehearsal).toEqual({ url: "env:CAIRN_ENV_REHEARSAL", maxAgeHours: 6 });
+    expect(p.environments[0]!.rehearsal).toEqual({ withData: true, maxDataMb: 20, requireReversible: true });
+  });
+
+  it("names a misspelt rehearsal key and what is allowed", () => {
+    expect(() => parseCairnConfig({ projects: [{ ...base, environments: [{ name: "qa", url: "env:CAIRN_ENV_QA", rehearsal: { withdata: true } }] }] }, "/srv/c.json")).toThrow(
+      expect.objectContaining({ userMessage: expect.stringContaining('projects[0].environments[0].rehearsal: unknown key "withdata" — remove it or fix the spelling (allowed: withData, maxDataMb, requireReversible)') }),
+    );
+    expect(() => parseCairnConfig({ projects: [{ ...base, rehearsal: { url: "env:DATABASE_URL" } }] }, "/srv/c.json")).toThrow(expect.objectContaining({ code: "config" }));
   });
 });

@@ -1,0 +1,159 @@
+// cairn rehearse — play an environment's pending migrations on a throwaway copy of it, then round-trip them.
+import path from "node:path";
+import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { loadCairnConfig, type ConfigEnvironment, type ConfigProject } from "@/lib/config/cairn-config";
+import { AppError, isAppError } from "@/lib/errors";
+import { readVersionTable } from "@/lib/environments/read-version-table";
+import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
+import type { MigrationPath } from "@/lib/graph/types";
+import { rehearsePath } from "@/lib/rehearsal/rehearse-path";
+import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
+import { toRehearsalJson, type RehearsalResult } from "@/lib/rehearsal/types";
+import { isEnvRef, resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import { scrubSecrets } from "@/lib/secrets/mask-url";
+import { urlScheme } from "@/lib/environments/read-version-table";
+
+export interface RehearseIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const USAGE = `Usage: cairn rehearse --config FILE --project NAME --env NAME [--to REV] [--json]
+
+Copies the environment's schema (and version table) into a throwaway database, runs the
+migrations from where it stands to REV there with the project's Alembic, one at a time, then
+round-trips: downgrades back and compares the schema with the start, upgrades again and compares
+with the first result. The environment itself is only read.
+  --config FILE   the configuration (default: $CAIRN_CONFIG or ./cairn.config.json)
+  --project NAME  the project (may be left out when the configuration has one)
+  --env NAME      the environment whose copy is rehearsed on
+  --to REV        the target revision (default: heads); an older revision rehearses a downgrade
+  --json          print {"ok","from","to","steps":[…],"roundTrip":{"checked","reversible","differences"}}
+
+Exit status: 0 every step passed and the round trip is reversible (or there is nothing to run);
+1 a step failed or the round trip is not reversible; 2 bad usage or configuration.
+`;
+
+const defaultIo = (): RehearseIo => ({
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+function usageError(io: RehearseIo, message: string): number {
+  io.stderr(`cairn rehearse: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+function resolveUrl(value: string, env: Record<string, string | undefined>, what: string): string {
+  if (!isEnvRef(value)) return value;
+  const r = resolveEnvironmentUrl({ urlRef: value }, { env });
+  if (!r.ok) throw new AppError("config", `${what}: ${r.message}`, `${what}'s URL cannot be used: ${r.message}.`);
+  return r.url;
+}
+
+function pick<T extends { name: string }>(items: readonly T[], name: string | undefined, what: string, where: string): T {
+  if (name === undefined && items.length === 1) return items[0]!;
+  const found = items.find((x) => x.name === name);
+  if (!found) {
+    const names = items.map((x) => x.name).join(", ");
+    throw new AppError("config", `${what} ${name} not found`, name === undefined ? `Name the ${what} with --${what === "project" ? "project" : "env"} (${where} has: ${names}).` : `There is no ${what} "${name}" in ${where} (it has: ${names}).`);
+  }
+  return found;
+}
+
+function formatText(r: RehearsalResult, project: ConfigProject, env: ConfigEnvironment): string {
+  const lines = [`${project.name}/${env.name}: ${r.headline}`];
+  for (const s of r.steps) {
+    lines.push(`  ${s.ok ? "ok  " : "FAIL"} ${s.direction.padEnd(9)} ${s.revision.padEnd(14)} ${String(s.ms).padStart(6)} ms  ${s.phase === "path" ? "" : `(round trip: ${s.phase})`}${s.error ? `  ${s.error}` : ""}`);
+  }
+  if (r.roundTrip.differences.length) lines.push("Round trip differences:", ...r.roundTrip.differences.map((d) => `  - ${d}`));
+  const failed = r.steps.find((s) => !s.ok);
+  if (failed?.log) lines.push("", `Alembic's output for ${failed.revision}:`, ...failed.log.split("\n").map((l) => `  ${l}`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** Entry point for `cairn rehearse`; returns the exit code. */
+export async function run(argv: string[], io: RehearseIo = defaultIo()): Promise<number> {
+  const args = argv[0] === "rehearse" ? argv.slice(1) : [...argv];
+  const opts: { config?: string; project?: string; env?: string; to?: string; json: boolean } = { json: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--json") opts.json = true;
+    else if (a === "--help" || a === "-h") {
+      io.stdout(USAGE);
+      return 0;
+    } else if (["--config", "-c", "--project", "--env", "--to"].includes(a)) {
+      const v = args[++i];
+      if (!v || v.startsWith("--")) return usageError(io, `${a} needs a value`);
+      const key = a === "-c" ? "config" : (a.slice(2) as "config" | "project" | "env" | "to");
+      opts[key] = v;
+    } else if (/^--(config|project|env|to)=/.test(a)) {
+      const [k, ...v] = a.slice(2).split("=");
+      opts[k as "config" | "project" | "env" | "to"] = v.join("=");
+    } else return usageError(io, `unknown argument "${a}"`);
+  }
+  if (!opts.env) return usageError(io, "--env is required");
+
+  const file = path.resolve(io.cwd, opts.config ?? io.env.CAIRN_CONFIG ?? "cairn.config.json");
+  const secrets: string[] = [];
+  let result: RehearsalResult;
+  let project: ConfigProject;
+  let env: ConfigEnvironment;
+  try {
+    const config = loadCairnConfig(file);
+    project = pick(config.projects, opts.project, "project", path.basename(file));
+    env = pick(project.environments, opts.env, "environment", `project "${project.name}"`);
+    const url = resolveUrl(env.url, io.env, `${project.name}/${env.name}`);
+    const serverUrl = project.rehearsal.url ? resolveUrl(project.rehearsal.url, io.env, `${project.name}'s rehearsal server`) : null;
+    secrets.push(url, ...(serverUrl ? [serverUrl] : []));
+    const scheme = urlScheme(url);
+    if (scheme === "mysql" || scheme === "mariadb") {
+      throw new AppError("config", "rehearsal: not yet for MySQL", `Rehearsal is not yet available for MySQL/MariaDB environments such as ${env.name}; PostgreSQL and SQLite are supported.`);
+    }
+    const { project: loaded, graph } = readProjectGraph(project.alembicPath, { constants: project.constants });
+    const rootDir = loaded.location.rootDir;
+    const read = await readVersionTable({ url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
+    if (!read.ok) throw new AppError("unreachable", `read ${env.name}: ${read.reason}`, `Cairn could not read ${env.name}'s version table: ${read.message}.`);
+    const from = read.tableExists ? read.revisions : [];
+    const to = opts.to ?? "heads";
+    let p: MigrationPath;
+    try {
+      p = upgradePath(graph, from, to);
+    } catch (e) {
+      try {
+        p = downgradePath(graph, from, to);
+      } catch {
+        throw e;
+      }
+    }
+    // A rehearsal killed earlier (a cancelled CI job) may have left its copy behind.
+    if (scheme === "postgresql" || scheme === "postgres") await sweepScratchDatabases([serverUrl ?? url]).catch(() => undefined);
+    if (!opts.json) io.stderr(`cairn rehearse: ${project.name}/${env.name} from ${from.join(", ") || "base"}: ${p.steps.length} migration${p.steps.length === 1 ? "" : "s"} to rehearse\n`);
+    const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
+    result = await rehearsePath({
+      targetUrl: url,
+      serverUrl,
+      projectDir: rootDir,
+      alembic: { command: project.command, configFile, urlEnvVar: project.urlEnvVar, xArgs: project.xArgs },
+      versionTable: env.versionTable,
+      versionTableSchema: env.versionTableSchema,
+      graph,
+      from,
+      direction: p.direction,
+      steps: p.steps,
+      withData: env.rehearsal.withData ? { maxBytes: env.rehearsal.maxDataMb * 1_048_576 } : null,
+      onProgress: opts.json ? undefined : (g) => io.stderr(`  ${g.label}\n`),
+    });
+  } catch (e) {
+    io.stderr(`cairn rehearse: ${scrubSecrets(isAppError(e) ? e.userMessage : "the rehearsal could not run", secrets)}\n`);
+    return 2;
+  }
+  if (opts.json) io.stdout(`${JSON.stringify(toRehearsalJson(result), null, 2)}\n`);
+  else io.stdout(formatText(result, project, env));
+  const nothingToRun = result.steps.length === 0;
+  return result.ok || nothingToRun ? 0 : 1;
+}
