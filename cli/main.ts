@@ -6,6 +6,7 @@ export type CommandRun = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
   graph: { summary: "read a project's migrations statically and show heads, bases, problems and history", load: () => import("@/cli/commands/graph") },
+  lint: { summary: "render each migration of a path as SQL and report what would lock, lose data or fail", load: () => import("@/cli/commands/lint") },
   status: { summary: "show where each environment's version table stands", load: () => import("@/cli/commands/status") },
   rehearse: { summary: "run an environment's pending migrations on a throwaway copy of it, then round-trip them", load: () => import("@/cli/commands/rehearse") },
 };

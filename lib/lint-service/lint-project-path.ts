@@ -5,6 +5,7 @@ import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { readProjectGraph } from "@/lib/alembic/read-project-graph";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { upgradePath } from "@/lib/graph/migration-path";
+import { resolveRevisions } from "@/lib/graph/resolve-revisions";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { lintMigrations } from "@/lib/lint/lint-migrations";
 import { loadSqlParser } from "@/lib/lint/parse-sql";
@@ -15,7 +16,7 @@ export interface LintProjectPathOptions {
   /** alembic.ini, pyproject.toml, a directory holding one, or a versions directory. */
   alembicPath: string;
   constants?: ConstantsTable;
-  /** Where the path starts: the environment's current revisions, [] for base. */
+  /** Where the path starts: the environment's current revisions, [] for base (a revision spec such as a prefix, "base" or "head" is resolved). */
   from: string[];
   /** Alembic's target (default "heads"). */
   to?: string;
@@ -38,6 +39,10 @@ export interface LintProjectPathOptions {
 export interface LintProjectPathResult {
   report: LintReport;
   graph: RevisionGraph;
+  /** The project's directory, which findings' files are relative to. */
+  rootDir: string;
+  /** The resolved start of the path. */
+  from: string[];
   /** The upgrade path linted, in run order. */
   steps: string[];
   /** Milliseconds spent in Alembic's offline render, and in Cairn's own reading and analysis. */
@@ -53,7 +58,8 @@ export async function lintProjectPath(o: LintProjectPathOptions): Promise<LintPr
   const { project, graph } = readProjectGraph(o.alembicPath, o.constants ? { constants: o.constants } : {});
   const rootDir = project.location.rootDir;
   const to = o.to ?? "heads";
-  const plan = upgradePath(graph, o.from, to);
+  const from = o.from.flatMap((spec) => (graph.revisions.has(spec) ? [spec] : resolveRevisions(graph, spec)));
+  const plan = upgradePath(graph, from, to);
   const steps = plan.steps.map((revision) => ({ revision, downRevisions: graph.revisions.get(revision)?.downRevisions ?? [] }));
   const parser = loadSqlParser();
   const t1 = performance.now();
@@ -70,7 +76,7 @@ export async function lintProjectPath(o: LintProjectPathOptions): Promise<LintPr
     versionTableSchema: o.versionTableSchema,
     timeoutMs: o.timeoutMs ?? 300_000,
     steps,
-    from: o.from,
+    from,
     target: to,
     mode: o.mode,
   });
@@ -96,5 +102,5 @@ export async function lintProjectPath(o: LintProjectPathOptions): Promise<LintPr
     versionTable: o.versionTable ?? "alembic_version",
   });
   const t3 = performance.now();
-  return { report, graph, steps: plan.steps, timings: { renderMs: t2 - t1, analyseMs: t1 - t0 + (t3 - t2) } };
+  return { report, graph, rootDir, from, steps: plan.steps, timings: { renderMs: t2 - t1, analyseMs: t1 - t0 + (t3 - t2) } };
 }

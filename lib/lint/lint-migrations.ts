@@ -56,10 +56,17 @@ const LOCATE_CALLS: Record<LintRuleId, string[]> = {
   "preview-unavailable": [],
 };
 
+/** The type's own name, lower case, as PostgreSQL prints it: "json", "int4", "varchar". */
 function typeNameOf(typeName: unknown): string {
   const names = (field(typeName, "names") as unknown[] | undefined) ?? [];
   const last = names.length ? str(field(names[names.length - 1], "String", "sval")) : "";
   return (last ?? "").toLowerCase();
+}
+
+/** The type with its modifiers, for messages: "varchar(50)", "numeric(10,2)". */
+function typeTextOf(typeName: unknown): string {
+  const mods = list(field(typeName, "typmods")).map((m) => field(m, "A_Const", "ival", "ival"));
+  return `${typeNameOf(typeName)}${mods.length && mods.every((m) => typeof m === "number") ? `(${mods.join(",")})` : ""}`;
 }
 
 /** Reads a path of keys through libpg_query's JSON. */
@@ -227,7 +234,8 @@ function lintStatements(sql: string, state: PathState, dialect: LintDialect, ver
             break;
           case "AT_AlterColumnType": {
             const type = typeNameOf(field(cmd.def, "ColumnDef", "typeName"));
-            if (existing) out.push({ rule: "column-type-change", statement: text, detail: `Changes the type of ${relation}.${column} to ${type}`, names: column ? [column] : [], calls: LOCATE_CALLS["column-type-change"] });
+            const typeText = typeTextOf(field(cmd.def, "ColumnDef", "typeName"));
+            if (existing) out.push({ rule: "column-type-change", statement: text, detail: `Changes the type of ${relation}.${column} to ${typeText}`, names: column ? [column] : [], calls: LOCATE_CALLS["column-type-change"] });
             if (column) typesOf(relation).set(column, type);
             break;
           }
@@ -385,7 +393,7 @@ function lintOne(m: LintMigration, py: MigrationPython | null, state: PathState,
   if (!m.rendered) {
     add("preview-unavailable", "Alembic could not render this migration offline (a merge of several revisions cannot be started from in offline mode); nothing of it was linted as SQL", null, upgradeLines);
   } else if (!m.rendered.ok) {
-    add("preview-unavailable", `Alembic could not render this migration offline: ${m.rendered.reason}${m.rendered.sql.trim() ? "; only the statements it emitted before stopping were linted" : ""}`, null, upgradeLines);
+    add("preview-unavailable", `Alembic could not render this migration offline: ${m.rendered.reason}`, null, upgradeLines);
   }
 
   if (c.parsesSql && m.rendered?.sql.trim()) {
