@@ -45,7 +45,7 @@ export async function renderMigrationSql(o: RenderMigrationSqlOptions): Promise<
       }
       const range = step.downRevisions[0] ? `${step.downRevisions[0]}:${step.revision}` : step.revision;
       const r = await offline(alembic, "upgrade", range);
-      const sql = segments(r.sql).get(step.revision) ?? "";
+      const sql = splitRenderedSql(r.sql).get(step.revision) ?? "";
       out.set(step.revision, r.ok ? { ok: true, sql } : { ok: false, sql, reason: r.headline });
     }
     return out;
@@ -56,7 +56,7 @@ export async function renderMigrationSql(o: RenderMigrationSqlOptions): Promise<
   // Each round either finishes or marks one more migration as failed: at most steps + 1 rounds.
   for (let round = 0; round <= steps.length; round++) {
     const r = await offline(alembic, "upgrade", start ? `${start}:${target}` : target);
-    const parts = segments(r.sql);
+    const parts = splitRenderedSql(r.sql);
     for (const [revision, sql] of parts) {
       if (!wanted.has(revision) || out.has(revision)) continue;
       if (!r.ok && revision === r.stoppedIn) continue;
@@ -77,7 +77,7 @@ export async function renderMigrationSql(o: RenderMigrationSqlOptions): Promise<
 }
 
 /** Alembic's offline output cut at its `-- Running upgrade a -> b` lines: revision → its SQL. */
-function segments(sql: string): Map<string, string> {
+export function splitRenderedSql(sql: string): Map<string, string> {
   const parts = new Map<string, string>();
   let current: string | null = null;
   let lines: string[] = [];
