@@ -29,7 +29,6 @@ const nextConfig: NextConfig = {
   serverExternalPackages: [
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
-    "@prisma/schema-engine-wasm",
     "@prisma/adapter-pg",
     "better-sqlite3",
     "pg",

@@ -70,8 +70,8 @@ describe("PostgreSQL store", () => {
     try {
       const s = await openStore({ databaseUrl: tdb.url });
       expect(s.kind).toBe("postgresql");
-      // The schema engine's connections (holding its migration lock) are closed once it is done:
-      // a lingering lock would keep a second instance starting against this store waiting.
+      // The migration lock is released once migrations are applied: a lingering one would keep
+      // a second instance starting against this store waiting.
       const admin = new pg.Client({ connectionString: tdb.url });
       await admin.connect();
       const locks = await admin.query(

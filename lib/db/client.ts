@@ -24,9 +24,18 @@ export interface OpenStoreOptions {
 /** Opens the store and brings its schema up to date. Tests call this directly with their own database. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   if (options.databaseUrl) {
+    const { default: pg } = await import("pg");
+    // Migrations run on one connection of their own: the advisory lock that serialises instances
+    // starting together is per session, and is gone when the connection closes.
+    const session = new pg.Client({ connectionString: options.databaseUrl });
+    await session.connect();
+    try {
+      await applyMigrations({ query: (sql, params) => session.query(sql, params), exec: (script) => session.query(script) });
+    } finally {
+      await session.end();
+    }
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const adapter = new PrismaPg({ connectionString: options.databaseUrl, max: 10 });
-    await applyMigrations(adapter);
     const db = new PrismaClient({ adapter });
     const u = new URL(options.databaseUrl);
     return { db, kind: "postgresql", location: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: () => db.$disconnect() };
@@ -38,8 +47,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const pglite = new PGlite(path.join(dataDir, "pgdata"));
     await pglite.waitReady;
+    await applyMigrations({ query: (sql, params) => pglite.query(sql, params), exec: (script) => pglite.exec(script) });
     const adapter = new PrismaPGlite(pglite);
-    await applyMigrations(adapter);
     const db = new PrismaClient({ adapter });
     return {
       db,

@@ -1,0 +1,258 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import pg from "pg";
+import { PGlite } from "@electric-sql/pglite";
+import { applyMigrations, MIGRATION_LOCK_KEY, MIGRATIONS_DIR, readMigrationFiles, type MigrationFile, type MigrationSession } from "@/lib/db/apply-migrations";
+import { createTestDatabase } from "@/tests/support/databases";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-migrations-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// One copy of the committed migrations for the whole file, so every test sees the same list.
+const SNAPSHOT = path.join(tmp, "committed");
+fs.cpSync(MIGRATIONS_DIR, SNAPSHOT, { recursive: true });
+const committed = readMigrationFiles(SNAPSHOT);
+const names = committed.map((m) => m.name);
+const [initFile, secondFile] = committed as [MigrationFile, MigrationFile, ...MigrationFile[]];
+const INIT = "20261121195901_init";
+
+interface Row {
+  id: string;
+  checksum: string;
+  finished_at: Date | null;
+  migration_name: string;
+  logs: string | null;
+  rolled_back_at: Date | null;
+  started_at: Date;
+  applied_steps_count: number;
+}
+
+const readRows = async (s: MigrationSession) =>
+  (await s.query(`SELECT * FROM "_prisma_migrations" ORDER BY "started_at", "migration_name"`)).rows as Row[];
+
+const pgliteSession = (db: PGlite): MigrationSession => ({ query: (sql, params) => db.query(sql, params), exec: (script) => db.exec(script) });
+const pgSession = (c: pg.Client): MigrationSession => ({ query: (sql, params) => c.query(sql, params), exec: (script) => c.query(script) });
+
+async function freshPGlite(): Promise<PGlite> {
+  const db = new PGlite();
+  await db.waitReady;
+  return db;
+}
+
+/** A migrations directory with the committed ones and `extra` after them. */
+function migrationsDir(label: string, extra: Record<string, string> = {}): string {
+  const dir = path.join(tmp, label);
+  fs.cpSync(SNAPSHOT, dir, { recursive: true });
+  for (const [name, sql] of Object.entries(extra)) {
+    fs.mkdirSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, name, "migration.sql"), sql);
+  }
+  return dir;
+}
+
+/**
+ * `_prisma_migrations` as @prisma/schema-engine-wasm 8.1.0-2 (the runner before this one) left it
+ * after applying the init migration, row for row: Prisma's DDL, a uuid, the file's sha256, no logs.
+ */
+async function storeFromOldRunner(s: MigrationSession): Promise<void> {
+  await s.exec(`CREATE TABLE "_prisma_migrations" (
+    "id" VARCHAR(36) NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL,
+    "logs" TEXT, "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT "_prisma_migrations_pkey" PRIMARY KEY ("id"))`);
+  await s.exec(initFile.script);
+  await s.query(
+    `INSERT INTO "_prisma_migrations" VALUES ('3f408326-1f61-4ac6-bbe6-9c0589a1f7c2', '6b9e0caa34d422945e975444dc6901177fd99ae6bce17e82525d9308e794f71b',
+     '2026-11-28T06:24:21.571Z', '20261121195901_init', NULL, NULL, '2026-11-28T06:24:21.465Z', 1)`,
+  );
+}
+
+function expectPrismaRows(rows: Row[], expected: string[]): void {
+  expect(rows.map((r) => r.migration_name)).toEqual(expected);
+  for (const r of rows) {
+    const file = fs.readFileSync(path.join(SNAPSHOT, r.migration_name, "migration.sql"));
+    expect(r.checksum).toBe(createHash("sha256").update(file).digest("hex"));
+    expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(r.finished_at).toBeInstanceOf(Date);
+    expect(r.finished_at!.getTime()).toBeGreaterThanOrEqual(r.started_at.getTime());
+    expect(r.applied_steps_count).toBe(1);
+    expect(r.logs).toBeNull();
+    expect(r.rolled_back_at).toBeNull();
+  }
+}
+
+describe("store migrations on PGlite", () => {
+  it("applies every committed migration once, with Prisma Migrate's rows, and nothing on a second run", async () => {
+    const db = await freshPGlite();
+    const s = pgliteSession(db);
+    expect(await applyMigrations(s, { dir: SNAPSHOT })).toEqual(names);
+    expectPrismaRows(await readRows(s), names);
+    // The init migration's dollar-quoted trigger function arrived whole.
+    await db.query(`INSERT INTO "AuditEvent" ("actor", "action") VALUES ('a@example.com', 'test')`);
+    await expect(db.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
+    const before = await readRows(s);
+    expect(await applyMigrations(s, { dir: SNAPSHOT })).toEqual([]);
+    expect(await readRows(s)).toEqual(before);
+    await db.close();
+  });
+
+  it("adopts a store the old runner migrated: keeps its rows and applies only what is newer", async () => {
+    const db = await freshPGlite();
+    const s = pgliteSession(db);
+    await storeFromOldRunner(s);
+    expect(await applyMigrations(s, { dir: SNAPSHOT })).toEqual(names.filter((n) => n !== INIT));
+    const rows = await readRows(s);
+    expect(rows[0]?.id).toBe("3f408326-1f61-4ac6-bbe6-9c0589a1f7c2");
+    expectPrismaRows(rows, names);
+    await db.close();
+  });
+
+  it("refuses a store whose recorded migration was applied from another file, and applies nothing", async () => {
+    const db = await freshPGlite();
+    const s = pgliteSession(db);
+    await storeFromOldRunner(s);
+    await db.query(`UPDATE "_prisma_migrations" SET "checksum" = repeat('0', 64)`);
+    const refusal = applyMigrations(s, { dir: SNAPSHOT });
+    await expect(refusal).rejects.toMatchObject({ code: "config" });
+    await expect(refusal).rejects.toThrow(`store migration ${INIT}: recorded checksum ${"0".repeat(64)}`);
+    await refusal.catch((e) => expect(e.userMessage).toMatch(/applied from a different migration\.sql.*Restore prisma\/migrations\/20261121195901_init\/migration\.sql/));
+    expect((await readRows(s)).map((r) => r.migration_name)).toEqual([INIT]);
+    await db.close();
+  });
+
+  it("accepts a migration checked out with Windows line endings, as Prisma does", async () => {
+    const db = await freshPGlite();
+    const s = pgliteSession(db);
+    const dir = migrationsDir("crlf");
+    expect(await applyMigrations(s, { dir })).toEqual(names);
+    const init = path.join(dir, INIT, "migration.sql");
+    fs.writeFileSync(init, fs.readFileSync(init, "utf8").replace(/\n/g, "\r\n"));
+    expect(await applyMigrations(s, { dir })).toEqual([]);
+    await db.close();
+  });
+
+  it("refuses a store where a migration started and never finished, naming it and the way out", async () => {
+    const db = await freshPGlite();
+    const s = pgliteSession(db);
+    await storeFromOldRunner(s);
+    await db.query(`INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "logs") VALUES ('b', $1, $2, 'boom')`, [
+      secondFile.checksum,
+      secondFile.name,
+    ]);
+    const refusal = applyMigrations(s, { dir: SNAPSHOT });
+    await expect(refusal).rejects.toThrow(`store migration ${secondFile.name} started at`);
+    await refusal.catch((e) => expect(e.userMessage).toContain(`npx prisma migrate resolve --rolled-back ${secondFile.name}`));
+    expect(await readRows(s)).toHaveLength(2);
+    await db.close();
+  });
+
+  it("rolls a failing migration back whole and names it; the next start applies it once fixed", async () => {
+    const db = await freshPGlite();
+    const s = pgliteSession(db);
+    const dir = migrationsDir("failing", { "99999999999999_broken": `CREATE TABLE "Half" ("id" TEXT);\nALTER TABLE "Nowhere" ADD COLUMN "x" TEXT;\n` });
+    const failure = applyMigrations(s, { dir });
+    await expect(failure).rejects.toThrow("store migration 99999999999999_broken failed");
+    await failure.catch((e) => expect(e.userMessage).toMatch(/^Cairn's store migration 99999999999999_broken failed and was rolled back.*"Nowhere"/));
+    expect((await readRows(s)).map((r) => r.migration_name)).toEqual(names);
+    expect((await db.query(`SELECT to_regclass('"Half"') AS t`)).rows).toEqual([{ t: null }]);
+    fs.writeFileSync(path.join(dir, "99999999999999_broken", "migration.sql"), `CREATE TABLE "Half" ("id" TEXT);\n`);
+    expect(await applyMigrations(s, { dir })).toEqual(["99999999999999_broken"]);
+    await db.close();
+  });
+});
+
+/** Runs tests/support/apply-migrations-child.ts in its own process; `start()` lets it apply. */
+function childApplier(url: string, dir: string) {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/support/apply-migrations-child.ts", url, dir], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const lines = readline.createInterface({ input: child.stdout });
+  const next = () => new Promise<string>((resolve) => lines.once("line", resolve));
+  const ready = next();
+  const done = new Promise<number>((resolve) => child.once("exit", (code) => resolve(code ?? -1)));
+  return {
+    ready,
+    async result(): Promise<string[]> {
+      const line = next();
+      child.stdin.end("go\n");
+      const code = await done;
+      if (code !== 0) throw new Error(`applier exited ${code}: ${stderr}`);
+      return JSON.parse(await line) as string[];
+    },
+  };
+}
+
+describe("store migrations on PostgreSQL", () => {
+  it("applies once, then nothing; waits for another holder of the lock; adopts an old-runner store; refuses an edited migration", async () => {
+    const tdb = await createTestDatabase("cairn_test_store");
+    const adopted = await createTestDatabase("cairn_test_store");
+    const c = new pg.Client({ connectionString: tdb.url });
+    const o = new pg.Client({ connectionString: adopted.url });
+    try {
+      await c.connect();
+      const s = pgSession(c);
+      expect(await applyMigrations(s, { dir: SNAPSHOT })).toEqual(names);
+      expectPrismaRows(await readRows(s), names);
+      expect(await applyMigrations(s, { dir: SNAPSHOT })).toEqual([]);
+      expect(await readRows(s)).toHaveLength(names.length);
+      // The lock is released: a second instance does not wait for this session to close.
+      const locks = await c.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`);
+      expect(locks.rows[0].n).toBe(0);
+
+      await o.connect();
+      const os_ = pgSession(o);
+      // While another session holds the migration lock, a start waits, then gives up naming the holder.
+      // (Advisory locks are per database: the holder is on the same one.)
+      const h = new pg.Client({ connectionString: adopted.url });
+      await h.connect();
+      const holder = (await h.query(`SELECT pg_backend_pid() AS pid, pg_advisory_lock(${MIGRATION_LOCK_KEY})`)).rows[0].pid;
+      const waited = applyMigrations(os_, { dir: SNAPSHOT, lockWaitMs: 300 });
+      await expect(waited).rejects.toMatchObject({ code: "store-locked" });
+      await waited.catch((e) => expect(e.userMessage).toContain(`held by server process ${holder}`));
+      await h.end();
+      await storeFromOldRunner(os_);
+      expect(await applyMigrations(os_, { dir: SNAPSHOT })).toEqual(names.filter((n) => n !== INIT));
+      expectPrismaRows(await readRows(os_), names);
+      await o.query(`UPDATE "_prisma_migrations" SET "checksum" = repeat('f', 64) WHERE "migration_name" = $1`, [INIT]);
+      await expect(applyMigrations(os_, { dir: SNAPSHOT })).rejects.toThrow(`store migration ${INIT}: recorded checksum ${"f".repeat(64)}`);
+    } finally {
+      await c.end().catch(() => undefined);
+      await o.end().catch(() => undefined);
+      await tdb.drop();
+      await adopted.drop();
+    }
+  });
+
+  it("two instances starting together in two processes apply each migration exactly once", { timeout: 60_000 }, async () => {
+    const tdb = await createTestDatabase("cairn_test_store");
+    try {
+      // A slow last migration keeps the first applier holding the lock while the second asks for it.
+      const dir = migrationsDir("concurrent", { "99999999999999_slow": `SELECT pg_sleep(1);\nCREATE TABLE "SlowMarker" ("id" TEXT);\n` });
+      const a = childApplier(tdb.url, dir);
+      const b = childApplier(tdb.url, dir);
+      await Promise.all([a.ready, b.ready]);
+      const results = await Promise.all([a.result(), b.result()]);
+      const all = [...names, "99999999999999_slow"];
+      expect(results.map((r) => r.length).sort()).toEqual([0, all.length]);
+      expect(results.flat()).toEqual(all);
+      const c = new pg.Client({ connectionString: tdb.url });
+      await c.connect();
+      try {
+        const rows = await readRows(pgSession(c));
+        expect(rows.map((r) => r.migration_name)).toEqual(all);
+        expect(rows.every((r) => r.finished_at !== null)).toBe(true);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await tdb.drop();
+    }
+  });
+});
