@@ -5,8 +5,10 @@ import pg from "pg";
 import { isAppError } from "@/lib/errors";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { describeDriverError } from "@/lib/environments/describe-driver-error";
+import { introspectMysql } from "@/lib/environments/introspect-mysql";
 import { introspectPostgres } from "@/lib/environments/introspect-postgres";
 import { introspectSqlite } from "@/lib/environments/introspect-sqlite";
+import { MysqlUrlError, openMysqlConnection } from "@/lib/environments/open-mysql-connection";
 import { parseSqliteUrl } from "@/lib/environments/parse-sqlite-url";
 import { toPgConnectionString } from "@/lib/environments/read-postgres-version-table";
 import { urlScheme } from "@/lib/environments/read-version-table";
@@ -76,6 +78,39 @@ async function readPostgres(o: ReadEnvironmentSnapshotOptions, deadlineMs: numbe
   }
 }
 
+async function readMysql(o: ReadEnvironmentSnapshotOptions, deadlineMs: number): Promise<SnapshotResult> {
+  const connectMs = Math.max(1, Math.floor(o.timeoutMs));
+  const statementMs = Math.max(connectMs, MIN_STATEMENT_MS);
+  let conn: Awaited<ReturnType<typeof openMysqlConnection>>["conn"] | undefined;
+  let gaveUp = false;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<SnapshotResult>((resolve) => {
+    timer = setTimeout(() => {
+      gaveUp = true;
+      conn?.destroy();
+      resolve({ ok: false, reason: "timed out", message: `timed out: reading the schema took longer than ${deadlineMs} ms` });
+    }, deadlineMs);
+  });
+  const work = (async (): Promise<SnapshotResult> => {
+    try {
+      conn = (await openMysqlConnection(o.url, { connectTimeoutMs: connectMs, statementTimeoutMs: statementMs })).conn;
+      if (gaveUp) return { ok: false, reason: "timed out", message: "timed out" };
+      const snapshot = await introspectMysql(conn, { versionTable: o.versionTable, versionTableSchema: o.versionTableSchema ?? null });
+      return { ok: true, snapshot };
+    } catch (e) {
+      if (e instanceof MysqlUrlError) return { ok: false, reason: "invalid url", message: `invalid database URL: ${e.message}` };
+      return failure(e, o.url);
+    }
+  })();
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+    // Introspection only reads: nothing to finish, so the socket is closed at once.
+    conn?.destroy();
+  }
+}
+
 function readSqlite(o: ReadEnvironmentSnapshotOptions): SnapshotResult {
   const target = parseSqliteUrl(o.url, o.baseDir);
   if (target.kind === "invalid") return { ok: false, reason: "invalid url", message: `invalid SQLite URL: ${target.message}` };
@@ -96,14 +131,15 @@ function readSqlite(o: ReadEnvironmentSnapshotOptions): SnapshotResult {
 }
 
 /**
- * Reads an environment's schema through its resolved URL: PostgreSQL with connect and statement
- * timeouts and an overall deadline, SQLite read-only. Returns the snapshot, or why it could not be
+ * Reads an environment's schema through its resolved URL: PostgreSQL and MySQL/MariaDB with connect
+ * and statement timeouts and an overall deadline, SQLite read-only. Returns the snapshot, or why it could not be
  * read (unreachable, permission, missing file) in words with no credential in them.
  */
 export async function readEnvironmentSnapshot(o: ReadEnvironmentSnapshotOptions): Promise<SnapshotResult> {
   const scheme = urlScheme(o.url);
   if (scheme === "sqlite") return readSqlite(o);
   if (scheme === "postgresql" || scheme === "postgres") return readPostgres(o, Math.max(o.timeoutMs, 1000) + MIN_STATEMENT_MS * 2);
-  if (!scheme) return { ok: false, reason: "invalid url", message: "the database URL is not a URL (expected e.g. postgresql://user@host/db or sqlite:///file.db)" };
-  return { ok: false, reason: "unsupported database", message: `"${scheme}" schemas cannot be read for drift yet; Cairn reads PostgreSQL and SQLite` };
+  if (scheme === "mysql" || scheme === "mariadb") return readMysql(o, Math.max(o.timeoutMs, 1000) + MIN_STATEMENT_MS * 2);
+  if (!scheme) return { ok: false, reason: "invalid url", message: "the database URL is not a URL (expected e.g. postgresql://user@host/db, mysql+pymysql://user@host/db or sqlite:///file.db)" };
+  return { ok: false, reason: "unsupported database", message: `"${scheme}" schemas cannot be read for drift; Cairn reads PostgreSQL, MySQL/MariaDB and SQLite` };
 }

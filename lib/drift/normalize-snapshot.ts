@@ -239,17 +239,27 @@ function normalizeConstraints(t: TableSnapshot, tableKey: string): NormalizedCon
   return out.sort((a, b) => cmp(a.key, b.key));
 }
 
+/**
+ * Introspection marks an index name MySQL/MariaDB made up (an unnamed key named after its first
+ * column, or the index InnoDB adds for a foreign key) with this prefix, as SQLite's own are
+ * `sqlite_autoindex_…`: compared by structure, since equal schemas can name them differently.
+ */
+export const MYSQL_AUTOINDEX_PREFIX = "mysql_autoindex:";
+
+function isAutoIndex(name: string): boolean {
+  return name.startsWith("sqlite_autoindex_") || name.startsWith(MYSQL_AUTOINDEX_PREFIX);
+}
+
 function normalizeIndexes(t: TableSnapshot, tableKey: string): NormalizedIndex[] {
   const out: NormalizedIndex[] = [];
   for (const i of t.indexes) {
     const columns = i.columns.map((c) => collapseWhitespace(c));
     const predicate = expr(i.predicate);
-    const generated =
-      i.name.startsWith("sqlite_autoindex_") || isPgGenerated(i.name, t.name, columnsAddition(i.columns), "idx");
+    const generated = isAutoIndex(i.name) || isPgGenerated(i.name, t.name, columnsAddition(i.columns), "idx");
     const key = generated
       ? `index on (${columns.join(", ")})${predicate ? ` where ${predicate}` : ""}`
       : `name ${i.name}`;
-    const display = i.name.startsWith("sqlite_autoindex_") ? `on ${tableKey} (${columns.join(", ")})` : i.name;
+    const display = isAutoIndex(i.name) ? `on ${tableKey} (${columns.join(", ")})` : i.name;
     out.push({
       key,
       [DISPLAY]: display,

@@ -11,7 +11,7 @@ export const ZColumnSnapshot = z.object({
   nullable: z.boolean(),
   /** Default expression as the database prints it, or null. Not set for generated columns. */
   default: z.string().nullable(),
-  /** PostgreSQL identity column: "always" / "by default"; null otherwise. */
+  /** PostgreSQL identity column: "always" / "by default" (MySQL AUTO_INCREMENT: "by default"); null otherwise. */
   identity: z.enum(["always", "by default"]).nullable(),
   /** Generation expression of a generated (computed) column, or null. */
   generated: z.string().nullable(),
@@ -50,7 +50,7 @@ export const ZConstraintSnapshot = z.object({
 export type ConstraintSnapshot = z.infer<typeof ZConstraintSnapshot>;
 
 export const ZTableSnapshot = z.object({
-  /** PostgreSQL schema; null on SQLite. */
+  /** PostgreSQL schema; null on SQLite and for MySQL tables in the URL's own database (another database's name otherwise). */
   schema: z.string().nullable(),
   name: z.string(),
   columns: z.array(ZColumnSnapshot),
@@ -91,7 +91,8 @@ export type EnumSnapshot = z.infer<typeof ZEnumSnapshot>;
 
 /** Everything introspection read from one database, minus the version table. No OIDs, no timestamps. */
 export const ZSchemaSnapshot = z.object({
-  dialect: z.enum(["postgresql", "sqlite"]),
+  /** "mysql" for MySQL and MariaDB alike: introspection spells both the same way. */
+  dialect: z.enum(["postgresql", "sqlite", "mysql"]),
   tables: z.array(ZTableSnapshot),
   views: z.array(ZViewSnapshot),
   sequences: z.array(ZSequenceSnapshot),
