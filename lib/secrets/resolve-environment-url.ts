@@ -1,5 +1,6 @@
 import { decryptSecret } from "@/lib/secrets/encrypt-secret";
 import { isAppError } from "@/lib/errors";
+import { envRefRefusal } from "@/lib/secrets/check-database-url";
 
 /** How an environment's URL is stored: an `env:NAME` reference, or a literal kept encrypted. */
 export interface StoredUrl {
@@ -25,6 +26,9 @@ export function isEnvRef(value: string): boolean {
 /**
  * Turns a stored URL into a usable one at read time: references are looked up in the environment
  * each time (so a rotated secret is picked up), literals are decrypted with the store's key.
+ * A reference is checked against the env: policy again here, not only at registration: a row
+ * written before the policy, edited in the store, or a policy narrowed since (CAIRN_ENV_ALLOW)
+ * must never make Cairn read DATABASE_URL or its own CAIRN_* keys as a target database.
  */
 export function resolveEnvironmentUrl(
   stored: StoredUrl,
@@ -36,6 +40,8 @@ export function resolveEnvironmentUrl(
     if (!name) {
       return { ok: false, reason: "invalid url", message: `"${stored.urlRef}" is not a valid reference; write env:NAME with NAME a variable name` };
     }
+    const refusal = envRefRefusal(name, env);
+    if (refusal) return { ok: false, reason: "invalid url", message: refusal };
     const value = env[name];
     if (value === undefined || value === "") {
       return { ok: false, reason: "environment variable not set", message: `environment variable ${name} is not set` };

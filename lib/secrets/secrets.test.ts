@@ -90,12 +90,23 @@ describe("masking and scrubbing", () => {
 
 describe("env: references", () => {
   it("resolves from the environment at read time and explains a missing variable", () => {
-    expect(resolveEnvironmentUrl({ urlRef: "env:QA_DATABASE_URL" }, { env: { QA_DATABASE_URL: "sqlite:///x.db" } })).toEqual({ ok: true, url: "sqlite:///x.db" });
-    expect(resolveEnvironmentUrl({ urlRef: "env:QA_DATABASE_URL" }, { env: {} })).toEqual({
+    expect(resolveEnvironmentUrl({ urlRef: "env:CAIRN_ENV_QA_DATABASE_URL" }, { env: { CAIRN_ENV_QA_DATABASE_URL: "sqlite:///x.db" } })).toEqual({ ok: true, url: "sqlite:///x.db" });
+    expect(resolveEnvironmentUrl({ urlRef: "env:CAIRN_ENV_QA_DATABASE_URL" }, { env: {} })).toEqual({
       ok: false,
       reason: "environment variable not set",
-      message: "environment variable QA_DATABASE_URL is not set",
+      message: "environment variable CAIRN_ENV_QA_DATABASE_URL is not set",
     });
+  });
+
+  it("checks the env: policy again when resolving, not only at registration", () => {
+    const env = { DATABASE_URL: "postgresql://cairn:St0re-pw@store/cairn", CAIRN_SECRET_KEY: "9f8e7d6c5b4a", QA_DATABASE_URL: "sqlite:///x.db" };
+    for (const name of ["DATABASE_URL", "CAIRN_SECRET_KEY"]) {
+      const r = resolveEnvironmentUrl({ urlRef: `env:${name}` }, { env });
+      expect(r).toMatchObject({ ok: false, reason: "invalid url", message: expect.stringMatching(new RegExp(`^env:${name} names one of Cairn's own variables`)) });
+      expect(JSON.stringify(r)).not.toContain(env[name as keyof typeof env]);
+    }
+    expect(resolveEnvironmentUrl({ urlRef: "env:QA_DATABASE_URL" }, { env })).toMatchObject({ ok: false, message: expect.stringMatching(/only names starting with CAIRN_ENV_ or listed in CAIRN_ENV_ALLOW/) });
+    expect(resolveEnvironmentUrl({ urlRef: "env:QA_DATABASE_URL" }, { env: { ...env, CAIRN_ENV_ALLOW: "QA_DATABASE_URL" } })).toEqual({ ok: true, url: "sqlite:///x.db" });
   });
 
   it("decrypts stored literals and refuses without a key", () => {

@@ -52,7 +52,7 @@ export async function seedProject(
   const project = await db.project.create({ data: { name: o.name, alembicPath: o.dir, command: ALEMBIC, xArgs: o.xArgs ?? [] } });
   const envs = [];
   for (const [position, e] of o.envs.entries()) {
-    const ref = `CAIRN_TEST_${o.name}_${e.name}_URL`.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+    const ref = `CAIRN_ENV_TEST_${o.name}_${e.name}_URL`.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
     process.env[ref] = e.url;
     envs.push(
       await db.environment.create({

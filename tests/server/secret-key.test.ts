@@ -11,7 +11,7 @@ beforeAll(async () => {
   delete process.env.CAIRN_CONFIG;
   app = await useAppStore("cairn_nokey");
   // The environment below points at the store's own database, which has no alembic_version table.
-  process.env.CAIRN_TEST_NOKEY_URL = process.env.DATABASE_URL;
+  process.env.CAIRN_ENV_TEST_NOKEY_URL = process.env.DATABASE_URL;
 });
 afterAll(async () => {
   await app?.close();
@@ -26,7 +26,7 @@ describe("a PostgreSQL store without CAIRN_SECRET_KEY", () => {
       data: {
         name: "nokey",
         alembicPath: path.resolve("examples/shop/alembic.ini"),
-        environments: { create: [{ name: "qa", position: 0, urlRef: "env:CAIRN_TEST_NOKEY_URL", urlMasked: "env:CAIRN_TEST_NOKEY_URL" }] },
+        environments: { create: [{ name: "qa", position: 0, urlRef: "env:CAIRN_ENV_TEST_NOKEY_URL", urlMasked: "env:CAIRN_ENV_TEST_NOKEY_URL" }] },
       },
     });
     const { getProjectStatus } = await import("@/lib/server/project-view");
