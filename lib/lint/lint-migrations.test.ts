@@ -93,6 +93,13 @@ describe("lintMigrations", () => {
     expect(b.findings[0]!.acknowledged).toBe("archived in S3 first");
   });
 
+  it("does not call a merge's empty downgrade irreversible: it undoes an empty upgrade", () => {
+    const merge = `revision = "m"\ndown_revision = ("a", "b")\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n`;
+    expect(lintMigrations({ dialect: "postgresql", migrations: [mig("m", "", merge)] }).findings).toEqual([]);
+    const oneWay = merge.replace("def upgrade():\n    pass", 'def upgrade():\n    op.drop_table("t")');
+    expect(lintMigrations({ dialect: "postgresql", migrations: [mig("m", "", oneWay)] }).findings.map((f) => f.rule)).toEqual(["irreversible-downgrade"]);
+  });
+
   it("reports a migration Alembic could not render, and one that is not rendered at all (a merge)", () => {
     const report = lintMigrations({
       dialect: "postgresql",

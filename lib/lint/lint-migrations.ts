@@ -410,7 +410,8 @@ function lintOne(m: LintMigration, py: MigrationPython | null, state: PathState,
   for (const loop of py.rowLoops) {
     add("row-by-row-backfill", `upgrade() loops over rows and executes a statement for each (line ${loop.line})`, null, [loop.line, loop.endLine]);
   }
-  if (py.downgradeMissing || py.downgradeEmpty || py.downgradeRaises) {
+  // A merge's empty downgrade() undoes its empty upgrade() exactly.
+  if (py.downgradeMissing || (py.downgradeEmpty && !py.upgradeEmpty) || py.downgradeRaises) {
     const what = py.downgradeMissing ? "There is no downgrade()" : py.downgradeRaises ? "downgrade() raises" : "downgrade() does nothing (pass)";
     const line = py.downgradeLine;
     add("irreversible-downgrade", what, null, line ? [line, py.downgradeEndLine ?? line] : null);

@@ -35,6 +35,8 @@ export interface MigrationPython {
   revisionLine: number | null;
   /** `for` loops in upgrade() that call `.execute(` per iteration while upgrade() uses op.get_bind(). */
   rowLoops: { line: number; endLine: number }[];
+  /** upgrade() does nothing (a merge): then an empty downgrade() is its exact inverse. */
+  upgradeEmpty: boolean;
   /** downgrade() only passes (or is missing) / contains a raise. */
   downgradeEmpty: boolean;
   downgradeRaises: boolean;
@@ -152,6 +154,7 @@ export function readMigrationPython(source: string): MigrationPython {
     downgradeEndLine: null,
     revisionLine: null,
     rowLoops: [],
+    upgradeEmpty: false,
     downgradeEmpty: false,
     downgradeRaises: false,
     downgradeMissing: false,
@@ -192,9 +195,8 @@ export function readMigrationPython(source: string): MigrationPython {
 
   const upgrade = functionBody(tokens, "upgrade");
   const downgrade = functionBody(tokens, "downgrade");
-  const meaningful = (downgrade?.body ?? []).filter(
-    (t) => t.type !== "newline" && !(t.type === "name" && t.value === "pass") && !(t.type === "op" && t.value === "...") && !(t.type === "string" && t.indent >= 0),
-  );
+  const meaningful = (body: Token[]) =>
+    body.filter((t) => t.type !== "newline" && !(t.type === "name" && t.value === "pass") && !(t.type === "op" && t.value === "...") && !(t.type === "string" && t.indent >= 0));
   const downgradeBody = downgrade?.body.filter((t) => t.type !== "newline") ?? [];
   return {
     acknowledgements,
@@ -206,7 +208,8 @@ export function readMigrationPython(source: string): MigrationPython {
     revisionLine,
     rowLoops: upgrade ? readRowLoops(upgrade.body) : [],
     downgradeMissing: !downgrade,
-    downgradeEmpty: !!downgrade && meaningful.length === 0,
+    upgradeEmpty: !!upgrade && meaningful(upgrade.body).length === 0,
+    downgradeEmpty: !!downgrade && meaningful(downgrade.body).length === 0,
     downgradeRaises: !!downgrade && downgrade.body.some((t) => t.type === "name" && t.value === "raise" && t.indent >= 0),
   };
 }
