@@ -18,15 +18,6 @@ export type EnvironmentState =
   /** The database could not be read; `error` says why in plain words. */
   | "unreachable";
 
-export const ENVIRONMENT_STATES: readonly EnvironmentState[] = [
-  "current",
-  "behind",
-  "unknown-revision",
-  "uninitialized",
-  "empty",
-  "unreachable",
-];
-
 /** Why a database could not be read, in words a user can act on. */
 export type UnreachableReason =
   | "authentication failed"

@@ -134,12 +134,6 @@ export function indexGraph(graph: RevisionGraph): RevisionIndex {
   return index;
 }
 
-export function revOf(index: RevisionIndex, id: string): Rev {
-  const rev = index.revs.get(id);
-  if (!rev) throw new AppError("internal", `Revision ${id} is not in the graph`);
-  return rev;
-}
-
 /**
  * Alembic's `_iterate_related_revisions`: depth-first with an explicit stack, yielding each revision
  * once. With `check`, a target reachable from another target is Alembic's "overlaps" error.
