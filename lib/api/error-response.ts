@@ -10,6 +10,8 @@ export type ApiErrorBody = {
     /** For validation errors: which field, and what is wrong with it. */
     issues?: { path: string; message: string }[];
   };
+  /** For a refused run: every gate's verdict and what would unblock it. */
+  gates?: unknown[];
 };
 
 function json(status: number, body: ApiErrorBody, headers?: Record<string, string>): Response {
@@ -29,7 +31,7 @@ function prismaCode(e: unknown): string | undefined {
 
 /**
  * The one mapper from a thrown value to an HTTP response:
- * zod error → 422 with field issues; AppError → its status, code and user message;
+ * zod error → 422 with field issues; a gate refusal → 409 with every gate's verdict; AppError → its status, code and user message;
  * Prisma "record not found" (P2025) → 404; unique violation (P2002) → 409;
  * an unparsable JSON body → 400; anything else → logged, generic 500.
  * Never sends a raw e.message or a stack.
@@ -39,6 +41,11 @@ export function errorResponse(e: unknown): Response {
     const issues = zodIssues(e);
     const summary = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
     return json(422, { error: { code: "validation", message: `The request is invalid — ${summary}.`, issues } });
+  }
+  if (isAppError(e) && e.code === "gate-refused") {
+    // A refused run carries every gate's verdict, so the dialog (or the CLI) shows each reason and what would unblock it.
+    const gates = (e.details as { gates?: unknown[] } | undefined)?.gates;
+    return json(409, { error: { code: e.code, message: e.userMessage }, ...(gates ? { gates } : {}) });
   }
   if (isAppError(e)) {
     const headers: Record<string, string> = e.code === "unauthenticated" ? { "www-authenticate": 'Bearer realm="cairn"' } : {};

@@ -40,8 +40,7 @@ export type ApiTokenSummary = {
  * person and a `runs:approve` token as another would pass the two-person rule alone (issue 18).
  * A token cannot create tokens either (people only, see the permission table's `tokens.own`).
  */
-export async function createApiToken(db: PrismaClient, actor: Actor, input: unknown): Promise<{ token: string; summary: ApiTokenSummary }> {
-  const data = ZCreateApiTokenSchema.parse(input);
+export async function createApiToken(db: PrismaClient, actor: Actor, data: z.output<typeof ZCreateApiTokenSchema>): Promise<{ token: string; summary: ApiTokenSummary }> {
   if (actor.kind !== "user") throw new AppError("forbidden", "token tried to create a token", "An API token cannot create API tokens. Sign in to Cairn and create it under Settings → API tokens.");
   if (data.userId !== undefined && data.userId !== actor.userId) {
     throw new AppError(

@@ -29,8 +29,7 @@ export async function listUsers(db: PrismaClient): Promise<UserSummary[]> {
 }
 
 /** An admin creates a local account; audited in the same transaction. */
-export async function adminCreateUser(db: PrismaClient, actor: Actor, input: unknown): Promise<UserSummary> {
-  const data = ZCreateUserSchema.parse(input);
+export async function adminCreateUser(db: PrismaClient, actor: Actor, data: z.output<typeof ZCreateUserSchema>): Promise<UserSummary> {
   const user = await db.$transaction(async (tx) => {
     const created = await createUser(tx, data);
     await recordAudit(tx, { actor, action: "user.create", outcome: "ok", details: { userId: created.id, email: created.email, role: created.role } });
@@ -52,8 +51,7 @@ export type TUpdateUser = z.input<typeof ZUpdateUserSchema>;
  * Changes a user's role, name or disabled flag. Refuses to leave Cairn without an enabled admin.
  * Disabling ends the user's sessions; their tokens stop working because the owner is disabled.
  */
-export async function updateUser(db: PrismaClient, actor: Actor, userId: string, input: unknown): Promise<UserSummary> {
-  const data = ZUpdateUserSchema.parse(input);
+export async function updateUser(db: PrismaClient, actor: Actor, userId: string, data: z.output<typeof ZUpdateUserSchema>): Promise<UserSummary> {
   const user = await db.$transaction(async (tx) => {
     const before = await findUserOrThrow(tx, userId);
     const loses = before.role === "admin" && !before.disabled && ((data.role !== undefined && data.role !== "admin") || data.disabled === true);
@@ -73,8 +71,7 @@ export async function updateUser(db: PrismaClient, actor: Actor, userId: string,
 export const ZResetPasswordSchema = z.object({ password: ZNewPassword });
 
 /** Sets a new password (an admin's reset) and ends the user's sessions. */
-export async function resetUserPassword(db: PrismaClient, actor: Actor, userId: string, input: unknown): Promise<UserSummary> {
-  const { password } = ZResetPasswordSchema.parse(input);
+export async function resetUserPassword(db: PrismaClient, actor: Actor, userId: string, { password }: z.output<typeof ZResetPasswordSchema>): Promise<UserSummary> {
   const passwordHash = await hashPassword(password);
   const user = await db.$transaction(async (tx) => {
     const before = await findUserOrThrow(tx, userId);

@@ -3,14 +3,15 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { ZRevokeSignOffSchema } from "@/lib/signoffs/signoff.types";
+import type { z } from "zod";
+import type { ZRevokeSignOffSchema } from "@/lib/signoffs/signoff.types";
 
 /** Withdraws a sign-off (it no longer satisfies the sign-off gate), with the reason in the audit trail. */
 export async function revokeSignOff(
   db: PrismaClient,
-  i: { project: string; id: string; actor: Actor; input: unknown },
+  i: { project: string; id: string; actor: Actor; input: z.output<typeof ZRevokeSignOffSchema> },
 ): Promise<{ id: string; revokedAt: string }> {
-  const { reason } = ZRevokeSignOffSchema.parse(i.input);
+  const { reason } = i.input;
   return db.$transaction(async (tx) => {
     const row = await tx.signOff.findFirst({ where: { id: i.id, project: { name: i.project } }, include: { environment: { select: { name: true } } } });
     if (!row) throw new AppError("not-found", `sign-off ${i.id} not in ${i.project}`, `Project "${i.project}" has no sign-off ${i.id}. It may have been deleted; reload the page.`);

@@ -51,14 +51,14 @@ describe("recordAudit", () => {
     const before = await store.db.auditEvent.count();
     await expect(updateUser(store.db, admin, admin.userId, { role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
     await expect(updateUser(store.db, admin, admin.userId, { disabled: true })).rejects.toMatchObject({ code: "conflict" });
-    await expect(adminCreateUser(store.db, admin, { email: "admin@example.com", password: "another long password" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(adminCreateUser(store.db, admin, { email: "admin@example.com", name: "", password: "another long password", role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
     await expect(createApiToken(store.db, admin, { name: "x", scopes: ["status:read"], userId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "forbidden" });
     expect(await store.db.auditEvent.count()).toBe(before);
     expect((await store.db.user.findUniqueOrThrow({ where: { id: admin.userId } })).role).toBe("admin");
   });
 
   it("once a second admin exists, the first may step down, and both changes are audited with their diff", async () => {
-    const second = await adminCreateUser(store.db, admin, { email: "second@example.com", password: "another long password", role: "admin" });
+    const second = await adminCreateUser(store.db, admin, { email: "second@example.com", name: "", password: "another long password", role: "admin" });
     await updateUser(store.db, admin, admin.userId, { role: "release_manager" });
     const row = await store.db.auditEvent.findFirstOrThrow({ where: { action: "user.update", actorId: admin.userId }, orderBy: { id: "desc" } });
     expect(row.details).toMatchObject({ userId: admin.userId, changes: { role: { from: "admin", to: "release_manager" } } });

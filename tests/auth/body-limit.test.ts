@@ -4,6 +4,11 @@ import * as loginRoute from "@/app/api/auth/login/route";
 import * as usersRoute from "@/app/api/admin/users/route";
 import * as projectsRoute from "@/app/api/projects/route";
 import * as myTokensRoute from "@/app/api/tokens/route";
+import * as cancelRunRoute from "@/app/api/runs/[id]/cancel/route";
+import * as rejectRunRoute from "@/app/api/runs/[id]/reject/route";
+import * as releaseRunRoute from "@/app/api/runs/[id]/release/route";
+import * as signOffsRoute from "@/app/api/projects/[project]/signoffs/route";
+import * as planRoute from "@/app/api/projects/[project]/envs/[env]/runs/plan/route";
 import { JSON_BODY_LIMIT, SIGN_IN_BODY_LIMIT } from "@/lib/api/read-json-body";
 import { BASE, body, ctx, signedIn, useAppStore } from "@/tests/auth/helpers";
 
@@ -86,4 +91,23 @@ describe("request body limits", () => {
     expect(res.status).toBe(401);
     expect(pulled()).toBeLessThanOrEqual(2 * 64 * 1024);
   });
+
+  it("every route that takes a body reads it through the same limit (runs, sign-offs, plans)", async () => {
+    const admin = await signedIn(db, "admin");
+    const cookie = { cookie: `cairn_session=${admin.cookie}` };
+    const run = ctx({ id: "no-such-run" });
+    const env = ctx({ project: "no-such-project", env: "qa" });
+    for (const [name, call] of [
+      ["cancel", (s: ReadableStream<Uint8Array>) => cancelRunRoute.POST(post("/api/runs/x/cancel", s, cookie), run)],
+      ["reject", (s: ReadableStream<Uint8Array>) => rejectRunRoute.POST(post("/api/runs/x/reject", s, cookie), run)],
+      ["release", (s: ReadableStream<Uint8Array>) => releaseRunRoute.POST(post("/api/runs/x/release", s, cookie), run)],
+      ["sign-off", (s: ReadableStream<Uint8Array>) => signOffsRoute.POST(post("/api/projects/p/signoffs", s, cookie), ctx({ project: "no-such-project" }))],
+      ["plan", (s: ReadableStream<Uint8Array>) => planRoute.POST(post("/api/projects/p/envs/qa/runs/plan", s, cookie), env)],
+    ] as const) {
+      const { stream, pulled } = endless();
+      const r = await call(stream);
+      expect(r.status, name).toBe(413);
+      expect(pulled(), name).toBeLessThan(JSON_BODY_LIMIT + 3 * 64 * 1024);
+    }
+  }, 20_000);
 });

@@ -1,14 +1,11 @@
 // GET /api/tokens — your own API tokens; POST /api/tokens — create one acting as you, secret returned once (audited).
-import { getDb } from "@/lib/db/client";
-import { readJsonBody } from "@/lib/api/read-json-body";
-import { withRole } from "@/lib/auth/with-role";
-import { createApiToken, listApiTokens } from "@/lib/auth/manage-api-tokens";
+import { json, route } from "@/lib/api/route";
+import { createApiToken, listApiTokens, ZCreateApiTokenSchema } from "@/lib/auth/manage-api-tokens";
 
-const noStore = { "cache-control": "no-store" };
+export const dynamic = "force-dynamic";
 
-export const GET = withRole("tokens.own", async (_req, { actor }) => Response.json({ tokens: await listApiTokens(await getDb(), { ownerId: actor.userId }) }, { headers: noStore }));
+export const GET = route("tokens.own", async ({ db, actor }) => json({ tokens: await listApiTokens(db, { ownerId: actor.userId }) }));
 
-export const POST = withRole("tokens.own", async (req, { actor }) => {
-  const { token, summary } = await createApiToken(await getDb(), actor, await readJsonBody(req));
-  return Response.json({ token, summary }, { status: 201, headers: noStore });
-});
+export const POST = route<Record<string, never>, typeof ZCreateApiTokenSchema>("tokens.own", ZCreateApiTokenSchema, async ({ db, actor, body }) =>
+  json(await createApiToken(db, actor, body), 201),
+);

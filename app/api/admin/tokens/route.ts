@@ -1,6 +1,7 @@
 // GET /api/admin/tokens — every API token, whoever owns it (admin session only). Tokens are created by their owner: POST /api/tokens.
-import { getDb } from "@/lib/db/client";
-import { withRole } from "@/lib/auth/with-role";
+import { json, route } from "@/lib/api/route";
 import { listApiTokens } from "@/lib/auth/manage-api-tokens";
 
-export const GET = withRole("admin.tokens", async () => Response.json({ tokens: await listApiTokens(await getDb()) }, { headers: { "cache-control": "no-store" } }));
+export const dynamic = "force-dynamic";
+
+export const GET = route("admin.tokens", async ({ db }) => json({ tokens: await listApiTokens(db) }));

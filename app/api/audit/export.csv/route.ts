@@ -1,17 +1,15 @@
 // GET /api/audit/export.csv?<same filters as /api/audit> — every matching audit row as CSV, streamed.
-import { withRole } from "@/lib/auth/with-role";
-import { getDb } from "@/lib/db/client";
+import { route } from "@/lib/api/route";
 import { ZAuditQuery } from "@/lib/audit/audit-query.types";
 import { AUDIT_CSV_HEADER, auditCsvRow, csvRow } from "@/lib/audit/format-audit-csv";
 import { iterateAuditEvents } from "@/lib/audit/list-audit-events";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withRole("audit.read", async (req) => {
+export const GET = route("audit.read", async ({ db, req }) => {
   // Validate before the stream starts, so a bad filter is a 422 and not a truncated file.
   const q = ZAuditQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   const filters = { project: q.project, environment: q.environment, actor: q.actor, action: q.action, outcome: q.outcome, from: q.from, to: q.to };
-  const db = await getDb();
   const batches = iterateAuditEvents(db, filters);
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({

@@ -1,4 +1,6 @@
 // GET /api/auth/me — who am I (session or token), for the CLI and the UI.
-import { withRole } from "@/lib/auth/with-role";
+import { json, route } from "@/lib/api/route";
 
-export const GET = withRole("auth.me", async (_req, { actor }) => Response.json({ actor }, { headers: { "cache-control": "no-store" } }));
+export const dynamic = "force-dynamic";
+
+export const GET = route("auth.me", async ({ actor }) => json({ actor }));

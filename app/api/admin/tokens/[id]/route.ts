@@ -1,10 +1,7 @@
 // DELETE /api/admin/tokens/:id — revoke anyone's API token; refused from its next request on (admin session only, audited).
-import { getDb } from "@/lib/db/client";
-import { withRole } from "@/lib/auth/with-role";
+import { json, route } from "@/lib/api/route";
 import { revokeApiToken } from "@/lib/auth/manage-api-tokens";
 
-export const DELETE = withRole<{ id: string }>("admin.tokens", async (_req, { params, actor }) => {
-  const { id } = await params;
-  const summary = await revokeApiToken(await getDb(), actor, id);
-  return Response.json({ summary }, { headers: { "cache-control": "no-store" } });
-});
+export const dynamic = "force-dynamic";
+
+export const DELETE = route<{ id: string }>("admin.tokens", async ({ db, actor, params }) => json({ summary: await revokeApiToken(db, actor, params.id) }));

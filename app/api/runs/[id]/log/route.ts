@@ -1,6 +1,5 @@
 // GET /api/runs/:id/log — the run's log as Server-Sent Events, read from the store (works on any instance; resumes with Last-Event-ID).
-import { withRole } from "@/lib/auth/with-role";
-import { getDb } from "@/lib/db/client";
+import { route } from "@/lib/api/route";
 import { AppError } from "@/lib/errors";
 import { followRunLog } from "@/lib/runner/follow-run-log";
 
@@ -8,9 +7,7 @@ export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 15_000;
 
-export const GET = withRole<{ id: string }>("status.read", async (req, { params }) => {
-  const { id } = await params;
-  const db = await getDb();
+export const GET = route<{ id: string }>("status.read", async ({ db, req, params: { id } }) => {
   const exists = await db.run.findUnique({ where: { id }, select: { id: true } });
   if (!exists) throw new AppError("not-found", `run ${id} not found`, `Run ${id} does not exist.`);
   const url = new URL(req.url);

@@ -1,11 +1,7 @@
 // POST /api/projects/:project/envs/:env/test — "Test connection": read the version table once and say in plain words where it stands (admin; never returns the URL).
-import { withRole } from "@/lib/auth/with-role";
-import { getDb } from "@/lib/db/client";
+import { json, route } from "@/lib/api/route";
 import { testEnvironmentConnection } from "@/lib/projects/test-environment-connection";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withRole<{ project: string; env: string }>("projects.manage", async (_req, { params }) => {
-  const { project, env } = await params;
-  return Response.json(await testEnvironmentConnection(await getDb(), project, env), { headers: { "cache-control": "no-store" } });
-});
+export const POST = route<{ project: string; env: string }>("projects.manage", async ({ db, params }) => json(await testEnvironmentConnection(db, params.project, params.env)));

@@ -1,16 +1,10 @@
 // POST /api/projects/:project/signoffs/:id/revoke — QA withdraws a sign-off, with a reason.
-import { readJsonBody } from "@/lib/api/read-json-body";
-import { withRole } from "@/lib/auth/with-role";
-import { getDb } from "@/lib/db/client";
+import { json, route } from "@/lib/api/route";
 import { revokeSignOff } from "@/lib/signoffs/revoke-signoff";
+import { ZRevokeSignOffSchema } from "@/lib/signoffs/signoff.types";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withRole<{ project: string; id: string }>(
-  "signoffs.write",
-  async (req, { params, actor }) => {
-    const { project, id } = await params;
-    const result = await revokeSignOff(await getDb(), { project, id, actor, input: await readJsonBody(req) });
-    return Response.json(result, { headers: { "cache-control": "no-store" } });
-  },
+export const POST = route<{ project: string; id: string }, typeof ZRevokeSignOffSchema>("signoffs.write", ZRevokeSignOffSchema, async ({ db, actor, params, body }) =>
+  json(await revokeSignOff(db, { project: params.project, id: params.id, actor, input: body })),
 );
