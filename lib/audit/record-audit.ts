@@ -14,6 +14,8 @@ export type AuditEntry = {
   /** Dotted verb, e.g. "user.create", "run.approve", "environment.update". */
   action: string;
   projectId?: string | null;
+  /** Project name at the time, kept when the project is later deleted; looked up from projectId when not given. */
+  project?: string | null;
   environmentId?: string | null;
   /** Environment name at the time, kept even if the environment is later deleted. */
   environment?: string | null;
@@ -35,12 +37,14 @@ export async function recordAudit(tx: PrismaClient | Prisma.TransactionClient, e
   const who = "label" in e.actor ? { id: null, name: e.actor.label } : { id: e.actor.userId ?? null, name: e.actor.email };
   const details: Record<string, unknown> = { ...(e.details ?? {}) };
   if ("kind" in e.actor && e.actor.kind === "token") details.viaToken = e.actor.tokenId;
+  const project = e.project ?? (e.projectId ? ((await tx.project.findUnique({ where: { id: e.projectId }, select: { name: true } }))?.name ?? null) : null);
   await tx.auditEvent.create({
     data: {
       actorId: who.id,
       actor: who.name,
       action: e.action,
       projectId: e.projectId ?? null,
+      project,
       environmentId: e.environmentId ?? null,
       environment: e.environment ?? null,
       runId: e.runId ?? null,

@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import type { PrismaClient, User } from "@/lib/generated/prisma/client";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { burnPasswordCheck, hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from "@/lib/auth/hash-password";
 import { clearAttempts, reserveAttempt, throttleKeys } from "@/lib/auth/login-throttle";
 import { createSession } from "@/lib/auth/create-session";
+import { recordFailedSignIn } from "@/lib/auth/record-failed-sign-in";
 
 /** The sign-in form. Deliberately loose: any mismatch is the same generic refusal. */
 export const ZSignInSchema = z.object({
@@ -32,12 +33,17 @@ export async function signInWithPassword(
   if (!parsed.success) throw new AppError("unauthenticated", "sign-in form incomplete", "Enter your e-mail and password.");
   const { email, password } = parsed.data;
   const keys = throttleKeys(email, input.clientAddress);
-  await reserveAttempt(db, keys, now);
+  try {
+    await reserveAttempt(db, keys, now);
+  } catch (e) {
+    if (isAppError(e) && e.code === "rate-limited") await recordFailedSignIn(db, { email, clientAddress: input.clientAddress, why: "rate-limited" }, now);
+    throw e;
+  }
 
   const user = await db.user.findUnique({ where: { email } });
   const ok = user?.passwordHash && !user.disabled ? await verifyPassword(password, user.passwordHash) : await burnPasswordCheck(password);
   if (!ok || !user) {
-    await recordAudit(db, { actor: { label: email }, action: "auth.sign-in", outcome: "refused", details: { address: input.clientAddress ?? null } });
+    await recordFailedSignIn(db, { email, clientAddress: input.clientAddress, why: "wrong-credentials" }, now);
     throw new AppError("unauthenticated", "wrong e-mail or password", WRONG_CREDENTIALS);
   }
   await clearAttempts(db, keys);

@@ -6,6 +6,7 @@ import { normaliseCommand, normaliseXArgs, runAlembic } from "@/lib/runner/run-a
 import { CHECK_REQUIREMENTS, parseAlembicVersion, supportsCheck } from "@/lib/drift-service/parse-alembic-version";
 import { loadProjectContext, readLiveRevisions, type UrlOptions } from "@/lib/drift-service/project-context";
 import { asStrings } from "@/lib/revision-lists";
+import type { AuditActor } from "@/lib/audit/record-audit";
 
 export type AlembicCheckResult =
   | { available: false; version: string | null; message: string }
@@ -21,18 +22,19 @@ const OUTPUT_TAIL = 60;
  */
 export async function runAlembicCheck(
   db: PrismaClient,
-  i: { project: string; environment: string; timeoutMs?: number },
+  i: { project: string; environment: string; timeoutMs?: number; /** Who asked, audited with each command Cairn runs for it. */ actor?: AuditActor },
   opts: UrlOptions = {},
 ): Promise<AlembicCheckResult> {
   const { project, rootDir, configFile } = await loadProjectContext(db, i.project);
   const env = getEnvironmentOrThrow(project, i.environment);
   const command = normaliseCommand(Array.isArray(project.command) ? asStrings(project.command) : undefined);
   const xArgs = normaliseXArgs(project.xArgs);
+  const audit = { db, actor: i.actor ?? { label: "cairn" }, projectId: project.id, environmentId: env.id, environment: env.name };
 
   let versionOutput: string;
   try {
     // No URL is needed to print the version.
-    const r = await runAlembic({ command, cwd: rootDir, args: ["--version"], databaseUrl: "", timeoutMs: 30_000 });
+    const r = await runAlembic({ command, cwd: rootDir, args: ["--version"], databaseUrl: "", timeoutMs: 30_000, audit: { ...audit, purpose: "version" } });
     versionOutput = r.exitCode === 0 ? r.output : "";
   } catch (e) {
     const why = isAppError(e) ? e.userMessage : "it could not be started";
@@ -62,6 +64,7 @@ export async function runAlembicCheck(
     databaseUrl: live.url,
     urlEnvVar: project.urlEnvVar,
     args: ["check"],
+    audit: { ...audit, purpose: "check" },
     timeoutMs: i.timeoutMs ?? 60_000,
   });
   const output = r.output.split("\n").slice(-OUTPUT_TAIL).join("\n");

@@ -9,6 +9,6 @@ export async function deleteProject(db: PrismaClient, name: string, actor: Audit
     const project = await getProjectOrThrow(tx, name);
     assertEditable(project);
     await tx.project.delete({ where: { id: project.id } });
-    await recordAudit(tx, { actor, action: "project.delete", projectId: null, outcome: "ok", details: { name, environments: project.environments.map((e) => e.name) } });
+    await recordAudit(tx, { actor, action: "project.delete", projectId: project.id, project: project.name, outcome: "ok", details: { name, environments: project.environments.map((e) => e.name) } });
   });
 }

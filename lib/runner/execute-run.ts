@@ -226,6 +226,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         versionTableSchema: env.versionTableSchema,
         databaseUrl: o.databaseUrl,
         args: [subcommand, run.target],
+        audit: { db, actor: { userId: o.actor.id ?? null, email: o.actor.email }, purpose: "run", projectId: run.projectId, environmentId: env.id, environment: env.name, runId },
         signal: o.signal ? AbortSignal.any([o.signal, cancel.signal]) : cancel.signal,
         timeoutMs: o.timeoutMs,
         onSpawn: o.onSpawn,

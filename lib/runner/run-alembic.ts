@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import { AppError } from "@/lib/errors";
 import { createRedactor } from "@/lib/runner/redact-secrets";
+import { argvForAudit, recordCommandRun, type CommandAudit } from "@/lib/runner/record-command-run";
 
 export interface RunAlembicOptions {
   /** How to start Alembic, as an argument array (never a shell). Default ["alembic"]. */
@@ -36,6 +37,8 @@ export interface RunAlembicOptions {
    * offline previews and checks do not.
    */
   guard?: RunnerGuard;
+  /** Record the command in the audit trail before it starts (who, which environment, why; argv without secrets). */
+  audit?: CommandAudit;
 }
 
 /** How the guarded runner is started and what Cairn answers once it holds the lock. */
@@ -157,6 +160,8 @@ export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult
   for (const [k, v] of Object.entries(process.env)) if (!CAIRN_ONLY.test(k)) env[k] = v;
   env[urlEnvVar] = o.databaseUrl;
   env.PYTHONUNBUFFERED = "1";
+  // The project's own command line (not the guarded runner's wrapper), as the operator configured it.
+  if (o.audit) await recordCommandRun(o.audit, argvForAudit(buildAlembicArgv(o), redact));
 
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) {

@@ -30,24 +30,33 @@ async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, v
     });
   }
   if (run.status !== "awaiting_approval") throw await notAwaitingError(db, run);
+  // Refused decisions are kept on record: a self-approval is someone trying to pass the two-person rule alone.
+  const refused = (rule: "two-person" | "approvers", reason: string) =>
+    recordAudit(db, {
+      actor,
+      action: `run.${verb}-refused`,
+      projectId: run.projectId,
+      environmentId: run.environmentId,
+      environment: run.environment.name,
+      runId: run.id,
+      toRevision: run.target,
+      outcome: "refused",
+      details: { rule, reason },
+    });
   if (verb === "approve" && run.requestedById === actor.userId) {
-    throw new AppError(
-      "forbidden",
-      `requester ${actor.email} tried to approve own run ${runId}`,
-      `You requested this run, so you cannot approve it too: ${run.environment.name} needs a second person. Ask another release manager or admin to approve it.`,
-    );
+    const reason = `You requested this run, so you cannot approve it too: ${run.environment.name} needs a second person. Ask another release manager or admin to approve it.`;
+    await refused("two-person", reason);
+    throw new AppError("forbidden", `requester ${actor.email} tried to approve own run ${runId}`, reason);
   }
   if (!canApprove(actor, run.environment)) {
     const list = asStrings(run.environment.approvers);
-    throw new AppError(
-      "forbidden",
-      `${actor.email} may not ${verb} runs on ${run.environment.name}`,
-      list.length
-        ? `Only ${list.join(", ")} may ${verb} runs on ${run.environment.name}. Ask one of them, or an admin to add you to its approvers.`
-        : actor.kind === "token" && (actor.role === "release_manager" || actor.role === "admin")
-          ? `This API token lacks the "runs:approve" scope.`
-          : `Only release managers and admins may ${verb} runs.`,
-    );
+    const reason = list.length
+      ? `Only ${list.join(", ")} may ${verb} runs on ${run.environment.name}. Ask one of them, or an admin to add you to its approvers.`
+      : actor.kind === "token" && (actor.role === "release_manager" || actor.role === "admin")
+        ? `This API token lacks the "runs:approve" scope.`
+        : `Only release managers and admins may ${verb} runs.`;
+    await refused("approvers", reason);
+    throw new AppError("forbidden", `${actor.email} may not ${verb} runs on ${run.environment.name}`, reason);
   }
   return run;
 }

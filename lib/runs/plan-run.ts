@@ -168,6 +168,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     versionTable: env.versionTable,
     versionTableSchema: env.versionTableSchema,
     timeoutMs: 60_000,
+    audit: { db, actor: input.actor, purpose: "preview", projectId: project.id, environmentId: env.id, environment: env.name },
     direction: path.direction,
     current: from,
     target,

@@ -192,7 +192,8 @@ describe("promotion qa → staging → production through every gate", () => {
     expect(run.approvedById).toBe(bob.id);
     expect(sqliteRevisions(fixture.urls.production!)).toEqual(["e5"]);
     const audit = await db.auditEvent.findMany({ where: { runId }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["run.request", "run.approve", "run.started", "run.succeeded"]);
+    // Alice's attempt to approve her own request is on record (issue 18: two-person refusals are audited).
+    expect(audit.map((a) => a.action)).toEqual(["run.request", "run.approve-refused", "run.approve", "run.started", "run.succeeded"]);
 
     // Decided runs cannot be decided again.
     expect((await approve(admin, runId)).status).toBe(409);

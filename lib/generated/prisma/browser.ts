@@ -48,6 +48,13 @@ export type ApiToken = Prisma.ApiTokenModel
  */
 export type LoginThrottle = Prisma.LoginThrottleModel
 /**
+ * Model SignInFailure
+ * Refused sign-ins counted per account (the e-mail typed) per minute: the audit trail gets one row
+ * per account and minute (AuditEvent is append-only), whose counts are these, so a flood of
+ * guesses costs one row a minute instead of one per guess.
+ */
+export type SignInFailure = Prisma.SignInFailureModel
+/**
  * Model Run
  * 
  */

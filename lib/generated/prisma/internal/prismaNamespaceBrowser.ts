@@ -57,6 +57,7 @@ export const ModelName = {
   Session: 'Session',
   ApiToken: 'ApiToken',
   LoginThrottle: 'LoginThrottle',
+  SignInFailure: 'SignInFailure',
   Run: 'Run',
   RunLog: 'RunLog',
   EnvironmentLock: 'EnvironmentLock',
@@ -168,6 +169,19 @@ export const LoginThrottleScalarFieldEnum = {
 export type LoginThrottleScalarFieldEnum = (typeof LoginThrottleScalarFieldEnum)[keyof typeof LoginThrottleScalarFieldEnum]
 
 
+export const SignInFailureScalarFieldEnum = {
+  email: 'email',
+  minute: 'minute',
+  attempts: 'attempts',
+  wrongCredentials: 'wrongCredentials',
+  rateLimited: 'rateLimited',
+  addresses: 'addresses',
+  lastAt: 'lastAt'
+} as const
+
+export type SignInFailureScalarFieldEnum = (typeof SignInFailureScalarFieldEnum)[keyof typeof SignInFailureScalarFieldEnum]
+
+
 export const RunScalarFieldEnum = {
   id: 'id',
   projectId: 'projectId',
@@ -265,6 +279,7 @@ export const AuditEventScalarFieldEnum = {
   actor: 'actor',
   action: 'action',
   projectId: 'projectId',
+  project: 'project',
   environmentId: 'environmentId',
   environment: 'environment',
   runId: 'runId',

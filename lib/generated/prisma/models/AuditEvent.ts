@@ -41,6 +41,7 @@ export type AuditEventMinAggregateOutputType = {
   actor: string | null
   action: string | null
   projectId: string | null
+  project: string | null
   environmentId: string | null
   environment: string | null
   runId: string | null
@@ -56,6 +57,7 @@ export type AuditEventMaxAggregateOutputType = {
   actor: string | null
   action: string | null
   projectId: string | null
+  project: string | null
   environmentId: string | null
   environment: string | null
   runId: string | null
@@ -71,6 +73,7 @@ export type AuditEventCountAggregateOutputType = {
   actor: number
   action: number
   projectId: number
+  project: number
   environmentId: number
   environment: number
   runId: number
@@ -97,6 +100,7 @@ export type AuditEventMinAggregateInputType = {
   actor?: true
   action?: true
   projectId?: true
+  project?: true
   environmentId?: true
   environment?: true
   runId?: true
@@ -112,6 +116,7 @@ export type AuditEventMaxAggregateInputType = {
   actor?: true
   action?: true
   projectId?: true
+  project?: true
   environmentId?: true
   environment?: true
   runId?: true
@@ -127,6 +132,7 @@ export type AuditEventCountAggregateInputType = {
   actor?: true
   action?: true
   projectId?: true
+  project?: true
   environmentId?: true
   environment?: true
   runId?: true
@@ -230,6 +236,7 @@ export type AuditEventGroupByOutputType = {
   actor: string
   action: string
   projectId: string | null
+  project: string | null
   environmentId: string | null
   environment: string | null
   runId: string | null
@@ -269,6 +276,7 @@ export type AuditEventWhereInput = {
   actor?: Prisma.StringFilter<"AuditEvent"> | string
   action?: Prisma.StringFilter<"AuditEvent"> | string
   projectId?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
+  project?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
   environmentId?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
   environment?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
   runId?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
@@ -285,6 +293,7 @@ export type AuditEventOrderByWithRelationInput = {
   actor?: Prisma.SortOrder
   action?: Prisma.SortOrder
   projectId?: Prisma.SortOrderInput | Prisma.SortOrder
+  project?: Prisma.SortOrderInput | Prisma.SortOrder
   environmentId?: Prisma.SortOrderInput | Prisma.SortOrder
   environment?: Prisma.SortOrderInput | Prisma.SortOrder
   runId?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -304,6 +313,7 @@ export type AuditEventWhereUniqueInput = Prisma.AtLeast<{
   actor?: Prisma.StringFilter<"AuditEvent"> | string
   action?: Prisma.StringFilter<"AuditEvent"> | string
   projectId?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
+  project?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
   environmentId?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
   environment?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
   runId?: Prisma.StringNullableFilter<"AuditEvent"> | string | null
@@ -320,6 +330,7 @@ export type AuditEventOrderByWithAggregationInput = {
   actor?: Prisma.SortOrder
   action?: Prisma.SortOrder
   projectId?: Prisma.SortOrderInput | Prisma.SortOrder
+  project?: Prisma.SortOrderInput | Prisma.SortOrder
   environmentId?: Prisma.SortOrderInput | Prisma.SortOrder
   environment?: Prisma.SortOrderInput | Prisma.SortOrder
   runId?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -344,6 +355,7 @@ export type AuditEventScalarWhereWithAggregatesInput = {
   actor?: Prisma.StringWithAggregatesFilter<"AuditEvent"> | string
   action?: Prisma.StringWithAggregatesFilter<"AuditEvent"> | string
   projectId?: Prisma.StringNullableWithAggregatesFilter<"AuditEvent"> | string | null
+  project?: Prisma.StringNullableWithAggregatesFilter<"AuditEvent"> | string | null
   environmentId?: Prisma.StringNullableWithAggregatesFilter<"AuditEvent"> | string | null
   environment?: Prisma.StringNullableWithAggregatesFilter<"AuditEvent"> | string | null
   runId?: Prisma.StringNullableWithAggregatesFilter<"AuditEvent"> | string | null
@@ -360,6 +372,7 @@ export type AuditEventCreateInput = {
   actor: string
   action: string
   projectId?: string | null
+  project?: string | null
   environmentId?: string | null
   environment?: string | null
   runId?: string | null
@@ -376,6 +389,7 @@ export type AuditEventUncheckedCreateInput = {
   actor: string
   action: string
   projectId?: string | null
+  project?: string | null
   environmentId?: string | null
   environment?: string | null
   runId?: string | null
@@ -392,6 +406,7 @@ export type AuditEventUpdateInput = {
   actor?: Prisma.StringFieldUpdateOperationsInput | string
   action?: Prisma.StringFieldUpdateOperationsInput | string
   projectId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  project?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environmentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environment?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -408,6 +423,7 @@ export type AuditEventUncheckedUpdateInput = {
   actor?: Prisma.StringFieldUpdateOperationsInput | string
   action?: Prisma.StringFieldUpdateOperationsInput | string
   projectId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  project?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environmentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environment?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -424,6 +440,7 @@ export type AuditEventCreateManyInput = {
   actor: string
   action: string
   projectId?: string | null
+  project?: string | null
   environmentId?: string | null
   environment?: string | null
   runId?: string | null
@@ -440,6 +457,7 @@ export type AuditEventUpdateManyMutationInput = {
   actor?: Prisma.StringFieldUpdateOperationsInput | string
   action?: Prisma.StringFieldUpdateOperationsInput | string
   projectId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  project?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environmentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environment?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -456,6 +474,7 @@ export type AuditEventUncheckedUpdateManyInput = {
   actor?: Prisma.StringFieldUpdateOperationsInput | string
   action?: Prisma.StringFieldUpdateOperationsInput | string
   projectId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  project?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environmentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   environment?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -472,6 +491,7 @@ export type AuditEventCountOrderByAggregateInput = {
   actor?: Prisma.SortOrder
   action?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
+  project?: Prisma.SortOrder
   environmentId?: Prisma.SortOrder
   environment?: Prisma.SortOrder
   runId?: Prisma.SortOrder
@@ -492,6 +512,7 @@ export type AuditEventMaxOrderByAggregateInput = {
   actor?: Prisma.SortOrder
   action?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
+  project?: Prisma.SortOrder
   environmentId?: Prisma.SortOrder
   environment?: Prisma.SortOrder
   runId?: Prisma.SortOrder
@@ -507,6 +528,7 @@ export type AuditEventMinOrderByAggregateInput = {
   actor?: Prisma.SortOrder
   action?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
+  project?: Prisma.SortOrder
   environmentId?: Prisma.SortOrder
   environment?: Prisma.SortOrder
   runId?: Prisma.SortOrder
@@ -536,6 +558,7 @@ export type AuditEventSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   actor?: boolean
   action?: boolean
   projectId?: boolean
+  project?: boolean
   environmentId?: boolean
   environment?: boolean
   runId?: boolean
@@ -552,6 +575,7 @@ export type AuditEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ex
   actor?: boolean
   action?: boolean
   projectId?: boolean
+  project?: boolean
   environmentId?: boolean
   environment?: boolean
   runId?: boolean
@@ -568,6 +592,7 @@ export type AuditEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ex
   actor?: boolean
   action?: boolean
   projectId?: boolean
+  project?: boolean
   environmentId?: boolean
   environment?: boolean
   runId?: boolean
@@ -584,6 +609,7 @@ export type AuditEventSelectScalar = {
   actor?: boolean
   action?: boolean
   projectId?: boolean
+  project?: boolean
   environmentId?: boolean
   environment?: boolean
   runId?: boolean
@@ -593,7 +619,7 @@ export type AuditEventSelectScalar = {
   details?: boolean
 }
 
-export type AuditEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "at" | "actorId" | "actor" | "action" | "projectId" | "environmentId" | "environment" | "runId" | "fromRevision" | "toRevision" | "outcome" | "details", ExtArgs["result"]["auditEvent"]>
+export type AuditEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "at" | "actorId" | "actor" | "action" | "projectId" | "project" | "environmentId" | "environment" | "runId" | "fromRevision" | "toRevision" | "outcome" | "details", ExtArgs["result"]["auditEvent"]>
 
 export type $AuditEventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "AuditEvent"
@@ -605,6 +631,10 @@ export type $AuditEventPayload<ExtArgs extends runtime.Types.Extensions.Internal
     actor: string
     action: string
     projectId: string | null
+    /**
+     * Project name at the time, kept when the project is later deleted (projectId then names nothing).
+     */
+    project: string | null
     environmentId: string | null
     environment: string | null
     runId: string | null
@@ -1041,6 +1071,7 @@ export interface AuditEventFieldRefs {
   readonly actor: Prisma.FieldRef<"AuditEvent", 'String'>
   readonly action: Prisma.FieldRef<"AuditEvent", 'String'>
   readonly projectId: Prisma.FieldRef<"AuditEvent", 'String'>
+  readonly project: Prisma.FieldRef<"AuditEvent", 'String'>
   readonly environmentId: Prisma.FieldRef<"AuditEvent", 'String'>
   readonly environment: Prisma.FieldRef<"AuditEvent", 'String'>
   readonly runId: Prisma.FieldRef<"AuditEvent", 'String'>

@@ -6,8 +6,8 @@ import { runAlembicCheck } from "@/lib/drift-service/run-alembic-check";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withRole<{ project: string; env: string }>("alembic.check", async (_req, { params }) => {
+export const POST = withRole<{ project: string; env: string }>("alembic.check", async (_req, { params, actor }) => {
   const { project, env } = await params;
-  const result = await runAlembicCheck(await getDb(), { project, environment: env }, appUrlOptions());
+  const result = await runAlembicCheck(await getDb(), { project, environment: env, actor }, appUrlOptions());
   return Response.json(result, { headers: { "cache-control": "no-store" } });
 });
