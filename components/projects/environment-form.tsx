@@ -67,7 +67,7 @@ export function EnvironmentForm({
 
   const urlHint = environment
     ? `Leave blank to keep the current URL (${environment.urlMasked}).`
-    : "env:VARIABLE_NAME (read from Cairn's environment each time), or a postgresql:// or sqlite:/// URL, stored encrypted.";
+    : "env:VARIABLE_NAME (read from Cairn's environment each time), or a postgresql://, mysql+pymysql:// or sqlite:/// URL, stored encrypted.";
 
   return (
     <form

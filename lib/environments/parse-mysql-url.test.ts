@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { isMysqlUrl, mysqlRunLockName, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
+import { mysqlRunLockName } from "@/lib/environments/mysql-run-lock-name";
+import { isMysqlUrl, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
 import { urlScheme } from "@/lib/environments/read-version-table";
+import { ZDatabaseUrlSchema } from "@/lib/projects/environment.types";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { decryptSecret, encryptSecret } from "@/lib/secrets/encrypt-secret";
@@ -37,6 +39,16 @@ describe("parseMysqlUrl: the URLs Alembic users write", () => {
       expect(["mysql", "mariadb"]).toContain(urlScheme(url));
       expect(dialectOfUrl(url)).toBe("mysql");
     }
+  });
+
+  it("the environment form and API accept every spelling, and say what is wrong with a broken one", () => {
+    for (const url of ["mysql://a@b/c", "mysql+pymysql://a:p%40ss@b:3307/c?charset=utf8mb4", "mariadb+pymysql://a@/c?unix_socket=/run/mysqld/mysqld.sock"]) {
+      expect(ZDatabaseUrlSchema.safeParse(url).success, url).toBe(true);
+    }
+    const bad = ZDatabaseUrlSchema.safeParse("mysql+pymysql://a:secret-pw@b:70000/c");
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toContain("the port in the MySQL URL must be 1–65535");
+    expect(JSON.stringify(bad.error?.issues)).not.toContain("secret-pw");
   });
 
   it("names the runner's GET_LOCK: cairn-run: + sha1 of the database name (cairn_run.py computes the same)", () => {

@@ -1,5 +1,6 @@
 /**
- * SQLAlchemy MySQL/MariaDB URLs as Alembic users write them, read into what Node's driver needs. Pure.
+ * SQLAlchemy MySQL/MariaDB URLs as Alembic users write them, read into what Node's driver needs.
+ * Pure and browser-safe (the environment form validates with it).
  *
  * Two drivers read the same URL: Alembic connects through the Python driver the URL names
  * (`mysql+pymysql://` → PyMySQL, `mysql://` and `mysql+mysqldb://` → mysqlclient, `mariadb+…` the
@@ -12,7 +13,6 @@
  *   mysql://user@/db?unix_socket=/run/mysqld/mysqld.sock     (PyMySQL's and mysqlclient's spelling)
  *   mariadb+pymysql://user@localhost/db?ssl_ca=/etc/ca.pem
  */
-import { createHash } from "node:crypto";
 
 /** Connection settings for mysql2, taken from the URL; never logged (holds the password). */
 export interface MysqlConnectionSettings {
@@ -122,13 +122,4 @@ export function parseMysqlUrl(url: string): MysqlUrlParse {
   } catch (e) {
     return { ok: false, message: `invalid MySQL URL: ${(e as Error).message}` };
   }
-}
-
-/**
- * The name `cairn_run.py` passes to GET_LOCK for a database: `cairn-run:` + sha1(database name).
- * GET_LOCK names are server-wide and at most 64 characters, so the name carries the database,
- * hashed. Kept here so Node code and tests name the same lock as the runner.
- */
-export function mysqlRunLockName(database: string): string {
-  return `cairn-run:${createHash("sha1").update(database, "utf8").digest("hex")}`;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isMysqlUrl, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
 import { rawAtInPassword } from "@/lib/secrets/check-database-url";
 
 /** Shared by the environment form and the server: one schema per input. Pure (zod only). */
@@ -19,19 +20,23 @@ export const ZEnvironmentNameSchema = z
   // /api/projects/<p>/envs/order is the reorder route.
   .refine((name) => name !== "order", 'is reserved ("order"); choose another name');
 
-/** `env:NAME`, or a PostgreSQL / SQLite URL as SQLAlchemy writes it. */
+/** `env:NAME`, or a PostgreSQL / MySQL / MariaDB / SQLite URL as SQLAlchemy writes it. */
 export const ZDatabaseUrlSchema = z
   .string()
   .trim()
   .min(1, "is required")
   .max(2000)
   .refine(
-    (v) => /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v) || /^(postgres(ql)?|sqlite)(\+[A-Za-z0-9_]+)?:\/\//.test(v),
-    "must be env:VARIABLE_NAME or a postgresql:// or sqlite:/// URL",
+    (v) => /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v) || /^(postgres(ql)?|sqlite|mysql|mariadb)(\+[A-Za-z0-9_]+)?:\/\//.test(v),
+    "must be env:VARIABLE_NAME or a postgresql://, mysql+pymysql:// (or mariadb+pymysql://) or sqlite:/// URL",
   )
   .superRefine((v, ctx) => {
     const refusal = rawAtInPassword(v);
     if (refusal) ctx.addIssue({ code: "custom", message: refusal });
+    if (isMysqlUrl(v)) {
+      const parsed = parseMysqlUrl(v);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+    }
   });
 
 export const ZEnvironmentInputSchema = z.strictObject({

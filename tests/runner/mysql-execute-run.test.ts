@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "@/lib/db/client";
 import { openStore } from "@/lib/db/client";
 import { isAppError, type AppError } from "@/lib/errors";
-import { mysqlRunLockName } from "@/lib/environments/parse-mysql-url";
+import { mysqlRunLockName } from "@/lib/environments/mysql-run-lock-name";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import { executeRun, type ExecuteRunOptions } from "@/lib/runner/execute-run";
 import { previewSql } from "@/lib/runner/preview-sql";
