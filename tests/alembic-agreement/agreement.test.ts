@@ -15,10 +15,11 @@ import { compareWithOracle, type Comparison } from "@/tests/alembic-agreement/co
 import { FIXTURES } from "@/tests/alembic-agreement/fixtures";
 import { generateGraph, writeProject, type GeneratedProject } from "@/tests/alembic-agreement/generate-graphs";
 import { mapLimit, PYTHON, runOracleBatch, type OracleAnswer, type Query } from "@/tests/alembic-agreement/run-oracle";
+import { pythonHasAlembic, skipWithoutAlembic } from "@/tests/support/alembic";
 
 const GRAPHS = Number(process.env.CAIRN_AGREEMENT_GRAPHS ?? 60);
 const ONLY = process.env.CAIRN_AGREEMENT_ONLY; // e.g. "seed-4" to replay one project
-const hasAlembic = fs.existsSync(PYTHON);
+const hasAlembic = pythonHasAlembic(PYTHON);
 
 interface Case {
   project: GeneratedProject;
@@ -63,7 +64,7 @@ afterAll(() => {
   else if (tmp) console.log(`agreement directories kept in ${tmp}`);
 });
 
-describe.skipIf(!hasAlembic)("Cairn's revision graph agrees with real Alembic", () => {
+describe.skipIf(skipWithoutAlembic(hasAlembic, `Alembic for ${PYTHON}`))("Cairn's revision graph agrees with real Alembic", () => {
   it(`agrees on ${GRAPHS} generated graphs and ${FIXTURES.length} hand-written fixtures`, () => {
     const report: string[] = [];
     let queries = 0;

@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readProjectGraph } from "@/lib/alembic/read-project-graph";
 import { formatAlembicHeads, formatAlembicHistory } from "@/lib/graph/format-alembic-lines";
+import { skipWithoutAlembic } from "@/tests/support/alembic";
 
 const ALEMBIC = "/usr/bin/alembic";
 const SHOP = path.resolve(import.meta.dirname, "../../examples/shop");
@@ -21,7 +22,7 @@ function alembic(command: string): string {
   });
 }
 
-describe.skipIf(!fs.existsSync(ALEMBIC))("examples/shop agrees with real alembic history and heads", () => {
+describe.skipIf(skipWithoutAlembic(fs.existsSync(ALEMBIC), ALEMBIC))("examples/shop agrees with real alembic history and heads", () => {
   const { graph } = readProjectGraph(SHOP, { cacheDir: false });
 
   it("prints `alembic history` byte for byte", () => {

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCairn } from "@/tests/cli/run-cairn";
+import { ALEMBIC_BIN, skipWithoutAlembic } from "@/tests/support/alembic";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-cli-graph-"));
 const cacheEnv = { CAIRN_CACHE_DIR: path.join(tmp, "cache") };
@@ -272,10 +273,10 @@ describe("cairn graph usage and unreadable paths", () => {
 });
 
 const SHOP = path.resolve(import.meta.dirname, "../../examples/shop");
-describe.skipIf(!fs.existsSync("/usr/bin/alembic"))("cairn graph (text) on examples/shop", () => {
+describe.skipIf(skipWithoutAlembic(fs.existsSync(ALEMBIC_BIN), ALEMBIC_BIN))("cairn graph (text) on examples/shop", () => {
   it("prints the heads and history blocks byte for byte as real `alembic heads` / `alembic history`", async () => {
     const alembic = (cmd: string) =>
-      execFileSync("/usr/bin/alembic", ["-c", path.join(SHOP, "alembic.ini"), cmd], {
+      execFileSync(ALEMBIC_BIN, ["-c", path.join(SHOP, "alembic.ini"), cmd], {
         cwd: SHOP,
         encoding: "utf8",
         env: { ...process.env, DATABASE_URL: "sqlite://", PYTHONDONTWRITEBYTECODE: "1" },
