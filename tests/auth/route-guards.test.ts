@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { withRole } from "@/lib/auth/with-role";
+import { route } from "@/lib/api/route";
 import { hashSecret } from "@/lib/auth/hash-secret";
 import * as usersRoute from "@/app/api/admin/users/route";
 import * as userRoute from "@/app/api/admin/users/[id]/route";
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const noParams = ctx({});
 
-describe("withRole on the admin API", () => {
+describe("route() on the admin API", () => {
   it("answers 401 to an anonymous request, with a JSON error and no detail leak", async () => {
     const res = await usersRoute.GET(request("GET", "/api/admin/users"), noParams);
     expect(res.status).toBe(401);
@@ -96,8 +96,8 @@ describe("withRole on the admin API", () => {
   });
 
   it("treats admin as a superset of every role list, and 'any' as any signed-in actor", async () => {
-    const h = withRole("runs.request", async (_req, { actor }) => Response.json({ role: actor.role }));
-    const anyH = withRole("status.read", async () => Response.json({ ok: true }));
+    const h = route("runs.request", async ({ actor }) => Response.json({ role: actor.role }));
+    const anyH = route("status.read", async () => Response.json({ ok: true }));
     const admin = await signedIn(db, "admin");
     const rm = await signedIn(db, "release_manager");
     const qa = await signedIn(db, "qa");
@@ -110,7 +110,7 @@ describe("withRole on the admin API", () => {
 
   it("turns an unexpected error into a generic 500 without its message", async () => {
     const admin = await signedIn(db, "admin");
-    const h = withRole("status.read", async () => {
+    const h = route("status.read", async () => {
       throw new Error("password=hunter2 at postgres://secret@db");
     });
     const errors: unknown[] = [];
@@ -192,8 +192,8 @@ describe("API tokens", () => {
     expect((await db.apiToken.findUniqueOrThrow({ where: { id: summary.id } })).lastUsedAt).not.toBeNull();
 
     // A token needs no Origin; it acts as its owner's role (not admin) and only within its scopes.
-    const requestRun = withRole("runs.request", async () => Response.json({ ok: true }));
-    const approveRun = withRole("runs.approve", async () => Response.json({ ok: true }));
+    const requestRun = route("runs.request", async () => Response.json({ ok: true }));
+    const approveRun = route("runs.approve", async () => Response.json({ ok: true }));
     expect((await requestRun(request("POST", "/api/runs", { token, body: {} }), noParams)).status).toBe(200);
     expect((await approveRun(request("POST", "/api/runs/1/approve", { token, body: {} }), noParams)).status).toBe(403);
     expect((await usersRoute.GET(request("GET", "/api/admin/users", { token }), noParams)).status).toBe(403);
@@ -216,7 +216,7 @@ describe("API tokens", () => {
   it("a viewer's token cannot exceed the viewer role, whatever its scopes", async () => {
     const viewer = await signedIn(db, "viewer");
     const { token } = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: viewer.cookie, body: { name: "v", scopes: ["runs:request"] } }), noParams));
-    const requestRun = withRole("runs.request", async () => Response.json({ ok: true }));
+    const requestRun = route("runs.request", async () => Response.json({ ok: true }));
     expect((await requestRun(request("POST", "/api/runs", { token, body: {} }), noParams)).status).toBe(403);
     // Without status:read it cannot read either.
     expect((await meRoute.GET(request("GET", "/api/auth/me", { token }), noParams)).status).toBe(403);
@@ -262,8 +262,8 @@ describe("the permission table drives every route guard", () => {
     expect((await tokensRoute.GET(request("GET", "/api/admin/tokens", { cookie: admin.cookie }), noParams)).status).toBe(200);
   });
 
-  it("withRole(action) applies the action's roles and token scope, naming what is missing", async () => {
-    const sign = withRole("signoffs.write", async () => Response.json({ ok: true }));
+  it("route(action) applies the action's roles and token scope, naming what is missing", async () => {
+    const sign = route("signoffs.write", async () => Response.json({ ok: true }));
     const qa = await signedIn(db, "qa");
     const rm = await signedIn(db, "release_manager");
     expect((await sign(request("POST", "/x", { cookie: qa.cookie, body: {} }), noParams)).status).toBe(200);
