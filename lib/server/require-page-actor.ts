@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db/client";
  * For pages: the signed-in person (session cookie only — see getActor), or a redirect — to
  * /setup while Cairn has no user at all, otherwise to /login with a way back. What the person may
  * see or do on the page is asked of the permission table with `can(actor, action)`, the same
- * table the routes' withRole applies. Route handlers guard themselves with withRole.
+ * table route handlers apply through route() (lib/api/route.ts), which guards each of them itself.
  */
 export async function requirePageActor(returnTo: string): Promise<Actor> {
   const actor = await getActor();
