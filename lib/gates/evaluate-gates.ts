@@ -1,6 +1,7 @@
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";
 import { checkPreviewComplete } from "@/lib/gates/check-preview-complete";
+import { checkRehearsal } from "@/lib/gates/check-rehearsal";
 import { checkPromotionOrder } from "@/lib/gates/check-promotion-order";
 import { checkSchemaDrift } from "@/lib/gates/check-schema-drift";
 import { checkSignOff } from "@/lib/gates/check-sign-off";
@@ -18,6 +19,7 @@ export const GATES: readonly Gate[] = [
   checkSchemaDrift,
   checkDowngradeSafety,
   checkPreviewComplete,
+  checkRehearsal,
   checkTypedConfirmation,
   checkTwoPerson,
 ];

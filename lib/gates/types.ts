@@ -13,7 +13,8 @@ export type GateId =
   | "downgrade-safety"
   | "preview-complete"
   | "version-width"
-  | "schema-drift";
+  | "schema-drift"
+  | "rehearsal";
 
 export type GateVerdict = "pass" | "block" | "warn" | "needs-input";
 
@@ -53,6 +54,29 @@ export interface PreviewFact {
   skipped: string[];
 }
 
+/** The latest rehearsal of the same path (same from, target and migration file hashes), as the rehearsal gate judges it. */
+export interface RehearsalFact {
+  now: Date | string;
+  /** How old a passing rehearsal may be (default 24 h). */
+  maxAgeMs: number;
+  /** The environment requires a reversible round trip. */
+  requireReversible: boolean;
+  /** A passing rehearsal is required (default: on protected environments); otherwise a missing or failed one is a warning. */
+  required: boolean;
+  /** Why this environment cannot be rehearsed yet (e.g. MySQL): the gate warns instead of blocking. */
+  unsupported?: string;
+  latest: null | {
+    id?: string;
+    status: "running" | "finished" | "error" | "interrupted";
+    finishedAt: Date | string | null;
+    stepsOk: boolean;
+    reversible: boolean | null;
+    differences: string[];
+    /** The failing step in one line, e.g. "c3: operator does not exist: json ? unknown". */
+    failure?: string;
+  };
+}
+
 /** Everything the gates look at. The caller gathers it; the gates only judge. */
 export interface GateFacts {
   kind: "upgrade" | "downgrade" | "promotion";
@@ -88,6 +112,8 @@ export interface GateFacts {
   drift: null | { findings: number; /** What it differs from: "its baseline", "qa at the same revision". */ against?: string[] };
   /** What the SQL preview could not show; absent when no preview was made. */
   preview?: PreviewFact;
+  /** The latest rehearsal of this exact path (lib/rehearsal); absent when not checked. */
+  rehearsal?: RehearsalFact;
   /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */
   migrationSources: Record<string, string | null | undefined>;
   inputs: {
