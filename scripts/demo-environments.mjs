@@ -1,5 +1,5 @@
 // Builds the demo's three environments (qa, staging, production) by really running Alembic,
-// on SQLite files (default) or PostgreSQL databases. Shared by `npm run demo` and the e2e server.
+// on SQLite files (default), PostgreSQL or MySQL/MariaDB databases. Shared by `npm run demo` and the e2e server.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -43,41 +43,72 @@ async function pgAdmin(baseUrl, sql) {
   }
 }
 
+/** Runs statements on a MySQL/MariaDB server given as a SQLAlchemy URL (mysql+pymysql://root@127.0.0.1:3306/). */
+async function mysqlAdmin(baseUrl, statements) {
+  const { default: mysql } = await import("mysql2/promise");
+  const u = new URL(baseUrl.replace(/^[a-z]+(\+[a-z0-9_]+)?:/i, "http:"));
+  const socketPath = u.searchParams.get("unix_socket");
+  const conn = await mysql.createConnection({
+    ...(socketPath ? { socketPath } : { host: u.hostname || "localhost", port: Number(u.port || 3306) }),
+    user: decodeURIComponent(u.username || "root"),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+  });
+  try {
+    for (const sql of statements) await conn.query(sql);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** `mysql+pymysql://root@host:3306/?charset=utf8mb4` with the database put in its path (query kept). */
+function mysqlDatabaseUrl(baseUrl, dbName) {
+  const q = baseUrl.indexOf("?");
+  const [head, query] = q >= 0 ? [baseUrl.slice(0, q), baseUrl.slice(q)] : [baseUrl, ""];
+  const m = /^([a-z]+(?:\+[a-z0-9_]+)?:\/\/[^/]*)(\/.*)?$/i.exec(head);
+  if (!m) throw new Error("--mysql needs a URL such as mysql+pymysql://root@127.0.0.1:3306/");
+  return `${m[1]}/${dbName}${query}`;
+}
+
 /**
- * Creates the environments under `dir` (SQLite) or as databases on `pgBaseUrl`, unless already there.
- * Returns { environments: [{ name, url, protected }], alembic, usedSnapshots }.
+ * Creates the environments under `dir` (SQLite) or as databases on `pgBaseUrl` / `mysqlBaseUrl`,
+ * unless already there. Returns { environments: [{ name, url, protected }], alembic, usedSnapshots }.
  */
-export async function prepareDemoEnvironments({ dir, pgBaseUrl, fresh = false, log = console.log }) {
+export async function prepareDemoEnvironments({ dir, pgBaseUrl, mysqlBaseUrl, fresh = false, log = console.log, dbPrefix = "cairn_demo_" }) {
   fs.mkdirSync(dir, { recursive: true });
   const alembic = findAlembic();
   const marker = path.join(dir, "environments.json");
   if (!fresh && fs.existsSync(marker)) {
     const prepared = JSON.parse(fs.readFileSync(marker, "utf8"));
-    if ((prepared.pgBaseUrl ?? null) === (pgBaseUrl ?? null)) return { ...prepared, alembic };
+    if ((prepared.pgBaseUrl ?? null) === (pgBaseUrl ?? null) && (prepared.mysqlBaseUrl ?? null) === (mysqlBaseUrl ?? null)) return { ...prepared, alembic };
   }
   const environments = [];
   let usedSnapshots = false;
   for (const env of DEMO_ENVIRONMENTS) {
     let url;
     if (pgBaseUrl) {
-      const dbName = `cairn_demo_${env.name}`;
+      const dbName = `${dbPrefix}${env.name}`;
       await pgAdmin(pgBaseUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
       await pgAdmin(pgBaseUrl, `CREATE DATABASE "${dbName}"`);
       const u = new URL(pgBaseUrl);
       u.pathname = `/${dbName}`;
       url = u.toString();
+    } else if (mysqlBaseUrl) {
+      const dbName = `${dbPrefix}${env.name}`;
+      await mysqlAdmin(mysqlBaseUrl, [`DROP DATABASE IF EXISTS \`${dbName}\``, `CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4`]);
+      url = mysqlDatabaseUrl(mysqlBaseUrl, dbName);
     } else {
       const file = path.join(dir, `${env.name}.db`);
       fs.rmSync(file, { force: true });
       url = `sqlite:///${file}`;
     }
     if (alembic) {
-      // On PostgreSQL the reporting chain's 38-character id does not fit VARCHAR(32): stop qa just before it,
-      // which is exactly what Cairn's version-width check warns about.
-      const target = pgBaseUrl && env.target === "heads" ? ["core@head", "reporting@3d5f7b9d1fa1"] : [env.target];
+      // On PostgreSQL and MySQL (strict mode) the reporting chain's 38-character id does not fit VARCHAR(32):
+      // stop qa just before it, which is exactly what Cairn's version-width check warns about.
+      const server = pgBaseUrl || mysqlBaseUrl;
+      const target = server && env.target === "heads" ? ["core@head", "reporting@3d5f7b9d1fa1"] : [env.target];
       for (const t of target) run(alembic, ["upgrade", t], { DATABASE_URL: url });
       log(`  ${env.name.padEnd(10)} alembic upgrade ${target.join(" + ")}`);
-    } else if (!pgBaseUrl) {
+    } else if (!pgBaseUrl && !mysqlBaseUrl) {
       const { default: Database } = await import("better-sqlite3");
       const db = new Database(url.slice("sqlite:///".length));
       db.exec(fs.readFileSync(path.join(SHOP, "snapshots", `${env.name}.sql`), "utf8"));
@@ -85,11 +116,11 @@ export async function prepareDemoEnvironments({ dir, pgBaseUrl, fresh = false, l
       usedSnapshots = true;
       log(`  ${env.name.padEnd(10)} loaded from examples/shop/snapshots/${env.name}.sql (Alembic is not installed)`);
     } else {
-      throw new Error("Alembic is not installed, so the PostgreSQL demo databases cannot be built. Install it: apt-get install alembic python3-psycopg2 (or pip install alembic psycopg2-binary).");
+      throw new Error("Alembic is not installed, so the PostgreSQL/MySQL demo databases cannot be built. Install it: apt-get install alembic python3-psycopg2 python3-pymysql (or pip install alembic psycopg2-binary pymysql).");
     }
     environments.push({ name: env.name, url, protected: env.protected });
   }
-  const prepared = { pgBaseUrl: pgBaseUrl ?? null, environments, usedSnapshots };
+  const prepared = { pgBaseUrl: pgBaseUrl ?? null, mysqlBaseUrl: mysqlBaseUrl ?? null, environments, usedSnapshots };
   fs.writeFileSync(marker, JSON.stringify(prepared, null, 2));
   return { ...prepared, alembic };
 }
@@ -124,7 +155,7 @@ export function prepareLabProject({ dir, alembic }) {
   };
 }
 
-/** Writes the demo's cairn.config.json. PostgreSQL URLs go through env: references, never into the file. */
+/** Writes the demo's cairn.config.json. Server URLs (`pg`: PostgreSQL or MySQL) go through env: references, never into the file. */
 export function writeDemoConfig({ dir, environments, alembic, pg, extraProjects = [] }) {
   const config = {
     projects: [

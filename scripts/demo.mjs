@@ -3,6 +3,7 @@
 //   PORT=3000 (default)        where to listen
 //   CAIRN_DATA_DIR=.cairn      the embedded store and the demo's SQLite environments
 //   --pg postgresql://…/       build the environments as PostgreSQL databases on that server instead
+//   --mysql mysql+pymysql://root@127.0.0.1:3306/   … or as MySQL/MariaDB databases (Alembic uses PyMySQL)
 //   --fresh                    rebuild the environments and start with an empty store
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -17,6 +18,7 @@ const flag = (name) => {
 const port = Number(flag("--port") ?? process.env.PORT ?? 3000);
 const dataDir = path.resolve(ROOT, flag("--data-dir") ?? process.env.CAIRN_DATA_DIR ?? ".cairn");
 const pgBaseUrl = flag("--pg") ?? process.env.CAIRN_DEMO_PG_URL;
+const mysqlBaseUrl = flag("--mysql") ?? process.env.CAIRN_DEMO_MYSQL_URL;
 const fresh = args.includes("--fresh");
 const quiet = args.includes("--quiet");
 // The end-to-end suite adds a small project with a migration that fails halfway.
@@ -56,14 +58,20 @@ function buildIsFresh() {
 }
 
 if (fresh) fs.rmSync(path.join(dataDir, "pgdata"), { recursive: true, force: true });
-log(`Preparing the demo environments in ${path.relative(ROOT, dataDir) || "."}${pgBaseUrl ? ` (PostgreSQL at ${new URL(pgBaseUrl).host})` : " (SQLite files)"}:`);
+if (pgBaseUrl && mysqlBaseUrl) {
+  console.error("Choose one server for the demo environments: --pg or --mysql, not both.");
+  process.exit(2);
+}
+const serverHost = (url) => url.replace(/^[^:]+:\/\/(?:[^@/]*@)?([^/?]*).*$/s, "$1") || "localhost";
+const where = pgBaseUrl ? ` (PostgreSQL at ${serverHost(pgBaseUrl)})` : mysqlBaseUrl ? ` (MySQL/MariaDB at ${serverHost(mysqlBaseUrl)})` : " (SQLite files)";
+log(`Preparing the demo environments in ${path.relative(ROOT, dataDir) || "."}${where}:`);
 const demoDir = path.join(dataDir, "demo");
-const prepared = await prepareDemoEnvironments({ dir: demoDir, pgBaseUrl, fresh, log });
+const prepared = await prepareDemoEnvironments({ dir: demoDir, pgBaseUrl, mysqlBaseUrl, fresh, log });
 const extraProjects = e2e ? [prepareLabProject({ dir: demoDir, alembic: prepared.alembic })] : [];
-const { file: configFile, envVars } = writeDemoConfig({ dir: demoDir, environments: prepared.environments, alembic: prepared.alembic, pg: Boolean(pgBaseUrl), extraProjects });
+const { file: configFile, envVars } = writeDemoConfig({ dir: demoDir, environments: prepared.environments, alembic: prepared.alembic, pg: Boolean(pgBaseUrl || mysqlBaseUrl), extraProjects });
 if (!prepared.alembic) {
   log("\n  Alembic is not installed: Cairn will show the read-only state. To enable upgrades and promotions:");
-  log("    apt-get install alembic python3-psycopg2    (or: pip install alembic psycopg2-binary)\n");
+  log("    apt-get install alembic python3-psycopg2 python3-pymysql    (or: pip install alembic psycopg2-binary pymysql)\n");
 }
 
 const next = path.join(ROOT, "node_modules", ".bin", "next");
