@@ -5,6 +5,7 @@ import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { cacheFileName } from "@/lib/alembic/cache-file-name";
 import { isRacy, resolveCacheDir, scanFingerprint, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 import { isAppError } from "@/lib/errors";
+import { parseCommandArgs } from "@/cli/parse-command-args";
 import { mark } from "@/cli/timing";
 
 const USAGE = `Usage: cairn graph [PATH] [--json] [--constants FILE] [--no-cache]
@@ -108,25 +109,18 @@ function anyRacy(scan: ProjectScan): boolean {
 
 /** Entry point for `cairn graph`; returns the exit code. */
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
-  let target: string | undefined;
-  let json = false;
-  let noCache = false;
-  let constantsFile: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--help" || a === "-h") {
-      io.stdout(USAGE);
-      return 0;
-    } else if (a === "--json") json = true;
-    else if (a === "--no-cache") noCache = true;
-    else if (a === "--constants" || a.startsWith("--constants=")) {
-      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-      if (!v) return usageError(io, "--constants needs a file path");
-      constantsFile = v;
-    } else if (a.startsWith("-")) return usageError(io, `unknown option "${a}"`);
-    else if (target === undefined) target = a;
-    else return usageError(io, `only one PATH is accepted, got "${target}" and "${a}"`);
+  const args = parseCommandArgs(argv, { json: { type: "boolean" }, "no-cache": { type: "boolean" }, constants: { type: "string" } }, { positionals: 1, valuesMayLookLikeOptions: true });
+  if ("help" in args) {
+    io.stdout(USAGE);
+    return 0;
   }
+  if ("problem" in args) {
+    if (args.problem === "missing-value") return usageError(io, "--constants needs a file path");
+    if (args.problem === "extra-positional") return usageError(io, `only one PATH is accepted, got "${args.before[0]}" and "${args.arg}"`);
+    return usageError(io, `unknown option "${args.arg}"`);
+  }
+  const [target] = args.positionals;
+  const { json = false, "no-cache": noCache = false, constants: constantsFile } = args.values;
   let constants: ConstantsTable | undefined;
   if (constantsFile !== undefined) {
     const c = readConstants(constantsFile);

@@ -1,4 +1,5 @@
 // cairn status — where each environment of each configured project stands.
+import { parseCommandArgs } from "@/cli/parse-command-args";
 import { loadCairnConfig } from "@/lib/config/cairn-config";
 import { isAppError } from "@/lib/errors";
 import { configProjectStatusInput } from "@/lib/environments/config-project-status-input";
@@ -33,21 +34,16 @@ const defaultIo = (): StatusIo => ({
 /** Entry point for `cairn status`; returns the exit code. */
 export async function run(argv: string[], io: StatusIo = defaultIo()): Promise<number> {
   const args = argv[0] === "status" ? argv.slice(1) : [...argv];
-  let configFile: string | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--json") json = true;
-    else if (a === "--help" || a === "-h") {
-      io.stdout(USAGE);
-      return 0;
-    } else if (a === "--config" || a === "-c") {
-      const v = args[++i];
-      if (!v || v.startsWith("--")) return usageError(io, `${a} needs a file path`);
-      configFile = v;
-    } else if (a.startsWith("--config=")) configFile = a.slice("--config=".length);
-    else return usageError(io, `unknown argument "${a}"`);
+  const parsed = parseCommandArgs(args, { json: { type: "boolean" }, config: { type: "string", short: "c" } });
+  if ("help" in parsed) {
+    io.stdout(USAGE);
+    return 0;
   }
+  if ("problem" in parsed) {
+    if (parsed.problem === "missing-value") return usageError(io, `${parsed.option} needs a file path`);
+    return usageError(io, `unknown argument "${parsed.arg}"`);
+  }
+  const { config: configFile, json = false } = parsed.values;
   const path = await import("node:path");
   const file = path.resolve(io.cwd, configFile ?? io.env.CAIRN_CONFIG ?? "cairn.config.json");
 
