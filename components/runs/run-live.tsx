@@ -194,7 +194,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
           <div className="mt-4 rounded border border-stone-200 bg-stone-50 p-3 text-sm">
             <p>
               {run.status === "running"
-                ? "Cancelling a running run asks Cairn to stop Alembic; on PostgreSQL the migration in progress rolls back."
+                ? "Cancelling a running run asks Cairn to stop Alembic; on PostgreSQL the migration in progress rolls back, on MySQL/MariaDB its schema statements that already ran stay (the run's log lists them)."
                 : run.status === "awaiting_approval"
                   ? "Cancelling withdraws this request; nothing has run. A new request can then be made."
                   : "Cancelling stops this run before it starts; nothing has run."}
