@@ -30,8 +30,10 @@ export const PERMISSIONS = {
   "runs.release": { roles: ["admin"], scope: null, what: "release stale runs" },
   /** Record and revoke QA sign-offs. */
   "signoffs.write": { roles: ["qa"], scope: "signoffs:write", what: "record or revoke sign-offs" },
-  /** Take a schema baseline of an environment. */
+  /** Take a schema baseline of an environment where it accepts no drift on a protected environment (see drift.accept). */
   "drift.baseline": { roles: ["release_manager"], scope: null, what: "take schema baselines" },
+  /** Record a baseline on top of drift on a protected environment: an override of the drift gate, with a written reason (audited with the differences). */
+  "drift.accept": { roles: ["admin"], scope: null, what: "accept schema drift on a protected environment" },
   /** Run `alembic check` against an environment. */
   "alembic.check": { roles: ["qa", "release_manager"], scope: null, what: "run alembic check" },
   /** Register, change and remove projects and environments; test an environment's connection. */

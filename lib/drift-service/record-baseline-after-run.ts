@@ -1,26 +1,63 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { GateFacts } from "@/lib/gates/types";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { appUrlOptions, type UrlOptions } from "@/lib/drift-service/project-context";
 import { takeBaseline, type TakenBaseline } from "@/lib/drift-service/take-baseline";
 import { sameSet } from "@/lib/revision-lists";
 
+/** The drift gate's fact for the environment just before the run started (plan-run reads it when the run is submitted or approved). */
+export type PreRunDrift = GateFacts["drift"];
+
 /**
  * After a run succeeds, records the environment's schema as the baseline for the revisions the run
- * left it at. Returns null (and records nothing) when the run did not succeed or the environment has
- * moved on since. Callers run it fire-and-forget: a baseline must never fail the run.
+ * left it at — only when the schema before the run matched its baseline and the environments at the
+ * same revisions (or had nothing to compare with). A run on a drifted environment carries the drift
+ * along, so its result is no baseline: nothing is recorded, the drift stays visible, and a
+ * "baseline.skip" audit row on the run says why. Returns null when nothing was recorded. Callers run
+ * it fire-and-forget: a baseline must never fail the run.
  */
-export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string }, opts?: UrlOptions): Promise<TakenBaseline | null> {
+export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string }, opts?: UrlOptions, preRun?: PreRunDrift): Promise<TakenBaseline | null> {
   const stored = await db.run.findUnique({ where: { id: run.id }, include: { project: { select: { name: true } }, environment: { select: { name: true } } } });
   if (!stored || stored.status !== "succeeded") return null;
+  const env = stored.environment.name;
+  if (preRun && preRun.findings > 0) {
+    const against = preRun.against?.length ? preRun.against.join(" and ") : "its baseline";
+    await recordAudit(db, {
+      actor: { label: "cairn" },
+      action: "baseline.skip",
+      projectId: stored.projectId,
+      environmentId: stored.environmentId,
+      environment: env,
+      runId: stored.id,
+      toRevision: stored.target,
+      outcome: "skipped",
+      details: {
+        source: "run",
+        runId: stored.id,
+        preRunDifferences: preRun.findings,
+        against: preRun.against ?? ["its baseline"],
+        message: `No baseline was recorded after this run: before it ran, ${env}'s schema differed from ${against} in ${preRun.findings} place${preRun.findings === 1 ? "" : "s"}, and a run carries that drift along. The drift stays visible; bring the schema back in line, or accept it on the drift page.`,
+      },
+    });
+    return null;
+  }
   const result = Array.isArray(stored.resultRevisions) ? stored.resultRevisions.filter((r): r is string => typeof r === "string") : null;
   const taken = await takeBaseline(
     db,
-    { project: stored.project.name, environment: stored.environment.name, source: "run", actor: { label: "cairn" }, details: { runId: stored.id } },
+    {
+      project: stored.project.name,
+      environment: env,
+      source: "run",
+      actor: { label: "cairn" },
+      runId: stored.id,
+      details: { runId: stored.id, preRun: preRun === undefined ? "not given" : preRun === null ? "unchecked (no baseline and no environment at the same revisions)" : "matched" },
+    },
     opts ?? appUrlOptions(),
   );
   if (result && !sameSet(result, taken.revisions)) {
     // Another change landed between the run and this read; the baseline still describes what is there now.
-    console.warn(`[cairn] baseline after run ${stored.id}: ${stored.environment.name} is at ${taken.revisions.join(",") || "base"}, not ${result.join(",") || "base"}`);
+    console.warn(`[cairn] baseline after run ${stored.id}: ${env} is at ${taken.revisions.join(",") || "base"}, not ${result.join(",") || "base"}`);
   }
   return taken;
 }

@@ -1,10 +1,15 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
+import { refusalOf } from "@/lib/auth/permissions";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
+import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
+import { MIN_OVERRIDE_REASON } from "@/lib/gates/check-schema-drift";
 import { recordBaseline, type BaselineSource } from "@/lib/environments/baselines";
 import { getEnvironmentOrThrow } from "@/lib/projects/get-project-or-throw";
+import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
+import { environmentsOf } from "@/lib/drift-service/describe-drift-finding";
 import { loadProjectContext, readLiveSchema, type UrlOptions } from "@/lib/drift-service/project-context";
 
 export interface TakenBaseline {
@@ -14,6 +19,15 @@ export interface TakenBaseline {
   fingerprint: string;
   source: BaselineSource;
   createdAt: string;
+  /** The differences this baseline accepted (recorded on top of drift); [] when there was none. */
+  acceptedDrift: AcceptedDifference[];
+}
+
+/** One difference a baseline accepted, as kept in its audit row. */
+export interface AcceptedDifference {
+  /** "its baseline" or the environment at the same revisions it differed from. */
+  against: string;
+  message: string;
 }
 
 export interface TakeBaselineInput {
@@ -22,17 +36,88 @@ export interface TakeBaselineInput {
   source: BaselineSource;
   /** Who asked; `{ label: "cairn" }` when Cairn takes it by itself. */
   actor: Actor | { label: string };
+  /** Why drift on a protected environment may be accepted (manual baselines by an admin only). */
+  reason?: string;
+  /** The run it follows, kept on the audit row. */
+  runId?: string;
   /** Extra audit details (e.g. the sign-off or run it follows). */
   details?: Record<string, unknown>;
 }
 
+/** An audit row holds at most this many differences (and their count): a schema rewritten by hand can differ in thousands. */
+const MAX_AUDITED_DIFFERENCES = 200;
+
 /**
  * Records the environment's live schema as the baseline for the revisions it holds now, with its
- * audit row in the same transaction. Throws AppError("unreachable") when the schema cannot be read.
+ * audit row in the same transaction. A baseline on top of drift accepts that drift and clears the
+ * drift gate, so it is never a side effect:
+ *  - no drift (or nothing to compare with): recorded, as "baseline.record";
+ *  - drift, taken by hand on an environment that is not protected: recorded, as
+ *    "baseline.accept-drift" with the differences accepted (the gate there only warns);
+ *  - drift, taken by hand on a protected environment: only an admin ("drift.accept" in the permission
+ *    table) with a written reason of MIN_OVERRIDE_REASON characters or more; recorded as
+ *    "baseline.accept-drift" with the reason and the differences; any other attempt is refused and
+ *    audited as refused;
+ *  - drift, at a sign-off: not recorded (AppError "conflict", audited as "baseline.skip"); the drift
+ *    stays visible. After a run, recordBaselineAfterRun judges by the schema before the run.
+ * Throws AppError("unreachable") when the schema cannot be read.
  */
 export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, opts: UrlOptions = {}): Promise<TakenBaseline> {
   const { project, rootDir } = await loadProjectContext(db, input.project);
   const env = getEnvironmentOrThrow(project, input.environment);
+  const actor = input.actor;
+  const where = { projectId: project.id, environmentId: env.id, environment: env.name, runId: input.runId ?? null };
+
+  // A run's baseline was judged before the run (recordBaselineAfterRun); everything else by now.
+  let accepted: AcceptedDifference[] = [];
+  let checkedFingerprint: string | null = null;
+  if (input.source !== "run") {
+    const drift = await detectProjectDrift(db, project.name, opts);
+    checkedFingerprint = drift.environments.find((e) => e.name === env.name)?.fingerprint ?? null;
+    accepted = drift.findings
+      .filter((f) => environmentsOf(f).includes(env.name))
+      .flatMap((f) => {
+        const against = f.kind === "baseline-differs" ? "its baseline" : environmentsOf(f).find((n) => n !== env.name)!;
+        return f.differences.map((d) => ({ against, message: d.message }));
+      });
+  }
+  const reason = input.reason?.trim() || undefined;
+  const driftDetails = () => ({
+    source: input.source,
+    protected: env.protected,
+    differenceCount: accepted.length,
+    differences: accepted.slice(0, MAX_AUDITED_DIFFERENCES),
+    ...(reason ? { reason } : {}),
+    ...(input.details ?? {}),
+  });
+  if (accepted.length) {
+    const what = `${env.name}'s schema differs from ${[...new Set(accepted.map((d) => d.against))].join(" and ")} in ${accepted.length} place${accepted.length === 1 ? "" : "s"}`;
+    if (input.source !== "manual") {
+      await recordAudit(db, { actor, action: "baseline.skip", ...where, outcome: "skipped", details: driftDetails() });
+      throw new AppError(
+        "conflict",
+        `baseline ${project.name}/${env.name} (${input.source}): drift`,
+        `No baseline was recorded: ${what}, and Cairn never adopts drift by itself. The drift stays on the drift page until the schema is brought back in line or someone accepts it there.`,
+        { differences: accepted.length },
+      );
+    }
+    if (env.protected) {
+      const refuse = async (code: "forbidden" | "validation", message: string): Promise<never> => {
+        await recordAudit(db, { actor, action: "baseline.accept-drift", ...where, outcome: "refused", details: driftDetails() });
+        throw new AppError(code, `baseline ${project.name}/${env.name}: accepting drift refused`, message, { differences: accepted.length });
+      };
+      if (!("kind" in actor) || refusalOf(actor, "drift.accept")) {
+        await refuse(
+          "forbidden",
+          `${what}. ${env.name} is protected: a baseline now would accept that drift and clear the drift gate, so only an admin may record one, with a written reason. Bring the schema back in line, or ask an admin to accept the drift.`,
+        );
+      }
+      if (!reason || reason.length < MIN_OVERRIDE_REASON) {
+        await refuse("validation", `${what}. Accepting drift on a protected environment needs a written reason of at least ${MIN_OVERRIDE_REASON} characters: say why the schema as it is now is right.`);
+      }
+    }
+  }
+
   const live = await readLiveSchema(env, rootDir, opts);
   if (!live.ok) throw new AppError("unreachable", `baseline ${project.name}/${env.name}: ${live.message}`, `${live.message}. No baseline was recorded.`);
   if (!live.snapshot.ok) {
@@ -43,7 +128,10 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
     );
   }
   const snapshot = live.snapshot.snapshot;
-  const actor = input.actor;
+  if (checkedFingerprint !== null && fingerprintSnapshot(snapshot) !== checkedFingerprint) {
+    // What was judged is not what would be recorded.
+    throw new AppError("conflict", `baseline ${project.name}/${env.name}: schema changed while checking`, `${env.name}'s schema changed while Cairn was checking it for drift. No baseline was recorded; try again.`);
+  }
   const baseline = await db.$transaction(async (tx) => {
     const b = await recordBaseline(tx, {
       environmentId: env.id,
@@ -54,13 +142,11 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
     });
     await recordAudit(tx, {
       actor,
-      action: "baseline.record",
-      projectId: project.id,
-      environmentId: env.id,
-      environment: env.name,
+      action: accepted.length ? "baseline.accept-drift" : "baseline.record",
+      ...where,
       toRevision: live.revisions.join(",") || null,
       outcome: "ok",
-      details: { source: input.source, fingerprint: b.fingerprint, baselineId: b.id, ...(input.details ?? {}) },
+      details: { fingerprint: b.fingerprint, baselineId: b.id, ...(accepted.length ? driftDetails() : { source: input.source, ...(reason ? { reason } : {}), ...(input.details ?? {}) }) },
     });
     return b;
   });
@@ -71,5 +157,6 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
     fingerprint: baseline.fingerprint,
     source: baseline.source,
     createdAt: baseline.createdAt.toISOString(),
+    acceptedDrift: accepted,
   };
 }

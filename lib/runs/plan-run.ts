@@ -53,6 +53,8 @@ export interface RunExecution {
   replan: (from: string[]) => Promise<{ steps: string[] } | { error: string }>;
   /** A migration's file relative to the project root (failure headlines). */
   fileOf: (revision: string) => string | undefined;
+  /** The drift gate's fact read with this plan, just before the run starts: a run on a drifted schema records no baseline. */
+  preRunDrift: GateFacts["drift"];
 }
 
 /** The plan, plus what the server needs to record and execute it. */
@@ -256,6 +258,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       return file ? nodePath.relative(rootDir, file) : undefined;
     },
     expectedHeads: path.resultHeads,
+    preRunDrift: drift,
     readRevisions: async () => {
       const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
       if (!r.ok) throw new AppError("unreachable", `re-read ${env.name}: ${r.reason}`, `Cairn could not re-read ${env.name}'s version table: ${r.message}`);

@@ -155,7 +155,7 @@ describe("snapshots of SQLite environments", () => {
     const b = await eventually(() => db.schemaBaseline.findFirst({ where: { source: "run", environment: { name: "lab" } } }));
     expect(b.revisionKey).toBe("d4");
     const audit = await eventually(() => db.auditEvent.findFirst({ where: { action: "baseline.record", environment: "lab" } }));
-    expect(audit).toMatchObject({ actor: "cairn", runId: null });
+    expect(audit).toMatchObject({ actor: "cairn", runId, project: "lab" });
     expect(audit.details).toMatchObject({ source: "run", runId });
 
     // Hand-made change on the SQLite file: drift against the run's baseline.

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AlembicCheckButton } from "@/components/drift/alembic-check-button";
 import { DriftFindings } from "@/components/drift/drift-findings";
-import { TakeBaselineButton } from "@/components/drift/take-baseline-button";
+import { TakeBaselineButton, type BaselineMode } from "@/components/drift/take-baseline-button";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { RevisionId } from "@/components/ui/revision-id";
@@ -26,6 +26,9 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
     throw e;
   }
   const canBaseline = can(actor, "drift.baseline");
+  const canAcceptDrift = can(actor, "drift.accept");
+  const baselineMode = (e: { protected: boolean; differences: number | null }): BaselineMode =>
+    !e.differences ? "record" : !e.protected ? "accept" : canAcceptDrift ? "override" : "admin-only";
   const canCheck = can(actor, "alembic.check");
   return (
     <div className="space-y-6">
@@ -95,7 +98,7 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
                 </td>
                 <td className="py-1">
                   <div className="flex flex-wrap gap-2">
-                    {canBaseline && <TakeBaselineButton project={drift.project} environment={e.name} />}
+                    {canBaseline && <TakeBaselineButton project={drift.project} environment={e.name} mode={baselineMode(e)} differences={e.differences ?? 0} />}
                     {canCheck && <AlembicCheckButton project={drift.project} environment={e.name} />}
                   </div>
                 </td>
@@ -104,8 +107,9 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
           </tbody>
         </table>
         <p className="mt-3 text-xs text-stone-600">
-          Baselines are recorded after every successful run, at each QA sign-off, and by hand here. A run on a protected environment with drift needs an admin
-          override with a written reason.
+          Baselines are recorded after every successful run that started from a schema without drift, at each QA sign-off without drift, and by hand here. Cairn
+          never adopts drift by itself. On a protected environment, a baseline on top of drift (and a run despite it) is an admin override with a written
+          reason, audited with every difference it accepts.
         </p>
       </Card>
     </div>
