@@ -5,6 +5,8 @@ import { runExecution } from "@/lib/runs/start-run";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";
 import { createMysqlTestDatabase, withMysql } from "@/tests/support/mysql-databases";
+import { alembic, copyFixture, LONG_REV } from "@/tests/environments/support";
+import fs from "node:fs";
 import * as planRoute from "@/app/api/projects/[project]/envs/[env]/runs/plan/route";
 import * as envRunsRoute from "@/app/api/projects/[project]/envs/[env]/runs/route";
 import * as approveRoute from "@/app/api/runs/[id]/approve/route";
@@ -18,6 +20,7 @@ let alice: User, bob: User, qa: User;
 let stagingId: string;
 let projectId: string;
 const dbs: Record<string, TestDb> = {};
+let widthProject: string | undefined;
 
 const P = "shop-mysql-api";
 const envParams = (env: string) => ctx({ project: P, env });
@@ -42,7 +45,7 @@ beforeAll(async () => {
   app = await useAppStore("cairn_runs_api_mysql");
   db = app.db;
   fixture = copyFixtureProject([]);
-  for (const k of ["qa", "staging", "production"]) dbs[k] = await createMysqlTestDatabase(`api_${k}`);
+  for (const k of ["qa", "staging", "production", "narrow"]) dbs[k] = await createMysqlTestDatabase(`api_${k}`);
   const seeded = await seedProject(db, {
     name: P,
     dir: fixture.dir,
@@ -61,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   fixture?.remove();
+  if (widthProject) fs.rmSync(widthProject, { recursive: true, force: true });
   for (const d of Object.values(dbs)) await d.drop();
 });
 
@@ -129,5 +133,19 @@ describe("MySQL environments through the same plan → request → approve → r
     );
     expect(await revisions("qa")).toEqual(["c3"]);
     expect(await tables("qa")).toContain("audit_trail");
+  }, 60_000);
+
+  it("the width gate blocks a revision id longer than MySQL's version_num, which strict mode would refuse", async () => {
+    widthProject = copyFixture("cairn-mysql-width-");
+    alembic(widthProject, ["upgrade", "2b3c4d5e6f02"], { url: dbs.narrow!.url });
+    await seedProject(db, { name: "width-mysql", dir: widthProject, envs: [{ name: "narrow", url: dbs.narrow!.url }] });
+    const res = await planRoute.POST(
+      request("POST", "/api/projects/width-mysql/envs/narrow/runs/plan", { cookie: alice.cookie, body: { kind: "upgrade", target: LONG_REV } }),
+      ctx({ project: "width-mysql", env: "narrow" }),
+    );
+    const p = await body(res);
+    expect(gate(p.gates, "version-width")).toMatchObject({ verdict: "block" });
+    expect((gate(p.gates, "version-width") as unknown as { reason: string }).reason).toMatch(new RegExp(`Revision "${LONG_REV}" is 40 characters, but narrow's alembic_version.version_num holds at most 32`));
+    expect(p.canRequest).toBe(false);
   }, 60_000);
 });
