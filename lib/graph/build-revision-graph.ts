@@ -14,7 +14,7 @@
  */
 import type { MigrationScript, Problem } from "@/lib/alembic/types";
 import { suggestRevision } from "@/lib/graph/suggest-revision";
-import { ancestorNodes, dedupe, descendantNodes, indexGraph, NO_LABELS, topologicalSort, type Rev } from "@/lib/graph/revision-index";
+import { ancestorNodes, dedupe, descendantNodes, indexGraph, NO_LABELS, topologicalSort, type Rev, type RevisionIndex } from "@/lib/graph/revision-index";
 import type { RevisionGraph, RevisionNode } from "@/lib/graph/types";
 
 export interface BuildRevisionGraphOptions {
@@ -125,16 +125,19 @@ function findCycles(order: string[], edges: Map<string, string[]>): string[][] {
   return out.sort((a, b) => pos.get(a[0]!)! - pos.get(b[0]!)!);
 }
 
-export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRevisionGraphOptions = {}): RevisionGraph {
-  const maxLength = options.maxRevisionLength ?? 32;
-  const problems: Problem[] = [];
-  const at = (s: MigrationScript, line: number | undefined) => ({
+type At = { revision: string; path: string; line?: number };
+
+/** Where a problem points: the script, and the line when the reader knows it. */
+function at(s: MigrationScript, line: number | undefined): At {
+  return {
     revision: s.revision,
     path: s.path,
     ...(line !== undefined ? { line } : {}),
-  });
+  };
+}
 
-  // 1. The revision map: load order, last duplicate wins in the first one's position.
+/** Step 1, `_revision_map`'s load loop (with `Revision.verify_rev_id`): ids in load order, the last duplicate wins in the first one's position. */
+function revisionMap(scripts: MigrationScript[], problems: Problem[]): { byId: Map<string, MigrationScript>; order: string[] } {
   const byId = new Map<string, MigrationScript>();
   for (const script of scripts) {
     if (typeof script.revision !== "string" || script.revision.trim() === "") {
@@ -168,9 +171,15 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     }
     byId.set(script.revision, script);
   }
-  const order = [...byId.keys()];
+  return { byId, order: [...byId.keys()] };
+}
 
-  // 2. Branch labels go into the same namespace as revision ids (Alembic's `_map_branch_labels`).
+/** Step 2, `_map_branch_labels`: labels share the revision ids' namespace; the first declaration keeps a duplicate. */
+function mapBranchLabels(
+  order: string[],
+  byId: Map<string, MigrationScript>,
+  problems: Problem[],
+): { labelOwner: Map<string, string>; ownLabels: Map<string, string[]> } {
   const labelOwner = new Map<string, string>();
   const ownLabels = new Map<string, string[]>();
   for (const id of order) {
@@ -194,11 +203,20 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     }
     ownLabels.set(id, kept);
   }
+  return { labelOwner, ownLabels };
+}
 
-  // 3. Resolve references; a name that is neither an id nor a label is dangling.
+/**
+ * Step 3a, `_revision_map`'s down_revision lookup (with `Revision.__init__`'s LoopDetected): the
+ * parents that exist; a self-loop or a name that is no revision id is reported and left out.
+ */
+function resolveDownRevisions(
+  order: string[],
+  byId: Map<string, MigrationScript>,
+  allScripts: MigrationScript[],
+  problems: Problem[],
+): Map<string, string[]> {
   const parents = new Map<string, string[]>();
-  const resolvedDeps = new Map<string, string[]>();
-  const allScripts = scripts.filter((s) => typeof s.revision === "string");
   for (const id of order) {
     const s = byId.get(id)!;
     const ps: string[] = [];
@@ -227,6 +245,24 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       }
     }
     parents.set(id, ps);
+  }
+  return parents;
+}
+
+/**
+ * Step 3b, `_add_depends_on` (with DependencyLoopDetected): depends_on names resolved to revision
+ * ids through ids and branch labels; a self-loop or a name that is neither is reported and left out.
+ */
+function addDependsOn(
+  order: string[],
+  byId: Map<string, MigrationScript>,
+  labelOwner: Map<string, string>,
+  allScripts: MigrationScript[],
+  problems: Problem[],
+): Map<string, string[]> {
+  const resolvedDeps = new Map<string, string[]>();
+  for (const id of order) {
+    const s = byId.get(id)!;
     const deps: string[] = [];
     for (const d of s.dependsOn ?? []) {
       const target = byId.has(d) ? d : labelOwner.get(d);
@@ -255,9 +291,21 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     }
     resolvedDeps.set(id, deps);
   }
+  return resolvedDeps;
+}
 
-  // 4. Cycles: report each, then drop the edges inside it so the rest still has an order. Proving
-  // there is none (the common case) reads parents and dependencies in place, with no edge map.
+/**
+ * Step 4, `_detect_cycles`: reports each cycle, then drops the edges inside it (in `parents` and
+ * `resolvedDeps`, in place) so the rest still has an order. Proving there is none (the common
+ * case) reads parents and dependencies in place, with no edge map.
+ */
+function detectCycles(
+  order: string[],
+  byId: Map<string, MigrationScript>,
+  parents: Map<string, string[]>,
+  resolvedDeps: Map<string, string[]>,
+  problems: Problem[],
+): void {
   const pos = new Map<string, number>();
   for (let i = 0; i < order.length; i++) pos.set(order[i]!, i);
   const edgesOf = (id: string): string[] => {
@@ -284,9 +332,19 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       resolvedDeps.set(id, resolvedDeps.get(id)!.filter((p) => !members.has(p)));
     }
   }
+}
 
-  // 5. Nodes with children, heads (in load order) and bases. Built property by property in one
-  // shape (no spread): this runs once per revision in a cold process, before any JIT has warmed up.
+/**
+ * Step 5a, the nodes with `Revision.add_nextrev`'s children and dependents. Built property by
+ * property in one shape (no spread): this runs once per revision in a cold process, before any
+ * JIT has warmed up.
+ */
+function addNextrevs(
+  order: string[],
+  byId: Map<string, MigrationScript>,
+  parents: Map<string, string[]>,
+  resolvedDeps: Map<string, string[]>,
+): Map<string, RevisionNode> {
   const nodes = new Map<string, RevisionNode>();
   for (const id of order) {
     const s = byId.get(id)!;
@@ -331,6 +389,14 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       if (!n.parents!.includes(d) && !dependents.includes(id)) dependents.push(id);
     }
   }
+  return nodes;
+}
+
+/**
+ * Step 5b, `heads`, `_real_heads` and `bases`, in load order. A revision whose parents are all
+ * dangling is a base here (Alembic itself would not load).
+ */
+function headsAndBases(nodes: Map<string, RevisionNode>): { heads: string[]; realHeads: string[]; bases: string[] } {
   const heads: string[] = [];
   const realHeads: string[] = [];
   const bases: string[] = [];
@@ -339,14 +405,13 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       heads.push(id);
       if (n.dependents.length === 0) realHeads.push(id);
     }
-    // A revision whose parents are all dangling is drawn as a base (Alembic itself would not load).
     if (n.parents!.length === 0) bases.push(id);
   }
+  return { heads, realHeads, bases };
+}
 
-  const graph: RevisionGraph = { revisions: nodes, heads, bases, history: [], problems, realHeads, branchLabels: labelOwner };
-  const index = indexGraph(graph);
-
-  // 6. `_normalize_depends_on`: drop dependencies an ancestor (by down_revision) already has.
+/** Step 6, `_normalize_depends_on`: drops dependencies an ancestor (by down_revision) already has. */
+function normalizeDependsOn(index: RevisionIndex): void {
   for (const rev of index.revs.values()) {
     if (rev.resolvedDeps.length === 0) continue;
     const drop = new Set<string>();
@@ -357,10 +422,14 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     rev.norm = dedupe([...rev.down, ...rev.normDeps]);
     rev.node.normalizedDependsOn = rev.normDeps;
   }
+}
 
-  // 7. `_add_branches`: a label covers its revision's descendants, and runs down its own line of
-  // ancestors while that line has no branch point or merge point.
-  // Most revisions have no label of their own: they share NO_LABELS until one is added.
+/**
+ * Step 7, `_add_branches`: a label covers its revision's descendants, and runs down its own line
+ * of ancestors while that line has no branch point or merge point. Most revisions have no label
+ * of their own: they share NO_LABELS until one is added.
+ */
+function addBranches(index: RevisionIndex, ownLabels: Map<string, string[]>): void {
   const addLabels = (rev: Rev, labels: string[]) => {
     if (rev.labels === NO_LABELS) rev.labels = new Set(labels);
     else for (const l of labels) rev.labels.add(l);
@@ -380,7 +449,10 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       parent = parent.down.length === 1 ? index.revs.get(parent.down[0]!) : undefined;
     }
   }
+}
 
+/** Step 7b, `Revision`'s `branch_labels`, `is_head`, `is_base`, `is_merge_point` and `is_branch_point` onto each node. */
+function markRevisionKinds(index: RevisionIndex): void {
   for (const rev of index.list) {
     const n = rev.node;
     n.effectiveBranchLabels = rev.labels.size === 0 ? [] : [...rev.labels].sort();
@@ -389,11 +461,15 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
     n.isMergePoint = rev.down.length > 1;
     n.isBranchPoint = rev.next.length > 1;
   }
+}
 
-  // 8. `alembic history` = walk_revisions("base", "heads") = topological sort of everything from the real heads.
-  graph.history = topologicalSort(index, index.list, realHeads.map((id) => index.revs.get(id)!));
+/** Step 8, `walk_revisions("base", "heads")` (`alembic history`): the topological sort of everything from the real heads. */
+function walkRevisions(index: RevisionIndex, realHeads: string[]): string[] {
+  return topologicalSort(index, index.list, realHeads.map((id) => index.revs.get(id)!));
+}
 
-  // 9. Problems about the shape of the graph.
+/** Step 9a, no Alembic counterpart: ids longer than alembic_version.version_num cannot be stamped. */
+function checkRevisionLength(order: string[], byId: Map<string, MigrationScript>, maxLength: number, problems: Problem[]): void {
   for (const id of order) {
     if (id.length > maxLength) {
       const s = byId.get(id)!;
@@ -406,22 +482,47 @@ export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRev
       });
     }
   }
-  if (heads.length > 1) {
-    const labelsOf = heads.map((h) => nodes.get(h)!.effectiveBranchLabels);
-    const ownLabel = labelsOf.every((ls, i) => ls.some((l) => labelsOf.every((other, j) => j === i || !other.includes(l))));
-    const first = byId.get(heads[0]!)!;
-    problems.push({
-      code: "multiple-heads",
-      severity: ownLabel ? "info" : "error",
-      revision: heads[0]!,
-      path: first.path,
-      message: ownLabel
-        ? `${heads.length} heads, each on its own branch label (${heads.map((h, i) => `${h} [${labelsOf[i]!.join(", ")}]`).join("; ")}): upgrade with 'heads' or '<label>@head'.`
-        : `Multiple heads (${heads.join(", ")}): 'alembic upgrade head' fails. Merge them with 'alembic merge heads -m "merge"', or give each branch its own branch label.`,
-      data: { heads },
-    });
-  }
+}
 
+/** Step 9b, `get_current_head`'s MultipleHeads: an error, or information when each head has a branch label of its own. */
+function checkMultipleHeads(heads: string[], nodes: Map<string, RevisionNode>, byId: Map<string, MigrationScript>, problems: Problem[]): void {
+  if (heads.length <= 1) return;
+  const labelsOf = heads.map((h) => nodes.get(h)!.effectiveBranchLabels);
+  const ownLabel = labelsOf.every((ls, i) => ls.some((l) => labelsOf.every((other, j) => j === i || !other.includes(l))));
+  const first = byId.get(heads[0]!)!;
+  problems.push({
+    code: "multiple-heads",
+    severity: ownLabel ? "info" : "error",
+    revision: heads[0]!,
+    path: first.path,
+    message: ownLabel
+      ? `${heads.length} heads, each on its own branch label (${heads.map((h, i) => `${h} [${labelsOf[i]!.join(", ")}]`).join("; ")}): upgrade with 'heads' or '<label>@head'.`
+      : `Multiple heads (${heads.join(", ")}): 'alembic upgrade head' fails. Merge them with 'alembic merge heads -m "merge"', or give each branch its own branch label.`,
+    data: { heads },
+  });
+}
+
+export function buildRevisionGraph(scripts: MigrationScript[], options: BuildRevisionGraphOptions = {}): RevisionGraph {
+  const maxLength = options.maxRevisionLength ?? 32;
+  const problems: Problem[] = [];
+  const { byId, order } = revisionMap(scripts, problems);
+  const { labelOwner, ownLabels } = mapBranchLabels(order, byId, problems);
+  const allScripts = scripts.filter((s) => typeof s.revision === "string");
+  const parents = resolveDownRevisions(order, byId, allScripts, problems);
+  const resolvedDeps = addDependsOn(order, byId, labelOwner, allScripts, problems);
+  detectCycles(order, byId, parents, resolvedDeps, problems);
+  const nodes = addNextrevs(order, byId, parents, resolvedDeps);
+  const { heads, realHeads, bases } = headsAndBases(nodes);
+
+  const graph: RevisionGraph = { revisions: nodes, heads, bases, history: [], problems, realHeads, branchLabels: labelOwner };
+  const index = indexGraph(graph);
+  normalizeDependsOn(index);
+  addBranches(index, ownLabels);
+  markRevisionKinds(index);
+  graph.history = walkRevisions(index, realHeads);
+
+  checkRevisionLength(order, byId, maxLength, problems);
+  checkMultipleHeads(heads, nodes, byId, problems);
   sortProblems(problems);
   return graph;
 }
