@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { mysqlRunLockName } from "@/lib/environments/mysql-run-lock-name";
-import { isMysqlUrl, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
+import { isMysqlUrl, mysqlClientArgs, mysqlUrlForDatabase, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
 import { urlScheme } from "@/lib/environments/read-version-table";
 import { ZDatabaseUrlSchema } from "@/lib/projects/environment.types";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
@@ -39,6 +39,16 @@ describe("parseMysqlUrl: the URLs Alembic users write", () => {
       expect(["mysql", "mariadb"]).toContain(urlScheme(url));
       expect(dialectOfUrl(url)).toBe("mysql");
     }
+  });
+
+  it("points the same URL at another database, and gives the command-line clients the same server", () => {
+    expect(mysqlUrlForDatabase("mysql+pymysql://app:p%40ss@db:3307/shop?charset=utf8mb4", "shop_scratch_1")).toBe("mysql+pymysql://app:p%40ss@db:3307/shop_scratch_1?charset=utf8mb4");
+    expect(mysqlUrlForDatabase("mariadb+pymysql://root@127.0.0.1:3306/", "x")).toBe("mariadb+pymysql://root@127.0.0.1:3306/x");
+    expect(mysqlUrlForDatabase("mysql://app@/shop?unix_socket=/run/mysqld/mysqld.sock", "y")).toBe("mysql://app@/y?unix_socket=/run/mysqld/mysqld.sock");
+    const tcp = parseMysqlUrl("mysql+pymysql://app:p%40ss@db:3307/shop?charset=utf8mb4");
+    expect(tcp.ok && mysqlClientArgs(tcp.settings)).toEqual({ args: ["--host=db", "--port=3307", "--protocol=TCP", "--user=app", "--default-character-set=utf8mb4"], env: { MYSQL_PWD: "p@ss" } });
+    const sock = parseMysqlUrl("mysql://app@/shop?unix_socket=/run/mysqld/mysqld.sock");
+    expect(sock.ok && mysqlClientArgs(sock.settings)).toEqual({ args: ["--socket=/run/mysqld/mysqld.sock", "--user=app"], env: {} });
   });
 
   it("the environment form and API accept every spelling, and say what is wrong with a broken one", () => {

@@ -123,3 +123,31 @@ export function parseMysqlUrl(url: string): MysqlUrlParse {
     return { ok: false, message: `invalid MySQL URL: ${(e as Error).message}` };
   }
 }
+
+/**
+ * The same server and options with another database in the path, keeping the scheme, driver,
+ * credentials and query (`?charset=…&unix_socket=…`) exactly as written — e.g. a scratch database
+ * for a rehearsal next to the target.
+ */
+export function mysqlUrlForDatabase(url: string, database: string): string {
+  const trimmed = url.trim();
+  const q = trimmed.indexOf("?");
+  const [head, query] = q >= 0 ? [trimmed.slice(0, q), trimmed.slice(q)] : [trimmed, ""];
+  const m = /^((?:mysql|mariadb)(?:\+[A-Za-z0-9_]+)?:\/\/(?:.*@)?[^@/]*)(?:\/.*)?$/is.exec(head);
+  if (!m) throw new Error("not a MySQL URL");
+  return `${m[1]}/${encodeURIComponent(database)}${query}`;
+}
+
+/**
+ * Arguments for MariaDB's/MySQL's own command-line clients (`mysqldump`, `mysql`) reaching the URL's
+ * server, and the environment that carries the password (MYSQL_PWD, so it never shows in `ps`).
+ */
+export function mysqlClientArgs(s: MysqlConnectionSettings): { args: string[]; env: Record<string, string> } {
+  const args = s.socketPath ? [`--socket=${s.socketPath}`] : [`--host=${s.host}`, `--port=${s.port}`, "--protocol=TCP"];
+  if (s.user !== undefined) args.push(`--user=${s.user}`);
+  if (s.charset) args.push(`--default-character-set=${s.charset}`);
+  if (s.ssl?.ca) args.push(`--ssl-ca=${s.ssl.ca}`);
+  if (s.ssl?.cert) args.push(`--ssl-cert=${s.ssl.cert}`);
+  if (s.ssl?.key) args.push(`--ssl-key=${s.ssl.key}`);
+  return { args, env: s.password !== undefined ? { MYSQL_PWD: s.password } : {} };
+}
