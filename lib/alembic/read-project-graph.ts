@@ -9,6 +9,7 @@ import type { RevisionGraph } from "@/lib/graph/types";
 import { loadProject, sortProblems, type LoadProjectOptions, type ProjectScan } from "@/lib/alembic/load-project";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { AppError, type AppErrorCode } from "@/lib/errors";
+import { projectDirOf, relativeText } from "@/lib/alembic/relative-paths";
 
 export interface ProjectGraph {
   project: LoadedProject;
@@ -88,6 +89,16 @@ function graphWorker(): NonNullable<typeof state.__cairnGraphWorker> {
  * other in one worker thread. When the worker cannot start (no esbuild), reads run inline.
  */
 export async function readProjectGraphAsync(target: string, options: LoadProjectOptions & { maxRevisionLength?: number } = {}): Promise<ProjectGraph> {
+  try {
+    return await readInWorker(target, options);
+  } catch (e) {
+    // Read errors reach every role (status polls, pages): name files relative to the project, never where the server keeps it.
+    if (e instanceof AppError) throw new AppError(e.code, e.message, relativeText(e.userMessage, projectDirOf(path.resolve(target))), e.details);
+    throw e;
+  }
+}
+
+async function readInWorker(target: string, options: LoadProjectOptions & { maxRevisionLength?: number }): Promise<ProjectGraph> {
   if (state.__cairnGraphWorkerBroken) return readProjectGraph(target, options);
   let w: NonNullable<typeof state.__cairnGraphWorker>;
   try {

@@ -5,12 +5,14 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { isAppError } from "@/lib/errors";
 import { recordAudit, type AuditEntry } from "@/lib/audit/record-audit";
+import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
 import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { projectsRoot } from "@/lib/config/projects-root";
+import type { AlembicLocation } from "@/lib/alembic/types";
 import type { TProject } from "@/lib/projects/project.types";
 
 /** Which rule refused a path; recorded in the audit row of the refusal. */
-export type AlembicPathRule = "exists" | "root" | "file-name" | "no-config-file" | "readable";
+export type AlembicPathRule = "exists" | "root" | "file-name" | "no-config-file" | "readable" | "locations-root";
 
 const CONFIG_FILE = /^(alembic\.ini|.+\.ini|pyproject\.toml)$/;
 
@@ -72,15 +74,35 @@ export async function checkAlembicPath(
     return refuse("file-name", `${target} is not an Alembic configuration file: Cairn accepts only alembic.ini, a *.ini file or pyproject.toml, or a directory holding alembic.ini or pyproject.toml.`);
   }
 
-  let configured: boolean;
-  try {
-    configured = (await readProjectGraphAsync(real, { constants })).project.location.configFile !== undefined;
-  } catch (e) {
+  const unreadable = (e: unknown) =>
     // Reader errors name the file, the line and the kind of problem — never the file's text.
-    return refuse("readable", isAppError(e) ? e.userMessage : `Cairn cannot read the project at ${target}. Check the path and that the Cairn server may read it.`);
+    refuse("readable", isAppError(e) ? e.userMessage : `Cairn cannot read the project at ${target}. Check the path and that the Cairn server may read it.`);
+  let location: AlembicLocation;
+  try {
+    location = findAlembicLocation(real);
+  } catch (e) {
+    return unreadable(e);
   }
   // A pyproject.toml without [tool.alembic] is no configuration.
-  if (!configured) return refuse("no-config-file", `${target} holds no Alembic configuration: pyproject.toml has no [tool.alembic] table. Point to the project's alembic.ini instead.`);
+  if (location.configFile === undefined) return refuse("no-config-file", `${target} holds no Alembic configuration: pyproject.toml has no [tool.alembic] table. Point to the project's alembic.ini instead.`);
+  // The configuration inside the root may still send Cairn (and Alembic, which runs env.py from
+  // script_location) anywhere: version_locations = /etc would list and parse files out there.
+  // Checked before any migration file is read.
+  const escaping = [location.scriptLocation, ...location.versionLocations]
+    .filter((d): d is string => !!d)
+    .find((d) => !isInside(rootReal, realpathOrUndefined(d) ?? path.resolve(d)));
+  if (escaping) {
+    const key = escaping === location.scriptLocation ? "script_location" : "version_locations";
+    return refuse(
+      "locations-root",
+      `${path.basename(configFile)} sets ${key} to ${escaping}, which is outside the projects root ${root.dir} (links resolved), so Cairn will not read it. Keep the project's migrations under that root (change ${key}), set CAIRN_PROJECTS_ROOT on the server (the root is ${root.source}), or have the operator declare the project in cairn.config.json.`,
+    );
+  }
+  try {
+    await readProjectGraphAsync(real, { constants });
+  } catch (e) {
+    return unreadable(e);
+  }
   return real;
 }
 

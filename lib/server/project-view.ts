@@ -8,6 +8,7 @@ import { listProjects as listStoredProjects } from "@/lib/projects/list-projects
 import { readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
 import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
 import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { relativeProblems } from "@/lib/alembic/relative-paths";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { ProjectStatus } from "@/lib/environments/types";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
@@ -30,7 +31,9 @@ export async function getPublicProject(projectName: string): Promise<PublicProje
 export async function getProjectGraph(projectName: string): Promise<{ project: PublicProject; graph: RevisionGraph; rootDir: string }> {
   const project = await getPublicProject(projectName);
   const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: constantsOf(project) });
-  return { project, graph, rootDir: loaded.location.rootDir };
+  const rootDir = loaded.location.rootDir;
+  // Pages show problems to every role; runs plan from their own read, with absolute paths.
+  return { project, graph: { ...graph, problems: relativeProblems(graph.problems, rootDir) }, rootDir };
 }
 
 /**
@@ -41,14 +44,43 @@ export async function getProjectStatus(projectName: string, read?: { graph: Revi
   return readStoredProjectStatus(await getDb(), projectName, { key: getSecretKey(), graph: read });
 }
 
-/** A migration file's source, for the graph's side panel. Only files that belong to the graph are served. */
+/** The most of a migration file the side panel is sent: a 10 MB file went whole to every viewer. */
+export const MAX_SOURCE_BYTES = 256 * 1024;
+
+/** What was left out of a capped source. */
+export interface SourceTruncation {
+  shownBytes: number;
+  totalBytes: number;
+  /** The marker appended to the source, also for readers that only show `source`. */
+  marker: string;
+}
+
+/**
+ * A migration file's source, for the graph's side panel. Only files that belong to the graph are
+ * served, and only their first MAX_SOURCE_BYTES (cut at a line end): the rest is never read into
+ * the response, and a marker says how much more there is and where to read it.
+ */
 export async function readRevisionSource(
   projectName: string,
   revision: string,
-): Promise<{ path: string; relativePath: string; source: string }> {
+): Promise<{ path: string; relativePath: string; source: string; truncated: SourceTruncation | null }> {
   const { graph, rootDir } = await getProjectGraph(projectName);
   const node = graph.revisions.get(revision);
   if (!node) throw new AppError("not-found", `revision ${revision} not in ${projectName}`, `Project "${projectName}" has no revision "${revision}".`);
-  const source = await fs.promises.readFile(node.path, "utf8");
-  return { path: node.path, relativePath: path.relative(rootDir, node.path), source };
+  const relativePath = path.relative(rootDir, node.path);
+  const file = await fs.promises.open(node.path, "r");
+  try {
+    const totalBytes = (await file.stat()).size;
+    const buf = Buffer.alloc(Math.min(totalBytes, MAX_SOURCE_BYTES));
+    const { bytesRead } = await file.read(buf, 0, buf.length, 0);
+    if (totalBytes <= MAX_SOURCE_BYTES) return { path: node.path, relativePath, source: buf.subarray(0, bytesRead).toString("utf8"), truncated: null };
+    const lastNewline = buf.lastIndexOf(0x0a, bytesRead - 1);
+    const shownBytes = lastNewline > 0 ? lastNewline + 1 : bytesRead;
+    const moreKb = Math.ceil((totalBytes - shownBytes) / 1024);
+    const marker = `# … truncated — ${moreKb.toLocaleString("en")} KB more (the file is ${Math.ceil(totalBytes / 1024).toLocaleString("en")} KB); open ${relativePath} in the repository to read it all.`;
+    const source = `${buf.subarray(0, shownBytes).toString("utf8")}\n${marker}\n`;
+    return { path: node.path, relativePath, source, truncated: { shownBytes, totalBytes, marker } };
+  } finally {
+    await file.close();
+  }
 }

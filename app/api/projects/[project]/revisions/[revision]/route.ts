@@ -2,7 +2,7 @@
 import path from "node:path";
 import { withRole } from "@/lib/auth/with-role";
 import { AppError } from "@/lib/errors";
-import { getProjectGraph, readRevisionSource } from "@/lib/server/project-view";
+import { getProjectGraph, readRevisionSource, type SourceTruncation } from "@/lib/server/project-view";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +23,10 @@ export interface RevisionDetailsBody {
     isHead: boolean;
     isBase: boolean;
   };
+  /** At most MAX_SOURCE_BYTES of the file, ending with a "truncated" marker when cut. */
   source: string;
+  /** How much was left out; null when the whole file is sent. */
+  truncated: SourceTruncation | null;
 }
 
 export const GET = withRole<{ project: string; revision: string }>("status.read", async (_req, { params }) => {
@@ -33,7 +36,7 @@ export const GET = withRole<{ project: string; revision: string }>("status.read"
   if (!node) {
     throw new AppError("not-found", `revision ${revision} not in ${project}`, `Project "${project}" has no revision "${revision}". Check the id (the graph page lists them all).`);
   }
-  const { relativePath, source } = await readRevisionSource(project, revision).catch((e: unknown) => {
+  const { relativePath, source, truncated } = await readRevisionSource(project, revision).catch((e: unknown) => {
     if (e instanceof AppError) throw e;
     // The file vanished or became unreadable since the graph was read (a deploy in progress).
     throw new AppError("not-found", `cannot read ${node.path}`, `The migration file for ${revision} could not be read (${path.relative(rootDir, node.path)}). It may have just been moved or deleted; reload the page.`);
@@ -55,6 +58,7 @@ export const GET = withRole<{ project: string; revision: string }>("status.read"
       isBase: node.isBase,
     },
     source,
+    truncated,
   };
   return Response.json(body, { headers: { "cache-control": "private, max-age=0, must-revalidate" } });
 });
