@@ -5,10 +5,10 @@
  * script/revision.py `Revision.__init__`). Pure: no framework imports.
  */
 import type { MigrationScript, Problem } from "@/lib/alembic/types";
+import { describePythonValue, parsePythonLiteral, resolveConstants, unresolvedParts, type ConstantsTable, type PythonValue } from "@/lib/alembic/parse-python-literal";
 import { PythonSyntaxError, PythonTokenizer, type Token } from "@/lib/alembic/tokenize-python";
 
-/** Values for non-literal expressions, keyed by the dotted name as written (`"cli.EXPAND_BRANCH"`). */
-export type ConstantsTable = Record<string, string | string[] | null>;
+export type { ConstantsTable };
 
 export interface ReadMigrationOptions {
   constants?: ConstantsTable;
@@ -23,17 +23,8 @@ export interface ReadMigrationResult {
 type Attr = "revision" | "down_revision" | "branch_labels" | "depends_on";
 const ATTRS = new Set<string>(["revision", "down_revision", "branch_labels", "depends_on"]);
 
-/** A statically evaluated Python expression. */
-type Val =
-  | { k: "str"; v: string }
-  | { k: "none" }
-  | { k: "seq"; items: Val[] }
-  | { k: "other"; desc: string }
-  | { k: "ref"; name: string }
-  | { k: "expr"; desc: string };
-
 interface Assignment {
-  val: Val;
+  val: PythonValue;
   line: number;
   /** Line of the enclosing module-level if/try/with/for/while block, when conditional. */
   blockLine?: number;
@@ -74,156 +65,6 @@ export function decodePythonSource(bytes: Uint8Array): string {
     if (!/^[ \t\f]*(#.*)?$/.test(l)) break;
   }
   return UTF8.decode(bytes);
-}
-
-function describe(v: Val): string {
-  switch (v.k) {
-    case "str":
-      return JSON.stringify(v.v);
-    case "none":
-      return "None";
-    case "seq":
-      return v.items.length === 1 ? `(${describe(v.items[0]!)},)` : `(${v.items.map(describe).join(", ")})`;
-    case "other":
-      return v.desc;
-    case "ref":
-      return v.name;
-    case "expr":
-      return v.desc;
-  }
-}
-
-/** Parses an expression from tokens[i..end); returns the value and whether it consumed all of it. */
-class ExprParser {
-  constructor(
-    private readonly toks: Token[],
-    private i: number,
-    private readonly end: number,
-  ) {}
-
-  parseAll(): Val {
-    const r = this.parseSeq();
-    if (this.i !== this.end) return { k: "expr", desc: "an expression" };
-    return r.comma || r.items.length !== 1 ? { k: "seq", items: r.items } : r.items[0]!;
-  }
-
-  /** Comma-separated items up to a closing bracket or the end; `comma` when a top-level comma appeared. */
-  private parseSeq(): { items: Val[]; comma: boolean } {
-    const items: Val[] = [];
-    let comma = false;
-    while (this.i < this.end) {
-      const t = this.toks[this.i]!;
-      if (t.type === "op" && (t.value === ")" || t.value === "]")) break;
-      items.push(this.parseAtom());
-      if (this.isOp(",")) {
-        comma = true;
-        this.i++;
-        continue;
-      }
-      break;
-    }
-    return { items, comma };
-  }
-
-  private parseAtom(): Val {
-    const t = this.toks[this.i];
-    if (!t) return { k: "expr", desc: "nothing" };
-    if (t.type === "string") {
-      let text = "";
-      let kind: "str" | "bytes" | "fstring" = "str";
-      while (this.i < this.end && this.toks[this.i]!.type === "string") {
-        const s = this.toks[this.i]!;
-        if (s.stringKind === "fstring") kind = "fstring";
-        else if (s.stringKind === "bytes" && kind === "str") kind = "bytes";
-        text += s.value;
-        this.i++;
-      }
-      const v: Val = kind === "str" ? { k: "str", v: text } : kind === "bytes" ? { k: "other", desc: "a bytes literal" } : { k: "expr", desc: "an f-string" };
-      return this.trailer(v);
-    }
-    if (t.type === "number") {
-      this.i++;
-      return this.trailer({ k: "other", desc: `the number ${t.value}` });
-    }
-    if (t.type === "name") {
-      this.i++;
-      if (t.value === "None") return this.trailer({ k: "none" });
-      if (t.value === "True" || t.value === "False") return this.trailer({ k: "other", desc: t.value });
-      let name = t.value;
-      while (this.isOp(".") && this.toks[this.i + 1]?.type === "name") {
-        name += "." + this.toks[this.i + 1]!.value;
-        this.i += 2;
-      }
-      return this.trailer({ k: "ref", name });
-    }
-    if (t.type === "op" && (t.value === "(" || t.value === "[")) {
-      const close = t.value === "(" ? ")" : "]";
-      this.i++;
-      if (this.isOp(close)) {
-        this.i++;
-        return this.trailer({ k: "seq", items: [] });
-      }
-      const r = this.parseSeq();
-      if (!this.isOp(close)) return this.bail();
-      this.i++;
-      // `("a")` is the string itself; `("a",)` and `["a"]` are sequences.
-      if (close === ")" && !r.comma && r.items.length === 1) return this.trailer(r.items[0]!);
-      return this.trailer({ k: "seq", items: r.items });
-    }
-    if (t.type === "op" && t.value === "-" && this.toks[this.i + 1]?.type === "number") {
-      this.i += 2;
-      return this.trailer({ k: "other", desc: `the number -${this.toks[this.i - 1]!.value}` });
-    }
-    return this.bail();
-  }
-
-  /** Anything after an atom other than `,` or a closing bracket makes it a computed expression. */
-  private trailer(v: Val): Val {
-    const t = this.toks[this.i];
-    if (this.i >= this.end || !t) return v;
-    if (t.type === "op" && (t.value === "," || t.value === ")" || t.value === "]")) return v;
-    return this.bail(v.k === "ref" && t.type === "op" && t.value === "(" ? `a call to ${v.name}()` : undefined);
-  }
-
-  private bail(desc = "a computed expression"): Val {
-    this.i = this.end;
-    return { k: "expr", desc };
-  }
-
-  private isOp(v: string): boolean {
-    const t = this.toks[this.i];
-    return this.i < this.end && !!t && t.type === "op" && t.value === v;
-  }
-}
-
-/** Replace dotted names with their constants; anything unresolved stays a ref/expr. */
-function resolve(v: Val, constants: ConstantsTable | undefined): Val {
-  if (v.k === "ref") {
-    if (constants && Object.prototype.hasOwnProperty.call(constants, v.name)) {
-      const c = constants[v.name];
-      if (c === null || c === undefined) return { k: "none" };
-      if (typeof c === "string") return { k: "str", v: c };
-      return { k: "seq", items: c.map((s) => ({ k: "str", v: s }) as Val) };
-    }
-    return v;
-  }
-  if (v.k === "seq") {
-    const items: Val[] = [];
-    for (const it of v.items) {
-      const r = resolve(it, constants);
-      // A constant standing for several ids inside a tuple contributes them all.
-      if (it.k === "ref" && r.k === "seq") items.push(...r.items);
-      else items.push(r);
-    }
-    return { k: "seq", items };
-  }
-  return v;
-}
-
-function unresolvedParts(v: Val): string[] {
-  if (v.k === "ref" || v.k === "expr") return [v.k === "ref" ? v.name : v.desc];
-  if (v.k === "seq") return v.items.flatMap(unresolvedParts);
-  return [];
 }
 
 /** Split a statement's tokens on top-level `=`; targets are every part but the last. */
@@ -340,7 +181,7 @@ function scanStatement(st: ScanState, toks: Token[], s: number, e: number, block
   }
   if (!tracked) return;
   const [vs, ve] = split.value;
-  const value = new ExprParser(toks, vs, ve).parseAll();
+  const value = parsePythonLiteral(toks, vs, ve);
   for (let ti = 0; ti < targetLists.length; ti++) {
     const names = targetLists[ti]!;
     const [ts, te] = split.targets[ti]!;
@@ -348,11 +189,11 @@ function scanStatement(st: ScanState, toks: Token[], s: number, e: number, block
     for (let ni = 0; ni < names.length; ni++) {
       const name = names[ni]!;
       if (!ATTRS.has(name)) continue;
-      let v: Val;
+      let v: PythonValue;
       if (!unpack) v = value;
       else if (value.k === "seq" && value.items.length === names.length) v = value.items[ni]!;
       else if (value.k === "seq" || value.k === "str") {
-        v = { k: "expr", desc: `an unpacking of ${describe(value)} into ${names.length} names` };
+        v = { k: "expr", desc: `an unpacking of ${describePythonValue(value)} into ${names.length} names` };
       } else v = { k: "expr", desc: "an unpacked expression" };
       record(st, name as Attr, { val: v, line: toks[ts]!.line, blockLine });
     }
@@ -463,7 +304,7 @@ function longdocOf(doc: string | undefined): string {
   return doc ? doc.trim() : "";
 }
 
-function idsOf(v: Val): Val[] {
+function idsOf(v: PythonValue): PythonValue[] {
   if (v.k === "none") return [];
   if (v.k === "str") return v.v === "" ? [] : [v];
   if (v.k === "seq") return v.items;
@@ -501,24 +342,24 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   };
 
   /** The final value of an attribute, with problems for conditional or non-literal assignments. */
-  const valueOf = (attr: Attr): { val: Val; line: number } | undefined => {
+  const valueOf = (attr: Attr): { val: PythonValue; line: number } | undefined => {
     const a = st.assignments.get(attr);
     if (!a) return undefined;
-    const val = resolve(a.val, constants);
+    const val = resolveConstants(a.val, constants);
     const missing = unresolvedParts(val);
     if (missing.length > 0) {
       const names = missing.filter((m) => /^[A-Za-z_][\w.]*$/.test(m));
       const hint = names.length > 0
         ? `add ${names.map((n) => JSON.stringify(n)).join(", ")} to the constants table (cairn graph --constants FILE, a JSON object of name → id, list of ids or null)`
         : "write the value as a string literal, a tuple of string literals or None";
-      err("non-literal-value", a.line, `${attr} is ${describe(a.val)}, which Cairn cannot evaluate without running the file; ${hint}.`);
-      return { val: { k: "expr", desc: describe(a.val) }, line: a.line };
+      err("non-literal-value", a.line, `${attr} is ${describePythonValue(a.val)}, which Cairn cannot evaluate without running the file; ${hint}.`);
+      return { val: { k: "expr", desc: describePythonValue(a.val) }, line: a.line };
     }
     if (a.blockLine !== undefined) {
       err(
         "conditional-assignment",
         a.line,
-        `${attr} is assigned inside the block starting on line ${a.blockLine}, so its value depends on how the file runs; Cairn assumed the first branch's value ${describe(val)}. Assign it once at module level to make it certain.`,
+        `${attr} is assigned inside the block starting on line ${a.blockLine}, so its value depends on how the file runs; Cairn assumed the first branch's value ${describePythonValue(val)}. Assign it once at module level to make it certain.`,
         "warning",
       );
     }
@@ -544,7 +385,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
     }
   } else {
     if (rv.val.k !== "expr") {
-      err("invalid-revision", rv.line, `revision is ${describe(rv.val)}, not a string; Alembic fails to load this file. Make it a string literal. Cairn skipped the file.`);
+      err("invalid-revision", rv.line, `revision is ${describePythonValue(rv.val)}, not a string; Alembic fails to load this file. Make it a string literal. Cairn skipped the file.`);
     }
     return { problems };
   }
@@ -572,7 +413,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
       else if (item.k === "str") {
         err("empty-revision-id", drv.line, `down_revision of ${revision} contains an empty string inside a tuple; Alembic fails with KeyError ''. Remove it. Cairn ignored it.`, "error", revision);
       } else {
-        err("invalid-down-revision", drv.line, `down_revision of ${revision} is ${describe(drv.val)}; every entry must be a revision id string. Alembic fails to load this. Cairn skipped the file.`, "error", revision);
+        err("invalid-down-revision", drv.line, `down_revision of ${revision} is ${describePythonValue(drv.val)}; every entry must be a revision id string. Alembic fails to load this. Cairn skipped the file.`, "error", revision);
         return { problems };
       }
     }
@@ -588,7 +429,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
         else {
           // Alembic keeps an empty label, but joins labels as strings: any other value fails its load (TypeError).
           if (item.k === "str") err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains an empty string; a branch label must be a non-empty string. Cairn ignored it.`, "warning", revision);
-          else err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains ${describe(item)}; Alembic fails to load the project (every label must be a string). Make it a non-empty string. Cairn ignored it.`, "error", revision);
+          else err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains ${describePythonValue(item)}; Alembic fails to load the project (every label must be a string). Make it a non-empty string. Cairn ignored it.`, "error", revision);
         }
       }
     }
@@ -603,7 +444,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
           // Alembic resolves an empty dependency to nothing.
           if (item.v !== "") script.dependsOn.push(item.v);
         } else {
-          err("invalid-depends-on", dov.line, `depends_on of ${revision} contains ${describe(item)}; Alembic fails resolving it. Use revision ids or branch labels as strings. Cairn ignored it.`, "error", revision);
+          err("invalid-depends-on", dov.line, `depends_on of ${revision} contains ${describePythonValue(item)}; Alembic fails resolving it. Use revision ids or branch labels as strings. Cairn ignored it.`, "error", revision);
         }
       }
     }
@@ -623,11 +464,21 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   }
   const docRevises = /^[ \t]*Revises:[ \t]*(.*?)\s*$/m.exec(longdoc);
   if (docRevises && drv.val.k !== "expr") {
-    const said = docRevises[1]!.split(/[\s,]+/).filter((x) => x !== "" && x !== "None" && x !== "<base>");
+    const said = revisionIdsSaid(docRevises[1]!);
     const real = script.downRevisions;
     if (said.length !== real.length || said.some((x) => !real.includes(x))) {
       err("docstring-mismatch", script.lines.downRevision, `the docstring says "Revises: ${docRevises[1]}" but the code says down_revision = ${real.length === 0 ? "None" : real.join(", ")}; Alembic uses the code. Fix the docstring.`, "warning", revision);
     }
   }
   return { script, problems };
+}
+
+/**
+ * The ids a docstring's "Revises:" line names, however the template spelled them: Alembic 1.x
+ * writes `a, b`; older templates wrote the tuple's repr (`('a', 'b')`, `(u'a', u'b')`).
+ */
+function revisionIdsSaid(text: string): string[] {
+  const quoted = [...text.matchAll(/(['"])(.*?)\1/g)].map((m) => m[2]!);
+  const ids = quoted.length > 0 ? quoted : text.split(/[\s,()[\]]+/);
+  return ids.filter((x) => x !== "" && x !== "None" && x !== "<base>");
 }
