@@ -70,6 +70,17 @@ describe("readMigrationFile", () => {
     expect(read('"""Revision ID: a\nRevises: \n"""\nrevision = "a"\ndown_revision = None\n').problems).toEqual([]);
   });
 
+  it("compares the docstring's Revises with down_revision by value, whatever spelling the template used", () => {
+    // Alembic 1.x writes "Revises: a, b"; older templates wrote the tuple's repr, with or without u'' prefixes.
+    const merge = (revises: string) => read(`"""merge\n\nRevision ID: m1\nRevises: ${revises}\n"""\nrevision = "m1"\ndown_revision = ('1c7441698fae', 'd7157fcb6e5d')\n`).problems;
+    for (const spelling of ["('1c7441698fae', 'd7157fcb6e5d')", "1c7441698fae, d7157fcb6e5d", "(u'1c7441698fae', u'd7157fcb6e5d')", '["d7157fcb6e5d", "1c7441698fae"]'])
+      expect(merge(spelling), spelling).toEqual([]);
+    expect(read(`"""x\n\nRevises: ('p',)\n"""\nrevision = "a"\ndown_revision = "p"\n`).problems).toEqual([]);
+    // A real contradiction still warns, in any spelling.
+    expect(merge("('1c7441698fae', 'ffffffffffff')").map((p) => p.code)).toEqual(["docstring-mismatch"]);
+    expect(merge("('1c7441698fae',)").map((p) => p.code)).toEqual(["docstring-mismatch"]);
+  });
+
   it("reports non-literal values with their line and resolves them through constants", () => {
     const src = 'import cli\nrevision = "a"\ndown_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\ndepends_on = DEPS\n';
     const r = read(src);
