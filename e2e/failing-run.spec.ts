@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { GATES } from "@/lib/gates/evaluate-gates";
 
 // A migration that fails halfway (the e2e-only "lab" project: f6 creates a table, then fails on a
 // missing one). Cairn must report it plainly: failed, the error's tail, the real state re-read, the
@@ -12,7 +13,7 @@ test("a failing migration is reported with its error, and the environment is lef
   await page.getByRole("button", { name: "Upgrade to f6" }).click();
 
   const dialog = page.getByRole("dialog");
-  await expect(dialog.locator("[data-gate]")).toHaveCount(9, { timeout: 30_000 });
+  await expect(dialog.locator("[data-gate]")).toHaveCount(GATES.length, { timeout: 30_000 });
   await expect(dialog.getByTestId("run-path")).toContainText("f6");
   await dialog.getByRole("button", { name: /now$/ }).click();
 
@@ -27,5 +28,5 @@ test("a failing migration is reported with its error, and the environment is lef
   await page.goto("/projects/lab/envs/qa");
   await expect(page.getByText("h8").first()).toBeVisible();
   await page.getByRole("button", { name: "Upgrade to heads" }).click();
-  await expect(page.getByRole("dialog").locator("[data-gate]")).toHaveCount(9, { timeout: 30_000 });
+  await expect(page.getByRole("dialog").locator("[data-gate]")).toHaveCount(GATES.length, { timeout: 30_000 });
 });

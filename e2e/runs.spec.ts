@@ -2,6 +2,7 @@
 // protected): upgrade and one-click promotion through the run dialog, the two-person rule on
 // production, and a downgrade's data-loss confirmation. The specs run in order and build on each other.
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { GATES } from "@/lib/gates/evaluate-gates";
 
 test.describe.configure({ mode: "serial" });
 
@@ -21,7 +22,7 @@ const gateRow = (page: Page, id: string) => dialog(page).locator(`[data-gate="${
 
 /** Waits until the dialog has planned: every gate listed. */
 async function planned(page: Page) {
-  await expect(dialog(page).locator("[data-gate]")).toHaveCount(9, { timeout: 30_000 });
+  await expect(dialog(page).locator("[data-gate]")).toHaveCount(GATES.length, { timeout: 30_000 });
 }
 
 async function expectRunSucceeded(page: Page) {

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { GateList } from "@/components/runs/gate-list";
 import { RevisionId } from "@/components/ui/revision-id";
+import { LintFindings } from "@/components/runs/lint-findings";
 import type { GateResult } from "@/lib/gates/types";
 import type { RunKind, RunPlan, TRunRequest } from "@/lib/runs/run-request.types";
 import { ZRunRequestSchema } from "@/lib/runs/run-request.types";
@@ -150,6 +151,7 @@ export function RunDialog({
                 )}
                 {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
               </section>
+              <LintFindings gate={gateOf("lint")} />
               <section>
                 <h3 className="mb-1 text-sm font-semibold">SQL preview (alembic --sql){partial ? " — incomplete" : ""}</h3>
                 {partial && (

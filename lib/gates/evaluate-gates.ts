@@ -1,5 +1,6 @@
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";
+import { checkLint } from "@/lib/gates/check-lint";
 import { checkPreviewComplete } from "@/lib/gates/check-preview-complete";
 import { checkRehearsal } from "@/lib/gates/check-rehearsal";
 import { checkPromotionOrder } from "@/lib/gates/check-promotion-order";
@@ -18,6 +19,7 @@ export const GATES: readonly Gate[] = [
   checkSignOff,
   checkSchemaDrift,
   checkDowngradeSafety,
+  checkLint,
   checkPreviewComplete,
   checkRehearsal,
   checkTypedConfirmation,

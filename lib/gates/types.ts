@@ -3,6 +3,7 @@
  * Pure data: nothing here imports next, react, prisma or pg.
  */
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
+import type { LintReport } from "@/lib/lint/types";
 
 export type GateId =
   | "typed-confirmation"
@@ -14,6 +15,7 @@ export type GateId =
   | "preview-complete"
   | "version-width"
   | "schema-drift"
+  | "lint"
   | "rehearsal";
 
 export type GateVerdict = "pass" | "block" | "warn" | "needs-input";
@@ -114,6 +116,8 @@ export interface GateFacts {
   preview?: PreviewFact;
   /** The latest rehearsal of this exact path (lib/rehearsal); absent when not checked. */
   rehearsal?: RehearsalFact;
+  /** What lint found on the path (upgrades), acknowledged findings included; absent when not linted. */
+  lint?: Pick<LintReport, "findings" | "notApplicable">;
   /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */
   migrationSources: Record<string, string | null | undefined>;
   inputs: {

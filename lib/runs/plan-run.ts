@@ -16,6 +16,7 @@ import { matchRelative, resolveRevisions } from "@/lib/graph/resolve-revisions";
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { previewSql } from "@/lib/runner/preview-sql";
+import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
 import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
@@ -181,6 +182,11 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   });
   // Awaited below; until then a failure must not count as unhandled.
   previewing.catch(() => undefined);
+  // Lint reads the same rendered SQL, and the live schema meanwhile: no second Alembic call.
+  const linting =
+    path.direction === "upgrade"
+      ? lintPlannedPath({ preview: previewing, steps: path.steps, graph, rootDir, url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, versionNumWidth: status.versionNumWidth ?? null }).catch(() => undefined)
+      : Promise.resolve(undefined);
 
   const [signOffs, prevRuns, drift] = await Promise.all([
     db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
@@ -200,6 +206,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   }
 
   const preview = await previewing;
+  const lint = await linting;
   const approvers = asStrings(env.approvers);
   const reason = input.inputs?.driftOverrideReason?.trim();
   const facts: Omit<GateFacts, "requester" | "approver"> = {
@@ -220,6 +227,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     drift,
     migrationSources,
     preview: { notPreviewed: preview.notPreviewed, skipped: preview.skipped },
+    ...(lint ? { lint } : {}),
     inputs: {
       typedConfirmation: input.inputs?.typedConfirmation,
       destructiveConfirmation: input.inputs?.destructiveConfirmation,

@@ -1,0 +1,54 @@
+import type { GateFacts, GateResult } from "@/lib/gates/types";
+import type { LintFinding, LintRuleId } from "@/lib/lint/types";
+
+const LABEL = "Migration lint";
+
+/** Rules another gate already judges with better facts: the real version_num width, and the SQL preview. */
+const JUDGED_ELSEWHERE: ReadonlySet<LintRuleId> = new Set(["revision-id-too-long", "preview-unavailable"]);
+
+function describe(f: LintFinding): string {
+  const where = `${f.file}${f.line ? `:${f.line}` : ""}`;
+  const first = f.message.split(". ")[0]!.replace(/\.$/, "");
+  return `${f.revision} (${where}) ${f.rule}: ${first}`;
+}
+
+/**
+ * What lint found on the path (lib/lint over the SQL the preview rendered). An unacknowledged
+ * error-level finding blocks a protected environment until the migration acknowledges it with
+ * `# cairn: allow <rule> — <reason>`; elsewhere, and for warnings, it is a warning.
+ */
+export function checkLint(f: GateFacts): GateResult {
+  const lint = f.lint;
+  if (!lint) {
+    return { id: "lint", label: LABEL, verdict: "pass", reason: f.kind === "downgrade" ? "Downgrades are not linted." : "Lint was not run for this run." };
+  }
+  const open = lint.findings.filter((x) => !x.acknowledged && !JUDGED_ELSEWHERE.has(x.rule));
+  const acknowledged = lint.findings.filter((x) => x.acknowledged);
+  const errors = open.filter((x) => x.severity === "error");
+  const warnings = open.filter((x) => x.severity !== "error");
+  const ackNote = acknowledged.length ? ` ${acknowledged.length} acknowledged in the migrations: ${acknowledged.map((x) => `${x.revision} ${x.rule} (“${x.acknowledged}”)`).join("; ")}.` : "";
+  const details = { findings: lint.findings, errors: errors.length, warnings: warnings.length, acknowledged: acknowledged.length };
+  if (!open.length) {
+    return { id: "lint", label: LABEL, verdict: "pass", reason: `No open lint finding on this path.${ackNote}`, details };
+  }
+  const unblock =
+    "Fix the migration (each finding says how), or — if it is intended — acknowledge it in the migration file with `# cairn: allow <rule> — <reason>` on its line or in its docstring, commit that, and plan again.";
+  if (errors.length && f.environment.protected) {
+    return {
+      id: "lint",
+      label: LABEL,
+      verdict: "block",
+      reason: `${errors.length} error-level lint finding(s) on this path: ${errors.map(describe).join("; ")}. ${f.environment.name} is protected.${ackNote}`,
+      unblock,
+      details,
+    };
+  }
+  return {
+    id: "lint",
+    label: LABEL,
+    verdict: "warn",
+    reason: `Lint found ${open.length} issue(s) on this path: ${[...errors, ...warnings].map(describe).join("; ")}.${ackNote}`,
+    unblock,
+    details,
+  };
+}

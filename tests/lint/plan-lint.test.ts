@@ -1,0 +1,93 @@
+/**
+ * Lint in a run's plan: real PostgreSQL target, real Alembic preview, Cairn's own store. The lint
+ * gate reads the SQL the preview rendered and the target's live schema; an error-level finding
+ * blocks a protected environment until the migration acknowledges it.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { createUser } from "@/lib/auth/create-user";
+import type { Store } from "@/lib/db/client";
+import type { LintFinding } from "@/lib/lint/types";
+import { runAlembic } from "@/lib/runner/run-alembic";
+import { planRun } from "@/lib/runs/plan-run";
+import { ALEMBIC, FIXTURE_DIR, createStore, createTarget, type Target } from "@/tests/runner/support";
+import { seedProject } from "@/tests/runs-api/support";
+
+let s: { store: Store; drop(): Promise<void> };
+let t: Target;
+let dir: string;
+let requester: Actor;
+
+const migration = (extra: { drop?: string; json?: string }) => `"""tidy customers
+
+Revision ID: i9
+Revises: e5
+"""
+from alembic import op
+
+revision = "i9"
+down_revision = "e5"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("UPDATE customers SET name = upper(name) WHERE prefs ? 'vip'")${extra.json ?? ""}
+    op.drop_column("orders", "total_cents")${extra.drop ?? ""}
+
+
+def downgrade():
+    raise NotImplementedError()
+`;
+
+beforeAll(async () => {
+  s = await createStore();
+  const r = await createUser(s.store.db, { email: `lint-${Date.now()}@example.com`, name: "Lint", password: "correct horse battery", role: "release_manager" });
+  requester = { kind: "user", userId: r.id, email: r.email, name: "req", role: "release_manager" };
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-plan-lint-"));
+  fs.cpSync(FIXTURE_DIR, dir, { recursive: true, filter: (src) => !src.includes("__pycache__") });
+  fs.writeFileSync(path.join(dir, "versions", "i9_tidy_customers.py"), migration({}));
+  t = await createTarget("cairn_plan_lint");
+  const up = await runAlembic({ command: ALEMBIC, cwd: dir, args: ["upgrade", "e5"], databaseUrl: t.url });
+  expect(up.exitCode).toBe(0);
+  // Added outside the migrations: only the live schema says prefs is json.
+  await t.query("ALTER TABLE customers ADD COLUMN prefs json");
+  await seedProject(s.store.db, { name: "lint-plan", dir, envs: [{ name: "production", url: t.url, protected: true }] });
+}, 120_000);
+
+afterAll(async () => {
+  await s?.store.close();
+  await s?.drop();
+  await t?.drop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const lintGate = async () => {
+  const plan = await planRun(s.store.db, { project: "lint-plan", environment: "production", kind: "upgrade", target: "i9", actor: requester });
+  return plan.gates.find((g) => g.id === "lint")!;
+};
+
+describe("the lint gate in a plan", () => {
+  it("blocks a protected environment on the path's error-level findings, typed from the live schema", async () => {
+    const g = await lintGate();
+    expect(g.verdict).toBe("block");
+    expect(g.reason).toContain("i9 (versions/i9_tidy_customers.py:15) jsonb-operator-on-json: Applies ? to customers.prefs, which is json, not jsonb");
+    expect(g.reason).toContain("i9 (versions/i9_tidy_customers.py:16) drop-column: Drops column orders.total_cents");
+    const findings = (g.details as { findings: LintFinding[] }).findings;
+    expect(findings.map((f) => f.rule).sort()).toEqual(["drop-column", "irreversible-downgrade", "jsonb-operator-on-json"]);
+    expect(findings.find((f) => f.rule === "drop-column")!.statement).toBe("ALTER TABLE orders DROP COLUMN total_cents");
+  }, 60_000);
+
+  it("passes once the migration acknowledges them, and says so", async () => {
+    fs.writeFileSync(
+      path.join(dir, "versions", "i9_tidy_customers.py"),
+      migration({ json: "  # cairn: allow jsonb-operator-on-json — prefs becomes jsonb in j10", drop: "  # cairn: allow drop-column — totals moved to invoices in h2" }),
+    );
+    const g = await lintGate();
+    expect(g.verdict).toBe("warn"); // the irreversible downgrade is a warning
+    expect(g.reason).toMatch(/2 acknowledged in the migrations: i9 jsonb-operator-on-json \(“prefs becomes jsonb in j10”\); i9 drop-column \(“totals moved to invoices in h2”\)/);
+  }, 60_000);
+});
