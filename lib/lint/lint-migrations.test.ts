@@ -114,9 +114,9 @@ describe("lintMigrations", () => {
   it("splits by the real lexer when a statement does not parse, keeping non-ASCII text intact", () => {
     const statements = parseStatements("INSERT INTO t VALUES ('é;ü');\nCREATE TABLE x (id INTEGER PRIMARY KEY AUTOINCREMENT);\nDROP TABLE y;");
     expect(statements.map((s) => [s.text, !!s.node])).toEqual([
-      ["INSERT INTO t VALUES ('é;ü');", true],
-      ["CREATE TABLE x (id INTEGER PRIMARY KEY AUTOINCREMENT);", false],
-      ["DROP TABLE y;", true],
+      ["INSERT INTO t VALUES ('é;ü')", true],
+      ["CREATE TABLE x (id INTEGER PRIMARY KEY AUTOINCREMENT)", false],
+      ["DROP TABLE y", true],
     ]);
     expect(parseStatements("SELECT 'é'; DROP TABLE z").map((s) => s.text)).toEqual(["SELECT 'é'", "DROP TABLE z"]);
   });

@@ -62,8 +62,9 @@ export function parseStatements(sql: string): ParsedStatement[] {
   }
   const out: ParsedStatement[] = [];
   for (const piece of pieces) {
-    const text = piece.trim();
-    if (!text || text === ";") continue;
+    // The same text the parser's own split gives: without the terminating semicolon.
+    const text = piece.trim().replace(/;$/, "").trim();
+    if (!text) continue;
     try {
       const result = parseSync(text);
       for (const raw of result.stmts ?? []) out.push({ text, node: raw.stmt as PgNode });

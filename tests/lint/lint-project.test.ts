@@ -101,6 +101,16 @@ describe("lint on PostgreSQL's offline rendering", () => {
   });
 });
 
+describe("rendering one Alembic call per migration", () => {
+  it("gives the same findings as the split range render", async () => {
+    const options = { alembicPath: PROJECT, from: ["type_change_ok"], to: "constraint_bad", dialect: "postgresql" as const, command: ALEMBIC, databaseUrl: "postgresql://lint@localhost/lint" };
+    const [range, perStep] = await Promise.all([lintProjectPath(options), lintProjectPath({ ...options, mode: "per-step" })]);
+    expect(perStep.steps).toEqual(["not_null_bad", "not_null_ok", "index_bad", "index_ok", "constraint_bad"]);
+    expect(perStep.report.findings).toEqual(range.report.findings);
+    expect(perStep.report.findings.map((f) => f.rule)).toEqual(["not-null-without-default", "not-null-without-default", "non-concurrent-index", "constraint-without-not-valid"]);
+  }, 60_000);
+});
+
 describe("lint on SQLite's offline rendering", () => {
   let r: LintProjectPathResult;
   beforeAll(async () => {
