@@ -131,6 +131,31 @@ describe("executeRun against real Alembic (PyMySQL) and MariaDB", () => {
     await withMysql((c) => c.query("DROP TABLE orders, customers; DELETE FROM alembic_version"), t.name);
   }, 60_000);
 
+  it("keeps the version table in another database (version_table_schema) under a custom name, read under the lock and after", async () => {
+    const ops = await createMysqlTestDatabase("runs_ops");
+    try {
+      await withMysql((c) => c.query(`GRANT ALL ON \`${ops.name}\`.* TO ?@'%'`, [t.url.replace(/^mysql\+pymysql:\/\/([^:]+):.*$/, "$1")]));
+      const { environment } = await seedEnvironment(s.store, { name: "mysql-ops", versionTable: "cairn_versions" });
+      await s.store.db.environment.update({ where: { id: environment.id }, data: { versionTableSchema: ops.name } });
+      const read = async () => {
+        const r = await readVersionTable({ url: t.url, versionTable: "cairn_versions", versionTableSchema: ops.name, timeoutMs: 5000, baseDir: "/" });
+        if (!r.ok) throw new Error(r.message);
+        return r.revisions;
+      };
+      const run = await queueRun(s.store, environment, { target: "b2", path: ["a1", "b2"], from: [] });
+      const out = await executeRun(opts(s.store.db, run.id, ["b2"], { readRevisions: read }));
+      expect(out.status).toBe("succeeded");
+      expect(await read()).toEqual(["b2"]);
+      const [rows] = await withMysql((c) => c.query<mysql.RowDataPacket[]>("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_NAME = 'cairn_versions' AND TABLE_SCHEMA IN (?, ?)", [ops.name, t.name]));
+      expect(rows.map((r) => `${r.s}.${r.t}`)).toEqual([`${ops.name}.cairn_versions`]);
+      const logs = await s.store.db.runLog.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } });
+      expect(logs.some((l) => /mysql-ops is at base as reviewed/.test(l.text))).toBe(true);
+      await withMysql((c) => c.query("DROP TABLE customers"), t.name);
+    } finally {
+      await ops.drop();
+    }
+  }, 60_000);
+
   it("previews MySQL's own SQL offline, from where the environment stands", async () => {
     const preview = await previewSql({ command: ALEMBIC, cwd: FIXTURE_DIR, databaseUrl: t.url, xArgs: ["echo_url=1"], direction: "upgrade", current: ["a1"], target: "c3" });
     expect(preview.sql).toMatch(/ALTER TABLE customers ADD COLUMN name VARCHAR\(100\)/);
@@ -170,21 +195,23 @@ describe("executeRun against real Alembic (PyMySQL) and MariaDB", () => {
       const { environment: alias } = await seedEnvironment(s.store, { name: "mysql-alias", project: "another-mysql-project" });
       const r1 = await queue(environment, { target: "c3", path: ["a1", "b2", "c3"] });
       const r2 = await queue(alias, { target: "e5", requestedBy: "someone" });
-      let second: unknown;
-      let probeDuring: string | undefined;
+      let secondRun: Promise<unknown> | undefined;
+      let probe: Promise<string> | undefined;
       const first = await executeRun(
         opts(s.store.db, r1.id, ["c3"], {
           actor: { email: "alice@example.com" },
-          alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["step_delay=0.4"] },
-          onProgress: async (p) => {
+          // Slow steps keep the first run's lock held while the second instance and the probe start their own runners.
+          alembic: { command: ALEMBIC, cwd: FIXTURE_DIR, xArgs: ["step_delay=1.5"] },
+          onProgress: (p) => {
             if (p.index !== 1) return;
-            probeDuring = await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: FIXTURE_DIR, databaseUrl: t.url });
-            second = await executeRun({ ...opts(other.db, r2.id, ["e5"]), instanceId: "instance-b", actor: { email: "bob@example.com" } }).catch((x) => x);
+            secondRun = executeRun({ ...opts(other.db, r2.id, ["e5"]), instanceId: "instance-b", actor: { email: "bob@example.com" } }).catch((x) => x);
+            probe = probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: FIXTURE_DIR, databaseUrl: t.url });
           },
         }),
       );
+      const second = await secondRun;
       expect(first.status).toBe("succeeded");
-      expect(probeDuring).toBe("held");
+      expect(await probe).toBe("held");
       expect(isAppError(second) && (second as AppError).code).toBe("locked");
       expect((second as AppError).userMessage).toMatch(/^mysql-alias is being migrated from elsewhere: its database lock is held by connection \d+ \(cairn_run_\w+@/);
       expect((await other.db.run.findUniqueOrThrow({ where: { id: r2.id } })).status).toBe("queued");
