@@ -258,7 +258,9 @@ export function formatReport(r: LintProjectPathResult): string {
     out.push(`Acknowledged (${acked.length}, not counted):`, "");
     for (const f of acked) out.push(formatFinding(f), "");
   }
-  if (report.notApplicable.length) out.push(`Not checked for this dialect: ${report.notApplicable.map((n) => n.rule).join(", ")} — ${report.notApplicable[0]!.reason}.`, "");
+  const byReason = new Map<string, string[]>();
+  for (const n of report.notApplicable) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n.rule]);
+  for (const [reason, rules] of byReason) out.push(`Not checked: ${rules.join(", ")} — ${reason}.`, "");
   const warnings = counted.filter((f) => f.severity !== "error").length;
   out.push(`${report.errors} error(s), ${warnings} warning(s), ${acked.length} acknowledged.`);
   return out.join("\n") + "\n";
