@@ -1,0 +1,34 @@
+/** The tags across a revision node's top right: sign-offs, head, branch labels, merge, problems. */
+import type { GraphProblem, GraphRevision } from "@/lib/graph-view/graph-model";
+import { NODE_WIDTH, type SignOffMark } from "@/lib/graph-view/graph-model";
+import { truncate } from "@/components/graph/graph-style";
+
+export function RevisionTags({ rev, isHead, problems, signOffs }: { rev: GraphRevision; isHead: boolean; problems: GraphProblem[] | undefined; signOffs: SignOffMark[] | undefined }) {
+  const tags: { text: string; fill: string; color: string; title: string }[] = [];
+  if (signOffs?.length) {
+    const envs = [...new Set(signOffs.map((s) => s.environment))];
+    tags.push({ text: `✓ ${envs.join(",")}`, fill: "#dcfce7", color: "#166534", title: signOffs.map((s) => `Signed off on ${s.environment} by ${s.by} (${s.at.slice(0, 10)})${s.note ? `: ${s.note}` : ""}`).join("\n") });
+  }
+  if (isHead) tags.push({ text: "head", fill: "#1c1917", color: "#ffffff", title: "A head: no revision builds on it" });
+  for (const l of rev.branchLabels) tags.push({ text: l, fill: "#ede9fe", color: "#5b21b6", title: `Branch label ${l}` });
+  if (rev.isMergePoint) tags.push({ text: "merge", fill: "#e0f2fe", color: "#075985", title: "Merge point" });
+  if (problems?.length) tags.push({ text: `⚠ ${problems.length}`, fill: "#fee2e2", color: "#991b1b", title: problems.map((q) => q.message).join("\n") });
+  let x = NODE_WIDTH - 4;
+  return (
+    <>
+      {tags.map((t) => {
+        const w = Math.min(t.text.length, 12) * 6.4 + 8;
+        x -= w + 3;
+        return (
+          <g key={t.text} transform={`translate(${x} 5)`} data-tag={t.text}>
+            <rect width={w} height={15} rx={3} fill={t.fill} />
+            <text x={w / 2} y={11} textAnchor="middle" fill={t.color} className="text-[10px] font-semibold">
+              {truncate(t.text, 12)}
+            </text>
+            <title>{t.title}</title>
+          </g>
+        );
+      })}
+    </>
+  );
+}
