@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   "auth.me": { roles: "any", scope: "status:read", what: "read who is signed in" },
   /** Plan and request upgrades, downgrades and promotions. */
   "runs.request": { roles: ["release_manager"], scope: "runs:request", what: "request runs" },
+  /** Rehearse a planned run on a throwaway copy of its environment (the target is only read). QA may too: rehearsing changes nothing. */
+  "runs.rehearse": { roles: ["qa", "release_manager"], scope: "runs:request", what: "rehearse runs" },
   /** Approve or reject a run awaiting approval (the environment's approver list still applies). */
   "runs.approve": { roles: ["release_manager"], scope: "runs:approve", what: "approve or reject runs" },
   /** Release a run whose Cairn instance is gone and whose Alembic no longer holds the database, with a written reason. */

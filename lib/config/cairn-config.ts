@@ -46,6 +46,8 @@ export const ZConfigEnvironmentSchema = z.strictObject({
       withData: z.boolean().optional(),
       maxDataMb: z.int().min(1, "must be at least 1 (MB)").max(10_240, "must be at most 10240 (MB)").optional(),
       requireReversible: z.boolean().optional(),
+      /** Require a passing rehearsal before a run (default: on protected environments). */
+      required: z.boolean().optional(),
     })
     .optional(),
 });
@@ -124,6 +126,8 @@ export interface ConfigEnvironmentRehearsal {
   withData: boolean;
   maxDataMb: number;
   requireReversible: boolean;
+  /** Absent: required where the environment is protected. */
+  required?: boolean;
 }
 
 /** A passing rehearsal counts this long by default. */
@@ -161,7 +165,7 @@ export function formatJsonPath(segments: readonly PropertyKey[]): string {
 function allowedKeysAt(segments: readonly PropertyKey[]): string[] {
   const depth = segments.filter((s) => typeof s === "string").length;
   if (segments.length === 0) return Object.keys(ZCairnConfigSchema.shape);
-  if (segments.at(-1) === "rehearsal") return segments[2] === "environments" ? ["withData", "maxDataMb", "requireReversible"] : ["url", "maxAgeHours"];
+  if (segments.at(-1) === "rehearsal") return segments[2] === "environments" ? ["withData", "maxDataMb", "requireReversible", "required"] : ["url", "maxAgeHours"];
   if (segments[0] === "projects" && depth === 1) return Object.keys(ZConfigProjectSchema.shape);
   if (segments[0] === "projects" && segments[2] === "environments") return Object.keys(ZConfigEnvironmentSchema.shape);
   return [];
@@ -205,6 +209,7 @@ export function parseCairnConfig(raw: unknown, file: string): CairnConfig {
           withData: e.rehearsal?.withData ?? false,
           maxDataMb: e.rehearsal?.maxDataMb ?? DEFAULT_REHEARSAL_MAX_DATA_MB,
           requireReversible: e.rehearsal?.requireReversible ?? false,
+          ...(e.rehearsal?.required === undefined ? {} : { required: e.rehearsal.required }),
         },
       })),
     })),

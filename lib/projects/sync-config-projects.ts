@@ -31,6 +31,11 @@ export async function syncConfigProjects(db: PrismaClient, config: CairnConfig, 
         xArgs: p.xArgs,
         constants: p.constants as Prisma.InputJsonValue,
         source: "config",
+        // The rehearsal server's URL is kept like an environment's: a reference as is, a literal only encrypted.
+        rehearsal: {
+          ...(p.rehearsal.url ? encodeEnvironmentUrl(p.rehearsal.url, opts.key, `${p.name}'s rehearsal.url in ${config.file}`) : {}),
+          maxAgeHours: p.rehearsal.maxAgeHours,
+        },
       };
       const existing = await tx.project.findUnique({ where: { name: p.name }, include: { environments: true } });
       const project = existing
@@ -61,6 +66,7 @@ export async function syncConfigProjects(db: PrismaClient, config: CairnConfig, 
           versionTableSchema: e.versionTableSchema,
           timeoutMs: e.timeoutMs,
           approvers: e.approvers,
+          rehearsal: { ...e.rehearsal },
         };
         await tx.environment.upsert({
           where: { projectId_name: { projectId: project.id, name: e.name } },

@@ -147,7 +147,7 @@ describe("cairn.config.json rehearsal keys", () => {
 
   it("names a misspelt rehearsal key and what is allowed", () => {
     expect(() => parseCairnConfig({ projects: [{ ...base, environments: [{ name: "qa", url: "env:CAIRN_ENV_QA", rehearsal: { withdata: true } }] }] }, "/srv/c.json")).toThrow(
-      expect.objectContaining({ userMessage: expect.stringContaining('projects[0].environments[0].rehearsal: unknown key "withdata" — remove it or fix the spelling (allowed: withData, maxDataMb, requireReversible)') }),
+      expect.objectContaining({ userMessage: expect.stringContaining('projects[0].environments[0].rehearsal: unknown key "withdata" — remove it or fix the spelling (allowed: withData, maxDataMb, requireReversible, required)') }),
     );
     expect(() => parseCairnConfig({ projects: [{ ...base, rehearsal: { url: "env:DATABASE_URL" } }] }, "/srv/c.json")).toThrow(expect.objectContaining({ code: "config" }));
   });

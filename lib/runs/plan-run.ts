@@ -23,6 +23,7 @@ import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { asStrings, sameSet } from "@/lib/revision-lists";
 import { projectConstants } from "@/lib/projects/project-constants";
+import { readRehearsalFact } from "@/lib/rehearsal/read-rehearsal-fact";
 
 export interface PlanRunInput {
   project: string;
@@ -188,13 +189,15 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       ? lintPlannedPath({ preview: previewing, steps: path.steps, graph, rootDir, url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, versionNumWidth: status.versionNumWidth ?? null }).catch(() => undefined)
       : Promise.resolve(undefined);
 
-  const [signOffs, prevRuns, drift] = await Promise.all([
+  const [signOffs, prevRuns, drift, rehearsal] = await Promise.all([
     db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
     prevEnv && input.kind !== "downgrade"
       ? db.run.findMany({ where: { environmentId: prevEnv.id, status: "succeeded" }, select: { target: true, path: true, resultRevisions: true } })
       : Promise.resolve([]),
     // Drift against its baseline AND against the other environments at the same revisions.
     readEnvironmentDriftFact(db, project.name, env.name, { key: opts.key, env: opts.env }),
+    // The latest rehearsal of this exact path (same from, target and migration files).
+    readRehearsalFact(db, { project, environment: env, url: url.url, from, target, steps: path.steps, graph }),
   ]);
 
   const migrationSources: Record<string, string | null> = {};
@@ -225,6 +228,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       : null,
     signOffs: signOffs.map((s) => ({ revisions: asStrings(s.revisions), revokedAt: s.revokedAt })),
     drift,
+    rehearsal,
     migrationSources,
     preview: { notPreviewed: preview.notPreviewed, skipped: preview.skipped },
     ...(lint ? { lint } : {}),

@@ -11,6 +11,7 @@ import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { revokeTokensCreatedForOthers } from "@/lib/auth/manage-api-tokens";
 import { recoverStaleRuns, startRunSweeper } from "@/lib/runs/recover-stale-runs";
+import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore } from "@/lib/db/client";
 import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
 
@@ -112,6 +113,10 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
   // database; the sweeper keeps doing so while Cairn runs.
   await recoverStaleRuns(db, { includeOwn: true, key: getSecretKey() });
   startRunSweeper(db, { key: getSecretKey() });
+  // Scratch databases of rehearsals whose process died (kill -9, a crash): in the background, a server may be slow to answer.
+  void sweepRehearsals(db, { key: getSecretKey() })
+    .then((r) => r.dropped.length && console.warn(`[cairn] dropped ${r.dropped.length} scratch database(s) left by interrupted rehearsals: ${r.dropped.join(", ")}`))
+    .catch((e: unknown) => console.error("start-up: could not sweep rehearsal leftovers", e));
   problems.push(...(await checkAlembicCommands(db)));
   warmProjectViews(db);
   state.__cairnStartUpProblems = problems;

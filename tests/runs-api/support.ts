@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { ALEMBIC, FIXTURE_DIR } from "@/tests/runner/support";
 
 export { ALEMBIC, FIXTURE_DIR };
@@ -47,7 +47,7 @@ export function sqliteTables(url: string): string[] {
  */
 export async function seedProject(
   db: PrismaClient,
-  o: { name: string; dir: string; envs: { name: string; url: string; protected?: boolean; approvers?: string[] }[]; xArgs?: string[] },
+  o: { name: string; dir: string; envs: { name: string; url: string; protected?: boolean; approvers?: string[]; rehearsal?: Record<string, unknown> }[]; xArgs?: string[] },
 ) {
   const project = await db.project.create({ data: { name: o.name, alembicPath: o.dir, command: ALEMBIC, xArgs: o.xArgs ?? [] } });
   const envs = [];
@@ -56,7 +56,18 @@ export async function seedProject(
     process.env[ref] = e.url;
     envs.push(
       await db.environment.create({
-        data: { projectId: project.id, name: e.name, position, urlRef: `env:${ref}`, urlMasked: `env:${ref}`, protected: e.protected ?? false, approvers: e.approvers ?? [] },
+        data: {
+          projectId: project.id,
+          name: e.name,
+          position,
+          urlRef: `env:${ref}`,
+          urlMasked: `env:${ref}`,
+          protected: e.protected ?? false,
+          approvers: e.approvers ?? [],
+          // These suites exercise the other gates on protected environments; the rehearsal gate has
+          // its own (tests/rehearsal), which passes `rehearsal: {}` to get the default (required when protected).
+          rehearsal: (e.rehearsal ?? { required: false }) as Prisma.InputJsonValue,
+        },
       }),
     );
   }

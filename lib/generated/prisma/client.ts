@@ -108,3 +108,8 @@ export type SchemaBaseline = Prisma.SchemaBaselineModel
  * Append-only: a trigger refuses UPDATE and DELETE.
  */
 export type AuditEvent = Prisma.AuditEventModel
+/**
+ * Model Rehearsal
+ * A planned run played on a throwaway copy of its environment (lib/rehearsal), and its round trip.
+ */
+export type Rehearsal = Prisma.RehearsalModel

@@ -409,7 +409,8 @@ export const ModelName = {
   EnvironmentLock: 'EnvironmentLock',
   SignOff: 'SignOff',
   SchemaBaseline: 'SchemaBaseline',
-  AuditEvent: 'AuditEvent'
+  AuditEvent: 'AuditEvent',
+  Rehearsal: 'Rehearsal'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -425,7 +426,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent"
+    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1391,6 +1392,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Rehearsal: {
+      payload: Prisma.$RehearsalPayload<ExtArgs>
+      fields: Prisma.RehearsalFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RehearsalFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RehearsalFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>
+        }
+        findFirst: {
+          args: Prisma.RehearsalFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RehearsalFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>
+        }
+        findMany: {
+          args: Prisma.RehearsalFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>[]
+        }
+        create: {
+          args: Prisma.RehearsalCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>
+        }
+        createMany: {
+          args: Prisma.RehearsalCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RehearsalCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>[]
+        }
+        delete: {
+          args: Prisma.RehearsalDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>
+        }
+        update: {
+          args: Prisma.RehearsalUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>
+        }
+        deleteMany: {
+          args: Prisma.RehearsalDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RehearsalUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RehearsalUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>[]
+        }
+        upsert: {
+          args: Prisma.RehearsalUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RehearsalPayload>
+        }
+        aggregate: {
+          args: Prisma.RehearsalAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRehearsal>
+        }
+        groupBy: {
+          args: Prisma.RehearsalGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RehearsalGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RehearsalCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RehearsalCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1440,7 +1515,8 @@ export const ProjectScalarFieldEnum = {
   constants: 'constants',
   source: 'source',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  rehearsal: 'rehearsal'
 } as const
 
 export type ProjectScalarFieldEnum = (typeof ProjectScalarFieldEnum)[keyof typeof ProjectScalarFieldEnum]
@@ -1460,7 +1536,8 @@ export const EnvironmentScalarFieldEnum = {
   approvers: 'approvers',
   timeoutMs: 'timeoutMs',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  rehearsal: 'rehearsal'
 } as const
 
 export type EnvironmentScalarFieldEnum = (typeof EnvironmentScalarFieldEnum)[keyof typeof EnvironmentScalarFieldEnum]
@@ -1638,6 +1715,35 @@ export const AuditEventScalarFieldEnum = {
 } as const
 
 export type AuditEventScalarFieldEnum = (typeof AuditEventScalarFieldEnum)[keyof typeof AuditEventScalarFieldEnum]
+
+
+export const RehearsalScalarFieldEnum = {
+  id: 'id',
+  projectId: 'projectId',
+  environmentId: 'environmentId',
+  kind: 'kind',
+  fromKey: 'fromKey',
+  fromRevisions: 'fromRevisions',
+  target: 'target',
+  path: 'path',
+  filesHash: 'filesHash',
+  status: 'status',
+  stepsOk: 'stepsOk',
+  roundTripChecked: 'roundTripChecked',
+  reversible: 'reversible',
+  differences: 'differences',
+  steps: 'steps',
+  headline: 'headline',
+  progress: 'progress',
+  requestedById: 'requestedById',
+  requestedBy: 'requestedBy',
+  instanceId: 'instanceId',
+  heartbeatAt: 'heartbeatAt',
+  createdAt: 'createdAt',
+  finishedAt: 'finishedAt'
+} as const
+
+export type RehearsalScalarFieldEnum = (typeof RehearsalScalarFieldEnum)[keyof typeof RehearsalScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1990,6 +2096,7 @@ export type GlobalOmitConfig = {
   signOff?: Prisma.SignOffOmit
   schemaBaseline?: Prisma.SchemaBaselineOmit
   auditEvent?: Prisma.AuditEventOmit
+  rehearsal?: Prisma.RehearsalOmit
 }
 
 /* Types for Logging */

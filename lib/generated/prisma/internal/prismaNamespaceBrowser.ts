@@ -63,7 +63,8 @@ export const ModelName = {
   EnvironmentLock: 'EnvironmentLock',
   SignOff: 'SignOff',
   SchemaBaseline: 'SchemaBaseline',
-  AuditEvent: 'AuditEvent'
+  AuditEvent: 'AuditEvent',
+  Rehearsal: 'Rehearsal'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -92,7 +93,8 @@ export const ProjectScalarFieldEnum = {
   constants: 'constants',
   source: 'source',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  rehearsal: 'rehearsal'
 } as const
 
 export type ProjectScalarFieldEnum = (typeof ProjectScalarFieldEnum)[keyof typeof ProjectScalarFieldEnum]
@@ -112,7 +114,8 @@ export const EnvironmentScalarFieldEnum = {
   approvers: 'approvers',
   timeoutMs: 'timeoutMs',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  rehearsal: 'rehearsal'
 } as const
 
 export type EnvironmentScalarFieldEnum = (typeof EnvironmentScalarFieldEnum)[keyof typeof EnvironmentScalarFieldEnum]
@@ -290,6 +293,35 @@ export const AuditEventScalarFieldEnum = {
 } as const
 
 export type AuditEventScalarFieldEnum = (typeof AuditEventScalarFieldEnum)[keyof typeof AuditEventScalarFieldEnum]
+
+
+export const RehearsalScalarFieldEnum = {
+  id: 'id',
+  projectId: 'projectId',
+  environmentId: 'environmentId',
+  kind: 'kind',
+  fromKey: 'fromKey',
+  fromRevisions: 'fromRevisions',
+  target: 'target',
+  path: 'path',
+  filesHash: 'filesHash',
+  status: 'status',
+  stepsOk: 'stepsOk',
+  roundTripChecked: 'roundTripChecked',
+  reversible: 'reversible',
+  differences: 'differences',
+  steps: 'steps',
+  headline: 'headline',
+  progress: 'progress',
+  requestedById: 'requestedById',
+  requestedBy: 'requestedBy',
+  instanceId: 'instanceId',
+  heartbeatAt: 'heartbeatAt',
+  createdAt: 'createdAt',
+  finishedAt: 'finishedAt'
+} as const
+
+export type RehearsalScalarFieldEnum = (typeof RehearsalScalarFieldEnum)[keyof typeof RehearsalScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -83,6 +83,7 @@ export type EnvironmentCountAggregateOutputType = {
   timeoutMs: number
   createdAt: number
   updatedAt: number
+  rehearsal: number
   _all: number
 }
 
@@ -144,6 +145,7 @@ export type EnvironmentCountAggregateInputType = {
   timeoutMs?: true
   createdAt?: true
   updatedAt?: true
+  rehearsal?: true
   _all?: true
 }
 
@@ -248,6 +250,7 @@ export type EnvironmentGroupByOutputType = {
   timeoutMs: number
   createdAt: Date
   updatedAt: Date
+  rehearsal: runtime.JsonValue
   _count: EnvironmentCountAggregateOutputType | null
   _avg: EnvironmentAvgAggregateOutputType | null
   _sum: EnvironmentSumAggregateOutputType | null
@@ -288,11 +291,13 @@ export type EnvironmentWhereInput = {
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
+  rehearsal?: Prisma.JsonFilter<"Environment">
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
   baselines?: Prisma.SchemaBaselineListRelationFilter
   lock?: Prisma.XOR<Prisma.EnvironmentLockNullableScalarRelationFilter, Prisma.EnvironmentLockWhereInput> | null
+  rehearsals?: Prisma.RehearsalListRelationFilter
 }
 
 export type EnvironmentOrderByWithRelationInput = {
@@ -310,11 +315,13 @@ export type EnvironmentOrderByWithRelationInput = {
   timeoutMs?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  rehearsal?: Prisma.SortOrder
   project?: Prisma.ProjectOrderByWithRelationInput
   runs?: Prisma.RunOrderByRelationAggregateInput
   signOffs?: Prisma.SignOffOrderByRelationAggregateInput
   baselines?: Prisma.SchemaBaselineOrderByRelationAggregateInput
   lock?: Prisma.EnvironmentLockOrderByWithRelationInput
+  rehearsals?: Prisma.RehearsalOrderByRelationAggregateInput
 }
 
 export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
@@ -336,11 +343,13 @@ export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
+  rehearsal?: Prisma.JsonFilter<"Environment">
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
   baselines?: Prisma.SchemaBaselineListRelationFilter
   lock?: Prisma.XOR<Prisma.EnvironmentLockNullableScalarRelationFilter, Prisma.EnvironmentLockWhereInput> | null
+  rehearsals?: Prisma.RehearsalListRelationFilter
 }, "id" | "projectId_name">
 
 export type EnvironmentOrderByWithAggregationInput = {
@@ -358,6 +367,7 @@ export type EnvironmentOrderByWithAggregationInput = {
   timeoutMs?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  rehearsal?: Prisma.SortOrder
   _count?: Prisma.EnvironmentCountOrderByAggregateInput
   _avg?: Prisma.EnvironmentAvgOrderByAggregateInput
   _max?: Prisma.EnvironmentMaxOrderByAggregateInput
@@ -383,6 +393,7 @@ export type EnvironmentScalarWhereWithAggregatesInput = {
   timeoutMs?: Prisma.IntWithAggregatesFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
+  rehearsal?: Prisma.JsonWithAggregatesFilter<"Environment">
 }
 
 export type EnvironmentCreateInput = {
@@ -399,11 +410,13 @@ export type EnvironmentCreateInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateInput = {
@@ -421,10 +434,12 @@ export type EnvironmentUncheckedCreateInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUpdateInput = {
@@ -441,11 +456,13 @@ export type EnvironmentUpdateInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateInput = {
@@ -463,10 +480,12 @@ export type EnvironmentUncheckedUpdateInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateManyInput = {
@@ -484,6 +503,7 @@ export type EnvironmentCreateManyInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentUpdateManyMutationInput = {
@@ -500,6 +520,7 @@ export type EnvironmentUpdateManyMutationInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentUncheckedUpdateManyInput = {
@@ -517,6 +538,7 @@ export type EnvironmentUncheckedUpdateManyInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentListRelationFilter = {
@@ -549,6 +571,7 @@ export type EnvironmentCountOrderByAggregateInput = {
   timeoutMs?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  rehearsal?: Prisma.SortOrder
 }
 
 export type EnvironmentAvgOrderByAggregateInput = {
@@ -712,6 +735,20 @@ export type EnvironmentUpdateOneRequiredWithoutBaselinesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.EnvironmentUpdateToOneWithWhereWithoutBaselinesInput, Prisma.EnvironmentUpdateWithoutBaselinesInput>, Prisma.EnvironmentUncheckedUpdateWithoutBaselinesInput>
 }
 
+export type EnvironmentCreateNestedOneWithoutRehearsalsInput = {
+  create?: Prisma.XOR<Prisma.EnvironmentCreateWithoutRehearsalsInput, Prisma.EnvironmentUncheckedCreateWithoutRehearsalsInput>
+  connectOrCreate?: Prisma.EnvironmentCreateOrConnectWithoutRehearsalsInput
+  connect?: Prisma.EnvironmentWhereUniqueInput
+}
+
+export type EnvironmentUpdateOneRequiredWithoutRehearsalsNestedInput = {
+  create?: Prisma.XOR<Prisma.EnvironmentCreateWithoutRehearsalsInput, Prisma.EnvironmentUncheckedCreateWithoutRehearsalsInput>
+  connectOrCreate?: Prisma.EnvironmentCreateOrConnectWithoutRehearsalsInput
+  upsert?: Prisma.EnvironmentUpsertWithoutRehearsalsInput
+  connect?: Prisma.EnvironmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EnvironmentUpdateToOneWithWhereWithoutRehearsalsInput, Prisma.EnvironmentUpdateWithoutRehearsalsInput>, Prisma.EnvironmentUncheckedUpdateWithoutRehearsalsInput>
+}
+
 export type EnvironmentCreateWithoutProjectInput = {
   id?: string
   name: string
@@ -726,10 +763,12 @@ export type EnvironmentCreateWithoutProjectInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutProjectInput = {
@@ -746,10 +785,12 @@ export type EnvironmentUncheckedCreateWithoutProjectInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutProjectInput = {
@@ -796,6 +837,7 @@ export type EnvironmentScalarWhereInput = {
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
+  rehearsal?: Prisma.JsonFilter<"Environment">
 }
 
 export type EnvironmentCreateWithoutRunsInput = {
@@ -812,10 +854,12 @@ export type EnvironmentCreateWithoutRunsInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutRunsInput = {
@@ -833,9 +877,11 @@ export type EnvironmentUncheckedCreateWithoutRunsInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutRunsInput = {
@@ -868,10 +914,12 @@ export type EnvironmentUpdateWithoutRunsInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutRunsInput = {
@@ -889,9 +937,11 @@ export type EnvironmentUncheckedUpdateWithoutRunsInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateWithoutLockInput = {
@@ -908,10 +958,12 @@ export type EnvironmentCreateWithoutLockInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutLockInput = {
@@ -929,9 +981,11 @@ export type EnvironmentUncheckedCreateWithoutLockInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutLockInput = {
@@ -964,10 +1018,12 @@ export type EnvironmentUpdateWithoutLockInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutLockInput = {
@@ -985,9 +1041,11 @@ export type EnvironmentUncheckedUpdateWithoutLockInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateWithoutSignOffsInput = {
@@ -1004,10 +1062,12 @@ export type EnvironmentCreateWithoutSignOffsInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
@@ -1025,9 +1085,11 @@ export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutSignOffsInput = {
@@ -1060,10 +1122,12 @@ export type EnvironmentUpdateWithoutSignOffsInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
@@ -1081,9 +1145,11 @@ export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateWithoutBaselinesInput = {
@@ -1100,10 +1166,12 @@ export type EnvironmentCreateWithoutBaselinesInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
@@ -1121,9 +1189,11 @@ export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutBaselinesInput = {
@@ -1156,10 +1226,12 @@ export type EnvironmentUpdateWithoutBaselinesInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
@@ -1177,8 +1249,114 @@ export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
+  lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+}
+
+export type EnvironmentCreateWithoutRehearsalsInput = {
+  id?: string
+  name: string
+  position: number
+  urlRef?: string | null
+  urlEncrypted?: string | null
+  urlMasked: string
+  versionTable?: string
+  versionTableSchema?: string | null
+  protected?: boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
+  runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
+  signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
+  baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+}
+
+export type EnvironmentUncheckedCreateWithoutRehearsalsInput = {
+  id?: string
+  projectId: string
+  name: string
+  position: number
+  urlRef?: string | null
+  urlEncrypted?: string | null
+  urlMasked: string
+  versionTable?: string
+  versionTableSchema?: string | null
+  protected?: boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
+  signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
+  baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+}
+
+export type EnvironmentCreateOrConnectWithoutRehearsalsInput = {
+  where: Prisma.EnvironmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.EnvironmentCreateWithoutRehearsalsInput, Prisma.EnvironmentUncheckedCreateWithoutRehearsalsInput>
+}
+
+export type EnvironmentUpsertWithoutRehearsalsInput = {
+  update: Prisma.XOR<Prisma.EnvironmentUpdateWithoutRehearsalsInput, Prisma.EnvironmentUncheckedUpdateWithoutRehearsalsInput>
+  create: Prisma.XOR<Prisma.EnvironmentCreateWithoutRehearsalsInput, Prisma.EnvironmentUncheckedCreateWithoutRehearsalsInput>
+  where?: Prisma.EnvironmentWhereInput
+}
+
+export type EnvironmentUpdateToOneWithWhereWithoutRehearsalsInput = {
+  where?: Prisma.EnvironmentWhereInput
+  data: Prisma.XOR<Prisma.EnvironmentUpdateWithoutRehearsalsInput, Prisma.EnvironmentUncheckedUpdateWithoutRehearsalsInput>
+}
+
+export type EnvironmentUpdateWithoutRehearsalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  position?: Prisma.IntFieldUpdateOperationsInput | number
+  urlRef?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlMasked?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTable?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
+  runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
+  signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
+  baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+}
+
+export type EnvironmentUncheckedUpdateWithoutRehearsalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  position?: Prisma.IntFieldUpdateOperationsInput | number
+  urlRef?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlMasked?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTable?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
+  signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
+  baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
 }
 
@@ -1196,6 +1374,7 @@ export type EnvironmentCreateManyProjectInput = {
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentUpdateWithoutProjectInput = {
@@ -1212,10 +1391,12 @@ export type EnvironmentUpdateWithoutProjectInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutProjectInput = {
@@ -1232,10 +1413,12 @@ export type EnvironmentUncheckedUpdateWithoutProjectInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateManyWithoutProjectInput = {
@@ -1252,6 +1435,7 @@ export type EnvironmentUncheckedUpdateManyWithoutProjectInput = {
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 
@@ -1263,12 +1447,14 @@ export type EnvironmentCountOutputType = {
   runs: number
   signOffs: number
   baselines: number
+  rehearsals: number
 }
 
 export type EnvironmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   runs?: boolean | EnvironmentCountOutputTypeCountRunsArgs
   signOffs?: boolean | EnvironmentCountOutputTypeCountSignOffsArgs
   baselines?: boolean | EnvironmentCountOutputTypeCountBaselinesArgs
+  rehearsals?: boolean | EnvironmentCountOutputTypeCountRehearsalsArgs
 }
 
 /**
@@ -1302,6 +1488,13 @@ export type EnvironmentCountOutputTypeCountBaselinesArgs<ExtArgs extends runtime
   where?: Prisma.SchemaBaselineWhereInput
 }
 
+/**
+ * EnvironmentCountOutputType without action
+ */
+export type EnvironmentCountOutputTypeCountRehearsalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RehearsalWhereInput
+}
+
 
 export type EnvironmentSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1318,11 +1511,13 @@ export type EnvironmentSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   timeoutMs?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   runs?: boolean | Prisma.Environment$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Environment$signOffsArgs<ExtArgs>
   baselines?: boolean | Prisma.Environment$baselinesArgs<ExtArgs>
   lock?: boolean | Prisma.Environment$lockArgs<ExtArgs>
+  rehearsals?: boolean | Prisma.Environment$rehearsalsArgs<ExtArgs>
   _count?: boolean | Prisma.EnvironmentCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["environment"]>
 
@@ -1341,6 +1536,7 @@ export type EnvironmentSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   timeoutMs?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["environment"]>
 
@@ -1359,6 +1555,7 @@ export type EnvironmentSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   timeoutMs?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["environment"]>
 
@@ -1377,15 +1574,17 @@ export type EnvironmentSelectScalar = {
   timeoutMs?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
 }
 
-export type EnvironmentOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "name" | "position" | "urlRef" | "urlEncrypted" | "urlMasked" | "versionTable" | "versionTableSchema" | "protected" | "approvers" | "timeoutMs" | "createdAt" | "updatedAt", ExtArgs["result"]["environment"]>
+export type EnvironmentOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "name" | "position" | "urlRef" | "urlEncrypted" | "urlMasked" | "versionTable" | "versionTableSchema" | "protected" | "approvers" | "timeoutMs" | "createdAt" | "updatedAt" | "rehearsal", ExtArgs["result"]["environment"]>
 export type EnvironmentInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   runs?: boolean | Prisma.Environment$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Environment$signOffsArgs<ExtArgs>
   baselines?: boolean | Prisma.Environment$baselinesArgs<ExtArgs>
   lock?: boolean | Prisma.Environment$lockArgs<ExtArgs>
+  rehearsals?: boolean | Prisma.Environment$rehearsalsArgs<ExtArgs>
   _count?: boolean | Prisma.EnvironmentCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type EnvironmentIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1403,6 +1602,7 @@ export type $EnvironmentPayload<ExtArgs extends runtime.Types.Extensions.Interna
     signOffs: Prisma.$SignOffPayload<ExtArgs>[]
     baselines: Prisma.$SchemaBaselinePayload<ExtArgs>[]
     lock: Prisma.$EnvironmentLockPayload<ExtArgs> | null
+    rehearsals: Prisma.$RehearsalPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1428,6 +1628,10 @@ export type $EnvironmentPayload<ExtArgs extends runtime.Types.Extensions.Interna
     timeoutMs: number
     createdAt: Date
     updatedAt: Date
+    /**
+     * withData, maxDataMb, requireReversible, from cairn.config.json.
+     */
+    rehearsal: runtime.JsonValue
   }, ExtArgs["result"]["environment"]>
   composites: {}
 }
@@ -1827,6 +2031,7 @@ export interface Prisma__EnvironmentClient<T, Null = never, ExtArgs extends runt
   signOffs<T extends Prisma.Environment$signOffsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$signOffsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SignOffPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   baselines<T extends Prisma.Environment$baselinesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$baselinesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchemaBaselinePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   lock<T extends Prisma.Environment$lockArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$lockArgs<ExtArgs>>): Prisma.Prisma__EnvironmentLockClient<runtime.Types.Result.GetResult<Prisma.$EnvironmentLockPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  rehearsals<T extends Prisma.Environment$rehearsalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$rehearsalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RehearsalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1870,6 +2075,7 @@ export interface EnvironmentFieldRefs {
   readonly timeoutMs: Prisma.FieldRef<"Environment", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Environment", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Environment", 'DateTime'>
+  readonly rehearsal: Prisma.FieldRef<"Environment", 'Json'>
 }
     
 
@@ -2359,6 +2565,30 @@ export type Environment$lockArgs<ExtArgs extends runtime.Types.Extensions.Intern
    */
   include?: Prisma.EnvironmentLockInclude<ExtArgs> | null
   where?: Prisma.EnvironmentLockWhereInput
+}
+
+/**
+ * Environment.rehearsals
+ */
+export type Environment$rehearsalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Rehearsal
+   */
+  select?: Prisma.RehearsalSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Rehearsal
+   */
+  omit?: Prisma.RehearsalOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RehearsalInclude<ExtArgs> | null
+  where?: Prisma.RehearsalWhereInput
+  orderBy?: Prisma.RehearsalOrderByWithRelationInput | Prisma.RehearsalOrderByWithRelationInput[]
+  cursor?: Prisma.RehearsalWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RehearsalScalarFieldEnum | Prisma.RehearsalScalarFieldEnum[]
 }
 
 /**

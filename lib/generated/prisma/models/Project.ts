@@ -55,6 +55,7 @@ export type ProjectCountAggregateOutputType = {
   source: number
   createdAt: number
   updatedAt: number
+  rehearsal: number
   _all: number
 }
 
@@ -90,6 +91,7 @@ export type ProjectCountAggregateInputType = {
   source?: true
   createdAt?: true
   updatedAt?: true
+  rehearsal?: true
   _all?: true
 }
 
@@ -176,6 +178,7 @@ export type ProjectGroupByOutputType = {
   source: string
   createdAt: Date
   updatedAt: Date
+  rehearsal: runtime.JsonValue
   _count: ProjectCountAggregateOutputType | null
   _min: ProjectMinAggregateOutputType | null
   _max: ProjectMaxAggregateOutputType | null
@@ -210,9 +213,11 @@ export type ProjectWhereInput = {
   source?: Prisma.StringFilter<"Project"> | string
   createdAt?: Prisma.DateTimeFilter<"Project"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Project"> | Date | string
+  rehearsal?: Prisma.JsonFilter<"Project">
   environments?: Prisma.EnvironmentListRelationFilter
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
+  rehearsals?: Prisma.RehearsalListRelationFilter
 }
 
 export type ProjectOrderByWithRelationInput = {
@@ -226,9 +231,11 @@ export type ProjectOrderByWithRelationInput = {
   source?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  rehearsal?: Prisma.SortOrder
   environments?: Prisma.EnvironmentOrderByRelationAggregateInput
   runs?: Prisma.RunOrderByRelationAggregateInput
   signOffs?: Prisma.SignOffOrderByRelationAggregateInput
+  rehearsals?: Prisma.RehearsalOrderByRelationAggregateInput
 }
 
 export type ProjectWhereUniqueInput = Prisma.AtLeast<{
@@ -245,9 +252,11 @@ export type ProjectWhereUniqueInput = Prisma.AtLeast<{
   source?: Prisma.StringFilter<"Project"> | string
   createdAt?: Prisma.DateTimeFilter<"Project"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Project"> | Date | string
+  rehearsal?: Prisma.JsonFilter<"Project">
   environments?: Prisma.EnvironmentListRelationFilter
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
+  rehearsals?: Prisma.RehearsalListRelationFilter
 }, "id" | "name">
 
 export type ProjectOrderByWithAggregationInput = {
@@ -261,6 +270,7 @@ export type ProjectOrderByWithAggregationInput = {
   source?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  rehearsal?: Prisma.SortOrder
   _count?: Prisma.ProjectCountOrderByAggregateInput
   _max?: Prisma.ProjectMaxOrderByAggregateInput
   _min?: Prisma.ProjectMinOrderByAggregateInput
@@ -280,6 +290,7 @@ export type ProjectScalarWhereWithAggregatesInput = {
   source?: Prisma.StringWithAggregatesFilter<"Project"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Project"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Project"> | Date | string
+  rehearsal?: Prisma.JsonWithAggregatesFilter<"Project">
 }
 
 export type ProjectCreateInput = {
@@ -293,9 +304,11 @@ export type ProjectCreateInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateInput = {
@@ -309,9 +322,11 @@ export type ProjectUncheckedCreateInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUpdateInput = {
@@ -325,9 +340,11 @@ export type ProjectUpdateInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateInput = {
@@ -341,9 +358,11 @@ export type ProjectUncheckedUpdateInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateManyInput = {
@@ -357,6 +376,7 @@ export type ProjectCreateManyInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 export type ProjectUpdateManyMutationInput = {
@@ -370,6 +390,7 @@ export type ProjectUpdateManyMutationInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 export type ProjectUncheckedUpdateManyInput = {
@@ -383,6 +404,7 @@ export type ProjectUncheckedUpdateManyInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
 }
 
 export type ProjectCountOrderByAggregateInput = {
@@ -396,6 +418,7 @@ export type ProjectCountOrderByAggregateInput = {
   source?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  rehearsal?: Prisma.SortOrder
 }
 
 export type ProjectMaxOrderByAggregateInput = {
@@ -473,6 +496,20 @@ export type ProjectUpdateOneRequiredWithoutSignOffsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.ProjectUpdateToOneWithWhereWithoutSignOffsInput, Prisma.ProjectUpdateWithoutSignOffsInput>, Prisma.ProjectUncheckedUpdateWithoutSignOffsInput>
 }
 
+export type ProjectCreateNestedOneWithoutRehearsalsInput = {
+  create?: Prisma.XOR<Prisma.ProjectCreateWithoutRehearsalsInput, Prisma.ProjectUncheckedCreateWithoutRehearsalsInput>
+  connectOrCreate?: Prisma.ProjectCreateOrConnectWithoutRehearsalsInput
+  connect?: Prisma.ProjectWhereUniqueInput
+}
+
+export type ProjectUpdateOneRequiredWithoutRehearsalsNestedInput = {
+  create?: Prisma.XOR<Prisma.ProjectCreateWithoutRehearsalsInput, Prisma.ProjectUncheckedCreateWithoutRehearsalsInput>
+  connectOrCreate?: Prisma.ProjectCreateOrConnectWithoutRehearsalsInput
+  upsert?: Prisma.ProjectUpsertWithoutRehearsalsInput
+  connect?: Prisma.ProjectWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ProjectUpdateToOneWithWhereWithoutRehearsalsInput, Prisma.ProjectUpdateWithoutRehearsalsInput>, Prisma.ProjectUncheckedUpdateWithoutRehearsalsInput>
+}
+
 export type ProjectCreateWithoutEnvironmentsInput = {
   id?: string
   name: string
@@ -484,8 +521,10 @@ export type ProjectCreateWithoutEnvironmentsInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
@@ -499,8 +538,10 @@ export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutEnvironmentsInput = {
@@ -530,8 +571,10 @@ export type ProjectUpdateWithoutEnvironmentsInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
@@ -545,8 +588,10 @@ export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutRunsInput = {
@@ -560,8 +605,10 @@ export type ProjectCreateWithoutRunsInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutRunsInput = {
@@ -575,8 +622,10 @@ export type ProjectUncheckedCreateWithoutRunsInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutRunsInput = {
@@ -606,8 +655,10 @@ export type ProjectUpdateWithoutRunsInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutRunsInput = {
@@ -621,8 +672,10 @@ export type ProjectUncheckedUpdateWithoutRunsInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutSignOffsInput = {
@@ -636,8 +689,10 @@ export type ProjectCreateWithoutSignOffsInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutSignOffsInput = {
@@ -651,8 +706,10 @@ export type ProjectUncheckedCreateWithoutSignOffsInput = {
   source?: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutSignOffsInput = {
@@ -682,8 +739,10 @@ export type ProjectUpdateWithoutSignOffsInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutSignOffsInput = {
@@ -697,8 +756,94 @@ export type ProjectUncheckedUpdateWithoutSignOffsInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
+}
+
+export type ProjectCreateWithoutRehearsalsInput = {
+  id?: string
+  name: string
+  alembicPath: string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
+  runs?: Prisma.RunCreateNestedManyWithoutProjectInput
+  signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
+}
+
+export type ProjectUncheckedCreateWithoutRehearsalsInput = {
+  id?: string
+  name: string
+  alembicPath: string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
+  runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
+  signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
+}
+
+export type ProjectCreateOrConnectWithoutRehearsalsInput = {
+  where: Prisma.ProjectWhereUniqueInput
+  create: Prisma.XOR<Prisma.ProjectCreateWithoutRehearsalsInput, Prisma.ProjectUncheckedCreateWithoutRehearsalsInput>
+}
+
+export type ProjectUpsertWithoutRehearsalsInput = {
+  update: Prisma.XOR<Prisma.ProjectUpdateWithoutRehearsalsInput, Prisma.ProjectUncheckedUpdateWithoutRehearsalsInput>
+  create: Prisma.XOR<Prisma.ProjectCreateWithoutRehearsalsInput, Prisma.ProjectUncheckedCreateWithoutRehearsalsInput>
+  where?: Prisma.ProjectWhereInput
+}
+
+export type ProjectUpdateToOneWithWhereWithoutRehearsalsInput = {
+  where?: Prisma.ProjectWhereInput
+  data: Prisma.XOR<Prisma.ProjectUpdateWithoutRehearsalsInput, Prisma.ProjectUncheckedUpdateWithoutRehearsalsInput>
+}
+
+export type ProjectUpdateWithoutRehearsalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
+  runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
+  signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
+}
+
+export type ProjectUncheckedUpdateWithoutRehearsalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
+  runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
+  signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 
@@ -710,12 +855,14 @@ export type ProjectCountOutputType = {
   environments: number
   runs: number
   signOffs: number
+  rehearsals: number
 }
 
 export type ProjectCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   environments?: boolean | ProjectCountOutputTypeCountEnvironmentsArgs
   runs?: boolean | ProjectCountOutputTypeCountRunsArgs
   signOffs?: boolean | ProjectCountOutputTypeCountSignOffsArgs
+  rehearsals?: boolean | ProjectCountOutputTypeCountRehearsalsArgs
 }
 
 /**
@@ -749,6 +896,13 @@ export type ProjectCountOutputTypeCountSignOffsArgs<ExtArgs extends runtime.Type
   where?: Prisma.SignOffWhereInput
 }
 
+/**
+ * ProjectCountOutputType without action
+ */
+export type ProjectCountOutputTypeCountRehearsalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RehearsalWhereInput
+}
+
 
 export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -761,9 +915,11 @@ export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   source?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
   environments?: boolean | Prisma.Project$environmentsArgs<ExtArgs>
   runs?: boolean | Prisma.Project$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Project$signOffsArgs<ExtArgs>
+  rehearsals?: boolean | Prisma.Project$rehearsalsArgs<ExtArgs>
   _count?: boolean | Prisma.ProjectCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["project"]>
 
@@ -778,6 +934,7 @@ export type ProjectSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   source?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
 }, ExtArgs["result"]["project"]>
 
 export type ProjectSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -791,6 +948,7 @@ export type ProjectSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   source?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
 }, ExtArgs["result"]["project"]>
 
 export type ProjectSelectScalar = {
@@ -804,13 +962,15 @@ export type ProjectSelectScalar = {
   source?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  rehearsal?: boolean
 }
 
-export type ProjectOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "alembicPath" | "command" | "urlEnvVar" | "xArgs" | "constants" | "source" | "createdAt" | "updatedAt", ExtArgs["result"]["project"]>
+export type ProjectOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "alembicPath" | "command" | "urlEnvVar" | "xArgs" | "constants" | "source" | "createdAt" | "updatedAt" | "rehearsal", ExtArgs["result"]["project"]>
 export type ProjectInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   environments?: boolean | Prisma.Project$environmentsArgs<ExtArgs>
   runs?: boolean | Prisma.Project$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Project$signOffsArgs<ExtArgs>
+  rehearsals?: boolean | Prisma.Project$rehearsalsArgs<ExtArgs>
   _count?: boolean | Prisma.ProjectCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type ProjectIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -822,6 +982,7 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     environments: Prisma.$EnvironmentPayload<ExtArgs>[]
     runs: Prisma.$RunPayload<ExtArgs>[]
     signOffs: Prisma.$SignOffPayload<ExtArgs>[]
+    rehearsals: Prisma.$RehearsalPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -852,6 +1013,10 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     source: string
     createdAt: Date
     updatedAt: Date
+    /**
+     * Rehearsal server (urlRef, or urlEncrypted + urlMasked) and maxAgeHours, from cairn.config.json.
+     */
+    rehearsal: runtime.JsonValue
   }, ExtArgs["result"]["project"]>
   composites: {}
 }
@@ -1249,6 +1414,7 @@ export interface Prisma__ProjectClient<T, Null = never, ExtArgs extends runtime.
   environments<T extends Prisma.Project$environmentsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$environmentsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EnvironmentPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   runs<T extends Prisma.Project$runsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$runsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   signOffs<T extends Prisma.Project$signOffsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$signOffsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SignOffPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  rehearsals<T extends Prisma.Project$rehearsalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$rehearsalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RehearsalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1288,6 +1454,7 @@ export interface ProjectFieldRefs {
   readonly source: Prisma.FieldRef<"Project", 'String'>
   readonly createdAt: Prisma.FieldRef<"Project", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Project", 'DateTime'>
+  readonly rehearsal: Prisma.FieldRef<"Project", 'Json'>
 }
     
 
@@ -1750,6 +1917,30 @@ export type Project$signOffsArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.SignOffScalarFieldEnum | Prisma.SignOffScalarFieldEnum[]
+}
+
+/**
+ * Project.rehearsals
+ */
+export type Project$rehearsalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Rehearsal
+   */
+  select?: Prisma.RehearsalSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Rehearsal
+   */
+  omit?: Prisma.RehearsalOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RehearsalInclude<ExtArgs> | null
+  where?: Prisma.RehearsalWhereInput
+  orderBy?: Prisma.RehearsalOrderByWithRelationInput | Prisma.RehearsalOrderByWithRelationInput[]
+  cursor?: Prisma.RehearsalWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RehearsalScalarFieldEnum | Prisma.RehearsalScalarFieldEnum[]
 }
 
 /**

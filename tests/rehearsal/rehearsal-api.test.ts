@@ -1,0 +1,132 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as planRoute from "@/app/api/projects/[project]/envs/[env]/runs/plan/route";
+import * as rehearsalsRoute from "@/app/api/projects/[project]/envs/[env]/rehearsals/route";
+import * as rehearsalRoute from "@/app/api/rehearsals/[id]/route";
+import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
+import { runAlembic } from "@/lib/runner/run-alembic";
+import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
+import { createTarget, type Target } from "@/tests/runner/support";
+import { seedProject } from "@/tests/runs-api/support";
+import { PG_ADMIN_URL, withClient } from "@/tests/support/databases";
+import { ALEMBIC, C3, makeProject } from "@/tests/rehearsal/support";
+
+const P = "rehearsed";
+let app: Awaited<ReturnType<typeof useAppStore>>;
+let project: ReturnType<typeof makeProject>;
+let target: Target;
+let users: Record<"rm" | "qa" | "viewer", { cookie: string }>;
+let productionId: string;
+
+const envParams = (env: string) => ctx({ project: P, env });
+const plan = async (cookie: string) => body(await planRoute.POST(request("POST", `/api/projects/${P}/envs/production/runs/plan`, { cookie, body: { kind: "promotion" } }), envParams("production")));
+const rehearsalGate = async () => ((await plan(users.rm.cookie)) as { gates: Array<{ id: string; verdict: string; reason: string }> }).gates.find((g) => g.id === "rehearsal")!;
+const rehearse = (cookie: string) => rehearsalsRoute.POST(request("POST", `/api/projects/${P}/envs/production/rehearsals`, { cookie, body: { kind: "promotion" } }), envParams("production"));
+const read = async (id: string) => body(await rehearsalRoute.GET(request("GET", `/api/rehearsals/${id}`, { cookie: users.viewer.cookie }), ctx({ id })));
+
+async function untilFinished(id: string): Promise<{ seen: string[]; final: Record<string, unknown> }> {
+  const seen: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const r = (await read(id)) as { status: string; progress: string | null };
+    if (r.status !== "running") return { seen, final: r };
+    if (r.progress) seen.push(r.progress);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error("rehearsal did not finish within 30 s");
+}
+
+beforeAll(async () => {
+  app = await useAppStore("cairn_rehearsal_api");
+  project = makeProject({ "c3_next.py": C3.good });
+  // qa is a SQLite file at c3; production a protected PostgreSQL database at b2.
+  const qaUrl = `sqlite:///${path.join(project.dir, "qa.db")}`;
+  expect((await runAlembic({ command: ALEMBIC, cwd: project.dir, databaseUrl: qaUrl, args: ["upgrade", "c3"] })).exitCode).toBe(0);
+  target = await createTarget("cairn_rehearsal_api");
+  await withClient(PG_ADMIN_URL, (c) => c.query("ALTER ROLE cairn_rehearsal_api CREATEDB"));
+  expect((await runAlembic({ command: ALEMBIC, cwd: project.dir, databaseUrl: target.url, args: ["upgrade", "b2"] })).exitCode).toBe(0);
+  const seeded = await seedProject(app.db, { name: P, dir: project.dir, envs: [{ name: "qa", url: qaUrl }, { name: "production", url: target.url, protected: true, rehearsal: {} }] });
+  productionId = seeded.envs[1]!.id;
+  const [rm, qa, viewer] = await Promise.all([signedIn(app.db, "release_manager"), signedIn(app.db, "qa"), signedIn(app.db, "viewer")]);
+  users = { rm, qa, viewer };
+});
+
+afterAll(async () => {
+  await app?.close();
+  await target?.drop();
+  project?.remove();
+});
+
+describe("rehearsals through the API, and the rehearsal gate", () => {
+  it("refuses anonymous and viewers; QA and release managers may rehearse", async () => {
+    expect((await rehearsalsRoute.POST(request("POST", `/api/projects/${P}/envs/production/rehearsals`, { body: { kind: "promotion" } }), envParams("production"))).status).toBe(401);
+    expect((await rehearse(users.viewer.cookie)).status).toBe(403);
+  });
+
+  it("blocks a protected promotion until a rehearsal of the same path passes; progress is readable while it runs", async () => {
+    const before = await rehearsalGate();
+    expect(before.verdict).toBe("block");
+    expect(before.reason).toContain("This path has not been rehearsed");
+    expect((await plan(users.rm.cookie)).canRequest).toBe(false);
+
+    const res = await rehearse(users.qa.cookie);
+    expect(res.status).toBe(202);
+    const started = await body(res);
+    expect(started.status).toBe("running");
+    const { seen, final } = await untilFinished(started.rehearsalId);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(final).toMatchObject({ status: "finished", ok: true, from: ["b2"], target: "c3", path: ["c3"], roundTrip: { checked: true, reversible: true, differences: [] } });
+    expect((final.steps as unknown[]).length).toBe(3);
+    expect(JSON.stringify(final)).not.toContain(target.password);
+
+    const after = await rehearsalGate();
+    expect(after.verdict).toBe("pass");
+    // The target itself was only read.
+    expect(await target.readRevisions()).toEqual(["b2"]);
+
+    const list = await body(await rehearsalsRoute.GET(request("GET", `/api/projects/${P}/envs/production/rehearsals`, { cookie: users.viewer.cookie }), envParams("production")));
+    expect(list.rehearsals[0]).toMatchObject({ id: started.rehearsalId, status: "finished" });
+    expect(list.rehearsals[0].steps[0].log).toBeUndefined();
+  }, 60_000);
+
+  it("an edited migration file needs a new rehearsal; a too-old one no longer counts", async () => {
+    const file = path.join(project.dir, "versions", "c3_next.py");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, `${original}\n# edited after the rehearsal\n`);
+    try {
+      expect((await rehearsalGate()).verdict).toBe("block");
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    expect((await rehearsalGate()).verdict).toBe("pass");
+    await app.db.rehearsal.updateMany({ where: { environmentId: productionId }, data: { finishedAt: new Date(Date.now() - 25 * 3_600_000) } });
+    const old = await rehearsalGate();
+    expect(old.verdict).toBe("block");
+    expect(old.reason).toContain("25 h old; it counts for 24 h");
+  });
+
+  it("a failing rehearsal keeps blocking, with the failing migration and the database's error", async () => {
+    const file = path.join(project.dir, "versions", "c3_next.py");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, C3.jsonbOnJson);
+    try {
+      const started = await body(await rehearse(users.rm.cookie));
+      const { final } = await untilFinished(started.rehearsalId);
+      expect(final).toMatchObject({ status: "finished", ok: false, headline: "migration c3 failed to apply on the copy: operator does not exist: json ? unknown" });
+      const gate = await rehearsalGate();
+      expect(gate.verdict).toBe("block");
+      expect(gate.reason).toContain("The latest rehearsal of this path failed: c3: operator does not exist: json ? unknown");
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  }, 60_000);
+
+  it("the start-up sweep marks a rehearsal whose process died as interrupted", async () => {
+    const row = await app.db.rehearsal.create({
+      data: { projectId: (await app.db.project.findUniqueOrThrow({ where: { name: P } })).id, environmentId: productionId, kind: "promotion", fromKey: "b2", target: "c3", filesHash: "x", status: "running", requestedBy: "ghost@example.com", heartbeatAt: new Date(Date.now() - 120_000) },
+    });
+    const swept = await sweepRehearsals(app.db);
+    expect(swept.interrupted).toBe(1);
+    expect(await read(row.id)).toMatchObject({ status: "interrupted", ok: false });
+  });
+});
