@@ -157,6 +157,7 @@ export function notApplicableReason(rule: LintRule, dialect: LintDialect): strin
     // Hook for MySQL: give MySQL's rendered SQL a parser and MySQL's lock rules, then list the dialect in `dialects`.
     return "MySQL's SQL is not parsed yet (Cairn parses with PostgreSQL's parser), so rules that read the rendered SQL are not checked for MySQL";
   }
+  if (rule.id === "revision-id-too-long") return `${dialect} does not enforce VARCHAR lengths, so a long id is stored (it fails later on PostgreSQL or MySQL)`;
   if (rule.id === "syntax-error") return `Cairn parses with PostgreSQL's parser, which is not ${dialect}'s: a statement it rejects may be valid there`;
   return `only PostgreSQL has this behaviour; it does not apply to ${dialect}`;
 }
