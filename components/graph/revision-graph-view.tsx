@@ -1,8 +1,10 @@
 "use client";
 
 /**
- * The graph page's client side: environment legend and selection, search, the canvas or the list,
- * and the revision panel. Receives plain data and ELK's positions from the server.
+ * The graph page's client side: it holds the page's state (selected environments and revision,
+ * opened segments, graph or list) and lays out the environment picker, the problems banner, search
+ * and view buttons, the selection summary, the canvas or the list, and the revision panel.
+ * Receives plain data and ELK's positions from the server.
  */
 import { useCallback, useMemo, useRef, useState } from "react";
 import {
@@ -11,15 +13,17 @@ import {
   markersByRevision,
   problemsByRevision,
   revisionsBetween,
-  searchRevisions,
   withNodeIndex,
   type GraphModel,
   type GraphWire, type SignOffMark } from "@/lib/graph-view/graph-model";
 import { expandSegments, type GraphLayout } from "@/lib/graph-view/expand-segments";
+import { EnvironmentPicker } from "@/components/graph/environment-picker";
 import { GraphCanvas, type GraphCanvasHandle } from "@/components/graph/graph-canvas";
-import { RevisionPanel } from "@/components/graph/revision-panel";
+import { GraphProblems } from "@/components/graph/graph-problems";
 import { RevisionList } from "@/components/graph/revision-list";
-import { STATE_COLOR, STATE_LABEL, shortId, truncate } from "@/components/graph/graph-style";
+import { RevisionPanel } from "@/components/graph/revision-panel";
+import { RevisionSearch } from "@/components/graph/revision-search";
+import { SelectionSummary, type GraphSelection } from "@/components/graph/selection-summary";
 
 export function RevisionGraphView({
   wire,
@@ -41,7 +45,6 @@ export function RevisionGraphView({
   const [selectedEnvs, setSelectedEnvs] = useState<string[]>([]);
   const [selectedRevision, setSelectedRevision] = useState<string | null>(null);
   const [mode, setMode] = useState<"graph" | "list">("graph");
-  const [query, setQuery] = useState("");
   const [searchHit, setSearchHit] = useState<string | null>(null);
   const canvas = useRef<GraphCanvasHandle>(null);
 
@@ -53,14 +56,14 @@ export function RevisionGraphView({
   const envByName = useMemo(() => new Map(data.environments.map((e) => [e.name, e])), [data.environments]);
   const applied = useMemo(() => new Map(data.environments.map((e) => [e.name, appliedSet(e.revisions, revisions)])), [data.environments, revisions]);
 
-  const selection = useMemo(() => {
+  const selection = useMemo((): GraphSelection | null => {
     const envs = selectedEnvs.map((n) => envByName.get(n)).filter((e) => e !== undefined);
-    if (envs.length === 1) return { kind: "pending" as const, env: envs[0]!, ids: envs[0]!.pending };
+    if (envs.length === 1) return { kind: "pending", env: envs[0]!, ids: envs[0]!.pending };
     if (envs.length === 2) {
       // Promotion runs down the order: the earlier environment is the source.
       const [from, to] = [...envs].sort((a, b) => a.position - b.position) as [(typeof envs)[0], (typeof envs)[0]];
       const between = revisionsBetween(data, from, to);
-      return { kind: "between" as const, from, to, ids: between.promote, extra: between.onlyInTarget };
+      return { kind: "between", from, to, ids: between.promote, extra: between.onlyInTarget };
     }
     return null;
   }, [selectedEnvs, envByName, data]);
@@ -97,130 +100,20 @@ export function RevisionGraphView({
     else setSelectedRevision(id);
   }, [mode, reveal]);
 
-  const results = useMemo(() => searchRevisions(data, query, 12), [data, query]);
   const jumpTo = (id: string) => {
     setSearchHit(id);
     if (mode === "list") setSelectedRevision(id);
     else reveal(id);
   };
 
-  const headsProblem = data.problems.find((p) => p.code === "multiple-heads");
-  const errors = data.problems.filter((p) => p.severity === "error");
-
   return (
     <div className="flex flex-col gap-3">
-      <section aria-label="Environments" className="flex flex-wrap items-center gap-2 text-sm">
-        <span className="text-stone-600">Environments (select one for its pending path, two to compare):</span>
-        {data.environments.map((e) => {
-          const pressed = selectedEnvs.includes(e.name);
-          return (
-            <button
-              key={e.name}
-              type="button"
-              aria-pressed={pressed}
-              data-testid={`env-toggle-${e.name}`}
-              onClick={() => toggleEnv(e.name)}
-              title={e.error ?? `${e.name}: ${STATE_LABEL[e.state]}`}
-              className={`inline-flex items-center gap-1.5 rounded-full px-3 py-1 text-xs font-semibold text-white ${pressed ? "ring-4 ring-sky-300" : ""}`}
-              style={{ backgroundColor: STATE_COLOR[e.state] }}
-            >
-              {e.name}
-              <span className="font-normal opacity-90">
-                {STATE_LABEL[e.state]}
-                {e.state === "behind" ? ` · ${e.pending.length} pending` : ""}
-                {e.revisions.length === 0 && e.state !== "unreachable" ? " · no revision" : ""}
-                {e.unknownRevisions.length > 0 ? ` · at ${e.unknownRevisions.map((r) => shortId(r, 12)).join(", ")} (not in repo)` : ""}
-              </span>
-              {e.protected ? <span className="rounded bg-white/25 px-1 font-normal">protected</span> : null}
-            </button>
-          );
-        })}
-        {selectedEnvs.length > 0 ? (
-          <button type="button" onClick={() => setSelectedEnvs([])} className="text-xs text-sky-700 underline">
-            clear selection
-          </button>
-        ) : null}
-      </section>
+      <EnvironmentPicker environments={data.environments} selected={selectedEnvs} onToggle={toggleEnv} onClear={() => setSelectedEnvs([])} />
 
-      {(data.heads.length > 1 || errors.length > 0) && (
-        <section aria-label="Problems" data-testid="graph-problems" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm">
-          {data.heads.length > 1 ? (
-            <p data-testid="graph-heads">
-              <strong>{data.heads.length} heads:</strong>{" "}
-              {data.heads.map((h, i) => (
-                <span key={h}>
-                  {i > 0 ? ", " : ""}
-                  <button type="button" className="font-mono text-sky-800 underline" onClick={() => jumpTo(h)}>
-                    {shortId(h, 16)}
-                  </button>
-                  {revisions.get(h)?.effectiveBranchLabels.length ? ` [${revisions.get(h)!.effectiveBranchLabels.join(", ")}]` : ""}
-                </span>
-              ))}
-              {headsProblem ? <span className="text-stone-700"> — {headsProblem.message}</span> : null}
-            </p>
-          ) : null}
-          {errors.length > 0 ? (
-            <details className="mt-1">
-              <summary className="cursor-pointer font-semibold text-red-800">{errors.length} error(s) in the migrations</summary>
-              <ul className="mt-1 list-disc pl-5 text-red-900">
-                {errors.slice(0, 50).map((p, i) => (
-                  <li key={i}>
-                    {p.revision && revisions.has(p.revision) ? (
-                      <button type="button" className="mr-1 font-mono underline" onClick={() => jumpTo(p.revision!)}>
-                        {shortId(p.revision, 14)}
-                      </button>
-                    ) : null}
-                    {p.message}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          ) : null}
-        </section>
-      )}
+      <GraphProblems data={data} revisions={revisions} onJump={jumpTo} />
 
       <div className="flex flex-wrap items-center gap-2">
-        <form
-          role="search"
-          className="relative"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (results[0]) jumpTo(results[0].id);
-          }}
-        >
-          <label className="sr-only" htmlFor="graph-search">
-            Find a revision by id prefix or message
-          </label>
-          <input
-            id="graph-search"
-            type="search"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            placeholder="Find revision (id prefix or message)"
-            className="w-72 rounded border border-stone-300 bg-white px-2 py-1 text-sm"
-            autoComplete="off"
-          />
-          {query.trim() !== "" && (
-            <ul aria-label="Search results" className="absolute z-20 mt-1 max-h-72 w-[28rem] overflow-auto rounded border border-stone-200 bg-white text-sm shadow-lg">
-              {results.length === 0 ? <li className="px-2 py-1 text-stone-500">No revision matches “{query}”.</li> : null}
-              {results.map((r) => (
-                <li key={r.id}>
-                  <button
-                    type="button"
-                    className="flex w-full gap-2 px-2 py-1 text-left hover:bg-sky-50"
-                    onClick={() => {
-                      jumpTo(r.id);
-                      setQuery("");
-                    }}
-                  >
-                    <code className="font-mono text-xs">{shortId(r.id, 16)}</code>
-                    <span className="truncate text-stone-600">{r.message}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </form>
+        <RevisionSearch data={data} onJump={jumpTo} />
         <div role="group" aria-label="View" className="ml-auto flex gap-1">
           {mode === "graph" ? (
             <>
@@ -240,35 +133,7 @@ export function RevisionGraphView({
         </div>
       </div>
 
-      {selection ? (
-        <section aria-label="Selection" data-testid="graph-selection" className="rounded border border-sky-200 bg-sky-50 px-3 py-2 text-sm">
-          {selection.kind === "pending" ? (
-            <p>
-              <strong>{selection.env.name}</strong>{" "}
-              {selection.ids.length === 0 ? "has nothing pending." : `has ${selection.ids.length} pending revision(s) to reach the heads, highlighted in amber:`}
-            </p>
-          ) : (
-            <p>
-              Promoting <strong>{selection.from.name}</strong> to <strong>{selection.to.name}</strong> would apply{" "}
-              {selection.ids.length === 0 ? "nothing." : `${selection.ids.length} revision(s), highlighted in blue, in this order:`}
-              {selection.extra.length > 0 ? ` (${selection.to.name} also has ${selection.extra.length} that ${selection.from.name} lacks, in violet.)` : ""}
-            </p>
-          )}
-          {selection.ids.length > 0 ? (
-            <ol data-testid="selection-list" className="mt-1 flex max-h-40 flex-wrap gap-x-3 gap-y-1 overflow-auto">
-              {selection.ids.map((id, i) => (
-                <li key={id} data-revision={id}>
-                  <span className="text-stone-500">{i + 1}.</span>{" "}
-                  <button type="button" className="font-mono text-sky-800 underline" onClick={() => openRevision(id)} title={revisions.get(id)?.message}>
-                    {shortId(id, 14)}
-                  </button>{" "}
-                  <span className="text-stone-600">{truncate(revisions.get(id)?.message ?? "", 40)}</span>
-                </li>
-              ))}
-            </ol>
-          ) : null}
-        </section>
-      ) : null}
+      {selection ? <SelectionSummary selection={selection} revisions={revisions} onOpen={openRevision} /> : null}
 
       <div className="flex gap-3">
         <div className={`min-w-0 flex-1 ${mode === "graph" ? "h-[70vh] overflow-hidden rounded-lg border border-stone-200 bg-white" : ""}`}>
