@@ -25,9 +25,10 @@ export function checkRehearsal(f: GateFacts): GateResult {
   const rehearse = `Rehearse this path (the Rehearse button, POST …/rehearsals, or \`cairn rehearse\`) and wait for it to pass.`;
   const notOk = (reason: string): GateResult =>
     required
-      ? { id: "rehearsal", label: LABEL, verdict: "block", reason: `${reason} A run on ${env} needs a passing rehearsal of this exact path.`, unblock: rehearse }
-      : { id: "rehearsal", label: LABEL, verdict: "warn", reason, unblock: rehearse };
+      ? { id: "rehearsal", label: LABEL, verdict: "block", reason: `${reason} A run on ${env} needs a passing rehearsal of this exact path.`, unblock: rehearse, ...(details ? { details } : {}) }
+      : { id: "rehearsal", label: LABEL, verdict: "warn", reason, unblock: rehearse, ...(details ? { details } : {}) };
   const latest = r.latest;
+  const details = latest?.id ? { rehearsalId: latest.id } : undefined;
   if (!latest) return notOk("This path has not been rehearsed (from these revisions, to this target, with these migration files).");
   if (latest.status === "running") return notOk("A rehearsal of this path is still running.");
   if (latest.status !== "finished" || !latest.stepsOk) {
@@ -38,9 +39,9 @@ export function checkRehearsal(f: GateFacts): GateResult {
   if (latest.reversible === false) {
     const reason = `The rehearsal passed, but the round trip is not reversible: ${latest.differences.join("; ")}.`;
     if (r.requireReversible) {
-      return { id: "rehearsal", label: LABEL, verdict: "block", reason: `${reason} ${env} requires a reversible round trip.`, unblock: "Fix the migration's downgrade so it restores the schema, then rehearse again.", details: { differences: latest.differences } };
+      return { id: "rehearsal", label: LABEL, verdict: "block", reason: `${reason} ${env} requires a reversible round trip.`, unblock: "Fix the migration's downgrade so it restores the schema, then rehearse again.", details: { ...details, differences: latest.differences } };
     }
-    return { id: "rehearsal", label: LABEL, verdict: "warn", reason, unblock: "Fix the downgrade before you need it.", details: { differences: latest.differences } };
+    return { id: "rehearsal", label: LABEL, verdict: "warn", reason, unblock: "Fix the downgrade before you need it.", details: { ...details, differences: latest.differences } };
   }
-  return { id: "rehearsal", label: LABEL, verdict: "pass", reason: `This path was rehearsed on a copy of ${env} ${hoursText(Math.max(age, 60_000))} ago: every step passed and the round trip is reversible.` };
+  return { id: "rehearsal", label: LABEL, verdict: "pass", reason: `This path was rehearsed on a copy of ${env} ${hoursText(Math.max(age, 60_000))} ago: every step passed and the round trip is reversible.`, ...(details ? { details } : {}) };
 }

@@ -8,7 +8,7 @@ import { projectConstants } from "@/lib/projects/project-constants";
 import { fromKeyOf, pathFilesHash } from "@/lib/rehearsal/path-files-hash";
 import { rehearsePath } from "@/lib/rehearsal/rehearse-path";
 import { rehearsalSettingsOf } from "@/lib/rehearsal/rehearsal-settings";
-import type { RehearsalResult, RehearsalStep } from "@/lib/rehearsal/types";
+import type { RehearsalResult, RehearsalStep, RehearsalView } from "@/lib/rehearsal/types";
 import { instanceId } from "@/lib/runs/instance-id";
 import { prepareRun } from "@/lib/runs/plan-run";
 import type { RunKind } from "@/lib/runs/run-request.types";
@@ -29,27 +29,6 @@ export interface StartRehearsalOptions {
   wait?: boolean;
   /** How often a running rehearsal records that its process is alive; default 5 s. */
   heartbeatMs?: number;
-}
-
-/** A rehearsal row as the API shows it: plain JSON, no credentials (logs are redacted when written). */
-export interface RehearsalView {
-  id: string;
-  project: string;
-  environment: string;
-  kind: RunKind;
-  from: string[];
-  target: string;
-  path: string[];
-  filesHash: string;
-  status: string;
-  ok: boolean | null;
-  steps: RehearsalStep[];
-  roundTrip: { checked: boolean; reversible: boolean; differences: string[] };
-  headline: string | null;
-  progress: string | null;
-  requestedBy: string;
-  createdAt: string;
-  finishedAt: string | null;
 }
 
 function strings(v: Prisma.JsonValue): string[] {

@@ -53,6 +53,27 @@ export interface RehearsalProgress {
   label: string;
 }
 
+/** A rehearsal row as the API shows it: plain JSON, no credentials (logs are redacted when written). */
+export interface RehearsalView {
+  id: string;
+  project: string;
+  environment: string;
+  kind: "upgrade" | "downgrade" | "promotion";
+  from: string[];
+  target: string;
+  path: string[];
+  filesHash: string;
+  status: string;
+  ok: boolean | null;
+  steps: RehearsalStep[];
+  roundTrip: { checked: boolean; reversible: boolean; differences: string[] };
+  headline: string | null;
+  progress: string | null;
+  requestedBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
 /** The JSON `cairn rehearse --json` prints (issue 14). */
 export interface RehearsalJson {
   ok: boolean;
