@@ -130,6 +130,34 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
     expect(await fingerprint(t)).toBe(before);
   });
 
+  it("copies the rows too with withData, within its size cap, and refuses a target over the cap", async () => {
+    const { input } = await scenario(C3.good);
+    let rows: number | null = null;
+    const i = input();
+    const r = await rehearsePath({
+      ...i,
+      withData: { maxBytes: 1024 * 1_048_576 },
+      onScratch: (s) =>
+        void withClient(`${PG_ADMIN_URL.replace(/\/[^/]*$/, "")}/${s.name}`, async (c) => {
+          rows = Number((await c.query<{ n: string }>("SELECT count(*)::text AS n FROM notifications")).rows[0]!.n);
+        }),
+    });
+    expect(r.ok).toBe(true);
+    expect(rows).toBe(1);
+    await expect(rehearsePath({ ...input(), withData: { maxBytes: 1024 } })).rejects.toMatchObject({ code: "config", userMessage: expect.stringContaining("over the rehearsal's data-copy cap") });
+    expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
+  });
+
+  it("says what to do when the target's user may not create databases", async () => {
+    const { input } = await scenario(C3.good);
+    await withClient(PG_ADMIN_URL, (c) => c.query("ALTER ROLE cairn_rehearsal_pw NOCREATEDB"));
+    try {
+      await expect(rehearsePath(input())).rejects.toMatchObject({ userMessage: expect.stringContaining("Grant that user CREATEDB, or set the project's rehearsal.url") });
+    } finally {
+      await withClient(PG_ADMIN_URL, (c) => c.query("ALTER ROLE cairn_rehearsal_pw CREATEDB"));
+    }
+  });
+
   it("leaves no scratch database behind after a kill -9 mid-rehearsal, once the start-up sweep has run", async () => {
     const { p, t } = await scenario(C3.good);
     const before = await fingerprint(t);
