@@ -107,10 +107,14 @@ export function normalizeMysqlDefault(raw: string | null, extra: string, dataTyp
   return d;
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** MySQL names an unnamed unique key or index after its first column (`email`, then `email_2`, …). */
 function isColumnNamed(name: string, firstColumn: string | undefined): boolean {
   if (!firstColumn) return false;
-  return name === firstColumn || new RegExp(`^${firstColumn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_\\d+$`).test(name);
+  return name === firstColumn || new RegExp(`^${escapeRegExp(firstColumn)}_\\d+$`).test(name);
 }
 
 function qualifiedRef(schema: string, table: string, own: string): string {
@@ -273,7 +277,7 @@ export async function introspectMysql(conn: mysql.Connection, opts: IntrospectMy
       jsonCol.type = "json";
       continue;
     }
-    const mentioned = t.columns.map((col) => col.name).filter((n) => new RegExp(`(^|[^A-Za-z0-9_$])${n.replace(/[$]/g, "\\$")}([^A-Za-z0-9_$]|$)`).test(clause));
+    const mentioned = t.columns.map((col) => col.name).filter((n) => new RegExp(`(^|[^A-Za-z0-9_$])${escapeRegExp(n)}([^A-Za-z0-9_$]|$)`).test(clause));
     const generatedName = /^CONSTRAINT_\d+$/.test(c.name) || /_chk_\d+$/.test(c.name) || (c.columnLevel && c.name === mentioned[0]);
     t.constraints.push({ name: generatedName ? null : c.name, kind: "check", columns: mentioned, definition: `CHECK (${clause})`, references: null });
   }
