@@ -33,6 +33,8 @@ const nextConfig: NextConfig = {
     "better-sqlite3",
     "pg",
     "elkjs",
+    // Loads its .wasm from its own directory: bundled, it looks under /ROOT/node_modules and fails.
+    "libpg-query",
   ],
   poweredByHeader: false,
   async headers() {

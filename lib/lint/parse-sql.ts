@@ -21,7 +21,11 @@ let loading: Promise<void> | undefined;
 
 /** Loads the WASM parser once (≈30 ms); every parse after it is synchronous. */
 export function loadSqlParser(): Promise<void> {
-  loading ??= loadModule();
+  // A failed load is not kept: the next call tries again.
+  loading ??= loadModule().catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  });
   return loading;
 }
 
