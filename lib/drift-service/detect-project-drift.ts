@@ -2,6 +2,7 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { detectDrift, revisionKeyOf, type DriftEnvironmentInput, type DriftFinding } from "@/lib/drift/detect-drift";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
+import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";
 import { latestBaseline } from "@/lib/environments/baselines";
 import { environmentsOf } from "@/lib/drift-service/describe-drift-finding";
 import { loadProjectContext, readLiveSchema, type UrlOptions } from "@/lib/drift-service/project-context";
@@ -20,8 +21,14 @@ export interface EnvironmentDrift {
   baseline: { id: string; createdAt: string; source: string; fingerprint: string; matches: boolean } | null;
   /** Other environments at the same revisions. */
   peers: string[];
-  /** Differences involving this environment; null when nothing to compare it with (no baseline, no peer) or unreadable. */
+  /**
+   * Distinct differences charged to this environment (each once, however many comparisons show it;
+   * a clean environment others are compared with has none); null when nothing to compare it with
+   * (no baseline, no peer) or unreadable.
+   */
   differences: number | null;
+  /** What those differences are against, in words: "its baseline", "staging at the same revision". */
+  differsFrom: string[];
 }
 
 export interface ProjectDrift {
@@ -55,12 +62,14 @@ export async function detectProjectDrift(db: PrismaClient, projectName: string, 
   const findings = detectDrift(inputs);
 
   const keyOf = new Map(inputs.map((i) => [i.name, revisionKeyOf(i.revisions)]));
+  const counts = countEnvironmentDrift(findings, new Set(inputs.filter((i) => i.baseline).map((i) => i.name)));
   const environments = reads.map(({ env, live, baseline }): EnvironmentDrift => {
     const fingerprint = live.ok && live.snapshot.ok ? fingerprintSnapshot(live.snapshot.snapshot) : null;
     const error = !live.ok ? live.message : !live.snapshot.ok ? `Cairn could not read ${env.name}'s schema (${live.snapshot.message})` : null;
     const key = keyOf.get(env.name);
     const peers = key === undefined ? [] : [...keyOf].filter(([name, k]) => k === key && name !== env.name).map(([name]) => name);
     const mine = findings.filter((f) => environmentsOf(f).includes(env.name));
+    const charged = counts.get(env.name);
     const checked = fingerprint !== null && (baseline !== null || peers.length > 0);
     return {
       name: env.name,
@@ -72,15 +81,17 @@ export async function detectProjectDrift(db: PrismaClient, projectName: string, 
         ? { id: baseline.id, createdAt: baseline.createdAt.toISOString(), source: baseline.source, fingerprint: baseline.fingerprint, matches: fingerprint !== null && !mine.some((f) => f.kind === "baseline-differs") }
         : null,
       peers,
-      differences: checked ? mine.reduce((n, f) => n + f.differences.length, 0) : null,
+      differences: checked ? (charged?.differences.length ?? 0) : null,
+      differsFrom: checked ? (charged?.against ?? []) : [],
     };
   });
   return { project: project.name, checkedAt, environments, findings };
 }
 
 /**
- * The drift gate's fact for one environment: how many differences separate it from its baseline and
- * from the environments at the same revisions; null when it could not be checked.
+ * The drift gate's fact for one environment: how many distinct differences are charged to it (against
+ * its baseline, or its neighbour at the same revisions in the promotion order) and what they are
+ * against; null when it could not be checked.
  */
 export async function readEnvironmentDriftFact(
   db: PrismaClient,
@@ -91,9 +102,5 @@ export async function readEnvironmentDriftFact(
   const drift = await detectProjectDrift(db, projectName, opts);
   const env = drift.environments.find((e) => e.name === environmentName);
   if (!env || env.differences === null) return null;
-  // What it differs from, in words: "its baseline", "qa at the same revision".
-  const against = drift.findings
-    .filter((f) => environmentsOf(f).includes(environmentName))
-    .flatMap((f) => (f.kind === "baseline-differs" ? ["its baseline"] : environmentsOf(f).filter((n) => n !== environmentName).map((n) => `${n} at the same revision`)));
-  return { findings: env.differences, against: [...new Set(against)] };
+  return { findings: env.differences, against: env.differsFrom };
 }

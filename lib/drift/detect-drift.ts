@@ -23,7 +23,7 @@ export type DriftFinding =
       kind: "environments-differ";
       /** Sorted revisions joined by ",". */
       revisionKey: string;
-      /** The environment compared against (first in input order) and the one that differs. */
+      /** The environment compared against (the one before in input order, i.e. promotion order) and the one that differs. */
       left: string;
       right: string;
       differences: DriftDifference[];
@@ -59,7 +59,9 @@ export function detectDrift(environments: readonly DriftEnvironmentInput[]): Dri
       return { env: e, normalized, fingerprint: fingerprintSnapshot(normalized), revisionKey: revisionKeyOf(e.revisions) };
     });
 
-  // Same revisions, different schema: compare each distinct schema with the first environment's.
+  // Same revisions, different schema: each environment against its neighbour before it in the
+  // promotion order (the input order) among those at the same revisions — production against
+  // staging, not against qa — so a finding names what the environment was promoted from.
   const byRevision = new Map<string, typeof prepared>();
   for (const p of prepared) {
     const group = byRevision.get(p.revisionKey) ?? [];
@@ -67,8 +69,9 @@ export function detectDrift(environments: readonly DriftEnvironmentInput[]): Dri
     byRevision.set(p.revisionKey, group);
   }
   for (const [revisionKey, group] of byRevision) {
-    const reference = group[0]!;
-    for (const other of group.slice(1)) {
+    for (const [i, other] of group.entries()) {
+      if (i === 0) continue;
+      const reference = group[i - 1]!;
       if (other.fingerprint === reference.fingerprint) continue;
       const differences = diffSnapshots(reference.normalized, other.normalized, { left: reference.env.name, right: other.env.name });
       if (differences.length === 0) continue;

@@ -36,7 +36,7 @@ describe("detectDrift", () => {
     ).toEqual([]);
   });
 
-  it("finds two environments at the same revision whose schemas differ", () => {
+  it("finds neighbours in the promotion order at the same revision whose schemas differ", () => {
     const findings = detectDrift([
       { name: "qa", revisions: ["3f2a9c"], snapshot: schema(true) },
       { name: "staging", revisions: ["3f2a9c"], snapshot: schema(false) },
@@ -52,6 +52,17 @@ describe("detectDrift", () => {
           { kind: "column-nullable", object: "blocks.created_at", left: "nullable", right: "NOT NULL", message: "blocks.created_at: nullable → NOT NULL" },
         ],
         message: "qa and staging are both at revision 3f2a9c but their schemas differ (1 difference)",
+      },
+      {
+        // production is compared with staging, its neighbour before it, not with qa.
+        kind: "environments-differ",
+        revisionKey: "3f2a9c",
+        left: "staging",
+        right: "production",
+        differences: [
+          { kind: "column-nullable", object: "blocks.created_at", left: "NOT NULL", right: "nullable", message: "blocks.created_at: NOT NULL → nullable" },
+        ],
+        message: "staging and production are both at revision 3f2a9c but their schemas differ (1 difference)",
       },
     ]);
   });

@@ -93,7 +93,10 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
                   ) : e.differences === 0 ? (
                     <Badge tone="green">none</Badge>
                   ) : (
-                    <Badge tone="amber">{`${e.differences} difference${e.differences === 1 ? "" : "s"}`}</Badge>
+                    <>
+                      <Badge tone="amber">{`${e.differences} difference${e.differences === 1 ? "" : "s"}`}</Badge>
+                      {e.differsFrom.length > 0 && <div className="text-xs text-stone-600">from {e.differsFrom.join(" and ")}</div>}
+                    </>
                   )}
                 </td>
                 <td className="py-1">
