@@ -114,6 +114,9 @@ describe("executeRun against real Alembic (PyMySQL) and MariaDB", () => {
       expect(rows.map((r) => `${r.s}.${r.t}`)).toEqual([`${ops.name}.cairn_versions`]);
       const logs = await s.store.db.runLog.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } });
       expect(logs.some((l) => /mysql-ops is at base as reviewed/.test(l.text))).toBe(true);
+      // The statements MySQL committed are the migrations' own, not Alembic's bookkeeping in the other database.
+      const committed = logs.filter((l) => l.text.startsWith("Cairn: MySQL committed: ")).map((l) => l.text.slice("Cairn: MySQL committed: ".length));
+      expect(committed.map((c) => c.split(" (")[0])).toEqual(["CREATE TABLE customers", "ALTER TABLE customers ADD COLUMN name VARCHAR(100)"]);
       await withMysql((c) => c.query("DROP TABLE customers"), t.name);
     } finally {
       await ops.drop();

@@ -296,7 +296,7 @@ def trace_committed_ddl(version_table):
         if not words or words[0].upper() not in IMPLICIT_COMMIT:
             return
         # Alembic's own version table is bookkeeping, not the migration's change.
-        if len(words) >= 3 and words[1].upper() == "TABLE" and words[2].strip("`") == version_table:
+        if len(words) >= 3 and words[1].upper() == "TABLE" and words[2].replace("`", "").split(".")[-1] == version_table:
             return
         sys.stderr.write("Cairn: MySQL committed: %s\n" % " ".join(statement.split()))
 
