@@ -126,3 +126,63 @@ test("drift: baseline staging, add a column by hand, the drift page shows it; al
   await page.reload();
   await expect(page.getByTestId("drift-env-staging")).toContainText("matches");
 });
+
+test("drift on protected production: a release manager is told only an admin may accept it; the admin's override needs a reason and is audited", async ({ browser }, testInfo) => {
+  const alice = await as(browser, "alice");
+  await alice.goto("/projects/shop/drift");
+  const row = (page: Page) => page.getByTestId("drift-env-production");
+  // No drift yet: a release manager records production's baseline as before.
+  await alice.getByRole("button", { name: "Take baseline now for production" }).click();
+  await expect(row(alice).getByRole("status")).toHaveText("Baseline recorded.", { timeout: 30_000 });
+
+  const file = path.join(DEMO_DIR, "production.db");
+  const edit = (sql: string) => {
+    const db = new Database(file);
+    db.exec(sql);
+    db.close();
+  };
+  const table = (() => {
+    const db = new Database(file, { readonly: true });
+    const t = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version' ORDER BY name").get() as { name: string }).name;
+    db.close();
+    return t;
+  })();
+  const admin = await as(browser, "admin");
+  /** The admin accepts production's drift through the override form, with `reason`. */
+  async function override(reason: string) {
+    await admin.goto("/projects/shop/drift");
+    await row(admin).getByRole("button", { name: "Override: accept drift as the baseline for production (admin)" }).click();
+    const submit = row(admin).getByRole("button", { name: /^Accept \d+ differences? as the baseline$/ });
+    await row(admin).getByLabel("Reason to accept drift on production").fill("too short");
+    await expect(submit).toBeDisabled();
+    await row(admin).getByLabel("Reason to accept drift on production").fill(reason);
+    await submit.click();
+    await expect(row(admin).getByRole("status")).toHaveText(/^Baseline recorded; \d+ differences? accepted \(audited\)\.$/, { timeout: 30_000 });
+  }
+
+  edit(`ALTER TABLE "${table}" ADD COLUMN e2e_prod_hotfix TEXT`);
+  try {
+    await alice.reload();
+    await expect(row(alice)).toContainText("differs");
+    await expect(row(alice).getByTestId("baseline-admin-only-production")).toHaveText(
+      "production is protected and drifted: only an admin can accept the drift as its baseline, with a written reason.",
+    );
+    await expect(row(alice).getByRole("button", { name: /production/ })).toHaveCount(1); // alembic check only
+    // The API says the same to a release manager who tries anyway.
+    const refused = await alice.request.post("/api/projects/shop/envs/production/baseline", { data: {}, headers: { origin: new URL(alice.url()).origin } });
+    expect(refused.status()).toBe(403);
+
+    await override("e2e: hotfix column added during an incident, kept until its migration lands");
+    await shot(admin, testInfo, "drift-override");
+    const audit = await admin.request.get("/api/audit?action=baseline.accept-drift&environment=production&outcome=ok");
+    const row0 = (await audit.json()).events[0];
+    expect(row0).toMatchObject({ actor: "admin@cairn.local", details: { reason: "e2e: hotfix column added during an incident, kept until its migration lands", protected: true } });
+    expect(JSON.stringify(row0.details.differences)).toContain("e2e_prod_hotfix");
+  } finally {
+    edit(`ALTER TABLE "${table}" DROP COLUMN e2e_prod_hotfix`);
+  }
+  // Back as Alembic built it: the accepted baseline now differs, and only the same override puts it back.
+  await override("e2e: the hotfix column is gone again; production is as Alembic built it");
+  await admin.reload();
+  await expect(row(admin)).toContainText("matches");
+});
