@@ -22,14 +22,14 @@ const OUTPUT_TAIL = 60;
  */
 export async function runAlembicCheck(
   db: PrismaClient,
-  i: { project: string; environment: string; timeoutMs?: number; /** Who asked, audited with each command Cairn runs for it. */ actor?: AuditActor },
+  i: { project: string; environment: string; timeoutMs?: number; /** Who asked, audited with each command Cairn runs for it. */ actor: AuditActor },
   opts: UrlOptions = {},
 ): Promise<AlembicCheckResult> {
   const { project, rootDir, configFile } = await loadProjectContext(db, i.project);
   const env = getEnvironmentOrThrow(project, i.environment);
   const command = normaliseCommand(Array.isArray(project.command) ? asStrings(project.command) : undefined);
   const xArgs = normaliseXArgs(project.xArgs);
-  const audit = { db, actor: i.actor ?? { label: "cairn" }, projectId: project.id, environmentId: env.id, environment: env.name };
+  const audit = { db, actor: i.actor, projectId: project.id, environmentId: env.id, environment: env.name };
 
   let versionOutput: string;
   try {
