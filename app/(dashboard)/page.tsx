@@ -4,8 +4,8 @@ import { DriftSummary } from "@/components/drift/drift-summary";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { RevisionId } from "@/components/ui/revision-id";
-import { EnvironmentMatrix, type RevisionSummary } from "@/components/envs/environment-matrix";
-import { getProjectGraph, getProjectStatus, listProjects } from "@/lib/server/project-view";
+import { EnvironmentMatrix } from "@/components/envs/environment-matrix";
+import { getOverviewStatus, listProjects } from "@/lib/server/project-view";
 import { requirePageActor } from "@/lib/server/require-page-actor";
 import { userMessageOf } from "@/lib/errors";
 import type { PublicProject } from "@/lib/projects/to-public-environment";
@@ -29,11 +29,9 @@ export default async function OverviewPage() {
 }
 
 async function ProjectSection({ project }: { project: PublicProject }) {
-  let graphData;
   let status;
   try {
-    graphData = await getProjectGraph(project.name);
-    status = await getProjectStatus(project.name, graphData);
+    status = await getOverviewStatus(project.name);
   } catch (e) {
     console.error(`overview: project ${project.name} could not be read`, e);
     return (
@@ -45,23 +43,15 @@ async function ProjectSection({ project }: { project: PublicProject }) {
       </Card>
     );
   }
-  const { graph } = graphData;
-  // Only what the matrix can show: current and pending revisions of every environment.
-  const wanted = new Set(status.environments.flatMap((e) => [...e.revisions, ...e.pending]));
-  const revisions: Record<string, RevisionSummary> = {};
-  for (const id of wanted) {
-    const node = graph.revisions.get(id);
-    if (node) revisions[id] = { message: node.message, createDate: node.createDate, branchLabels: node.branchLabels };
-  }
-  const errors = graph.problems.filter((p) => p.severity === "error");
+  const errorCount = status.graphErrorCount;
   return (
     <Card
       title={
         <span className="flex items-center gap-2">
           {project.name}
           <span className="font-normal text-stone-500">
-            {graph.revisions.size} revisions · heads{" "}
-            {graph.heads.map((h) => (
+            {status.revisionCount} revisions · heads{" "}
+            {status.heads.map((h) => (
               <span key={h} className="mr-1">
                 <RevisionId id={h} />
               </span>
@@ -71,10 +61,10 @@ async function ProjectSection({ project }: { project: PublicProject }) {
       }
       actions={
         <span className="flex items-center gap-3 text-sm">
-          {errors.length > 0 && (
+          {errorCount > 0 && (
             <Link href={`/projects/${encodeURIComponent(project.name)}/graph?problems=1`}>
               <Badge tone="red">
-                {errors.length} graph {errors.length === 1 ? "problem" : "problems"}
+                {errorCount} graph {errorCount === 1 ? "problem" : "problems"}
               </Badge>
             </Link>
           )}
@@ -90,7 +80,6 @@ async function ProjectSection({ project }: { project: PublicProject }) {
         <EnvironmentMatrix
           project={project.name}
           initialStatus={status}
-          revisions={revisions}
           environments={project.environments.map((e) => ({ name: e.name, protected: e.protected }))}
         />
       )}

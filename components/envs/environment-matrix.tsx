@@ -5,29 +5,26 @@ import { useEffect, useState } from "react";
 import { StateBadge } from "@/components/envs/state-badge";
 import { RevisionId } from "@/components/ui/revision-id";
 import { Badge } from "@/components/ui/badge";
-import type { EnvironmentStatus, ProjectStatus } from "@/lib/environments/types";
-
-/** What the matrix shows of a revision; built on the server from the graph. */
-export interface RevisionSummary {
-  message: string;
-  createDate?: string;
-  branchLabels: string[];
-}
+import type { OverviewEnvironment, OverviewStatus, RevisionSummary } from "@/lib/environments/summarize-project-status";
 
 export interface EnvironmentMeta {
   name: string;
   protected: boolean;
 }
 
-async function fetchStatus(project: string): Promise<ProjectStatus> {
-  const res = await fetch(`/api/projects/${encodeURIComponent(project)}/status`, { cache: "no-store" });
+async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store" });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { message?: string } | string } | null;
     const message = typeof body?.error === "string" ? body.error : body?.error?.message;
     throw new Error(message ?? `the server answered ${res.status}`);
   }
-  return (await res.json()) as ProjectStatus;
+  return (await res.json()) as T;
 }
+
+const fetchStatus = (project: string) => fetchJson<OverviewStatus>(`/api/projects/${encodeURIComponent(project)}/status`);
+
+type PendingList = { pending: (RevisionSummary & { id: string })[] };
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -52,13 +49,11 @@ function ago(ms: number): string {
 export function EnvironmentMatrix({
   project,
   initialStatus,
-  revisions,
   environments,
   pollMs = 10_000,
 }: {
   project: string;
-  initialStatus: ProjectStatus;
-  revisions: Record<string, RevisionSummary>;
+  initialStatus: OverviewStatus;
   environments: EnvironmentMeta[];
   pollMs?: number;
 }) {
@@ -73,6 +68,7 @@ export function EnvironmentMatrix({
   });
   const now = useNow(1000);
   const status = query.data;
+  const revisions = status.revisions;
   const age = now - query.dataUpdatedAt;
   const stale = age > pollMs * 2.5;
   const meta = new Map(environments.map((e) => [e.name, e]));
@@ -119,7 +115,7 @@ export function EnvironmentMatrix({
   );
 }
 
-function RevisionLine({ id, revisions }: { id: string; revisions: Record<string, RevisionSummary> }) {
+function RevisionLine({ id, revisions, unknown = false }: { id: string; revisions: Record<string, RevisionSummary | undefined>; unknown?: boolean }) {
   const r = revisions[id];
   return (
     <div className="flex flex-wrap items-baseline gap-1.5">
@@ -134,17 +130,17 @@ function RevisionLine({ id, revisions }: { id: string; revisions: Record<string,
           ))}
           {r.createDate && <span className="text-xs text-stone-500">{r.createDate.slice(0, 10)}</span>}
         </>
-      ) : (
+      ) : unknown ? (
         <span className="text-red-800">not in this repo</span>
-      )}
+      ) : null}
     </div>
   );
 }
 
 /** Ids wider than version_num: already stored (a database that does not enforce the width) or still to come. */
-function TooLongWarning({ env }: { env: EnvironmentStatus }) {
+function TooLongWarning({ env }: { env: OverviewEnvironment }) {
   // The version table holds only heads; every repo revision is either pending or already applied below them.
-  const coming = env.tooLong.filter((id) => env.pending.includes(id));
+  const coming = env.tooLongPending;
   const applied = env.state === "current" || env.state === "behind" ? env.tooLong.filter((id) => !coming.includes(id)) : [];
   const width = `VARCHAR(${env.versionNumWidth ?? "?"})`;
   return (
@@ -171,7 +167,7 @@ function EnvironmentRow({
   isProtected,
   project,
 }: {
-  env: EnvironmentStatus;
+  env: OverviewEnvironment;
   revisions: Record<string, RevisionSummary>;
   isProtected: boolean;
   project: string;
@@ -191,7 +187,17 @@ function EnvironmentRow({
         )}
       </td>
       <td className="py-2 pr-3">
-        <StateBadge state={env.state} />
+        <div className="flex flex-col items-start gap-1">
+          <StateBadge state={env.state} />
+          {env.ahead && (
+            <span data-testid="ahead" title={`Applied here but not on ${env.ahead.of}, the environment before it in the promotion order: ${env.ahead.first.join(", ")}${env.ahead.count > env.ahead.first.length ? " …" : ""}`}>
+              <Badge tone="red">
+                ahead of {env.ahead.of} by {env.ahead.count}
+              </Badge>
+            </span>
+          )}
+          {env.lastRunProblem && <LastRunProblemLink problem={env.lastRunProblem} />}
+        </div>
       </td>
       <td className="py-2 pr-3">
         {env.state === "unreachable" ? (
@@ -201,7 +207,7 @@ function EnvironmentRow({
         ) : (
           <div className="space-y-1">
             {env.revisions.map((id) => (
-              <RevisionLine key={id} id={id} revisions={revisions} />
+              <RevisionLine key={id} id={id} revisions={revisions} unknown={env.unknownRevisions?.includes(id)} />
             ))}
           </div>
         )}
@@ -209,26 +215,72 @@ function EnvironmentRow({
         {env.tooLong.length > 0 && <TooLongWarning env={env} />}
       </td>
       <td className="py-2 pr-3">
-        {env.pending.length === 0 ? (
+        {env.pendingCount === 0 ? (
           <span className="text-stone-500">{env.state === "current" ? "nothing" : "—"}</span>
         ) : (
-          <details>
-            <summary className="cursor-pointer text-amber-900">
-              {env.pending.length} pending
-            </summary>
-            <ol className="mt-1 space-y-1">
-              {env.pending.map((id) => (
-                <li key={id}>
-                  <RevisionLine id={id} revisions={revisions} />
-                </li>
-              ))}
-            </ol>
-          </details>
+          <PendingDetails env={env} revisions={revisions} project={project} />
         )}
       </td>
       <td className="py-2 text-xs text-stone-500" title={env.checkedAt}>
         {new Date(env.checkedAt).toLocaleTimeString()} · {env.durationMs} ms
       </td>
     </tr>
+  );
+}
+
+/** A failed or interrupted last run: the environment may be part-way, and the run says where. */
+function LastRunProblemLink({ problem }: { problem: NonNullable<OverviewEnvironment["lastRunProblem"]> }) {
+  return (
+    <a href={`/runs/${encodeURIComponent(problem.id)}`} data-testid="last-run-problem" className="hover:underline" title={`The last ${problem.kind} (to ${problem.target}) ${problem.status} at ${problem.at}. Open the run for its log and where it stopped.`}>
+      <Badge tone="red">last run {problem.status}</Badge>
+    </a>
+  );
+}
+
+/**
+ * The pending count, opening onto the list. Only the first few ids come with the page and the
+ * poll; the whole list (up to every revision of the project) is fetched when opened.
+ */
+function PendingDetails({ env, revisions, project }: { env: OverviewEnvironment; revisions: Record<string, RevisionSummary>; project: string }) {
+  const [open, setOpen] = useState(false);
+  const full = useQuery({
+    queryKey: ["pending", project, env.name, env.revisions.join(" "), env.pendingCount],
+    queryFn: () => fetchJson<PendingList>(`/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(env.name)}/pending`),
+    enabled: open && env.pendingCount > env.pendingFirst.length,
+    staleTime: Infinity,
+  });
+  const loaded = full.data?.pending;
+  const shown = loaded ?? env.pendingFirst.map((id) => ({ id, ...revisions[id] }));
+  const summaries: Record<string, RevisionSummary | undefined> = loaded ? Object.fromEntries(loaded.map((r) => [r.id, r])) : revisions;
+  const missing = env.pendingCount - shown.length;
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="cursor-pointer text-amber-900">{env.pendingCount} pending</summary>
+      {open && (
+        <>
+          <ol className="mt-1 space-y-1" data-testid="pending-list">
+            {shown.map((r) => (
+              <li key={r.id}>
+                <RevisionLine id={r.id} revisions={summaries} />
+              </li>
+            ))}
+          </ol>
+          {missing > 0 && (
+            <p className="mt-1 text-xs text-stone-600" role="status">
+              {full.isError ? (
+                <>
+                  Could not load the other {missing}: {full.error.message}.{" "}
+                  <button type="button" className="text-sky-700 underline" onClick={() => void full.refetch()}>
+                    Try again
+                  </button>
+                </>
+              ) : (
+                `Loading ${missing} more…`
+              )}
+            </p>
+          )}
+        </>
+      )}
+    </details>
   );
 }

@@ -26,7 +26,7 @@ export function computeEnvironmentState(input: ComputeEnvironmentStateInput): En
     return { ...base, state: "unreachable", revisions: [], pending: [], tooLong: [], error: read.message, reason: read.reason };
   }
   const width = read.versionNumWidth;
-  const tooLong = width === undefined ? [] : [...graph.revisions.keys()].filter((id) => id.length > width).sort();
+  const tooLong = width === undefined ? [] : tooLongIds(graph, width);
   const measured = { ...(width !== undefined ? { versionNumWidth: width } : {}), tooLong };
   const revisions = [...read.revisions];
 
@@ -58,7 +58,34 @@ export function computeEnvironmentState(input: ComputeEnvironmentStateInput): En
   return { ...base, ...measured, state: "behind", revisions, pending: pending.steps, ...(pending.error ? { error: pending.error } : {}) };
 }
 
+/**
+ * Per graph (one object per graph version: readers cache it while its files are unchanged), what was
+ * already worked out: 20 environments polled every 10 s asked for the same 2,000-step paths again.
+ */
+const memo = new WeakMap<RevisionGraph, { pending: Map<string, { steps: string[]; error?: string }>; tooLong: Map<number, string[]> }>();
+
+function memoOf(graph: RevisionGraph) {
+  let m = memo.get(graph);
+  if (!m) memo.set(graph, (m = { pending: new Map(), tooLong: new Map() }));
+  return m;
+}
+
+function tooLongIds(graph: RevisionGraph, width: number): string[] {
+  const m = memoOf(graph).tooLong;
+  let ids = m.get(width);
+  if (!ids) m.set(width, (ids = [...graph.revisions.keys()].filter((id) => id.length > width).sort()));
+  return [...ids];
+}
+
 function pendingFrom(graph: RevisionGraph, current: string[]): { steps: string[]; error?: string } {
+  const m = memoOf(graph).pending;
+  const key = [...current].sort().join(" ");
+  let found = m.get(key);
+  if (!found) m.set(key, (found = computePending(graph, current)));
+  return { ...found, steps: [...found.steps] };
+}
+
+function computePending(graph: RevisionGraph, current: string[]): { steps: string[]; error?: string } {
   if (graph.heads.length === 0) return { steps: [] };
   try {
     return { steps: upgradePath(graph, current, "heads").steps };

@@ -1,18 +1,32 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
-import { readProjectStatus } from "@/lib/environments/read-project-status";
+import { getEnvironmentOrThrow, getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
+import { readEnvironmentStatus, readProjectStatus } from "@/lib/environments/read-project-status";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readWatchedProjectGraph } from "@/lib/alembic/read-watched-project-graph";
+import { summarizeProjectStatus, summarizeRevision, type LastRunProblem, type OverviewStatus, type RevisionSummary } from "@/lib/environments/summarize-project-status";
 import type { ProjectStatus } from "@/lib/environments/types";
-import type { ReadProjectStatusOptions } from "@/lib/environments/read-project-status";
+import type { ReadProjectStatusOptions, StatusEnvironmentInput } from "@/lib/environments/read-project-status";
 import { projectConstants } from "@/lib/projects/project-constants";
+
+type ReadOptions = { key?: Buffer; env?: Record<string, string | undefined> };
+
+function statusInput(project: ProjectWithEnvironments, env: ProjectWithEnvironments["environments"][number], opts: ReadOptions): StatusEnvironmentInput {
+  return {
+    name: env.name,
+    url: resolveEnvironmentUrl(env, { key: opts.key, env: opts.env }),
+    versionTable: env.versionTable,
+    versionTableSchema: env.versionTableSchema,
+    timeoutMs: env.timeoutMs,
+  };
+}
 
 /** Status of a project registered in Cairn's store: URLs resolved (env: now, literals decrypted) on the server only. */
 export async function readStoredProjectStatus(
   db: PrismaClient,
   name: string,
-  opts: { key?: Buffer; env?: Record<string, string | undefined>; graph?: ReadProjectStatusOptions["graph"] } = {},
+  opts: ReadOptions & { graph?: ReadProjectStatusOptions["graph"] } = {},
 ): Promise<ProjectStatus> {
   const project = await getProjectOrThrow(db, name);
   const constants = projectConstants(project);
@@ -20,16 +34,69 @@ export async function readStoredProjectStatus(
   const graph =
     opts.graph ??
     (await readProjectGraphAsync(project.alembicPath, { constants }).then(({ project: loaded, graph: g }) => ({ graph: g, rootDir: loaded.location.rootDir })));
-  return readProjectStatus({
-    name: project.name,
-    alembicPath: project.alembicPath,
-    constants,
-    environments: project.environments.map((e) => ({
-      name: e.name,
-      url: resolveEnvironmentUrl(e, { key: opts.key, env: opts.env }),
-      versionTable: e.versionTable,
-      versionTableSchema: e.versionTableSchema,
-      timeoutMs: e.timeoutMs,
-    })),
-  }, { graph });
+  return readProjectStatus(
+    { name: project.name, alembicPath: project.alembicPath, constants, environments: project.environments.map((e) => statusInput(project, e, opts)) },
+    { graph },
+  );
+}
+
+/**
+ * What the overview and its poll show: every environment read live, pending paths as counts and
+ * first ids (worked out once per graph version), environments ahead of their predecessor, and
+ * each environment's last run when it failed or was interrupted.
+ */
+export async function readStoredOverviewStatus(db: PrismaClient, name: string, opts: ReadOptions = {}): Promise<OverviewStatus> {
+  const project = await getProjectOrThrow(db, name);
+  const watched = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
+  const [status, lastRuns] = await Promise.all([
+    readProjectStatus(
+      { name: project.name, alembicPath: project.alembicPath, environments: project.environments.map((e) => statusInput(project, e, opts)) },
+      { graph: watched },
+    ),
+    readLastRunProblems(db, project),
+  ]);
+  return summarizeProjectStatus(status, watched.graph, lastRuns);
+}
+
+/** Every revision one environment would apply, in order, with what the overview shows of each. */
+export async function readStoredPendingList(
+  db: PrismaClient,
+  projectName: string,
+  envName: string,
+  opts: ReadOptions = {},
+): Promise<{ environment: string; state: string; pending: (RevisionSummary & { id: string })[] }> {
+  const project = await getProjectOrThrow(db, projectName);
+  const env = getEnvironmentOrThrow(project, envName);
+  const watched = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
+  const status = await readEnvironmentStatus(statusInput(project, env, opts), watched.graph, watched.rootDir);
+  const pending = status.pending.map((id) => {
+    const node = watched.graph.revisions.get(id);
+    return { id, ...(node ? summarizeRevision(node) : { message: "", branchLabels: [] }) };
+  });
+  return { environment: env.name, state: status.state, pending };
+}
+
+/** The newest run that executed on each environment, kept only when it failed or was interrupted. */
+async function readLastRunProblems(db: PrismaClient, project: ProjectWithEnvironments): Promise<Map<string, LastRunProblem>> {
+  if (project.environments.length === 0) return new Map();
+  // Two grouped queries, not a row per run: a project's history grows without bound.
+  const newest = await db.run.groupBy({
+    by: ["environmentId"],
+    where: { projectId: project.id, status: { in: ["running", "succeeded", "failed", "interrupted"] } },
+    _max: { createdAt: true },
+  });
+  const pairs = newest.flatMap((g) => (g._max.createdAt ? [{ environmentId: g.environmentId, createdAt: g._max.createdAt }] : []));
+  if (pairs.length === 0) return new Map();
+  const runs = await db.run.findMany({
+    where: { projectId: project.id, status: { in: ["failed", "interrupted"] }, OR: pairs },
+    select: { id: true, environmentId: true, status: true, kind: true, target: true, finishedAt: true, createdAt: true },
+  });
+  const names = new Map(project.environments.map((e) => [e.id, e.name]));
+  const out = new Map<string, LastRunProblem>();
+  for (const r of runs) {
+    const envName = names.get(r.environmentId);
+    if (!envName || (r.status !== "failed" && r.status !== "interrupted")) continue;
+    out.set(envName, { id: r.id, status: r.status, kind: r.kind, target: r.target, at: (r.finishedAt ?? r.createdAt).toISOString() });
+  }
+  return out;
 }

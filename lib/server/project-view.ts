@@ -5,12 +5,13 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { listProjects as listStoredProjects } from "@/lib/projects/list-projects";
-import { readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
+import { readStoredOverviewStatus, readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
 import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
 import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { relativeProblems } from "@/lib/alembic/relative-paths";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { ProjectStatus } from "@/lib/environments/types";
+import type { OverviewStatus } from "@/lib/environments/summarize-project-status";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 // The app's read side: what pages and JSON routes show. Nothing here returns a stored secret.
@@ -42,6 +43,11 @@ export async function getProjectGraph(projectName: string): Promise<{ project: P
  */
 export async function getProjectStatus(projectName: string, read?: { graph: RevisionGraph; rootDir: string }): Promise<ProjectStatus> {
   return readStoredProjectStatus(await getDb(), projectName, { key: getSecretKey(), graph: read });
+}
+
+/** What the overview shows of a project: the same compact status its poll answers with. */
+export async function getOverviewStatus(projectName: string): Promise<OverviewStatus> {
+  return readStoredOverviewStatus(await getDb(), projectName, { key: getSecretKey() });
 }
 
 /** The most of a migration file the side panel is sent: a 10 MB file went whole to every viewer. */
