@@ -1,6 +1,6 @@
 // Guarded runs against the demo shop (qa at heads, staging at 46b8d0f2a44d, production at 0f7e6d5c4b3a,
 // protected): upgrade and one-click promotion through the run dialog, the two-person rule on
-// production, and a downgrade's data-loss confirmation. The specs run in order and build on each other.
+// production (blocked until a rehearsal of its path passes), and a downgrade's data-loss confirmation. The specs run in order and build on each other.
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
 import { GATES } from "@/lib/gates/evaluate-gates";
 
@@ -62,6 +62,8 @@ test("promote qa → staging through the dialog: gates listed, SQL preview shown
 });
 
 test("production: alice requests with typed confirmation, cannot approve her own run, bob approves and it succeeds", async ({ browser }, testInfo) => {
+  // The rehearsal plays 21 migrations three times (path, back, again) on a copy: ~45 s on an idle machine.
+  test.setTimeout(240_000);
   const alice = await as(browser, "alice");
   await alice.goto(ENV("production"));
   await alice.getByRole("button", { name: "Promote from staging" }).click();
@@ -94,6 +96,16 @@ test("production: alice requests with typed confirmation, cannot approve her own
   const ack = dialog(alice).getByLabel(/Type each migration it could not preview/);
   await ack.fill((await ack.getAttribute("placeholder")) ?? "");
   await expect(gateRow(alice, "preview-complete")).toHaveAttribute("data-verdict", "warn", { timeout: 30_000 });
+  // Production is protected: the promotion waits for a passing rehearsal of this exact path (issue 14).
+  await expect(gateRow(alice, "rehearsal")).toHaveAttribute("data-verdict", "block");
+  await expect(gateRow(alice, "rehearsal")).toContainText("This path has not been rehearsed");
+  await expect(submit).toBeDisabled();
+  const rehearsal = dialog(alice).getByTestId("rehearsal-section");
+  await rehearsal.getByRole("button", { name: "Rehearse" }).click();
+  await expect(rehearsal.getByTestId("rehearsal-result")).toHaveAttribute("data-status", "running", { timeout: 30_000 });
+  await expect(rehearsal.getByTestId("rehearsal-result")).toHaveAttribute("data-status", "finished", { timeout: 180_000 });
+  await expect(rehearsal.getByTestId("rehearsal-result")).toContainText("passed on the copy");
+  await expect(gateRow(alice, "rehearsal")).not.toHaveAttribute("data-verdict", "block", { timeout: 30_000 });
   await shot(alice, testInfo, "production-dialog");
   await expect(submit).toBeEnabled({ timeout: 30_000 });
   await submit.click();

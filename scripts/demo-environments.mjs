@@ -150,7 +150,8 @@ export function prepareLabProject({ dir, alembic }) {
     command: alembic,
     environments: [
       { name: "qa", url },
-      { name: "guarded", url: `sqlite:///${guarded}`, protected: true },
+      // The stale and cancel specs move it with Alembic between requests: a rehearsal per request is not what they test.
+      { name: "guarded", url: `sqlite:///${guarded}`, protected: true, rehearsal: { required: false } },
     ],
   };
 }

@@ -2,10 +2,11 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { GateList } from "@/components/runs/gate-list";
 import { RevisionId } from "@/components/ui/revision-id";
 import { LintFindings } from "@/components/runs/lint-findings";
+import { RehearsalSection } from "@/components/runs/rehearsal-section";
 import type { GateResult } from "@/lib/gates/types";
 import type { RunKind, RunPlan, TRunRequest } from "@/lib/runs/run-request.types";
 import { ZRunRequestSchema } from "@/lib/runs/run-request.types";
@@ -92,6 +93,8 @@ export function RunDialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
 
+  // A finished rehearsal changes the rehearsal gate: plan again with the same inputs.
+  const replan = useCallback(() => planM.mutate(lastPlanned.current ?? debounced), [planM, debounced]);
   const gateOf = (id: string) => plan?.gates.find((g) => g.id === id);
   const typedGate = gateOf("typed-confirmation");
   const safety = gateOf("downgrade-safety");
@@ -152,6 +155,9 @@ export function RunDialog({
                 {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
               </section>
               <LintFindings gate={gateOf("lint")} />
+              {plan.path.steps.length > 0 && (
+                <RehearsalSection project={project} environment={environment} kind={kind} target={target} gate={gateOf("rehearsal")} onFinished={replan} />
+              )}
               <section>
                 <h3 className="mb-1 text-sm font-semibold">SQL preview (alembic --sql){partial ? " — incomplete" : ""}</h3>
                 {partial && (
