@@ -148,11 +148,16 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
     expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
   });
 
-  it("says what to do when the target's user may not create databases", async () => {
+  it("says what to do when the target's user may not create databases, and uses a rehearsal server instead", async () => {
     const { input } = await scenario(C3.good);
     await withClient(PG_ADMIN_URL, (c) => c.query("ALTER ROLE cairn_rehearsal_pw NOCREATEDB"));
     try {
       await expect(rehearsePath(input())).rejects.toMatchObject({ userMessage: expect.stringContaining("Grant that user CREATEDB, or set the project's rehearsal.url") });
+      // A rehearsal server of its own (rehearsal.url) where Cairn may create databases: the target is still only read.
+      const i = input({ serverUrl: PG_ADMIN_URL });
+      const r = await rehearsePath(i);
+      expect(r.ok).toBe(true);
+      expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
     } finally {
       await withClient(PG_ADMIN_URL, (c) => c.query("ALTER ROLE cairn_rehearsal_pw CREATEDB"));
     }
