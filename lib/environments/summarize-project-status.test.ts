@@ -48,6 +48,9 @@ describe("summarizeProjectStatus", () => {
     const unreachable = env("staging", { ok: false, reason: "connection refused", message: "connection refused" });
     const s = summarizeProjectStatus(status(unreachable, env("production", at("r199"))), graph);
     expect(s.environments[1]!.ahead).toBeUndefined();
+    // behind, but the graph could not work out its pending path: not "ahead" by everything.
+    const unknownPath = { ...env("staging", at("r100")), pending: [], error: "the pending revisions could not be worked out" };
+    expect(summarizeProjectStatus(status(env("qa", at("r050")), unknownPath), graph).environments[1]!.ahead).toBeUndefined();
   });
 
   it("attaches a failed or interrupted last run to its environment", () => {

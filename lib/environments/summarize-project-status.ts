@@ -57,6 +57,8 @@ export interface OverviewStatus {
 
 /** Where each environment can be compared by what is applied: the states whose pending path is known. */
 const COMPARABLE = new Set(["current", "behind", "empty", "uninitialized"]);
+/** An error on such a state means the graph could not say what is pending: nothing to compare. */
+const comparable = (e: EnvironmentStatus) => COMPARABLE.has(e.state) && !e.error;
 
 /**
  * Compacts a project's status for the overview, flags environments ahead of their predecessor in
@@ -79,7 +81,7 @@ export function summarizeProjectStatus(
       tooLongPending: env.tooLong.filter((id) => pendingSet.has(id)),
     };
     const before = i > 0 ? status.environments[i - 1]! : undefined;
-    if (before && COMPARABLE.has(before.state) && COMPARABLE.has(env.state)) {
+    if (before && comparable(before) && comparable(env)) {
       // Every revision is applied or pending (upgrade heads applies all the rest), so what the
       // predecessor still has pending but this environment does not is applied here only.
       const aheadIds = before.pending.filter((id) => !pendingSet.has(id));
