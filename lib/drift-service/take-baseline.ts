@@ -9,7 +9,7 @@ import { MIN_OVERRIDE_REASON } from "@/lib/gates/check-schema-drift";
 import { recordBaseline, type BaselineSource } from "@/lib/environments/baselines";
 import { getEnvironmentOrThrow } from "@/lib/projects/get-project-or-throw";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
-import { environmentsOf } from "@/lib/drift-service/describe-drift-finding";
+import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";
 import { loadProjectContext, readLiveSchema, type UrlOptions } from "@/lib/drift-service/project-context";
 
 export interface TakenBaseline {
@@ -19,15 +19,16 @@ export interface TakenBaseline {
   fingerprint: string;
   source: BaselineSource;
   createdAt: string;
-  /** The differences this baseline accepted (recorded on top of drift); [] when there was none. */
-  acceptedDrift: AcceptedDifference[];
+  /** The drift this baseline accepted (recorded on top of it); null when there was none. */
+  acceptedDrift: AcceptedDrift | null;
 }
 
-/** One difference a baseline accepted, as kept in its audit row. */
-export interface AcceptedDifference {
-  /** "its baseline" or the environment at the same revisions it differed from. */
-  against: string;
-  message: string;
+/** The drift a baseline accepted, as kept in its audit row: the differences charged to the environment, as the drift page and gate count them. */
+export interface AcceptedDrift {
+  /** What the schema differed from: "its baseline", "qa at the same revision". */
+  against: string[];
+  /** Each distinct difference once, in words ("column customers.nickname only on staging"). */
+  differences: string[];
 }
 
 export interface TakeBaselineInput {
@@ -69,42 +70,42 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
   const where = { projectId: project.id, environmentId: env.id, environment: env.name, runId: input.runId ?? null };
 
   // A run's baseline was judged before the run (recordBaselineAfterRun); everything else by now.
-  let accepted: AcceptedDifference[] = [];
+  let accepted: AcceptedDrift = { against: [], differences: [] };
   let checkedFingerprint: string | null = null;
   if (input.source !== "run") {
     const drift = await detectProjectDrift(db, project.name, opts);
     checkedFingerprint = drift.environments.find((e) => e.name === env.name)?.fingerprint ?? null;
-    accepted = drift.findings
-      .filter((f) => environmentsOf(f).includes(env.name))
-      .flatMap((f) => {
-        const against = f.kind === "baseline-differs" ? "its baseline" : environmentsOf(f).find((n) => n !== env.name)!;
-        return f.differences.map((d) => ({ against, message: d.message }));
-      });
+    // The differences charged to this environment, counted as the drift page and the drift gate count them.
+    const charged = countEnvironmentDrift(drift.findings, new Set(drift.environments.filter((e) => e.baseline).map((e) => e.name))).get(env.name);
+    if (charged) accepted = { against: charged.against, differences: charged.differences.map((d) => d.message) };
   }
   const reason = input.reason?.trim() || undefined;
   const driftDetails = () => ({
     source: input.source,
     protected: env.protected,
-    differenceCount: accepted.length,
-    differences: accepted.slice(0, MAX_AUDITED_DIFFERENCES),
+    against: accepted.against,
+    differenceCount: accepted.differences.length,
+    differences: accepted.differences.slice(0, MAX_AUDITED_DIFFERENCES),
     ...(reason ? { reason } : {}),
     ...(input.details ?? {}),
   });
-  if (accepted.length) {
-    const what = `${env.name}'s schema differs from ${[...new Set(accepted.map((d) => d.against))].join(" and ")} in ${accepted.length} place${accepted.length === 1 ? "" : "s"}`;
+  const drifted = accepted.differences.length > 0;
+  if (drifted) {
+    const n = accepted.differences.length;
+    const what = `${env.name}'s schema differs from ${accepted.against.join(" and ")} in ${n} place${n === 1 ? "" : "s"}`;
     if (input.source !== "manual") {
       await recordAudit(db, { actor, action: "baseline.skip", ...where, outcome: "skipped", details: driftDetails() });
       throw new AppError(
         "conflict",
         `baseline ${project.name}/${env.name} (${input.source}): drift`,
         `No baseline was recorded: ${what}, and Cairn never adopts drift by itself. The drift stays on the drift page until the schema is brought back in line or someone accepts it there.`,
-        { differences: accepted.length },
+        { differences: n },
       );
     }
     if (env.protected) {
       const refuse = async (code: "forbidden" | "validation", message: string): Promise<never> => {
         await recordAudit(db, { actor, action: "baseline.accept-drift", ...where, outcome: "refused", details: driftDetails() });
-        throw new AppError(code, `baseline ${project.name}/${env.name}: accepting drift refused`, message, { differences: accepted.length });
+        throw new AppError(code, `baseline ${project.name}/${env.name}: accepting drift refused`, message, { differences: n });
       };
       if (!("kind" in actor) || refusalOf(actor, "drift.accept")) {
         await refuse(
@@ -142,11 +143,11 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
     });
     await recordAudit(tx, {
       actor,
-      action: accepted.length ? "baseline.accept-drift" : "baseline.record",
+      action: drifted ? "baseline.accept-drift" : "baseline.record",
       ...where,
       toRevision: live.revisions.join(",") || null,
       outcome: "ok",
-      details: { fingerprint: b.fingerprint, baselineId: b.id, ...(accepted.length ? driftDetails() : { source: input.source, ...(reason ? { reason } : {}), ...(input.details ?? {}) }) },
+      details: { fingerprint: b.fingerprint, baselineId: b.id, ...(drifted ? driftDetails() : { source: input.source, ...(reason ? { reason } : {}), ...(input.details ?? {}) }) },
     });
     return b;
   });
@@ -157,6 +158,6 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
     fingerprint: baseline.fingerprint,
     source: baseline.source,
     createdAt: baseline.createdAt.toISOString(),
-    acceptedDrift: accepted,
+    acceptedDrift: drifted ? accepted : null,
   };
 }
