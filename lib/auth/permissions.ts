@@ -28,6 +28,12 @@ export const PERMISSIONS = {
   "runs.rehearse": { roles: ["qa", "release_manager"], scope: "runs:request", what: "rehearse runs" },
   /** Approve or reject a run awaiting approval (the environment's approver list still applies). */
   "runs.approve": { roles: ["release_manager"], scope: "runs:approve", what: "approve or reject runs" },
+  /**
+   * Set an environment's version table to chosen revisions without running migrations (alembic stamp), with the typed
+   * name and a written reason. People only: it rewrites what Cairn believes is applied with no second person, so no
+   * automation token may do it (a runs:request token still can't).
+   */
+  "runs.stamp": { roles: ["release_manager"], scope: null, what: "stamp environments" },
   /** Release a run whose Cairn instance is gone and whose Alembic no longer holds the database, with a written reason. */
   "runs.release": { roles: ["admin"], scope: null, what: "release stale runs" },
   /** Record and revoke QA sign-offs. */

@@ -41,7 +41,8 @@ export function toRehearsalView(r: Rehearsal, names: { project: string; environm
     id: r.id,
     project: names.project,
     environment: names.environment,
-    kind: r.kind,
+    // Rehearsals are only ever planned runs (a stamp runs no migration to rehearse).
+    kind: r.kind as RehearsalView["kind"],
     from: strings(r.fromRevisions),
     target: r.target,
     path: strings(r.path),

@@ -112,6 +112,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   const reviewedFrom = asStrings(run.fromRevisions);
   // The reviewed path as stored with the run: what the requester (and approver) saw.
   const plannedSteps = asStrings(run.path);
+  // A stamp (target: its revisions, comma-separated) runs no migration. --purge whenever the table holds
+  // rows: the result is exactly the chosen revisions, even over several heads, unrelated branches or
+  // rows naming revisions whose files are gone (a plain stamp keeps unrelated heads or refuses those).
+  const stampTo = run.kind === "stamp" ? run.target.split(",").filter(Boolean) : null;
+  const alembicArgs = stampTo ? ["stamp", ...(reviewedFrom.length > 0 ? ["--purge"] : []), ...stampTo] : [subcommand, run.target];
   const python = o.python ?? resolveRunnerPython(o.alembic.command ?? ["alembic"], o.alembic.cwd);
   const staleMs = o.staleMs ?? DEFAULT_STALE_MS;
 
@@ -214,7 +219,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   let readError: string | null = null;
   try {
     await o.onStarted?.();
-    log(`Cairn: ${subcommand} ${env.name} to ${run.target}, reviewed from ${revisionsText(reviewedFrom)}: ${plannedSteps.join(" → ") || "no steps"} (run ${runId}, instance ${instanceId})`);
+    log(`Cairn: ${stampTo ? `stamp (${alembicArgs.join(" ")}, no migration runs)` : subcommand} ${env.name} to ${run.target}, reviewed from ${revisionsText(reviewedFrom)}: ${plannedSteps.join(" → ") || "no steps"} (run ${runId}, instance ${instanceId})`);
     try {
       result = await runAlembic({
         command: o.alembic.command,
@@ -225,7 +230,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         versionTable: env.versionTable,
         versionTableSchema: env.versionTableSchema,
         databaseUrl: o.databaseUrl,
-        args: [subcommand, run.target],
+        args: alembicArgs,
         audit: { db, actor: { userId: o.actor.id ?? null, email: o.actor.email }, purpose: "run", projectId: run.projectId, environmentId: env.id, environment: env.name, runId },
         signal: o.signal ? AbortSignal.any([o.signal, cancel.signal]) : cancel.signal,
         timeoutMs: o.timeoutMs,

@@ -75,6 +75,8 @@ export async function approveRun(
   opts: PlanRunOptions = {},
 ): Promise<{ status: "queued"; gates: GateResult[] }> {
   const run = await loadDecidableRun(db, i.runId, i.actor, "approve");
+  // A stamp never waits for approval (it is created queued); nothing to re-plan.
+  if (run.kind === "stamp") throw new AppError("conflict", `run ${run.id} is a stamp`, `Run ${run.id} is a stamp, which needs no approval.`);
   const requester = await db.user.findUnique({ where: { id: run.requestedById } });
   if (!requester) throw new AppError("conflict", `requester of ${run.id} gone`, `The person who requested run ${run.id} no longer exists; reject it and request again.`);
   // The requester's confirmations, as they passed at request time: the typed name, the revisions

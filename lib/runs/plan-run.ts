@@ -192,7 +192,8 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const [signOffs, prevRuns, drift, rehearsal] = await Promise.all([
     db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
     prevEnv && input.kind !== "downgrade"
-      ? db.run.findMany({ where: { environmentId: prevEnv.id, status: "succeeded" }, select: { target: true, path: true, resultRevisions: true } })
+      ? // A stamp moved the version table without running anything: it is no proof a migration ran there.
+        db.run.findMany({ where: { environmentId: prevEnv.id, status: "succeeded", kind: { not: "stamp" } }, select: { target: true, path: true, resultRevisions: true } })
       : Promise.resolve([]),
     // Drift against its baseline AND against the other environments at the same revisions.
     readEnvironmentDriftFact(db, project.name, env.name, { key: opts.key, env: opts.env }),

@@ -45,8 +45,9 @@ export async function inspectRunTarget(db: PrismaClient, run: Run, opts: { key?:
   if (graphRead) {
     try {
       const from = asStrings(run.executedFrom ?? run.fromRevisions);
-      const path = run.kind === "downgrade" ? downgradePath(graphRead.graph, from, run.target) : upgradePath(graphRead.graph, from, run.target);
-      expectedHeads = path.resultHeads;
+      // A stamp's target lists the revisions it writes (comma-separated; "base": none).
+      if (run.kind === "stamp") expectedHeads = run.target === "base" ? [] : run.target.split(",").filter(Boolean);
+      else expectedHeads = (run.kind === "downgrade" ? downgradePath(graphRead.graph, from, run.target) : upgradePath(graphRead.graph, from, run.target)).resultHeads;
     } catch {
       expectedHeads = null;
     }

@@ -22,7 +22,8 @@ export type Role = (typeof Role)[keyof typeof Role]
 export const RunKind = {
   upgrade: 'upgrade',
   downgrade: 'downgrade',
-  promotion: 'promotion'
+  promotion: 'promotion',
+  stamp: 'stamp'
 } as const
 
 export type RunKind = (typeof RunKind)[keyof typeof RunKind]

@@ -1624,6 +1624,7 @@ export const RunScalarFieldEnum = {
   rejectedById: 'rejectedById',
   rejectReason: 'rejectReason',
   driftOverride: 'driftOverride',
+  reason: 'reason',
   instanceId: 'instanceId',
   heartbeatAt: 'heartbeatAt',
   startedAt: 'startedAt',

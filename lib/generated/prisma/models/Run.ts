@@ -50,6 +50,7 @@ export type RunMinAggregateOutputType = {
   rejectedById: string | null
   rejectReason: string | null
   driftOverride: string | null
+  reason: string | null
   instanceId: string | null
   heartbeatAt: Date | null
   startedAt: Date | null
@@ -79,6 +80,7 @@ export type RunMaxAggregateOutputType = {
   rejectedById: string | null
   rejectReason: string | null
   driftOverride: string | null
+  reason: string | null
   instanceId: string | null
   heartbeatAt: Date | null
   startedAt: Date | null
@@ -111,6 +113,7 @@ export type RunCountAggregateOutputType = {
   rejectedById: number
   rejectReason: number
   driftOverride: number
+  reason: number
   instanceId: number
   heartbeatAt: number
   startedAt: number
@@ -155,6 +158,7 @@ export type RunMinAggregateInputType = {
   rejectedById?: true
   rejectReason?: true
   driftOverride?: true
+  reason?: true
   instanceId?: true
   heartbeatAt?: true
   startedAt?: true
@@ -184,6 +188,7 @@ export type RunMaxAggregateInputType = {
   rejectedById?: true
   rejectReason?: true
   driftOverride?: true
+  reason?: true
   instanceId?: true
   heartbeatAt?: true
   startedAt?: true
@@ -216,6 +221,7 @@ export type RunCountAggregateInputType = {
   rejectedById?: true
   rejectReason?: true
   driftOverride?: true
+  reason?: true
   instanceId?: true
   heartbeatAt?: true
   startedAt?: true
@@ -338,6 +344,7 @@ export type RunGroupByOutputType = {
   rejectedById: string | null
   rejectReason: string | null
   driftOverride: string | null
+  reason: string | null
   instanceId: string | null
   heartbeatAt: Date | null
   startedAt: Date | null
@@ -396,6 +403,7 @@ export type RunWhereInput = {
   rejectedById?: Prisma.StringNullableFilter<"Run"> | string | null
   rejectReason?: Prisma.StringNullableFilter<"Run"> | string | null
   driftOverride?: Prisma.StringNullableFilter<"Run"> | string | null
+  reason?: Prisma.StringNullableFilter<"Run"> | string | null
   instanceId?: Prisma.StringNullableFilter<"Run"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
   startedAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
@@ -434,6 +442,7 @@ export type RunOrderByWithRelationInput = {
   rejectedById?: Prisma.SortOrderInput | Prisma.SortOrder
   rejectReason?: Prisma.SortOrderInput | Prisma.SortOrder
   driftOverride?: Prisma.SortOrderInput | Prisma.SortOrder
+  reason?: Prisma.SortOrderInput | Prisma.SortOrder
   instanceId?: Prisma.SortOrderInput | Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrderInput | Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -475,6 +484,7 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   rejectedById?: Prisma.StringNullableFilter<"Run"> | string | null
   rejectReason?: Prisma.StringNullableFilter<"Run"> | string | null
   driftOverride?: Prisma.StringNullableFilter<"Run"> | string | null
+  reason?: Prisma.StringNullableFilter<"Run"> | string | null
   instanceId?: Prisma.StringNullableFilter<"Run"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
   startedAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
@@ -513,6 +523,7 @@ export type RunOrderByWithAggregationInput = {
   rejectedById?: Prisma.SortOrderInput | Prisma.SortOrder
   rejectReason?: Prisma.SortOrderInput | Prisma.SortOrder
   driftOverride?: Prisma.SortOrderInput | Prisma.SortOrder
+  reason?: Prisma.SortOrderInput | Prisma.SortOrder
   instanceId?: Prisma.SortOrderInput | Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrderInput | Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -556,6 +567,7 @@ export type RunScalarWhereWithAggregatesInput = {
   rejectedById?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   rejectReason?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   driftOverride?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
+  reason?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   instanceId?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Run"> | Date | string | null
   startedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Run"> | Date | string | null
@@ -589,6 +601,7 @@ export type RunCreateInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -627,6 +640,7 @@ export type RunUncheckedCreateInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -661,6 +675,7 @@ export type RunUpdateInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -699,6 +714,7 @@ export type RunUncheckedUpdateInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -735,6 +751,7 @@ export type RunCreateManyInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -768,6 +785,7 @@ export type RunUpdateManyMutationInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -803,6 +821,7 @@ export type RunUncheckedUpdateManyInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -848,6 +867,7 @@ export type RunCountOrderByAggregateInput = {
   rejectedById?: Prisma.SortOrder
   rejectReason?: Prisma.SortOrder
   driftOverride?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
   instanceId?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -885,6 +905,7 @@ export type RunMaxOrderByAggregateInput = {
   rejectedById?: Prisma.SortOrder
   rejectReason?: Prisma.SortOrder
   driftOverride?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
   instanceId?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -914,6 +935,7 @@ export type RunMinOrderByAggregateInput = {
   rejectedById?: Prisma.SortOrder
   rejectReason?: Prisma.SortOrder
   driftOverride?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
   instanceId?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
@@ -1068,6 +1090,7 @@ export type RunCreateWithoutProjectInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1104,6 +1127,7 @@ export type RunUncheckedCreateWithoutProjectInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1169,6 +1193,7 @@ export type RunScalarWhereInput = {
   rejectedById?: Prisma.StringNullableFilter<"Run"> | string | null
   rejectReason?: Prisma.StringNullableFilter<"Run"> | string | null
   driftOverride?: Prisma.StringNullableFilter<"Run"> | string | null
+  reason?: Prisma.StringNullableFilter<"Run"> | string | null
   instanceId?: Prisma.StringNullableFilter<"Run"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
   startedAt?: Prisma.DateTimeNullableFilter<"Run"> | Date | string | null
@@ -1202,6 +1227,7 @@ export type RunCreateWithoutEnvironmentInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1238,6 +1264,7 @@ export type RunUncheckedCreateWithoutEnvironmentInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1298,6 +1325,7 @@ export type RunCreateWithoutLogsInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1335,6 +1363,7 @@ export type RunUncheckedCreateWithoutLogsInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1384,6 +1413,7 @@ export type RunUpdateWithoutLogsInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1421,6 +1451,7 @@ export type RunUncheckedUpdateWithoutLogsInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1455,6 +1486,7 @@ export type RunCreateManyProjectInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1488,6 +1520,7 @@ export type RunUpdateWithoutProjectInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1524,6 +1557,7 @@ export type RunUncheckedUpdateWithoutProjectInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1559,6 +1593,7 @@ export type RunUncheckedUpdateManyWithoutProjectInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1593,6 +1628,7 @@ export type RunCreateManyEnvironmentInput = {
   rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
+  reason?: string | null
   instanceId?: string | null
   heartbeatAt?: Date | string | null
   startedAt?: Date | string | null
@@ -1626,6 +1662,7 @@ export type RunUpdateWithoutEnvironmentInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1662,6 +1699,7 @@ export type RunUncheckedUpdateWithoutEnvironmentInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1697,6 +1735,7 @@ export type RunUncheckedUpdateManyWithoutEnvironmentInput = {
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1763,6 +1802,7 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   rejectedById?: boolean
   rejectReason?: boolean
   driftOverride?: boolean
+  reason?: boolean
   instanceId?: boolean
   heartbeatAt?: boolean
   startedAt?: boolean
@@ -1802,6 +1842,7 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   rejectedById?: boolean
   rejectReason?: boolean
   driftOverride?: boolean
+  reason?: boolean
   instanceId?: boolean
   heartbeatAt?: boolean
   startedAt?: boolean
@@ -1839,6 +1880,7 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   rejectedById?: boolean
   rejectReason?: boolean
   driftOverride?: boolean
+  reason?: boolean
   instanceId?: boolean
   heartbeatAt?: boolean
   startedAt?: boolean
@@ -1876,6 +1918,7 @@ export type RunSelectScalar = {
   rejectedById?: boolean
   rejectReason?: boolean
   driftOverride?: boolean
+  reason?: boolean
   instanceId?: boolean
   heartbeatAt?: boolean
   startedAt?: boolean
@@ -1894,7 +1937,7 @@ export type RunSelectScalar = {
   createdAt?: boolean
 }
 
-export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "executedFrom" | "executedSteps" | "cancelRequestedAt" | "cancelRequestedBy" | "cancelReason" | "runnerHost" | "runnerPid" | "runnerLogFile" | "createdAt", ExtArgs["result"]["run"]>
+export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "reason" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "executedFrom" | "executedSteps" | "cancelRequestedAt" | "cancelRequestedBy" | "cancelReason" | "runnerHost" | "runnerPid" | "runnerLogFile" | "createdAt", ExtArgs["result"]["run"]>
 export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -1943,6 +1986,10 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     rejectedById: string | null
     rejectReason: string | null
     driftOverride: string | null
+    /**
+     * A stamp's written reason (why the version table is set by hand).
+     */
+    reason: string | null
     instanceId: string | null
     heartbeatAt: Date | null
     startedAt: Date | null
@@ -2413,6 +2460,7 @@ export interface RunFieldRefs {
   readonly rejectedById: Prisma.FieldRef<"Run", 'String'>
   readonly rejectReason: Prisma.FieldRef<"Run", 'String'>
   readonly driftOverride: Prisma.FieldRef<"Run", 'String'>
+  readonly reason: Prisma.FieldRef<"Run", 'String'>
   readonly instanceId: Prisma.FieldRef<"Run", 'String'>
   readonly heartbeatAt: Prisma.FieldRef<"Run", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"Run", 'DateTime'>
