@@ -183,10 +183,22 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   });
   // Awaited below; until then a failure must not count as unhandled.
   previewing.catch(() => undefined);
-  // Lint reads the same rendered SQL, and the live schema meanwhile: no second Alembic call.
+  // Lint reads the same rendered SQL (Alembic runs again only for what follows a migration that stopped it), and the live schema meanwhile.
   const linting =
     path.direction === "upgrade"
-      ? lintPlannedPath({ preview: previewing, steps: path.steps, graph, rootDir, url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, versionNumWidth: status.versionNumWidth ?? null }).catch(() => undefined)
+      ? lintPlannedPath({
+          preview: previewing,
+          steps: path.steps,
+          graph,
+          rootDir,
+          url: url.url,
+          versionTable: env.versionTable,
+          versionTableSchema: env.versionTableSchema,
+          timeoutMs: env.timeoutMs,
+          versionNumWidth: status.versionNumWidth ?? null,
+          alembic: { ...alembic, databaseUrl: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: 60_000 },
+          target,
+        }).catch(() => undefined)
       : Promise.resolve(undefined);
 
   const [signOffs, prevRuns, drift, rehearsal] = await Promise.all([

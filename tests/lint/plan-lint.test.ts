@@ -43,6 +43,47 @@ def downgrade():
     raise NotImplementedError()
 `;
 
+// j10 reads rows, which Alembic's offline mode cannot do: the preview stops there.
+const READS_ROWS = `"""count customers
+
+Revision ID: j10
+Revises: i9
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "j10"
+down_revision = "i9"
+
+
+def upgrade():
+    n = op.get_bind().execute(sa.text("SELECT count(*) FROM customers")).scalar()
+    op.execute(f"COMMENT ON TABLE customers IS '{n} customers'")
+
+
+def downgrade():
+    op.execute("COMMENT ON TABLE customers IS NULL")
+`;
+
+const DROPS_NAME = `"""drop customer name
+
+Revision ID: k11
+Revises: j10
+"""
+from alembic import op
+
+revision = "k11"
+down_revision = "j10"
+
+
+def upgrade():
+    op.drop_column("customers", "name")
+
+
+def downgrade():
+    raise NotImplementedError()
+`;
+
 beforeAll(async () => {
   s = await createStore();
   const r = await createUser(s.store.db, { email: `lint-${Date.now()}@example.com`, name: "Lint", password: "correct horse battery", role: "release_manager" });
@@ -50,6 +91,8 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-plan-lint-"));
   fs.cpSync(FIXTURE_DIR, dir, { recursive: true, filter: (src) => !src.includes("__pycache__") });
   fs.writeFileSync(path.join(dir, "versions", "i9_tidy_customers.py"), migration({}));
+  fs.writeFileSync(path.join(dir, "versions", "j10_read_rows.py"), READS_ROWS);
+  fs.writeFileSync(path.join(dir, "versions", "k11_drop_name.py"), DROPS_NAME);
   t = await createTarget("cairn_plan_lint");
   const up = await runAlembic({ command: ALEMBIC, cwd: dir, args: ["upgrade", "e5"], databaseUrl: t.url });
   expect(up.exitCode).toBe(0);
@@ -65,8 +108,8 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const lintGate = async () => {
-  const plan = await planRun(s.store.db, { project: "lint-plan", environment: "production", kind: "upgrade", target: "i9", actor: requester });
+const lintGate = async (target = "i9") => {
+  const plan = await planRun(s.store.db, { project: "lint-plan", environment: "production", kind: "upgrade", target, actor: requester });
   return plan.gates.find((g) => g.id === "lint")!;
 };
 
@@ -89,5 +132,13 @@ describe("the lint gate in a plan", () => {
     const g = await lintGate();
     expect(g.verdict).toBe("warn"); // the irreversible downgrade is a warning
     expect(g.reason).toMatch(/2 acknowledged in the migrations: i9 jsonb-operator-on-json \(“prefs becomes jsonb in j10”\); i9 drop-column \(“totals moved to invoices in h2”\)/);
+  }, 60_000);
+
+  it("lints what follows a migration that stops the preview: it renders the rest from there", async () => {
+    const g = await lintGate("k11");
+    const findings = (g.details as { findings: LintFinding[] }).findings.filter((f) => !f.acknowledged);
+    expect(findings.map((f) => `${f.revision}:${f.rule}`)).toEqual(["i9:irreversible-downgrade", "j10:preview-unavailable", "k11:drop-column", "k11:irreversible-downgrade"]);
+    expect(g.verdict).toBe("block");
+    expect(g.reason).toContain("k11 (versions/k11_drop_name.py:13) drop-column: Drops column customers.name");
   }, 60_000);
 });
