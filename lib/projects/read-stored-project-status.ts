@@ -45,7 +45,20 @@ export async function readStoredProjectStatus(
  * first ids (worked out once per graph version), environments ahead of their predecessor, and
  * each environment's last run when it failed or was interrupted.
  */
-export async function readStoredOverviewStatus(db: PrismaClient, name: string, opts: ReadOptions = {}): Promise<OverviewStatus> {
+export function readStoredOverviewStatus(db: PrismaClient, name: string, opts: ReadOptions = {}): Promise<OverviewStatus> {
+  // Tabs polling the same project at the same moment share one reading (nothing is reused after it
+  // ends). Callers differ only by `env` (tests); the server's secret key is the same for all.
+  const key = JSON.stringify([name, opts.env ?? null]);
+  const inFlight = overviewReads.get(key);
+  if (inFlight) return inFlight;
+  const reading = readOverviewStatus(db, name, opts).finally(() => overviewReads.delete(key));
+  overviewReads.set(key, reading);
+  return reading;
+}
+
+const overviewReads = new Map<string, Promise<OverviewStatus>>();
+
+async function readOverviewStatus(db: PrismaClient, name: string, opts: ReadOptions): Promise<OverviewStatus> {
   const project = await getProjectOrThrow(db, name);
   const watched = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
   const [status, lastRuns] = await Promise.all([
