@@ -24,6 +24,13 @@ test("a failing migration is reported with its error, and the environment is lef
   await expect(tail).toContainText(/no such table/i);
   await testInfo.attach("failed-run", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
+  // The overview says so beside the environment, linking to the run.
+  const runUrl = page.url();
+  await page.goto("/");
+  const problem = page.getByTestId("project-lab").getByTestId("env-qa").getByTestId("last-run-problem");
+  await expect(problem).toContainText("last run failed");
+  expect(new URL(runUrl).pathname).toBe(await problem.getAttribute("href"));
+
   // The lock is released and the state re-read: qa still stands at h8, and a new plan can be made.
   await page.goto("/projects/lab/envs/qa");
   await expect(page.getByText("h8").first()).toBeVisible();
