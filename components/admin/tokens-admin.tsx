@@ -3,6 +3,8 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { ApiTokenSummary } from "@/lib/auth/manage-api-tokens";
 import { TOKEN_SCOPES, type TokenScope } from "@/lib/auth/token-scopes";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { callApi } from "@/components/ui/call-api";
 
 const field = "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm";
@@ -34,7 +36,7 @@ export function TokensAdmin({ tokens, mode }: { tokens: ApiTokenSummary[]; mode:
 
   return (
     <div className="space-y-6">
-      {error && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
+      {error && <Alert tone="error">{error}</Alert>}
       {secret && (
         <div role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-900">
           <p className="font-medium">Token “{secret.name}” created. Copy it now — it will not be shown again.</p>
@@ -63,10 +65,10 @@ export function TokensAdmin({ tokens, mode }: { tokens: ApiTokenSummary[]; mode:
                 <td className="px-3 py-2 text-xs">{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "never"}</td>
                 <td className="px-3 py-2 text-right">
                   {t.revokedAt ? <span className="text-xs">Revoked {new Date(t.revokedAt).toLocaleDateString()}</span> : (
-                    <button type="button" disabled={pending} className="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50"
+                    <Button disabled={pending} variant="danger" size="sm"
                       onClick={() => { if (confirm(`Revoke “${t.name}”? Anything using it stops working at once.`)) run(async () => { await callApi("DELETE", `${revokePath}/${t.id}`); }); }}>
                       Revoke
-                    </button>
+                    </Button>
                   )}
                 </td>
               </tr>
@@ -102,7 +104,7 @@ export function TokensAdmin({ tokens, mode }: { tokens: ApiTokenSummary[]; mode:
                 </label>
               ))}
             </fieldset>
-            <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">Create token</button>
+            <Button type="submit" disabled={pending} variant="primary">Create token</Button>
           </form>
         </section>
       ) : (

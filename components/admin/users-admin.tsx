@@ -3,10 +3,11 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { UserSummary } from "@/lib/auth/manage-users";
 import { ROLE_LABELS, ROLES } from "@/lib/auth/actor";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { callApi } from "@/components/ui/call-api";
 
 const field = "rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm";
-const button = "rounded-md border border-stone-300 px-2 py-1 text-sm text-stone-700 hover:bg-stone-100 disabled:opacity-50";
 
 /** Users table with role changes, disable/enable, password reset, and a create form. All calls hit /api/admin/users. */
 export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; currentUserId: string }) {
@@ -31,8 +32,8 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
 
   return (
     <div className="space-y-6">
-      {error && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
-      {notice && <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">{notice}</p>}
+      {error && <Alert tone="error">{error}</Alert>}
+      {notice && <Alert tone="success">{notice}</Alert>}
 
       <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
         <table className="min-w-full divide-y divide-stone-200 text-sm">
@@ -56,11 +57,11 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
                 <td className="px-3 py-2 text-xs text-stone-600">{[u.hasPassword && "password", u.sso && "single sign-on"].filter(Boolean).join(", ") || "—"}</td>
                 <td className="px-3 py-2">{u.disabled ? "Disabled" : "Active"}</td>
                 <td className="space-x-2 whitespace-nowrap px-3 py-2 text-right">
-                  <button type="button" className={button} disabled={pending}
+                  <Button size="sm" disabled={pending}
                     onClick={() => run(() => callApi("PATCH", `/api/admin/users/${u.id}`, { disabled: !u.disabled }), `${u.email} ${u.disabled ? "enabled" : "disabled; their sessions ended"}.`)}>
                     {u.disabled ? "Enable" : "Disable"}
-                  </button>
-                  <button type="button" className={button} disabled={pending} onClick={() => setResetFor(resetFor === u.id ? null : u.id)}>Reset password</button>
+                  </Button>
+                  <Button size="sm" disabled={pending} onClick={() => setResetFor(resetFor === u.id ? null : u.id)}>Reset password</Button>
                   {resetFor === u.id && (
                     <form className="mt-2 flex justify-end gap-2" onSubmit={(e) => {
                       e.preventDefault();
@@ -69,7 +70,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
                     }}>
                       <label className="sr-only" htmlFor={`pw-${u.id}`}>New password for {u.email}</label>
                       <input id={`pw-${u.id}`} name="password" type="password" autoComplete="new-password" minLength={12} required placeholder="New password (12+)" className={field} />
-                      <button type="submit" className={button} disabled={pending}>Set</button>
+                      <Button type="submit" size="sm" disabled={pending}>Set</Button>
                     </form>
                   )}
                 </td>
@@ -94,7 +95,7 @@ export function UsersAdmin({ users, currentUserId }: { users: UserSummary[]; cur
           <select name="role" defaultValue="viewer" aria-label="Role" className={field}>
             {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
           </select>
-          <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">Add user</button>
+          <Button type="submit" disabled={pending} variant="primary">Add user</Button>
         </form>
       </section>
     </div>

@@ -1,4 +1,5 @@
 import { AUDIT_FILTERS } from "@/lib/audit/audit-query.types";
+import { Button } from "@/components/ui/button";
 
 const LABELS: Record<(typeof AUDIT_FILTERS)[number], { label: string; placeholder?: string; type?: string }> = {
   project: { label: "Project" },
@@ -28,9 +29,9 @@ export function AuditFilters({ values }: { values: Partial<Record<(typeof AUDIT_
           />
         </label>
       ))}
-      <button type="submit" className="rounded bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700">
+      <Button type="submit" variant="primary">
         Filter
-      </button>
+      </Button>
       <a href="/audit" className="px-1 py-1.5 text-sm text-stone-600 hover:underline">
         Clear
       </a>

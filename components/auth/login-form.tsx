@@ -1,5 +1,7 @@
 "use client";
 import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 
 /** What the server action answers: the error to show and the values to keep. */
 export type SignInState = { error?: string; email?: string };
@@ -21,12 +23,11 @@ export function LoginForm({ action, next }: { action: (prev: SignInState, form: 
           className="mt-1 block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-600" />
       </div>
       {state.error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{state.error}</p>
+        <Alert tone="error">{state.error}</Alert>
       )}
-      <button type="submit" disabled={pending}
-        className="w-full rounded-md bg-stone-900 px-3 py-2 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">
+      <Button type="submit" variant="primary" size="block" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -1,5 +1,7 @@
 "use client";
 import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 
 const input = "mt-1 block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-600";
 
@@ -28,10 +30,10 @@ export function SetupForm({ action }: { action: (prev: SetupState, form: FormDat
         <label htmlFor="confirm" className="block text-sm font-medium text-stone-700">Password again</label>
         <input id="confirm" name="confirm" type="password" autoComplete="new-password" required className={input} />
       </div>
-      {state.error && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{state.error}</p>}
-      <button type="submit" disabled={pending} className="w-full rounded-md bg-stone-900 px-3 py-2 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">
+      {state.error && <Alert tone="error">{state.error}</Alert>}
+      <Button type="submit" variant="primary" size="block" disabled={pending}>
         {pending ? "Creating…" : "Create admin account"}
-      </button>
+      </Button>
     </form>
   );
 }

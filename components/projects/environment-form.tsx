@@ -2,9 +2,11 @@
 import { useState, useTransition } from "react";
 import { ZEnvironmentInputSchema, ZEnvironmentUpdateSchema } from "@/lib/projects/environment.types";
 import type { PublicEnvironment } from "@/lib/projects/to-public-environment";
-import { callProjectsApi, ProjectsApiError } from "@/components/projects/call-projects-api";
+import { callApi } from "@/components/ui/call-api";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { FormField, inputClass, invalidProps } from "@/components/projects/form-field";
-import { fieldErrorsOf, splitList, type FieldErrors } from "@/components/projects/form-values";
+import { fieldErrorsOf, formErrorsOf, splitList, type FieldErrors } from "@/components/projects/form-values";
 
 /**
  * Create (no `environment`) or edit an environment of `projectName`. The URL is write-only: the
@@ -51,16 +53,17 @@ export function EnvironmentForm({
     startTransition(async () => {
       try {
         if (environment) {
-          await callProjectsApi("PATCH", `${base}/${encodeURIComponent(environment.name)}`, parsed.data);
+          await callApi("PATCH", `${base}/${encodeURIComponent(environment.name)}`, parsed.data);
           onDone(`Saved environment “${raw.name}”${"url" in raw ? " with its new URL" : ""}.`);
         } else {
-          await callProjectsApi("POST", base, parsed.data);
+          await callApi("POST", base, parsed.data);
           form.reset();
           onDone(`Added environment “${raw.name}” at the end of the promotion order.`);
         }
       } catch (e) {
-        if (e instanceof ProjectsApiError) setErrors(e.fieldErrors);
-        setFormError(e instanceof Error ? e.message : String(e));
+        const refused = formErrorsOf(e);
+        setErrors(refused.fieldErrors);
+        setFormError(refused.message);
       }
     });
   };
@@ -78,7 +81,7 @@ export function EnvironmentForm({
         submit(e.currentTarget);
       }}
     >
-      {formError && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
+      {formError && <Alert tone="error">{formError}</Alert>}
       <div className="grid gap-3 sm:grid-cols-3">
         <FormField id={id("name")} label="Name" errors={errors.name}>
           <input id={id("name")} name="name" defaultValue={environment?.name} required placeholder="staging" className={inputClass} {...invalidProps(id("name"), errors.name)} />
@@ -117,13 +120,13 @@ export function EnvironmentForm({
         </label>
       </div>
       <div className="flex gap-2">
-        <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">
+        <Button type="submit" variant="primary" disabled={pending}>
           {pending ? "Saving…" : environment ? "Save environment" : "Add environment"}
-        </button>
+        </Button>
         {onCancel && (
-          <button type="button" onClick={onCancel} className="rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-700 hover:bg-stone-100">
+          <Button onClick={onCancel}>
             Cancel
-          </button>
+          </Button>
         )}
       </div>
     </form>

@@ -2,6 +2,7 @@
  * Turning what people type into the shapes the shared zod schemas expect, and back. Pure: the
  * project and environment forms use these before validating with the same schema as the server.
  */
+import { ApiError } from "@/components/ui/call-api";
 
 /**
  * Splits a command line into words the way a reader would, with no shell involved:
@@ -76,4 +77,10 @@ export function fieldErrorsOf(issues: readonly { path: string | readonly Propert
     (out[field] ??= []).push(`${where}${issue.message}`);
   }
   return out;
+}
+
+/** A refused save as a form shows it: each field's issues under its input, and one line above the form. */
+export function formErrorsOf(e: unknown): { fieldErrors: FieldErrors; message: string } {
+  if (e instanceof ApiError) return { fieldErrors: fieldErrorsOf(e.issues), message: e.issues.length ? "Please correct the highlighted fields." : e.message };
+  return { fieldErrors: {}, message: e instanceof Error ? e.message : String(e) };
 }

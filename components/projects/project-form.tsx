@@ -2,9 +2,11 @@
 import { useState, useTransition } from "react";
 import { ZProjectInputSchema, ZProjectUpdateSchema } from "@/lib/projects/project.types";
 import type { PublicProject } from "@/lib/projects/to-public-environment";
-import { callProjectsApi, ProjectsApiError } from "@/components/projects/call-projects-api";
+import { callApi } from "@/components/ui/call-api";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { FormField, inputClass, invalidProps } from "@/components/projects/form-field";
-import { fieldErrorsOf, joinWords, parseJsonObject, type FieldErrors } from "@/components/projects/form-values";
+import { fieldErrorsOf, formErrorsOf, joinWords, parseJsonObject, type FieldErrors } from "@/components/projects/form-values";
 
 /**
  * Create (no `project`) or edit a project. Validates with the same zod schema as the server before
@@ -35,16 +37,17 @@ export function ProjectForm({ project, onDone, onCancel }: { project?: PublicPro
     startTransition(async () => {
       try {
         if (project) {
-          await callProjectsApi("PATCH", `/api/projects/${encodeURIComponent(project.name)}`, parsed.data);
+          await callApi("PATCH", `/api/projects/${encodeURIComponent(project.name)}`, parsed.data);
           onDone(`Saved project “${parsed.data.name ?? project.name}”.`);
         } else {
-          await callProjectsApi("POST", "/api/projects", parsed.data);
+          await callApi("POST", "/api/projects", parsed.data);
           form.reset();
           onDone(`Registered project “${raw.name.trim()}”. Add its environments below.`);
         }
       } catch (e) {
-        if (e instanceof ProjectsApiError) setErrors(e.fieldErrors);
-        setFormError(e instanceof Error ? e.message : String(e));
+        const refused = formErrorsOf(e);
+        setErrors(refused.fieldErrors);
+        setFormError(refused.message);
       }
     });
   };
@@ -58,7 +61,7 @@ export function ProjectForm({ project, onDone, onCancel }: { project?: PublicPro
         submit(e.currentTarget);
       }}
     >
-      {formError && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
+      {formError && <Alert tone="error">{formError}</Alert>}
       <div className="grid gap-3 sm:grid-cols-2">
         <FormField id={id("name")} label="Name" errors={errors.name} hint="Letters, digits, '.', '_' and '-'.">
           <input id={id("name")} name="name" defaultValue={project?.name} required className={inputClass} {...invalidProps(id("name"), errors.name)} />
@@ -81,13 +84,13 @@ export function ProjectForm({ project, onDone, onCancel }: { project?: PublicPro
         </FormField>
       </div>
       <div className="flex gap-2">
-        <button type="submit" disabled={pending} className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60">
+        <Button type="submit" variant="primary" disabled={pending}>
           {pending ? "Saving…" : project ? "Save project" : "Register project"}
-        </button>
+        </Button>
         {onCancel && (
-          <button type="button" onClick={onCancel} className="rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-700 hover:bg-stone-100">
+          <Button onClick={onCancel}>
             Cancel
-          </button>
+          </Button>
         )}
       </div>
     </form>

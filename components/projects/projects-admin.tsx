@@ -4,13 +4,13 @@ import { useRouter } from "next/navigation";
 import type { PublicEnvironment, PublicProject } from "@/lib/projects/to-public-environment";
 import type { ConnectionTestResult } from "@/lib/projects/test-environment-connection.types";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { callProjectsApi } from "@/components/projects/call-projects-api";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { callApi } from "@/components/ui/call-api";
 import { EnvironmentForm } from "@/components/projects/environment-form";
 import { ProjectForm } from "@/components/projects/project-form";
 import { joinWords } from "@/components/projects/form-values";
 
-const button = "rounded-md border border-stone-300 px-2 py-1 text-xs text-stone-700 hover:bg-stone-100 disabled:opacity-50";
-const dangerButton = "rounded-md border border-red-300 px-2 py-1 text-xs text-red-700 hover:bg-red-50 disabled:opacity-50";
 
 const TEST_TONE: Record<string, BadgeTone> = { current: "green", behind: "amber", empty: "amber", uninitialized: "amber", "unknown-revision": "red", unreachable: "red" };
 
@@ -32,9 +32,7 @@ export function ProjectsAdmin({ projects }: { projects: PublicProject[] }) {
   return (
     <div className="space-y-6">
       {notice && (
-        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
-          {notice}
-        </p>
+        <Alert tone="success">{notice}</Alert>
       )}
       {projects.length === 0 && <p className="text-sm text-stone-500">No projects yet. Register one below, or declare it in cairn.config.json.</p>}
       {projects.map((p) => (
@@ -44,9 +42,9 @@ export function ProjectsAdmin({ projects }: { projects: PublicProject[] }) {
         <div className="flex items-center justify-between">
           <h2 className="text-sm font-semibold text-stone-800">Register a project</h2>
           {!adding && (
-            <button type="button" className={button} onClick={() => setAdding(true)}>
+            <Button size="xs" onClick={() => setAdding(true)}>
               New project
-            </button>
+            </Button>
           )}
         </div>
         {adding && (
@@ -82,7 +80,7 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
     const order = project.environments.map((e) => e.name);
     const [moved] = order.splice(index, 1);
     order.splice(index + by, 0, moved!);
-    act(() => callProjectsApi("PUT", `${base}/envs/order`, { order }), `Promotion order of “${project.name}”: ${order.join(" → ")}.`);
+    act(() => callApi("PUT", `${base}/envs/order`, { order }), `Promotion order of “${project.name}”: ${order.join(" → ")}.`);
   };
 
   return (
@@ -94,22 +92,22 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
         {readOnly ? <Badge tone="violet">cairn.config.json · read-only</Badge> : <Badge tone="gray">managed here</Badge>}
         {!readOnly && (
           <div className="ml-auto flex gap-2">
-            <button type="button" className={button} disabled={pending} onClick={() => setEditing(!editing)}>
+            <Button size="xs" disabled={pending} onClick={() => setEditing(!editing)}>
               {editing ? "Close" : "Edit"}
-            </button>
-            <button
-              type="button"
-              className={dangerButton}
+            </Button>
+            <Button
+              variant="danger"
+              size="xs"
               disabled={pending}
               onClick={() => {
                 const envs = project.environments.length;
                 if (confirm(`Delete project “${project.name}”${envs ? ` and its ${envs} environment${envs === 1 ? "" : "s"}` : ""}? Its run history goes too; the audit trail stays. The databases themselves are not touched.`)) {
-                  act(() => callProjectsApi("DELETE", base), `Deleted project “${project.name}”.`);
+                  act(() => callApi("DELETE", base), `Deleted project “${project.name}”.`);
                 }
               }}
             >
               Delete
-            </button>
+            </Button>
           </div>
         )}
       </header>
@@ -120,9 +118,7 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
           </p>
         )}
         {error && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
-          </p>
+          <Alert tone="error">{error}</Alert>
         )}
         {editing ? (
           <ProjectForm
@@ -186,7 +182,7 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
                   onMove={!readOnly ? { up: i > 0 ? () => move(i, -1) : undefined, down: i < project.environments.length - 1 ? () => move(i, 1) : undefined } : undefined}
                   onDelete={() => {
                     if (confirm(`Delete environment “${env.name}” of “${project.name}”? Its runs, sign-offs and baselines in Cairn go too; the database itself is not touched.`)) {
-                      act(() => callProjectsApi("DELETE", `${base}/envs/${encodeURIComponent(env.name)}`), `Deleted environment “${env.name}”.`);
+                      act(() => callApi("DELETE", `${base}/envs/${encodeURIComponent(env.name)}`), `Deleted environment “${env.name}”.`);
                     }
                   }}
                   onDone={onDone}
@@ -202,9 +198,9 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
               <EnvironmentForm projectName={project.name} onDone={onDone} onCancel={() => setAddingEnv(false)} />
             </div>
           ) : (
-            <button type="button" className={button} onClick={() => setAddingEnv(true)}>
+            <Button size="xs" onClick={() => setAddingEnv(true)}>
               Add environment
-            </button>
+            </Button>
           ))}
       </div>
     </section>
@@ -237,7 +233,7 @@ function EnvironmentRow({
     startTest(async () => {
       setTest(null);
       try {
-        setTest({ result: await callProjectsApi<ConnectionTestResult>("POST", `${path}/test`) });
+        setTest({ result: await callApi<ConnectionTestResult>("POST", `${path}/test`) });
       } catch (e) {
         setTest({ error: e instanceof Error ? e.message : String(e) });
       }
@@ -262,25 +258,25 @@ function EnvironmentRow({
         <td className="space-x-1 whitespace-nowrap px-3 py-2 text-right">
           {onMove && (
             <>
-              <button type="button" className={button} disabled={pending || !onMove.up} onClick={onMove.up} aria-label={`Move ${env.name} earlier in the promotion order`} title="Earlier in promotion order">
+              <Button size="xs" disabled={pending || !onMove.up} onClick={onMove.up} aria-label={`Move ${env.name} earlier in the promotion order`} title="Earlier in promotion order">
                 ↑
-              </button>
-              <button type="button" className={button} disabled={pending || !onMove.down} onClick={onMove.down} aria-label={`Move ${env.name} later in the promotion order`} title="Later in promotion order">
+              </Button>
+              <Button size="xs" disabled={pending || !onMove.down} onClick={onMove.down} aria-label={`Move ${env.name} later in the promotion order`} title="Later in promotion order">
                 ↓
-              </button>
+              </Button>
             </>
           )}
-          <button type="button" className={button} disabled={testing} onClick={runTest}>
+          <Button size="xs" disabled={testing} onClick={runTest}>
             {testing ? "Testing…" : "Test connection"}
-          </button>
+          </Button>
           {!readOnly && (
             <>
-              <button type="button" className={button} disabled={pending} onClick={() => setEditing(!editing)}>
+              <Button size="xs" disabled={pending} onClick={() => setEditing(!editing)}>
                 {editing ? "Close" : "Edit"}
-              </button>
-              <button type="button" className={dangerButton} disabled={pending} onClick={onDelete}>
+              </Button>
+              <Button variant="danger" size="xs" disabled={pending} onClick={onDelete}>
                 Delete
-              </button>
+              </Button>
             </>
           )}
         </td>

@@ -1,14 +1,29 @@
-/** A refused API call: the server's user message, its status, and field issues when the input was invalid (422). */
+import type { GateResult } from "@/lib/gates/types";
+
+/** One field's problem in a refused input (422), as the server's zod schema named it. */
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A refused API call: the server's user message and status, its error code, the field issues when the
+ * input was invalid (422), and every gate's verdict when a run was refused (409 gate-refused).
+ */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
-    readonly issues: { path: string; message: string }[] = [],
+    readonly issues: ApiIssue[] = [],
+    readonly code?: string,
+    readonly gates?: GateResult[],
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
+
+type ErrorBody = { error?: { code?: string; message?: string; issues?: ApiIssue[] }; gates?: GateResult[] };
 
 /** Calls Cairn's JSON API from the browser; resolves to the body or rejects with an ApiError carrying the server's words. */
 export async function callApi<T>(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, body?: unknown): Promise<T> {
@@ -18,9 +33,9 @@ export async function callApi<T>(method: "GET" | "POST" | "PATCH" | "PUT" | "DEL
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: "same-origin",
   });
-  const data = (await res.json().catch(() => null)) as (T & { error?: { message?: string; issues?: { path: string; message: string }[] } }) | null;
+  const data = (await res.json().catch(() => null)) as (T & ErrorBody) | null;
   if (!res.ok) {
-    throw new ApiError(data?.error?.message ?? `The server answered ${res.status}. Reload and try again.`, res.status, data?.error?.issues ?? []);
+    throw new ApiError(data?.error?.message ?? `The server answered ${res.status}. Reload and try again.`, res.status, data?.error?.issues ?? [], data?.error?.code, data?.gates);
   }
   return data as T;
 }
