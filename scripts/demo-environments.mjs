@@ -144,6 +144,11 @@ export function prepareLabProject({ dir, alembic }) {
   const guarded = path.join(dir, "lab-guarded.db");
   fs.rmSync(guarded, { force: true });
   fs.writeFileSync(guarded, "");
+  // The stamp spec's own environment: at c3 by real Alembic; it sets the version table without migrating.
+  const recover = path.join(dir, "lab-recover.db");
+  fs.rmSync(recover, { force: true });
+  const c3 = spawnSync(alembic[0], [...alembic.slice(1), "upgrade", "c3"], { cwd: projectDir, env: { ...process.env, DATABASE_URL: `sqlite:///${recover}` }, encoding: "utf8" });
+  if (c3.status !== 0) throw new Error(`alembic upgrade c3 failed for the lab project's recover environment:\n${c3.stderr}`);
   return {
     name: "lab",
     alembic: path.relative(dir, path.join(projectDir, "alembic.ini")),
@@ -152,6 +157,7 @@ export function prepareLabProject({ dir, alembic }) {
       { name: "qa", url },
       // The stale and cancel specs move it with Alembic between requests: a rehearsal per request is not what they test.
       { name: "guarded", url: `sqlite:///${guarded}`, protected: true, rehearsal: { required: false } },
+      { name: "recover", url: `sqlite:///${recover}`, protected: true, rehearsal: { required: false } },
     ],
   };
 }

@@ -114,6 +114,14 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
               <dd>{run.driftOverride}</dd>
             </>
           )}
+          {run.kind === "stamp" && (
+            <>
+              <dt className="text-stone-500">Stamp</dt>
+              <dd data-testid="stamp-reason">
+                Version table set to {run.target === "base" ? "base" : run.target.split(",").join(", ")} without running any migration. Reason: {run.reason ?? "none recorded"}
+              </dd>
+            </>
+          )}
           {run.resultRevisions && (
             <>
               <dt className="text-stone-500">Now at</dt>

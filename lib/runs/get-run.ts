@@ -2,7 +2,7 @@ import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { GateResult } from "@/lib/gates/types";
-import type { RunKind, RunView, TListRunsQuery } from "@/lib/runs/run-request.types";
+import type { RunView, TListRunsQuery } from "@/lib/runs/run-request.types";
 import { asStrings } from "@/lib/revision-lists";
 
 const INCLUDE = { environment: { select: { name: true, protected: true, approvers: true } }, project: { select: { name: true } } } as const;
@@ -17,7 +17,7 @@ async function toViews(db: PrismaClient, rows: RunRow[]): Promise<RunView[]> {
     project: r.project.name,
     environment: r.environment.name,
     environmentProtected: r.environment.protected,
-    kind: r.kind as RunKind,
+    kind: r.kind,
     status: r.status,
     fromRevisions: asStrings(r.fromRevisions),
     target: r.target,
@@ -33,6 +33,7 @@ async function toViews(db: PrismaClient, rows: RunRow[]): Promise<RunView[]> {
     cancelReason: r.cancelReason,
     cancelRequestedAt: r.cancelRequestedAt?.toISOString() ?? null,
     driftOverride: r.driftOverride,
+    reason: r.reason,
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,

@@ -7,6 +7,8 @@ import type { GateResult } from "@/lib/gates/types";
 
 export const RUN_KINDS = ["upgrade", "downgrade", "promotion"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
+/** Every kind a stored run can be: the requested ones, and a stamp (lib/runs/stamp-environment: no migration runs). */
+export type StoredRunKind = RunKind | "stamp";
 
 /** An open run: at most one per environment (the store's Run_one_open_per_environment index); the ones that can be cancelled. */
 export const OPEN_RUN_STATUSES = ["awaiting_approval", "queued", "running"] as const;
@@ -89,7 +91,7 @@ export interface RunView {
   project: string;
   environment: string;
   environmentProtected: boolean;
-  kind: RunKind;
+  kind: StoredRunKind;
   status: string;
   fromRevisions: string[];
   target: string;
@@ -106,6 +108,8 @@ export interface RunView {
   cancelReason: string | null;
   cancelRequestedAt: string | null;
   driftOverride: string | null;
+  /** A stamp's written reason. */
+  reason: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { StateBadge } from "@/components/envs/state-badge";
 import { EnvironmentActions } from "@/components/runs/environment-actions";
 import { RunTable } from "@/components/runs/run-table";
+import { StampForm } from "@/components/runs/stamp-form";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { RevisionId } from "@/components/ui/revision-id";
@@ -110,6 +111,11 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ pr
           />
         </Card>
       </div>
+      {can(actor, "runs.stamp") && s && s.state !== "unreachable" && (
+        <Card title="Stamp (recovery, runs no migration)">
+          <StampForm project={project.name} environment={env.name} current={s.revisions} revisions={revisions} />
+        </Card>
+      )}
       <Card title={`Runs on ${env.name}`}>
         <RunTable runs={runs} showEnvironment={false} />
       </Card>
