@@ -83,7 +83,7 @@ describe("projects and environments in Cairn's store", () => {
     expect(prod).toMatchObject({ name: "production", position: 1, urlMasked: "env:CAIRN_ENV_BILLING_PROD_URL", urlKind: "env", protected: true });
     expect(prod).not.toHaveProperty("urlEncrypted");
 
-    await expect(createEnvironment(store.db, "billing", { name: "bad", url: "mysql://x" }, { actor, key })).rejects.toThrow(/env:VARIABLE_NAME or a postgresql/);
+    await expect(createEnvironment(store.db, "billing", { name: "bad", url: "mssql://x" }, { actor, key })).rejects.toThrow(/env:VARIABLE_NAME or a postgresql/);
     await expect(createEnvironment(store.db, "billing", { name: "lit", url: "postgresql://a:b@h/d" }, { actor })).rejects.toMatchObject({ code: "config", userMessage: expect.stringMatching(/CAIRN_SECRET_KEY/) });
 
     const updated = await updateEnvironment(store.db, "billing", "production", { timeoutMs: 5000 }, { actor, key });

@@ -152,7 +152,7 @@ describe("projects and environments over the JSON API", () => {
     expect(decryptSecret(row.urlEncrypted!, key)).toBe(SECRET_URL);
     expect((await db.environment.findFirstOrThrow({ where: { name: "staging" } })).urlEncrypted).toBeNull();
 
-    const bad = await read(await api.createEnv("shop", { name: "dev", url: "mysql://root:pw@db/x", timeoutMs: 5 }));
+    const bad = await read(await api.createEnv("shop", { name: "dev", url: "mssql://root:pw@db/x", timeoutMs: 5 }));
     expect(bad.status).toBe(422);
     expect(bad.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["timeoutMs", "url"]);
     expect(bad.json.error.issues.find((i: { path: string }) => i.path === "url").message).toMatch(/env:VARIABLE_NAME or a postgresql/);
