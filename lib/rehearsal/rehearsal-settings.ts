@@ -1,6 +1,6 @@
 /**
  * A project's and an environment's rehearsal settings as stored (JSON columns synced from
- * cairn.config.json), with defaults. Pure.
+ * cairn.config.json), with defaults. No I/O: it only reads the values handed to it.
  */
 import { DEFAULT_REHEARSAL_MAX_AGE_HOURS, DEFAULT_REHEARSAL_MAX_DATA_MB } from "@/lib/config/cairn-config";
 
