@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as planRoute from "@/app/api/projects/[project]/envs/[env]/runs/plan/route";
 import * as rehearsalsRoute from "@/app/api/projects/[project]/envs/[env]/rehearsals/route";
 import * as rehearsalRoute from "@/app/api/rehearsals/[id]/route";
+import { randomBytes } from "node:crypto";
+import { parseCairnConfig } from "@/lib/config/cairn-config";
+import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
+import { rehearsalSettingsOf } from "@/lib/rehearsal/rehearsal-settings";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
+import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { runAlembic } from "@/lib/runner/run-alembic";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { createTarget, type Target } from "@/tests/runner/support";
@@ -128,5 +133,28 @@ describe("rehearsals through the API, and the rehearsal gate", () => {
     const swept = await sweepRehearsals(app.db);
     expect(swept.interrupted).toBe(1);
     expect(await read(row.id)).toMatchObject({ status: "interrupted", ok: false });
+  });
+
+  it("cairn.config.json's rehearsal settings reach the store; a literal rehearsal server URL only encrypted", async () => {
+    const key = randomBytes(32);
+    const config = parseCairnConfig(
+      {
+        projects: [
+          {
+            name: "synced-rehearsals",
+            alembic: project.dir,
+            rehearsal: { url: "postgresql://rehearse:s3cret-pw@127.0.0.1:5432/postgres", maxAgeHours: 6 },
+            environments: [{ name: "prod", url: "env:CAIRN_ENV_TEST_SYNCED_PROD", protected: true, rehearsal: { withData: true, maxDataMb: 5, requireReversible: true } }],
+          },
+        ],
+      },
+      path.join(project.dir, "cairn.config.json"),
+    );
+    await syncConfigProjects(app.db, config, { key });
+    const stored = await app.db.project.findUniqueOrThrow({ where: { name: "synced-rehearsals" }, include: { environments: true } });
+    expect(JSON.stringify(stored.rehearsal)).not.toContain("s3cret-pw");
+    const settings = rehearsalSettingsOf(stored, stored.environments[0]!);
+    expect(settings).toMatchObject({ maxAgeHours: 6, withData: true, maxDataMb: 5, requireReversible: true, required: null });
+    expect(resolveEnvironmentUrl(settings.server!, { key })).toEqual({ ok: true, url: "postgresql://rehearse:s3cret-pw@127.0.0.1:5432/postgres" });
   });
 });
