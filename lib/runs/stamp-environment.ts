@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isAppError } from "@/lib/errors";
 import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
 import { readVersionTable } from "@/lib/environments/read-version-table";
+import { ancestorsOf } from "@/lib/graph/describe-history";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";
@@ -67,6 +68,13 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
   }
   const to = isBase ? [] : [...new Set(specs.flatMap((spec) => resolveRevisions(graph, spec)))].sort();
   const targets = to.length ? to : ["base"];
+  // Alembic writes every named revision, ancestors included (stamp a1 b2 leaves both rows): refuse what no real table holds.
+  for (const r of to) {
+    const below = ancestorsOf(graph, r).find((a) => to.includes(a));
+    if (below) {
+      throw new AppError("validation", `stamp of ${env.name}: ${below} is below ${r}`, `${below} is an ancestor of ${r}, so a version table never holds both: it holds only the newest revision of each branch. Stamp ${r} alone${to.length > 2 ? " with the other branches' revisions" : ""}.`);
+    }
+  }
 
   const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
   if (!url.ok) throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message}. Fix the environment's settings and try again.`);

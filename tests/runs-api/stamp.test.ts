@@ -104,12 +104,19 @@ describe("stamp on SQLite with real Alembic", () => {
 
   it("refuses without the typed name, without a reason, for a QA user and for any token; nothing is stored", async () => {
     const runs = await db.run.count();
+    const at = sqliteRevisions(fixture.urls.qa!);
     const wrong = await stamp({ cookie: alice.cookie }, "qa", { ...ok("qa", ["c3"]), typedConfirmation: "QA" });
     expect(wrong.status).toBe(422);
     expect((await body(wrong)).error.message).toBe('You typed "QA", which is not the environment\'s name "qa". Type "qa" exactly (it is case-sensitive) to confirm the stamp.');
     const noReason = await stamp({ cookie: alice.cookie }, "qa", { revisions: ["c3"], typedConfirmation: "qa" });
     expect(noReason.status).toBe(422);
     expect(JSON.stringify(await body(noReason))).toMatch(/Say why you stamp this environment/);
+    const lineage = await stamp({ cookie: alice.cookie }, "qa", ok("qa", ["a1", "b2"]));
+    expect(lineage.status).toBe(422);
+    expect((await body(lineage)).error.message).toBe("a1 is an ancestor of b2, so a version table never holds both: it holds only the newest revision of each branch. Stamp b2 alone.");
+    const unknown = await stamp({ cookie: alice.cookie }, "qa", ok("qa", ["zz9"]));
+    expect(unknown.status).toBeGreaterThanOrEqual(400);
+    expect(unknown.status).toBeLessThan(500);
     const short = await stamp({ cookie: alice.cookie }, "qa", { ...ok("qa", ["c3"]), reason: "fix" });
     expect(short.status).toBe(422);
     expect((await stamp({ cookie: qa.cookie }, "qa", ok("qa", ["c3"]))).status).toBe(403);
@@ -117,7 +124,7 @@ describe("stamp on SQLite with real Alembic", () => {
     const viaToken = await stamp({ token }, "qa", ok("qa", ["c3"]));
     expect(viaToken.status).toBe(403);
     expect(await db.run.count()).toBe(runs);
-    expect(sqliteRevisions(fixture.urls.qa!)).toEqual(["e5"]);
+    expect(sqliteRevisions(fixture.urls.qa!)).toEqual(at);
   }, 60_000);
 
   it("is refused while another run is open on the environment, naming it", async () => {
