@@ -1,6 +1,7 @@
 /** The banner above the graph: several heads (each a link) and the migrations' errors, when there are any. */
 import type { GraphData, GraphRevision } from "@/lib/graph-view/graph-model";
 import { shortId } from "@/components/graph/graph-style";
+import { MergeHelpPanel } from "@/components/graph/merge-help-panel";
 
 export function GraphProblems({ data, revisions, onJump }: { data: GraphData; revisions: ReadonlyMap<string, GraphRevision>; onJump(id: string): void }) {
   const headsProblem = data.problems.find((p) => p.code === "multiple-heads");
@@ -23,6 +24,8 @@ export function GraphProblems({ data, revisions, onJump }: { data: GraphData; re
           {headsProblem ? <span className="text-stone-700"> — {headsProblem.message}</span> : null}
         </p>
       ) : null}
+      {/* Heads on their own branch labels are intended ("info"); unlabelled ones need a merge. */}
+      {headsProblem?.severity === "error" ? <MergeHelpPanel project={data.project} /> : null}
       {errors.length > 0 ? (
         <details className="mt-1">
           <summary className="cursor-pointer font-semibold text-red-800">{errors.length} error(s) in the migrations</summary>
