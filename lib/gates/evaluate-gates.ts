@@ -1,3 +1,4 @@
+import { checkAppliedFiles } from "@/lib/gates/check-applied-files";
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";
 import { checkLint } from "@/lib/gates/check-lint";
@@ -22,6 +23,7 @@ export const GATES: readonly Gate[] = [
   checkLint,
   checkPreviewComplete,
   checkRehearsal,
+  checkAppliedFiles,
   checkTypedConfirmation,
   checkTwoPerson,
 ];

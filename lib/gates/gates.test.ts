@@ -50,7 +50,7 @@ function facts(over: Partial<GateFacts> = {}, inputs: GateFacts["inputs"] = {}):
 describe("evaluateGates", () => {
   it("lists every gate and lets a fully satisfied run proceed", () => {
     const r = evaluateGates(facts());
-    expect(r.map((g) => g.id)).toEqual(["graph-soundness", "version-width", "promotion-order", "sign-off", "schema-drift", "downgrade-safety", "lint", "preview-complete", "rehearsal", "typed-confirmation", "two-person"]);
+    expect(r.map((g) => g.id)).toEqual(["graph-soundness", "version-width", "promotion-order", "sign-off", "schema-drift", "downgrade-safety", "lint", "preview-complete", "rehearsal", "applied-files", "typed-confirmation", "two-person"]);
     expect(r).toHaveLength(GATES.length);
     expect(r.every((g) => g.verdict === "pass")).toBe(true);
     expect(canProceed(r)).toBe(true);

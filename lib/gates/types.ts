@@ -4,6 +4,7 @@
  */
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import type { LintReport } from "@/lib/lint/types";
+import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 
 export type GateId =
   | "typed-confirmation"
@@ -16,7 +17,8 @@ export type GateId =
   | "version-width"
   | "schema-drift"
   | "lint"
-  | "rehearsal";
+  | "rehearsal"
+  | "applied-files";
 
 export type GateVerdict = "pass" | "block" | "warn" | "needs-input";
 
@@ -118,6 +120,8 @@ export interface GateFacts {
   rehearsal?: RehearsalFact;
   /** What lint found on the path (upgrades), acknowledged findings included; absent when not linted. */
   lint?: Pick<LintReport, "findings" | "notApplicable">;
+  /** The path's migrations whose files changed since they were applied to some environment (lib/applied-files); absent when not checked. */
+  appliedFileEdits?: EditedAppliedFile[];
   /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */
   migrationSources: Record<string, string | null | undefined>;
   inputs: {

@@ -22,6 +22,7 @@ import { runAlembic, type RunAlembicResult } from "@/lib/runner/run-alembic";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
 import { removeRunnerFiles, runnerLogDir } from "@/lib/runner/runner-files";
 import { asStrings, sameSet, revisionsText } from "@/lib/revision-lists";
+import { hashRevisionFiles, recordRunAppliedFiles } from "@/lib/applied-files/record-applied-files";
 
 /** Lines kept as a failed run's errorTail. */
 export const ERROR_TAIL_LINES = 40;
@@ -357,8 +358,14 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   const errorTail =
     status === "succeeded" ? null : redact(`${why}\n\nAlembic output (last ${ERROR_TAIL_LINES} lines):\n${lines.slice(-ERROR_TAIL_LINES).join("\n")}`);
 
+  // The files of the migrations that completed, hashed now: a later edit of one is flagged (lib/applied-files).
+  const completed = status === "succeeded" ? executedSteps : status === "stale" ? [] : executedSteps.slice(0, -1);
+  const downgrade = subcommand === "downgrade" && !stampTo;
+  const appliedFiles = downgrade || stampTo ? [] : await hashRevisionFiles(o.alembic.cwd, completed.map((r) => ({ revision: r, path: o.fileOf?.(r) && path.resolve(o.alembic.cwd, o.fileOf(r)!) }))).catch(() => []);
+
   // 4. Outcome, lock release and audit row in one transaction (the runner already let go of the database).
   await db.$transaction(async (tx) => {
+    await recordRunAppliedFiles(tx, { environmentId: env.id, runId, applied: appliedFiles, removed: downgrade ? completed : [] });
     await tx.run.update({
       where: { id: runId },
       data: {

@@ -24,6 +24,7 @@ import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { asStrings, sameSet } from "@/lib/revision-lists";
 import { projectConstants } from "@/lib/projects/project-constants";
 import { readRehearsalFact } from "@/lib/rehearsal/read-rehearsal-fact";
+import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
 
 export interface PlanRunInput {
   project: string;
@@ -201,7 +202,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
         }).catch(() => undefined)
       : Promise.resolve(undefined);
 
-  const [signOffs, prevRuns, drift, rehearsal] = await Promise.all([
+  const [signOffs, prevRuns, drift, rehearsal, appliedFileEdits] = await Promise.all([
     db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
     prevEnv && input.kind !== "downgrade"
       ? // A stamp moved the version table without running anything: it is no proof a migration ran there.
@@ -211,6 +212,10 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     readEnvironmentDriftFact(db, project.name, env.name, { key: opts.key, env: opts.env }),
     // The latest rehearsal of this exact path (same from, target and migration files).
     readRehearsalFact(db, { project, environment: env, url: url.url, from, target, steps: path.steps, graph }),
+    // Hashes of files applied outside Cairn, first seen now; then the path's files edited since applied anywhere.
+    path.direction === "upgrade"
+      ? readAppliedFileEdits(db, { projectId: project.id, graph, rootDir, seen: [{ environmentId: env.id, revisions: from }, ...(prevEnv && prevStatus ? [{ environmentId: prevEnv.id, revisions: prevStatus.revisions }] : [])], revisions: path.steps })
+      : Promise.resolve(undefined),
   ]);
 
   const migrationSources: Record<string, string | null> = {};
@@ -242,6 +247,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     signOffs: signOffs.map((s) => ({ revisions: asStrings(s.revisions), revokedAt: s.revokedAt })),
     drift,
     rehearsal,
+    ...(appliedFileEdits ? { appliedFileEdits } : {}),
     migrationSources,
     preview: { notPreviewed: preview.notPreviewed, skipped: preview.skipped },
     ...(lint ? { lint } : {}),

@@ -89,3 +89,10 @@ export type AuditEvent = Prisma.AuditEventModel
  * A planned run played on a throwaway copy of its environment (lib/rehearsal), and its round trip.
  */
 export type Rehearsal = Prisma.RehearsalModel
+/**
+ * Model AppliedFile
+ * The content hash of a migration's file when its revision was applied to an environment by a Cairn run, or
+ * when Cairn first saw it applied there outside Cairn. A file whose hash differs now was edited after it was
+ * applied: that database never got the edit.
+ */
+export type AppliedFile = Prisma.AppliedFileModel

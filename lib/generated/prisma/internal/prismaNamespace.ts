@@ -410,7 +410,8 @@ export const ModelName = {
   SignOff: 'SignOff',
   SchemaBaseline: 'SchemaBaseline',
   AuditEvent: 'AuditEvent',
-  Rehearsal: 'Rehearsal'
+  Rehearsal: 'Rehearsal',
+  AppliedFile: 'AppliedFile'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -426,7 +427,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal"
+    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal" | "appliedFile"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1466,6 +1467,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    AppliedFile: {
+      payload: Prisma.$AppliedFilePayload<ExtArgs>
+      fields: Prisma.AppliedFileFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AppliedFileFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AppliedFileFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>
+        }
+        findFirst: {
+          args: Prisma.AppliedFileFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AppliedFileFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>
+        }
+        findMany: {
+          args: Prisma.AppliedFileFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>[]
+        }
+        create: {
+          args: Prisma.AppliedFileCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>
+        }
+        createMany: {
+          args: Prisma.AppliedFileCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AppliedFileCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>[]
+        }
+        delete: {
+          args: Prisma.AppliedFileDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>
+        }
+        update: {
+          args: Prisma.AppliedFileUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>
+        }
+        deleteMany: {
+          args: Prisma.AppliedFileDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AppliedFileUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AppliedFileUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>[]
+        }
+        upsert: {
+          args: Prisma.AppliedFileUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AppliedFilePayload>
+        }
+        aggregate: {
+          args: Prisma.AppliedFileAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAppliedFile>
+        }
+        groupBy: {
+          args: Prisma.AppliedFileGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AppliedFileGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AppliedFileCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AppliedFileCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1745,6 +1820,19 @@ export const RehearsalScalarFieldEnum = {
 } as const
 
 export type RehearsalScalarFieldEnum = (typeof RehearsalScalarFieldEnum)[keyof typeof RehearsalScalarFieldEnum]
+
+
+export const AppliedFileScalarFieldEnum = {
+  environmentId: 'environmentId',
+  revision: 'revision',
+  sha256: 'sha256',
+  file: 'file',
+  source: 'source',
+  runId: 'runId',
+  appliedAt: 'appliedAt'
+} as const
+
+export type AppliedFileScalarFieldEnum = (typeof AppliedFileScalarFieldEnum)[keyof typeof AppliedFileScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2098,6 +2186,7 @@ export type GlobalOmitConfig = {
   schemaBaseline?: Prisma.SchemaBaselineOmit
   auditEvent?: Prisma.AuditEventOmit
   rehearsal?: Prisma.RehearsalOmit
+  appliedFile?: Prisma.AppliedFileOmit
 }
 
 /* Types for Logging */

@@ -64,7 +64,8 @@ export const ModelName = {
   SignOff: 'SignOff',
   SchemaBaseline: 'SchemaBaseline',
   AuditEvent: 'AuditEvent',
-  Rehearsal: 'Rehearsal'
+  Rehearsal: 'Rehearsal',
+  AppliedFile: 'AppliedFile'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -323,6 +324,19 @@ export const RehearsalScalarFieldEnum = {
 } as const
 
 export type RehearsalScalarFieldEnum = (typeof RehearsalScalarFieldEnum)[keyof typeof RehearsalScalarFieldEnum]
+
+
+export const AppliedFileScalarFieldEnum = {
+  environmentId: 'environmentId',
+  revision: 'revision',
+  sha256: 'sha256',
+  file: 'file',
+  source: 'source',
+  runId: 'runId',
+  appliedAt: 'appliedAt'
+} as const
+
+export type AppliedFileScalarFieldEnum = (typeof AppliedFileScalarFieldEnum)[keyof typeof AppliedFileScalarFieldEnum]
 
 
 export const SortOrder = {

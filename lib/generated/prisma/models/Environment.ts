@@ -298,6 +298,7 @@ export type EnvironmentWhereInput = {
   baselines?: Prisma.SchemaBaselineListRelationFilter
   lock?: Prisma.XOR<Prisma.EnvironmentLockNullableScalarRelationFilter, Prisma.EnvironmentLockWhereInput> | null
   rehearsals?: Prisma.RehearsalListRelationFilter
+  appliedFiles?: Prisma.AppliedFileListRelationFilter
 }
 
 export type EnvironmentOrderByWithRelationInput = {
@@ -322,6 +323,7 @@ export type EnvironmentOrderByWithRelationInput = {
   baselines?: Prisma.SchemaBaselineOrderByRelationAggregateInput
   lock?: Prisma.EnvironmentLockOrderByWithRelationInput
   rehearsals?: Prisma.RehearsalOrderByRelationAggregateInput
+  appliedFiles?: Prisma.AppliedFileOrderByRelationAggregateInput
 }
 
 export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
@@ -350,6 +352,7 @@ export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
   baselines?: Prisma.SchemaBaselineListRelationFilter
   lock?: Prisma.XOR<Prisma.EnvironmentLockNullableScalarRelationFilter, Prisma.EnvironmentLockWhereInput> | null
   rehearsals?: Prisma.RehearsalListRelationFilter
+  appliedFiles?: Prisma.AppliedFileListRelationFilter
 }, "id" | "projectId_name">
 
 export type EnvironmentOrderByWithAggregationInput = {
@@ -417,6 +420,7 @@ export type EnvironmentCreateInput = {
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateInput = {
@@ -440,6 +444,7 @@ export type EnvironmentUncheckedCreateInput = {
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUpdateInput = {
@@ -463,6 +468,7 @@ export type EnvironmentUpdateInput = {
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateInput = {
@@ -486,6 +492,7 @@ export type EnvironmentUncheckedUpdateInput = {
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateManyInput = {
@@ -749,6 +756,20 @@ export type EnvironmentUpdateOneRequiredWithoutRehearsalsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.EnvironmentUpdateToOneWithWhereWithoutRehearsalsInput, Prisma.EnvironmentUpdateWithoutRehearsalsInput>, Prisma.EnvironmentUncheckedUpdateWithoutRehearsalsInput>
 }
 
+export type EnvironmentCreateNestedOneWithoutAppliedFilesInput = {
+  create?: Prisma.XOR<Prisma.EnvironmentCreateWithoutAppliedFilesInput, Prisma.EnvironmentUncheckedCreateWithoutAppliedFilesInput>
+  connectOrCreate?: Prisma.EnvironmentCreateOrConnectWithoutAppliedFilesInput
+  connect?: Prisma.EnvironmentWhereUniqueInput
+}
+
+export type EnvironmentUpdateOneRequiredWithoutAppliedFilesNestedInput = {
+  create?: Prisma.XOR<Prisma.EnvironmentCreateWithoutAppliedFilesInput, Prisma.EnvironmentUncheckedCreateWithoutAppliedFilesInput>
+  connectOrCreate?: Prisma.EnvironmentCreateOrConnectWithoutAppliedFilesInput
+  upsert?: Prisma.EnvironmentUpsertWithoutAppliedFilesInput
+  connect?: Prisma.EnvironmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EnvironmentUpdateToOneWithWhereWithoutAppliedFilesInput, Prisma.EnvironmentUpdateWithoutAppliedFilesInput>, Prisma.EnvironmentUncheckedUpdateWithoutAppliedFilesInput>
+}
+
 export type EnvironmentCreateWithoutProjectInput = {
   id?: string
   name: string
@@ -769,6 +790,7 @@ export type EnvironmentCreateWithoutProjectInput = {
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutProjectInput = {
@@ -791,6 +813,7 @@ export type EnvironmentUncheckedCreateWithoutProjectInput = {
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutProjectInput = {
@@ -860,6 +883,7 @@ export type EnvironmentCreateWithoutRunsInput = {
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutRunsInput = {
@@ -882,6 +906,7 @@ export type EnvironmentUncheckedCreateWithoutRunsInput = {
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutRunsInput = {
@@ -920,6 +945,7 @@ export type EnvironmentUpdateWithoutRunsInput = {
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutRunsInput = {
@@ -942,6 +968,7 @@ export type EnvironmentUncheckedUpdateWithoutRunsInput = {
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateWithoutLockInput = {
@@ -964,6 +991,7 @@ export type EnvironmentCreateWithoutLockInput = {
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutLockInput = {
@@ -986,6 +1014,7 @@ export type EnvironmentUncheckedCreateWithoutLockInput = {
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutLockInput = {
@@ -1024,6 +1053,7 @@ export type EnvironmentUpdateWithoutLockInput = {
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutLockInput = {
@@ -1046,6 +1076,7 @@ export type EnvironmentUncheckedUpdateWithoutLockInput = {
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateWithoutSignOffsInput = {
@@ -1068,6 +1099,7 @@ export type EnvironmentCreateWithoutSignOffsInput = {
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
@@ -1090,6 +1122,7 @@ export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutSignOffsInput = {
@@ -1128,6 +1161,7 @@ export type EnvironmentUpdateWithoutSignOffsInput = {
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
@@ -1150,6 +1184,7 @@ export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateWithoutBaselinesInput = {
@@ -1172,6 +1207,7 @@ export type EnvironmentCreateWithoutBaselinesInput = {
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
@@ -1194,6 +1230,7 @@ export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutBaselinesInput = {
@@ -1232,6 +1269,7 @@ export type EnvironmentUpdateWithoutBaselinesInput = {
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
@@ -1254,6 +1292,7 @@ export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateWithoutRehearsalsInput = {
@@ -1276,6 +1315,7 @@ export type EnvironmentCreateWithoutRehearsalsInput = {
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentUncheckedCreateWithoutRehearsalsInput = {
@@ -1298,6 +1338,7 @@ export type EnvironmentUncheckedCreateWithoutRehearsalsInput = {
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
 
 export type EnvironmentCreateOrConnectWithoutRehearsalsInput = {
@@ -1336,6 +1377,7 @@ export type EnvironmentUpdateWithoutRehearsalsInput = {
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutRehearsalsInput = {
@@ -1358,6 +1400,115 @@ export type EnvironmentUncheckedUpdateWithoutRehearsalsInput = {
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
+}
+
+export type EnvironmentCreateWithoutAppliedFilesInput = {
+  id?: string
+  name: string
+  position: number
+  urlRef?: string | null
+  urlEncrypted?: string | null
+  urlMasked: string
+  versionTable?: string
+  versionTableSchema?: string | null
+  protected?: boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
+  runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
+  signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
+  baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+}
+
+export type EnvironmentUncheckedCreateWithoutAppliedFilesInput = {
+  id?: string
+  projectId: string
+  name: string
+  position: number
+  urlRef?: string | null
+  urlEncrypted?: string | null
+  urlMasked: string
+  versionTable?: string
+  versionTableSchema?: string | null
+  protected?: boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
+  signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
+  baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+}
+
+export type EnvironmentCreateOrConnectWithoutAppliedFilesInput = {
+  where: Prisma.EnvironmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.EnvironmentCreateWithoutAppliedFilesInput, Prisma.EnvironmentUncheckedCreateWithoutAppliedFilesInput>
+}
+
+export type EnvironmentUpsertWithoutAppliedFilesInput = {
+  update: Prisma.XOR<Prisma.EnvironmentUpdateWithoutAppliedFilesInput, Prisma.EnvironmentUncheckedUpdateWithoutAppliedFilesInput>
+  create: Prisma.XOR<Prisma.EnvironmentCreateWithoutAppliedFilesInput, Prisma.EnvironmentUncheckedCreateWithoutAppliedFilesInput>
+  where?: Prisma.EnvironmentWhereInput
+}
+
+export type EnvironmentUpdateToOneWithWhereWithoutAppliedFilesInput = {
+  where?: Prisma.EnvironmentWhereInput
+  data: Prisma.XOR<Prisma.EnvironmentUpdateWithoutAppliedFilesInput, Prisma.EnvironmentUncheckedUpdateWithoutAppliedFilesInput>
+}
+
+export type EnvironmentUpdateWithoutAppliedFilesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  position?: Prisma.IntFieldUpdateOperationsInput | number
+  urlRef?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlMasked?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTable?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
+  runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
+  signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
+  baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+}
+
+export type EnvironmentUncheckedUpdateWithoutAppliedFilesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  position?: Prisma.IntFieldUpdateOperationsInput | number
+  urlRef?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlMasked?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTable?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
+  signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
+  baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentCreateManyProjectInput = {
@@ -1397,6 +1548,7 @@ export type EnvironmentUpdateWithoutProjectInput = {
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateWithoutProjectInput = {
@@ -1419,6 +1571,7 @@ export type EnvironmentUncheckedUpdateWithoutProjectInput = {
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
 
 export type EnvironmentUncheckedUpdateManyWithoutProjectInput = {
@@ -1448,6 +1601,7 @@ export type EnvironmentCountOutputType = {
   signOffs: number
   baselines: number
   rehearsals: number
+  appliedFiles: number
 }
 
 export type EnvironmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1455,6 +1609,7 @@ export type EnvironmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Exten
   signOffs?: boolean | EnvironmentCountOutputTypeCountSignOffsArgs
   baselines?: boolean | EnvironmentCountOutputTypeCountBaselinesArgs
   rehearsals?: boolean | EnvironmentCountOutputTypeCountRehearsalsArgs
+  appliedFiles?: boolean | EnvironmentCountOutputTypeCountAppliedFilesArgs
 }
 
 /**
@@ -1495,6 +1650,13 @@ export type EnvironmentCountOutputTypeCountRehearsalsArgs<ExtArgs extends runtim
   where?: Prisma.RehearsalWhereInput
 }
 
+/**
+ * EnvironmentCountOutputType without action
+ */
+export type EnvironmentCountOutputTypeCountAppliedFilesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AppliedFileWhereInput
+}
+
 
 export type EnvironmentSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1518,6 +1680,7 @@ export type EnvironmentSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   baselines?: boolean | Prisma.Environment$baselinesArgs<ExtArgs>
   lock?: boolean | Prisma.Environment$lockArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Environment$rehearsalsArgs<ExtArgs>
+  appliedFiles?: boolean | Prisma.Environment$appliedFilesArgs<ExtArgs>
   _count?: boolean | Prisma.EnvironmentCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["environment"]>
 
@@ -1585,6 +1748,7 @@ export type EnvironmentInclude<ExtArgs extends runtime.Types.Extensions.Internal
   baselines?: boolean | Prisma.Environment$baselinesArgs<ExtArgs>
   lock?: boolean | Prisma.Environment$lockArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Environment$rehearsalsArgs<ExtArgs>
+  appliedFiles?: boolean | Prisma.Environment$appliedFilesArgs<ExtArgs>
   _count?: boolean | Prisma.EnvironmentCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type EnvironmentIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1603,6 +1767,7 @@ export type $EnvironmentPayload<ExtArgs extends runtime.Types.Extensions.Interna
     baselines: Prisma.$SchemaBaselinePayload<ExtArgs>[]
     lock: Prisma.$EnvironmentLockPayload<ExtArgs> | null
     rehearsals: Prisma.$RehearsalPayload<ExtArgs>[]
+    appliedFiles: Prisma.$AppliedFilePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2032,6 +2197,7 @@ export interface Prisma__EnvironmentClient<T, Null = never, ExtArgs extends runt
   baselines<T extends Prisma.Environment$baselinesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$baselinesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchemaBaselinePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   lock<T extends Prisma.Environment$lockArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$lockArgs<ExtArgs>>): Prisma.Prisma__EnvironmentLockClient<runtime.Types.Result.GetResult<Prisma.$EnvironmentLockPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   rehearsals<T extends Prisma.Environment$rehearsalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$rehearsalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RehearsalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  appliedFiles<T extends Prisma.Environment$appliedFilesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$appliedFilesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AppliedFilePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2589,6 +2755,30 @@ export type Environment$rehearsalsArgs<ExtArgs extends runtime.Types.Extensions.
   take?: number
   skip?: number
   distinct?: Prisma.RehearsalScalarFieldEnum | Prisma.RehearsalScalarFieldEnum[]
+}
+
+/**
+ * Environment.appliedFiles
+ */
+export type Environment$appliedFilesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AppliedFile
+   */
+  select?: Prisma.AppliedFileSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AppliedFile
+   */
+  omit?: Prisma.AppliedFileOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AppliedFileInclude<ExtArgs> | null
+  where?: Prisma.AppliedFileWhereInput
+  orderBy?: Prisma.AppliedFileOrderByWithRelationInput | Prisma.AppliedFileOrderByWithRelationInput[]
+  cursor?: Prisma.AppliedFileWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AppliedFileScalarFieldEnum | Prisma.AppliedFileScalarFieldEnum[]
 }
 
 /**

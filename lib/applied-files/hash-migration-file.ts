@@ -1,0 +1,21 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+
+/** Hashes keyed by path, size and mtime: the overview re-checks every applied file per poll, and a 2,000-revision project would re-read 2,000 files. */
+const memo = new Map<string, { key: string; sha256: string }>();
+
+/** sha256 (hex) of a migration file's bytes; null when it cannot be read. */
+export async function hashMigrationFile(file: string): Promise<string | null> {
+  try {
+    const st = await fs.promises.stat(file);
+    const key = `${st.size}:${st.mtimeMs}`;
+    const hit = memo.get(file);
+    if (hit?.key === key) return hit.sha256;
+    const sha256 = createHash("sha256").update(await fs.promises.readFile(file)).digest("hex");
+    memo.set(file, { key, sha256 });
+    return sha256;
+  } catch {
+    return null;
+  }
+}

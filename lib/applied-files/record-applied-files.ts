@@ -1,0 +1,62 @@
+import "server-only";
+import path from "node:path";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { RevisionGraph } from "@/lib/graph/types";
+import { ancestorsOf } from "@/lib/graph/describe-history";
+import { hashMigrationFile } from "@/lib/applied-files/hash-migration-file";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** A revision's file, hashed now: what a run is about to record or what Cairn sees applied. */
+export interface HashedFile {
+  revision: string;
+  file: string;
+  sha256: string;
+}
+
+/** Hashes each revision's file (absolute paths in, paths relative to rootDir out); unreadable files are left out. */
+export async function hashRevisionFiles(rootDir: string, files: { revision: string; path: string | undefined }[]): Promise<HashedFile[]> {
+  const out: HashedFile[] = [];
+  for (const f of files) {
+    if (!f.path) continue;
+    const sha256 = await hashMigrationFile(f.path);
+    if (sha256) out.push({ revision: f.revision, file: path.relative(rootDir, f.path), sha256 });
+  }
+  return out;
+}
+
+/**
+ * A run applied `applied` (their files as hashed when it ended) and removed `removed` (a downgrade): the
+ * former are recorded afresh (a re-applied revision gets its file's new hash), the latter forgotten.
+ */
+export async function recordRunAppliedFiles(db: Db, o: { environmentId: string; runId: string; applied: HashedFile[]; removed: string[] }): Promise<void> {
+  if (o.removed.length) await db.appliedFile.deleteMany({ where: { environmentId: o.environmentId, revision: { in: o.removed } } });
+  for (const f of o.applied) {
+    const data = { sha256: f.sha256, file: f.file, source: "run", runId: o.runId, appliedAt: new Date() };
+    await db.appliedFile.upsert({ where: { environmentId_revision: { environmentId: o.environmentId, revision: f.revision } }, create: { environmentId: o.environmentId, revision: f.revision, ...data }, update: data });
+  }
+}
+
+/**
+ * Revisions applied on an environment that Cairn has no hash for (applied outside Cairn, or before Cairn
+ * recorded hashes): their files are hashed as they are now, the first time Cairn sees them applied. The
+ * version table's rows and every ancestor count as applied. Only the missing ones are read.
+ */
+export async function recordObservedAppliedFiles(db: PrismaClient, o: { environmentId: string; revisions: string[]; graph: Pick<RevisionGraph, "revisions" | "history">; rootDir: string }): Promise<number> {
+  const applied = new Set<string>();
+  for (const r of o.revisions) {
+    if (!o.graph.revisions.has(r)) continue;
+    applied.add(r);
+    for (const a of ancestorsOf(o.graph as RevisionGraph, r)) applied.add(a);
+  }
+  if (applied.size === 0) return 0;
+  const known = new Set((await db.appliedFile.findMany({ where: { environmentId: o.environmentId }, select: { revision: true } })).map((k) => k.revision));
+  const missing = [...applied].filter((r) => !known.has(r));
+  if (missing.length === 0) return 0;
+  const hashed = await hashRevisionFiles(o.rootDir, missing.map((r) => ({ revision: r, path: o.graph.revisions.get(r)?.path })));
+  const { count } = await db.appliedFile.createMany({
+    data: hashed.map((h) => ({ environmentId: o.environmentId, revision: h.revision, sha256: h.sha256, file: h.file, source: "observed" })),
+    skipDuplicates: true,
+  });
+  return count;
+}

@@ -1,0 +1,86 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { findEditedAppliedFiles } from "@/lib/applied-files/find-edited-applied-files";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { runExecution } from "@/lib/runs/start-run";
+import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
+import { alembic } from "@/tests/environments/support";
+import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";
+import * as planRoute from "@/app/api/projects/[project]/envs/[env]/runs/plan/route";
+import * as envRunsRoute from "@/app/api/projects/[project]/envs/[env]/runs/route";
+
+type User = Awaited<ReturnType<typeof signedIn>>;
+let db: PrismaClient;
+let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
+let fixture: ReturnType<typeof copyFixtureProject>;
+let alice: User;
+let projectId: string;
+const P = "applied-files";
+const sha = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+const versions = (name: string) => path.join(fixture.dir, "versions", name);
+const plan = async (env: string, b: unknown) => body(await planRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/runs/plan`, { cookie: alice.cookie, body: b }), ctx({ project: P, env })));
+
+beforeAll(async () => {
+  app = await useAppStore("cairn_applied_files");
+  db = app.db;
+  fixture = copyFixtureProject(["qa", "staging"]);
+  const seeded = await seedProject(db, { name: P, dir: fixture.dir, envs: [{ name: "qa", url: fixture.urls.qa! }, { name: "staging", url: fixture.urls.staging! }] });
+  projectId = seeded.project.id;
+  alice = await signedIn(db, "release_manager");
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  fixture?.remove();
+});
+
+describe("applied-file checksums with real Alembic on SQLite", () => {
+  it("a Cairn run records the hash of every file it applied", async () => {
+    const res = await envRunsRoute.POST(request("POST", `/api/projects/${P}/envs/qa/runs`, { cookie: alice.cookie, body: { kind: "upgrade", target: "e5" } }), ctx({ project: P, env: "qa" }));
+    expect(res.status).toBe(202);
+    const { runId } = await body(res);
+    await runExecution(runId);
+    expect((await db.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("succeeded");
+    const rows = await db.appliedFile.findMany({ where: { environment: { name: "qa", projectId } }, orderBy: { revision: "asc" } });
+    expect(rows.map((r) => [r.revision, r.source, r.runId, r.file])).toEqual(
+      ["a1_create_customers.py", "b2_add_customer_name.py", "c3_create_orders.py", "d4_index_orders.py", "e5_seed_statuses.py"].map((f) => [f.slice(0, 2), "run", runId, path.join("versions", f)]),
+    );
+    expect(rows.find((r) => r.revision === "d4")?.sha256).toBe(sha(versions("d4_index_orders.py")));
+  }, 60_000);
+
+  it("revisions applied outside Cairn get their hashes when Cairn first sees them, and edited files are flagged as a gate warning", async () => {
+    alembic(fixture.dir, ["upgrade", "c3"], { url: fixture.urls.staging! });
+    const clean = await plan("staging", { kind: "upgrade", target: "e5" });
+    expect(clean.gates.find((g: { id: string }) => g.id === "applied-files")).toMatchObject({ verdict: "pass" });
+    const seen = await db.appliedFile.findMany({ where: { environment: { name: "staging", projectId } }, orderBy: { revision: "asc" } });
+    expect(seen.map((r) => [r.revision, r.source, r.runId])).toEqual([["a1", "observed", null], ["b2", "observed", null], ["c3", "observed", null]]);
+    expect(seen[1]!.sha256).toBe(sha(versions("b2_add_customer_name.py")));
+
+    // d4 (applied to qa by the run above) and b2 (applied to both) are edited afterwards.
+    fs.appendFileSync(versions("d4_index_orders.py"), "\n# tweaked after the release\n");
+    fs.appendFileSync(versions("b2_add_customer_name.py"), "\n# tweaked after the release\n");
+    const warned = await plan("staging", { kind: "upgrade", target: "e5" });
+    const gate = warned.gates.find((g: { id: string }) => g.id === "applied-files");
+    const day = new Date().toISOString().slice(0, 10);
+    expect(gate).toMatchObject({ verdict: "warn", reason: `d4 (versions/d4_index_orders.py) was edited after it was applied to qa on ${day} — the database did not get this change.` });
+    expect(gate.unblock).toBe("This run applies the files as they are now, so staging will not match qa. Restore the file, or carry the change to qa in a new migration.");
+    expect(warned.canRequest).toBe(true);
+
+    const { graph } = await readProjectGraphAsync(fixture.dir);
+    const all = await findEditedAppliedFiles(db, { projectId, graph, rootDir: fixture.dir });
+    expect(all.map((e) => [e.revision, e.environment, e.source]).sort()).toEqual([["b2", "qa", "run"], ["b2", "staging", "observed"], ["d4", "qa", "run"]]);
+  }, 60_000);
+
+  it("a downgrade forgets the files it removed; applying the edited file again records its new hash", async () => {
+    const down = await envRunsRoute.POST(request("POST", `/api/projects/${P}/envs/qa/runs`, { cookie: alice.cookie, body: { kind: "downgrade", target: "c3", destructiveConfirmation: ["e5", "d4"] } }), ctx({ project: P, env: "qa" }));
+    expect(down.status, JSON.stringify(await down.clone().json())).toBe(202);
+    await runExecution((await body(down)).runId);
+    expect((await db.appliedFile.findMany({ where: { environment: { name: "qa", projectId } } })).map((r) => r.revision).sort()).toEqual(["a1", "b2", "c3"]);
+    const up = await envRunsRoute.POST(request("POST", `/api/projects/${P}/envs/qa/runs`, { cookie: alice.cookie, body: { kind: "upgrade", target: "d4" } }), ctx({ project: P, env: "qa" }));
+    await runExecution((await body(up)).runId);
+    expect((await db.appliedFile.findUniqueOrThrow({ where: { environmentId_revision: { environmentId: (await db.environment.findFirstOrThrow({ where: { name: "qa", projectId } })).id, revision: "d4" } } })).sha256).toBe(sha(versions("d4_index_orders.py")));
+  }, 90_000);
+});
