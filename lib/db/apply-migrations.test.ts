@@ -150,6 +150,28 @@ describe("store migrations on PGlite", () => {
     await db.close();
   });
 
+  it("upgrades a store that already holds audit rows: backfills stay possible on the append-only trail, which stays append-only", async () => {
+    // Every real store has audit rows; a migration that UPDATEs them must lift the append-only
+    // trigger for its own statement, or start-up fails on every upgraded store.
+    const AUDIT_SCOPE = "20261128070000_audit_trail_scope";
+    const before = path.join(tmp, "before-audit-scope");
+    fs.mkdirSync(before);
+    for (const name of names.filter((n) => n < AUDIT_SCOPE)) fs.cpSync(path.join(SNAPSHOT, name), path.join(before, name), { recursive: true });
+    const db = await freshPGlite();
+    const s = pgliteSession(db);
+    await applyMigrations(s, { dir: before });
+    await db.exec(`INSERT INTO "Project" ("id", "name", "alembicPath", "updatedAt") VALUES ('p1', 'shop', '/srv/shop/alembic.ini', now());
+      INSERT INTO "AuditEvent" ("actor", "action", "projectId", "outcome") VALUES ('alice@example.com', 'project.create', 'p1', 'ok'), ('bob@example.com', 'auth.sign-in', NULL, 'ok');`);
+    expect(await applyMigrations(s, { dir: SNAPSHOT })).toEqual(names.filter((n) => n >= AUDIT_SCOPE));
+    expect((await db.query(`SELECT "actor", "project" FROM "AuditEvent" ORDER BY "id"`)).rows).toEqual([
+      { actor: "alice@example.com", project: "shop" },
+      { actor: "bob@example.com", project: null },
+    ]);
+    await expect(db.query(`UPDATE "AuditEvent" SET "actor" = 'mallory'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
+    await db.close();
+  });
+
   it("rolls a failing migration back whole and names it; the next start applies it once fixed", async () => {
     const db = await freshPGlite();
     const s = pgliteSession(db);
