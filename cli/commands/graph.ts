@@ -8,7 +8,7 @@ import { isAppError } from "@/lib/errors";
 import { parseCommandArgs } from "@/cli/parse-command-args";
 import { mark } from "@/cli/timing";
 
-const USAGE = `Usage: cairn graph [PATH] [--json] [--constants FILE] [--no-cache]
+const USAGE = `Usage: cairn graph [PATH] [--json] [--constants FILE] [--no-cache] [--ref REF [--base REF]]
 
 Reads an Alembic project without running Python and shows its revision graph.
   PATH             an alembic.ini, a pyproject.toml, a directory holding one, or a
@@ -17,6 +17,10 @@ Reads an Alembic project without running Python and shows its revision graph.
   --constants FILE a JSON object giving values for non-literal names in migrations,
                    e.g. {"cli.EXPAND_BRANCH": "expand", "DEPS": ["a1", "b2"], "X": null}
   --no-cache       read and parse every file afresh, and keep no cache
+  --ref REF        read the migrations at a git branch, tag or commit of the project's
+                   repository (nothing is checked out) and say what it changes against
+                   the working tree: revisions added, removed or edited, new heads
+  --base REF       compare with this ref instead of the working tree (needs --ref)
 
 Exit status: 0 sound; 1 the project has error-level problems; 2 bad usage or unreadable PATH.
 `;
@@ -109,18 +113,23 @@ function anyRacy(scan: ProjectScan): boolean {
 
 /** Entry point for `cairn graph`; returns the exit code. */
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
-  const args = parseCommandArgs(argv, { json: { type: "boolean" }, "no-cache": { type: "boolean" }, constants: { type: "string" } }, { positionals: 1, valuesMayLookLikeOptions: true });
+  const args = parseCommandArgs(
+    argv,
+    { json: { type: "boolean" }, "no-cache": { type: "boolean" }, constants: { type: "string" }, ref: { type: "string" }, base: { type: "string" } },
+    { positionals: 1, valuesMayLookLikeOptions: true },
+  );
   if ("help" in args) {
     io.stdout(USAGE);
     return 0;
   }
   if ("problem" in args) {
-    if (args.problem === "missing-value") return usageError(io, "--constants needs a file path");
+    if (args.problem === "missing-value") return usageError(io, args.option === "--constants" ? "--constants needs a file path" : `${args.option} needs a git branch, tag or commit`);
     if (args.problem === "extra-positional") return usageError(io, `only one PATH is accepted, got "${args.before[0]}" and "${args.arg}"`);
     return usageError(io, `unknown option "${args.arg}"`);
   }
   const [target] = args.positionals;
-  const { json = false, "no-cache": noCache = false, constants: constantsFile } = args.values;
+  const { json = false, "no-cache": noCache = false, constants: constantsFile, ref, base } = args.values;
+  if (base !== undefined && ref === undefined) return usageError(io, "--base compares with --ref: give --ref too");
   let constants: ConstantsTable | undefined;
   if (constantsFile !== undefined) {
     const c = readConstants(constantsFile);
@@ -128,6 +137,18 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     constants = c;
   }
   const resolved = path.resolve(target ?? ".");
+  if (ref !== undefined) {
+    try {
+      const { runGraphAtRef } = await import("@/cli/commands/graph-at-ref");
+      return await runGraphAtRef(resolved, { ref, base, json, ...(constants ? { constants } : {}) }, io);
+    } catch (e) {
+      if (isAppError(e)) {
+        io.stderr(`cairn graph: ${e.userMessage}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  }
   try {
     mark("graph: start");
     const scan = scanProject(resolved, constants ? { constants } : {});

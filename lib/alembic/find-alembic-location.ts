@@ -9,6 +9,7 @@ import { parse as parseToml } from "smol-toml";
 import type { AlembicLocation } from "@/lib/alembic/types";
 import { readIni, type IniFile } from "@/lib/alembic/read-ini";
 import { AppError } from "@/lib/errors";
+import { diskSource, type FileSource } from "@/lib/alembic/file-source";
 
 /** alembic/script/base.py `_split_on_space_comma`, the legacy split when no separator is set. */
 const SPLIT_ON_SPACE_COMMA = /, *|(?: +)/;
@@ -25,11 +26,11 @@ function isTrue(v: string | undefined): boolean {
  * `package:path` resources (alembic/util/pyfiles.py `coerce_resource_to_filename`): Cairn cannot ask
  * Python where a package lives, so it looks for the package as a directory under the project root.
  */
-function resolveLocation(value: string, baseDir: string, where: string): string {
+function resolveLocation(value: string, baseDir: string, where: string, source: FileSource): string {
   if (!path.isAbsolute(value) && value.includes(":") && !/^[A-Za-z]:[\\/]/.test(value)) {
     const [pkg, ...rest] = value.split(":");
     const candidate = path.resolve(baseDir, ...pkg!.split("."), ...rest);
-    if (fs.existsSync(candidate)) return candidate;
+    if (source.kind(candidate) !== undefined) return candidate;
     // Neither the value nor the path made from it: both are file content.
     throw configError(
       where,
@@ -51,11 +52,11 @@ export function splitVersionLocations(value: string, separator: string | undefin
   return value.split(ch).filter((x) => x !== "");
 }
 
-function fromIni(iniPath: string): AlembicLocation {
+function fromIni(iniPath: string, source: FileSource): AlembicLocation {
   const rootDir = path.dirname(iniPath);
   let text: string;
   try {
-    text = fs.readFileSync(iniPath, "utf8");
+    text = Buffer.from(source.read(iniPath)).toString("utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AppError("not-found", `cannot read ${iniPath}${code ? ` (${code})` : ""}`, `Cannot read ${iniPath}${code ? ` (${code})` : ""}: check that it exists and is readable.`);
@@ -67,12 +68,12 @@ function fromIni(iniPath: string): AlembicLocation {
     throw configError(iniPath, "no 'script_location' key found in the [alembic] section", "Add `script_location = <dir with env.py and versions/>` under [alembic].");
   }
   const where = (key: string): string => `${iniPath}${ini.lineOf(section, key) ? `:${ini.lineOf(section, key)}` : ""}`;
-  const scriptLocation = resolveLocation(scriptLocationRaw, rootDir, where("script_location"));
+  const scriptLocation = resolveLocation(scriptLocationRaw, rootDir, where("script_location"), source);
   const vl = ini.get(section, "version_locations");
   let versionLocations: string[];
   if (vl) {
     const parts = splitVersionLocations(vl, ini.get(section, "version_path_separator"), where("version_path_separator"));
-    versionLocations = parts.map((p) => resolveLocation(p, rootDir, where("version_locations")));
+    versionLocations = parts.map((p) => resolveLocation(p, rootDir, where("version_locations"), source));
   } else {
     versionLocations = [path.join(scriptLocation, "versions")];
   }
@@ -85,10 +86,10 @@ function fromIni(iniPath: string): AlembicLocation {
   };
 }
 
-function readPyproject(file: string): Record<string, unknown> | undefined {
+function readPyproject(file: string, source: FileSource): Record<string, unknown> | undefined {
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    doc = parseToml(Buffer.from(source.read(file)).toString("utf8")) as Record<string, unknown>;
   } catch (e) {
     // The parser's message quotes the offending text: only its position is passed on.
     const err = e as { line?: number; column?: number; code?: string };
@@ -103,22 +104,22 @@ function readPyproject(file: string): Record<string, unknown> | undefined {
   return alembic && typeof alembic === "object" ? (alembic as Record<string, unknown>) : undefined;
 }
 
-function fromPyproject(file: string, table: Record<string, unknown>): AlembicLocation {
+function fromPyproject(file: string, table: Record<string, unknown>, source: FileSource): AlembicLocation {
   const rootDir = path.dirname(file);
   const here = (s: string): string => s.replace(/%\(here\)s/g, rootDir);
   const sl = table.script_location;
   if (typeof sl !== "string" || sl === "") {
     throw configError(file, "[tool.alembic] has no script_location string", 'Add `script_location = "migrations"` (the directory holding env.py and versions/).');
   }
-  const scriptLocation = resolveLocation(here(sl), rootDir, file);
+  const scriptLocation = resolveLocation(here(sl), rootDir, file, source);
   const vl = table.version_locations;
   let versionLocations: string[];
   if (vl === undefined) versionLocations = [path.join(scriptLocation, "versions")];
   else if (Array.isArray(vl) && vl.every((x) => typeof x === "string")) {
-    versionLocations = (vl as string[]).map((p) => resolveLocation(here(p), rootDir, file));
+    versionLocations = (vl as string[]).map((p) => resolveLocation(here(p), rootDir, file, source));
     if (versionLocations.length === 0) versionLocations = [path.join(scriptLocation, "versions")];
   } else if (typeof vl === "string") {
-    versionLocations = vl.split(SPLIT_ON_SPACE_COMMA).filter(Boolean).map((p) => resolveLocation(here(p), rootDir, file));
+    versionLocations = vl.split(SPLIT_ON_SPACE_COMMA).filter(Boolean).map((p) => resolveLocation(here(p), rootDir, file, source));
   } else {
     throw configError(file, "[tool.alembic] version_locations must be a list of strings", 'Write it as version_locations = ["%(here)s/migrations/versions"].');
   }
@@ -137,34 +138,41 @@ function fromPyproject(file: string, table: Record<string, unknown>): AlembicLoc
  * directory (env.py + versions/) or a versions directory — to where its migrations live.
  * Throws AppError("not-found" | "config") with an actionable message.
  */
-export function findAlembicLocation(target: string): AlembicLocation {
+export function findAlembicLocation(target: string, source: FileSource = diskSource): AlembicLocation {
   const abs = path.resolve(target);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
+  let kind: "file" | "dir" | "other" | undefined;
+  if (source === diskSource) {
+    try {
+      const stat = fs.statSync(abs);
+      kind = stat.isFile() ? "file" : stat.isDirectory() ? "dir" : "other";
+    } catch {
+      kind = undefined;
+    }
+  } else kind = source.kind(abs);
+  if (kind === undefined) {
     throw new AppError("not-found", `${abs} does not exist`, `${abs} does not exist. Pass an alembic.ini, a directory holding one, or a versions directory.`);
   }
-  if (stat.isFile()) {
+  if (kind === "file") {
     if (path.basename(abs) === "pyproject.toml") {
-      const table = readPyproject(abs);
+      const table = readPyproject(abs, source);
       if (!table) throw configError(abs, "has no [tool.alembic] table", "Add [tool.alembic] with script_location, or pass the alembic.ini instead.");
-      return fromPyproject(abs, table);
+      return fromPyproject(abs, table, source);
     }
-    return fromIni(abs);
+    return fromIni(abs, source);
   }
-  if (!stat.isDirectory()) {
+  if (kind !== "dir") {
     throw new AppError("bad-request", `${abs} is neither a file nor a directory`, `${abs} is neither a file nor a directory.`);
   }
+  const exists = (p: string) => source.kind(p) !== undefined;
   const ini = path.join(abs, "alembic.ini");
-  if (fs.existsSync(ini)) return fromIni(ini);
+  if (exists(ini)) return fromIni(ini, source);
   const pyproject = path.join(abs, "pyproject.toml");
-  if (fs.existsSync(pyproject)) {
-    const table = readPyproject(pyproject);
-    if (table) return fromPyproject(pyproject, table);
+  if (exists(pyproject)) {
+    const table = readPyproject(pyproject, source);
+    if (table) return fromPyproject(pyproject, table, source);
   }
   // A script directory without configuration: env.py next to versions/.
-  if (fs.existsSync(path.join(abs, "env.py")) && fs.existsSync(path.join(abs, "versions"))) {
+  if (exists(path.join(abs, "env.py")) && exists(path.join(abs, "versions"))) {
     return { rootDir: abs, scriptLocation: abs, versionLocations: [path.join(abs, "versions")], recursiveVersionLocations: false };
   }
   return { rootDir: abs, versionLocations: [abs], recursiveVersionLocations: false };

@@ -17,7 +17,7 @@ import path from "node:path";
 import type { AlembicLocation, Problem } from "@/lib/alembic/types";
 
 /** alembic/script/base.py `_only_source_rev_file`, applied with re.match. */
-const SOURCE_REV_FILE = /^(?!\.#|__init__)[^\n]*\.py$/;
+export const SOURCE_REV_FILE = /^(?!\.#|__init__)[^\n]*\.py$/;
 
 /** Which Alembic release's listing to reproduce; see the module comment. */
 export type FileOrder = "directory" | "sorted";
