@@ -15,13 +15,14 @@ export type PreRunDrift = GateFacts["drift"];
  * same revisions (or had nothing to compare with). A run on a drifted environment carries the drift
  * along, so its result is no baseline: nothing is recorded, the drift stays visible, and a
  * "baseline.skip" audit row on the run says why. Returns null when nothing was recorded. Callers run
- * it fire-and-forget: a baseline must never fail the run.
+ * it fire-and-forget: a baseline must never fail the run. `preRun` is required: a caller without the
+ * pre-run reading would adopt whatever drift the run carried along.
  */
-export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string }, opts?: UrlOptions, preRun?: PreRunDrift): Promise<TakenBaseline | null> {
+export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string }, preRun: PreRunDrift, opts?: UrlOptions): Promise<TakenBaseline | null> {
   const stored = await db.run.findUnique({ where: { id: run.id }, include: { project: { select: { name: true } }, environment: { select: { name: true } } } });
   if (!stored || stored.status !== "succeeded") return null;
   const env = stored.environment.name;
-  if (preRun && preRun.findings > 0) {
+  if (preRun !== null && preRun.findings > 0) {
     const against = preRun.against?.length ? preRun.against.join(" and ") : "its baseline";
     await recordAudit(db, {
       actor: { label: "cairn" },
@@ -51,7 +52,7 @@ export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string
       source: "run",
       actor: { label: "cairn" },
       runId: stored.id,
-      details: { runId: stored.id, preRun: preRun === undefined ? "not given" : preRun === null ? "unchecked (no baseline and no environment at the same revisions)" : "matched" },
+      details: { runId: stored.id, preRun: preRun === null ? "unchecked (no baseline and no environment at the same revisions)" : "matched" },
     },
     opts ?? appUrlOptions(),
   );

@@ -41,7 +41,7 @@ export function startRun(
     .then((outcome) => {
       // The schema it left behind becomes the baseline unless it started drifted; fire-and-forget, a baseline never fails a run.
       if (outcome.status === "succeeded") {
-        recordBaselineAfterRun(db, { id: runId }, undefined, execution.preRunDrift).catch((e: unknown) =>
+        recordBaselineAfterRun(db, { id: runId }, execution.preRunDrift).catch((e: unknown) =>
           console.error(`[cairn] could not record a schema baseline after run ${runId}:`, isAppError(e) ? e.userMessage : redact(String(e))),
         );
       }

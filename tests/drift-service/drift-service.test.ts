@@ -169,7 +169,7 @@ describe("snapshots of SQLite environments", () => {
     const failed = await db.run.create({
       data: { projectId: (await db.project.findUniqueOrThrow({ where: { name: "lab" } })).id, environmentId: b.environmentId, kind: "upgrade", status: "failed", target: "e5", requestedById: rm.id },
     });
-    expect(await recordBaselineAfterRun(db, failed, {})).toBeNull();
+    expect(await recordBaselineAfterRun(db, failed, null, {})).toBeNull();
   }, 60_000);
 });
 
