@@ -1,6 +1,7 @@
 // cairn lint — what the migrations of a path will do to a database, from the SQL Alembic renders for each.
 import fs from "node:fs";
 import path from "node:path";
+import { parseCommandArgs, type CommandOptions } from "@/cli/parse-command-args";
 import { loadCairnConfig, type ConfigEnvironment, type ConfigProject } from "@/lib/config/cairn-config";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
@@ -74,49 +75,28 @@ interface Args {
   sarif?: string;
 }
 
-function parseArgs(argv: string[]): Args | { help: true } | { error: string } {
-  const a: Args = { json: false };
-  const valueOf = (i: number, flag: string): string | { error: string } => {
-    const v = argv[i + 1];
-    return v === undefined || v.startsWith("--") ? { error: `${flag} needs a value` } : v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (flag === "--help" || flag === "-h") return { help: true };
-    if (flag === "--json") {
-      a.json = true;
-      continue;
-    }
-    const key = { "--config": "config", "-c": "config", "--project": "project", "--env": "env", "--from": "from", "--to": "to", "--dialect": "dialect", "--sarif": "sarif" }[flag] as
-      | "config"
-      | "project"
-      | "env"
-      | "from"
-      | "to"
-      | "dialect"
-      | "sarif"
-      | undefined;
-    if (key) {
-      let value: string;
-      if (inline !== undefined) value = inline;
-      else {
-        const v = valueOf(i++, flag);
-        if (typeof v !== "string") return v;
-        value = v;
-      }
-      if (key === "dialect") {
-        if (!DIALECTS.includes(value as LintDialect)) return { error: `--dialect must be one of ${DIALECTS.join(", ")} (got "${value}")` };
-        a.dialect = value as LintDialect;
-      } else a[key] = value;
-      continue;
-    }
-    if (arg.startsWith("-")) return { error: `unknown option "${arg}"` };
-    if (a.target !== undefined) return { error: `only one PATH may be given (got "${a.target}" and "${arg}")` };
-    a.target = arg;
+const OPTIONS = {
+  config: { type: "string", short: "c" },
+  project: { type: "string" },
+  env: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  dialect: { type: "string" },
+  json: { type: "boolean" },
+  sarif: { type: "string" },
+} satisfies CommandOptions;
+
+function parseLintArgs(argv: string[]): Args | { help: true } | { error: string } {
+  const p = parseCommandArgs(argv, OPTIONS, { positionals: 1 });
+  if ("help" in p) return p;
+  if ("problem" in p) {
+    if (p.problem === "unknown-option") return { error: `unknown option "${p.arg}"` };
+    if (p.problem === "missing-value") return { error: `${p.option} needs a value` };
+    return { error: `only one PATH may be given (got "${p.before[0]}" and "${p.arg}")` };
   }
+  const { dialect, json, ...rest } = p.values;
+  if (dialect !== undefined && !DIALECTS.includes(dialect as LintDialect)) return { error: `--dialect must be one of ${DIALECTS.join(", ")} (got "${dialect}")` };
+  const a: Args = { ...rest, json: json === true, ...(dialect ? { dialect: dialect as LintDialect } : {}), ...(p.positionals[0] ? { target: p.positionals[0] } : {}) };
   if (a.env && !a.project && !a.config) return { error: "--env needs the project's configuration: add --config FILE (and --project NAME)" };
   return a;
 }
@@ -151,7 +131,7 @@ async function fromConfig(a: Args, io: LintIo) {
 
 /** Entry point for `cairn lint`; returns the exit code. */
 export async function run(argv: string[], io: LintIo = defaultIo()): Promise<number> {
-  const parsed = parseArgs(argv[0] === "lint" ? argv.slice(1) : argv);
+  const parsed = parseLintArgs(argv[0] === "lint" ? argv.slice(1) : argv);
   if ("help" in parsed) {
     io.stdout(USAGE);
     return 0;
