@@ -11,6 +11,12 @@ const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@'"]*)@/gi;
 /** libpq keyword form and common key=value spellings: `password=…`, `PGPASSWORD=…`, mysqlclient's `passwd=…`. */
 const KEY_VALUE = /\b((?:pg)?pass(?:word|wd)?\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s'",;&]+)/gi;
 
+/**
+ * Password literals in SQL a log quotes (MySQL's committed-DDL lines, Alembic's echo): MySQL's
+ * `IDENTIFIED [WITH plugin] BY '…'` and `SET PASSWORD … = '…'`, PostgreSQL's `PASSWORD '…'`.
+ */
+const SQL_PASSWORD = /\b(IDENTIFIED(?:\s+WITH\s+\S+)?\s+BY(?:\s+PASSWORD)?\s*|SET\s+PASSWORD\b[^=;]*=\s*|\bPASSWORD\s+)('[^']*'|"[^"]*")/gi;
+
 export type Redactor = (text: string) => string;
 
 function escapeRegExp(s: string): string {
@@ -40,6 +46,7 @@ export function createRedactor(databaseUrls: Array<string | undefined> = []): Re
     let t = exact ? text.replace(exact, (m) => replacement.get(m) ?? MASK) : text;
     t = maskUserinfo(t);
     t = t.replace(KEY_VALUE, (_all, key: string) => `${key}${MASK}`);
+    t = t.replace(SQL_PASSWORD, (_all, lead: string) => `${lead}'${MASK}'`);
     return t;
   };
 }
