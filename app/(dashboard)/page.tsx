@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { DriftSummary } from "@/components/drift/drift-summary";
+import { EditedFilesSummary } from "@/components/applied-files/edited-files-summary";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { RevisionId } from "@/components/ui/revision-id";
@@ -86,6 +87,10 @@ async function ProjectSection({ project }: { project: PublicProject }) {
       {/* Reads every environment's schema live: streamed in after the matrix. */}
       <Suspense fallback={<p className="mt-3 text-xs text-stone-500">Checking schemas for drift…</p>}>
         <DriftSummary projectName={project.name} />
+      </Suspense>
+      {/* Migrations edited after they were applied somewhere: reads every version table, streamed in. */}
+      <Suspense fallback={null}>
+        <EditedFilesSummary projectName={project.name} />
       </Suspense>
     </Card>
   );

@@ -11,12 +11,13 @@ import { alembic } from "@/tests/environments/support";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";
 import * as planRoute from "@/app/api/projects/[project]/envs/[env]/runs/plan/route";
 import * as envRunsRoute from "@/app/api/projects/[project]/envs/[env]/runs/route";
+import * as appliedFilesRoute from "@/app/api/projects/[project]/applied-files/route";
 
 type User = Awaited<ReturnType<typeof signedIn>>;
 let db: PrismaClient;
 let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let fixture: ReturnType<typeof copyFixtureProject>;
-let alice: User;
+let alice: User, viewer: User;
 let projectId: string;
 const P = "applied-files";
 const sha = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -29,7 +30,7 @@ beforeAll(async () => {
   fixture = copyFixtureProject(["qa", "staging"]);
   const seeded = await seedProject(db, { name: P, dir: fixture.dir, envs: [{ name: "qa", url: fixture.urls.qa! }, { name: "staging", url: fixture.urls.staging! }] });
   projectId = seeded.project.id;
-  alice = await signedIn(db, "release_manager");
+  [alice, viewer] = await Promise.all([signedIn(db, "release_manager"), signedIn(db, "viewer")]);
 }, 60_000);
 
 afterAll(async () => {
@@ -72,6 +73,14 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     const { graph } = await readProjectGraphAsync(fixture.dir);
     const all = await findEditedAppliedFiles(db, { projectId, graph, rootDir: fixture.dir });
     expect(all.map((e) => [e.revision, e.environment, e.source]).sort()).toEqual([["b2", "qa", "run"], ["b2", "staging", "observed"], ["d4", "qa", "run"]]);
+
+    const res = await appliedFilesRoute.GET(request("GET", `/api/projects/${P}/applied-files`, { cookie: viewer.cookie }), ctx({ project: P }));
+    expect(res.status).toBe(200);
+    const { edits } = await body(res);
+    expect(edits.find((e: { revision: string; environment: string }) => e.revision === "b2" && e.environment === "staging").message).toBe(
+      `b2 (versions/b2_add_customer_name.py) was edited after Cairn first saw it applied to staging on ${day} — the database did not get this change.`,
+    );
+    expect((await appliedFilesRoute.GET(request("GET", `/api/projects/${P}/applied-files`), ctx({ project: P }))).status).toBe(401);
   }, 60_000);
 
   it("a downgrade forgets the files it removed; applying the edited file again records its new hash", async () => {

@@ -1,5 +1,6 @@
 import { Suspense } from "react";
 import { DriftSummary } from "@/components/drift/drift-summary";
+import { EditedFilesSummary } from "@/components/applied-files/edited-files-summary";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/errors";
@@ -45,6 +46,10 @@ export default async function GraphPage({ params }: Params) {
       {/* Drift reads every environment's schema live: streamed in, never delaying the graph. */}
       <Suspense fallback={null}>
         <DriftSummary projectName={view.project.name} />
+      </Suspense>
+      {/* Migrations edited after they were applied somewhere: reads every version table, streamed in. */}
+      <Suspense fallback={null}>
+        <EditedFilesSummary projectName={view.project.name} />
       </Suspense>
       <RevisionGraphView wire={toGraphWire(data)} nodes={model.nodes} edges={model.edges} layout={layout} signOffs={signOffs} />
     </div>

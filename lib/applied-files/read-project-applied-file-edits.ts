@@ -1,0 +1,29 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
+import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
+import { readVersionTable } from "@/lib/environments/read-version-table";
+import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { projectConstants } from "@/lib/projects/project-constants";
+import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+
+/**
+ * Every migration of a project whose file changed since it was applied to one of its environments. Reads
+ * each environment's version table first (in parallel, each within its timeout), so revisions applied
+ * outside Cairn get their hash the first time Cairn sees them; unreachable environments are skipped.
+ */
+export async function readProjectAppliedFileEdits(db: PrismaClient, projectName: string, opts: { key?: Buffer; env?: Record<string, string | undefined> } = {}): Promise<EditedAppliedFile[]> {
+  const project = await getProjectOrThrow(db, projectName);
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) });
+  const rootDir = loaded.location.rootDir;
+  const seen = await Promise.all(
+    project.environments.map(async (env) => {
+      const url = resolveEnvironmentUrl(env, opts);
+      if (!url.ok) return null;
+      const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, baseDir: rootDir }).catch(() => null);
+      return r?.ok ? { environmentId: env.id, revisions: r.tableExists ? r.revisions : [] } : null;
+    }),
+  );
+  return (await readAppliedFileEdits(db, { projectId: project.id, graph, rootDir, seen: seen.filter((s) => s !== null) })) ?? [];
+}
