@@ -1,12 +1,12 @@
 /**
  * Cairn's layering, enforced by `npm run lint` (docs/architecture.md explains it):
  *   app → components → lib, and cli → lib; arrows only point down; no import cycles;
- *   pure cores (graph engine, gates, drift comparison, lint, graph view models) never reach a
+ *   pure cores (graph engine, gates, drift comparison, lint, graph view models, rehearsal planning and comparison) never reach a
  *   database, the file system, a child process or the store, so they run in a test, a worker or
  *   the browser unchanged.
  * There is no exceptions list: a new violation fails CI.
  */
-const PURE_CORES = "^lib/(graph|gates|drift|lint)/|^lib/graph-view/(graph-model|expand-segments)\\.ts$|^lib/(errors|revision-lists|format-utc)\\.ts$";
+const PURE_CORES = "^lib/(graph|gates|drift|lint)/|^lib/graph-view/(graph-model|expand-segments)\\.ts$|^lib/rehearsal/(describe-schema-changes|hash-path-files|plan-rehearsal-steps|scratch-name|types)\\.ts$|^lib/(errors|revision-lists|format-utc)\\.ts$";
 const TESTS = "\\.test\\.tsx?$";
 
 module.exports = {
