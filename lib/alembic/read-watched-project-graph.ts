@@ -67,7 +67,9 @@ function readAgain(e: Entry, target: string, options: LoadProjectOptions): Promi
   e.reading = readProjectGraphAsync(target, options)
     .then(({ project, graph }) => {
       const value = { graph, rootDir: project.location.rootDir, version: (state.__cairnWatchedGraphVersion = (state.__cairnWatchedGraphVersion ?? 0) + 1) };
-      if (!e.watched) watch(e, [project.location.configFile, ...project.location.versionLocations].filter((p): p is string => Boolean(p)), project.location.recursiveVersionLocations);
+      // Watched afresh after every read: an editor that saves alembic.ini by renaming leaves a watcher on the old file.
+      closeWatchers(e);
+      watch(e, [project.location.configFile, ...project.location.versionLocations].filter((p): p is string => Boolean(p)), project.location.recursiveVersionLocations);
       e.value = value;
       e.readAt = startedAt;
       e.changesAtRead = changesAtStart;
@@ -95,9 +97,13 @@ function watch(entry: Entry, paths: string[], recursive: boolean): void {
   }
 }
 
-function unwatch(entry: Entry): void {
+function closeWatchers(entry: Entry): void {
   for (const w of entry.watchers) w.close();
   entry.watchers = [];
   entry.watched = false;
+}
+
+function unwatch(entry: Entry): void {
+  closeWatchers(entry);
   entry.changes++;
 }
