@@ -14,6 +14,9 @@ import { AppError, isAppError } from "@/lib/errors";
 import { upgradePath } from "@/lib/graph/migration-path";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { readGitCommit } from "@/lib/git/read-git-commit";
+import type { GraphComparison, PendingAtRef } from "@/lib/git/project-at-ref.types";
+
+export type { GraphComparison, PendingAtRef };
 
 /** One side of a comparison: its graph and each revision's content hash (git's blob id). */
 export interface GraphSide {
@@ -24,18 +27,6 @@ export interface GraphSide {
   hashes: Map<string, string>;
   /** Where the project is, so paths can be shown relative to it. */
   rootDir: string;
-}
-
-export interface GraphComparison {
-  base: string;
-  target: string;
-  added: string[];
-  removed: string[];
-  /** Same revision id, different file contents. */
-  edited: string[];
-  /** Heads of the target that are not heads of the base. */
-  newHeads: string[];
-  heads: { base: string[]; target: string[] };
 }
 
 /** Git's blob id of some bytes, so a file on disk compares with the same file in a commit. */
@@ -112,7 +103,6 @@ export function compareGraphSides(base: GraphSide, target: GraphSide): GraphComp
   };
 }
 
-export type PendingAtRef = { environment: string; applied: string[]; pending: string[] } | { environment: string; applied: string[]; error: string };
 
 /**
  * What `upgrade heads` would apply on each environment if the graph were the one at the ref. An
