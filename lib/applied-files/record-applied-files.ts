@@ -40,7 +40,8 @@ export async function recordRunAppliedFiles(db: Db, o: { environmentId: string; 
 /**
  * Revisions applied on an environment that Cairn has no hash for (applied outside Cairn, or before Cairn
  * recorded hashes): their files are hashed as they are now, the first time Cairn sees them applied. The
- * version table's rows and every ancestor count as applied. Only the missing ones are read.
+ * version table's rows and every ancestor count as applied. Only the missing ones are read; rows of revisions
+ * no longer applied are dropped.
  */
 export async function recordObservedAppliedFiles(db: PrismaClient, o: { environmentId: string; revisions: string[]; graph: Pick<RevisionGraph, "revisions" | "history">; rootDir: string }): Promise<number> {
   const applied = new Set<string>();
@@ -48,6 +49,11 @@ export async function recordObservedAppliedFiles(db: PrismaClient, o: { environm
     if (!o.graph.revisions.has(r)) continue;
     applied.add(r);
     for (const a of ancestorsOf(o.graph as RevisionGraph, r)) applied.add(a);
+  }
+  // What is no longer applied (a downgrade or a stamp, in Cairn or outside it) has no file the database could miss.
+  // A row whose file is gone hides its lineage: then nothing is dropped, so its removed file stays flagged.
+  if (o.revisions.every((r) => o.graph.revisions.has(r))) {
+    await db.appliedFile.deleteMany({ where: { environmentId: o.environmentId, revision: { notIn: [...applied] } } });
   }
   if (applied.size === 0) return 0;
   const known = new Set((await db.appliedFile.findMany({ where: { environmentId: o.environmentId }, select: { revision: true } })).map((k) => k.revision));

@@ -81,6 +81,12 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
       `b2 (versions/b2_add_customer_name.py) was edited after Cairn first saw it applied to staging on ${day} — the database did not get this change.`,
     );
     expect((await appliedFilesRoute.GET(request("GET", `/api/projects/${P}/applied-files`), ctx({ project: P }))).status).toBe(401);
+
+    // Downgraded outside Cairn: b2 is no longer applied on staging, so its edit concerns staging no more.
+    alembic(fixture.dir, ["downgrade", "a1"], { url: fixture.urls.staging! });
+    const after = (await body(await appliedFilesRoute.GET(request("GET", `/api/projects/${P}/applied-files`, { cookie: viewer.cookie }), ctx({ project: P })))).edits;
+    expect(after.map((e: { revision: string; environment: string }) => `${e.revision}@${e.environment}`).sort()).toEqual(["b2@qa", "d4@qa"]);
+    expect((await db.appliedFile.findMany({ where: { environment: { name: "staging", projectId } } })).map((r) => r.revision)).toEqual(["a1"]);
   }, 60_000);
 
   it("a downgrade forgets the files it removed; applying the edited file again records its new hash", async () => {
