@@ -31,6 +31,12 @@ const facts = (protectedEnv: boolean, findings: LintFinding[] | undefined, kind:
   ...(findings ? { lint: { findings, notApplicable: [] } } : {}),
 });
 
+const unavailable = (protectedEnv: boolean, u: NonNullable<GateFacts["lintUnavailable"]>, kind: GateFacts["kind"] = "promotion"): GateFacts => ({
+  ...facts(protectedEnv, undefined, kind),
+  lintUnavailable: u,
+});
+const FAILED = { kind: "failed", what: "the SQL parser (libpg-query) could not be loaded: WebAssembly.instantiate(): out of memory" } as const;
+
 describe("lint gate", () => {
   it("blocks a protected environment on an unacknowledged error, naming the migration, file, line and rule", () => {
     const r = checkLint(facts(true, [finding()]));
@@ -57,5 +63,26 @@ describe("lint gate", () => {
 
   it("passes when the path was not linted (downgrades)", () => {
     expect(checkLint(facts(true, undefined, "downgrade"))).toMatchObject({ verdict: "pass", reason: "Downgrades are not linted." });
+  });
+
+  it("blocks a protected upgrade or promotion when lint failed to run, saying what failed and what to do", () => {
+    for (const kind of ["upgrade", "promotion"] as const) {
+      const r = checkLint(unavailable(true, FAILED, kind));
+      expect(r.verdict).toBe("block");
+      expect(r.reason).toContain("Lint could not check this path: the SQL parser (libpg-query) could not be loaded");
+      expect(r.reason).toContain("production is protected");
+      expect(r.unblock).toMatch(/^Plan again .*cairn lint --config FILE --project NAME --env NAME/);
+      expect(r.details).toMatchObject({ failed: FAILED.what });
+    }
+  });
+
+  it("warns when lint failed on an unprotected environment, and on a downgrade (downgrades are not linted for their SQL)", () => {
+    expect(checkLint(unavailable(false, FAILED, "upgrade")).verdict).toBe("warn");
+    expect(checkLint(unavailable(true, FAILED, "downgrade")).verdict).toBe("warn");
+  });
+
+  it("passes when lint does not apply to the path, saying why — not as a failure", () => {
+    const r = checkLint(unavailable(true, { kind: "not-applicable", reason: "No migration on this path." }, "upgrade"));
+    expect(r).toMatchObject({ verdict: "pass", reason: "Lint does not apply: No migration on this path." });
   });
 });

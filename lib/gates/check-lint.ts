@@ -15,10 +15,28 @@ function describe(f: LintFinding): string {
 /**
  * What lint found on the path (lib/lint over the SQL the preview rendered). An unacknowledged
  * error-level finding blocks a protected environment until the migration acknowledges it with
- * `# cairn: allow <rule> — <reason>`; elsewhere, and for warnings, it is a warning.
+ * `# cairn: allow <rule> — <reason>`; elsewhere, and for warnings, it is a warning. Lint that
+ * failed to run blocks a protected upgrade or promotion and warns elsewhere (and on downgrades):
+ * silence from a broken linter is not a clean path.
  */
 export function checkLint(f: GateFacts): GateResult {
   const lint = f.lint;
+  const unavailable = f.lintUnavailable;
+  if (!lint && unavailable?.kind === "failed") {
+    const reason = `Lint could not check this path: ${unavailable.what.replace(/\.$/, "")}.`;
+    const details = { failed: unavailable.what };
+    const unblock =
+      "Plan again (a timeout or a busy server often passes the second time). If it keeps failing, run `cairn lint --config FILE --project NAME --env NAME` to see the failure and fix what it names: on a protected environment the run waits until lint has checked the path.";
+    // A downgrade's SQL is not linted (lint judges what an upgrade does to existing tables); its
+    // safety is the downgrade-safety and rehearsal gates', so a failure there only warns.
+    if (f.environment.protected && f.kind !== "downgrade") {
+      return { id: "lint", label: LABEL, verdict: "block", reason: `${reason} ${f.environment.name} is protected, so the path is not run unchecked.`, unblock, details };
+    }
+    return { id: "lint", label: LABEL, verdict: "warn", reason: `${reason} Its findings are unknown.`, unblock, details };
+  }
+  if (!lint && unavailable?.kind === "not-applicable") {
+    return { id: "lint", label: LABEL, verdict: "pass", reason: `Lint does not apply: ${unavailable.reason}` };
+  }
   if (!lint) {
     return { id: "lint", label: LABEL, verdict: "pass", reason: f.kind === "downgrade" ? "Downgrades are not linted." : "Lint was not run for this run." };
   }

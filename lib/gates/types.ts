@@ -82,6 +82,13 @@ export interface RehearsalFact {
 }
 
 /** Everything the gates look at. The caller gathers it; the gates only judge. */
+/**
+ * Lint gave no report: `not-applicable` when there was nothing it could read (a dialect it does not
+ * know, no migration on the path); `failed` when it was meant to run and could not — `what` says
+ * which part failed in plain words (no traceback, no file contents).
+ */
+export type LintUnavailable = { kind: "not-applicable"; reason: string } | { kind: "failed"; what: string };
+
 export interface GateFacts {
   kind: "upgrade" | "downgrade" | "promotion";
   environment: {
@@ -120,6 +127,8 @@ export interface GateFacts {
   rehearsal?: RehearsalFact;
   /** What lint found on the path (upgrades), acknowledged findings included; absent when not linted. */
   lint?: Pick<LintReport, "findings" | "notApplicable">;
+  /** Why an upgrade has no lint report: lint did not apply, or it failed to run (a failure must never read as a pass). */
+  lintUnavailable?: LintUnavailable;
   /** The path's migrations whose files changed since they were applied to some environment (lib/applied-files); absent when not checked. */
   appliedFileEdits?: EditedAppliedFile[];
   /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */

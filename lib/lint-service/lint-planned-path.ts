@@ -1,11 +1,13 @@
 import "server-only";
 import fs from "node:fs";
+import type { LintUnavailable } from "@/lib/gates/types";
 import path from "node:path";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { lintMigrations } from "@/lib/lint/lint-migrations";
 import { loadSqlParser } from "@/lib/lint/parse-sql";
 import type { LintDialect, LintMigration, LintReport, RenderedSql } from "@/lib/lint/types";
+import { AppError } from "@/lib/errors";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import type { PreviewSqlOptions, SqlPreview } from "@/lib/runner/preview-sql";
 import { renderMigrationSql, splitRenderedSql } from "@/lib/runner/render-migration-sql";
@@ -23,7 +25,11 @@ export interface LintPlannedPathInput {
   versionTableSchema: string | null;
   timeoutMs: number;
   versionNumWidth: number | null;
-  /** How the preview ran Alembic, and its target: the migrations after one that stops the render are rendered from it. */
+  /**
+   * How the preview ran Alembic, and its target: the migrations after one that stops the render are
+   * rendered from it. Pass the preview's `audit` (purpose "lint" is used): each such render starts the
+   * project's command and is audited as `command.run` under whoever planned the run.
+   */
   alembic: Omit<PreviewSqlOptions, "direction" | "current" | "target" | "steps">;
   target: string;
 }
@@ -34,15 +40,42 @@ const LINT_DIALECTS: Record<string, LintDialect> = { postgresql: "postgresql", s
  * Lints a planned upgrade from the SQL its preview rendered (split per migration at Alembic's
  * `-- Running upgrade` lines; what comes after a migration that stopped the preview is rendered
  * from that migration), the migration files, and the environment's live schema read while Alembic
- * renders. Undefined for a dialect lint does not know.
+ * renders. Never throws: a dialect lint does not read or an empty path is `not-applicable`, and
+ * anything that stops lint (the parser, a render, the rules) is `failed` with what failed, so the
+ * lint gate can block instead of passing on silence.
  */
-export async function lintPlannedPath(i: LintPlannedPathInput): Promise<Pick<LintReport, "findings" | "notApplicable"> | undefined> {
+export async function lintPlannedPath(i: LintPlannedPathInput): Promise<PlannedPathLint> {
   const dialect = LINT_DIALECTS[dialectOfUrl(i.url)];
-  if (!dialect || i.steps.length === 0) return undefined;
+  if (!dialect) return { lintUnavailable: { kind: "not-applicable", reason: `Lint reads PostgreSQL, SQLite and MySQL migrations; this environment's database (${dialectOfUrl(i.url)}) is none of them.` } };
+  if (i.steps.length === 0) return { lintUnavailable: { kind: "not-applicable", reason: "No migration on this path." } };
+  const stage = { what: "the SQL parser (libpg-query) could not be loaded" };
+  try {
+    return { lint: await lintPath(i, dialect, stage) };
+  } catch (e) {
+    // The cause's first line in plain words (an AppError's user message when there is one); the rest goes to the server log.
+    console.error(`lint of ${i.steps.join(", ")} failed: ${stage.what}`, e);
+    return { lintUnavailable: { kind: "failed", what: `${stage.what}: ${plainCause(e, i.rootDir)}` } };
+  }
+}
+
+/** Either the lint of the path, or why there is none — a failure is never an empty report. */
+export type PlannedPathLint = { lint: Pick<LintReport, "findings" | "notApplicable"> } | { lintUnavailable: LintUnavailable };
+
+function plainCause(e: unknown, rootDir: string): string {
+  const raw = e instanceof AppError ? e.userMessage : e instanceof Error ? e.message : String(e);
+  const line = (raw.split("\n").find((l) => l.trim()) ?? "unknown error").trim().split(`${rootDir.replace(/\/+$/, "")}/`).join("");
+  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
+}
+
+async function lintPath(i: LintPlannedPathInput, dialect: LintDialect, stage: { what: string }): Promise<Pick<LintReport, "findings" | "notApplicable">> {
+  stage.what = "the SQL preview it reads failed";
   const [preview, snapshot] = await Promise.all([
     i.preview,
     readEnvironmentSnapshot({ url: i.url, baseDir: i.rootDir, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, timeoutMs: i.timeoutMs }).catch(() => undefined),
-    loadSqlParser(),
+    loadSqlParser().catch((e: unknown) => {
+      stage.what = "the SQL parser (libpg-query) could not be loaded";
+      throw e;
+    }),
   ]);
   const parts = splitRenderedSql(preview.sql);
   const failed = new Map(preview.notPreviewed.map((n) => [n.revision, n.reason]));
@@ -52,10 +85,14 @@ export async function lintPlannedPath(i: LintPlannedPathInput): Promise<Pick<Lin
   const stoppedIn = preview.mode === "range" ? preview.notPreviewed[0]?.revision : undefined;
   if (stoppedIn && preview.skipped.length) {
     const steps = preview.skipped.map((revision) => ({ revision, downRevisions: i.graph.revisions.get(revision)?.downRevisions ?? [] }));
-    for (const [revision, r] of await renderMigrationSql({ ...i.alembic, steps, from: [stoppedIn], target: i.target }).catch(() => new Map<string, RenderedSql | undefined>())) {
+    // A render that cannot start is a lint failure, not an empty render: it would hide these migrations' findings.
+    stage.what = `Alembic could not be run to render the migrations after ${stoppedIn} (${preview.skipped.join(", ")})`;
+    const audit = i.alembic.audit ? { ...i.alembic.audit, purpose: "lint" as const } : undefined;
+    for (const [revision, r] of await renderMigrationSql({ ...i.alembic, ...(audit ? { audit } : {}), steps, from: [stoppedIn], target: i.target })) {
       resumed.set(revision, r);
     }
   }
+  stage.what = "the lint rules stopped on an unexpected error";
   const migrations: LintMigration[] = await Promise.all(
     i.steps.map(async (revision) => {
       const file = i.graph.revisions.get(revision)?.path;

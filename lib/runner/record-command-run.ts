@@ -4,13 +4,14 @@ import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 
 /**
  * Who made Cairn run a project's configured command, and why: every run of it (an SQL preview, an
- * alembic check and its --version probe, a migration run) is a program started as the server's
+ * alembic check and its --version probe, a migration run, lint's own renders) is a program started as the server's
  * user, so each is audited before the process starts.
  */
 export interface CommandAudit {
   db: PrismaClient;
   actor: AuditActor;
-  purpose: "preview" | "check" | "version" | "run";
+  /** "lint": a render lint makes beyond the preview (the migrations after one that stopped it). */
+  purpose: "preview" | "check" | "version" | "run" | "lint";
   projectId: string;
   environmentId?: string | null;
   environment?: string | null;

@@ -167,13 +167,14 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
   const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
   const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: asStrings(project.xArgs) };
+  const audit = { db, actor: input.actor, purpose: "preview", projectId: project.id, environmentId: env.id, environment: env.name } as const;
   const previewing = previewSql({
     ...alembic,
     databaseUrl: url.url,
     versionTable: env.versionTable,
     versionTableSchema: env.versionTableSchema,
     timeoutMs: 60_000,
-    audit: { db, actor: input.actor, purpose: "preview", projectId: project.id, environmentId: env.id, environment: env.name },
+    audit,
     direction: path.direction,
     current: from,
     target,
@@ -197,10 +198,12 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
           versionTableSchema: env.versionTableSchema,
           timeoutMs: env.timeoutMs,
           versionNumWidth: status.versionNumWidth ?? null,
-          alembic: { ...alembic, databaseUrl: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: 60_000 },
+          // Its own renders are audited too, under the same person (purpose "lint").
+          alembic: { ...alembic, databaseUrl: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: 60_000, audit },
           target,
-        }).catch(() => undefined)
-      : Promise.resolve(undefined);
+        })
+      : // Downgrades are not linted: the rules judge what an upgrade does to existing tables.
+        Promise.resolve(undefined);
 
   const [signOffs, prevRuns, drift, rehearsal, appliedFileEdits] = await Promise.all([
     db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
@@ -250,7 +253,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     ...(appliedFileEdits ? { appliedFileEdits } : {}),
     migrationSources,
     preview: { notPreviewed: preview.notPreviewed, skipped: preview.skipped },
-    ...(lint ? { lint } : {}),
+    ...(lint ?? {}),
     inputs: {
       typedConfirmation: input.inputs?.typedConfirmation,
       destructiveConfirmation: input.inputs?.destructiveConfirmation,

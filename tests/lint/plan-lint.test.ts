@@ -11,6 +11,9 @@ import type { Actor } from "@/lib/auth/actor";
 import { createUser } from "@/lib/auth/create-user";
 import type { Store } from "@/lib/db/client";
 import type { LintFinding } from "@/lib/lint/types";
+import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
+import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { previewSql } from "@/lib/runner/preview-sql";
 import { runAlembic } from "@/lib/runner/run-alembic";
 import { planRun } from "@/lib/runs/plan-run";
 import { ALEMBIC, FIXTURE_DIR, createStore, createTarget, type Target } from "@/tests/runner/support";
@@ -140,5 +143,52 @@ describe("the lint gate in a plan", () => {
     expect(findings.map((f) => `${f.revision}:${f.rule}`)).toEqual(["i9:irreversible-downgrade", "j10:preview-unavailable", "k11:drop-column", "k11:irreversible-downgrade"]);
     expect(g.verdict).toBe("block");
     expect(g.reason).toContain("k11 (versions/k11_drop_name.py:13) drop-column: Drops column customers.name");
+  }, 60_000);
+});
+
+describe("lint that cannot run, and who it ran Alembic for", () => {
+  // The path e5 → k11: the preview stops in j10 (it reads rows), so lint renders k11 from j10 itself.
+  const pathInput = async (command: string[]) => {
+    const { graph } = readProjectGraph(dir);
+    const steps = ["i9", "j10", "k11"].map((revision) => ({ revision, downRevisions: graph.revisions.get(revision)!.downRevisions }));
+    const alembic = { command: ALEMBIC, cwd: dir, databaseUrl: t.url, timeoutMs: 60_000 };
+    const preview = previewSql({ ...alembic, direction: "upgrade", current: ["e5"], target: "k11", steps });
+    return {
+      preview,
+      steps: steps.map((x) => x.revision),
+      graph,
+      rootDir: dir,
+      url: t.url,
+      versionTable: "alembic_version",
+      versionTableSchema: null,
+      timeoutMs: 10_000,
+      versionNumWidth: 32,
+      alembic: { ...alembic, command },
+      target: "k11",
+    };
+  };
+
+  it("says lint failed — what failed, in plain words — when Alembic cannot be started for the migrations after one that stopped the preview", async () => {
+    const r = await lintPlannedPath(await pathInput([path.join(dir, "no-such-alembic")]));
+    expect(r).not.toHaveProperty("lint");
+    expect(r).toMatchObject({ lintUnavailable: { kind: "failed" } });
+    const what = (r as { lintUnavailable: { what: string } }).lintUnavailable.what;
+    expect(what).toMatch(/^Alembic could not be run to render the migrations after j10 \(k11\): Cairn could not start .*no-such-alembic.* \(not found\)/);
+    expect(what).not.toMatch(/Traceback|at .*\.ts:\d+/);
+  }, 60_000);
+
+  it("says lint does not apply, not that it failed, to a path without migrations", async () => {
+    const r = await lintPlannedPath({ ...(await pathInput(ALEMBIC)), steps: [] });
+    expect(r).toEqual({ lintUnavailable: { kind: "not-applicable", reason: "No migration on this path." } });
+  }, 60_000);
+
+  it("audits the renders lint makes beyond the preview under the person who planned the run", async () => {
+    const since = new Date();
+    await lintGate("k11");
+    const rows = await s.store.db.auditEvent.findMany({ where: { action: "command.run", at: { gte: since } }, orderBy: { id: "asc" } });
+    const purposes = rows.map((r) => `${(r.details as { purpose: string }).purpose}:${r.actorId}:${r.environment}`);
+    expect(purposes).toEqual([`preview:${requester.userId}:production`, `lint:${requester.userId}:production`]);
+    const argv = (rows[1]!.details as { argv: string[] }).argv;
+    expect(argv.slice(-3)).toEqual(["upgrade", "j10:k11", "--sql"]);
   }, 60_000);
 });
