@@ -1,4 +1,6 @@
 // cairn lint — what the migrations of a path will do to a database, from the SQL Alembic renders for each.
+// Not audited: it runs Alembic offline as the operator's own OS user (as `alembic upgrade --sql` by hand
+// would), reads no store even with --config (the config holds none), and has no Cairn identity to name.
 import fs from "node:fs";
 import path from "node:path";
 import { parseCommandArgs, type CommandOptions } from "@/cli/parse-command-args";
