@@ -8,6 +8,7 @@ import { requirePageActor } from "@/lib/server/require-page-actor";
 import { toGraphWire } from "@/lib/graph-view/graph-model";
 import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
 import { RevisionGraphView } from "@/components/graph/revision-graph-view";
+import { GraphAtRef } from "@/components/graph/graph-at-ref";
 import type { SignOffMark } from "@/lib/graph-view/graph-model";
 import { listSignOffs } from "@/lib/signoffs/list-signoffs";
 import { signOffsByRevision } from "@/lib/signoffs/signoffs-by-revision";
@@ -52,6 +53,7 @@ export default async function GraphPage({ params }: Params) {
         <EditedFilesSummary projectName={view.project.name} />
       </Suspense>
       <RevisionGraphView wire={toGraphWire(data)} nodes={model.nodes} edges={model.edges} layout={layout} signOffs={signOffs} />
+      <GraphAtRef project={view.project.name} />
     </div>
   );
 }
