@@ -28,6 +28,16 @@ function Finding({ f }: { f: LintFinding }) {
 export function LintFindings({ gate }: { gate: GateResult | undefined }) {
   const findings = ((gate?.details as { findings?: LintFinding[] } | undefined)?.findings ?? []) as LintFinding[];
   if (!gate || !gate.details) return null;
+  const failed = (gate.details as { failed?: string }).failed;
+  if (failed) {
+    // A lint that did not run has no findings to show, and "no open finding" would read as a clean path.
+    return (
+      <section data-testid="lint-findings">
+        <h3 className="mb-1 text-sm font-semibold">Lint could not run</h3>
+        <p className="text-sm text-amber-800">{failed.replace(/\.$/, "")}. What this path does to existing tables is unchecked.</p>
+      </section>
+    );
+  }
   const open = findings.filter((f) => !f.acknowledged);
   const acknowledged = findings.filter((f) => f.acknowledged);
   return (
