@@ -9,8 +9,20 @@ import path from "node:path";
 import type { FileKind, FileSource } from "@/lib/alembic/file-source";
 import { AppError } from "@/lib/errors";
 
-/** Git answers these without a terminal, a pager or a translated message. */
-const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0" };
+/**
+ * Cairn's own secrets are not git's business, and a GIT_DIR or GIT_WORK_TREE in the server's environment
+ * would make git read another repository than the project's.
+ */
+const NOT_FOR_GIT = /^(DATABASE_URL|CAIRN_.*|PG(PASSWORD|PASSFILE|SERVICE)|GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM))$/;
+
+/** Git answers without a terminal, a pager or a translated message. */
+const GIT_ENV: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !NOT_FOR_GIT.test(k))),
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_PAGER: "cat",
+  LC_ALL: "C",
+  GIT_OPTIONAL_LOCKS: "0",
+};
 const TIMEOUT_MS = 60_000;
 
 interface GitResult {

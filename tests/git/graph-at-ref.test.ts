@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { compareGraphSides, pendingAgainst, readRefSide, readWorkingTreeSide } from "@/lib/git/read-graph-at-ref";
 import { runCairn } from "@/tests/cli/run-cairn";
 import { FIXTURE_DIR } from "@/tests/runs-api/support";
@@ -94,6 +94,25 @@ describe("the graph at a git ref", () => {
     expect(fs.existsSync(out)).toBe(false);
     await expect(readRefSide(project, "")).rejects.toMatchObject({ code: "bad-request" });
     await expect(readRefSide(project, "main\nHEAD")).rejects.toMatchObject({ code: "bad-request" });
+  });
+
+  it("reads the project's repository even when the server's environment names another (GIT_DIR, GIT_WORK_TREE)", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-other-git-"));
+    execFileSync("git", ["init", "-q", other]);
+    const saved = { dir: process.env.GIT_DIR, tree: process.env.GIT_WORK_TREE };
+    try {
+      process.env.GIT_DIR = path.join(other, ".git");
+      process.env.GIT_WORK_TREE = other;
+      vi.resetModules();
+      const fresh = await import("@/lib/git/read-graph-at-ref");
+      expect((await fresh.readRefSide(project, "release/1.4")).graph.heads).toEqual(["d4"]);
+    } finally {
+      if (saved.dir === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = saved.dir;
+      if (saved.tree === undefined) delete process.env.GIT_WORK_TREE;
+      else process.env.GIT_WORK_TREE = saved.tree;
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it("says plainly when the project is not in a git repository", async () => {
