@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateRequest } from "@/lib/auth/authenticate-request";
 import type { Action } from "@/lib/auth/permissions";
-import { assertAllowed } from "@/lib/auth/with-role";
+import { assertAllowed } from "@/lib/auth/assert-allowed";
 
 /** What every guarded handler is handed: the store, who is asking (already allowed), the route's params and its parsed body. */
 export interface RouteContext<P, B> {

@@ -12,7 +12,7 @@ export type Permission = {
 };
 
 /**
- * The one permission table (house style, habit 10). Route handlers (withRole) and pages
+ * The one permission table (house style, habit 10). Route handlers (route(), lib/api/route.ts) and pages
  * (requirePageActor, can) both ask it, so a page never shows what the API would refuse. Admin passes every role list (see hasRole); scopes only ever narrow a token.
  */
 export const PERMISSIONS = {

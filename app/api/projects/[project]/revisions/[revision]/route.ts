@@ -1,6 +1,6 @@
 // GET /api/projects/:project/revisions/:revision — one revision's details and its migration source (any signed-in user).
 import path from "node:path";
-import { withRole } from "@/lib/auth/with-role";
+import { route } from "@/lib/api/route";
 import { AppError } from "@/lib/errors";
 import { getProjectGraph, readRevisionSource, type SourceTruncation } from "@/lib/server/project-view";
 
@@ -29,8 +29,7 @@ export interface RevisionDetailsBody {
   truncated: SourceTruncation | null;
 }
 
-export const GET = withRole<{ project: string; revision: string }>("status.read", async (_req, { params }) => {
-  const { project, revision } = await params;
+export const GET = route<{ project: string; revision: string }>("status.read", async ({ params: { project, revision } }) => {
   const { graph, rootDir } = await getProjectGraph(project);
   const node = graph.revisions.get(revision);
   if (!node) {
