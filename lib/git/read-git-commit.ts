@@ -16,13 +16,13 @@ import { AppError } from "@/lib/errors";
 const NOT_FOR_GIT = /^(DATABASE_URL|CAIRN_.*|PG(PASSWORD|PASSFILE|SERVICE)|GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM))$/;
 
 /** Git answers without a terminal, a pager or a translated message. */
-const GIT_ENV: NodeJS.ProcessEnv = {
+const GIT_ENV = {
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !NOT_FOR_GIT.test(k))),
   GIT_TERMINAL_PROMPT: "0",
   GIT_PAGER: "cat",
   LC_ALL: "C",
   GIT_OPTIONAL_LOCKS: "0",
-};
+} as NodeJS.ProcessEnv;
 const TIMEOUT_MS = 60_000;
 
 interface GitResult {
