@@ -12,13 +12,16 @@ import { hashMigrationFile } from "@/lib/applied-files/hash-migration-file";
 export async function findEditedAppliedFiles(db: PrismaClient, o: { projectId: string; graph: Pick<RevisionGraph, "revisions">; rootDir: string; revisions?: string[] }): Promise<EditedAppliedFile[]> {
   const rows = await db.appliedFile.findMany({
     where: { environment: { projectId: o.projectId }, ...(o.revisions ? { revision: { in: o.revisions } } : {}) },
-    include: { environment: { select: { name: true } } },
+    select: { revision: true, sha256: true, file: true, source: true, appliedAt: true, environment: { select: { name: true } } },
     orderBy: { appliedAt: "asc" },
   });
   const out: EditedAppliedFile[] = [];
+  // One hash per revision, however many environments applied it (20 environments on a 2,000-revision chain are 40,000 rows).
+  const hashes = new Map<string, Promise<string | null>>();
   for (const r of rows) {
     const node = o.graph.revisions.get(r.revision);
-    const now = node?.path ? await hashMigrationFile(node.path) : null;
+    if (!hashes.has(r.revision)) hashes.set(r.revision, node?.path ? hashMigrationFile(node.path) : Promise.resolve(null));
+    const now = await hashes.get(r.revision)!;
     if (now === r.sha256) continue;
     out.push({
       revision: r.revision,
