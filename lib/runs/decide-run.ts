@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { canProceed, describeRefusal } from "@/lib/gates/evaluate-gates";
-import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
+import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import type { GateFacts, GateResult } from "@/lib/gates/types";
 import { formatUtc } from "@/lib/format-utc";
 

@@ -17,7 +17,7 @@ import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
-import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
+import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";

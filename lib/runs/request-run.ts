@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { canProceed, canRequest, describeRefusal } from "@/lib/gates/evaluate-gates";
 import type { GateFacts, GateResult } from "@/lib/gates/types";
-import { evaluateRunGates } from "@/lib/runs/evaluate-run-gates";
+import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import { markStaleRequestsIn } from "@/lib/runs/mark-stale-requests";
 import { OPEN_RUN_STATUSES } from "@/lib/runs/run-request.types";
 import { asStrings, revisionsText } from "@/lib/revision-lists";
