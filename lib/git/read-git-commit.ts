@@ -16,13 +16,9 @@ import { AppError } from "@/lib/errors";
 const NOT_FOR_GIT = /^(DATABASE_URL|CAIRN_.*|PG(PASSWORD|PASSFILE|SERVICE)|GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM))$/;
 
 /** Git answers without a terminal, a pager or a translated message. */
-const GIT_ENV = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !NOT_FOR_GIT.test(k))),
-  GIT_TERMINAL_PROMPT: "0",
-  GIT_PAGER: "cat",
-  LC_ALL: "C",
-  GIT_OPTIONAL_LOCKS: "0",
-} as NodeJS.ProcessEnv;
+const GIT_ENV = {} as NodeJS.ProcessEnv;
+for (const [k, v] of Object.entries(process.env)) if (!NOT_FOR_GIT.test(k)) GIT_ENV[k] = v;
+Object.assign(GIT_ENV, { GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0" });
 const TIMEOUT_MS = 60_000;
 
 interface GitResult {
