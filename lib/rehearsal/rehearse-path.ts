@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
 import type { RevisionGraph } from "@/lib/graph/types";
@@ -8,9 +8,19 @@ import { describeSchemaChanges } from "@/lib/rehearsal/describe-schema-changes";
 import { planRehearsal, type PlannedRehearsalStep } from "@/lib/rehearsal/plan-rehearsal-steps";
 import { createScratchDatabase, type ScratchDatabase } from "@/lib/rehearsal/scratch-database";
 import type { RehearsalDirection, RehearsalProgress, RehearsalResult, RehearsalStep } from "@/lib/rehearsal/types";
+import path from "node:path";
+import { readVersionTable } from "@/lib/environments/read-version-table";
 import { findErrorLine } from "@/lib/runner/describe-run-failure";
+import { argvForAudit, recordCommandRun, type CommandAudit } from "@/lib/runner/record-command-run";
 import { createRedactor } from "@/lib/runner/redact-secrets";
-import { runAlembic } from "@/lib/runner/run-alembic";
+import { resolveRunnerPython } from "@/lib/runner/resolve-runner-python";
+import { buildAlembicArgv, runAlembic } from "@/lib/runner/run-alembic";
+
+/** Runs each step's Alembic and refuses any connection that is not the copy (lib/runner/python/cairn_rehearse.py). */
+export const REHEARSAL_STEP_SCRIPT = path.join(process.cwd(), "lib", "runner", "python", "cairn_rehearse.py");
+
+/** cairn_rehearse.py's exit code when env.py connected to anything but the copy. */
+const EXIT_WRONG_DATABASE = 79;
 
 export interface RehearsePathInput {
   /** Names the scratch copy (`cairn_rehearsal_<id>`); random when absent. */
@@ -36,6 +46,28 @@ export interface RehearsePathInput {
   onProgress?: (p: RehearsalProgress) => void;
   /** Called once the scratch copy exists (tests use it to crash mid-rehearsal). */
   onScratch?: (scratch: { name: string; dialect: string }) => void;
+  /** Each step's Alembic is audited as `command.run` (purpose rehearsal) before it starts. */
+  audit?: Omit<CommandAudit, "purpose">;
+}
+
+function sameRevisions(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((x, n) => x === [...b].sort()[n]);
+}
+
+/** The headline when env.py connected elsewhere: cairn_rehearse.py's report line, in plain words. */
+function wrongDatabaseMessage(output: string, urlEnvVar: string): string {
+  const line = output.split("\n").find((l) => l.includes("CAIRN_WRONG_DATABASE "));
+  let report: { connected?: string | null; expected?: string; reason?: string } = {};
+  try {
+    report = JSON.parse(line?.slice(line.indexOf("CAIRN_WRONG_DATABASE ") + "CAIRN_WRONG_DATABASE ".length) ?? "{}") as typeof report;
+  } catch {
+    // the report was cut off: the plain message below still says what happened
+  }
+  const where = report.connected ? `${report.connected}${report.reason ? ` (${report.reason})` : ""}` : `another database${report.reason ? ` (${report.reason})` : ""}`;
+  return (
+    `env.py connected to ${where} instead of the rehearsal copy${report.expected ? ` ${report.expected}` : ""}. ` +
+    `Cairn stopped it before any statement of the migration ran. A rehearsal hands the copy's URL to env.py only in ${urlEnvVar}: make env.py read the URL from ${urlEnvVar} (not alembic.ini's sqlalchemy.url, another variable or -x), or set the project's urlEnvVar to the variable it reads.`
+  );
 }
 
 function label(s: PlannedRehearsalStep, i: number, total: number): string {
@@ -74,6 +106,18 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
   });
   try {
     i.onScratch?.({ name: scratch.name, dialect: scratch.dialect });
+    // The copy must start where the plan did: the environment may have moved between planning and copying.
+    const copied = await readVersionTable({ url: scratch.url, baseDir: i.projectDir, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, timeoutMs: 10_000 });
+    if (!copied.ok || !sameRevisions(copied.revisions, i.from)) {
+      const stands = copied.ok ? copied.revisions.join(", ") || "base (no revision)" : `unreadable (${copied.message})`;
+      throw new AppError(
+        "conflict",
+        "rehearsal: copy not at plan's from",
+        `The copy of the target stands at ${stands}, but the rehearsal was planned from ${i.from.join(", ") || "base"}: the environment moved between planning and copying. Nothing was run; rehearse again.`,
+      );
+    }
+    const python = resolveRunnerPython(i.alembic.command, i.projectDir);
+    const stepCommand = [...python, REHEARSAL_STEP_SCRIPT, "--dialect", scratch.dialect, "--expect", scratch.name, ...(scratch.server ? ["--server", scratch.server] : []), "--"];
     const snapshot = async (): Promise<SchemaSnapshot | string> => {
       const r = await readEnvironmentSnapshot({ url: scratch.url, baseDir: i.projectDir, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, timeoutMs: 10_000 });
       return r.ok ? r.snapshot : r.message;
@@ -85,8 +129,11 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
       let ok = false;
       let error: string | undefined;
       try {
+        const alembicArgs = { configFile: i.alembic.configFile, xArgs: i.alembic.xArgs, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, args: [s.direction, s.alembicTarget] };
+        // The project's own command line as audited; it runs through the step runner, which refuses any database but the copy.
+        if (i.audit) await recordCommandRun({ ...i.audit, purpose: "rehearsal" }, argvForAudit(buildAlembicArgv({ ...alembicArgs, command: i.alembic.command }), redactTarget));
         const r = await runAlembic({
-          command: i.alembic.command,
+          command: stepCommand,
           cwd: i.projectDir,
           configFile: i.alembic.configFile,
           urlEnvVar: i.alembic.urlEnvVar,
@@ -98,6 +145,9 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
           args: [s.direction, s.alembicTarget],
           timeoutMs: i.stepTimeoutMs ?? 600_000,
         });
+        if (r.exitCode === EXIT_WRONG_DATABASE) {
+          throw new AppError("conflict", "rehearsal: env.py connected elsewhere", redactTarget(wrongDatabaseMessage(r.output, i.alembic.urlEnvVar || "DATABASE_URL")));
+        }
         output = r.output;
         ok = r.exitCode === 0 && !r.timedOut && !r.aborted;
         if (!ok) {
@@ -106,6 +156,7 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
             : (findErrorLine(r.output.split("\n")) ?? `Alembic exited with ${r.exitCode ?? r.signal}`);
         }
       } catch (e) {
+        if (isAppError(e) && e.code === "conflict") throw e;
         error = isAppError(e) ? e.userMessage : "Alembic could not be started";
       }
       steps.push({ revision: s.revision, direction: s.direction, phase: s.phase, ok, ms: Date.now() - started, ...(error ? { error: redactTarget(error) } : {}), log: redactTarget(output) });

@@ -20,6 +20,11 @@ export interface ScratchDatabase {
   /** `cairn_rehearsal_<id>` (PostgreSQL) or the copy's file (SQLite). */
   name: string;
   dialect: "postgresql" | "sqlite";
+  /**
+   * What a connection to the copy reports, for the step runner (cairn_rehearse.py) to refuse any
+   * other database: PostgreSQL `port:postmaster start epoch`; absent for SQLite (the file is the identity).
+   */
+  server?: string;
   /** Removes the copy; safe to call twice. */
   drop(): Promise<void>;
 }
@@ -281,7 +286,14 @@ async function createPostgresScratch(o: CreateScratchOptions): Promise<ScratchDa
     await drop().catch(() => {});
     throw e;
   }
-  return { url: scratchUrl, name, dialect: "postgresql", drop };
+  // The same expression cairn_rehearse.py evaluates on whatever env.py connected to.
+  const identity = await withPg(scratchUrl, (c) =>
+    c.query<{ server: string }>("SELECT current_setting('port') || ':' || extract(epoch from pg_postmaster_start_time())::text AS server"),
+  ).catch(async (e: unknown) => {
+    await drop().catch(() => {});
+    throw new AppError("unreachable", "rehearsal: copy unreadable", `Cairn could not connect to its scratch copy ${name}: ${describeDriverError(e, serverUrl).message}.`);
+  });
+  return { url: scratchUrl, name, dialect: "postgresql", server: identity.rows[0]!.server, drop };
 }
 
 // ───────────────────────────── SQLite ─────────────────────────────

@@ -91,6 +91,31 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
     expect(JSON.stringify(r)).not.toContain(t.password);
   });
 
+  it("refuses to run when env.py ignores the copy's URL and connects to the target: plain message, target unchanged", async () => {
+    const { p, t, input } = await scenario(C3.good);
+    const envPy = path.join(p.dir, "env.py");
+    // An env.py that reads a hard-coded URL (as from alembic.ini's sqlalchemy.url) instead of DATABASE_URL: it points at the target.
+    fs.writeFileSync(envPy, fs.readFileSync(envPy, "utf8").replace(/^url = os\.environ\.get\(.*\)$/m, `url = ${JSON.stringify(t.url)}`));
+    const before = await fingerprint(t);
+    const i = input();
+    await expect(rehearsePath(i)).rejects.toMatchObject({
+      userMessage: expect.stringContaining(`env.py connected to ${t.name} instead of the rehearsal copy cairn_rehearsal_${i.id}. Cairn stopped it before any statement`),
+    });
+    expect(await fingerprint(t)).toBe(before);
+    expect(await t.readRevisions()).toEqual(["b2"]);
+    expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
+  });
+
+  it("refuses to run when the copy does not start where the plan did (the environment moved)", async () => {
+    const { t, input } = await scenario(C3.good);
+    const i = input({ from: ["a1"], steps: ["b2", "c3"] });
+    await expect(rehearsePath(i)).rejects.toMatchObject({
+      userMessage: "The copy of the target stands at b2, but the rehearsal was planned from a1: the environment moved between planning and copying. Nothing was run; rehearse again.",
+    });
+    expect(await t.readRevisions()).toEqual(["b2"]);
+    expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
+  });
+
   it("a JSONB operator on a json column fails at its step with the database's error, not a traceback", async () => {
     const { t, input } = await scenario(C3.jsonbOnJson);
     const before = await fingerprint(t);
