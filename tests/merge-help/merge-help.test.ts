@@ -135,6 +135,24 @@ describe.skipIf(skipWithoutAlembic(haveAlembic, "Alembic for /usr/bin/python3"))
     expect(audits).toBe(0);
   });
 
+  it("a relative Alembic command (a project's own virtualenv) is the project's, not the copy's", async () => {
+    const dir = await project("merge-relative", TWO_HEADS, ["bin/alembic"]);
+    // The script directory in migrations/, so bin/ is not part of the copy Alembic runs in.
+    fs.mkdirSync(path.join(dir, "migrations"));
+    for (const f of ["env.py", "script.py.mako", "versions"]) fs.renameSync(path.join(dir, f), path.join(dir, "migrations", f));
+    const ini = path.join(dir, "alembic.ini");
+    fs.writeFileSync(ini, fs.readFileSync(ini, "utf8").replace("script_location = .", "script_location = %(here)s/migrations").replace("%(here)s/versions", "%(here)s/migrations/versions"));
+    fs.mkdirSync(path.join(dir, "bin"));
+    fs.writeFileSync(path.join(dir, "bin", "alembic"), '#!/bin/sh\nexec /usr/bin/python3 -m alembic "$@"\n', { mode: 0o755 });
+    const before = tree(dir);
+    const help = await body(await mergeHelp(viewer, "merge-relative"));
+    expect(help.kind).toBe("merge");
+    expect(help.command).toMatch(/^bin\/alembic merge -m "merge \w+ and \w+" \w+ \w+$/);
+    expect(help.directory).toBe("migrations/versions");
+    expect(help.preview.heads).toEqual([help.revision]);
+    expect(tree(dir)).toEqual(before);
+  });
+
   it("a project whose Alembic cannot run: a clear message, the repository untouched and no copy left", async () => {
     const dir = await project("merge-broken", TWO_HEADS, ["/nonexistent/bin/alembic"]);
     const before = tree(dir);
