@@ -4,16 +4,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseCommandArgs, type CommandOptions } from "@/cli/parse-command-args";
-import { loadCairnConfig, type ConfigEnvironment, type ConfigProject } from "@/lib/config/cairn-config";
+import { pickConfigTarget } from "@/cli/config-target";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
-import { readVersionTable, urlScheme } from "@/lib/environments/read-version-table";
-import { isAppError } from "@/lib/errors";
+import { readVersionTable } from "@/lib/environments/read-version-table";
+import { AppError, isAppError } from "@/lib/errors";
 import { lintProjectPath, type LintProjectPathResult } from "@/lib/lint-service/lint-project-path";
 import { toSarif } from "@/lib/lint/to-sarif";
-import type { LintDialect, LintFinding } from "@/lib/lint/types";
+import { asLintDialect, LINT_DIALECTS, type LintDialect, type LintFinding } from "@/lib/lint/types";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
-import { isEnvRef, resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 
 const USAGE = `Usage: cairn lint [PATH] [--config FILE --project NAME --env NAME] [--from REV] [--to REV]
                   [--dialect postgresql|sqlite|mysql] [--json] [--sarif FILE]
@@ -49,7 +49,6 @@ const OFFLINE_URLS: Record<LintDialect, string> = {
   sqlite: "sqlite:///cairn-lint.db",
   mysql: "mysql+pymysql://cairn-lint@localhost/cairn_lint",
 };
-const DIALECTS: readonly LintDialect[] = ["postgresql", "sqlite", "mysql"];
 
 export interface LintIo {
   stdout: (text: string) => void;
@@ -97,38 +96,10 @@ function parseLintArgs(argv: string[]): Args | { help: true } | { error: string 
     return { error: `only one PATH may be given (got "${p.before[0]}" and "${p.arg}")` };
   }
   const { dialect, json, ...rest } = p.values;
-  if (dialect !== undefined && !DIALECTS.includes(dialect as LintDialect)) return { error: `--dialect must be one of ${DIALECTS.join(", ")} (got "${dialect}")` };
+  if (dialect !== undefined && !asLintDialect(dialect)) return { error: `--dialect must be one of ${LINT_DIALECTS.join(", ")} (got "${dialect}")` };
   const a: Args = { ...rest, json: json === true, ...(dialect ? { dialect: dialect as LintDialect } : {}), ...(p.positionals[0] ? { target: p.positionals[0] } : {}) };
   if (a.env && !a.project && !a.config) return { error: "--env needs the project's configuration: add --config FILE (and --project NAME)" };
   return a;
-}
-
-function dialectOfUrl(url: string): LintDialect | undefined {
-  const scheme = urlScheme(url);
-  if (scheme === "sqlite") return "sqlite";
-  if (scheme === "postgresql" || scheme === "postgres") return "postgresql";
-  if (scheme === "mysql" || scheme === "mariadb") return "mysql";
-  return undefined;
-}
-
-class UsageError extends Error {}
-
-/** The configured project and environment, their resolved URL, and where the environment stands. */
-async function fromConfig(a: Args, io: LintIo) {
-  const file = path.resolve(io.cwd, a.config ?? io.env.CAIRN_CONFIG ?? "cairn.config.json");
-  const config = loadCairnConfig(file);
-  let project: ConfigProject | undefined;
-  if (a.project) {
-    project = config.projects.find((p) => p.name === a.project);
-    if (!project) throw new UsageError(`${file} has no project "${a.project}" (projects: ${config.projects.map((p) => p.name).join(", ")})`);
-  } else if (config.projects.length === 1) project = config.projects[0]!;
-  else throw new UsageError(`${file} declares several projects (${config.projects.map((p) => p.name).join(", ")}): choose one with --project NAME`);
-  if (!a.env) return { project };
-  const env: ConfigEnvironment | undefined = project.environments.find((e) => e.name === a.env);
-  if (!env) throw new UsageError(`project "${project.name}" has no environment "${a.env}" (environments: ${project.environments.map((e) => e.name).join(", ")})`);
-  const resolved = isEnvRef(env.url) ? resolveEnvironmentUrl({ urlRef: env.url }, { env: io.env }) : { ok: true as const, url: env.url };
-  if (!resolved.ok) throw new UsageError(`environment "${env.name}": ${resolved.message}`);
-  return { project, env, url: resolved.url };
 }
 
 /** Entry point for `cairn lint`; returns the exit code. */
@@ -146,12 +117,12 @@ export async function run(argv: string[], io: LintIo = defaultIo()): Promise<num
   const secrets: string[] = [];
   let result: LintProjectPathResult;
   try {
-    const configured = a.config || a.project || a.env ? await fromConfig(a, io) : undefined;
+    const configured = a.config || a.project || a.env ? pickConfigTarget(a, io.cwd, io.env) : undefined;
     const project = configured?.project;
-    const envUrl = configured && "url" in configured ? configured.url : undefined;
+    const envUrl = configured?.url;
     if (envUrl) secrets.push(envUrl);
-    const env = configured && "env" in configured ? configured.env : undefined;
-    const dialect = a.dialect ?? (envUrl ? dialectOfUrl(envUrl) : undefined) ?? "postgresql";
+    const env = configured?.env;
+    const dialect = a.dialect ?? (envUrl ? asLintDialect(dialectOfUrl(envUrl)) : undefined) ?? "postgresql";
 
     let from: string[] = a.from ? [a.from] : [];
     let schema: SchemaSnapshot | undefined;
@@ -161,7 +132,7 @@ export async function run(argv: string[], io: LintIo = defaultIo()): Promise<num
       const baseDir = fs.statSync(alembicPath).isDirectory() ? alembicPath : path.dirname(alembicPath);
       const read = { url: envUrl, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, baseDir };
       const [version, snapshot] = await Promise.all([readVersionTable(read), readEnvironmentSnapshot(read)]);
-      if (!version.ok) throw new UsageError(`cannot read ${env.name}'s version table: ${version.message}`);
+      if (!version.ok) throw new AppError("unreachable", `read ${env.name}: ${version.reason}`, `Cannot read ${env.name}'s version table: ${version.message}.`);
       if (!a.from) from = version.revisions;
       versionNumWidth = version.versionNumWidth;
       if (snapshot.ok) schema = snapshot.snapshot;
@@ -181,7 +152,7 @@ export async function run(argv: string[], io: LintIo = defaultIo()): Promise<num
       ...(versionNumWidth ? { versionNumWidth } : {}),
     });
   } catch (e) {
-    const message = e instanceof UsageError ? e.message : isAppError(e) ? e.userMessage : `could not lint: ${(e as Error)?.message ?? String(e)}`;
+    const message = isAppError(e) ? e.userMessage : `could not lint: ${(e as Error)?.message ?? String(e)}`;
     io.stderr(`cairn lint: ${scrubSecrets(message, secrets)}\n`);
     return 2;
   }

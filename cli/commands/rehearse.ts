@@ -1,7 +1,8 @@
 // cairn rehearse — play an environment's pending migrations on a throwaway copy of it, then round-trip them.
-import path from "node:path";
 import { readProjectGraph } from "@/lib/alembic/read-project-graph";
-import { loadCairnConfig, type ConfigEnvironment, type ConfigProject } from "@/lib/config/cairn-config";
+import type { ConfigEnvironment, ConfigProject } from "@/lib/config/cairn-config";
+import { pickConfigTarget, resolveConfigUrl } from "@/cli/config-target";
+import { parseCommandArgs, type CommandOptions } from "@/cli/parse-command-args";
 import { AppError, isAppError } from "@/lib/errors";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
@@ -9,7 +10,6 @@ import type { MigrationPath } from "@/lib/graph/types";
 import { rehearsePath } from "@/lib/rehearsal/rehearse-path";
 import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
 import { toRehearsalJson, type RehearsalResult } from "@/lib/rehearsal/types";
-import { isEnvRef, resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
 import { urlScheme } from "@/lib/environments/read-version-table";
 
@@ -43,26 +43,17 @@ const defaultIo = (): RehearseIo => ({
   cwd: process.cwd(),
 });
 
+const OPTIONS = {
+  config: { type: "string", short: "c" },
+  project: { type: "string" },
+  env: { type: "string" },
+  to: { type: "string" },
+  json: { type: "boolean" },
+} satisfies CommandOptions;
+
 function usageError(io: RehearseIo, message: string): number {
   io.stderr(`cairn rehearse: ${message}\n\n${USAGE}`);
   return 2;
-}
-
-function resolveUrl(value: string, env: Record<string, string | undefined>, what: string): string {
-  if (!isEnvRef(value)) return value;
-  const r = resolveEnvironmentUrl({ urlRef: value }, { env });
-  if (!r.ok) throw new AppError("config", `${what}: ${r.message}`, `${what}'s URL cannot be used: ${r.message}.`);
-  return r.url;
-}
-
-function pick<T extends { name: string }>(items: readonly T[], name: string | undefined, what: string, where: string): T {
-  if (name === undefined && items.length === 1) return items[0]!;
-  const found = items.find((x) => x.name === name);
-  if (!found) {
-    const names = items.map((x) => x.name).join(", ");
-    throw new AppError("config", `${what} ${name} not found`, name === undefined ? `Name the ${what} with --${what === "project" ? "project" : "env"} (${where} has: ${names}).` : `There is no ${what} "${name}" in ${where} (it has: ${names}).`);
-  }
-  return found;
 }
 
 function formatText(r: RehearsalResult, project: ConfigProject, env: ConfigEnvironment): string {
@@ -78,37 +69,25 @@ function formatText(r: RehearsalResult, project: ConfigProject, env: ConfigEnvir
 
 /** Entry point for `cairn rehearse`; returns the exit code. */
 export async function run(argv: string[], io: RehearseIo = defaultIo()): Promise<number> {
-  const args = argv[0] === "rehearse" ? argv.slice(1) : [...argv];
-  const opts: { config?: string; project?: string; env?: string; to?: string; json: boolean } = { json: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--json") opts.json = true;
-    else if (a === "--help" || a === "-h") {
-      io.stdout(USAGE);
-      return 0;
-    } else if (["--config", "-c", "--project", "--env", "--to"].includes(a)) {
-      const v = args[++i];
-      if (!v || v.startsWith("--")) return usageError(io, `${a} needs a value`);
-      const key = a === "-c" ? "config" : (a.slice(2) as "config" | "project" | "env" | "to");
-      opts[key] = v;
-    } else if (/^--(config|project|env|to)=/.test(a)) {
-      const [k, ...v] = a.slice(2).split("=");
-      opts[k as "config" | "project" | "env" | "to"] = v.join("=");
-    } else return usageError(io, `unknown argument "${a}"`);
+  const parsed = parseCommandArgs(argv[0] === "rehearse" ? argv.slice(1) : argv, OPTIONS);
+  if ("help" in parsed) {
+    io.stdout(USAGE);
+    return 0;
   }
+  if ("problem" in parsed) return usageError(io, parsed.problem === "missing-value" ? `${parsed.option} needs a value` : `unknown argument "${"arg" in parsed ? parsed.arg : ""}"`);
+  const opts = { ...parsed.values, json: parsed.values.json === true };
   if (!opts.env) return usageError(io, "--env is required");
 
-  const file = path.resolve(io.cwd, opts.config ?? io.env.CAIRN_CONFIG ?? "cairn.config.json");
   const secrets: string[] = [];
   let result: RehearsalResult;
   let project: ConfigProject;
   let env: ConfigEnvironment;
   try {
-    const config = loadCairnConfig(file);
-    project = pick(config.projects, opts.project, "project", path.basename(file));
-    env = pick(project.environments, opts.env, "environment", `project "${project.name}"`);
-    const url = resolveUrl(env.url, io.env, `${project.name}/${env.name}`);
-    const serverUrl = project.rehearsal.url ? resolveUrl(project.rehearsal.url, io.env, `${project.name}'s rehearsal server`) : null;
+    const target = pickConfigTarget(opts, io.cwd, io.env);
+    project = target.project;
+    env = target.env!;
+    const url = target.url!;
+    const serverUrl = project.rehearsal.url ? resolveConfigUrl(project.rehearsal.url, io.env, `${project.name}'s rehearsal server`) : null;
     secrets.push(url, ...(serverUrl ? [serverUrl] : []));
     const scheme = urlScheme(url);
     if (scheme === "mysql" || scheme === "mariadb") {

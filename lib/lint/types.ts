@@ -4,7 +4,13 @@
  */
 import type { SchemaSnapshot } from "@/lib/drift/types";
 
-export type LintDialect = "postgresql" | "sqlite" | "mysql";
+export const LINT_DIALECTS = ["postgresql", "sqlite", "mysql"] as const;
+export type LintDialect = (typeof LINT_DIALECTS)[number];
+
+/** A database dialect ("postgresql", "mysql", … as dialectOfUrl names them) as lint knows it, or undefined when lint reads no SQL of it. */
+export function asLintDialect(dialect: string): LintDialect | undefined {
+  return (LINT_DIALECTS as readonly string[]).includes(dialect) ? (dialect as LintDialect) : undefined;
+}
 export type LintSeverity = "error" | "warning" | "info";
 
 export const LINT_RULE_IDS = [

@@ -81,7 +81,7 @@ describe("cairn rehearse", () => {
     expect(noEnv.stderr).toContain("--env is required");
     const unknown = await runCairn(["rehearse", "--config", s.config, "--env", "prod"], s.env);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('There is no environment "prod" in project "notes" (it has: qa, legacy).');
+    expect(unknown.stderr).toContain('Project "notes" has no environment "prod" (environments: qa, legacy).');
     const unset = await runCairn(["rehearse", "--config", s.config, "--env", "qa"], {});
     expect(unset.code).toBe(2);
     expect(unset.stderr).toContain("CAIRN_ENV_REHEARSE_QA");
