@@ -158,7 +158,8 @@ export async function startRehearsal(db: PrismaClient, input: StartRehearsalInpu
         data: result
           ? {
               status: "finished",
-              stepsOk: result.steps.every((s) => s.ok),
+              // The path's own steps: a failing round-trip step is irreversibility (roundTrip), judged by the gate as such.
+              stepsOk: result.steps.every((s) => s.phase !== "path" || s.ok),
               roundTripChecked: result.roundTrip.checked,
               reversible: result.roundTrip.checked ? result.roundTrip.reversible : null,
               differences: result.roundTrip.differences,
