@@ -59,6 +59,16 @@ describe("checkRehearsal", () => {
     expect(checkRehearsal(facts({ latest, requireReversible: true })).verdict).toBe("block");
   });
 
+  it("an unchecked round trip is not a reversible one: warns with why, blocks where reversibility is required", () => {
+    const latest = { ...passed, reversible: null, roundTripNote: "a schema could not be read (timed out after 10000 ms)" };
+    const w = checkRehearsal(facts({ latest }));
+    expect(w.verdict).toBe("warn");
+    expect(w.reason).toBe("The rehearsal passed, but its round trip was not checked: a schema could not be read (timed out after 10000 ms).");
+    const b = checkRehearsal(facts({ latest, requireReversible: true }));
+    expect(b.verdict).toBe("block");
+    expect(b.reason).toContain("production requires a reversible round trip");
+  });
+
   it("passes when there is nothing to run or nothing was checked, and warns where rehearsal is not available", () => {
     expect(checkRehearsal(facts({}, { steps: [] })).verdict).toBe("pass");
     expect(checkRehearsal(facts(undefined)).verdict).toBe("pass");

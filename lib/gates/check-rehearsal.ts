@@ -12,7 +12,8 @@ function hoursText(ms: number): string {
  * rehearsal of the same path (same starting revisions, same target, same migration files by
  * content hash) no older than the configured age; elsewhere a missing or failed rehearsal is a
  * warning, and so is an environment whose database cannot be rehearsed yet (MySQL). An irreversible round trip is a
- * warning listing the differences, or blocks where the environment requires reversibility.
+ * warning listing the differences (a round-trip step that fails is one), or blocks where the environment requires reversibility;
+ * so is a round trip that could not be checked.
  */
 export function checkRehearsal(f: GateFacts): GateResult {
   const r = f.rehearsal;
@@ -36,6 +37,14 @@ export function checkRehearsal(f: GateFacts): GateResult {
   }
   const age = new Date(r.now).getTime() - new Date(latest.finishedAt ?? 0).getTime();
   if (age > r.maxAgeMs) return notOk(`The latest passing rehearsal of this path is ${hoursText(age)} old; it counts for ${hoursText(r.maxAgeMs)}.`);
+  if (latest.reversible === null) {
+    // Unchecked is not reversible: it only passes where nobody asked for reversibility, and then as a warning.
+    const reason = `The rehearsal passed, but its round trip was not checked: ${latest.roundTripNote ?? "unknown reason"}.`;
+    if (r.requireReversible) {
+      return { id: "rehearsal", label: LABEL, verdict: "block", reason: `${reason} ${env} requires a reversible round trip.`, unblock: "Rehearse again so the round trip can be checked.", ...(details ? { details } : {}) };
+    }
+    return { id: "rehearsal", label: LABEL, verdict: "warn", reason, unblock: "Rehearse again so the round trip can be checked.", ...(details ? { details } : {}) };
+  }
   if (latest.reversible === false) {
     const reason = `The rehearsal passed, but the round trip is not reversible: ${latest.differences.join("; ")}.`;
     if (r.requireReversible) {

@@ -78,6 +78,8 @@ export interface RehearsalFact {
     differences: string[];
     /** The failing step in one line, e.g. "c3: operator does not exist: json ? unknown". */
     failure?: string;
+    /** Why the round trip was not checked (reversible null), e.g. "a schema could not be read (…)". */
+    roundTripNote?: string;
   };
 }
 

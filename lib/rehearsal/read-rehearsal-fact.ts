@@ -33,7 +33,7 @@ export async function readRehearsalFact(
   });
   if (!r) return { ...fact, latest: null };
   const steps = (Array.isArray(r.steps) ? r.steps : []) as unknown as RehearsalStep[];
-  const failed = steps.find((s) => !s.ok);
+  const failed = steps.find((s) => s.phase === "path" && !s.ok);
   const status = r.status === "running" || r.status === "finished" || r.status === "error" || r.status === "interrupted" ? r.status : "error";
   return {
     ...fact,
@@ -44,6 +44,7 @@ export async function readRehearsalFact(
       stepsOk: r.stepsOk === true,
       reversible: r.roundTripChecked ? r.reversible : null,
       differences: Array.isArray(r.differences) ? r.differences.filter((d): d is string => typeof d === "string") : [],
+      ...(r.status === "finished" && !r.roundTripChecked ? { roundTripNote: /the round trip was not checked \((.*)\)\.$/.exec(r.headline ?? "")?.[1] ?? r.headline ?? "no reason recorded" } : {}),
       ...(failed ? { failure: `${failed.revision}: ${failed.error ?? "failed"}` } : r.status !== "finished" && r.headline ? { failure: r.headline } : {}),
     },
   };

@@ -171,12 +171,23 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
     const pathOk = await runPhase(plan.path);
     const roundTrip = { checked: false, reversible: false, differences: [] as string[] };
     let unchecked: string | null = pathOk ? null : "the path failed";
+    // A round-trip step that fails means the path cannot be undone (or redone) as written: irreversible, not a failed path.
+    const stepFailure = (phase: "back" | "again") => {
+      const f = steps.find((s) => s.phase === phase && !s.ok);
+      if (!f) return;
+      roundTrip.checked = true;
+      roundTrip.differences.push(
+        phase === "back"
+          ? `${f.revision} could not be ${f.direction === "downgrade" ? "reverted" : "re-applied"}${f.error ? `: ${f.error}` : ""}`
+          : `${f.revision} failed to ${f.direction === "upgrade" ? "apply" : "revert"} again after the round trip${f.error ? `: ${f.error}` : ""}`,
+      );
+    };
     if (pathOk && plan.path.length > 0) {
       const first = await snapshot();
       const backWhen = i.direction === "upgrade" ? "after downgrade" : "after upgrading back";
       const againWhen = i.direction === "upgrade" ? "after upgrading again" : "after downgrading again";
       const unreadable = (...xs: Array<SchemaSnapshot | string>) => xs.find((x): x is string => typeof x === "string");
-      if (!(await runPhase(plan.back))) unchecked = `the round trip's ${i.direction === "upgrade" ? "downgrade" : "upgrade"} failed`;
+      if (!(await runPhase(plan.back))) stepFailure("back");
       else {
         // Compared before the path runs again: a downgrade that leaves the schema different often makes the repeat fail.
         const back = await snapshot();
@@ -192,26 +203,25 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
               roundTrip.checked = false;
               unchecked = `a schema could not be read (${again})`;
             } else roundTrip.differences.push(...describeSchemaChanges(first as SchemaSnapshot, again, againWhen));
-          }
-          roundTrip.reversible = roundTrip.checked && roundTrip.differences.length === 0 && steps.every((s) => s.ok);
+          } else if (roundTrip.differences.length === 0) stepFailure("again"); // otherwise the difference already says why the repeat failed
         }
       }
+      roundTrip.reversible = roundTrip.checked && roundTrip.differences.length === 0;
     } else if (pathOk) unchecked = "there is nothing to run";
 
-    const failed = steps.find((s) => !s.ok);
-    const stepsOk = !failed;
-    const ok = stepsOk && roundTrip.checked && roundTrip.reversible;
+    const failed = steps.find((s) => s.phase === "path" && !s.ok);
+    const ok = !failed && roundTrip.checked && roundTrip.reversible;
     const n = plan.path.length;
     const irreversible = roundTrip.checked && roundTrip.differences.length > 0 ? `the round trip is not reversible: ${roundTrip.differences.join("; ")}` : null;
     const headline = failed
-      ? `${failed.phase === "path" ? "" : "Round trip: "}migration ${failed.revision} failed ${failed.direction === "upgrade" ? "to apply" : "to revert"} on the copy${failed.error ? `: ${failed.error}` : "."}${irreversible ? ` Before that, ${irreversible}.` : ""}`
+      ? `migration ${failed.revision} failed ${failed.direction === "upgrade" ? "to apply" : "to revert"} on the copy${failed.error ? `: ${failed.error}` : "."}`
       : !roundTrip.checked
         ? `All ${n} migration${n === 1 ? "" : "s"} passed on the copy; the round trip was not checked (${unchecked}).`
         : roundTrip.reversible
           ? `All ${n} migration${n === 1 ? "" : "s"} passed on the copy, and the round trip restored the schema exactly.`
           : `All ${n} migration${n === 1 ? "" : "s"} passed on the copy, but ${irreversible}.`;
     progress("done", headline);
-    return { ok: ok || (stepsOk && n === 0), from: [...i.from], to: plan.to, direction: i.direction, steps, roundTrip, headline };
+    return { ok: ok || (!failed && n === 0), from: [...i.from], to: plan.to, direction: i.direction, steps, roundTrip, headline };
   } finally {
     await scratch.drop();
   }

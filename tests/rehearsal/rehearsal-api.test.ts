@@ -126,6 +126,25 @@ describe("rehearsals through the API, and the rehearsal gate", () => {
     }
   }, 60_000);
 
+  it("an irreversible migration (a raising downgrade) only warns on a protected environment, and blocks where reversibility is required", async () => {
+    const file = path.join(project.dir, "versions", "c3_next.py");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, C3.raisingDowngrade);
+    try {
+      const started = await body(await rehearse(users.rm.cookie));
+      const { final } = await untilFinished(started.rehearsalId);
+      expect(final).toMatchObject({ status: "finished", ok: false, roundTrip: { checked: true, reversible: false } });
+      const gate = await rehearsalGate();
+      expect(gate.verdict).toBe("warn");
+      expect(gate.reason).toContain("the round trip is not reversible: c3 could not be reverted: NotImplementedError");
+      await app.db.environment.update({ where: { id: productionId }, data: { rehearsal: { requireReversible: true } } });
+      expect((await rehearsalGate()).verdict).toBe("block");
+    } finally {
+      await app.db.environment.update({ where: { id: productionId }, data: { rehearsal: {} } });
+      fs.writeFileSync(file, original);
+    }
+  }, 60_000);
+
   it("the start-up sweep marks a rehearsal whose process died as interrupted", async () => {
     const row = await app.db.rehearsal.create({
       data: { projectId: (await app.db.project.findUniqueOrThrow({ where: { name: P } })).id, environmentId: productionId, kind: "promotion", fromKey: "b2", target: "c3", filesHash: "x", status: "running", requestedBy: "ghost@example.com", heartbeatAt: new Date(Date.now() - 120_000) },

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
 import { rehearsePath, type RehearsePathInput } from "@/lib/rehearsal/rehearse-path";
@@ -152,6 +152,17 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
     expect(r.roundTrip.reversible).toBe(false);
     expect(r.roundTrip.differences).toEqual(["index ix_notifications_user_id on notifications is missing after downgrade"]);
     expect(r.ok).toBe(false);
+    expect(await fingerprint(t)).toBe(before);
+  });
+
+  it("a downgrade that raises makes the round trip irreversible, not the path failed", async () => {
+    const { t, input } = await scenario(C3.raisingDowngrade);
+    const before = await fingerprint(t);
+    const r = await rehearsePath(input());
+    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([["path", true], ["back", false]]);
+    expect(r.roundTrip).toEqual({ checked: true, reversible: false, differences: ["c3 could not be reverted: NotImplementedError: c3 cannot be reverted: archived rows would be lost"] });
+    expect(r.ok).toBe(false);
+    expect(r.headline).toBe("All 1 migration passed on the copy, but the round trip is not reversible: c3 could not be reverted: NotImplementedError: c3 cannot be reverted: archived rows would be lost.");
     expect(await fingerprint(t)).toBe(before);
   });
 

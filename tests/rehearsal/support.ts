@@ -91,6 +91,20 @@ def upgrade():
 def downgrade():
     pass
 `,
+  /** Adds a column; its downgrade refuses to run (an irreversible migration, written as such). */
+  raisingDowngrade: `"""add archived_at"""
+${HEADER}
+revision = "c3"
+down_revision = "b2"
+
+
+def upgrade():
+    op.add_column("notifications", sa.Column("archived_at", sa.DateTime, nullable=True))
+
+
+def downgrade():
+    raise NotImplementedError("c3 cannot be reverted: archived rows would be lost")
+`,
   /** A 41-character revision id: alembic_version.version_num is VARCHAR(32). */
   longId: `"""reports"""
 ${HEADER}
