@@ -269,7 +269,7 @@ try {
 
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const verdict = (ok) => (ok ? "met" : "MISSED");
-  log(`\nOverview bench: ${ENVS} environments + 1 unreachable × ${REVISIONS} revisions (pending 0…${(ENVS - 1) * 100}), medians of ${ROUNDS} interleaved rounds; load average ${load()} on ${os.cpus().length} CPUs`);
+  log(`\nOverview bench: ${ENVS} environments + 1 unreachable × ${REVISIONS} revisions (pending 0…${Math.max(...envs.filter((e) => e.behind !== null).map((e) => e.behind))}), medians of ${ROUNDS} interleaved rounds; load average ${load()} on ${os.cpus().length} CPUs`);
   log(`  overview HTML                       ${kb(m.html).padStart(10)}   ${m.dom} DOM elements        target < 300 KB: ${verdict(m.html < 300 * 1024)}`);
   log(`  matrix visible in Chromium          ${ms(m.visible).padStart(10)}   ${(m.visible / m.alembicSlowest).toFixed(2)}x the slowest alembic current   target ≤ 1x and < 1 s: ${verdict(m.visible <= m.alembicSlowest && m.visible < 1000)}`);
   log(`    of which the server's first byte  ${ms(m.firstByte).padStart(10)}`);
