@@ -223,6 +223,7 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
     progress("done", headline);
     return { ok: ok || (!failed && n === 0), from: [...i.from], to: plan.to, direction: i.direction, steps, roundTrip, headline };
   } finally {
-    await scratch.drop();
+    // A copy that will not go away must not replace the rehearsal's own result: the start-up sweep drops leftovers.
+    await scratch.drop().catch((e: unknown) => console.error(`rehearsal: could not drop the scratch copy ${scratch.name}; the start-up sweep will`, isAppError(e) ? e.userMessage : e instanceof Error ? redactTarget(e.message) : e));
   }
 }

@@ -171,21 +171,110 @@ function runTool(program: string, args: string[], env: NodeJS.ProcessEnv, stdin?
     let err = "";
     child.stdout!.on("data", (d: Buffer) => out.push(d));
     child.stderr!.on("data", (d: Buffer) => (err += d.toString("utf8")));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(
-        new AppError(
-          "config",
-          `cannot start ${program}: ${e.code}`,
-          `Cairn could not start ${program} (${e.code === "ENOENT" ? "not installed" : e.code}). Rehearsals on PostgreSQL copy the schema with the PostgreSQL client tools: install them (apt-get install postgresql-client) at the server's major version or newer.`,
-        ),
-      ),
-    );
+    child.on("error", (e: NodeJS.ErrnoException) => reject(cannotStart(program, e)));
     child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err }));
     if (stdin) {
       child.stdin!.on("error", () => {});
       child.stdin!.end(stdin);
     }
   });
+}
+
+function cannotStart(program: string, e: NodeJS.ErrnoException): AppError {
+  return new AppError(
+    "config",
+    `cannot start ${program}: ${e.code}`,
+    `Cairn could not start ${program} (${e.code === "ENOENT" ? "not installed" : e.code}). Rehearsals on PostgreSQL copy the schema with the PostgreSQL client tools: install them (apt-get install postgresql-client) at the server's major version or newer.`,
+  );
+}
+
+interface PipeOutcome {
+  /** The first dump that failed: its index and stderr. */
+  dumpFailed?: { index: number; code: number | null; stderr: string };
+  /** psql failed (or exited before reading everything). */
+  restoreFailed?: { code: number | null; stderr: string };
+}
+
+/**
+ * Streams each pg_dump's stdout, one after the other, into one psql's stdin — nothing is held in
+ * memory, however large a data copy (up to rehearsal.maxDataMb, 10 GB by default cap). Both sides
+ * are spawned without a shell; if either fails the other is killed.
+ */
+function pipeDumpsIntoPsql(dumps: Array<{ args: string[]; env: NodeJS.ProcessEnv }>, psql: { args: string[]; env: NodeJS.ProcessEnv }, timeoutMs = 3_600_000): Promise<PipeOutcome> {
+  return new Promise((resolve, reject) => {
+    const restore = spawn("psql", psql.args, { env: psql.env, shell: false, stdio: ["pipe", "ignore", "pipe"], timeout: timeoutMs });
+    let restoreErr = "";
+    let current: ReturnType<typeof spawn> | null = null;
+    let settled = false;
+    const outcome: PipeOutcome = {};
+    const finish = (e?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (e) reject(e);
+      else resolve(outcome);
+    };
+    restore.stderr!.on("data", (d: Buffer) => (restoreErr += d.toString("utf8")));
+    restore.stdin!.on("error", () => {}); // psql gone: its exit says why
+    restore.on("error", (e: NodeJS.ErrnoException) => {
+      current?.kill("SIGKILL");
+      finish(cannotStart("psql", e));
+    });
+    let restoreExit: Promise<number | null> = new Promise((r) => restore.on("close", (code) => r(code)));
+    restoreExit = restoreExit.then((code) => {
+      if (code !== 0 && !outcome.dumpFailed) {
+        outcome.restoreFailed = { code, stderr: restoreErr };
+        current?.kill("SIGKILL");
+      }
+      return code;
+    });
+    const next = (index: number) => {
+      if (settled || outcome.restoreFailed) return;
+      if (index === dumps.length) {
+        restore.stdin!.end();
+        void restoreExit.then(() => finish());
+        return;
+      }
+      const dump = spawn("pg_dump", dumps[index]!.args, { env: dumps[index]!.env, shell: false, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+      current = dump;
+      let err = "";
+      dump.stderr!.on("data", (d: Buffer) => (err += d.toString("utf8")));
+      dump.stdout!.pipe(restore.stdin!, { end: false });
+      dump.on("error", (e: NodeJS.ErrnoException) => {
+        restore.kill("SIGKILL");
+        finish(cannotStart("pg_dump", e));
+      });
+      dump.on("close", (code) => {
+        current = null;
+        if (code !== 0) {
+          if (outcome.restoreFailed) return void restoreExit.then(() => finish());
+          outcome.dumpFailed = { index, code, stderr: err };
+          restore.kill("SIGKILL");
+          void restoreExit.then(() => finish());
+          return;
+        }
+        next(index + 1);
+      });
+    };
+    restore.on("spawn", () => next(0));
+    void restoreExit.then(() => {
+      if (outcome.restoreFailed) finish();
+    });
+  });
+}
+
+/**
+ * Drops a scratch database even while sessions (a killed Alembic's, a sweep's) are still attached:
+ * `DROP DATABASE … WITH (FORCE)` exists from PostgreSQL 13; older servers get their sessions on it
+ * terminated first, then a plain DROP.
+ */
+async function dropScratch(c: pg.Client, name: string): Promise<void> {
+  const v = await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+  if (Number(v.rows[0]!.v) >= 130_000) {
+    await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    return;
+  }
+  await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+  await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
 }
 
 function firstLine(text: string): string {
@@ -241,7 +330,13 @@ async function createPostgresScratch(o: CreateScratchOptions): Promise<ScratchDa
 
   await withServerAdmin(serverUrl, async (c) => {
     await c.query(`CREATE DATABASE ${quoteIdent(name)}`);
-    await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${c.escapeLiteral(JSON.stringify(ownerRecord()))}`);
+    try {
+      await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${c.escapeLiteral(JSON.stringify(ownerRecord()))}`);
+    } catch (e) {
+      // Without its owner record the sweep could never tell the copy is a leftover: drop it now.
+      await dropScratch(c, name).catch((dropError: unknown) => console.error(`rehearsal: could not drop ${name} after its owner record failed`, describeDriverError(dropError, serverUrl).message));
+      throw e;
+    }
   }).catch((e: unknown) => {
     if (isAppError(e)) throw e;
     const d = describeDriverError(e, serverUrl);
@@ -258,29 +353,27 @@ async function createPostgresScratch(o: CreateScratchOptions): Promise<ScratchDa
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
-    await withServerAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    await withServerAdmin(serverUrl, (c) => dropScratch(c, name));
     dropped = true;
   };
 
   try {
     const dumpArgs = ["--no-owner", "--no-privileges", "--no-comments", "--format=plain"];
-    const schemaDump = await runTool("pg_dump", [...dumpArgs, ...(o.withData ? [] : ["--schema-only"])], libpqEnv(target, readOnly));
-    if (schemaDump.code !== 0) {
-      throw new AppError("unreachable", `pg_dump failed: ${redact(firstLine(schemaDump.stderr))}`, `pg_dump could not copy the target's schema: ${redact(firstLine(schemaDump.stderr)) || `exit ${schemaDump.code}`}.`);
-    }
-    const parts = [schemaDump.stdout];
+    const dumps = [{ args: [...dumpArgs, ...(o.withData ? [] : ["--schema-only"])], env: libpqEnv(target, readOnly) }];
     if (!o.withData) {
       // The version table's rows, so Alembic starts on the copy exactly where the target stands.
       const table = `${o.versionTableSchema ? `${quoteIdent(o.versionTableSchema)}.` : ""}${quoteIdent(o.versionTable)}`;
-      const rows = await runTool("pg_dump", [...dumpArgs, "--data-only", `--table=${table}`], libpqEnv(target, readOnly));
-      if (rows.code !== 0) {
-        throw new AppError("unreachable", `pg_dump rows failed: ${redact(firstLine(rows.stderr))}`, `pg_dump could not copy the version table's rows: ${redact(firstLine(rows.stderr)) || `exit ${rows.code}`}.`);
-      }
-      parts.push(rows.stdout);
+      dumps.push({ args: [...dumpArgs, "--data-only", `--table=${table}`], env: libpqEnv(target, readOnly) });
     }
-    const restore = await runTool("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-psqlrc"], libpqEnv({ ...server, database: name }), Buffer.concat(parts));
-    if (restore.code !== 0) {
-      throw new AppError("internal", `psql restore failed: ${redact(firstLine(restore.stderr))}`, `The target's schema could not be loaded into the scratch copy: ${redact(firstLine(restore.stderr)) || `exit ${restore.code}`}.`);
+    const piped = await pipeDumpsIntoPsql(dumps, { args: ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-psqlrc"], env: libpqEnv({ ...server, database: name }) });
+    if (piped.dumpFailed) {
+      const what = piped.dumpFailed.index === 0 ? "the target's schema" : "the version table's rows";
+      const line = redact(firstLine(piped.dumpFailed.stderr));
+      throw new AppError("unreachable", `pg_dump failed: ${line}`, `pg_dump could not copy ${what}: ${line || `exit ${piped.dumpFailed.code}`}.`);
+    }
+    if (piped.restoreFailed) {
+      const line = redact(firstLine(piped.restoreFailed.stderr));
+      throw new AppError("internal", `psql restore failed: ${line}`, `The target's schema could not be loaded into the scratch copy: ${line || `exit ${piped.restoreFailed.code}`}.`);
     }
   } catch (e) {
     await drop().catch(() => {});
@@ -368,7 +461,7 @@ export async function sweepScratchDatabases(serverUrls: readonly string[], o: { 
         );
         for (const r of rows.rows) {
           if (!isScratchDatabaseName(r.datname) || !isLeftover(parseOwner(r.owner))) continue;
-          await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(r.datname)} WITH (FORCE)`);
+          await dropScratch(c, r.datname);
           dropped.push(r.datname);
         }
       });

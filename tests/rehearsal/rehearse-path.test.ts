@@ -184,6 +184,15 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
     expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
   });
 
+  it("a pg_dump that fails while streaming into psql stops both and drops the copy", async () => {
+    const { t, input } = await scenario(C3.good);
+    const before = await fingerprint(t);
+    const i = input({ versionTable: "no_such_version_table" });
+    await expect(rehearsePath(i)).rejects.toMatchObject({ userMessage: expect.stringMatching(/^pg_dump could not copy the version table's rows: pg_dump: error: no matching tables were found/) });
+    expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
+    expect(await fingerprint(t)).toBe(before);
+  });
+
   it("says what to do when the target's user may not create databases, and uses a rehearsal server instead", async () => {
     const { input } = await scenario(C3.good);
     await withClient(PG_ADMIN_URL, (c) => c.query("ALTER ROLE cairn_rehearsal_pw NOCREATEDB"));
