@@ -141,3 +141,31 @@ test("search jumps to a revision; the list view carries the same facts", async (
   await expect(table.locator('tr[data-revision="46b8d0f2a44d"]')).toContainText("staging");
   await expect(table.locator('tr[data-revision="reporting_monthly_rollup_materialized"]')).toContainText("characters");
 });
+
+test("lint per revision: loaded after the graph is drawn, a badge on the node, the findings in the side panel", async ({ page }) => {
+  // Hold the lint answer: the graph must be drawn and usable without it.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route("**/api/projects/shop/lint", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await openGraph(page);
+  await jump(page, "4d6e8f0a2b92");
+  await expect(node(page, "4d6e8f0a2b92")).toBeVisible();
+  await expect(node(page, "4d6e8f0a2b92").locator('[data-tag^="lint"]')).toHaveCount(0);
+  await node(page, "4d6e8f0a2b92").click();
+  const panel = page.getByTestId("revision-panel");
+  await expect(panel.getByTestId("revision-lint")).toContainText("Linting the migrations…");
+  release();
+
+  // Its batch-mode CHECK cannot be rendered offline (linted against its own parent, alone).
+  await expect(node(page, "4d6e8f0a2b92").locator('[data-tag="lint 1"]')).toBeVisible({ timeout: 60_000 });
+  await expect(panel.getByTestId("revision-lint").locator('[data-lint-rule="preview-unavailable"]')).toContainText("Safe pattern:");
+
+  // A merge holds no SQL: no badge, and the panel says there is nothing.
+  await jump(page, "merge carts");
+  await expect(node(page, "d2f4a6b8c0b4").locator('[data-tag^="lint"]')).toHaveCount(0);
+  await node(page, "d2f4a6b8c0b4").click();
+  await expect(page.getByTestId("revision-panel").getByTestId("revision-lint")).toContainText("No finding");
+});

@@ -5,6 +5,7 @@
  * (usePanZoom keeps that window), so 5,000 revisions pan smoothly; useGraphKeyboard moves focus
  * between nodes; GraphNode and EdgePath draw them.
  */
+import type { LintFinding } from "@/lib/lint/types";
 import { forwardRef, useCallback, useImperativeHandle, useMemo } from "react";
 import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode, SignOffMark } from "@/lib/graph-view/graph-model";
 import type { GraphView } from "@/lib/graph-view/expand-segments";
@@ -28,6 +29,8 @@ export interface GraphCanvasProps {
   problems: ReadonlyMap<string, GraphProblem[]>;
   /** Sign-offs in force, by revision. */
   signOffs?: Readonly<Record<string, SignOffMark[]>>;
+  /** Lint findings by revision, once loaded. */
+  lint?: Readonly<Record<string, LintFinding[]>>;
   heads: ReadonlySet<string>;
   /** Revision id → why it is highlighted. */
   highlight: ReadonlyMap<string, "pending" | "between" | "extra">;
@@ -132,6 +135,7 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
             environments={props.environments}
             problems={props.problems.get(n.id)}
             signOffs={props.signOffs?.[n.id]}
+            lint={n.kind === "revision" ? props.lint?.[n.id] : undefined}
             isHead={props.heads.has(n.id)}
             highlight={highlightOf(n)}
             selected={props.selectedRevision === n.id}

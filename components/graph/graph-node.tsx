@@ -3,6 +3,7 @@
  * environment markers. Below the detail zoom it is a plain box with coloured markers.
  */
 import { memo, type KeyboardEvent } from "react";
+import type { LintFinding } from "@/lib/lint/types";
 import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode } from "@/lib/graph-view/graph-model";
 import { NODE_WIDTH, markerWidth, type SignOffMark } from "@/lib/graph-view/graph-model";
 import { STATE_COLOR, shortId, truncate } from "@/components/graph/graph-style";
@@ -17,6 +18,8 @@ export interface GraphNodeProps {
   environments: readonly GraphEnvironment[];
   problems: GraphProblem[] | undefined;
   signOffs: SignOffMark[] | undefined;
+  /** This revision's lint findings against its parent; undefined until loaded. */
+  lint?: LintFinding[] | undefined;
   isHead: boolean;
   highlight: "pending" | "between" | "extra" | undefined;
   selected: boolean;
@@ -122,7 +125,7 @@ export const GraphNode = memo(function GraphNode(p: GraphNodeProps) {
           <text x={8} y={18} className="fill-stone-900 font-mono text-[12px] font-semibold">
             {shortId(rev.id, 16)}
           </text>
-          <RevisionTags rev={rev} isHead={p.isHead} problems={p.problems} signOffs={p.signOffs} />
+          <RevisionTags rev={rev} isHead={p.isHead} problems={p.problems} signOffs={p.signOffs} lint={p.lint} />
           <text x={8} y={36} className="fill-stone-600 text-[11px]">
             {truncate(rev.message || "(no message)", 34)}
           </text>

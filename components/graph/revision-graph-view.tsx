@@ -24,6 +24,7 @@ import { RevisionList } from "@/components/graph/revision-list";
 import { RevisionPanel } from "@/components/graph/revision-panel";
 import { RevisionSearch } from "@/components/graph/revision-search";
 import { SelectionSummary, type GraphSelection } from "@/components/graph/selection-summary";
+import { useRevisionLint } from "@/components/graph/use-revision-lint";
 
 export function RevisionGraphView({
   wire,
@@ -47,6 +48,9 @@ export function RevisionGraphView({
   const [mode, setMode] = useState<"graph" | "list">("graph");
   const [searchHit, setSearchHit] = useState<string | null>(null);
   const canvas = useRef<GraphCanvasHandle>(null);
+  // Fetched once the page has rendered: the first lint of a graph version runs Alembic.
+  const lintQuery = useRevisionLint(data.project);
+  const lint = lintQuery.data?.ok ? lintQuery.data.revisions : undefined;
 
   const view = useMemo(() => expandSegments(model, layout, expanded), [model, layout, expanded]);
   const revisions = useMemo(() => new Map(data.revisions.map((r) => [r.id, r])), [data.revisions]);
@@ -146,6 +150,7 @@ export function RevisionGraphView({
               markers={markers}
               problems={problems}
               signOffs={signOffs}
+              {...(lint ? { lint } : {})}
               heads={heads}
               highlight={highlight}
               selectedEnvs={selectedEnvs}
@@ -168,6 +173,7 @@ export function RevisionGraphView({
             applied={applied}
             problems={problems.get(selectedRevision) ?? []}
             signOffs={signOffs[selectedRevision] ?? []}
+            lint={lintQuery.isPending ? { state: "loading" } : lintQuery.data?.ok ? { state: "ok", findings: lintQuery.data.revisions[selectedRevision] ?? [] } : { state: "failed", message: lintQuery.data && !lintQuery.data.ok ? lintQuery.data.message : "Lint could not be loaded." }}
             isHead={heads.has(selectedRevision)}
             onOpen={openRevision}
             onClose={() => setSelectedRevision(null)}

@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import hljs from "highlight.js/lib/core";
 import python from "highlight.js/lib/languages/python";
 import type { GraphEnvironment, GraphProblem, GraphRevision, SignOffMark } from "@/lib/graph-view/graph-model";
+import type { LintFinding } from "@/lib/lint/types";
 import { STATE_COLOR, shortId } from "@/components/graph/graph-style";
 import "@/components/graph/python-highlight.css";
 
@@ -33,6 +34,8 @@ export function RevisionPanel(props: {
   applied: ReadonlyMap<string, ReadonlySet<string>>;
   problems: GraphProblem[];
   signOffs: SignOffMark[];
+  /** This revision's lint findings against its own parent. */
+  lint?: { state: "loading" } | { state: "failed"; message: string } | { state: "ok"; findings: LintFinding[] };
   isHead: boolean;
   onOpen(id: string): void;
   onClose(): void;
@@ -124,6 +127,7 @@ export function RevisionPanel(props: {
             ))}
           </ul>
         ) : null}
+        {props.lint ? <RevisionLint lint={props.lint} /> : null}
         <h3 className="mt-4 mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">Source</h3>
         {source.isPending ? <p className="text-stone-500">Loading the migration…</p> : null}
         {source.isError ? <p role="alert" className="text-red-700">Could not load the source: {source.error.message}</p> : null}
@@ -134,6 +138,30 @@ export function RevisionPanel(props: {
         ) : null}
       </div>
     </aside>
+  );
+}
+
+function RevisionLint({ lint }: { lint: NonNullable<Parameters<typeof RevisionPanel>[0]["lint"]> }) {
+  return (
+    <section data-testid="revision-lint" className="mt-3">
+      <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">Lint (against its parent)</h3>
+      {lint.state === "loading" ? <p className="text-stone-500">Linting the migrations…</p> : null}
+      {lint.state === "failed" ? <p role="alert" className="text-amber-800">{lint.message}</p> : null}
+      {lint.state === "ok" && lint.findings.length === 0 ? <p className="text-stone-600">No finding: nothing here locks, drops, renames or fails that lint can see.</p> : null}
+      {lint.state === "ok" && lint.findings.length > 0 ? (
+        <ul className="space-y-2">
+          {lint.findings.map((f, i) => (
+            <li key={i} data-lint-rule={f.rule} className={f.acknowledged ? "text-stone-500" : ""}>
+              <span className={`mr-1 rounded px-1 text-xs font-semibold ${f.severity === "error" ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-800"}`}>{f.severity}</span>
+              <span className="font-mono text-xs">{f.rule}</span>
+              {f.line ? <span className="text-xs text-stone-500"> line {f.line}</span> : null}
+              <p>{f.message}</p>
+              {f.acknowledged ? <p className="text-xs">Acknowledged: {f.acknowledged}</p> : <p className="text-xs text-stone-600">Safe pattern: {f.fix}</p>}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
   );
 }
 

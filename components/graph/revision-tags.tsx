@@ -1,9 +1,10 @@
-/** The tags across a revision node's top right: sign-offs, head, branch labels, merge, problems. */
+/** The tags across a revision node's top right: sign-offs, head, branch labels, merge, open lint findings, problems. */
 import type { GraphProblem, GraphRevision } from "@/lib/graph-view/graph-model";
 import { NODE_WIDTH, type SignOffMark } from "@/lib/graph-view/graph-model";
 import { truncate } from "@/components/graph/graph-style";
+import type { LintFinding } from "@/lib/lint/types";
 
-export function RevisionTags({ rev, isHead, problems, signOffs }: { rev: GraphRevision; isHead: boolean; problems: GraphProblem[] | undefined; signOffs: SignOffMark[] | undefined }) {
+export function RevisionTags({ rev, isHead, problems, signOffs, lint }: { rev: GraphRevision; isHead: boolean; problems: GraphProblem[] | undefined; signOffs: SignOffMark[] | undefined; lint?: LintFinding[] | undefined }) {
   const tags: { text: string; fill: string; color: string; title: string }[] = [];
   if (signOffs?.length) {
     const envs = [...new Set(signOffs.map((s) => s.environment))];
@@ -12,6 +13,11 @@ export function RevisionTags({ rev, isHead, problems, signOffs }: { rev: GraphRe
   if (isHead) tags.push({ text: "head", fill: "#1c1917", color: "#ffffff", title: "A head: no revision builds on it" });
   for (const l of rev.branchLabels) tags.push({ text: l, fill: "#ede9fe", color: "#5b21b6", title: `Branch label ${l}` });
   if (rev.isMergePoint) tags.push({ text: "merge", fill: "#e0f2fe", color: "#075985", title: "Merge point" });
+  const openLint = lint?.filter((f) => !f.acknowledged) ?? [];
+  if (openLint.length) {
+    const error = openLint.some((f) => f.severity === "error");
+    tags.push({ text: `lint ${openLint.length}`, fill: error ? "#fee2e2" : "#fef3c7", color: error ? "#991b1b" : "#92400e", title: openLint.map((f) => `${f.severity}: ${f.rule}${f.line ? ` (line ${f.line})` : ""}`).join("\n") });
+  }
   if (problems?.length) tags.push({ text: `⚠ ${problems.length}`, fill: "#fee2e2", color: "#991b1b", title: problems.map((q) => q.message).join("\n") });
   let x = NODE_WIDTH - 4;
   return (

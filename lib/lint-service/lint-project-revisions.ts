@@ -1,0 +1,111 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
+import type { AuditActor } from "@/lib/audit/record-audit";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { upgradePath } from "@/lib/graph/migration-path";
+import { lintMigrations } from "@/lib/lint/lint-migrations";
+import { loadSqlParser } from "@/lib/lint/parse-sql";
+import type { LintDialect, LintFinding } from "@/lib/lint/types";
+import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { projectConstants } from "@/lib/projects/project-constants";
+import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
+import { renderMigrationSql } from "@/lib/runner/render-migration-sql";
+import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+
+/** Each revision's findings, linted against its own parent: tables from earlier migrations count as existing. */
+export type ProjectRevisionLint =
+  | { ok: true; dialect: LintDialect; version: string; revisions: Record<string, LintFinding[]> }
+  | { ok: false; message: string };
+
+/** The URL handed to Alembic for the offline render: it only picks the dialect (no connection is made). */
+const OFFLINE_URLS: Record<LintDialect, string> = {
+  postgresql: "postgresql://cairn-lint@localhost/cairn_lint",
+  sqlite: "sqlite:///cairn-lint.db",
+  mysql: "mysql+pymysql://cairn-lint@localhost/cairn_lint",
+};
+const DIALECTS: Record<string, LintDialect> = { postgresql: "postgresql", sqlite: "sqlite", mysql: "mysql" };
+
+// One render of a whole history is one Alembic start plus one per migration that stops it (≈1 s each
+// here), so it is kept per project and graph version (the migration files' contents and how Alembic
+// is run): the graph page asks on every visit, the files change only with a deploy. A few versions per
+// project are kept so a deploy in progress does not thrash; a failure is not kept.
+const MAX_CACHED = 16;
+const cache: Map<string, Promise<ProjectRevisionLint>> = ((globalThis as { __cairnRevisionLint?: Map<string, Promise<ProjectRevisionLint>> }).__cairnRevisionLint ??= new Map());
+
+/**
+ * Lints every revision of a project once per graph version. The render and its `command.run` audit row
+ * (purpose "lint", under `actor`) happen only for the request that finds no cached answer.
+ */
+export async function lintProjectRevisions(db: PrismaClient, i: { project: string; actor: AuditActor; key?: Buffer; env?: Record<string, string | undefined> }): Promise<ProjectRevisionLint> {
+  const project = await getProjectOrThrow(db, i.project);
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) });
+  const rootDir = loaded.location.rootDir;
+  const files = [...graph.revisions.entries()].filter(([, r]) => r.path).map(([id, r]) => ({ id, path: r.path })).sort((a, b) => a.id.localeCompare(b.id));
+  const sources = new Map(await Promise.all(files.map(async (r) => [r.id, await fs.promises.readFile(r.path!, "utf8").catch(() => null)] as const)));
+  // The dialect of the project's first environment whose URL resolves (PostgreSQL when none does).
+  let dialect: LintDialect = "postgresql";
+  for (const env of project.environments) {
+    const url = resolveEnvironmentUrl(env, { key: i.key, env: i.env });
+    if (url.ok) {
+      dialect = DIALECTS[dialectOfUrl(url.url)] ?? "postgresql";
+      break;
+    }
+  }
+  const hash = crypto.createHash("sha256");
+  hash.update(JSON.stringify([dialect, project.command, project.xArgs, project.urlEnvVar, loaded.location.configFile ?? null]));
+  for (const r of files) hash.update(`\0${r.id}\0${sources.get(r.id) ?? ""}`);
+  const version = hash.digest("hex").slice(0, 16);
+  const key = `${project.id}:${version}`;
+  let answer = cache.get(key);
+  if (!answer) {
+    answer = compute();
+    cache.set(key, answer);
+    if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+    answer.then((a) => !a.ok && cache.delete(key)).catch(() => cache.delete(key));
+  }
+  return answer;
+
+  async function compute(): Promise<ProjectRevisionLint> {
+    const plan = upgradePath(graph, [], "heads");
+    const steps = plan.steps.map((revision) => ({ revision, downRevisions: graph.revisions.get(revision)?.downRevisions ?? [] }));
+    const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
+    try {
+      const [rendered] = await Promise.all([
+        renderMigrationSql({
+          command: Array.isArray(project.command) ? (project.command as string[]) : ["alembic"],
+          cwd: rootDir,
+          ...(configFile ? { configFile } : {}),
+          databaseUrl: OFFLINE_URLS[dialect],
+          urlEnvVar: project.urlEnvVar,
+          xArgs: Array.isArray(project.xArgs) ? (project.xArgs as string[]) : [],
+          timeoutMs: 300_000,
+          audit: { db, actor: i.actor, purpose: "lint", projectId: project.id },
+          steps,
+          from: [],
+          target: "heads",
+        }),
+        loadSqlParser(),
+      ]);
+      const revisions: Record<string, LintFinding[]> = {};
+      for (const { revision } of steps) {
+        const file = graph.revisions.get(revision)?.path;
+        const r = rendered.get(revision);
+        // Alone, so tables an earlier migration created are existing ones: the finding holds whichever path runs it.
+        const report = lintMigrations({
+          dialect,
+          migrations: [{ revision, file: file ? path.relative(rootDir, file) : "", source: sources.get(revision) ?? null, ...(r ? { rendered: r } : {}) }],
+        });
+        revisions[revision] = report.findings;
+      }
+      return { ok: true, dialect, version, revisions };
+    } catch (e) {
+      console.error(`lint of every revision of ${project.name} failed`, e);
+      const why = (e instanceof AppError ? e.userMessage : e instanceof Error ? e.message : "").split("\n")[0] ?? "";
+      return { ok: false, message: `Lint could not check this project's migrations${why ? `: ${why.slice(0, 200)}` : ""}. Reload to try again.` };
+    }
+  }
+}
