@@ -7,6 +7,7 @@ import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers"
 import { alembic } from "@/tests/environments/support";
 import { createTarget, type Target } from "@/tests/runner/support";
 import { withClient } from "@/tests/support/databases";
+import { createMysqlTestDatabase, withMysql } from "@/tests/support/mysql-databases";
 import { copyFixtureProject, seedProject, sqliteRevisions } from "@/tests/runs-api/support";
 import * as stampRoute from "@/app/api/projects/[project]/envs/[env]/stamp/route";
 
@@ -15,6 +16,7 @@ let db: PrismaClient;
 let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let fixture: ReturnType<typeof copyFixtureProject>;
 let pgTarget: Target;
+let mysqlTarget: Awaited<ReturnType<typeof createMysqlTestDatabase>>;
 let alice: User, qa: User, admin: User;
 
 const P = "stamp-api";
@@ -47,6 +49,7 @@ beforeAll(async () => {
   db = app.db;
   fixture = copyFixtureProject(["qa", "staging"]);
   pgTarget = await createTarget("cairn_stamp_pw");
+  mysqlTarget = await createMysqlTestDatabase("stamp");
   await seedProject(db, {
     name: P,
     dir: fixture.dir,
@@ -54,17 +57,20 @@ beforeAll(async () => {
       { name: "qa", url: fixture.urls.qa! },
       { name: "staging", url: fixture.urls.staging! },
       { name: "production", url: pgTarget.url, protected: true },
+      { name: "mariadb", url: mysqlTarget.url },
     ],
   });
   [alice, qa, admin] = await Promise.all([signedIn(db, "release_manager"), signedIn(db, "qa"), signedIn(db, "admin")]);
   alembic(fixture.dir, ["upgrade", "c3"], { url: fixture.urls.qa! });
   alembic(fixture.dir, ["upgrade", "c3"], { url: pgTarget.url });
+  alembic(fixture.dir, ["upgrade", "c3"], { url: mysqlTarget.url });
 }, 90_000);
 
 afterAll(async () => {
   await app?.close();
   fixture?.remove();
   await pgTarget?.drop();
+  await mysqlTarget?.drop();
 });
 
 describe("stamp on SQLite with real Alembic", () => {
@@ -170,4 +176,21 @@ describe("stamp on PostgreSQL with real Alembic", () => {
     expect(await pgTarget.readRevisions()).toEqual(["f6"]);
     expect(await pgSchema(pgTarget)).toBe(schema);
   }, 90_000);
+});
+
+describe("stamp on MariaDB with real Alembic", () => {
+  it("records by hand what a half-applied migration left behind: the table moves, the schema does not", async () => {
+    const tables = async () => (await withMysql((c) => c.query("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1", [mysqlTarget.name])))[0] as { t: string }[];
+    const revisions = async () => ((await withMysql((c) => c.query("SELECT version_num AS v FROM alembic_version ORDER BY 1"), mysqlTarget.name))[0] as { v: string }[]).map((r) => r.v);
+    // f6 creates audit_trail, then fails: MySQL committed the CREATE TABLE, the version table still says c3.
+    expect(() => alembic(fixture.dir, ["upgrade", "f6"], { url: mysqlTarget.url })).toThrow(/no_such_table/);
+    expect(await revisions()).toEqual(["c3"]);
+    const before = await tables();
+    expect(before.map((t) => t.t)).toContain("audit_trail");
+    // The rest fixed by hand, the release manager records where the database now stands.
+    const out = await body(await stamp({ cookie: alice.cookie }, "mariadb", ok("mariadb", ["f6"], "f6 half-applied on MariaDB: audit_trail stayed, the insert was done by hand")));
+    expect(out).toMatchObject({ status: "succeeded", before: ["c3"], after: ["f6"], purged: true });
+    expect(await revisions()).toEqual(["f6"]);
+    expect(await tables()).toEqual(before);
+  }, 60_000);
 });
