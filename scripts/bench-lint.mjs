@@ -28,7 +28,7 @@ async function loadModules(outdir) {
   fs.writeFileSync(
     entry,
     [
-      `export { readProjectGraph } from ${from("lib/alembic/read-project-graph.ts")};`,
+      `export { readProjectGraph } from ${from("lib/project-graph/read-project-graph.ts")};`,
       `export { upgradePath } from ${from("lib/graph/migration-path.ts")};`,
       `export { lintMigrations } from ${from("lib/lint/lint-migrations.ts")};`,
       `export { loadSqlParser } from ${from("lib/lint/parse-sql.ts")};`,

@@ -1,5 +1,5 @@
 // cairn rehearse — play an environment's pending migrations on a throwaway copy of it, then round-trip them.
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import type { ConfigEnvironment, ConfigProject } from "@/lib/config/cairn-config";
 import { pickConfigTarget, resolveConfigUrl } from "@/cli/config-target";
 import { parseCommandArgs, type CommandOptions } from "@/cli/parse-command-args";

@@ -4,9 +4,8 @@ import type { ProjectScan } from "@/lib/alembic/load-project";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { loadProject, sortProblems } from "@/lib/alembic/load-project";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
-import type { Problem } from "@/lib/alembic/types";
+import type { Problem, RevisionGraph } from "@/lib/graph/types";
 import { formatAlembicHeads, formatAlembicHistory } from "@/lib/graph/format-alembic-lines";
-import type { RevisionGraph } from "@/lib/graph/types";
 import { mark } from "@/cli/timing";
 
 function problemJson(p: Problem): Record<string, unknown> {

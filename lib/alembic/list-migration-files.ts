@@ -14,7 +14,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { AlembicLocation, Problem } from "@/lib/alembic/types";
+import type { AlembicLocation } from "@/lib/alembic/types";
+import type { Problem } from "@/lib/graph/types";
 
 /** alembic/script/base.py `_only_source_rev_file`, applied with re.match. */
 export const SOURCE_REV_FILE = /^(?!\.#|__init__)[^\n]*\.py$/;

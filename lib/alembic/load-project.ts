@@ -6,7 +6,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { LoadedProject, MigrationScript, Problem } from "@/lib/alembic/types";
+import type { LoadedProject } from "@/lib/alembic/types";
+import type { MigrationScript, Problem } from "@/lib/graph/types";
 import type { FileOrder } from "@/lib/alembic/list-migration-files";
 import { isRacy, READER_VERSION, resolveCacheDir, scanProject, type ProjectScan } from "@/lib/alembic/scan-project";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";

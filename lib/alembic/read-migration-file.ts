@@ -4,7 +4,7 @@
  * imports the module (alembic/script/base.py `Script._from_filename`, `Script.__init__`,
  * script/revision.py `Revision.__init__`). Pure: no framework imports.
  */
-import type { MigrationScript, Problem } from "@/lib/alembic/types";
+import type { MigrationScript, Problem } from "@/lib/graph/types";
 import { describePythonValue, parsePythonLiteral, resolveConstants, unresolvedParts, type ConstantsTable, type PythonValue } from "@/lib/alembic/parse-python-literal";
 import { PythonSyntaxError, PythonTokenizer, type Token } from "@/lib/alembic/tokenize-python";
 

@@ -2,7 +2,7 @@
  * Problem texts and read errors as every role sees them: paths under the project's directory made
  * relative to it, so a viewer never learns where the server keeps projects. Pure.
  */
-import type { Problem } from "@/lib/alembic/types";
+import type { Problem } from "@/lib/graph/types";
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

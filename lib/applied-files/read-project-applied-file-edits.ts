@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
 import { readVersionTable } from "@/lib/environments/read-version-table";

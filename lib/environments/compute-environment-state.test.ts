@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript } from "@/lib/graph/types";
 import type { VersionTableReadResult } from "@/lib/environments/types";
 
 const LONG = "9e107d9d372bb6826bd81d3542a419d6e4f2c8b1";

@@ -1,5 +1,5 @@
 import "server-only";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { RevisionGraph } from "@/lib/graph/types";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
 import { summarizeProjectStatus } from "@/lib/environments/summarize-project-status";
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript } from "@/lib/graph/types";
 import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";
 
 function script(revision: string, down: string[], message = `change ${revision}`): MigrationScript {

@@ -1,4 +1,4 @@
-import type { Problem } from "@/lib/alembic/types";
+import type { Problem } from "@/lib/graph/types";
 import { listOf } from "@/lib/gates/revision-ancestry";
 import type { GateFacts, GateResult } from "@/lib/gates/types";
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import type { Problem } from "@/lib/alembic/types";
-import type { RevisionNode } from "@/lib/graph/types";
+import type { Problem, RevisionNode } from "@/lib/graph/types";
 import { canProceed, canRequest, describeRefusal, evaluateGates, GATES } from "@/lib/gates/evaluate-gates";
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";

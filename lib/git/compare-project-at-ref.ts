@@ -2,7 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { projectDirOf, relativeText } from "@/lib/alembic/relative-paths";
 import { AppError, isAppError } from "@/lib/errors";
 import { compareGraphSides, gitBlobId, pendingAgainst, readRefSide, type GraphSide } from "@/lib/git/read-graph-at-ref";

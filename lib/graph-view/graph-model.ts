@@ -4,9 +4,8 @@
  * references turned into placeholder nodes. Pure: no next, react, prisma or pg — the page builds it on
  * the server, the client reads it, and tests/graph-ui exercises it directly.
  */
-import type { Problem } from "@/lib/alembic/types";
+import type { Problem, RevisionGraph } from "@/lib/graph/types";
 import type { EnvironmentState, EnvironmentStatus, ProjectStatus } from "@/lib/environments/types";
-import type { RevisionGraph } from "@/lib/graph/types";
 
 /** One revision, as the browser sees it (paths relative to the project's directory). */
 export interface GraphRevision {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript } from "@/lib/graph/types";
 import { isAppError } from "@/lib/errors";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { ancestorsOf, descendantsOf } from "@/lib/graph/describe-history";

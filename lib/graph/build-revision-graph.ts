@@ -12,10 +12,9 @@
  *   rest of the graph still has an order;
  * - duplicate branch label: the first loaded declaration keeps it.
  */
-import type { MigrationScript, Problem } from "@/lib/alembic/types";
+import type { MigrationScript, Problem, RevisionGraph, RevisionNode } from "@/lib/graph/types";
 import { suggestRevision } from "@/lib/graph/suggest-revision";
 import { ancestorNodes, dedupe, descendantNodes, indexGraph, NO_LABELS, topologicalSort, type Rev, type RevisionIndex } from "@/lib/graph/revision-index";
-import type { RevisionGraph, RevisionNode } from "@/lib/graph/types";
 
 export interface BuildRevisionGraphOptions {
   /** Length of alembic_version.version_num; Alembic creates it as VARCHAR(32). */

@@ -3,7 +3,7 @@
  * a down_revision set to the migration's file name (with or without `.py`) instead of its id,
  * a truncated id, a typo of one or two characters.
  */
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript } from "@/lib/graph/types";
 
 export interface RevisionSuggestion {
   revision: string;

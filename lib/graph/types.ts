@@ -1,4 +1,42 @@
-import type { MigrationScript, Problem } from "@/lib/alembic/types";
+/**
+ * Contracts of the graph engine (lib/graph): what it takes — a MigrationScript per migration file,
+ * as the static reader (lib/alembic) produces them — and what it gives: the RevisionGraph with its
+ * Problems. Pure data.
+ */
+export type Severity = "error" | "warning" | "info";
+
+/** A problem found in a project, with a stable code. The graph is still built from everything else. */
+export interface Problem {
+  /** Stable, kebab-case, e.g. "dangling-down-revision", "multiple-heads", "revision-too-long". */
+  code: string;
+  severity: Severity;
+  revision?: string;
+  /** Absolute path of the file concerned. */
+  path?: string;
+  /** 1-based line. */
+  line?: number;
+  /** What is wrong, where, and how to fix it. */
+  message: string;
+  /** Extra machine-readable facts (e.g. `suggestion` for a "did you mean"). */
+  data?: Record<string, unknown>;
+}
+
+/** What one migration file declares, read statically. */
+export interface MigrationScript {
+  revision: string;
+  /** Parents in declaration order; [] for a base. */
+  downRevisions: string[];
+  branchLabels: string[];
+  dependsOn: string[];
+  /** Absolute path. */
+  path: string;
+  /** First paragraph of the module docstring ("" when none). */
+  message: string;
+  /** The docstring's `Create Date:` value, as written. */
+  createDate?: string;
+  /** 1-based lines of the assignments that set each attribute, for problems. */
+  lines: { revision?: number; downRevision?: number; branchLabels?: number; dependsOn?: number };
+}
 
 /** One revision in the graph, with the facts Alembic derives. */
 export interface RevisionNode extends MigrationScript {

@@ -2,7 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { upgradePath } from "@/lib/graph/migration-path";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
-import { readProjectGraph, readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph, readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import type { AlembicLocation } from "@/lib/alembic/types";
 import type { AuditActor } from "@/lib/audit/record-audit";
 import { isAppError } from "@/lib/errors";

@@ -10,8 +10,8 @@ import { SOURCE_REV_FILE } from "@/lib/alembic/list-migration-files";
 import { sortProblems } from "@/lib/alembic/load-project";
 import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { readMigrationBytes } from "@/lib/alembic/read-migration-bytes";
-import type { ProjectGraph } from "@/lib/alembic/read-project-graph";
-import type { MigrationScript, Problem } from "@/lib/alembic/types";
+import type { ProjectGraph } from "@/lib/project-graph/read-project-graph";
+import type { MigrationScript, Problem } from "@/lib/graph/types";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 
 /** Same limit as the disk listing (MAX_WALK_DEPTH). */

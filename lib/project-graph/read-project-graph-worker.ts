@@ -3,7 +3,7 @@
  * back. Loaded only inside the worker (see read-project-graph.ts), never by the server itself.
  */
 import { parentPort } from "node:worker_threads";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import type { LoadProjectOptions } from "@/lib/alembic/load-project";
 import { isAppError } from "@/lib/errors";
 

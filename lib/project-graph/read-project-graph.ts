@@ -52,7 +52,7 @@ function graphWorker(): NonNullable<typeof state.__cairnGraphWorker> {
   const root = process.cwd();
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
-    workerData: { root, entry: path.join(root, "lib", "alembic", "read-project-graph-worker.ts"), tsconfig: path.join(root, "tsconfig.json") },
+    workerData: { root, entry: path.join(root, "lib", "project-graph", "read-project-graph-worker.ts"), tsconfig: path.join(root, "tsconfig.json") },
   });
   // Idle, it must not keep a CLI or a test process alive.
   worker.unref();

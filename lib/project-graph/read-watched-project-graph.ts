@@ -1,6 +1,6 @@
 import "server-only";
 import fs from "node:fs";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import type { LoadProjectOptions } from "@/lib/alembic/load-project";
 import type { RevisionGraph } from "@/lib/graph/types";
 

@@ -6,7 +6,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { isAppError } from "@/lib/errors";
 import { recordAudit, type AuditEntry } from "@/lib/audit/record-audit";
 import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { projectsRoot } from "@/lib/config/projects-root";
 import type { AlembicLocation } from "@/lib/alembic/types";
 import type { TProject } from "@/lib/projects/project.types";

@@ -2,7 +2,7 @@ import "server-only";
 import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { isAppError } from "@/lib/errors";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";

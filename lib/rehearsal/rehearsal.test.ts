@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript } from "@/lib/graph/types";
 import type { SchemaSnapshot, TableSnapshot } from "@/lib/drift/types";
 import { describeSchemaChanges } from "@/lib/rehearsal/describe-schema-changes";
 import { hashPathFiles } from "@/lib/rehearsal/hash-path-files";

@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient, Rehearsal } from "@/lib/generated/prisma/cli
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isAppError } from "@/lib/errors";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { projectConstants } from "@/lib/projects/project-constants";
 import { fromKeyOf, pathFilesHash } from "@/lib/rehearsal/path-files-hash";
 import { rehearsePath } from "@/lib/rehearsal/rehearse-path";

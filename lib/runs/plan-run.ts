@@ -4,7 +4,7 @@ import nodePath from "node:path";
 import type { Environment, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { readEnvironmentStatus } from "@/lib/environments/read-project-status";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import type { EnvironmentStatus } from "@/lib/environments/types";

@@ -3,7 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isAppError } from "@/lib/errors";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { readVersionTable } from "@/lib/environments/read-version-table";
 import { ancestorsOf } from "@/lib/graph/describe-history";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";

@@ -7,7 +7,7 @@ import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { listProjects as listStoredProjects } from "@/lib/projects/list-projects";
 import { readStoredOverviewStatus, readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
 import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { relativeProblems } from "@/lib/alembic/relative-paths";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { ProjectStatus } from "@/lib/environments/types";

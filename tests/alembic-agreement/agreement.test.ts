@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProject } from "@/lib/alembic/load-project";
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript } from "@/lib/graph/types";
 import { buildQueries } from "@/tests/alembic-agreement/build-queries";
 import { compareWithOracle, type Comparison } from "@/tests/alembic-agreement/compare-with-oracle";
 import { FIXTURES } from "@/tests/alembic-agreement/fixtures";

@@ -2,13 +2,12 @@
  * Compares Cairn's graph engine with the oracle's answer for one directory and lists every
  * disagreement as a readable line (an empty list means Cairn equals Alembic).
  */
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript, RevisionGraph } from "@/lib/graph/types";
 import { isAppError } from "@/lib/errors";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
 import { formatHeadLine, formatHistoryLine } from "@/lib/graph/format-alembic-lines";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";
-import type { RevisionGraph } from "@/lib/graph/types";
 import type { OracleAnswer, OracleOutcome, Query } from "@/tests/alembic-agreement/run-oracle";
 
 export interface Comparison {

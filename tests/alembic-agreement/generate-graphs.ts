@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { MigrationScript } from "@/lib/alembic/types";
+import type { MigrationScript } from "@/lib/graph/types";
 
 export interface GenRevision {
   id: string;

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { formatAlembicHeads, formatAlembicHistory } from "@/lib/graph/format-alembic-lines";
 import { skipWithoutAlembic } from "@/tests/support/alembic";
 

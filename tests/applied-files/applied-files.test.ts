@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { findEditedAppliedFiles } from "@/lib/applied-files/find-edited-applied-files";
-import { readProjectGraphAsync } from "@/lib/alembic/read-project-graph";
+import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { runExecution } from "@/lib/runs/start-run";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { alembic } from "@/tests/environments/support";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type mysql from "mysql2/promise";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { readProjectStatus, type StatusEnvironmentInput } from "@/lib/environments/read-project-status";
 import { createMysqlTestDatabase, mysqlUrl, withMysql } from "@/tests/support/mysql-databases";
 import { addMigration, alembic, closedPort, copyFixture, LONG_REV, MAIN_HEAD, withUser } from "@/tests/environments/support";

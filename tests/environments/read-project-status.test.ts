@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { readProjectStatus, type StatusEnvironmentInput } from "@/lib/environments/read-project-status";
 import { configProjectStatusInput } from "@/lib/environments/config-project-status-input";
 import { parseCairnConfig } from "@/lib/config/cairn-config";

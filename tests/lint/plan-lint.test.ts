@@ -12,7 +12,7 @@ import { createUser } from "@/lib/auth/create-user";
 import type { Store } from "@/lib/db/client";
 import type { LintFinding } from "@/lib/lint/types";
 import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { runAlembic } from "@/lib/runner/run-alembic";
 import { planRun } from "@/lib/runs/plan-run";

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { mergeCommandLine } from "@/lib/merge-help/prepare-merge-help";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";

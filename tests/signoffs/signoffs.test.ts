@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { resolveSignOffRange } from "@/lib/signoffs/resolve-signoff-range";
 import { signOffsByRevision } from "@/lib/signoffs/signoffs-by-revision";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";

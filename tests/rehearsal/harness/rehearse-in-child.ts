@@ -4,7 +4,7 @@
  * Started as `node --conditions=react-server --import tsx tests/rehearsal/harness/rehearse-in-child.ts`
  * with TARGET_URL, PROJECT_DIR and REHEARSAL_ID in its environment.
  */
-import { readProjectGraph } from "@/lib/alembic/read-project-graph";
+import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { rehearsePath } from "@/lib/rehearsal/rehearse-path";
 
 const dir = process.env.PROJECT_DIR!;
