@@ -1,4 +1,5 @@
 import { PythonSyntaxError, tokenizePython, type Token } from "@/lib/alembic/tokenize-python";
+import { isEmptyBody, moduleFunctionBody } from "@/lib/alembic/python-function-body";
 
 /** A data-destroying operation found in a migration's downgrade(). */
 export interface DestructiveOp {
@@ -22,37 +23,6 @@ export interface DowngradeScan {
 }
 
 const SQL_DESTROYS = /\b(DELETE|TRUNCATE|DROP)\b/i;
-
-/** Tokens of the module-level `def downgrade(...)` body, or null when there is none. */
-function downgradeBody(tokens: Token[]): Token[] | null {
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!(t.type === "name" && t.value === "def" && t.indent === 0 && tokens[i + 1]?.value === "downgrade")) continue;
-    // Skip the signature: to the ':' at bracket depth 0.
-    let j = i + 2;
-    let depth = 0;
-    for (; j < tokens.length; j++) {
-      const v = tokens[j]!;
-      if (v.type === "op" && "([{".includes(v.value)) depth++;
-      else if (v.type === "op" && ")]}".includes(v.value)) depth--;
-      else if (v.type === "op" && v.value === ":" && depth === 0) break;
-    }
-    j++;
-    const body: Token[] = [];
-    if (tokens[j] && tokens[j]!.type !== "newline") {
-      // One-line body: `def downgrade(): pass`.
-      for (; j < tokens.length && tokens[j]!.type !== "newline"; j++) body.push(tokens[j]!);
-      return body;
-    }
-    for (j++; j < tokens.length; j++) {
-      const v = tokens[j]!;
-      if (v.type === "end" || (v.indent >= 0 && v.indent <= t.indent)) break;
-      body.push(v);
-    }
-    return body;
-  }
-  return null;
-}
 
 /** The tokens inside the call parentheses that start at `open` (exclusive), and the index after them. */
 function callArgs(body: Token[], open: number): Token[] {
@@ -89,7 +59,7 @@ export function scanDowngradeBody(source: string): DowngradeScan {
     const msg = e instanceof PythonSyntaxError ? `${e.message} (line ${e.line})` : String(e);
     return { missing: false, empty: false, raises: false, destructive: [], error: msg };
   }
-  const body = downgradeBody(tokens);
+  const body = moduleFunctionBody(tokens, "downgrade")?.body;
   if (!body) return { missing: true, empty: true, raises: false, destructive: [] };
 
   const destructive: DestructiveOp[] = [];
@@ -120,6 +90,5 @@ export function scanDowngradeBody(source: string): DowngradeScan {
       }
     }
   }
-  const meaningful = body.filter((t) => t.type !== "newline" && !(t.type === "name" && t.value === "pass") && !(t.type === "op" && t.value === "...") && !(t.type === "string" && t.indent >= 0));
-  return { missing: false, empty: meaningful.length === 0, raises, destructive };
+  return { missing: false, empty: isEmptyBody(body), raises, destructive };
 }

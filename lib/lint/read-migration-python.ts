@@ -4,6 +4,7 @@
  * place SQL findings on a line), loops that execute per row, and where things are declared.
  */
 import { PythonSyntaxError, PythonTokenizer, type Token } from "@/lib/alembic/tokenize-python";
+import { isEmptyBody, moduleFunctionBody } from "@/lib/alembic/python-function-body";
 import { LINT_RULE_IDS } from "@/lib/lint/types";
 
 /** A `.name(…)` call in upgrade(): `op.drop_table("orders")`, `batch_op.alter_column("x", …)`. */
@@ -54,32 +55,6 @@ function parseAck(text: string, line: number): Acknowledgement | null {
   const rules = m[1]!.split(",").map((r) => r.trim().toLowerCase()).filter((r) => KNOWN_RULES.has(r));
   if (!rules.length) return null;
   return { rules, reason: (m[2] ?? "").trim(), line };
-}
-
-/** The tokens of a module-level `def <name>(…):` body, with the def's line, or null. */
-function functionBody(tokens: Token[], name: string): { line: number; body: Token[] } | null {
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!(t.type === "name" && t.value === "def" && t.indent === 0 && tokens[i + 1]?.value === name)) continue;
-    let j = i + 2;
-    let depth = 0;
-    for (; j < tokens.length; j++) {
-      const v = tokens[j]!;
-      if (v.type === "op" && "([{".includes(v.value)) depth++;
-      else if (v.type === "op" && ")]}".includes(v.value)) depth--;
-      else if (v.type === "op" && v.value === ":" && depth === 0) break;
-    }
-    const body: Token[] = [];
-    let pastHeader = false;
-    for (j++; j < tokens.length; j++) {
-      const v = tokens[j]!;
-      if (v.type === "end" || (pastHeader && v.indent >= 0 && v.indent <= t.indent)) break;
-      if (v.type === "newline") pastHeader = true;
-      body.push(v);
-    }
-    return { line: t.line, body };
-  }
-  return null;
 }
 
 /** Index of the bracket closing the one at `open`. */
@@ -193,10 +168,8 @@ export function readMigrationPython(source: string): MigrationPython {
     }
   }
 
-  const upgrade = functionBody(tokens, "upgrade");
-  const downgrade = functionBody(tokens, "downgrade");
-  const meaningful = (body: Token[]) =>
-    body.filter((t) => t.type !== "newline" && !(t.type === "name" && t.value === "pass") && !(t.type === "op" && t.value === "...") && !(t.type === "string" && t.indent >= 0));
+  const upgrade = moduleFunctionBody(tokens, "upgrade");
+  const downgrade = moduleFunctionBody(tokens, "downgrade");
   const downgradeBody = downgrade?.body.filter((t) => t.type !== "newline") ?? [];
   return {
     acknowledgements,
@@ -208,8 +181,8 @@ export function readMigrationPython(source: string): MigrationPython {
     revisionLine,
     rowLoops: upgrade ? readRowLoops(upgrade.body) : [],
     downgradeMissing: !downgrade,
-    upgradeEmpty: !!upgrade && meaningful(upgrade.body).length === 0,
-    downgradeEmpty: !!downgrade && meaningful(downgrade.body).length === 0,
+    upgradeEmpty: !!upgrade && isEmptyBody(upgrade.body),
+    downgradeEmpty: !!downgrade && isEmptyBody(downgrade.body),
     downgradeRaises: !!downgrade && downgrade.body.some((t) => t.type === "name" && t.value === "raise" && t.indent >= 0),
   };
 }
