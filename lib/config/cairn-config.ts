@@ -23,18 +23,21 @@ const ZName = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
 
+/** A database URL in the configuration: `env:NAME` (resolved from the process environment at read time, within the env: policy) or a literal URL. */
+const ZConfigUrl = z
+  .string()
+  .min(1)
+  .refine((v) => !v.startsWith("env:") || /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v), "an env: reference must look like env:VARIABLE_NAME")
+  .superRefine((v, ctx) => {
+    const name = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.[1];
+    const refusal = name ? envRefRefusal(name) : v.startsWith("env:") ? undefined : rawAtInPassword(v);
+    if (refusal) ctx.addIssue({ code: "custom", message: refusal });
+  });
+
 export const ZConfigEnvironmentSchema = z.strictObject({
   name: ZName,
   /** `env:NAME` (resolved from the process environment at read time) or a literal database URL. */
-  url: z
-    .string()
-    .min(1)
-    .refine((v) => !v.startsWith("env:") || /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v), "an env: reference must look like env:VARIABLE_NAME")
-    .superRefine((v, ctx) => {
-      const name = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.[1];
-      const refusal = name ? envRefRefusal(name) : v.startsWith("env:") ? undefined : rawAtInPassword(v);
-      if (refusal) ctx.addIssue({ code: "custom", message: refusal });
-    }),
+  url: ZConfigUrl,
   protected: z.boolean().optional(),
   versionTable: ZIdentifier.optional(),
   versionTableSchema: ZIdentifier.optional(),
@@ -65,16 +68,7 @@ export const ZConfigProjectSchema = z.strictObject({
   rehearsal: z
     .strictObject({
       /** A PostgreSQL server URL (env:NAME or literal) where Cairn may create and drop databases; default each target's own server. */
-      url: z
-        .string()
-        .min(1)
-        .refine((v) => !v.startsWith("env:") || /^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v), "an env: reference must look like env:VARIABLE_NAME")
-        .superRefine((v, ctx) => {
-          const name = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(v)?.[1];
-          const refusal = name ? envRefRefusal(name) : v.startsWith("env:") ? undefined : rawAtInPassword(v);
-          if (refusal) ctx.addIssue({ code: "custom", message: refusal });
-        })
-        .optional(),
+      url: ZConfigUrl.optional(),
       maxAgeHours: z.number().positive("must be more than 0 (hours)").max(24 * 90, "must be at most 2160 (hours)").optional(),
     })
     .optional(),
