@@ -83,13 +83,21 @@ export async function startRehearsal(db: PrismaClient, input: StartRehearsalInpu
     serverUrl = r.url;
   }
 
-  const row = await db.$transaction(async (tx) => {
+  const fromKey = fromKeyOf(plan.from);
+  const claimed = await db.$transaction(async (tx) => {
+    // One live rehearsal per environment and path: a double click or a script gets the running one, not another pg_dump of the target.
+    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`cairn-rehearsal:${env.id}`}))) AS l`;
+    const running = await tx.rehearsal.findFirst({
+      where: { environmentId: env.id, fromKey, target: plan.target, filesHash, status: "running", heartbeatAt: { gte: new Date(Date.now() - LIVE_HEARTBEAT_MS) } },
+      orderBy: { createdAt: "desc" },
+    });
+    if (running) return { row: running, existing: true };
     const created = await tx.rehearsal.create({
       data: {
         projectId: project.id,
         environmentId: env.id,
         kind: input.kind,
-        fromKey: fromKeyOf(plan.from),
+        fromKey,
         fromRevisions: plan.from,
         target: plan.target,
         path: steps,
@@ -112,10 +120,12 @@ export async function startRehearsal(db: PrismaClient, input: StartRehearsalInpu
       toRevision: plan.target,
       details: { rehearsalId: created.id, kind: input.kind, path: steps },
     });
-    return created;
+    return { row: created, existing: false };
   });
-
+  const row = claimed.row;
   const names = { project: project.name, environment: env.name };
+  if (claimed.existing) return opts.wait ? untilFinished(db, row.id, names) : toRehearsalView(row, names);
+
   const heartbeat = setInterval(() => void db.rehearsal.updateMany({ where: { id: row.id, status: "running" }, data: { heartbeatAt: new Date() } }).catch(() => {}), opts.heartbeatMs ?? 5000);
   heartbeat.unref?.();
   let lastWrite = Promise.resolve();
@@ -136,6 +146,7 @@ export async function startRehearsal(db: PrismaClient, input: StartRehearsalInpu
         direction: plan.path.direction,
         steps,
         withData: settings.withData ? { maxBytes: settings.maxDataMb * 1_048_576 } : null,
+        audit: { db, actor: { userId: input.actor.userId, email: input.actor.email }, projectId: project.id, environmentId: env.id, environment: env.name },
         onProgress: (p) => {
           // Writes in order, one at a time: a slow store never reorders progress.
           lastWrite = lastWrite.then(() =>
@@ -188,6 +199,17 @@ export async function startRehearsal(db: PrismaClient, input: StartRehearsalInpu
   if (opts.wait) return work;
   work.catch((e: unknown) => console.error(`rehearsal ${row.id} could not be recorded`, e));
   return toRehearsalView(row, names);
+}
+
+/** A running rehearsal heartbeats every 5 s; one silent for this long is not live (the start-up sweep marks it interrupted). */
+const LIVE_HEARTBEAT_MS = 60_000;
+
+async function untilFinished(db: PrismaClient, id: string, names: { project: string; environment: string }): Promise<RehearsalView> {
+  for (;;) {
+    const r = await db.rehearsal.findUniqueOrThrow({ where: { id } });
+    if (r.status !== "running" || !r.heartbeatAt || r.heartbeatAt.getTime() < Date.now() - LIVE_HEARTBEAT_MS) return toRehearsalView(r, names);
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }
 
 /** One rehearsal, or a 404 naming it. */

@@ -94,6 +94,22 @@ describe("rehearsals through the API, and the rehearsal gate", () => {
     expect(list.rehearsals[0].steps[0].log).toBeUndefined();
   }, 60_000);
 
+  it("a double click starts one rehearsal, not two copies of the target; each step's Alembic is audited as command.run", async () => {
+    const since = new Date();
+    const [first, second] = await Promise.all([rehearse(users.rm.cookie), rehearse(users.rm.cookie)]);
+    const [a, b] = [await body(first), await body(second)];
+    expect(b.rehearsalId).toBe(a.rehearsalId);
+    const { final } = await untilFinished(a.rehearsalId);
+    expect(final).toMatchObject({ status: "finished", ok: true });
+    const rows = await app.db.rehearsal.findMany({ where: { environmentId: productionId, createdAt: { gte: since } } });
+    expect(rows.map((r) => r.id)).toEqual([a.rehearsalId]);
+    const audits = await app.db.auditEvent.findMany({ where: { action: "command.run", environmentId: productionId, at: { gte: since } }, orderBy: { id: "asc" } });
+    const mine = audits.filter((e) => (e.details as { purpose?: string }).purpose === "rehearsal");
+    expect(mine.map((e) => (e.details as { argv: string[] }).argv.slice(-2))).toEqual([["upgrade", "c3"], ["downgrade", "b2"], ["upgrade", "c3"]]);
+    expect((mine[0]!.details as { argv: string[] }).argv.slice(0, 3)).toEqual(ALEMBIC);
+    expect(JSON.stringify(mine.map((e) => e.details))).not.toContain(target.password);
+  }, 60_000);
+
   it("an edited migration file needs a new rehearsal; a too-old one no longer counts", async () => {
     const file = path.join(project.dir, "versions", "c3_next.py");
     const original = fs.readFileSync(file, "utf8");
