@@ -13,6 +13,7 @@ import { revokeTokensCreatedForOthers } from "@/lib/auth/manage-api-tokens";
 import { recoverStaleRuns, startRunSweeper } from "@/lib/runs/recover-stale-runs";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore } from "@/lib/db/client";
+import { recordCommandRun } from "@/lib/runner/record-command-run";
 import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
@@ -58,13 +59,15 @@ function alembicVersion(command: string[], cwd: string): Promise<string | null> 
 
 /** A banner for every project whose Alembic command cannot run: the dashboard stays read-only for it. */
 export async function checkAlembicCommands(db: PrismaClient): Promise<string[]> {
-  const projects = await db.project.findMany({ select: { name: true, command: true, alembicPath: true } });
+  const projects = await db.project.findMany({ select: { id: true, name: true, command: true, alembicPath: true } });
   const problems: string[] = [];
   await Promise.all(
     projects.map(async (p) => {
       const command = Array.isArray(p.command) && p.command.length ? (p.command as string[]) : ["alembic"];
       const target = path.resolve(p.alembicPath);
       const cwd = fs.existsSync(target) && fs.statSync(target).isDirectory() ? target : path.dirname(target);
+      // A program started as the server's user: on record like every run of a project's command.
+      await recordCommandRun({ db, actor: { label: "cairn" }, purpose: "version", projectId: p.id }, [...command, "--version"]);
       if ((await alembicVersion(command, fs.existsSync(cwd) ? cwd : process.cwd())) !== null) return;
       problems.push(
         `Alembic is not available for project "${p.name}" (\`${command.join(" ")} --version\` did not run), so upgrades, downgrades and promotions cannot run; ` +

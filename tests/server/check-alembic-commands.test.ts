@@ -27,5 +27,11 @@ describe("checkAlembicCommands", () => {
     expect(problems[0]).toContain('Alembic is not available for project "missing"');
     expect(problems[0]).toContain("apt-get install alembic python3-psycopg2");
     expect(problems[0]).toContain("pip install alembic psycopg2-binary");
+    // Each is a program started as the server's user: on record, like every run of a project's command.
+    const audited = await store.db.auditEvent.findMany({ where: { action: "command.run" }, orderBy: { project: "asc" } });
+    expect(audited.map((a) => [a.project, a.actor, (a.details as { purpose: string; argv: string[] }).purpose, (a.details as { argv: string[] }).argv])).toEqual([
+      ["missing", "cairn", "version", [path.join(tmp, "no-such-alembic"), "--version"]],
+      ["present", "cairn", "version", ["/usr/bin/alembic", "--version"]],
+    ]);
   });
 });
