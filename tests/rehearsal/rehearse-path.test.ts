@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -246,19 +245,22 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
   it("the sweep leaves a live rehearsal's copy alone", async () => {
     const { input } = await scenario(C3.good);
     const i = input({ alembic: { command: ALEMBIC, xArgs: ["step_delay=3"] } });
-    let swept: string[] = [];
-    let present = false;
-    await rehearsePath({
+    let sweeping: Promise<{ present: boolean; swept: string[]; stillThere: boolean }> | null = null;
+    const r = await rehearsePath({
       ...i,
       onScratch: () => {
-        void (async () => {
-          present = (await scratchDatabases()).includes(`cairn_rehearsal_${i.id}`);
-          swept = (await sweepScratchDatabases([i.targetUrl])).dropped;
+        sweeping = (async () => {
+          const present = (await scratchDatabases()).includes(`cairn_rehearsal_${i.id}`);
+          const swept = (await sweepScratchDatabases([i.targetUrl])).dropped;
+          return { present, swept, stillThere: (await scratchDatabases()).includes(`cairn_rehearsal_${i.id}`) };
         })();
       },
     });
-    expect(present).toBe(true);
-    expect(swept).not.toContain(`cairn_rehearsal_${i.id}`);
+    // The sweep ran to its end while the copy was in use (each step sleeps 3 s), and the rehearsal was not disturbed.
+    expect(sweeping).not.toBeNull();
+    const seen = await sweeping!;
+    expect(seen).toEqual({ present: true, swept: expect.not.arrayContaining([`cairn_rehearsal_${i.id}`]) as unknown as string[], stillThere: true });
+    expect(r.ok).toBe(true);
   }, 60_000);
 });
 
@@ -271,11 +273,14 @@ describe("rehearsePath on SQLite with real Alembic", () => {
     await upgrade(p.dir, url, "b2");
     const bytes = fs.readFileSync(file);
     const { graph } = readProjectGraph(p.dir);
-    const r = await rehearsePath({ targetUrl: url, projectDir: p.dir, alembic: { command: ALEMBIC }, versionTable: "alembic_version", graph, from: ["b2"], direction: "upgrade", steps: ["c3"] });
+    let copy = "";
+    const r = await rehearsePath({ targetUrl: url, projectDir: p.dir, alembic: { command: ALEMBIC }, versionTable: "alembic_version", graph, from: ["b2"], direction: "upgrade", steps: ["c3"], onScratch: (s) => (copy = s.name) });
     expect(r.steps.map((s) => s.ok)).toEqual([true, true, false]);
     expect(r.roundTrip.differences).toEqual(["index ix_notifications_user_id on notifications is missing after downgrade"]);
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
-    expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("cairn-rehearsal-"))).toEqual([]);
+    // Only this rehearsal's own copy: other tests' rehearsals may be running in the same temporary directory.
+    expect(path.basename(path.dirname(copy))).toMatch(/^cairn-rehearsal-/);
+    expect(fs.existsSync(path.dirname(copy))).toBe(false);
   });
 
   it("a good path round-trips reversibly on SQLite", async () => {
