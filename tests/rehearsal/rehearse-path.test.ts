@@ -283,6 +283,22 @@ describe("rehearsePath on SQLite with real Alembic", () => {
     expect(fs.existsSync(path.dirname(copy))).toBe(false);
   });
 
+  it("refuses an env.py that opens the target file instead of the copy, before any statement", async () => {
+    const p = makeProject({ "c3_next.py": C3.good });
+    projects.push(p);
+    const file = path.join(p.dir, "target.db");
+    const url = `sqlite:///${file}`;
+    await upgrade(p.dir, url, "b2");
+    const envPy = path.join(p.dir, "env.py");
+    fs.writeFileSync(envPy, fs.readFileSync(envPy, "utf8").replace(/^url = os\.environ\.get\(.*\)$/m, `url = ${JSON.stringify(url)}`));
+    const bytes = fs.readFileSync(file);
+    const { graph } = readProjectGraph(p.dir);
+    await expect(
+      rehearsePath({ targetUrl: url, projectDir: p.dir, alembic: { command: ALEMBIC }, versionTable: "alembic_version", graph, from: ["b2"], direction: "upgrade", steps: ["c3"] }),
+    ).rejects.toMatchObject({ userMessage: expect.stringContaining(`env.py connected to ${fs.realpathSync(file)} instead of the rehearsal copy`) });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+  });
+
   it("a good path round-trips reversibly on SQLite", async () => {
     const p = makeProject({ "c3_next.py": C3.good });
     projects.push(p);
