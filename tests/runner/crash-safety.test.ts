@@ -13,13 +13,13 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "@/lib/db/client";
 import { isAppError, type AppError } from "@/lib/errors";
-import { executeRun, type ExecuteRunOptions } from "@/lib/runner/execute-run";
+import { executeRun } from "@/lib/runner/execute-run";
 import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
 import { recoverInterruptedRuns } from "@/lib/runner/recover-interrupted-runs";
-import { createRedactor } from "@/lib/runner/redact-secrets";
 import { recoverStaleRuns } from "@/lib/runs/recover-stale-runs";
 import { releaseStaleRun } from "@/lib/runs/release-stale-run";
 import { encryptSecret } from "@/lib/secrets/encrypt-secret";
+import { crashHarness, alive, sleep, waitFor } from "@/tests/runner/crash-harness";
 import { ALEMBIC, FIXTURE_DIR, createStore, createTarget, queueRun, seedEnvironment, type Target } from "@/tests/runner/support";
 
 let s: { store: Store; url: string; drop(): Promise<void> };
@@ -36,51 +36,7 @@ afterAll(async () => {
   fs.rmSync(runDir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-async function waitFor(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000) {
-  const until = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-async function queue(env: { projectId: string; id: string }, o: Parameters<typeof queueRun>[2]) {
-  return queueRun(s.store, env, { from: await t.readRevisions(), ...o });
-}
-
-function opts(runId: string, expectedHeads: string[], extra: Partial<ExecuteRunOptions> = {}): ExecuteRunOptions {
-  return {
-    db: s.store.db,
-    runId,
-    instanceId: "instance-a",
-    actor: { email: "rm@example.com" },
-    alembic: { command: ALEMBIC, cwd: FIXTURE_DIR },
-    databaseUrl: t.url,
-    readRevisions: () => t.readRevisions(),
-    expectedHeads,
-    heartbeatMs: 200,
-    logDir: runDir,
-    ...extra,
-  };
-}
-
-/** The real probe of the real target, as recovery asks it. */
-const inspect = (expectedHeads: string[]) => async () => ({
-  lock: await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: FIXTURE_DIR, databaseUrl: t.url }),
-  revisions: await t.readRevisions(),
-  expectedHeads,
-  redact: createRedactor([t.url]),
-  dialect: "postgresql",
-});
+const { queue, opts, inspect } = crashHarness(() => ({ store: s.store, target: t }), { runDir, dialect: "postgresql" });
 
 /** SQL as the environment's own role (tables it must own), as a hand-applied change would be. */
 async function asTargetRole(sql: string) {
