@@ -90,9 +90,6 @@ export async function run(argv: string[], io: RehearseIo = defaultIo()): Promise
     const serverUrl = project.rehearsal.url ? resolveConfigUrl(project.rehearsal.url, io.env, `${project.name}'s rehearsal server`) : null;
     secrets.push(url, ...(serverUrl ? [serverUrl] : []));
     const scheme = urlScheme(url);
-    if (scheme === "mysql" || scheme === "mariadb") {
-      throw new AppError("config", "rehearsal: not yet for MySQL", `Rehearsal is not yet available for MySQL/MariaDB environments such as ${env.name}; PostgreSQL and SQLite are supported.`);
-    }
     const { project: loaded, graph } = readProjectGraph(project.alembicPath, { constants: project.constants });
     const rootDir = loaded.location.rootDir;
     const read = await readVersionTable({ url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });

@@ -2,7 +2,6 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { RehearsalFact } from "@/lib/gates/types";
 import type { RevisionGraph } from "@/lib/graph/types";
-import { urlScheme } from "@/lib/environments/read-version-table";
 import { fromKeyOf, pathFilesHash } from "@/lib/rehearsal/path-files-hash";
 import { rehearsalSettingsOf } from "@/lib/rehearsal/rehearsal-settings";
 import type { RehearsalStep } from "@/lib/rehearsal/types";
@@ -17,13 +16,11 @@ export async function readRehearsalFact(
   o: { project: { rehearsal?: unknown }; environment: { id: string; protected: boolean; rehearsal?: unknown }; url?: string; from: readonly string[]; target: string; steps: readonly string[]; graph: Pick<RevisionGraph, "revisions">; now?: Date },
 ): Promise<RehearsalFact> {
   const settings = rehearsalSettingsOf(o.project, o.environment);
-  const scheme = o.url ? urlScheme(o.url) : undefined;
   const fact = {
     now: o.now ?? new Date(),
     maxAgeMs: settings.maxAgeHours * 3_600_000,
     requireReversible: settings.requireReversible,
     required: settings.required ?? o.environment.protected,
-    ...(scheme === "mysql" || scheme === "mariadb" ? { unsupported: "rehearsal is not yet available for MySQL/MariaDB (PostgreSQL and SQLite are supported)." } : {}),
   };
   if (o.steps.length === 0) return { ...fact, latest: null };
   const filesHash = await pathFilesHash(o.graph, o.steps);

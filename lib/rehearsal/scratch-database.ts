@@ -7,6 +7,9 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { AppError, isAppError } from "@/lib/errors";
 import { describeDriverError } from "@/lib/environments/describe-driver-error";
+import type { RowDataPacket } from "mysql2/promise";
+import { openMysqlConnection, quoteMysqlIdent } from "@/lib/environments/open-mysql-connection";
+import { isMysqlUrl, mysqlClientArgs, mysqlUrlForDatabase, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
 import { parseSqliteUrl } from "@/lib/environments/parse-sqlite-url";
 import { quoteIdent, toPgConnectionString } from "@/lib/environments/read-postgres-version-table";
 import { urlScheme } from "@/lib/environments/read-version-table";
@@ -19,10 +22,10 @@ export interface ScratchDatabase {
   url: string;
   /** `cairn_rehearsal_<id>` (PostgreSQL) or the copy's file (SQLite). */
   name: string;
-  dialect: "postgresql" | "sqlite";
+  dialect: "postgresql" | "sqlite" | "mysql";
   /**
    * What a connection to the copy reports, for the step runner (cairn_rehearse.py) to refuse any
-   * other database: PostgreSQL `port:postmaster start epoch`; absent for SQLite (the file is the identity).
+   * other database: PostgreSQL `port:postmaster start epoch`, MySQL `@@hostname:@@port`; absent for SQLite (the file is the identity).
    */
   server?: string;
   /** Removes the copy; safe to call twice. */
@@ -181,11 +184,10 @@ function runTool(program: string, args: string[], env: NodeJS.ProcessEnv, stdin?
 }
 
 function cannotStart(program: string, e: NodeJS.ErrnoException): AppError {
-  return new AppError(
-    "config",
-    `cannot start ${program}: ${e.code}`,
-    `Cairn could not start ${program} (${e.code === "ENOENT" ? "not installed" : e.code}). Rehearsals on PostgreSQL copy the schema with the PostgreSQL client tools: install them (apt-get install postgresql-client) at the server's major version or newer.`,
-  );
+  const tools = /^mysql|^mariadb/.test(program)
+    ? "Rehearsals on MySQL/MariaDB copy the schema with mysqldump and mysql: install the client tools (apt-get install mariadb-client)."
+    : "Rehearsals on PostgreSQL copy the schema with the PostgreSQL client tools: install them (apt-get install postgresql-client) at the server's major version or newer.";
+  return new AppError("config", `cannot start ${program}: ${e.code}`, `Cairn could not start ${program} (${e.code === "ENOENT" ? "not installed" : e.code}). ${tools}`);
 }
 
 interface PipeOutcome {
@@ -200,9 +202,14 @@ interface PipeOutcome {
  * memory, however large a data copy (up to rehearsal.maxDataMb, 10 GB by default cap). Both sides
  * are spawned without a shell; if either fails the other is killed.
  */
-function pipeDumpsIntoPsql(dumps: Array<{ args: string[]; env: NodeJS.ProcessEnv }>, psql: { args: string[]; env: NodeJS.ProcessEnv }, timeoutMs = 3_600_000): Promise<PipeOutcome> {
+function pipeDumpsIntoPsql(
+  dumps: Array<{ args: string[]; env: NodeJS.ProcessEnv }>,
+  psql: { args: string[]; env: NodeJS.ProcessEnv },
+  timeoutMs = 3_600_000,
+  programs: { dump: string; restore: string } = { dump: "pg_dump", restore: "psql" },
+): Promise<PipeOutcome> {
   return new Promise((resolve, reject) => {
-    const restore = spawn("psql", psql.args, { env: psql.env, shell: false, stdio: ["pipe", "ignore", "pipe"], timeout: timeoutMs });
+    const restore = spawn(programs.restore, psql.args, { env: psql.env, shell: false, stdio: ["pipe", "ignore", "pipe"], timeout: timeoutMs });
     let restoreErr = "";
     let current: ReturnType<typeof spawn> | null = null;
     let settled = false;
@@ -217,7 +224,7 @@ function pipeDumpsIntoPsql(dumps: Array<{ args: string[]; env: NodeJS.ProcessEnv
     restore.stdin!.on("error", () => {}); // psql gone: its exit says why
     restore.on("error", (e: NodeJS.ErrnoException) => {
       current?.kill("SIGKILL");
-      finish(cannotStart("psql", e));
+      finish(cannotStart(programs.restore, e));
     });
     let restoreExit: Promise<number | null> = new Promise((r) => restore.on("close", (code) => r(code)));
     restoreExit = restoreExit.then((code) => {
@@ -234,14 +241,14 @@ function pipeDumpsIntoPsql(dumps: Array<{ args: string[]; env: NodeJS.ProcessEnv
         void restoreExit.then(() => finish());
         return;
       }
-      const dump = spawn("pg_dump", dumps[index]!.args, { env: dumps[index]!.env, shell: false, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+      const dump = spawn(programs.dump, dumps[index]!.args, { env: dumps[index]!.env, shell: false, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
       current = dump;
       let err = "";
       dump.stderr!.on("data", (d: Buffer) => (err += d.toString("utf8")));
       dump.stdout!.pipe(restore.stdin!, { end: false });
       dump.on("error", (e: NodeJS.ErrnoException) => {
         restore.kill("SIGKILL");
-        finish(cannotStart("pg_dump", e));
+        finish(cannotStart(programs.dump, e));
       });
       dump.on("close", (code) => {
         current = null;
@@ -420,16 +427,115 @@ async function createSqliteScratch(o: CreateScratchOptions): Promise<ScratchData
   return { url: `${scheme}:///${copy}`, name: copy, dialect: "sqlite", drop };
 }
 
-/** Makes a scratch copy of the target: PostgreSQL on the rehearsal server, SQLite in a temporary directory. */
+
+// ───────────────────────────── MySQL / MariaDB ─────────────────────────────
+
+/**
+ * Makes `cairn_rehearsal_<id>` on the target's MySQL/MariaDB server (or a MySQL rehearsal.url) and
+ * copies the target into it with the real tools: `mysqldump --no-data` plus the version table's
+ * rows (or everything, with `withData` under its size cap), streamed into `mysql`. The password
+ * travels in MYSQL_PWD, never on a command line. The owner record is a one-row table in the copy
+ * (MySQL has no database comments); MySQL copies are not swept at start-up yet, so a killed
+ * process leaves one behind until an operator drops it.
+ */
+async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatabase> {
+  const serverUrl = o.serverUrl && isMysqlUrl(o.serverUrl) ? o.serverUrl : o.targetUrl;
+  const target = parseMysqlUrl(o.targetUrl);
+  const server = parseMysqlUrl(serverUrl);
+  if (!target.ok || !server.ok) throw new AppError("config", "bad mysql url", `The database URL cannot be read as MySQL: ${!target.ok ? target.message : !server.ok ? server.message : ""}.`);
+  const database = o.versionTableSchema || target.settings.database;
+  if (!database) throw new AppError("config", "mysql target names no database", "Rehearsals copy one MySQL database: the environment's URL names none (mysql+pymysql://user@host/database).");
+  const name = scratchDatabaseName(o.id);
+  const address = (s: typeof target.settings, db: string): DatabaseAddress => ({ host: s.socketPath ?? s.host, port: String(s.port), database: db });
+  assertScratchIsNotTarget(address(server.settings, name), address(target.settings, database));
+  const redact = createRedactor([o.targetUrl, serverUrl]);
+  const scratchUrl = mysqlUrlForDatabase(serverUrl, name);
+  const budget = { connectTimeoutMs: 10_000, statementTimeoutMs: 60_000 };
+  const withMysql = async <T>(url: string, fn: (c: Awaited<ReturnType<typeof openMysqlConnection>>["conn"]) => Promise<T>): Promise<T> => {
+    const { conn } = await openMysqlConnection(url, budget);
+    try {
+      return await fn(conn);
+    } finally {
+      await conn.end().catch(() => conn.destroy());
+    }
+  };
+
+  if (o.withData) {
+    const size = await withMysql(o.targetUrl, async (c) => {
+      const [rows] = await c.query<RowDataPacket[]>("SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS size FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", [database]);
+      return Number(rows[0]?.size ?? 0);
+    }).catch((e: unknown) => {
+      throw new AppError("unreachable", "rehearsal: target unreadable", `Cairn could not read the target to copy it: ${describeDriverError(e, o.targetUrl).message}.`);
+    });
+    if (size > o.withData.maxBytes) {
+      throw new AppError(
+        "config",
+        `target too large for a data copy: ${size}`,
+        `The target holds ${Math.round(size / 1_048_576)} MB, over the rehearsal's data-copy cap of ${Math.round(o.withData.maxBytes / 1_048_576)} MB. Raise rehearsal.maxDataMb for this environment or set rehearsal.withData to false (schema only).`,
+      );
+    }
+  }
+
+  await withMysql(serverUrl, async (c) => {
+    await c.query(`CREATE DATABASE ${quoteMysqlIdent(name)}`);
+  }).catch((e: unknown) => {
+    const d = describeDriverError(e, serverUrl);
+    const denied = /ER_DBACCESS_DENIED|ER_ACCESS_DENIED|denied/i.test(`${(e as { code?: string }).code ?? ""} ${d.message}`);
+    throw new AppError(
+      "config",
+      `rehearsal: cannot create ${name}: ${d.message}`,
+      denied
+        ? `Cairn may not create databases on the rehearsal server as ${server.settings.user ?? "this user"}. Grant it CREATE and DROP on \`cairn\\_rehearsal\\_%\`.* (GRANT ALL ON \`cairn\\_rehearsal\\_%\`.* TO …), or set the project's rehearsal.url to a MySQL server where Cairn may.`
+        : `Cairn could not create the scratch database ${name} on the rehearsal server: ${d.message}.`,
+    );
+  });
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    await withMysql(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteMysqlIdent(name)}`));
+    dropped = true;
+  };
+  try {
+    const source = mysqlClientArgs(target.settings);
+    const sink = mysqlClientArgs(server.settings);
+    const dumpArgs = [...source.args, "--single-transaction", "--skip-lock-tables", "--skip-comments", "--skip-add-locks", "--no-tablespaces", "--routines", "--triggers", "--events"];
+    const env = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+      const e = {} as NodeJS.ProcessEnv;
+      for (const [k, v] of Object.entries(process.env)) if (!/^(MYSQL_\w+|DATABASE_URL|CAIRN_.*)$/.test(k)) e[k] = v;
+      return { ...e, ...extra };
+    };
+    const dumps = [{ args: [...dumpArgs, ...(o.withData ? [] : ["--no-data"]), "--", database], env: env(source.env) }];
+    if (!o.withData) dumps.push({ args: [...source.args, "--single-transaction", "--skip-lock-tables", "--skip-comments", "--no-create-info", "--skip-add-locks", "--no-tablespaces", "--", database, o.versionTable], env: env(source.env) });
+    const piped = await pipeDumpsIntoPsql(dumps, { args: [...sink.args, "--", name], env: env(sink.env) }, 3_600_000, { dump: "mysqldump", restore: "mysql" });
+    if (piped.dumpFailed) {
+      const what = piped.dumpFailed.index === 0 ? "the target's schema" : "the version table's rows";
+      const line = redact(firstLine(piped.dumpFailed.stderr));
+      throw new AppError("unreachable", `mysqldump failed: ${line}`, `mysqldump could not copy ${what}: ${line || `exit ${piped.dumpFailed.code}`}.`);
+    }
+    if (piped.restoreFailed) {
+      const line = redact(firstLine(piped.restoreFailed.stderr));
+      throw new AppError("internal", `mysql restore failed: ${line}`, `The target's schema could not be loaded into the scratch copy: ${line || `exit ${piped.restoreFailed.code}`}.`);
+    }
+    // The same expression cairn_rehearse.py evaluates on whatever env.py connected to.
+    const identity = await withMysql(scratchUrl, async (c) => {
+      const [rows] = await c.query<RowDataPacket[]>("SELECT CONCAT(@@hostname, ':', @@port) AS server");
+      return String(rows[0]!.server);
+    });
+    return { url: scratchUrl, name, dialect: "mysql", server: identity, drop };
+  } catch (e) {
+    await drop().catch(() => {});
+    if (isAppError(e)) throw e;
+    throw new AppError("unreachable", "rehearsal: mysql copy failed", `Cairn could not copy the target into ${name}: ${describeDriverError(e, serverUrl).message}.`);
+  }
+}
+
+/** Makes a scratch copy of the target: PostgreSQL on the rehearsal server, SQLite in a temporary directory, MySQL/MariaDB on the target's server. */
 export async function createScratchDatabase(o: CreateScratchOptions): Promise<ScratchDatabase> {
   const scheme = urlScheme(o.targetUrl);
   if (scheme === "postgresql" || scheme === "postgres") return createPostgresScratch(o);
   if (scheme === "sqlite") return createSqliteScratch(o);
-  if (scheme === "mysql" || scheme === "mariadb") {
-    // The hook for MySQL: `mysqldump --no-data` (plus the version table's rows) into a scratch schema.
-    throw new AppError("config", "rehearsal: not yet for MySQL", "Rehearsal is not yet available for MySQL/MariaDB environments (it will copy the schema with mysqldump --no-data); PostgreSQL and SQLite are supported.");
-  }
-  throw new AppError("config", `rehearsal: unsupported ${scheme}`, `Rehearsal supports PostgreSQL and SQLite; this environment's database ("${scheme ?? "unknown"}") is not one of them.`);
+  if (scheme === "mysql" || scheme === "mariadb") return createMysqlScratch(o);
+  throw new AppError("config", `rehearsal: unsupported ${scheme}`, `Rehearsal supports PostgreSQL, MySQL/MariaDB and SQLite; this environment's database ("${scheme ?? "unknown"}") is not one of them.`);
 }
 
 // ───────────────────────────── sweeping ─────────────────────────────
