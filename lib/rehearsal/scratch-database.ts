@@ -434,9 +434,9 @@ async function createSqliteScratch(o: CreateScratchOptions): Promise<ScratchData
  * Makes `cairn_rehearsal_<id>` on the target's MySQL/MariaDB server (or a MySQL rehearsal.url) and
  * copies the target into it with the real tools: `mysqldump --no-data` plus the version table's
  * rows (or everything, with `withData` under its size cap), streamed into `mysql`. The password
- * travels in MYSQL_PWD, never on a command line. The owner record is a one-row table in the copy
- * (MySQL has no database comments); MySQL copies are not swept at start-up yet, so a killed
- * process leaves one behind until an operator drops it.
+ * travels in MYSQL_PWD, never on a command line. MySQL has no database comments, so a copy carries
+ * no owner record and is not swept at start-up yet: a copy left by a killed process stays until an
+ * operator drops it (DROP DATABASE `cairn_rehearsal_…`).
  */
 async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatabase> {
   const serverUrl = o.serverUrl && isMysqlUrl(o.serverUrl) ? o.serverUrl : o.targetUrl;
