@@ -44,6 +44,11 @@ export const PERMISSIONS = {
   "drift.accept": { roles: ["admin"], scope: null, what: "accept schema drift on a protected environment" },
   /** Run `alembic check` against an environment. */
   "alembic.check": { roles: ["qa", "release_manager"], scope: null, what: "run alembic check" },
+  /**
+   * Acknowledge (or revoke the acknowledgement of) an error-level lint finding so that it no longer blocks a protected
+   * environment, with a written reason, for the migration file's current bytes. People only: an override of a gate.
+   */
+  "lint.acknowledge": { roles: ["admin"], scope: null, what: "acknowledge lint findings" },
   /** Register, change and remove projects and environments; test an environment's connection. */
   "projects.manage": { roles: ["admin"], scope: null, what: "manage projects and environments" },
   /** List, create and change users. Never through a token: a status:read token must not list people. */

@@ -15,7 +15,7 @@ function describe(f: LintFinding): string {
 /**
  * What lint found on the path (lib/lint over the SQL the preview rendered). An unacknowledged
  * error-level finding blocks a protected environment until the migration acknowledges it with
- * `# cairn: allow <rule> — <reason>`; elsewhere, and for warnings, it is a warning. Lint that
+ * `# cairn: allow <rule> — <reason>` or an admin acknowledges it for the file's current bytes; elsewhere, and for warnings, it is a warning. Lint that
  * failed to run blocks a protected upgrade or promotion and warns elsewhere (and on downgrades):
  * silence from a broken linter is not a clean path.
  */
@@ -44,13 +44,17 @@ export function checkLint(f: GateFacts): GateResult {
   const acknowledged = lint.findings.filter((x) => x.acknowledged);
   const errors = open.filter((x) => x.severity === "error");
   const warnings = open.filter((x) => x.severity !== "error");
-  const ackNote = acknowledged.length ? ` ${acknowledged.length} acknowledged in the migrations: ${acknowledged.map((x) => `${x.revision} ${x.rule} (“${x.acknowledged}”)`).join("; ")}.` : "";
+  const inFiles = acknowledged.filter((x) => !x.acknowledgedBy);
+  const byAdmin = acknowledged.filter((x) => x.acknowledgedBy);
+  const ackNote =
+    (inFiles.length ? ` ${inFiles.length} acknowledged in the migrations: ${inFiles.map((x) => `${x.revision} ${x.rule} (“${x.acknowledged}”)`).join("; ")}.` : "") +
+    (byAdmin.length ? ` ${byAdmin.length} acknowledged by an admin: ${byAdmin.map((x) => `${x.revision} ${x.rule} (“${x.acknowledged}” — ${x.acknowledgedBy!.email})`).join("; ")}.` : "");
   const details = { findings: lint.findings, errors: errors.length, warnings: warnings.length, acknowledged: acknowledged.length };
   if (!open.length) {
     return { id: "lint", label: LABEL, verdict: "pass", reason: `No open lint finding on this path.${ackNote}`, details };
   }
   const unblock =
-    "Fix the migration (each finding says how), or — if it is intended — acknowledge it in the migration file with `# cairn: allow <rule> — <reason>` on its line or in its docstring, commit that, and plan again.";
+    "Fix the migration (each finding says how), or — if it is intended — acknowledge it in the migration file with `# cairn: allow <rule> — <reason>` on its line or in its docstring, commit that, and plan again; or have an admin acknowledge it with a reason in the run dialog.";
   if (errors.length && f.environment.protected) {
     return {
       id: "lint",

@@ -74,8 +74,10 @@ export interface LintFinding {
   message: string;
   /** The safe pattern. */
   fix: string;
-  /** The reason given in `# cairn: allow <rule> — <reason>`: listed, not counted. */
+  /** The reason given in `# cairn: allow <rule> — <reason>`, or by the admin who acknowledged it: listed, not counted. */
   acknowledged?: string;
+  /** Set when an admin acknowledged it (for the file's current bytes) rather than the migration's comment. */
+  acknowledgedBy?: { id: string; email: string; at: string };
 }
 
 /** A rule that cannot be checked for the dialect, and why (so silence is never mistaken for a pass). */

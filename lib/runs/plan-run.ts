@@ -17,6 +17,7 @@ import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
+import { applyLintAcknowledgements } from "@/lib/lint-service/apply-lint-acknowledgements";
 import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
@@ -230,7 +231,9 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   }
 
   const preview = await previewing;
-  const lint = await linting;
+  const linted = await linting;
+  // An admin's acknowledgements count like the migration's own comments (for the files' current bytes).
+  const lint = linted && "lint" in linted ? { lint: { ...linted.lint, findings: await applyLintAcknowledgements(db, { projectId: project.id, graph, findings: linted.lint.findings }) } } : linted;
   const approvers = asStrings(env.approvers);
   const reason = input.inputs?.driftOverrideReason?.trim();
   const facts: Omit<GateFacts, "requester" | "approver"> = {

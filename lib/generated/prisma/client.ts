@@ -120,3 +120,9 @@ export type Rehearsal = Prisma.RehearsalModel
  * applied: that database never got the edit.
  */
 export type AppliedFile = Prisma.AppliedFileModel
+/**
+ * Model LintAcknowledgement
+ * An admin's acknowledgement of one error-level lint finding: that rule in that revision, for the migration file
+ * as it was (sha256 of its bytes), so an edited file needs a new one. Revoked ones are kept for the record.
+ */
+export type LintAcknowledgement = Prisma.LintAcknowledgementModel

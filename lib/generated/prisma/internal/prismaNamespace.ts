@@ -411,7 +411,8 @@ export const ModelName = {
   SchemaBaseline: 'SchemaBaseline',
   AuditEvent: 'AuditEvent',
   Rehearsal: 'Rehearsal',
-  AppliedFile: 'AppliedFile'
+  AppliedFile: 'AppliedFile',
+  LintAcknowledgement: 'LintAcknowledgement'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -427,7 +428,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal" | "appliedFile"
+    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal" | "appliedFile" | "lintAcknowledgement"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1541,6 +1542,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    LintAcknowledgement: {
+      payload: Prisma.$LintAcknowledgementPayload<ExtArgs>
+      fields: Prisma.LintAcknowledgementFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LintAcknowledgementFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LintAcknowledgementFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>
+        }
+        findFirst: {
+          args: Prisma.LintAcknowledgementFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LintAcknowledgementFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>
+        }
+        findMany: {
+          args: Prisma.LintAcknowledgementFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>[]
+        }
+        create: {
+          args: Prisma.LintAcknowledgementCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>
+        }
+        createMany: {
+          args: Prisma.LintAcknowledgementCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LintAcknowledgementCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>[]
+        }
+        delete: {
+          args: Prisma.LintAcknowledgementDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>
+        }
+        update: {
+          args: Prisma.LintAcknowledgementUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>
+        }
+        deleteMany: {
+          args: Prisma.LintAcknowledgementDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LintAcknowledgementUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LintAcknowledgementUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>[]
+        }
+        upsert: {
+          args: Prisma.LintAcknowledgementUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LintAcknowledgementPayload>
+        }
+        aggregate: {
+          args: Prisma.LintAcknowledgementAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLintAcknowledgement>
+        }
+        groupBy: {
+          args: Prisma.LintAcknowledgementGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LintAcknowledgementGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LintAcknowledgementCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LintAcknowledgementCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1833,6 +1908,23 @@ export const AppliedFileScalarFieldEnum = {
 } as const
 
 export type AppliedFileScalarFieldEnum = (typeof AppliedFileScalarFieldEnum)[keyof typeof AppliedFileScalarFieldEnum]
+
+
+export const LintAcknowledgementScalarFieldEnum = {
+  id: 'id',
+  projectId: 'projectId',
+  revision: 'revision',
+  rule: 'rule',
+  fileSha256: 'fileSha256',
+  reason: 'reason',
+  userId: 'userId',
+  email: 'email',
+  createdAt: 'createdAt',
+  revokedAt: 'revokedAt',
+  revokedEmail: 'revokedEmail'
+} as const
+
+export type LintAcknowledgementScalarFieldEnum = (typeof LintAcknowledgementScalarFieldEnum)[keyof typeof LintAcknowledgementScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2187,6 +2279,7 @@ export type GlobalOmitConfig = {
   auditEvent?: Prisma.AuditEventOmit
   rehearsal?: Prisma.RehearsalOmit
   appliedFile?: Prisma.AppliedFileOmit
+  lintAcknowledgement?: Prisma.LintAcknowledgementOmit
 }
 
 /* Types for Logging */

@@ -65,7 +65,8 @@ export const ModelName = {
   SchemaBaseline: 'SchemaBaseline',
   AuditEvent: 'AuditEvent',
   Rehearsal: 'Rehearsal',
-  AppliedFile: 'AppliedFile'
+  AppliedFile: 'AppliedFile',
+  LintAcknowledgement: 'LintAcknowledgement'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -337,6 +338,23 @@ export const AppliedFileScalarFieldEnum = {
 } as const
 
 export type AppliedFileScalarFieldEnum = (typeof AppliedFileScalarFieldEnum)[keyof typeof AppliedFileScalarFieldEnum]
+
+
+export const LintAcknowledgementScalarFieldEnum = {
+  id: 'id',
+  projectId: 'projectId',
+  revision: 'revision',
+  rule: 'rule',
+  fileSha256: 'fileSha256',
+  reason: 'reason',
+  userId: 'userId',
+  email: 'email',
+  createdAt: 'createdAt',
+  revokedAt: 'revokedAt',
+  revokedEmail: 'revokedEmail'
+} as const
+
+export type LintAcknowledgementScalarFieldEnum = (typeof LintAcknowledgementScalarFieldEnum)[keyof typeof LintAcknowledgementScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -218,6 +218,7 @@ export type ProjectWhereInput = {
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
   rehearsals?: Prisma.RehearsalListRelationFilter
+  lintAcknowledgements?: Prisma.LintAcknowledgementListRelationFilter
 }
 
 export type ProjectOrderByWithRelationInput = {
@@ -236,6 +237,7 @@ export type ProjectOrderByWithRelationInput = {
   runs?: Prisma.RunOrderByRelationAggregateInput
   signOffs?: Prisma.SignOffOrderByRelationAggregateInput
   rehearsals?: Prisma.RehearsalOrderByRelationAggregateInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementOrderByRelationAggregateInput
 }
 
 export type ProjectWhereUniqueInput = Prisma.AtLeast<{
@@ -257,6 +259,7 @@ export type ProjectWhereUniqueInput = Prisma.AtLeast<{
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
   rehearsals?: Prisma.RehearsalListRelationFilter
+  lintAcknowledgements?: Prisma.LintAcknowledgementListRelationFilter
 }, "id" | "name">
 
 export type ProjectOrderByWithAggregationInput = {
@@ -309,6 +312,7 @@ export type ProjectCreateInput = {
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateInput = {
@@ -327,6 +331,7 @@ export type ProjectUncheckedCreateInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUpdateInput = {
@@ -345,6 +350,7 @@ export type ProjectUpdateInput = {
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateInput = {
@@ -363,6 +369,7 @@ export type ProjectUncheckedUpdateInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateManyInput = {
@@ -510,6 +517,20 @@ export type ProjectUpdateOneRequiredWithoutRehearsalsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.ProjectUpdateToOneWithWhereWithoutRehearsalsInput, Prisma.ProjectUpdateWithoutRehearsalsInput>, Prisma.ProjectUncheckedUpdateWithoutRehearsalsInput>
 }
 
+export type ProjectCreateNestedOneWithoutLintAcknowledgementsInput = {
+  create?: Prisma.XOR<Prisma.ProjectCreateWithoutLintAcknowledgementsInput, Prisma.ProjectUncheckedCreateWithoutLintAcknowledgementsInput>
+  connectOrCreate?: Prisma.ProjectCreateOrConnectWithoutLintAcknowledgementsInput
+  connect?: Prisma.ProjectWhereUniqueInput
+}
+
+export type ProjectUpdateOneRequiredWithoutLintAcknowledgementsNestedInput = {
+  create?: Prisma.XOR<Prisma.ProjectCreateWithoutLintAcknowledgementsInput, Prisma.ProjectUncheckedCreateWithoutLintAcknowledgementsInput>
+  connectOrCreate?: Prisma.ProjectCreateOrConnectWithoutLintAcknowledgementsInput
+  upsert?: Prisma.ProjectUpsertWithoutLintAcknowledgementsInput
+  connect?: Prisma.ProjectWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ProjectUpdateToOneWithWhereWithoutLintAcknowledgementsInput, Prisma.ProjectUpdateWithoutLintAcknowledgementsInput>, Prisma.ProjectUncheckedUpdateWithoutLintAcknowledgementsInput>
+}
+
 export type ProjectCreateWithoutEnvironmentsInput = {
   id?: string
   name: string
@@ -525,6 +546,7 @@ export type ProjectCreateWithoutEnvironmentsInput = {
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
@@ -542,6 +564,7 @@ export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutEnvironmentsInput = {
@@ -575,6 +598,7 @@ export type ProjectUpdateWithoutEnvironmentsInput = {
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
@@ -592,6 +616,7 @@ export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutRunsInput = {
@@ -609,6 +634,7 @@ export type ProjectCreateWithoutRunsInput = {
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutRunsInput = {
@@ -626,6 +652,7 @@ export type ProjectUncheckedCreateWithoutRunsInput = {
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutRunsInput = {
@@ -659,6 +686,7 @@ export type ProjectUpdateWithoutRunsInput = {
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutRunsInput = {
@@ -676,6 +704,7 @@ export type ProjectUncheckedUpdateWithoutRunsInput = {
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutSignOffsInput = {
@@ -693,6 +722,7 @@ export type ProjectCreateWithoutSignOffsInput = {
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutSignOffsInput = {
@@ -710,6 +740,7 @@ export type ProjectUncheckedCreateWithoutSignOffsInput = {
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutSignOffsInput = {
@@ -743,6 +774,7 @@ export type ProjectUpdateWithoutSignOffsInput = {
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutSignOffsInput = {
@@ -760,6 +792,7 @@ export type ProjectUncheckedUpdateWithoutSignOffsInput = {
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutRehearsalsInput = {
@@ -777,6 +810,7 @@ export type ProjectCreateWithoutRehearsalsInput = {
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutRehearsalsInput = {
@@ -794,6 +828,7 @@ export type ProjectUncheckedCreateWithoutRehearsalsInput = {
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutRehearsalsInput = {
@@ -827,6 +862,7 @@ export type ProjectUpdateWithoutRehearsalsInput = {
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutRehearsalsInput = {
@@ -844,6 +880,95 @@ export type ProjectUncheckedUpdateWithoutRehearsalsInput = {
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
+}
+
+export type ProjectCreateWithoutLintAcknowledgementsInput = {
+  id?: string
+  name: string
+  alembicPath: string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
+  runs?: Prisma.RunCreateNestedManyWithoutProjectInput
+  signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
+}
+
+export type ProjectUncheckedCreateWithoutLintAcknowledgementsInput = {
+  id?: string
+  name: string
+  alembicPath: string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
+  runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
+  signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
+}
+
+export type ProjectCreateOrConnectWithoutLintAcknowledgementsInput = {
+  where: Prisma.ProjectWhereUniqueInput
+  create: Prisma.XOR<Prisma.ProjectCreateWithoutLintAcknowledgementsInput, Prisma.ProjectUncheckedCreateWithoutLintAcknowledgementsInput>
+}
+
+export type ProjectUpsertWithoutLintAcknowledgementsInput = {
+  update: Prisma.XOR<Prisma.ProjectUpdateWithoutLintAcknowledgementsInput, Prisma.ProjectUncheckedUpdateWithoutLintAcknowledgementsInput>
+  create: Prisma.XOR<Prisma.ProjectCreateWithoutLintAcknowledgementsInput, Prisma.ProjectUncheckedCreateWithoutLintAcknowledgementsInput>
+  where?: Prisma.ProjectWhereInput
+}
+
+export type ProjectUpdateToOneWithWhereWithoutLintAcknowledgementsInput = {
+  where?: Prisma.ProjectWhereInput
+  data: Prisma.XOR<Prisma.ProjectUpdateWithoutLintAcknowledgementsInput, Prisma.ProjectUncheckedUpdateWithoutLintAcknowledgementsInput>
+}
+
+export type ProjectUpdateWithoutLintAcknowledgementsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
+  runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
+  signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
+}
+
+export type ProjectUncheckedUpdateWithoutLintAcknowledgementsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
+  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
+  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
+  runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
+  signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 
@@ -856,6 +981,7 @@ export type ProjectCountOutputType = {
   runs: number
   signOffs: number
   rehearsals: number
+  lintAcknowledgements: number
 }
 
 export type ProjectCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -863,6 +989,7 @@ export type ProjectCountOutputTypeSelect<ExtArgs extends runtime.Types.Extension
   runs?: boolean | ProjectCountOutputTypeCountRunsArgs
   signOffs?: boolean | ProjectCountOutputTypeCountSignOffsArgs
   rehearsals?: boolean | ProjectCountOutputTypeCountRehearsalsArgs
+  lintAcknowledgements?: boolean | ProjectCountOutputTypeCountLintAcknowledgementsArgs
 }
 
 /**
@@ -903,6 +1030,13 @@ export type ProjectCountOutputTypeCountRehearsalsArgs<ExtArgs extends runtime.Ty
   where?: Prisma.RehearsalWhereInput
 }
 
+/**
+ * ProjectCountOutputType without action
+ */
+export type ProjectCountOutputTypeCountLintAcknowledgementsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.LintAcknowledgementWhereInput
+}
+
 
 export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -920,6 +1054,7 @@ export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   runs?: boolean | Prisma.Project$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Project$signOffsArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Project$rehearsalsArgs<ExtArgs>
+  lintAcknowledgements?: boolean | Prisma.Project$lintAcknowledgementsArgs<ExtArgs>
   _count?: boolean | Prisma.ProjectCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["project"]>
 
@@ -971,6 +1106,7 @@ export type ProjectInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs
   runs?: boolean | Prisma.Project$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Project$signOffsArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Project$rehearsalsArgs<ExtArgs>
+  lintAcknowledgements?: boolean | Prisma.Project$lintAcknowledgementsArgs<ExtArgs>
   _count?: boolean | Prisma.ProjectCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type ProjectIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -983,6 +1119,7 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     runs: Prisma.$RunPayload<ExtArgs>[]
     signOffs: Prisma.$SignOffPayload<ExtArgs>[]
     rehearsals: Prisma.$RehearsalPayload<ExtArgs>[]
+    lintAcknowledgements: Prisma.$LintAcknowledgementPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1415,6 +1552,7 @@ export interface Prisma__ProjectClient<T, Null = never, ExtArgs extends runtime.
   runs<T extends Prisma.Project$runsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$runsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   signOffs<T extends Prisma.Project$signOffsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$signOffsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SignOffPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   rehearsals<T extends Prisma.Project$rehearsalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$rehearsalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RehearsalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  lintAcknowledgements<T extends Prisma.Project$lintAcknowledgementsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$lintAcknowledgementsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LintAcknowledgementPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1941,6 +2079,30 @@ export type Project$rehearsalsArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   distinct?: Prisma.RehearsalScalarFieldEnum | Prisma.RehearsalScalarFieldEnum[]
+}
+
+/**
+ * Project.lintAcknowledgements
+ */
+export type Project$lintAcknowledgementsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the LintAcknowledgement
+   */
+  select?: Prisma.LintAcknowledgementSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the LintAcknowledgement
+   */
+  omit?: Prisma.LintAcknowledgementOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.LintAcknowledgementInclude<ExtArgs> | null
+  where?: Prisma.LintAcknowledgementWhereInput
+  orderBy?: Prisma.LintAcknowledgementOrderByWithRelationInput | Prisma.LintAcknowledgementOrderByWithRelationInput[]
+  cursor?: Prisma.LintAcknowledgementWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.LintAcknowledgementScalarFieldEnum | Prisma.LintAcknowledgementScalarFieldEnum[]
 }
 
 /**

@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { LINT_RULE_IDS } from "@/lib/lint/types";
+
+/** An admin's acknowledgement of one lint finding (POST /api/projects/:project/lint/acknowledgements); the run dialog's form sends the same. */
+export const ZLintAcknowledgementSchema = z.object({
+  revision: z.string().trim().min(1, "Name the revision whose finding you acknowledge."),
+  rule: z.enum(LINT_RULE_IDS, { message: `Name one of the lint rules: ${LINT_RULE_IDS.join(", ")}.` }),
+  reason: z.string().trim().min(10, "Write why this finding is safe to run (at least 10 characters): it is kept with the acknowledgement and in the audit trail."),
+});
+export type TLintAcknowledgement = z.infer<typeof ZLintAcknowledgementSchema>;
