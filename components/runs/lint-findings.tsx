@@ -1,11 +1,20 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { RevisionId } from "@/components/ui/revision-id";
+import { LintAcknowledgeForm } from "@/components/runs/lint-acknowledge-form";
 import type { GateResult } from "@/lib/gates/types";
 import type { LintFinding, LintSeverity } from "@/lib/lint/types";
 
 const TONE: Record<LintSeverity, BadgeTone> = { error: "red", warning: "amber", info: "gray" };
 
-function Finding({ f }: { f: LintFinding }) {
+/** Set for someone allowed to acknowledge findings (lint.acknowledge): the project, and what to do once one changed (plan again). */
+type Acknowledging = { project: string; onChanged: () => void } | undefined;
+
+function acknowledgedLine(f: LintFinding): string {
+  if (!f.acknowledgedBy) return `Acknowledged in the migration: “${f.acknowledged}”`;
+  return `Acknowledged by ${f.acknowledgedBy.email} (admin) on ${f.acknowledgedBy.at.slice(0, 16).replace("T", " ")} UTC: “${f.acknowledged}”`;
+}
+
+function Finding({ f, acknowledging }: { f: LintFinding; acknowledging: Acknowledging }) {
   return (
     <li className="px-3 py-2 text-sm" data-lint-rule={f.rule} data-severity={f.severity} data-acknowledged={f.acknowledged ? "true" : "false"}>
       <div className="flex flex-wrap items-center gap-2">
@@ -19,13 +28,17 @@ function Finding({ f }: { f: LintFinding }) {
       </div>
       <p className="mt-1 text-stone-800">{f.message}</p>
       {f.statement && <pre className="mt-1 overflow-x-auto rounded bg-stone-100 px-2 py-1 text-xs text-stone-900">{f.statement}</pre>}
-      <p className="mt-1 text-stone-600">{f.acknowledged ? `Acknowledged in the migration: “${f.acknowledged}”` : `Safe pattern: ${f.fix}`}</p>
+      <p className="mt-1 text-stone-600">{f.acknowledged ? acknowledgedLine(f) : `Safe pattern: ${f.fix}`}</p>
+      {acknowledging && ((!f.acknowledged && f.severity === "error") || f.acknowledgedBy) && <LintAcknowledgeForm project={acknowledging.project} finding={f} onChanged={acknowledging.onChanged} />}
     </li>
   );
 }
 
-/** The path's lint findings (from the lint gate's details): open ones first, then those the migrations acknowledge. */
-export function LintFindings({ gate }: { gate: GateResult | undefined }) {
+/**
+ * The path's lint findings (from the lint gate's details): open ones first, then the acknowledged ones with who
+ * acknowledged them and why. With `acknowledging` (an admin), each open error-level finding offers an acknowledgement.
+ */
+export function LintFindings({ gate, acknowledging }: { gate: GateResult | undefined; acknowledging?: Acknowledging }) {
   const findings = ((gate?.details as { findings?: LintFinding[] } | undefined)?.findings ?? []) as LintFinding[];
   if (!gate || !gate.details) return null;
   const failed = (gate.details as { failed?: string }).failed;
@@ -51,7 +64,7 @@ export function LintFindings({ gate }: { gate: GateResult | undefined }) {
       ) : (
         <ul className="divide-y divide-stone-100 rounded border border-stone-200">
           {[...open, ...acknowledged].map((f, i) => (
-            <Finding key={`${f.revision}-${f.rule}-${i}`} f={f} />
+            <Finding key={`${f.revision}-${f.rule}-${i}`} f={f} acknowledging={acknowledging} />
           ))}
         </ul>
       )}

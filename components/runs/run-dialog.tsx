@@ -154,7 +154,7 @@ export function RunDialog({
                 )}
                 {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
               </section>
-              <LintFindings gate={gateOf("lint")} />
+              <LintFindings gate={gateOf("lint")} acknowledging={isAdmin ? { project, onChanged: replan } : undefined} />
               {plan.path.steps.length > 0 && (
                 <RehearsalSection project={project} environment={environment} kind={kind} target={target} gate={gateOf("rehearsal")} onFinished={replan} />
               )}
