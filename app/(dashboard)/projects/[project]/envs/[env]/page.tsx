@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { PendingLint } from "@/components/envs/pending-lint";
 import { StateBadge } from "@/components/envs/state-badge";
 import { EnvironmentActions } from "@/components/runs/environment-actions";
 import { RunTable } from "@/components/runs/run-table";
@@ -89,6 +90,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ pr
                   </ol>
                 )}
               </div>
+              <PendingLint project={project.name} pending={s.pending} />
               {previous && <p className="text-stone-600">Promoted from {previous}.</p>}
               {env.protected && (
                 <p className="text-stone-600">
