@@ -25,6 +25,8 @@ const MUTATING: [string, string, string[]][] = [
   ["POST", "/api/tokens", ["viewer", "qa", "release_manager", "admin"]],
   ["DELETE", `/api/tokens/${ID}`, ["viewer", "qa", "release_manager", "admin"]],
   ["DELETE", `/api/admin/tokens/${ID}`, ["admin"]],
+  ["POST", "/api/projects/shop/lint/acknowledgements", ["admin"]],
+  ["DELETE", `/api/projects/shop/lint/acknowledgements/${ID}`, ["admin"]],
 ];
 
 const USERS = { viewer: "viewer", qa: "qa", release_manager: "alice" } as const;
