@@ -18,6 +18,7 @@ export function EnvironmentActions({
   current,
   canRun,
   isAdmin,
+  canAcknowledgeLint,
 }: {
   project: string;
   environment: string;
@@ -27,6 +28,8 @@ export function EnvironmentActions({
   current: string[];
   canRun: boolean;
   isAdmin: boolean;
+  /** The permission table's lint.acknowledge: the run dialog offers to acknowledge error-level lint findings. */
+  canAcknowledgeLint: boolean;
 }) {
   const [open, setOpen] = useState<{ kind: RunKind; target?: string } | null>(null);
   const [query, setQuery] = useState("");
@@ -82,7 +85,7 @@ export function EnvironmentActions({
           </button>
         </div>
       </fieldset>
-      {open && <RunDialog project={project} environment={environment} kind={open.kind} target={open.target} isAdmin={isAdmin} onClose={() => setOpen(null)} />}
+      {open && <RunDialog project={project} environment={environment} kind={open.kind} target={open.target} isAdmin={isAdmin} canAcknowledgeLint={canAcknowledgeLint} onClose={() => setOpen(null)} />}
     </div>
   );
 }

@@ -49,6 +49,7 @@ export function RunDialog({
   kind,
   target,
   isAdmin,
+  canAcknowledgeLint,
   onClose,
 }: {
   project: string;
@@ -56,6 +57,8 @@ export function RunDialog({
   kind: RunKind;
   target?: string;
   isAdmin: boolean;
+  /** The permission table's lint.acknowledge (admins, signed in as people). */
+  canAcknowledgeLint: boolean;
   onClose: () => void;
 }) {
   const router = useRouter();
@@ -154,7 +157,7 @@ export function RunDialog({
                 )}
                 {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
               </section>
-              <LintFindings gate={gateOf("lint")} acknowledging={isAdmin ? { project, onChanged: replan } : undefined} />
+              <LintFindings gate={gateOf("lint")} acknowledging={canAcknowledgeLint ? { project, onChanged: replan } : undefined} />
               {plan.path.steps.length > 0 && (
                 <RehearsalSection project={project} environment={environment} kind={kind} target={target} gate={gateOf("rehearsal")} onFinished={replan} />
               )}

@@ -110,6 +110,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ pr
             current={s?.revisions ?? []}
             canRun={can(actor, "runs.request")}
             isAdmin={actor.role === "admin"}
+            canAcknowledgeLint={can(actor, "lint.acknowledge")}
           />
         </Card>
       </div>
