@@ -12,10 +12,12 @@ const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):([^\s@'"]*)@/gi;
 const KEY_VALUE = /\b((?:pg)?pass(?:word|wd)?\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s'",;&]+)/gi;
 
 /**
- * Password literals in SQL a log quotes (MySQL's committed-DDL lines, Alembic's echo): MySQL's
- * `IDENTIFIED [WITH plugin] BY '…'` and `SET PASSWORD … = '…'`, PostgreSQL's `PASSWORD '…'`.
+ * Password literals in SQL a log quotes (MySQL's committed-DDL lines, Alembic's echo), inside the
+ * statements that set one: `CREATE/ALTER USER|ROLE … IDENTIFIED [WITH plugin] BY '…'` or
+ * `… PASSWORD '…'`, `GRANT … IDENTIFIED BY '…'`, `SET PASSWORD … = '…'`. Anchored on the statement,
+ * so prose such as Alembic's "revision identified by 'x'" stays as it is.
  */
-const SQL_PASSWORD = /\b(IDENTIFIED(?:\s+WITH\s+\S+)?\s+BY(?:\s+PASSWORD)?\s*|SET\s+PASSWORD\b[^=;]*=\s*|\bPASSWORD\s+)('[^']*'|"[^"]*")/gi;
+const SQL_PASSWORD = /\b((?:(?:CREATE|ALTER)\s+(?:USER|ROLE)|GRANT)\b[^;]*?\b(?:IDENTIFIED(?:\s+WITH\s+\S+)?\s+BY(?:\s+PASSWORD)?\s*|PASSWORD\s+)|SET\s+PASSWORD\b[^=;]*=\s*)('[^']*'|"[^"]*")/gi;
 
 export type Redactor = (text: string) => string;
 

@@ -129,6 +129,9 @@ describe("redaction and progress (pure)", () => {
     expect(r("CREATE ROLE reporting LOGIN PASSWORD 'pg-s3cret' VALID UNTIL 'infinity'")).toBe("CREATE ROLE reporting LOGIN PASSWORD '****' VALID UNTIL 'infinity'");
     expect(r("SET PASSWORD FOR 'app'@'%' = 'n3w-one'")).toBe("SET PASSWORD FOR 'app'@'%' = '****'");
     expect(r("ALTER TABLE users ADD COLUMN password_hash VARCHAR(60)")).toBe("ALTER TABLE users ADD COLUMN password_hash VARCHAR(60)");
+    // Prose is not SQL: Alembic's own messages keep their quoted ids.
+    expect(r("FAILED: Can't locate revision identified by 'nope'")).toBe("FAILED: Can't locate revision identified by 'nope'");
+    expect(r("GRANT ALL ON shop.* TO 'app'@'%' IDENTIFIED BY 'old-style-pw'")).toBe("GRANT ALL ON shop.* TO 'app'@'%' IDENTIFIED BY '****'");
   });
   it("masks a password holding a raw '@', which SQLAlchemy reads up to the last '@'", () => {
     const r = createRedactor(["postgresql://app:p@ss:w0rd@db:5432/shop"]);
