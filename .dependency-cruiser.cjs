@@ -6,17 +6,36 @@
  *   the browser unchanged.
  * There is no exceptions list: a new violation fails CI.
  */
-const PURE_CORES = "^lib/(graph|gates|drift|lint)/|^lib/graph-view/(graph-model|expand-segments)\\.ts$|^lib/rehearsal/(describe-schema-changes|hash-path-files|plan-rehearsal-steps|scratch-name|types)\\.ts$|^lib/(errors|revision-lists|format-utc)\\.ts$";
+const PURE_CORES =
+  "^lib/(graph|gates|drift|lint)/|^lib/graph-view/(graph-model|expand-segments)\\.ts$|^lib/rehearsal/(describe-schema-changes|hash-path-files|plan-rehearsal-steps|scratch-name|types)\\.ts$|^lib/(errors|revision-lists|format-utc)\\.ts$";
 const TESTS = "\\.test\\.tsx?$";
 
 module.exports = {
   forbidden: [
     { name: "no-cycles", comment: "An import cycle: one of its modules belongs in a lower layer.", severity: "error", from: {}, to: { circular: true } },
     { name: "lib-not-up", comment: "lib is the bottom layer: it never imports components or app.", severity: "error", from: { path: "^lib/" }, to: { path: "^(components|app)/" } },
-    { name: "components-not-app", comment: "Components never import from app (routes, pages, server actions): a contract they share lives in lib or in the component.", severity: "error", from: { path: "^components/" }, to: { path: "^app/" } },
+    {
+      name: "components-not-app",
+      comment: "Components never import from app (routes, pages, server actions): a contract they share lives in lib or in the component.",
+      severity: "error",
+      from: { path: "^components/" },
+      to: { path: "^app/" },
+    },
     { name: "routes-not-components", comment: "API routes answer with contracts from lib, never types from UI components.", severity: "error", from: { path: "^app/api/" }, to: { path: "^components/" } },
-    { name: "graph-engine-not-reader", comment: "The graph engine takes MigrationScripts and never reads files: reading is lib/alembic's, composing the two is lib/project-graph's.", severity: "error", from: { path: "^lib/graph/" }, to: { path: "^lib/(alembic|project-graph)/" } },
-    { name: "reader-not-engine", comment: "The static reader produces the engine's input types (lib/graph/types) and nothing more of it; building graphs from what it reads is lib/project-graph's.", severity: "error", from: { path: "^lib/alembic/" }, to: { path: "^lib/project-graph/|^lib/graph/(?!types\\.ts$)" } },
+    {
+      name: "graph-engine-not-reader",
+      comment: "The graph engine takes MigrationScripts and never reads files: reading is lib/alembic's, composing the two is lib/project-graph's.",
+      severity: "error",
+      from: { path: "^lib/graph/" },
+      to: { path: "^lib/(alembic|project-graph)/" },
+    },
+    {
+      name: "reader-not-engine",
+      comment: "The static reader produces the engine's input types (lib/graph/types) and nothing more of it; building graphs from what it reads is lib/project-graph's.",
+      severity: "error",
+      from: { path: "^lib/alembic/" },
+      to: { path: "^lib/project-graph/|^lib/graph/(?!types\\.ts$)" },
+    },
     { name: "cli-not-ui", comment: "The CLI uses lib only.", severity: "error", from: { path: "^cli/" }, to: { path: "^(components|app)/" } },
     {
       name: "pure-cores-stay-pure",

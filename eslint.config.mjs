@@ -7,10 +7,7 @@ const config = [
   // CommonJS scripts load with require(): that is what .cjs is for.
   { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   {
-    ignores: [
-      "lib/generated/**", ".next/**", "node_modules/**", ".cairn/**", "test-results/**",
-      "playwright-report/**", "examples/**", "next-env.d.ts", ".cache/**",
-    ],
+    ignores: ["lib/generated/**", ".next/**", "node_modules/**", ".cairn/**", "test-results/**", "playwright-report/**", "examples/**", "next-env.d.ts", ".cache/**"],
   },
 ];
 

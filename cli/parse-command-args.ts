@@ -31,11 +31,7 @@ export interface ParseCommandArgsOptions {
  * Parses a command's arguments. `--help`/`-h` wins when it comes before any problem. A lone "-" or
  * "--" is an unknown option, as before the commands shared this parser.
  */
-export function parseCommandArgs<O extends CommandOptions>(
-  argv: string[],
-  options: O,
-  { positionals: maxPositionals = 0, valuesMayLookLikeOptions = false }: ParseCommandArgsOptions = {},
-): ParsedCommandArgs<O> {
+export function parseCommandArgs<O extends CommandOptions>(argv: string[], options: O, { positionals: maxPositionals = 0, valuesMayLookLikeOptions = false }: ParseCommandArgsOptions = {}): ParsedCommandArgs<O> {
   const { tokens } = parseArgs({
     args: argv,
     options: { ...options, help: { type: "boolean", short: "h" } },

@@ -10,8 +10,20 @@ const node = (page: Page, id: string) => page.locator(`[data-testid="graph-node"
 const STAGING_PENDING = ["9a2c4e6b855e", "da5f7b9c166f", "2b4d6f8a977a", "8c1e3a5c7e90", "3d5f7b9d1fa1", "reporting_monthly_rollup_materialized", "6e8a0c2e4ab2"];
 // What promoting staging to production applies: the carts feature branch, its merge, and on to 46b8d0f2a44d.
 const STAGING_NOT_PRODUCTION = [
-  "4d6e8f0a2b92", "9e1f3a5b7ca3", "7a1b9c3d5e70", "b3c5d7e9f181", "d2f4a6b8c0b4", "61a3c5e7f9c5", "f5b7d9e1a3d6",
-  "38c0e2a4b6e7", "ac4e6a8c0ef8", "7b9d1f3a5c09", "c0e2a4c6e81a", "5f7b9d1f3a2b", "e1a3c5e7a93c", "46b8d0f2a44d",
+  "4d6e8f0a2b92",
+  "9e1f3a5b7ca3",
+  "7a1b9c3d5e70",
+  "b3c5d7e9f181",
+  "d2f4a6b8c0b4",
+  "61a3c5e7f9c5",
+  "f5b7d9e1a3d6",
+  "38c0e2a4b6e7",
+  "ac4e6a8c0ef8",
+  "7b9d1f3a5c09",
+  "c0e2a4c6e81a",
+  "5f7b9d1f3a2b",
+  "e1a3c5e7a93c",
+  "46b8d0f2a44d",
 ];
 
 /** Opens the graph; with `fit`, zooms out to the whole graph (only visible nodes are in the DOM). */
@@ -83,7 +95,10 @@ test("selecting two environments shows what promoting one to the other applies",
   await node(page, "46b8d0f2a44d").locator('[data-env="staging"]').click();
   await node(page, "0f7e6d5c4b3a").locator('[data-env="production"]').click();
   await expect(page.getByTestId("graph-selection")).toContainText("Promoting staging to production would apply 14 revision(s)");
-  const listed = await page.getByTestId("selection-list").locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-revision")));
+  const listed = await page
+    .getByTestId("selection-list")
+    .locator("li")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-revision")));
   expect([...listed].sort()).toEqual([...STAGING_NOT_PRODUCTION].sort());
   // in the order Alembic applies them: parents before children
   const at = (id: string) => listed.indexOf(id);

@@ -99,7 +99,12 @@ test.describe("framing and Content Security Policy", () => {
     await page.waitForTimeout(1500);
     const frame = page.frames().find((f) => f !== page.mainFrame());
     // Chromium replaces a refused frame with its error page; either way no Cairn form is inside.
-    const hasForm = frame ? await frame.locator("input[name=password]").count().catch(() => 0) : 0;
+    const hasForm = frame
+      ? await frame
+          .locator("input[name=password]")
+          .count()
+          .catch(() => 0)
+      : 0;
     expect(hasForm).toBe(0);
   });
 

@@ -87,7 +87,9 @@ test("production: alice requests with typed confirmation, cannot approve her own
     await planned(alice);
   }
   await expect(gateRow(alice, "sign-off")).toHaveAttribute("data-verdict", "pass");
-  await dialog(alice).getByLabel(/Type .production. to confirm/).fill("production");
+  await dialog(alice)
+    .getByLabel(/Type .production. to confirm/)
+    .fill("production");
   await expect(gateRow(alice, "typed-confirmation")).toHaveAttribute("data-verdict", "pass", { timeout: 30_000 });
   // The demo's SQLite batch migration cannot be rendered offline: on a protected environment the
   // partial preview blocks until each migration it could not preview is typed.
@@ -144,9 +146,14 @@ test("a downgrade shows its data-loss warning and needs each flagged migration n
   const submit = dialog(page).getByRole("button", { name: "Downgrade now" });
   await expect(submit).toBeDisabled();
   await shot(page, testInfo, "downgrade-data-loss-warning");
-  const flagged = (await dialog(page).getByLabel(/Name each flagged migration/).getAttribute("placeholder")) ?? "";
+  const flagged =
+    (await dialog(page)
+      .getByLabel(/Name each flagged migration/)
+      .getAttribute("placeholder")) ?? "";
   expect(flagged).not.toBe("");
-  await dialog(page).getByLabel(/Name each flagged migration/).fill(flagged);
+  await dialog(page)
+    .getByLabel(/Name each flagged migration/)
+    .fill(flagged);
   await expect(gateRow(page, "downgrade-safety")).toHaveAttribute("data-verdict", "warn", { timeout: 30_000 });
   await expect(submit).toBeEnabled({ timeout: 30_000 });
 });

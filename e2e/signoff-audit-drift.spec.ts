@@ -164,9 +164,7 @@ test("drift on protected production: a release manager is told only an admin may
   try {
     await alice.reload();
     await expect(row(alice)).toContainText("differs");
-    await expect(row(alice).getByTestId("baseline-admin-only-production")).toHaveText(
-      "production is protected and drifted: only an admin can accept the drift as its baseline, with a written reason.",
-    );
+    await expect(row(alice).getByTestId("baseline-admin-only-production")).toHaveText("production is protected and drifted: only an admin can accept the drift as its baseline, with a written reason.");
     await expect(row(alice).getByRole("button", { name: /production/ })).toHaveCount(1); // alembic check only
     // The API says the same to a release manager who tries anyway.
     const refused = await alice.request.post("/api/projects/shop/envs/production/baseline", { data: {}, headers: { origin: new URL(alice.url()).origin } });

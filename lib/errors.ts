@@ -3,20 +3,7 @@
  * that is safe to show a user (what is wrong, where, how to fix it). Pure: no framework imports.
  */
 export type AppErrorCode =
-  | "bad-request"
-  | "validation"
-  | "unauthenticated"
-  | "forbidden"
-  | "not-found"
-  | "conflict"
-  | "gate-refused"
-  | "locked"
-  | "rate-limited"
-  | "payload-too-large"
-  | "store-locked"
-  | "config"
-  | "unreachable"
-  | "internal";
+  "bad-request" | "validation" | "unauthenticated" | "forbidden" | "not-found" | "conflict" | "gate-refused" | "locked" | "rate-limited" | "payload-too-large" | "store-locked" | "config" | "unreachable" | "internal";
 
 const STATUS: Record<AppErrorCode, number> = {
   "bad-request": 400,

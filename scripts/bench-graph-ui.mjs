@@ -127,7 +127,22 @@ makeEnvironment(stagingDb, [gen.trunk[Math.floor(gen.trunk.length * 0.6)]]);
 const config = path.join(work, "cairn.config.json");
 fs.writeFileSync(
   config,
-  JSON.stringify({ projects: [{ name: "big", alembic: path.join(project, "alembic.ini"), environments: [{ name: "qa", url: `sqlite:///${qaDb}` }, { name: "staging", url: `sqlite:///${stagingDb}` }] }] }, null, 2),
+  JSON.stringify(
+    {
+      projects: [
+        {
+          name: "big",
+          alembic: path.join(project, "alembic.ini"),
+          environments: [
+            { name: "qa", url: `sqlite:///${qaDb}` },
+            { name: "staging", url: `sqlite:///${stagingDb}` },
+          ],
+        },
+      ],
+    },
+    null,
+    2,
+  ),
 );
 
 buildIfNeeded();
@@ -187,7 +202,11 @@ try {
   };
   await measurePan("pan (collapsed runs)");
   await page.getByRole("button", { name: "Expand all runs" }).click();
-  await page.locator('[data-testid="graph-node"][data-kind="segment"]').first().waitFor({ state: "detached", timeout: 30_000 }).catch(() => {});
+  await page
+    .locator('[data-testid="graph-node"][data-kind="segment"]')
+    .first()
+    .waitFor({ state: "detached", timeout: 30_000 })
+    .catch(() => {});
   await measurePan("pan (all runs expanded)");
   await page.getByRole("button", { name: "Fit the whole graph" }).click();
   await measurePan("pan (fitted, all expanded)");

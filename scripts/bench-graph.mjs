@@ -143,8 +143,8 @@ function measure(dir, cacheDir, withAlembic = true) {
 function check(dir, cacheDir) {
   // Same heads as Alembic, or the benchmark is meaningless.
   const ours = JSON.parse(time(process.execPath, [cairnBin, "graph", dir, "--json"], { CAIRN_CACHE_DIR: cacheDir }).stdout);
-  const theirs = time(ALEMBIC[0], [...ALEMBIC.slice(1), "-c", path.join(dir, "alembic.ini"), "heads"], {}).stdout
-    .split("\n")
+  const theirs = time(ALEMBIC[0], [...ALEMBIC.slice(1), "-c", path.join(dir, "alembic.ini"), "heads"], {})
+    .stdout.split("\n")
     .map((l) => l.trim().split(" ")[0])
     .filter(Boolean);
   // In Alembic's order, not just the same set: load order decides it.
@@ -176,7 +176,11 @@ try {
     process.stderr.write(`measuring ${name} (${n} revisions), load average ${os.loadavg()[0].toFixed(2)}…\n`);
     rows.push([name, measure(dir, cacheDir)]);
   }
-  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ");
   // The floor no Node program can go under on this machine right now.
   const bare = median(Array.from({ length: WARM_RUNS }, () => time(process.execPath, ["-e", "0"], {}).ms));
   console.log(`\ncairn graph --json vs alembic heads — median of ${COLD_RUNS} cold / ${WARM_RUNS} warm runs, whole processes`);
@@ -187,14 +191,15 @@ try {
   let ok = true;
   let reachable = true;
   for (const [name, r] of rows) {
-    for (const [mode, c, a, target, floor] of [["cold", r.cairnCold, r.alembicCold, 10, r.floorRead], ["warm", r.cairnWarm, r.alembicWarm, 20, r.floorStat]]) {
+    for (const [mode, c, a, target, floor] of [
+      ["cold", r.cairnCold, r.alembicCold, 10, r.floorRead],
+      ["warm", r.cairnWarm, r.alembicWarm, 20, r.floorStat],
+    ]) {
       const ratio = a / c;
       ok &&= ratio >= target;
       reachable &&= a / floor >= target;
       const verdict = `≥${target}× ${ratio >= target ? "ok" : "MISSED"}`;
-      console.log(
-        `| ${name.padEnd(20)} | ${mode} | ${fmt(c)} | ${fmt(a)} | ${(ratio.toFixed(1) + "×").padStart(7)} | ${verdict.padEnd(11)} | ${fmt(floor)} | ${(a / floor).toFixed(1).padStart(12)}× |`,
-      );
+      console.log(`| ${name.padEnd(20)} | ${mode} | ${fmt(c)} | ${fmt(a)} | ${(ratio.toFixed(1) + "×").padStart(7)} | ${verdict.padEnd(11)} | ${fmt(floor)} | ${(a / floor).toFixed(1).padStart(12)}× |`);
     }
   }
   console.log(

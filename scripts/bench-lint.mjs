@@ -102,11 +102,7 @@ function generateProject(dir) {
           down = [`op.drop_column("${t}", "${c}")`];
           break;
         case 4:
-          up = [
-            `op.add_column("${t}", sa.Column("${c}", sa.Integer))`,
-            `op.create_foreign_key("fk_${t}_${c}", "${t}", "t000", ["${c}"], ["id"])`,
-            `op.execute("DELETE FROM ${t} WHERE payload::jsonb @> '{\\"stale\\": true}'")`,
-          ];
+          up = [`op.add_column("${t}", sa.Column("${c}", sa.Integer))`, `op.create_foreign_key("fk_${t}_${c}", "${t}", "t000", ["${c}"], ["id"])`, `op.execute("DELETE FROM ${t} WHERE payload::jsonb @> '{\\"stale\\": true}'")`];
           down = [`op.drop_constraint("fk_${t}_${c}", "${t}", type_="foreignkey")`, `op.drop_column("${t}", "${c}")`];
           break;
         default:
@@ -207,9 +203,13 @@ try {
   const renderMs = median(render);
   const analyseMs = median(analysis.map((a) => a.ms));
   const statements = [...m.splitRenderedSql(warm.sql).values()].join("\n").split(";\n").length;
-  console.log(`cairn lint bench: ${MIGRATIONS}-migration project, range ${FROM}:heads (${last.report.migrations} migrations, ~${statements} rendered statements), ${last.report.findings.length} findings; medians of ${ROUNDS} interleaved rounds`);
+  console.log(
+    `cairn lint bench: ${MIGRATIONS}-migration project, range ${FROM}:heads (${last.report.migrations} migrations, ~${statements} rendered statements), ${last.report.findings.length} findings; medians of ${ROUNDS} interleaved rounds`,
+  );
   console.log(`  alembic upgrade ${FROM}:heads --sql  ${fmt(renderMs)}`);
-  console.log(`  Cairn's analysis                          ${fmt(analyseMs)}   (graph+split ${median(analysis.map((a) => a.graphMs)).toFixed(0)} ms, parse+rules ${median(analysis.map((a) => a.lintMs)).toFixed(0)} ms; parser load once ${loadMs.toFixed(0)} ms)`);
+  console.log(
+    `  Cairn's analysis                          ${fmt(analyseMs)}   (graph+split ${median(analysis.map((a) => a.graphMs)).toFixed(0)} ms, parse+rules ${median(analysis.map((a) => a.lintMs)).toFixed(0)} ms; parser load once ${loadMs.toFixed(0)} ms)`,
+  );
   console.log(`  analysis / render                         ${(analyseMs / renderMs).toFixed(3)}×   target < 1`);
   const perStep = median(samples);
   console.log(`  one Alembic call per migration (sampled)  ${fmt(perStep)} each → ~${((perStep * MIGRATIONS) / 1000).toFixed(0)} s for ${MIGRATIONS}, ${((perStep * MIGRATIONS) / renderMs).toFixed(0)}× the range render`);

@@ -172,16 +172,18 @@ function treeCpuMs(rootPid) {
 function alembicCurrent(dir, url) {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    execFile(ALEMBIC[0], [...ALEMBIC.slice(1), "current"], { cwd: dir, env: { ...process.env, DATABASE_URL: url } }, (err, stdout) =>
-      resolve({ ms: performance.now() - t0, ok: !err, out: stdout.trim() }),
-    );
+    execFile(ALEMBIC[0], [...ALEMBIC.slice(1), "current"], { cwd: dir, env: { ...process.env, DATABASE_URL: url } }, (err, stdout) => resolve({ ms: performance.now() - t0, ok: !err, out: stdout.trim() }));
   });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (x) => `${Math.round(x)} ms`;
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
 
 const projectDir = path.join(work, "bench");
 let server;
@@ -192,10 +194,7 @@ try {
   const envs = await createEnvironments();
   log(`Generated ${REVISIONS} revisions and ${ENVS} PostgreSQL environments + 1 unreachable in ${ms(performance.now() - t0)} (${work}).`);
   const config = path.join(work, "cairn.config.json");
-  fs.writeFileSync(
-    config,
-    JSON.stringify({ projects: [{ name: "bench", alembic: path.join(projectDir, "alembic.ini"), environments: envs.map((e) => ({ name: e.name, url: e.url })) }] }, null, 2),
-  );
+  fs.writeFileSync(config, JSON.stringify({ projects: [{ name: "bench", alembic: path.join(projectDir, "alembic.ini"), environments: envs.map((e) => ({ name: e.name, url: e.url })) }] }, null, 2));
 
   const next = path.join(ROOT, "node_modules", ".bin", "next");
   if (!buildIsFresh()) {
@@ -264,14 +263,20 @@ try {
     samples.pollMs.push((performance.now() - p0) / POLLS_PER_ROUND);
     samples.pollCpu.push((treeCpuMs(server.pid) - cpuBefore) / POLLS_PER_ROUND);
     samples.pollBytes.push(bytes);
-    log(`round ${round}/${ROUNDS}: visible ${ms(samples.visible.at(-1))} (first byte ${ms(samples.firstByte.at(-1))}), HTML ${kb(samples.html.at(-1))}, poll ${kb(bytes)} / ${samples.pollCpu.at(-1).toFixed(0)} ms CPU, slowest alembic current ${ms(samples.alembicSlowest.at(-1))} (load ${load()})`);
+    log(
+      `round ${round}/${ROUNDS}: visible ${ms(samples.visible.at(-1))} (first byte ${ms(samples.firstByte.at(-1))}), HTML ${kb(samples.html.at(-1))}, poll ${kb(bytes)} / ${samples.pollCpu.at(-1).toFixed(0)} ms CPU, slowest alembic current ${ms(samples.alembicSlowest.at(-1))} (load ${load()})`,
+    );
   }
 
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const verdict = (ok) => (ok ? "met" : "MISSED");
-  log(`\nOverview bench: ${ENVS} environments + 1 unreachable × ${REVISIONS} revisions (pending 0…${Math.max(...envs.filter((e) => e.behind !== null).map((e) => e.behind))}), medians of ${ROUNDS} interleaved rounds; load average ${load()} on ${os.cpus().length} CPUs`);
+  log(
+    `\nOverview bench: ${ENVS} environments + 1 unreachable × ${REVISIONS} revisions (pending 0…${Math.max(...envs.filter((e) => e.behind !== null).map((e) => e.behind))}), medians of ${ROUNDS} interleaved rounds; load average ${load()} on ${os.cpus().length} CPUs`,
+  );
   log(`  overview HTML                       ${kb(m.html).padStart(10)}   ${m.dom} DOM elements        target < 300 KB: ${verdict(m.html < 300 * 1024)}`);
-  log(`  matrix visible in Chromium          ${ms(m.visible).padStart(10)}   ${(m.visible / m.alembicSlowest).toFixed(2)}x the slowest alembic current   target ≤ 1x and < 1 s: ${verdict(m.visible <= m.alembicSlowest && m.visible < 1000)}`);
+  log(
+    `  matrix visible in Chromium          ${ms(m.visible).padStart(10)}   ${(m.visible / m.alembicSlowest).toFixed(2)}x the slowest alembic current   target ≤ 1x and < 1 s: ${verdict(m.visible <= m.alembicSlowest && m.visible < 1000)}`,
+  );
   log(`    of which the server's first byte  ${ms(m.firstByte).padStart(10)}`);
   log(`  slowest single alembic current      ${ms(m.alembicSlowest).padStart(10)}   (all ${envs.length} in turn: ${ms(m.alembicTotal)}; ${(m.alembicTotal / m.pollMs).toFixed(1)}x one poll)`);
   log(`  one poll /api/…/status              ${kb(m.pollBytes).padStart(10)}   target < 20 KB: ${verdict(m.pollBytes < 20 * 1024)}`);

@@ -78,11 +78,7 @@ async function ProjectSection({ project }: { project: PublicProject }) {
       {status.environments.length === 0 ? (
         <p className="text-stone-600">This project has no environments yet.</p>
       ) : (
-        <EnvironmentMatrix
-          project={project.name}
-          initialStatus={status}
-          environments={project.environments.map((e) => ({ name: e.name, protected: e.protected }))}
-        />
+        <EnvironmentMatrix project={project.name} initialStatus={status} environments={project.environments.map((e) => ({ name: e.name, protected: e.protected }))} />
       )}
       {/* Reads every environment's schema live: streamed in after the matrix. */}
       <Suspense fallback={<p className="mt-3 text-xs text-stone-500">Checking schemas for drift…</p>}>
@@ -100,8 +96,7 @@ function NoProjects() {
   return (
     <Card title="No projects yet">
       <p className="text-stone-700">
-        Cairn watches Alembic projects. Declare one in <code>cairn.config.json</code> next to where Cairn runs (or point{" "}
-        <code>CAIRN_CONFIG</code> at it), then restart:
+        Cairn watches Alembic projects. Declare one in <code>cairn.config.json</code> next to where Cairn runs (or point <code>CAIRN_CONFIG</code> at it), then restart:
       </p>
       <pre className="mt-3 overflow-x-auto rounded bg-stone-900 p-3 text-xs text-stone-100">{`{ "projects": [ { "name": "shop", "alembic": "./alembic.ini",
   "environments": [

@@ -6,11 +6,7 @@ import { compareGraphSides, readRefSide, readWorkingTreeSide } from "@/lib/git/r
 const list = (ids: string[]) => (ids.length ? ids.join(", ") : "none");
 
 /** Prints the comparison; exit 1 when the graph at the ref has error-level problems, else 0. */
-export async function runGraphAtRef(
-  target: string,
-  o: { ref: string; base?: string; json: boolean; constants?: ConstantsTable },
-  io: { stdout: (t: string) => void },
-): Promise<number> {
+export async function runGraphAtRef(target: string, o: { ref: string; base?: string; json: boolean; constants?: ConstantsTable }, io: { stdout: (t: string) => void }): Promise<number> {
   const opts = o.constants ? { constants: o.constants } : {};
   const at = await readRefSide(target, o.ref, opts);
   const base = o.base !== undefined ? await readRefSide(target, o.base, opts) : readWorkingTreeSide(target, opts);
@@ -19,7 +15,9 @@ export async function runGraphAtRef(
   const rel = (m: string) => m.split(`${at.rootDir}${path.sep}`).join("");
   const errors = at.graph.problems.filter((p) => p.severity === "error").map((p) => rel(p.message));
   if (o.json) {
-    io.stdout(`${JSON.stringify({ ref: o.ref, commit: at.commit, base: cmp.base, ...(base.commit ? { baseCommit: base.commit } : {}), revisions: at.graph.revisions.size, heads: at.graph.heads, comparison: cmp, errors }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ ref: o.ref, commit: at.commit, base: cmp.base, ...(base.commit ? { baseCommit: base.commit } : {}), revisions: at.graph.revisions.size, heads: at.graph.heads, comparison: cmp, errors }, null, 2)}\n`,
+    );
     return errors.length ? 1 : 0;
   }
   const lines = [

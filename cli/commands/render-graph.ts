@@ -44,10 +44,7 @@ export function toText(graph: RevisionGraph, where: string, files: number): stri
 }
 
 /** The whole output and exit code for one project, from a scan made with the same options. */
-export function renderGraph(
-  target: string,
-  options: { json: boolean; constants?: ConstantsTable; scan: ProjectScan; cacheDir?: string | false },
-): { text: string; exitCode: number } {
+export function renderGraph(target: string, options: { json: boolean; constants?: ConstantsTable; scan: ProjectScan; cacheDir?: string | false }): { text: string; exitCode: number } {
   // readProjectGraph, in two steps so CAIRN_TIMING can tell reading from building.
   const project = loadProject(target, {
     scan: options.scan,

@@ -72,7 +72,11 @@ export async function run(argv: string[], io: StatusIo = defaultIo()): Promise<n
   let edited: Record<string, StoredEdit[]> | undefined;
   if (store) {
     try {
-      edited = await readStoredEdits(io.env.DATABASE_URL!, projects.map((p) => p.name), io.env);
+      edited = await readStoredEdits(
+        io.env.DATABASE_URL!,
+        projects.map((p) => p.name),
+        io.env,
+      );
     } catch (e) {
       io.stderr(`cairn status: could not read Cairn's store: ${isAppError(e) ? e.userMessage : scrubSecrets(String((e as Error)?.message ?? e), [io.env.DATABASE_URL!])}\n`);
       return 2;
@@ -126,7 +130,12 @@ export function formatStatusTable(projects: (ProjectStatus & { editedAfterApplie
     const rows = p.environments.map((e) => [e.name, e.state, e.revisions.map(short).join(", ") || "-", e.pending.length ? String(e.pending.length) : "-", note(e)]);
     const header = ["ENVIRONMENT", "STATE", "REVISIONS", "PENDING", "NOTE"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => "  " + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+      "  " +
+      cells
+        .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd();
     out.push(line(header));
     for (const r of rows) out.push(line(r));
     for (const e of p.editedAfterApplied ?? []) out.push(`  edited after applied: ${e.message}`);

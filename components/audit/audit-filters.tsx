@@ -20,13 +20,7 @@ export function AuditFilters({ values }: { values: Partial<Record<(typeof AUDIT_
       {AUDIT_FILTERS.map((k) => (
         <label key={k} className="text-xs">
           <span className="block font-medium text-stone-700">{LABELS[k].label}</span>
-          <input
-            name={k}
-            type={LABELS[k].type ?? "text"}
-            defaultValue={values[k] ?? ""}
-            placeholder={LABELS[k].placeholder}
-            className="w-36 rounded border border-stone-300 px-2 py-1 text-sm"
-          />
+          <input name={k} type={LABELS[k].type ?? "text"} defaultValue={values[k] ?? ""} placeholder={LABELS[k].placeholder} className="w-36 rounded border border-stone-300 px-2 py-1 text-sm" />
         </label>
       ))}
       <Button type="submit" variant="primary">

@@ -27,7 +27,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
       <tbody>
         {events.map((e) => (
           <tr key={e.id} data-audit-action={e.action} className="border-t border-stone-100 align-top">
-            <td className="py-1 pr-2 whitespace-nowrap font-mono text-xs">{e.at.replace("T", " ").slice(0, 19)}</td>
+            <td className="py-1 pr-2 font-mono text-xs whitespace-nowrap">{e.at.replace("T", " ").slice(0, 19)}</td>
             <td className="py-1 pr-2">{e.actor}</td>
             <td className="py-1 pr-2 font-mono text-xs">{e.action}</td>
             <td className="py-1 pr-2">{e.project && e.environment ? `${e.project}/${e.environment}` : (e.environment ?? e.project ?? "")}</td>

@@ -14,20 +14,28 @@ export function SetupForm({ action }: { action: (prev: SetupState, form: FormDat
   return (
     <form action={formAction} className="space-y-4">
       <div>
-        <label htmlFor="name" className="block text-sm font-medium text-stone-700">Your name</label>
+        <label htmlFor="name" className="block text-sm font-medium text-stone-700">
+          Your name
+        </label>
         <input id="name" name="name" autoComplete="name" defaultValue={state.name} className={input} />
       </div>
       <div>
-        <label htmlFor="email" className="block text-sm font-medium text-stone-700">E-mail</label>
+        <label htmlFor="email" className="block text-sm font-medium text-stone-700">
+          E-mail
+        </label>
         <input id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} className={input} />
       </div>
       <div>
-        <label htmlFor="password" className="block text-sm font-medium text-stone-700">Password</label>
+        <label htmlFor="password" className="block text-sm font-medium text-stone-700">
+          Password
+        </label>
         <input id="password" name="password" type="password" autoComplete="new-password" required minLength={12} className={input} />
         <p className="mt-1 text-xs text-stone-500">At least 12 characters.</p>
       </div>
       <div>
-        <label htmlFor="confirm" className="block text-sm font-medium text-stone-700">Password again</label>
+        <label htmlFor="confirm" className="block text-sm font-medium text-stone-700">
+          Password again
+        </label>
         <input id="confirm" name="confirm" type="password" autoComplete="new-password" required className={input} />
       </div>
       {state.error && <Alert tone="error">{state.error}</Alert>}

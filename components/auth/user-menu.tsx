@@ -10,7 +10,11 @@ import { can } from "@/lib/auth/permissions";
 export async function UserMenu() {
   const actor = await getActor();
   if (!actor) {
-    return <a href="/login" className="rounded-md px-2 py-1 text-sm font-medium hover:bg-white/10">Sign in</a>;
+    return (
+      <a href="/login" className="rounded-md px-2 py-1 text-sm font-medium hover:bg-white/10">
+        Sign in
+      </a>
+    );
   }
   return (
     <div className="flex items-center gap-3 text-sm">
@@ -22,13 +26,19 @@ export async function UserMenu() {
         </p>
       </div>
       {can(actor, "tokens.own") && (
-        <a href="/settings/tokens" className="rounded-md px-2 py-1 opacity-90 hover:bg-white/10 hover:opacity-100">API tokens</a>
+        <a href="/settings/tokens" className="rounded-md px-2 py-1 opacity-90 hover:bg-white/10 hover:opacity-100">
+          API tokens
+        </a>
       )}
       {can(actor, "admin.users") && (
-        <a href="/admin/users" className="rounded-md px-2 py-1 opacity-90 hover:bg-white/10 hover:opacity-100">Admin</a>
+        <a href="/admin/users" className="rounded-md px-2 py-1 opacity-90 hover:bg-white/10 hover:opacity-100">
+          Admin
+        </a>
       )}
       <form action="/api/auth/logout" method="post">
-        <button type="submit" className="rounded-md border border-white/30 px-2 py-1 hover:bg-white/10">Sign out</button>
+        <button type="submit" className="rounded-md border border-white/30 px-2 py-1 hover:bg-white/10">
+          Sign out
+        </button>
       </form>
     </div>
   );

@@ -21,13 +21,7 @@ export function AlembicCheckButton({ project, environment }: { project: string; 
   }
   return (
     <span className="inline-flex flex-col gap-1">
-      <button
-        type="button"
-        onClick={check}
-        disabled={busy}
-        aria-label={`alembic check on ${environment}`}
-        className="rounded border border-stone-300 px-2 py-1 text-xs hover:bg-stone-50 disabled:opacity-40"
-      >
+      <button type="button" onClick={check} disabled={busy} aria-label={`alembic check on ${environment}`} className="rounded border border-stone-300 px-2 py-1 text-xs hover:bg-stone-50 disabled:opacity-40">
         {busy ? "Checking…" : "alembic check"}
       </button>
       {result && (

@@ -76,8 +76,7 @@ export function TakeBaselineButton({ project, environment, mode, differences }: 
             }}
           >
             <span className="text-red-900">
-              Admin override: records {environment}&apos;s schema as it is now, accepting {plural(differences)} and clearing the drift gate. Audited with your
-              reason and every difference.
+              Admin override: records {environment}&apos;s schema as it is now, accepting {plural(differences)} and clearing the drift gate. Audited with your reason and every difference.
             </span>
             <label className="flex flex-col gap-1">
               <span>Why is the schema as it is now right? (at least {MIN_OVERRIDE_REASON} characters)</span>

@@ -46,17 +46,7 @@ function ago(ms: number): string {
  * Where each environment stands, polled live. A failed poll keeps the last good data on screen
  * and says how old it is; it never blanks the page.
  */
-export function EnvironmentMatrix({
-  project,
-  initialStatus,
-  environments,
-  pollMs = 10_000,
-}: {
-  project: string;
-  initialStatus: OverviewStatus;
-  environments: EnvironmentMeta[];
-  pollMs?: number;
-}) {
+export function EnvironmentMatrix({ project, initialStatus, environments, pollMs = 10_000 }: { project: string; initialStatus: OverviewStatus; environments: EnvironmentMeta[]; pollMs?: number }) {
   // When the server read the databases: the oldest reading on the page.
   const readAt = Math.min(...initialStatus.environments.map((e) => Date.parse(e.checkedAt)).filter(Number.isFinite));
   const query = useQuery({
@@ -85,18 +75,14 @@ export function EnvironmentMatrix({
             Could not refresh: {query.error.message}. Showing the last good reading.
           </span>
         )}
-        <button
-          type="button"
-          onClick={() => void query.refetch()}
-          className="ml-auto rounded border border-stone-300 bg-white px-2 py-0.5 text-stone-800 hover:bg-stone-100"
-        >
+        <button type="button" onClick={() => void query.refetch()} className="ml-auto rounded border border-stone-300 bg-white px-2 py-0.5 text-stone-800 hover:bg-stone-100">
           Refresh now
         </button>
       </div>
       <div className="overflow-x-auto">
         <table className="w-full border-collapse text-sm">
           <thead>
-            <tr className="border-b border-stone-200 text-left text-xs uppercase tracking-wide text-stone-500">
+            <tr className="border-b border-stone-200 text-left text-xs tracking-wide text-stone-500 uppercase">
               <th className="py-2 pr-3 font-medium">Environment</th>
               <th className="py-2 pr-3 font-medium">State</th>
               <th className="py-2 pr-3 font-medium">At revision</th>
@@ -147,31 +133,21 @@ function TooLongWarning({ env }: { env: OverviewEnvironment }) {
     <div className="mt-1 space-y-0.5 text-xs text-red-800" data-testid="too-long">
       {coming.length > 0 && (
         <p>
-          {coming.join(", ")} {coming.length === 1 ? "is" : "are"} longer than this database&apos;s <code>version_num</code> ({width}):
-          writing {coming.length === 1 ? "it" : "them"} fails on PostgreSQL and MySQL. Widen the column before {coming.length === 1 ? "that migration reaches" : "those migrations reach"} this environment.
+          {coming.join(", ")} {coming.length === 1 ? "is" : "are"} longer than this database&apos;s <code>version_num</code> ({width}): writing {coming.length === 1 ? "it" : "them"} fails on PostgreSQL and MySQL. Widen the column
+          before {coming.length === 1 ? "that migration reaches" : "those migrations reach"} this environment.
         </p>
       )}
       {applied.length > 0 && (
         <p>
-          {applied.join(", ")} {applied.length === 1 ? "is" : "are"} recorded here although longer than <code>version_num</code> ({width}): this
-          database did not enforce the width; PostgreSQL and MySQL will refuse {applied.length === 1 ? "it" : "them"}.
+          {applied.join(", ")} {applied.length === 1 ? "is" : "are"} recorded here although longer than <code>version_num</code> ({width}): this database did not enforce the width; PostgreSQL and MySQL will refuse{" "}
+          {applied.length === 1 ? "it" : "them"}.
         </p>
       )}
     </div>
   );
 }
 
-function EnvironmentRow({
-  env,
-  revisions,
-  isProtected,
-  project,
-}: {
-  env: OverviewEnvironment;
-  revisions: Record<string, RevisionSummary>;
-  isProtected: boolean;
-  project: string;
-}) {
+function EnvironmentRow({ env, revisions, isProtected, project }: { env: OverviewEnvironment; revisions: Record<string, RevisionSummary>; isProtected: boolean; project: string }) {
   return (
     <tr className="border-b border-stone-100 align-top" data-testid={`env-${env.name}`}>
       <td className="py-2 pr-3">
@@ -214,13 +190,7 @@ function EnvironmentRow({
         {env.state === "unknown-revision" && env.error && <p className="mt-1 text-xs text-red-800">{env.error}</p>}
         {env.tooLong.length > 0 && <TooLongWarning env={env} />}
       </td>
-      <td className="py-2 pr-3">
-        {env.pendingCount === 0 ? (
-          <span className="text-stone-500">{env.state === "current" ? "nothing" : "—"}</span>
-        ) : (
-          <PendingDetails env={env} revisions={revisions} project={project} />
-        )}
-      </td>
+      <td className="py-2 pr-3">{env.pendingCount === 0 ? <span className="text-stone-500">{env.state === "current" ? "nothing" : "—"}</span> : <PendingDetails env={env} revisions={revisions} project={project} />}</td>
       <td className="py-2 text-xs text-stone-500" title={env.checkedAt}>
         {new Date(env.checkedAt).toLocaleTimeString()} · {env.durationMs} ms
       </td>
@@ -231,7 +201,12 @@ function EnvironmentRow({
 /** A failed or interrupted last run: the environment may be part-way, and the run says where. */
 function LastRunProblemLink({ problem }: { problem: NonNullable<OverviewEnvironment["lastRunProblem"]> }) {
   return (
-    <a href={`/runs/${encodeURIComponent(problem.id)}`} data-testid="last-run-problem" className="hover:underline" title={`The last ${problem.kind} (to ${problem.target}) ${problem.status} at ${problem.at}. Open the run for its log and where it stopped.`}>
+    <a
+      href={`/runs/${encodeURIComponent(problem.id)}`}
+      data-testid="last-run-problem"
+      className="hover:underline"
+      title={`The last ${problem.kind} (to ${problem.target}) ${problem.status} at ${problem.at}. Open the run for its log and where it stopped.`}
+    >
       <Badge tone="red">last run {problem.status}</Badge>
     </a>
   );

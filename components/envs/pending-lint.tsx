@@ -14,7 +14,12 @@ export function PendingLint({ project, pending }: { project: string; pending: st
   const q = useRevisionLint(project);
   const graphHref = `/projects/${encodeURIComponent(project)}/graph`;
   if (pending.length === 0) return null;
-  if (q.isPending) return <p className="text-sm text-stone-600" data-testid="pending-lint">Lint: reading the pending migrations…</p>;
+  if (q.isPending)
+    return (
+      <p className="text-sm text-stone-600" data-testid="pending-lint">
+        Lint: reading the pending migrations…
+      </p>
+    );
   if (q.isError || !q.data?.ok) {
     return (
       <p className="text-sm text-amber-800" data-testid="pending-lint">

@@ -2,17 +2,7 @@
 import type { GraphEnvironment } from "@/lib/graph-view/graph-model";
 import { STATE_COLOR, STATE_LABEL, shortId } from "@/components/graph/graph-style";
 
-export function EnvironmentPicker({
-  environments,
-  selected,
-  onToggle,
-  onClear,
-}: {
-  environments: readonly GraphEnvironment[];
-  selected: readonly string[];
-  onToggle(name: string): void;
-  onClear(): void;
-}) {
+export function EnvironmentPicker({ environments, selected, onToggle, onClear }: { environments: readonly GraphEnvironment[]; selected: readonly string[]; onToggle(name: string): void; onClear(): void }) {
   return (
     <section aria-label="Environments" className="flex flex-wrap items-center gap-2 text-sm">
       <span className="text-stone-600">Environments (select one for its pending path, two to compare):</span>

@@ -64,10 +64,18 @@ function Comparison({ r }: { r: ProjectAtRef }) {
         <span className="font-mono">{ids(r.heads)}</span>
       </p>
       <ul className="list-disc pl-5">
-        <li>Added ({c.added.length}): <span className="font-mono">{ids(c.added)}</span></li>
-        <li>Removed ({c.removed.length}): <span className="font-mono">{ids(c.removed)}</span></li>
-        <li>Edited ({c.edited.length}): <span className="font-mono">{ids(c.edited)}</span></li>
-        <li>New heads ({c.newHeads.length}): <span className="font-mono">{ids(c.newHeads)}</span></li>
+        <li>
+          Added ({c.added.length}): <span className="font-mono">{ids(c.added)}</span>
+        </li>
+        <li>
+          Removed ({c.removed.length}): <span className="font-mono">{ids(c.removed)}</span>
+        </li>
+        <li>
+          Edited ({c.edited.length}): <span className="font-mono">{ids(c.edited)}</span>
+        </li>
+        <li>
+          New heads ({c.newHeads.length}): <span className="font-mono">{ids(c.newHeads)}</span>
+        </li>
       </ul>
       {r.errors.length ? (
         <ul className="list-disc pl-5 text-red-900">

@@ -46,17 +46,24 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
   const { view } = props;
   const { svgRef, gRef, win, visibleRect, fit, panTo, zoomBy, svgHandlers } = usePanZoom(view);
 
-  const visibleNodes = useMemo(() => view.nodes.filter((n) => {
-    const p = view.pos[n.id];
-    return p && intersects(win, p[0], p[1], p[2], p[3]);
-  }), [view, win]);
+  const visibleNodes = useMemo(
+    () =>
+      view.nodes.filter((n) => {
+        const p = view.pos[n.id];
+        return p && intersects(win, p[0], p[1], p[2], p[3]);
+      }),
+    [view, win],
+  );
 
   const edgeBoxes = useMemo(() => {
     const out = new Map<string, Rect>();
     for (const e of view.edges) {
       const pts = view.points[e.id];
       if (!pts || pts.length < 4) continue;
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -Infinity,
+        y1 = -Infinity;
       for (let i = 0; i < pts.length; i += 2) {
         x0 = Math.min(x0, pts[i]!);
         x1 = Math.max(x1, pts[i]!);
@@ -69,10 +76,11 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
   }, [view]);
 
   const visibleEdges = useMemo(
-    () => view.edges.filter((e) => {
-      const b = edgeBoxes.get(e.id);
-      return b && intersects(win, b.x0, b.y0, b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
-    }),
+    () =>
+      view.edges.filter((e) => {
+        const b = edgeBoxes.get(e.id);
+        return b && intersects(win, b.x0, b.y0, b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
+      }),
     [view.edges, edgeBoxes, win],
   );
 
@@ -80,7 +88,7 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
   function activate(n: ModelNode) {
     if (n.kind === "segment") props.onExpandSegment(n.id);
     else if (n.kind === "revision") props.onOpenRevision(n.id);
-    else if (n.suggestion && view.pos[props.revisions.has(n.suggestion) ? view.nodeOf[n.suggestion] ?? "" : ""]) centerOn(view.nodeOf[n.suggestion]!);
+    else if (n.suggestion && view.pos[props.revisions.has(n.suggestion) ? (view.nodeOf[n.suggestion] ?? "") : ""]) centerOn(view.nodeOf[n.suggestion]!);
   }
 
   const { tabStop, focusNode, setFocusedId, onKeyDown } = useGraphKeyboard({ view, gRef, visibleNodes, visibleRect, panTo, zoomBy, activate });
@@ -115,7 +123,7 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
       role="group"
       aria-label="Revision graph. Arrow keys move between revisions (up: newer, down: older), Enter opens one."
       data-testid="graph-canvas"
-      className="h-full w-full cursor-grab touch-none select-none bg-stone-50 active:cursor-grabbing"
+      className="h-full w-full cursor-grab touch-none bg-stone-50 select-none active:cursor-grabbing"
       {...svgHandlers}
     >
       <g ref={gRef}>

@@ -69,7 +69,18 @@ export const GraphNode = memo(function GraphNode(p: GraphNodeProps) {
   );
   if (!p.detail) {
     return (
-      <g transform={`translate(${x} ${y})`} {...common} {...(rev ? { "data-revision": rev.id, ...(p.isHead ? { "data-head": "true" } : {}) } : {})} tabIndex={p.tabIndex} role="button" aria-label={label} onFocus={p.onFocus} onClick={p.onActivate} onKeyDown={p.onKeyDown} className="cursor-pointer outline-none [&:focus-visible>rect:first-child]:stroke-sky-600">
+      <g
+        transform={`translate(${x} ${y})`}
+        {...common}
+        {...(rev ? { "data-revision": rev.id, ...(p.isHead ? { "data-head": "true" } : {}) } : {})}
+        tabIndex={p.tabIndex}
+        role="button"
+        aria-label={label}
+        onFocus={p.onFocus}
+        onClick={p.onActivate}
+        onKeyDown={p.onKeyDown}
+        className="cursor-pointer outline-none [&:focus-visible>rect:first-child]:stroke-sky-600"
+      >
         {body}
         {(p.envs ?? []).map((name, i) => {
           const state = p.environments.find((e) => e.name === name)?.state ?? "unreachable";

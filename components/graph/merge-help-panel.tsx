@@ -61,7 +61,11 @@ export function MergeHelpPanel({ project }: { project: string }) {
       {open ? (
         <div data-testid="merge-help" className="mt-2 space-y-2 rounded border border-stone-300 bg-white p-3">
           {state === null || "loading" in state ? <p className="text-stone-600">Asking the project&apos;s Alembic to write the merge in a temporary copy…</p> : null}
-          {state && "error" in state ? <p role="alert" className="text-red-800">{state.error}</p> : null}
+          {state && "error" in state ? (
+            <p role="alert" className="text-red-800">
+              {state.error}
+            </p>
+          ) : null}
           {state && "help" in state ? <MergeHelpBody help={state.help} onRetry={load} /> : null}
         </div>
       ) : null}

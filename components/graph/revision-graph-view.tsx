@@ -7,15 +7,7 @@
  * Receives plain data and ELK's positions from the server.
  */
 import { useCallback, useMemo, useRef, useState } from "react";
-import {
-  appliedSet,
-  fromGraphWire,
-  markersByRevision,
-  problemsByRevision,
-  revisionsBetween,
-  withNodeIndex,
-  type GraphModel,
-  type GraphWire, type SignOffMark } from "@/lib/graph-view/graph-model";
+import { appliedSet, fromGraphWire, markersByRevision, problemsByRevision, revisionsBetween, withNodeIndex, type GraphModel, type GraphWire, type SignOffMark } from "@/lib/graph-view/graph-model";
 import { expandSegments, type GraphLayout } from "@/lib/graph-view/expand-segments";
 import { EnvironmentPicker } from "@/components/graph/environment-picker";
 import { GraphCanvas, type GraphCanvasHandle } from "@/components/graph/graph-canvas";
@@ -99,10 +91,13 @@ export function RevisionGraphView({
     [model.nodeOf, expanded],
   );
 
-  const openRevision = useCallback((id: string) => {
-    if (mode === "graph") reveal(id, true);
-    else setSelectedRevision(id);
-  }, [mode, reveal]);
+  const openRevision = useCallback(
+    (id: string) => {
+      if (mode === "graph") reveal(id, true);
+      else setSelectedRevision(id);
+    },
+    [mode, reveal],
+  );
 
   const jumpTo = (id: string) => {
     setSearchHit(id);
@@ -121,11 +116,20 @@ export function RevisionGraphView({
         <div role="group" aria-label="View" className="ml-auto flex gap-1">
           {mode === "graph" ? (
             <>
-              <ToolButton label="Zoom in" onClick={() => canvas.current?.zoomBy(1.25)}>+</ToolButton>
-              <ToolButton label="Zoom out" onClick={() => canvas.current?.zoomBy(0.8)}>−</ToolButton>
-              <ToolButton label="Fit the whole graph" onClick={() => canvas.current?.fit()}>Fit</ToolButton>
+              <ToolButton label="Zoom in" onClick={() => canvas.current?.zoomBy(1.25)}>
+                +
+              </ToolButton>
+              <ToolButton label="Zoom out" onClick={() => canvas.current?.zoomBy(0.8)}>
+                −
+              </ToolButton>
+              <ToolButton label="Fit the whole graph" onClick={() => canvas.current?.fit()}>
+                Fit
+              </ToolButton>
               {model.nodes.some((n) => n.kind === "segment") ? (
-                <ToolButton label={expanded.size > 0 ? "Collapse long runs" : "Expand all runs"} onClick={() => setExpanded(expanded.size > 0 ? new Set() : new Set(model.nodes.filter((n) => n.kind === "segment").map((n) => n.id)))}>
+                <ToolButton
+                  label={expanded.size > 0 ? "Collapse long runs" : "Expand all runs"}
+                  onClick={() => setExpanded(expanded.size > 0 ? new Set() : new Set(model.nodes.filter((n) => n.kind === "segment").map((n) => n.id)))}
+                >
                   {expanded.size > 0 ? "Collapse runs" : "Expand runs"}
                 </ToolButton>
               ) : null}
@@ -173,7 +177,13 @@ export function RevisionGraphView({
             applied={applied}
             problems={problems.get(selectedRevision) ?? []}
             signOffs={signOffs[selectedRevision] ?? []}
-            lint={lintQuery.isPending ? { state: "loading" } : lintQuery.data?.ok ? { state: "ok", findings: lintQuery.data.revisions[selectedRevision] ?? [] } : { state: "failed", message: lintQuery.data && !lintQuery.data.ok ? lintQuery.data.message : "Lint could not be loaded." }}
+            lint={
+              lintQuery.isPending
+                ? { state: "loading" }
+                : lintQuery.data?.ok
+                  ? { state: "ok", findings: lintQuery.data.revisions[selectedRevision] ?? [] }
+                  : { state: "failed", message: lintQuery.data && !lintQuery.data.ok ? lintQuery.data.message : "Lint could not be loaded." }
+            }
             isHead={heads.has(selectedRevision)}
             onOpen={openRevision}
             onClose={() => setSelectedRevision(null)}
@@ -182,8 +192,8 @@ export function RevisionGraphView({
       </div>
       {mode === "graph" ? (
         <p className="text-xs text-stone-500">
-          Newest at the top. Solid lines: down_revision; dashed violet: depends_on; dashed red: a reference to a missing revision. Drag to pan, wheel to zoom;
-          Tab into the graph, then arrow keys move (up: newer, down: older) and Enter opens. Layout {layout.cached ? "from cache" : `${layout.layoutMs} ms`}.
+          Newest at the top. Solid lines: down_revision; dashed violet: depends_on; dashed red: a reference to a missing revision. Drag to pan, wheel to zoom; Tab into the graph, then arrow keys move (up: newer, down: older) and
+          Enter opens. Layout {layout.cached ? "from cache" : `${layout.layoutMs} ms`}.
         </p>
       ) : null}
     </div>

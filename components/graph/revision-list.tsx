@@ -21,14 +21,26 @@ export function RevisionList(props: {
           {data.revisions.length} revisions, newest first ({data.heads.length} head{data.heads.length === 1 ? "" : "s"}).
           {props.highlight.size > 0 ? ` ${props.highlight.size} highlighted by the environment selection.` : ""}
         </caption>
-        <thead className="sticky top-0 bg-stone-100 text-xs uppercase text-stone-600">
+        <thead className="sticky top-0 bg-stone-100 text-xs text-stone-600 uppercase">
           <tr>
-            <th scope="col" className="px-3 py-1.5">Revision</th>
-            <th scope="col" className="px-3 py-1.5">Message</th>
-            <th scope="col" className="px-3 py-1.5">Labels</th>
-            <th scope="col" className="px-3 py-1.5">Parents</th>
-            <th scope="col" className="px-3 py-1.5">Environments at it</th>
-            <th scope="col" className="px-3 py-1.5">Problems</th>
+            <th scope="col" className="px-3 py-1.5">
+              Revision
+            </th>
+            <th scope="col" className="px-3 py-1.5">
+              Message
+            </th>
+            <th scope="col" className="px-3 py-1.5">
+              Labels
+            </th>
+            <th scope="col" className="px-3 py-1.5">
+              Parents
+            </th>
+            <th scope="col" className="px-3 py-1.5">
+              Environments at it
+            </th>
+            <th scope="col" className="px-3 py-1.5">
+              Problems
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -36,9 +48,15 @@ export function RevisionList(props: {
             const h = props.highlight.get(r.id);
             const problems = props.problems.get(r.id) ?? [];
             return (
-              <tr key={r.id} data-revision={r.id} {...(h ? { "data-highlight": h } : {})} aria-selected={props.selectedRevision === r.id} className={`border-t border-stone-100 align-top ${h === "pending" ? "bg-amber-50" : h === "between" ? "bg-sky-50" : h === "extra" ? "bg-fuchsia-50" : ""}`}>
+              <tr
+                key={r.id}
+                data-revision={r.id}
+                {...(h ? { "data-highlight": h } : {})}
+                aria-selected={props.selectedRevision === r.id}
+                className={`border-t border-stone-100 align-top ${h === "pending" ? "bg-amber-50" : h === "between" ? "bg-sky-50" : h === "extra" ? "bg-fuchsia-50" : ""}`}
+              >
                 <th scope="row" className="px-3 py-1 font-normal">
-                  <button type="button" className="break-all font-mono text-xs text-sky-800 underline" onClick={() => props.onOpen(r.id)}>
+                  <button type="button" className="font-mono text-xs break-all text-sky-800 underline" onClick={() => props.onOpen(r.id)}>
                     {r.id}
                   </button>
                   {props.heads.has(r.id) ? <span className="ml-1 rounded bg-stone-900 px-1 text-[10px] text-white">head</span> : null}
@@ -54,7 +72,9 @@ export function RevisionList(props: {
           })}
           {missing.map((p, i) => (
             <tr key={`missing-${i}`} className="border-t border-stone-100 bg-red-50 align-top" data-missing={p.reference}>
-              <th scope="row" className="px-3 py-1 font-mono text-xs font-normal text-red-800">{p.reference} (missing)</th>
+              <th scope="row" className="px-3 py-1 font-mono text-xs font-normal text-red-800">
+                {p.reference} (missing)
+              </th>
               <td className="px-3 py-1 text-red-800" colSpan={5}>
                 Named by {p.revision} but no such revision exists{p.suggestion ? `; did you mean ${p.suggestion}?` : "."}
               </td>

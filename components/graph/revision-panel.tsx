@@ -50,7 +50,7 @@ export function RevisionPanel(props: {
     <aside aria-label={`Revision ${r.id}`} data-testid="revision-panel" className="flex max-h-[80vh] w-[30rem] shrink-0 flex-col overflow-hidden rounded-lg border border-stone-200 bg-white shadow-sm">
       <header className="flex items-start justify-between gap-2 border-b border-stone-200 px-4 py-2">
         <div className="min-w-0">
-          <h2 className="break-all font-mono text-sm font-semibold">{r.id}</h2>
+          <h2 className="font-mono text-sm font-semibold break-all">{r.id}</h2>
           <p className="text-sm text-stone-700">{r.message || "(no message)"}</p>
         </div>
         <button type="button" onClick={props.onClose} aria-label="Close the revision panel" className="rounded px-2 text-lg leading-none hover:bg-stone-100">
@@ -62,7 +62,9 @@ export function RevisionPanel(props: {
           <dt className="text-stone-500">Created</dt>
           <dd>{r.createDate ?? "—"}</dd>
           <dt className="text-stone-500">File</dt>
-          <dd className="break-all font-mono text-xs" data-testid="revision-path">{source.data?.revision.relativePath ?? r.relativePath}</dd>
+          <dd className="font-mono text-xs break-all" data-testid="revision-path">
+            {source.data?.revision.relativePath ?? r.relativePath}
+          </dd>
           <dt className="text-stone-500">Parents</dt>
           <dd>
             <IdLinks ids={r.parents} onOpen={props.onOpen} empty={r.isBase ? "none (a base)" : "—"} />
@@ -85,7 +87,10 @@ export function RevisionPanel(props: {
             </>
           ) : null}
           <dt className="text-stone-500">Branch labels</dt>
-          <dd>{r.effectiveBranchLabels.length > 0 ? r.effectiveBranchLabels.join(", ") : "—"}{r.branchLabels.length > 0 ? ` (declares ${r.branchLabels.join(", ")})` : ""}</dd>
+          <dd>
+            {r.effectiveBranchLabels.length > 0 ? r.effectiveBranchLabels.join(", ") : "—"}
+            {r.branchLabels.length > 0 ? ` (declares ${r.branchLabels.join(", ")})` : ""}
+          </dd>
           <dt className="text-stone-500">Applied in</dt>
           <dd data-testid="revision-applied-in" className="flex flex-wrap gap-1">
             {props.environments.map((e) => {
@@ -128,9 +133,13 @@ export function RevisionPanel(props: {
           </ul>
         ) : null}
         {props.lint ? <RevisionLint lint={props.lint} /> : null}
-        <h3 className="mt-4 mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">Source</h3>
+        <h3 className="mt-4 mb-1 text-xs font-semibold tracking-wide text-stone-500 uppercase">Source</h3>
         {source.isPending ? <p className="text-stone-500">Loading the migration…</p> : null}
-        {source.isError ? <p role="alert" className="text-red-700">Could not load the source: {source.error.message}</p> : null}
+        {source.isError ? (
+          <p role="alert" className="text-red-700">
+            Could not load the source: {source.error.message}
+          </p>
+        ) : null}
         {html !== null ? (
           <pre className="cairn-hljs overflow-auto rounded bg-stone-950 p-3 text-xs leading-relaxed" data-testid="revision-source">
             <code className="hljs language-python" dangerouslySetInnerHTML={{ __html: html }} />
@@ -144,9 +153,13 @@ export function RevisionPanel(props: {
 function RevisionLint({ lint }: { lint: NonNullable<Parameters<typeof RevisionPanel>[0]["lint"]> }) {
   return (
     <section data-testid="revision-lint" className="mt-3">
-      <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-stone-500">Lint (against its parent)</h3>
+      <h3 className="mb-1 text-xs font-semibold tracking-wide text-stone-500 uppercase">Lint (against its parent)</h3>
       {lint.state === "loading" ? <p className="text-stone-500">Linting the migrations…</p> : null}
-      {lint.state === "failed" ? <p role="alert" className="text-amber-800">{lint.message}</p> : null}
+      {lint.state === "failed" ? (
+        <p role="alert" className="text-amber-800">
+          {lint.message}
+        </p>
+      ) : null}
       {lint.state === "ok" && lint.findings.length === 0 ? <p className="text-stone-600">No finding: nothing here locks, drops, renames or fails that lint can see.</p> : null}
       {lint.state === "ok" && lint.findings.length > 0 ? (
         <ul className="space-y-2">

@@ -56,8 +56,7 @@ export function useGraphKeyboard({ view, gRef, visibleNodes, visibleRect, panTo,
   const onKeyDown = (e: KeyboardEvent<SVGGElement>, n: ModelNode) => {
     const p = view.pos[n.id]!;
     const cx = p[0] + p[2] / 2;
-    const nearest = (ids: string[] | undefined) =>
-      (ids ?? []).filter((id) => view.pos[id]).sort((a, b) => Math.abs(view.pos[a]![0] + view.pos[a]![2] / 2 - cx) - Math.abs(view.pos[b]![0] + view.pos[b]![2] / 2 - cx))[0];
+    const nearest = (ids: string[] | undefined) => (ids ?? []).filter((id) => view.pos[id]).sort((a, b) => Math.abs(view.pos[a]![0] + view.pos[a]![2] / 2 - cx) - Math.abs(view.pos[b]![0] + view.pos[b]![2] / 2 - cx))[0];
     let target: string | undefined;
     if (e.key === "ArrowUp") target = nearest(adjacency.up.get(n.id));
     else if (e.key === "ArrowDown") target = nearest(adjacency.down.get(n.id));

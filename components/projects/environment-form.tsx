@@ -12,17 +12,7 @@ import { fieldErrorsOf, formErrorsOf, splitList, type FieldErrors } from "@/comp
  * Create (no `environment`) or edit an environment of `projectName`. The URL is write-only: the
  * form never holds the stored one, and leaving it blank when editing keeps it.
  */
-export function EnvironmentForm({
-  projectName,
-  environment,
-  onDone,
-  onCancel,
-}: {
-  projectName: string;
-  environment?: PublicEnvironment;
-  onDone: (message: string) => void;
-  onCancel?: () => void;
-}) {
+export function EnvironmentForm({ projectName, environment, onDone, onCancel }: { projectName: string; environment?: PublicEnvironment; onDone: (message: string) => void; onCancel?: () => void }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -105,7 +95,13 @@ export function EnvironmentForm({
           <input id={id("versionTable")} name="versionTable" defaultValue={environment?.versionTable ?? "alembic_version"} className={`${inputClass} font-mono`} {...invalidProps(id("versionTable"), errors.versionTable)} />
         </FormField>
         <FormField id={id("versionTableSchema")} label="Version table schema" errors={errors.versionTableSchema} hint="Blank for the default schema.">
-          <input id={id("versionTableSchema")} name="versionTableSchema" defaultValue={environment?.versionTableSchema ?? ""} className={`${inputClass} font-mono`} {...invalidProps(id("versionTableSchema"), errors.versionTableSchema)} />
+          <input
+            id={id("versionTableSchema")}
+            name="versionTableSchema"
+            defaultValue={environment?.versionTableSchema ?? ""}
+            className={`${inputClass} font-mono`}
+            {...invalidProps(id("versionTableSchema"), errors.versionTableSchema)}
+          />
         </FormField>
         <FormField id={id("timeoutMs")} label="Read timeout (ms)" errors={errors.timeoutMs} hint="100 to 120000.">
           <input id={id("timeoutMs")} name="timeoutMs" type="number" min={100} max={120000} step={100} defaultValue={environment?.timeoutMs ?? 3000} className={inputClass} {...invalidProps(id("timeoutMs"), errors.timeoutMs)} />
@@ -123,11 +119,7 @@ export function EnvironmentForm({
         <Button type="submit" variant="primary" disabled={pending}>
           {pending ? "Saving…" : environment ? "Save environment" : "Add environment"}
         </Button>
-        {onCancel && (
-          <Button onClick={onCancel}>
-            Cancel
-          </Button>
-        )}
+        {onCancel && <Button onClick={onCancel}>Cancel</Button>}
       </div>
     </form>
   );

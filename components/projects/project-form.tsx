@@ -66,18 +66,31 @@ export function ProjectForm({ project, onDone, onCancel }: { project?: PublicPro
         <FormField id={id("name")} label="Name" errors={errors.name} hint="Letters, digits, '.', '_' and '-'.">
           <input id={id("name")} name="name" defaultValue={project?.name} required className={inputClass} {...invalidProps(id("name"), errors.name)} />
         </FormField>
-        <FormField id={id("alembicPath")} label="Alembic path" errors={errors.alembicPath} hint="On the Cairn server, inside its projects root (CAIRN_PROJECTS_ROOT): an alembic.ini, *.ini or pyproject.toml, or the directory holding one. Relative paths are relative to that root.">
-          <input id={id("alembicPath")} name="alembicPath" defaultValue={project?.alembicPath} required placeholder="/srv/shop/alembic.ini" className={`${inputClass} font-mono`} {...invalidProps(id("alembicPath"), errors.alembicPath)} />
+        <FormField
+          id={id("alembicPath")}
+          label="Alembic path"
+          errors={errors.alembicPath}
+          hint="On the Cairn server, inside its projects root (CAIRN_PROJECTS_ROOT): an alembic.ini, *.ini or pyproject.toml, or the directory holding one. Relative paths are relative to that root."
+        >
+          <input
+            id={id("alembicPath")}
+            name="alembicPath"
+            defaultValue={project?.alembicPath}
+            required
+            placeholder="/srv/shop/alembic.ini"
+            className={`${inputClass} font-mono`}
+            {...invalidProps(id("alembicPath"), errors.alembicPath)}
+          />
         </FormField>
         {/* Read-only: a program Cairn runs as its own user is the operator's to choose (cairn.config.json), never a form's. */}
         <FormField id={id("command")} label="Command (read-only)" errors={errors.command} hint={'The program Cairn runs, as its own user, for this project. Set it only in cairn.config.json ("command"), on the server.'}>
-          <input id={id("command")} readOnly aria-readonly="true" value={joinWords(project?.command ?? ["alembic"])} className={`${inputClass} font-mono bg-stone-100 text-stone-600`} />
+          <input id={id("command")} readOnly aria-readonly="true" value={joinWords(project?.command ?? ["alembic"])} className={`${inputClass} bg-stone-100 font-mono text-stone-600`} />
         </FormField>
         <FormField id={id("urlEnvVar")} label="URL environment variable" errors={errors.urlEnvVar} hint="The variable through which env.py receives the database URL.">
           <input id={id("urlEnvVar")} name="urlEnvVar" defaultValue={project?.urlEnvVar ?? "DATABASE_URL"} className={`${inputClass} font-mono`} {...invalidProps(id("urlEnvVar"), errors.urlEnvVar)} />
         </FormField>
         <FormField id={id("xArgs")} label="-x arguments (read-only)" errors={errors.xArgs} hint={'Passed to every Alembic run. Set them only in cairn.config.json ("xArgs"), on the server.'}>
-          <textarea id={id("xArgs")} readOnly aria-readonly="true" rows={3} value={(project?.xArgs ?? []).join("\n")} className={`${inputClass} font-mono bg-stone-100 text-stone-600`} />
+          <textarea id={id("xArgs")} readOnly aria-readonly="true" rows={3} value={(project?.xArgs ?? []).join("\n")} className={`${inputClass} bg-stone-100 font-mono text-stone-600`} />
         </FormField>
         <FormField id={id("constants")} label="Constants (JSON)" errors={errors.constants} hint={'Values for names used in migration files, e.g. {"cli.EXPAND_BRANCH": "expand"}.'}>
           <textarea id={id("constants")} name="constants" rows={3} defaultValue={JSON.stringify(project?.constants ?? {}, null, 2)} className={`${inputClass} font-mono`} {...invalidProps(id("constants"), errors.constants)} />
@@ -87,11 +100,7 @@ export function ProjectForm({ project, onDone, onCancel }: { project?: PublicPro
         <Button type="submit" variant="primary" disabled={pending}>
           {pending ? "Saving…" : project ? "Save project" : "Register project"}
         </Button>
-        {onCancel && (
-          <Button onClick={onCancel}>
-            Cancel
-          </Button>
-        )}
+        {onCancel && <Button onClick={onCancel}>Cancel</Button>}
       </div>
     </form>
   );

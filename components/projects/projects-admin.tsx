@@ -11,7 +11,6 @@ import { EnvironmentForm } from "@/components/projects/environment-form";
 import { ProjectForm } from "@/components/projects/project-form";
 import { joinWords } from "@/components/projects/form-values";
 
-
 const TEST_TONE: Record<string, BadgeTone> = { current: "green", behind: "amber", empty: "amber", uninitialized: "amber", "unknown-revision": "red", unreachable: "red" };
 
 /**
@@ -31,9 +30,7 @@ export function ProjectsAdmin({ projects }: { projects: PublicProject[] }) {
 
   return (
     <div className="space-y-6">
-      {notice && (
-        <Alert tone="success">{notice}</Alert>
-      )}
+      {notice && <Alert tone="success">{notice}</Alert>}
       {projects.length === 0 && <p className="text-sm text-stone-500">No projects yet. Register one below, or declare it in cairn.config.json.</p>}
       {projects.map((p) => (
         <ProjectCard key={p.id} project={p} onDone={done} />
@@ -112,14 +109,8 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
         )}
       </header>
       <div className="space-y-4 p-4">
-        {readOnly && (
-          <p className="rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-xs text-violet-900">
-            Declared in cairn.config.json, so it is read-only here. Change it in that file and restart Cairn.
-          </p>
-        )}
-        {error && (
-          <Alert tone="error">{error}</Alert>
-        )}
+        {readOnly && <p className="rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-xs text-violet-900">Declared in cairn.config.json, so it is read-only here. Change it in that file and restart Cairn.</p>}
+        {error && <Alert tone="error">{error}</Alert>}
         {editing ? (
           <ProjectForm
             project={project}
@@ -132,7 +123,7 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
         ) : (
           <dl className="grid gap-x-6 gap-y-1 text-xs sm:grid-cols-[max-content_1fr]">
             <dt className="text-stone-500">Alembic path</dt>
-            <dd className="break-all font-mono text-stone-800">{project.alembicPath}</dd>
+            <dd className="font-mono break-all text-stone-800">{project.alembicPath}</dd>
             <dt className="text-stone-500">Command</dt>
             <dd className="font-mono text-stone-800">{joinWords(project.command)}</dd>
             <dt className="text-stone-500">URL variable</dt>
@@ -146,7 +137,7 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
             {Object.keys(project.constants).length > 0 && (
               <>
                 <dt className="text-stone-500">Constants</dt>
-                <dd className="break-all font-mono text-stone-800">{JSON.stringify(project.constants)}</dd>
+                <dd className="font-mono break-all text-stone-800">{JSON.stringify(project.constants)}</dd>
               </>
             )}
           </dl>
@@ -154,7 +145,7 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
 
         <div className="overflow-x-auto rounded-md border border-stone-200">
           <table className="min-w-full divide-y divide-stone-200 text-sm">
-            <thead className="bg-stone-50 text-left text-xs font-semibold uppercase tracking-wide text-stone-500">
+            <thead className="bg-stone-50 text-left text-xs font-semibold tracking-wide text-stone-500 uppercase">
               <tr>
                 <th className="px-3 py-2">#</th>
                 <th className="px-3 py-2">Environment</th>
@@ -194,7 +185,7 @@ function ProjectCard({ project, onDone }: { project: PublicProject; onDone: (mes
         {!readOnly &&
           (addingEnv ? (
             <div className="rounded-md border border-stone-200 p-3">
-              <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-stone-500">New environment</h3>
+              <h3 className="mb-2 text-xs font-semibold tracking-wide text-stone-500 uppercase">New environment</h3>
               <EnvironmentForm projectName={project.name} onDone={onDone} onCancel={() => setAddingEnv(false)} />
             </div>
           ) : (
@@ -247,7 +238,7 @@ function EnvironmentRow({
           <span className="font-medium text-stone-900">{env.name}</span> {env.protected && <Badge tone="red">protected</Badge>}
         </td>
         <td className="px-3 py-2">
-          <code className="break-all text-xs text-stone-700">{env.urlMasked}</code>
+          <code className="text-xs break-all text-stone-700">{env.urlMasked}</code>
           {env.urlKind === "literal" && <span className="ml-1 text-xs text-stone-400">(stored encrypted)</span>}
         </td>
         <td className="px-3 py-2 font-mono text-xs text-stone-700">
@@ -255,7 +246,7 @@ function EnvironmentRow({
           {env.versionTable}
         </td>
         <td className="px-3 py-2 text-xs text-stone-700">{env.approvers.length ? env.approvers.join(", ") : <span className="text-stone-400">any release manager</span>}</td>
-        <td className="space-x-1 whitespace-nowrap px-3 py-2 text-right">
+        <td className="space-x-1 px-3 py-2 text-right whitespace-nowrap">
           {onMove && (
             <>
               <Button size="xs" disabled={pending || !onMove.up} onClick={onMove.up} aria-label={`Move ${env.name} earlier in the promotion order`} title="Earlier in promotion order">

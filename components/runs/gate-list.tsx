@@ -20,9 +20,7 @@ export function GateList({ gates }: { gates: GateResult[] }) {
           <span>
             <span className="font-medium text-stone-900">{g.label}</span>
             <span className="text-stone-700"> — {g.reason}</span>
-            {g.unblock && (g.verdict === "block" || g.verdict === "needs-input" || g.verdict === "warn") && (
-              <span className="block text-stone-600">→ {g.unblock}</span>
-            )}
+            {g.unblock && (g.verdict === "block" || g.verdict === "needs-input" || g.verdict === "warn") && <span className="block text-stone-600">→ {g.unblock}</span>}
           </span>
         </li>
       ))}

@@ -33,7 +33,11 @@ export function LintAcknowledgeForm({ project, finding, onChanged }: { project: 
         <button type="button" className="rounded border border-stone-300 px-2 py-0.5 text-xs hover:bg-stone-100" disabled={revokeM.isPending} onClick={() => revokeM.mutate()}>
           Revoke acknowledgement
         </button>
-        {error && <p role="alert" className="mt-1 text-xs text-red-800">{error.message}</p>}
+        {error && (
+          <p role="alert" className="mt-1 text-xs text-red-800">
+            {error.message}
+          </p>
+        )}
       </div>
     );
   }
@@ -65,7 +69,11 @@ export function LintAcknowledgeForm({ project, finding, onChanged }: { project: 
           Cancel
         </button>
       </div>
-      {error && <p role="alert" className="text-xs text-red-800">{error.message}</p>}
+      {error && (
+        <p role="alert" className="text-xs text-red-800">
+          {error.message}
+        </p>
+      )}
     </form>
   );
 }

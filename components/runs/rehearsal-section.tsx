@@ -21,21 +21,7 @@ async function readJson<T>(res: Response): Promise<T> {
  * path (steps, round trip), and a button that rehearses it on a throwaway copy, with live progress.
  * When a rehearsal finishes, `onFinished` re-plans so the gate reflects it.
  */
-export function RehearsalSection({
-  project,
-  environment,
-  kind,
-  target,
-  gate,
-  onFinished,
-}: {
-  project: string;
-  environment: string;
-  kind: RunKind;
-  target?: string;
-  gate: GateResult | undefined;
-  onFinished: () => void;
-}) {
+export function RehearsalSection({ project, environment, kind, target, gate, onFinished }: { project: string; environment: string; kind: RunKind; target?: string; gate: GateResult | undefined; onFinished: () => void }) {
   const storedId = (gate?.details as { rehearsalId?: string } | undefined)?.rehearsalId;
   const [startedId, setStartedId] = useState<string | null>(null);
   const id = startedId ?? storedId ?? null;
@@ -72,18 +58,12 @@ export function RehearsalSection({
     <section data-testid="rehearsal-section">
       <div className="mb-1 flex items-center justify-between gap-2">
         <h3 className="text-sm font-semibold">Rehearsal on a throwaway copy</h3>
-        <button
-          type="button"
-          onClick={() => start.mutate()}
-          disabled={running}
-          className="rounded border border-stone-300 px-2 py-1 text-sm hover:bg-stone-100 disabled:cursor-not-allowed disabled:opacity-50"
-        >
+        <button type="button" onClick={() => start.mutate()} disabled={running} className="rounded border border-stone-300 px-2 py-1 text-sm hover:bg-stone-100 disabled:cursor-not-allowed disabled:opacity-50">
           {running ? "Rehearsing…" : r ? "Rehearse again" : "Rehearse"}
         </button>
       </div>
       <p className="text-sm text-stone-700">
-        Copies {environment}&rsquo;s schema into a scratch database, runs this path there one migration at a time, then downgrades and upgrades again and compares the schemas.{" "}
-        {environment} itself is only read.
+        Copies {environment}&rsquo;s schema into a scratch database, runs this path there one migration at a time, then downgrades and upgrades again and compares the schemas. {environment} itself is only read.
       </p>
       {start.isError && (
         <p role="alert" className="mt-1 rounded bg-red-50 p-2 text-sm text-red-900">
@@ -92,9 +72,7 @@ export function RehearsalSection({
       )}
       {r && (
         <div className="mt-2 rounded border border-stone-200 p-2 text-sm" data-testid="rehearsal-result" data-status={r.status} data-ok={r.ok === null ? "" : String(r.ok)}>
-          <p className="font-medium">
-            {r.status === "running" ? (r.progress ?? "Starting…") : (r.headline ?? r.status)}
-          </p>
+          <p className="font-medium">{r.status === "running" ? (r.progress ?? "Starting…") : (r.headline ?? r.status)}</p>
           {r.steps.length > 0 && (
             <ol className="mt-1 space-y-0.5">
               {r.steps.map((s, i) => (

@@ -158,9 +158,7 @@ export function RunDialog({
                 {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
               </section>
               <LintFindings gate={gateOf("lint")} acknowledging={canAcknowledgeLint ? { project, onChanged: replan } : undefined} />
-              {plan.path.steps.length > 0 && (
-                <RehearsalSection project={project} environment={environment} kind={kind} target={target} gate={gateOf("rehearsal")} onFinished={replan} />
-              )}
+              {plan.path.steps.length > 0 && <RehearsalSection project={project} environment={environment} kind={kind} target={target} gate={gateOf("rehearsal")} onFinished={replan} />}
               <section>
                 <h3 className="mb-1 text-sm font-semibold">SQL preview (alembic --sql){partial ? " — incomplete" : ""}</h3>
                 {partial && (
@@ -207,15 +205,7 @@ export function RunDialog({
                 />
               </label>
             )}
-            {required.length > 0 && (
-              <RevisionIdsField
-                prompt="This downgrade loses data. Name each flagged migration to confirm: "
-                name="destructiveConfirmation"
-                ids={required}
-                value={named}
-                onChange={setNamed}
-              />
-            )}
+            {required.length > 0 && <RevisionIdsField prompt="This downgrade loses data. Name each flagged migration to confirm: " name="destructiveConfirmation" ids={required} value={named} onChange={setNamed} />}
             {toAcknowledge.length > 0 && (
               <RevisionIdsField
                 prompt="The SQL preview does not show everything. Type each migration it could not preview to acknowledge: "
@@ -229,13 +219,7 @@ export function RunDialog({
             {isAdmin && drift && drift.verdict === "block" && (
               <label className="block text-sm">
                 <span className="font-medium">Override drift (admins): why is it safe to migrate anyway?</span>
-                <textarea
-                  name="driftOverrideReason"
-                  value={driftReason}
-                  onChange={(e) => setDriftReason(e.target.value)}
-                  rows={2}
-                  className="mt-1 block w-full rounded border border-stone-300 px-2 py-1"
-                />
+                <textarea name="driftOverrideReason" value={driftReason} onChange={(e) => setDriftReason(e.target.value)} rows={2} className="mt-1 block w-full rounded border border-stone-300 px-2 py-1" />
               </label>
             )}
             {submitM.isError && (
@@ -254,11 +238,7 @@ export function RunDialog({
               <button type="button" onClick={onClose} className="rounded border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100">
                 Cancel
               </button>
-              <button
-                type="submit"
-                disabled={!canSubmit}
-                className="rounded bg-stone-900 px-3 py-1.5 text-sm font-medium text-white disabled:cursor-not-allowed disabled:opacity-40"
-              >
+              <button type="submit" disabled={!canSubmit} className="rounded bg-stone-900 px-3 py-1.5 text-sm font-medium text-white disabled:cursor-not-allowed disabled:opacity-40">
                 {plan?.needsApproval ? "Request approval" : `${TITLES[kind]} now`}
               </button>
             </div>

@@ -68,7 +68,10 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
     logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
   }, [lines]);
 
-  const progress = [...lines].reverse().map((l) => PROGRESS.exec(l)).find(Boolean);
+  const progress = [...lines]
+    .reverse()
+    .map((l) => PROGRESS.exec(l))
+    .find(Boolean);
   const [reason, setReason] = useState("");
   const approveM = useMutation({ mutationFn: () => decide(run.id, "approve"), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
   const rejectM = useMutation({ mutationFn: () => decide(run.id, "reject", reason), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
@@ -82,8 +85,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
         <div className="flex flex-wrap items-center gap-3">
           <RunStatusBadge status={run.status} />
           <span className="text-sm text-stone-700">
-            {run.kind} {run.project}/{run.environment}:{" "}
-            {run.fromRevisions.length ? run.fromRevisions.map((r) => <RevisionId key={r} id={r} />) : "base"} → <RevisionId id={run.target} />
+            {run.kind} {run.project}/{run.environment}: {run.fromRevisions.length ? run.fromRevisions.map((r) => <RevisionId key={r} id={r} />) : "base"} → <RevisionId id={run.target} />
           </span>
           <span className="text-sm text-stone-600">duration {duration(run.durationMs)}</span>
         </div>
@@ -131,9 +133,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
         </dl>
         {run.status === "running" && (
           <div className="mt-3" data-testid="run-progress">
-            <p className="text-sm">
-              {progress ? `Migration ${progress[3]} of ${progress[4]}: ${progress[2]}${progress[5] ? ` — ${progress[5]}` : ""}` : "Starting Alembic…"}
-            </p>
+            <p className="text-sm">{progress ? `Migration ${progress[3]} of ${progress[4]}: ${progress[2]}${progress[5] ? ` — ${progress[5]}` : ""}` : "Starting Alembic…"}</p>
             <progress className="w-full" max={Number(progress?.[4] ?? run.path.length) || 1} value={Number(progress?.[3] ?? 0)} />
           </div>
         )}
@@ -208,19 +208,8 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
                   : "Cancelling stops this run before it starts; nothing has run."}
             </p>
             <div className="mt-2 flex flex-wrap items-center gap-2">
-              <input
-                aria-label="Reason to cancel"
-                placeholder="Reason to cancel"
-                value={cancelReason}
-                onChange={(e) => setCancelReason(e.target.value)}
-                className="min-w-64 rounded border border-stone-300 px-2 py-1"
-              />
-              <button
-                type="button"
-                onClick={() => cancelM.mutate()}
-                disabled={!cancelReason.trim() || cancelM.isPending}
-                className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40"
-              >
+              <input aria-label="Reason to cancel" placeholder="Reason to cancel" value={cancelReason} onChange={(e) => setCancelReason(e.target.value)} className="min-w-64 rounded border border-stone-300 px-2 py-1" />
+              <button type="button" onClick={() => cancelM.mutate()} disabled={!cancelReason.trim() || cancelM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
                 Cancel run
               </button>
             </div>
@@ -236,11 +225,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
         <h2 className="mb-1 text-sm font-semibold">Log</h2>
         {streamError && <p className="text-sm text-amber-800">{streamError}</p>}
         <pre ref={logRef} data-testid="run-log" className="max-h-96 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
-          {lines.length ? lines.join("\n") : run.status === "awaiting_approval"
-              ? "Nothing yet: the run starts once approved."
-              : !run.startedAt && ["stale", "cancelled", "rejected"].includes(run.status)
-                ? "Nothing ran."
-                : "…"}
+          {lines.length ? lines.join("\n") : run.status === "awaiting_approval" ? "Nothing yet: the run starts once approved." : !run.startedAt && ["stale", "cancelled", "rejected"].includes(run.status) ? "Nothing ran." : "…"}
         </pre>
       </section>
       <section>

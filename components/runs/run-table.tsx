@@ -9,7 +9,7 @@ export function RunTable({ runs, showEnvironment = true }: { runs: RunView[]; sh
   return (
     <table className="w-full border-collapse text-sm">
       <thead>
-        <tr className="border-b border-stone-200 text-left text-xs uppercase tracking-wide text-stone-500">
+        <tr className="border-b border-stone-200 text-left text-xs tracking-wide text-stone-500 uppercase">
           <th className="py-2 pr-3 font-medium">When</th>
           {showEnvironment && <th className="py-2 pr-3 font-medium">Environment</th>}
           <th className="py-2 pr-3 font-medium">Kind</th>

@@ -41,19 +41,12 @@ export function StampForm({ project, environment, current, revisions }: { projec
   return (
     <form onSubmit={submit} className="space-y-3 text-sm" data-testid="stamp-form" aria-label={`Stamp ${environment}`}>
       <p className="rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">
-        Not an upgrade: a stamp rewrites {environment}&apos;s version table (now {current.length ? current.join(", ") : "base"}) and runs <strong>no migration</strong>. Use it after fixing
-        the schema by hand or after a half-applied migration. No drift baseline is recorded; the reason and the rows before and after are audited.
+        Not an upgrade: a stamp rewrites {environment}&apos;s version table (now {current.length ? current.join(", ") : "base"}) and runs <strong>no migration</strong>. Use it after fixing the schema by hand or after a
+        half-applied migration. No drift baseline is recorded; the reason and the rows before and after are audited.
       </p>
       <label className="block">
         <span className="font-medium">Revision(s) the version table should hold</span>
-        <input
-          name="revisions"
-          list="stamp-revisions"
-          placeholder='e.g. 3f2a9c1b or "base"; several heads separated by commas'
-          value={chosen}
-          onChange={(e) => setChosen(e.target.value)}
-          className={`${field} font-mono`}
-        />
+        <input name="revisions" list="stamp-revisions" placeholder='e.g. 3f2a9c1b or "base"; several heads separated by commas' value={chosen} onChange={(e) => setChosen(e.target.value)} className={`${field} font-mono`} />
         <datalist id="stamp-revisions">
           {revisions.slice(0, 200).map((r) => (
             <option key={r.revision} value={r.revision}>
@@ -64,14 +57,7 @@ export function StampForm({ project, environment, current, revisions }: { projec
       </label>
       <label className="block">
         <span className="font-medium">Why (audited)</span>
-        <textarea
-          name="reason"
-          rows={2}
-          placeholder="What was fixed by hand, which migration half-applied"
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          className={field}
-        />
+        <textarea name="reason" rows={2} placeholder="What was fixed by hand, which migration half-applied" value={reason} onChange={(e) => setReason(e.target.value)} className={field} />
         {reason.trim().length > 0 && reason.trim().length < STAMP_REASON_MIN && <span className="text-stone-600">At least {STAMP_REASON_MIN} characters.</span>}
       </label>
       <label className="block">

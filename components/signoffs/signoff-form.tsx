@@ -34,10 +34,7 @@ export function SignOffForm({ project, environments, revisions }: { project: str
     try {
       const r = await callApi<Created>("POST", `/api/projects/${encodeURIComponent(project)}/signoffs`, parsed.data);
       const n = r.signOff.revisions.length;
-      setDone(
-        `Signed off ${n} revision${n === 1 ? "" : "s"} on ${r.signOff.environment}.` +
-          ("error" in r.baseline ? ` The schema baseline could not be taken: ${r.baseline.error}` : " Schema baseline recorded."),
-      );
+      setDone(`Signed off ${n} revision${n === 1 ? "" : "s"} on ${r.signOff.environment}.` + ("error" in r.baseline ? ` The schema baseline could not be taken: ${r.baseline.error}` : " Schema baseline recorded."));
       setNote("");
       router.refresh();
     } catch (err) {

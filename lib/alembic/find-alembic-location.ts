@@ -119,7 +119,10 @@ function fromPyproject(file: string, table: Record<string, unknown>, source: Fil
     versionLocations = (vl as string[]).map((p) => resolveLocation(here(p), rootDir, file, source));
     if (versionLocations.length === 0) versionLocations = [path.join(scriptLocation, "versions")];
   } else if (typeof vl === "string") {
-    versionLocations = vl.split(SPLIT_ON_SPACE_COMMA).filter(Boolean).map((p) => resolveLocation(here(p), rootDir, file, source));
+    versionLocations = vl
+      .split(SPLIT_ON_SPACE_COMMA)
+      .filter(Boolean)
+      .map((p) => resolveLocation(here(p), rootDir, file, source));
   } else {
     throw configError(file, "[tool.alembic] version_locations must be a list of strings", 'Write it as version_locations = ["%(here)s/migrations/versions"].');
   }

@@ -159,10 +159,7 @@ function walk(dir: string, depth: number, st: WalkState): void {
   }
 }
 
-export function listMigrationFiles(
-  location: AlembicLocation,
-  options: { fileOrder?: FileOrder; maxDepth?: number; maxFiles?: number } = {},
-): MigrationFileList {
+export function listMigrationFiles(location: AlembicLocation, options: { fileOrder?: FileOrder; maxDepth?: number; maxFiles?: number } = {}): MigrationFileList {
   const order = options.fileOrder ?? defaultFileOrder(location);
   const problems: Problem[] = [];
   const limits = { maxDepth: options.maxDepth ?? MAX_WALK_DEPTH, maxFiles: options.maxFiles ?? MAX_WALK_FILES };

@@ -39,8 +39,18 @@ describe("findAlembicLocation and listMigrationFiles", () => {
 
   it("lists files exactly like Script._list_py_dir/_from_filename", () => {
     const v = write(path.join(tmp, "listing", "versions"), {
-      "b_two.py": "", "a_one.py": "", "__init__.py": "", "__init__x.py": "", ".#lock.py": "", "x.sql": "", "README": "", "EXPAND_HEAD": "", "c.pyc": "",
-      "__pycache__/z.py": "", "sub/d_three.py": "", "sub/deeper/e.py": "",
+      "b_two.py": "",
+      "a_one.py": "",
+      "__init__.py": "",
+      "__init__x.py": "",
+      ".#lock.py": "",
+      "x.sql": "",
+      README: "",
+      EXPAND_HEAD: "",
+      "c.pyc": "",
+      "__pycache__/z.py": "",
+      "sub/d_three.py": "",
+      "sub/deeper/e.py": "",
     });
     const flat = listMigrationFiles({ rootDir: v, versionLocations: [v], recursiveVersionLocations: false }, { fileOrder: "sorted" });
     expect(flat.files.map((f) => path.relative(v, f))).toEqual(["a_one.py", "b_two.py"]);
@@ -99,7 +109,8 @@ const ODD: Record<string, string> = {
   "01_single.py": "revision = 'r01'\ndown_revision = None\n",
   "02_concat.py": 'revision = "r0" "2"\ndown_revision = ("r01",)\n',
   "03_paren.py": 'revision = ("r03")\ndown_revision = ["r01", \'r02\']\nbranch_labels = "lbl3"\n',
-  "04_annot.py": '"""Doc\n\nRevision ID: r04\n"""\nfrom typing import Sequence, Union\nrevision: str = "r04"\ndown_revision: Union[str, Sequence[str], None] = (\n    "r01",  # one\n    "r02",\n    "r03",\n)\ndepends_on: Union[str, None]\n',
+  "04_annot.py":
+    '"""Doc\n\nRevision ID: r04\n"""\nfrom typing import Sequence, Union\nrevision: str = "r04"\ndown_revision: Union[str, Sequence[str], None] = (\n    "r01",  # one\n    "r02",\n    "r03",\n)\ndepends_on: Union[str, None]\n',
   "05_unpack.py": 'revision, down_revision = "r05", "r04"\n',
   "06_paren_unpack.py": '(revision, down_revision) = ("r06", None)\nbranch_labels = depends_on = None\n',
   "07_last_wins.py": 'revision = "zz"\nrevision = "r07"  # trailing\ndown_revision = ()\nbranch_labels = ()\ndepends_on = ""\n',

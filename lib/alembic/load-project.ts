@@ -35,9 +35,7 @@ export interface LoadProjectOptions {
  *  [line of revision, down_revision, branch_labels, depends_on] (0 = absent), problems]
  * or [size, mtimeMs, problems] for a file that yielded no script.
  */
-type CompactEntry =
-  | [number, number, string, string[], string[], string[], string, string | null, [number, number, number, number], Problem[]]
-  | [number, number, Problem[]];
+type CompactEntry = [number, number, string, string[], string[], string[], string, string | null, [number, number, number, number], Problem[]] | [number, number, Problem[]];
 
 interface CacheFile {
   v: number;
@@ -84,13 +82,7 @@ function severityRank(p: Problem): number {
 
 /** Errors first, then by path and line, so output is stable. */
 export function sortProblems(problems: Problem[]): Problem[] {
-  return problems.sort(
-    (a, b) =>
-      severityRank(a) - severityRank(b) ||
-      (a.path ?? "").localeCompare(b.path ?? "") ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      a.code.localeCompare(b.code),
-  );
+  return problems.sort((a, b) => severityRank(a) - severityRank(b) || (a.path ?? "").localeCompare(b.path ?? "") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code));
 }
 
 function cacheFileFor(cacheDir: string, key: string): string {
@@ -222,4 +214,3 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
   }
   return { location, scripts, problems: sortProblems(problems), stats: { files: files.length, parsed, cached } };
 }
-

@@ -11,13 +11,7 @@ import type { Token } from "@/lib/alembic/tokenize-python";
 export type ConstantsTable = Record<string, string | string[] | null>;
 
 /** A statically evaluated Python expression. */
-export type PythonValue =
-  | { k: "str"; v: string }
-  | { k: "none" }
-  | { k: "seq"; items: PythonValue[] }
-  | { k: "other"; desc: string }
-  | { k: "ref"; name: string }
-  | { k: "expr"; desc: string };
+export type PythonValue = { k: "str"; v: string } | { k: "none" } | { k: "seq"; items: PythonValue[] } | { k: "other"; desc: string } | { k: "ref"; name: string } | { k: "expr"; desc: string };
 
 /** How a value reads in a message: Python's spelling for literals, the name or description otherwise. */
 export function describePythonValue(v: PythonValue): string {

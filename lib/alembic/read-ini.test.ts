@@ -4,10 +4,7 @@ import { splitVersionLocations } from "@/lib/alembic/find-alembic-location";
 
 describe("readIni (configparser-compatible)", () => {
   it("reads sections, both delimiters, case-insensitive keys, full-line comments only", () => {
-    const ini = readIni(
-      "# top comment\n[alembic]\nScript_Location = migrations\nsqlalchemy.url: sqlite:///x.db  ; not a comment\n  ; indented comment line\nempty =\n",
-      "/p/alembic.ini",
-    );
+    const ini = readIni("# top comment\n[alembic]\nScript_Location = migrations\nsqlalchemy.url: sqlite:///x.db  ; not a comment\n  ; indented comment line\nempty =\n", "/p/alembic.ini");
     expect(ini.sections).toEqual(["alembic"]);
     expect(ini.get("alembic", "script_location")).toBe("migrations");
     expect(ini.get("alembic", "SQLALCHEMY.URL")).toBe("sqlite:///x.db  ; not a comment");

@@ -142,7 +142,12 @@ export function readIni(text: string, file: string, defaults: Record<string, str
         rest = rest.slice(m[0].length);
         const v = lookup(section, name);
         if (v === undefined) {
-          throw configError(file, lines.get(`${section}\u0000${option}`), `[${section}] ${option}: a %(name)s reference names an option that is not defined in [${section}] or [DEFAULT]`, "Define that option, or write a literal percent sign as %%.");
+          throw configError(
+            file,
+            lines.get(`${section}\u0000${option}`),
+            `[${section}] ${option}: a %(name)s reference names an option that is not defined in [${section}] or [DEFAULT]`,
+            "Define that option, or write a literal percent sign as %%.",
+          );
         }
         out += v.includes("%") ? interpolate(section, option, v, depth + 1) : v;
       } else {

@@ -13,7 +13,13 @@ describe("tokenizePython", () => {
   it("handles prefixes, triple quotes, escapes, raw strings, f-strings, continuation, CR/CRLF and BOM", () => {
     const toks = tokenizePython('\ufeffa = rb"x\\"" + Rb\'y\' + u"\\x41\\n" + f"{d["k"]:>{w}}" + """t\r\nq"""\r\nb = (1,\r  2) \\\n  + 3\n');
     const strings = toks.filter((t) => t.type === "string").map((t) => [t.stringKind, t.value]);
-    expect(strings).toEqual([["bytes", 'x\\"'], ["bytes", "y"], ["str", "A\n"], ["fstring", '{d["k"]:>{w}}'], ["str", "t\nq"]]);
+    expect(strings).toEqual([
+      ["bytes", 'x\\"'],
+      ["bytes", "y"],
+      ["str", "A\n"],
+      ["fstring", '{d["k"]:>{w}}'],
+      ["str", "t\nq"],
+    ]);
     expect(toks.filter((t) => t.type === "newline").map((t) => t.line)).toEqual([2, 5]);
     const b = toks.find((t) => t.value === "b")!;
     expect([b.line, b.indent]).toEqual([3, 0]);
@@ -50,7 +56,8 @@ describe("readMigrationFile", () => {
   });
 
   it("ignores look-alikes in docstrings, comments, strings and function bodies", () => {
-    const src = '"""Title\n\nrevision = "doc"\n"""\n# revision = "comment"\nx = """\nrevision = "str"\n"""\nrevision = "real"  # trailing\ndown_revision = None\n\n@decorator\ndef upgrade():\n    revision = "fn"\n    down_revision = (\n"weird")\n\nclass K:\n    revision = "cls"\n';
+    const src =
+      '"""Title\n\nrevision = "doc"\n"""\n# revision = "comment"\nx = """\nrevision = "str"\n"""\nrevision = "real"  # trailing\ndown_revision = None\n\n@decorator\ndef upgrade():\n    revision = "fn"\n    down_revision = (\n"weird")\n\nclass K:\n    revision = "cls"\n';
     expect(ids(src)).toMatchObject({ rev: "real", down: [] });
     expect(read(src).script!.message).toBe("Title");
   });
@@ -73,8 +80,7 @@ describe("readMigrationFile", () => {
   it("compares the docstring's Revises with down_revision by value, whatever spelling the template used", () => {
     // Alembic 1.x writes "Revises: a, b"; older templates wrote the tuple's repr, with or without u'' prefixes.
     const merge = (revises: string) => read(`"""merge\n\nRevision ID: m1\nRevises: ${revises}\n"""\nrevision = "m1"\ndown_revision = ('1c7441698fae', 'd7157fcb6e5d')\n`).problems;
-    for (const spelling of ["('1c7441698fae', 'd7157fcb6e5d')", "1c7441698fae, d7157fcb6e5d", "(u'1c7441698fae', u'd7157fcb6e5d')", '["d7157fcb6e5d", "1c7441698fae"]'])
-      expect(merge(spelling), spelling).toEqual([]);
+    for (const spelling of ["('1c7441698fae', 'd7157fcb6e5d')", "1c7441698fae, d7157fcb6e5d", "(u'1c7441698fae', u'd7157fcb6e5d')", '["d7157fcb6e5d", "1c7441698fae"]']) expect(merge(spelling), spelling).toEqual([]);
     expect(read(`"""x\n\nRevises: ('p',)\n"""\nrevision = "a"\ndown_revision = "p"\n`).problems).toEqual([]);
     // A real contradiction still warns, in any spelling.
     expect(merge("('1c7441698fae', 'ffffffffffff')").map((p) => p.code)).toEqual(["docstring-mismatch"]);
@@ -84,14 +90,17 @@ describe("readMigrationFile", () => {
   it("reports non-literal values with their line and resolves them through constants", () => {
     const src = 'import cli\nrevision = "a"\ndown_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\ndepends_on = DEPS\n';
     const r = read(src);
-    expect(r.problems.map((p) => [p.code, p.severity, p.line])).toEqual([["non-literal-value", "error", 4], ["non-literal-value", "error", 5]]);
+    expect(r.problems.map((p) => [p.code, p.severity, p.line])).toEqual([
+      ["non-literal-value", "error", 4],
+      ["non-literal-value", "error", 5],
+    ]);
     expect(r.problems[0]!.message).toContain('"cli.EXPAND_BRANCH"');
     expect(r.script!.branchLabels).toEqual([]);
     const ok = read(src, { "cli.EXPAND_BRANCH": "expand", DEPS: ["x", "y"] });
     expect(ok.problems).toEqual([]);
     expect(ok.script).toMatchObject({ branchLabels: ["expand"], dependsOn: ["x", "y"] });
     expect(read('revision = "a"\ndown_revision = f"{x}"\n').problems.map((p) => p.code)).toEqual(["non-literal-value"]);
-    expect(read('revision = make_id()\ndown_revision = None\n').script).toBeUndefined();
+    expect(read("revision = make_id()\ndown_revision = None\n").script).toBeUndefined();
   });
 
   it("reports conditional assignments, assuming the first branch", () => {
@@ -141,7 +150,11 @@ describe("readMigrationFile", () => {
         expected = ["syntax-error", (e as PythonSyntaxError).line];
       }
       const r = read(src);
-      if (expected) expect(r.problems.map((p) => [p.code, p.line]), body).toEqual([expected]);
+      if (expected)
+        expect(
+          r.problems.map((p) => [p.code, p.line]),
+          body,
+        ).toEqual([expected]);
       else {
         expect(r.problems, body).toEqual([]);
         expect(r.script?.revision, body).toBe("r1");

@@ -52,7 +52,11 @@ export function decodePythonSource(bytes: Uint8Array): string {
     const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(l);
     if (m) {
       // Python spells some codecs differently from the WHATWG labels TextDecoder knows.
-      const enc = m[1]!.toLowerCase().replace(/_/g, "-").replace(/^latin-1$/, "latin1").replace(/^iso-latin-1$/, "latin1");
+      const enc = m[1]!
+        .toLowerCase()
+        .replace(/_/g, "-")
+        .replace(/^latin-1$/, "latin1")
+        .replace(/^iso-latin-1$/, "latin1");
       if (enc !== "utf-8" && enc !== "utf8" && !enc.startsWith("utf-8-")) {
         try {
           return new TextDecoder(enc).decode(bytes);
@@ -349,9 +353,10 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
     const missing = unresolvedParts(val);
     if (missing.length > 0) {
       const names = missing.filter((m) => /^[A-Za-z_][\w.]*$/.test(m));
-      const hint = names.length > 0
-        ? `add ${names.map((n) => JSON.stringify(n)).join(", ")} to the constants table (cairn graph --constants FILE, a JSON object of name → id, list of ids or null)`
-        : "write the value as a string literal, a tuple of string literals or None";
+      const hint =
+        names.length > 0
+          ? `add ${names.map((n) => JSON.stringify(n)).join(", ")} to the constants table (cairn graph --constants FILE, a JSON object of name → id, list of ids or null)`
+          : "write the value as a string literal, a tuple of string literals or None";
       err("non-literal-value", a.line, `${attr} is ${describePythonValue(a.val)}, which Cairn cannot evaluate without running the file; ${hint}.`);
       return { val: { k: "expr", desc: describePythonValue(a.val) }, line: a.line };
     }
@@ -373,7 +378,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   if (!rv) {
     const m = LEGACY_REV.exec(fileName);
     if (!m) {
-      err("missing-revision", undefined, "no module-level `revision = \"…\"` assignment, and the file name is not a legacy hex revision id; Alembic refuses to load this file. Add the revision id. Cairn skipped the file.");
+      err("missing-revision", undefined, 'no module-level `revision = "…"` assignment, and the file name is not a legacy hex revision id; Alembic refuses to load this file. Add the revision id. Cairn skipped the file.');
       return { problems };
     }
     revision = m[1]!;
@@ -391,7 +396,13 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   }
   const illegal = ILLEGAL_REV_CHARS.filter((c) => revision.includes(c));
   if (illegal.length > 0) {
-    err("illegal-revision-id", revLine, `revision id ${JSON.stringify(revision)} contains ${illegal.map((c) => `'${c}'`).join(", ")}, which Alembic does not allow (they are revision-expression operators); rename it. Cairn skipped the file.`, "error", revision);
+    err(
+      "illegal-revision-id",
+      revLine,
+      `revision id ${JSON.stringify(revision)} contains ${illegal.map((c) => `'${c}'`).join(", ")}, which Alembic does not allow (they are revision-expression operators); rename it. Cairn skipped the file.`,
+      "error",
+      revision,
+    );
     return { problems };
   }
   for (const p of problems) p.revision ??= revision;
@@ -403,7 +414,13 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   // down_revision: required (Alembic raises AttributeError without it).
   const drv = valueOf("down_revision");
   if (!drv) {
-    err("missing-down-revision", undefined, `revision ${revision} has no module-level down_revision; Alembic crashes loading it (AttributeError). Add \`down_revision = None\` for a base or the parent id. Cairn skipped the file.`, "error", revision);
+    err(
+      "missing-down-revision",
+      undefined,
+      `revision ${revision} has no module-level down_revision; Alembic crashes loading it (AttributeError). Add \`down_revision = None\` for a base or the parent id. Cairn skipped the file.`,
+      "error",
+      revision,
+    );
     return { problems };
   }
   script.lines.downRevision = drv.line;
@@ -429,7 +446,14 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
         else {
           // Alembic keeps an empty label, but joins labels as strings: any other value fails its load (TypeError).
           if (item.k === "str") err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains an empty string; a branch label must be a non-empty string. Cairn ignored it.`, "warning", revision);
-          else err("invalid-branch-label", blv.line, `branch_labels of ${revision} contains ${describePythonValue(item)}; Alembic fails to load the project (every label must be a string). Make it a non-empty string. Cairn ignored it.`, "error", revision);
+          else
+            err(
+              "invalid-branch-label",
+              blv.line,
+              `branch_labels of ${revision} contains ${describePythonValue(item)}; Alembic fails to load the project (every label must be a string). Make it a non-empty string. Cairn ignored it.`,
+              "error",
+              revision,
+            );
         }
       }
     }
@@ -467,7 +491,13 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
     const said = revisionIdsSaid(docRevises[1]!);
     const real = script.downRevisions;
     if (said.length !== real.length || said.some((x) => !real.includes(x))) {
-      err("docstring-mismatch", script.lines.downRevision, `the docstring says "Revises: ${docRevises[1]}" but the code says down_revision = ${real.length === 0 ? "None" : real.join(", ")}; Alembic uses the code. Fix the docstring.`, "warning", revision);
+      err(
+        "docstring-mismatch",
+        script.lines.downRevision,
+        `the docstring says "Revises: ${docRevises[1]}" but the code says down_revision = ${real.length === 0 ? "None" : real.join(", ")}; Alembic uses the code. Fix the docstring.`,
+        "warning",
+        revision,
+      );
     }
   }
   return { script, problems };

@@ -72,11 +72,7 @@ export function scanProject(target: string, options: { constants?: ConstantsTabl
  */
 export function scanFingerprint(scan: ProjectScan): Buffer {
   const { location, fileOrder, constantsKey, problems, files, sizes, mtimes } = scan;
-  return Buffer.concat([
-    Buffer.from(`${JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems])}\0${files.join("\0")}\0`),
-    new Uint8Array(sizes.buffer),
-    new Uint8Array(mtimes.buffer),
-  ]);
+  return Buffer.concat([Buffer.from(`${JSON.stringify([READER_VERSION, location, fileOrder, constantsKey, problems])}\0${files.join("\0")}\0`), new Uint8Array(sizes.buffer), new Uint8Array(mtimes.buffer)]);
 }
 
 /** `<repo>/node_modules/.cache/cairn`, found from this module even when bundled into that directory. */
@@ -97,5 +93,5 @@ function defaultCacheDir(): string {
 
 /** Where caches go unless told otherwise: $CAIRN_CACHE_DIR, else `<repo>/node_modules/.cache/cairn`. */
 export function resolveCacheDir(cacheDir?: string | false): string | undefined {
-  return cacheDir === false ? undefined : cacheDir ?? process.env.CAIRN_CACHE_DIR ?? defaultCacheDir();
+  return cacheDir === false ? undefined : (cacheDir ?? process.env.CAIRN_CACHE_DIR ?? defaultCacheDir());
 }

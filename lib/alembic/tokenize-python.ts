@@ -45,9 +45,7 @@ const CH_DQUOTE = 34;
 const CH_SQUOTE = 39;
 
 const THREE_CHAR_OPS = new Set(["**=", "//=", ">>=", "<<=", "...", "!=="]);
-const TWO_CHAR_OPS = new Set([
-  "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=",
-]);
+const TWO_CHAR_OPS = new Set(["**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="]);
 const STRING_PREFIXES = new Set(["r", "u", "b", "f", "br", "rb", "fr", "rf"]);
 /** Single-character operators and delimiters other than brackets (next() also accepts these). */
 const OP_CHARS = "+-*/%@&|^~<>=.,:;!";
@@ -66,7 +64,16 @@ function isIdentPart(c: number): boolean {
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
 };
 
 /** Python's universal newlines: the compiler sees \r\n and \r as \n inside string literals too. */

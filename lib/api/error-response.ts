@@ -66,7 +66,10 @@ export function errorResponse(e: unknown): Response {
 
 /** The message a server action returns for a thrown value (same rules as errorResponse, as a string). */
 export function errorMessage(e: unknown): string {
-  if (e instanceof z.core.$ZodError) return `Please correct the form — ${zodIssues(e).map((i) => `${i.path}: ${i.message}`).join("; ")}.`;
+  if (e instanceof z.core.$ZodError)
+    return `Please correct the form — ${zodIssues(e)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join("; ")}.`;
   if (isAppError(e)) return e.userMessage;
   const code = prismaCode(e);
   if (code === "P2025") return "The record was not found. It may have been deleted; reload and try again.";

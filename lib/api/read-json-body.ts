@@ -10,11 +10,7 @@ function describe(bytes: number): string {
 }
 
 function tooLarge(limit: number, detail: string): AppError {
-  return new AppError(
-    "payload-too-large",
-    `request body ${detail} exceeds ${limit} bytes`,
-    `The request body is larger than ${describe(limit)}, the most this endpoint accepts. Send only the fields it needs.`,
-  );
+  return new AppError("payload-too-large", `request body ${detail} exceeds ${limit} bytes`, `The request body is larger than ${describe(limit)}, the most this endpoint accepts. Send only the fields it needs.`);
 }
 
 /**

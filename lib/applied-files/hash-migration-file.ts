@@ -12,7 +12,9 @@ export async function hashMigrationFile(file: string): Promise<string | null> {
     const key = `${st.size}:${st.mtimeMs}`;
     const hit = memo.get(file);
     if (hit?.key === key) return hit.sha256;
-    const sha256 = createHash("sha256").update(await fs.promises.readFile(file)).digest("hex");
+    const sha256 = createHash("sha256")
+      .update(await fs.promises.readFile(file))
+      .digest("hex");
     memo.set(file, { key, sha256 });
     return sha256;
   } catch {

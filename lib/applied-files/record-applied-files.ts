@@ -59,7 +59,10 @@ export async function recordObservedAppliedFiles(db: PrismaClient, o: { environm
   const known = new Set((await db.appliedFile.findMany({ where: { environmentId: o.environmentId }, select: { revision: true } })).map((k) => k.revision));
   const missing = [...applied].filter((r) => !known.has(r));
   if (missing.length === 0) return 0;
-  const hashed = await hashRevisionFiles(o.rootDir, missing.map((r) => ({ revision: r, path: o.graph.revisions.get(r)?.path })));
+  const hashed = await hashRevisionFiles(
+    o.rootDir,
+    missing.map((r) => ({ revision: r, path: o.graph.revisions.get(r)?.path })),
+  );
   const { count } = await db.appliedFile.createMany({
     data: hashed.map((h) => ({ environmentId: o.environmentId, revision: h.revision, sha256: h.sha256, file: h.file, source: "observed" })),
     skipDuplicates: true,

@@ -32,9 +32,7 @@ async function toViews(db: PrismaClient, rows: Prisma.AuditEventModel[]): Promis
   const names = new Map(projects.map((p) => [p.id, p.name]));
   // A refused sign-in row stands for its account's minute: show the minute's counts as they are now.
   const minuteOf = (r: Prisma.AuditEventModel) =>
-    r.action === "auth.sign-in" && r.outcome === "refused" && r.details && typeof r.details === "object" && !Array.isArray(r.details) && typeof r.details.minute === "string"
-      ? r.details.minute
-      : null;
+    r.action === "auth.sign-in" && r.outcome === "refused" && r.details && typeof r.details === "object" && !Array.isArray(r.details) && typeof r.details.minute === "string" ? r.details.minute : null;
   const counts = await failedSignInCounts(
     db,
     rows.flatMap((r) => {

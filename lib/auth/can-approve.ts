@@ -10,9 +10,7 @@ import { can } from "@/lib/auth/permissions";
  */
 export function canApprove(actor: Actor, environment: { approvers: unknown }): boolean {
   if (!can(actor, "runs.approve")) return false;
-  const list = Array.isArray(environment.approvers)
-    ? environment.approvers.filter((a): a is string => typeof a === "string").map((a) => a.trim().toLowerCase())
-    : [];
+  const list = Array.isArray(environment.approvers) ? environment.approvers.filter((a): a is string => typeof a === "string").map((a) => a.trim().toLowerCase()) : [];
   if (list.length === 0) return true;
   return list.includes(actor.email.trim().toLowerCase());
 }

@@ -13,10 +13,7 @@ export const ZEmail = z
   .max(254, "must be at most 254 characters")
   .pipe(z.email({ error: "must be an e-mail address such as ana@example.com" }));
 
-export const ZNewPassword = z
-  .string({ error: "is required" })
-  .min(12, "must be at least 12 characters")
-  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+export const ZNewPassword = z.string({ error: "is required" }).min(12, "must be at least 12 characters").max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 
 export const ZRole = z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` });
 
@@ -34,10 +31,7 @@ export type TCreateUser = z.input<typeof ZCreateUserSchema>;
  * the bootstrap admin, and by other suites and e2e seeding. Does not audit: callers that act for
  * someone audit in their own transaction (pass `tx`).
  */
-export async function createUser(
-  db: PrismaClient | Prisma.TransactionClient,
-  input: { email: string; password: string; role?: Role; name?: string },
-): Promise<User> {
+export async function createUser(db: PrismaClient | Prisma.TransactionClient, input: { email: string; password: string; role?: Role; name?: string }): Promise<User> {
   const data = ZCreateUserSchema.parse(input);
   const existing = await db.user.findUnique({ where: { email: data.email } });
   if (existing) throw new AppError("conflict", `user ${data.email} exists`, `A user with the e-mail ${data.email} already exists.`);

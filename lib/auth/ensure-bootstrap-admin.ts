@@ -9,10 +9,7 @@ import { createUser } from "@/lib/auth/create-user";
  * creates that admin. Does nothing once any user exists (the variables are not a back door).
  * Returns the e-mail created, or null.
  */
-export async function ensureBootstrapAdmin(
-  db: PrismaClient,
-  env: { CAIRN_ADMIN_EMAIL?: string; CAIRN_ADMIN_PASSWORD?: string } = serverEnv(),
-): Promise<string | null> {
+export async function ensureBootstrapAdmin(db: PrismaClient, env: { CAIRN_ADMIN_EMAIL?: string; CAIRN_ADMIN_PASSWORD?: string } = serverEnv()): Promise<string | null> {
   if (!env.CAIRN_ADMIN_EMAIL || !env.CAIRN_ADMIN_PASSWORD) return null;
   const { CAIRN_ADMIN_EMAIL: email, CAIRN_ADMIN_PASSWORD: password } = env;
   return db.$transaction(async (tx) => {

@@ -13,9 +13,7 @@ export const MAX_PASSWORD_LENGTH = 1024;
 function derive(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   // maxmem must exceed 128·N·r bytes (32 MiB at N=2^15, r=8), above Node's 32 MiB default.
   const maxmem = 128 * (options.N ?? 0) * (options.r ?? 0) * 2;
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, keyLength, { ...options, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(password.normalize("NFKC"), salt, keyLength, { ...options, maxmem }, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -8,8 +8,11 @@ import { hashSecret, newSecret } from "@/lib/auth/hash-secret";
 import { ZTokenScope } from "@/lib/auth/token-scopes";
 
 export const ZCreateApiTokenSchema = z.object({
-  name: z.string({ error: "is required" }).trim().min(1, "is required, e.g. \"ci-deploy\"").max(100, "must be at most 100 characters"),
-  scopes: z.array(ZTokenScope).min(1, "choose at least one scope").transform((s) => [...new Set(s)]),
+  name: z.string({ error: "is required" }).trim().min(1, 'is required, e.g. "ci-deploy"').max(100, "must be at most 100 characters"),
+  scopes: z
+    .array(ZTokenScope)
+    .min(1, "choose at least one scope")
+    .transform((s) => [...new Set(s)]),
   /**
    * Accepted only as the creator's own id: a token always acts as the person who creates it.
    * Anything else is refused rather than ignored, so a script written for the old admin API

@@ -25,11 +25,7 @@ const utc = (d: Date) => d.toISOString();
  * 10,000 guesses on one account is one row a minute, not 10,000, and still says who was targeted,
  * when, how often and from where.
  */
-export async function recordFailedSignIn(
-  db: PrismaClient,
-  i: { email: string; clientAddress?: string; why: "wrong-credentials" | "rate-limited" },
-  now: Date = new Date(),
-): Promise<void> {
+export async function recordFailedSignIn(db: PrismaClient, i: { email: string; clientAddress?: string; why: "wrong-credentials" | "rate-limited" }, now: Date = new Date()): Promise<void> {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const email = i.email.slice(0, 254);
   const wrong = i.why === "wrong-credentials" ? 1 : 0;
@@ -46,7 +42,12 @@ export async function recordFailedSignIn(
       "lastAt" = GREATEST(f."lastAt", EXCLUDED."lastAt")
     RETURNING "attempts"`;
   if (Number(rows[0]?.attempts) !== 1) return;
-  await recordAudit(db, { actor: { label: email }, action: "auth.sign-in", outcome: "refused", details: { minute: utc(minute), attempts: 1, wrongCredentials: wrong, rateLimited: limited, addresses: [i.clientAddress ?? "-"], lastAt: utc(now) } });
+  await recordAudit(db, {
+    actor: { label: email },
+    action: "auth.sign-in",
+    outcome: "refused",
+    details: { minute: utc(minute), attempts: 1, wrongCredentials: wrong, rateLimited: limited, addresses: [i.clientAddress ?? "-"], lastAt: utc(now) },
+  });
 }
 
 /** The minute's counts for refused sign-in rows, to show on them (keyed "email|minute"). */

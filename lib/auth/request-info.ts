@@ -21,7 +21,10 @@ export function trustedProxyHops(value: string | undefined = process.env.CAIRN_T
  */
 export function clientAddressOf(headers: Headers, hops: number = trustedProxyHops()): string | undefined {
   if (hops <= 0) return undefined;
-  const chain = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const chain = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const addr = chain.length >= hops ? chain[chain.length - hops] : chain.length ? chain[0] : headers.get("x-real-ip")?.trim();
   return addr ? addr.slice(0, 64) : undefined;
 }

@@ -27,7 +27,7 @@ export async function resolveSessionActor(db: PrismaClient, token: string, now: 
     await db.session.updateMany({ where: { id }, data: { lastSeenAt: now } });
   }
   const u = session.user;
-  return { kind: "user", userId: u.id, email: u.email, name: u.name, role: u.role, };
+  return { kind: "user", userId: u.id, email: u.email, name: u.name, role: u.role };
 }
 
 /** API tokens look like `cairn_` followed by 43 base64url characters. */

@@ -24,11 +24,7 @@ export const WRONG_CREDENTIALS = "Wrong e-mail or password.";
  * other refusal (unknown e-mail, wrong password, disabled or password-less account).
  * On success starts a session and returns its cookie secret.
  */
-export async function signInWithPassword(
-  db: PrismaClient,
-  input: { email: unknown; password: unknown; clientAddress?: string },
-  now: Date = new Date(),
-): Promise<{ user: User; token: string; expiresAt: Date }> {
+export async function signInWithPassword(db: PrismaClient, input: { email: unknown; password: unknown; clientAddress?: string }, now: Date = new Date()): Promise<{ user: User; token: string; expiresAt: Date }> {
   const parsed = ZSignInSchema.safeParse(input);
   if (!parsed.success) throw new AppError("unauthenticated", "sign-in form incomplete", "Enter your e-mail and password.");
   const { email, password } = parsed.data;

@@ -60,8 +60,11 @@ export const ZConfigProjectSchema = z.strictObject({
   /** alembic.ini, a directory holding one, or a versions directory — relative to the config file. */
   alembic: z.string().min(1),
   environments: z.array(ZConfigEnvironmentSchema).min(1, "needs at least one environment"),
-  command: z.array(z.string().min(1)).min(1, "needs at least the program, e.g. [\"alembic\"]").optional(),
-  urlEnvVar: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name").optional(),
+  command: z.array(z.string().min(1)).min(1, 'needs at least the program, e.g. ["alembic"]').optional(),
+  urlEnvVar: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")
+    .optional(),
   xArgs: z.array(z.string().regex(/^[^=\s]+=.*$/s, "must be key=value")).optional(),
   constants: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()])).optional(),
   /** Where rehearsals make their scratch databases and how long a passing one counts. */
@@ -69,7 +72,11 @@ export const ZConfigProjectSchema = z.strictObject({
     .strictObject({
       /** A PostgreSQL server URL (env:NAME or literal) where Cairn may create and drop databases; default each target's own server. */
       url: ZConfigUrl.optional(),
-      maxAgeHours: z.number().positive("must be more than 0 (hours)").max(24 * 90, "must be at most 2160 (hours)").optional(),
+      maxAgeHours: z
+        .number()
+        .positive("must be more than 0 (hours)")
+        .max(24 * 90, "must be at most 2160 (hours)")
+        .optional(),
     })
     .optional(),
 });

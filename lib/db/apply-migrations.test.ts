@@ -32,8 +32,7 @@ interface Row {
   applied_steps_count: number;
 }
 
-const readRows = async (s: MigrationSession) =>
-  (await s.query(`SELECT * FROM "_prisma_migrations" ORDER BY "started_at", "migration_name"`)).rows as Row[];
+const readRows = async (s: MigrationSession) => (await s.query(`SELECT * FROM "_prisma_migrations" ORDER BY "started_at", "migration_name"`)).rows as Row[];
 
 const pgliteSession = (db: PGlite): MigrationSession => ({ query: (sql, params) => db.query(sql, params), exec: (script) => db.exec(script) });
 const pgSession = (c: pg.Client): MigrationSession => ({ query: (sql, params) => c.query(sql, params), exec: (script) => c.query(script) });
@@ -139,10 +138,7 @@ describe("store migrations on PGlite", () => {
     const db = await freshPGlite();
     const s = pgliteSession(db);
     await storeFromOldRunner(s);
-    await db.query(`INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "logs") VALUES ('b', $1, $2, 'boom')`, [
-      secondFile.checksum,
-      secondFile.name,
-    ]);
+    await db.query(`INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "logs") VALUES ('b', $1, $2, 'boom')`, [secondFile.checksum, secondFile.name]);
     const refusal = applyMigrations(s, { dir: SNAPSHOT });
     await expect(refusal).rejects.toThrow(`store migration ${secondFile.name} started at`);
     await refusal.catch((e) => expect(e.userMessage).toContain(`npx prisma migrate resolve --rolled-back ${secondFile.name}`));

@@ -73,11 +73,7 @@ export function readMigrationFiles(dir: string = MIGRATIONS_DIR): MigrationFile[
     .map((name) => {
       const file = path.join(dir, name, "migration.sql");
       if (!fs.existsSync(file)) {
-        throw new AppError(
-          "config",
-          `store migration ${name} has no migration.sql`,
-          `Cairn's store migration directory ${path.join(dir, name)} has no migration.sql. Restore it from the release, or remove the empty directory.`,
-        );
+        throw new AppError("config", `store migration ${name} has no migration.sql`, `Cairn's store migration directory ${path.join(dir, name)} has no migration.sql. Restore it from the release, or remove the empty directory.`);
       }
       const script = fs.readFileSync(file, "utf8");
       return { name, script, checksum: sha256(script) };
@@ -144,10 +140,7 @@ async function applyOne(session: MigrationSession, file: MigrationFile): Promise
   try {
     // The row, the script and its completion commit together: a failure leaves neither schema
     // changes nor a half-finished row behind, so the next start simply tries again.
-    await session.query(
-      `INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "started_at", "applied_steps_count") VALUES ($1, $2, $3, clock_timestamp(), 0)`,
-      [id, file.checksum, file.name],
-    );
+    await session.query(`INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "started_at", "applied_steps_count") VALUES ($1, $2, $3, clock_timestamp(), 0)`, [id, file.checksum, file.name]);
     await session.exec(file.script);
     await session.query(`UPDATE "_prisma_migrations" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = $1`, [id]);
     await session.query("COMMIT");
@@ -157,8 +150,7 @@ async function applyOne(session: MigrationSession, file: MigrationFile): Promise
     throw new AppError(
       "internal",
       `store migration ${file.name} failed: ${cause}`,
-      `Cairn's store migration ${file.name} failed and was rolled back, so the store is as it was before it. ` +
-        `The database said: ${cause.split("\n")[0]}`,
+      `Cairn's store migration ${file.name} failed and was rolled back, so the store is as it was before it. ` + `The database said: ${cause.split("\n")[0]}`,
     );
   }
 }
@@ -180,11 +172,7 @@ export async function applyMigrations(session: MigrationSession, options: ApplyM
   await takeLock(session, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
   try {
     await session.exec(CREATE_MIGRATIONS_TABLE);
-    const rows = (
-      await session.query(
-        `SELECT "migration_name", "checksum", "finished_at", "started_at" FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL ORDER BY "started_at"`,
-      )
-    ).rows as MigrationRow[];
+    const rows = (await session.query(`SELECT "migration_name", "checksum", "finished_at", "started_at" FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL ORDER BY "started_at"`)).rows as MigrationRow[];
     checkRecorded(files, rows);
     const done = new Set(rows.map((r) => r.migration_name));
     const applied: string[] = [];

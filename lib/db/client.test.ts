@@ -54,10 +54,7 @@ describe("embedded store (PGlite)", () => {
   it("takes over a lock left by a dead process", async () => {
     const dir = path.join(tmp, "d");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, "cairn.lock"),
-      JSON.stringify({ pid: 2 ** 22 + 17, hostname: os.hostname(), startedAt: "then", command: "gone" }),
-    );
+    fs.writeFileSync(path.join(dir, "cairn.lock"), JSON.stringify({ pid: 2 ** 22 + 17, hostname: os.hostname(), startedAt: "then", command: "gone" }));
     const s = await openStore({ dataDir: dir });
     expect(JSON.parse(fs.readFileSync(path.join(dir, "cairn.lock"), "utf8")).pid).toBe(process.pid);
     await s.close();
@@ -74,10 +71,7 @@ describe("PostgreSQL store", () => {
       // a second instance starting against this store waiting.
       const admin = new pg.Client({ connectionString: tdb.url });
       await admin.connect();
-      const locks = await admin.query(
-        "SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = $1",
-        [tdb.name],
-      );
+      const locks = await admin.query("SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = $1", [tdb.name]);
       await admin.end();
       expect(locks.rows[0].n).toBe(0);
       expect(s.location).not.toContain("@");

@@ -93,12 +93,7 @@ export async function detectProjectDrift(db: PrismaClient, projectName: string, 
  * its baseline, or its neighbour at the same revisions in the promotion order) and what they are
  * against; null when it could not be checked.
  */
-export async function readEnvironmentDriftFact(
-  db: PrismaClient,
-  projectName: string,
-  environmentName: string,
-  opts: UrlOptions = {},
-): Promise<{ findings: number; against: string[] } | null> {
+export async function readEnvironmentDriftFact(db: PrismaClient, projectName: string, environmentName: string, opts: UrlOptions = {}): Promise<{ findings: number; against: string[] } | null> {
   const drift = await detectProjectDrift(db, projectName, opts);
   const env = drift.environments.find((e) => e.name === environmentName);
   if (!env || env.differences === null) return null;

@@ -122,11 +122,7 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
   const live = await readLiveSchema(env, rootDir, opts);
   if (!live.ok) throw new AppError("unreachable", `baseline ${project.name}/${env.name}: ${live.message}`, `${live.message}. No baseline was recorded.`);
   if (!live.snapshot.ok) {
-    throw new AppError(
-      "unreachable",
-      `baseline ${project.name}/${env.name}: ${live.snapshot.reason}`,
-      `Cairn could not read ${env.name}'s schema (${live.snapshot.message}). No baseline was recorded.`,
-    );
+    throw new AppError("unreachable", `baseline ${project.name}/${env.name}: ${live.snapshot.reason}`, `Cairn could not read ${env.name}'s schema (${live.snapshot.message}). No baseline was recorded.`);
   }
   const snapshot = live.snapshot.snapshot;
   if (checkedFingerprint !== null && fingerprintSnapshot(snapshot) !== checkedFingerprint) {

@@ -69,6 +69,12 @@ function computeCanonicalType(type: string): string {
   const m = /^([^(]*?)\s*(\(([^)]*)\))?$/.exec(t);
   if (!m) return t + suffix;
   const base = m[1]!.trim();
-  const mod = m[3] !== undefined ? `(${m[3].split(",").map((s) => s.trim()).join(",")})` : "";
+  const mod =
+    m[3] !== undefined
+      ? `(${m[3]
+          .split(",")
+          .map((s) => s.trim())
+          .join(",")})`
+      : "";
   return (ALIASES[base] ?? base) + mod + suffix;
 }

@@ -17,13 +17,7 @@ const CONSTRAINT_NOUN: Record<NormalizedConstraint["kind"], string> = {
  * Walks two lists sorted by key (normalisation sorts them) in step, so differences come out in key
  * order whichever side an object is on; `both` sees pairs with equal keys, `only` the rest.
  */
-function mergeByKey<T>(
-  left: readonly T[],
-  right: readonly T[],
-  keyOf: (x: T) => string,
-  only: (x: T, side: "left" | "right") => void,
-  both: (l: T, r: T) => void,
-): void {
+function mergeByKey<T>(left: readonly T[], right: readonly T[], keyOf: (x: T) => string, only: (x: T, side: "left" | "right") => void, both: (l: T, r: T) => void): void {
   let i = 0;
   let j = 0;
   while (i < left.length || j < right.length) {
@@ -75,19 +69,13 @@ function indexSummary(i: NormalizedIndex): string {
 }
 
 /** Differences from `left` to `right`; empty when the schemas are the same after normalisation. */
-export function diffSnapshots(
-  left: SchemaSnapshot | NormalizedSnapshot,
-  right: SchemaSnapshot | NormalizedSnapshot,
-  labels: DiffLabels = { left: "left", right: "right" },
-): DriftDifference[] {
+export function diffSnapshots(left: SchemaSnapshot | NormalizedSnapshot, right: SchemaSnapshot | NormalizedSnapshot, labels: DiffLabels = { left: "left", right: "right" }): DriftDifference[] {
   const a = asNormalizedSnapshot(left);
   const b = asNormalizedSnapshot(right);
   const out: DriftDifference[] = [];
   const sideLabel = (side: "left" | "right") => (side === "left" ? labels.left : labels.right);
-  const onlyOn = (kind: DriftDifference["kind"], object: string, value: string, side: "left" | "right") =>
-    out.push({ kind, object, [side]: value, message: `${object} only on ${sideLabel(side)}` });
-  const changed = (kind: DriftDifference["kind"], object: string, aspect: string, l: string, r: string) =>
-    out.push({ kind, object, left: l, right: r, message: `${object}: ${aspect}${aspect ? " " : ""}${l} → ${r}` });
+  const onlyOn = (kind: DriftDifference["kind"], object: string, value: string, side: "left" | "right") => out.push({ kind, object, [side]: value, message: `${object} only on ${sideLabel(side)}` });
+  const changed = (kind: DriftDifference["kind"], object: string, aspect: string, l: string, r: string) => out.push({ kind, object, left: l, right: r, message: `${object}: ${aspect}${aspect ? " " : ""}${l} → ${r}` });
 
   if (a.dialect !== b.dialect) changed("dialect", "database", "dialect", a.dialect, b.dialect);
 
@@ -105,12 +93,10 @@ export function diffSnapshots(
         (lc, rc) => {
           const obj = `${lt.key}.${lc.name}`;
           if (lc.type !== rc.type) changed("column-type", obj, "type", lc.type, rc.type);
-          if (lc.nullable !== rc.nullable)
-            changed("column-nullable", obj, "", lc.nullable ? "nullable" : "NOT NULL", rc.nullable ? "nullable" : "NOT NULL");
+          if (lc.nullable !== rc.nullable) changed("column-nullable", obj, "", lc.nullable ? "nullable" : "NOT NULL", rc.nullable ? "nullable" : "NOT NULL");
           if (lc.default !== rc.default) changed("column-default", obj, "default", lc.default ?? "none", rc.default ?? "none");
           if (lc.identity !== rc.identity) changed("column-identity", obj, "identity", lc.identity ?? "none", rc.identity ?? "none");
-          if (lc.generated !== rc.generated)
-            changed("column-generated", obj, "generated as", lc.generated ?? "none", rc.generated ?? "none");
+          if (lc.generated !== rc.generated) changed("column-generated", obj, "generated as", lc.generated ?? "none", rc.generated ?? "none");
         },
       );
       mergeByKey(
@@ -133,10 +119,8 @@ export function diffSnapshots(
         (li, ri) => {
           const obj = `index ${shown(li)}`;
           if (!sameList(li.columns, ri.columns)) changed("index-changed", obj, "columns", list(li.columns), list(ri.columns));
-          if (li.unique !== ri.unique)
-            changed("index-changed", obj, "", li.unique ? "unique" : "not unique", ri.unique ? "unique" : "not unique");
-          if (li.predicate !== ri.predicate)
-            changed("index-changed", obj, "where", li.predicate ?? "none", ri.predicate ?? "none");
+          if (li.unique !== ri.unique) changed("index-changed", obj, "", li.unique ? "unique" : "not unique", ri.unique ? "unique" : "not unique");
+          if (li.predicate !== ri.predicate) changed("index-changed", obj, "where", li.predicate ?? "none", ri.predicate ?? "none");
           if (li.method !== ri.method) changed("index-changed", obj, "method", li.method ?? "default", ri.method ?? "default");
           if (!sameList(li.include, ri.include)) changed("index-changed", obj, "include", list(li.include), list(ri.include));
         },

@@ -5,5 +5,7 @@ import type { SchemaSnapshot } from "@/lib/drift/types";
 
 /** sha256 (hex) of the canonical JSON of the normalised snapshot. Accepts an already normalised one. */
 export function fingerprintSnapshot(s: SchemaSnapshot | NormalizedSnapshot): string {
-  return createHash("sha256").update(canonicalJson(asNormalizedSnapshot(s))).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson(asNormalizedSnapshot(s)))
+    .digest("hex");
 }

@@ -5,13 +5,7 @@
  * or built in another order does not count as drift. Names someone chose are kept: they are the schema.
  */
 import { canonicalType } from "@/lib/drift/canonical-type";
-import type {
-  ColumnSnapshot,
-  ConstraintKind,
-  ConstraintSnapshot,
-  SchemaSnapshot,
-  TableSnapshot,
-} from "@/lib/drift/types";
+import type { ColumnSnapshot, ConstraintKind, ConstraintSnapshot, SchemaSnapshot, TableSnapshot } from "@/lib/drift/types";
 
 /**
  * Where an object's name for messages lives. A symbol key: JSON.stringify skips it, so the fingerprint
@@ -231,9 +225,7 @@ function normalizeConstraints(t: TableSnapshot, tableKey: string): NormalizedCon
     // Two unnamed checks on the same column: tell them apart by what they say.
     if (seen.has(key)) key = `${key} ${definition}`;
     seen.set(key, 1);
-    const display = generated && (c.name === null || c.name.startsWith("sqlite_autoindex_"))
-      ? `on ${tableKey} (${c.columns.join(", ")})${c.kind === "foreign" ? ` → ${c.references ?? "?"}` : ""}`
-      : c.name!;
+    const display = generated && (c.name === null || c.name.startsWith("sqlite_autoindex_")) ? `on ${tableKey} (${c.columns.join(", ")})${c.kind === "foreign" ? ` → ${c.references ?? "?"}` : ""}` : c.name!;
     out.push({ key, [DISPLAY]: display, kind: c.kind, columns: c.columns, definition, references: c.references ?? null });
   }
   return out.sort((a, b) => cmp(a.key, b.key));
@@ -256,9 +248,7 @@ function normalizeIndexes(t: TableSnapshot, tableKey: string): NormalizedIndex[]
     const columns = i.columns.map((c) => collapseWhitespace(c));
     const predicate = expr(i.predicate);
     const generated = isAutoIndex(i.name) || isPgGenerated(i.name, t.name, columnsAddition(i.columns), "idx");
-    const key = generated
-      ? `index on (${columns.join(", ")})${predicate ? ` where ${predicate}` : ""}`
-      : `name ${i.name}`;
+    const key = generated ? `index on (${columns.join(", ")})${predicate ? ` where ${predicate}` : ""}` : `name ${i.name}`;
     const display = isAutoIndex(i.name) ? `on ${tableKey} (${columns.join(", ")})` : i.name;
     out.push({
       key,
@@ -315,9 +305,7 @@ export function normalizeSnapshot(s: SchemaSnapshot): NormalizedSnapshot {
   return {
     dialect: s.dialect,
     tables: tables.sort((a, b) => cmp(a.key, b.key)),
-    views: s.views
-      .map((v) => ({ key: qualifiedName(v.schema, v.name), materialized: v.materialized, definition: expr(v.definition) ?? "" }))
-      .sort((a, b) => cmp(a.key, b.key)),
+    views: s.views.map((v) => ({ key: qualifiedName(v.schema, v.name), materialized: v.materialized, definition: expr(v.definition) ?? "" })).sort((a, b) => cmp(a.key, b.key)),
     sequences: sequences.sort((a, b) => cmp(a.key, b.key)),
     enums: s.enums.map((e) => ({ key: qualifiedName(e.schema, e.name), labels: [...e.labels] })).sort((a, b) => cmp(a.key, b.key)),
   };

@@ -2,15 +2,7 @@
  * Reads from SQLite's stored CREATE statements what its pragmas do not report: CHECK constraints,
  * generated-column expressions, constraint names, index expressions and predicates, view bodies.
  */
-import {
-  identValue,
-  isWord,
-  matchingParen,
-  renderSql,
-  splitTopLevel,
-  tokenizeSql,
-  type SqlToken,
-} from "@/lib/drift/tokenize-sql";
+import { identValue, isWord, matchingParen, renderSql, splitTopLevel, tokenizeSql, type SqlToken } from "@/lib/drift/tokenize-sql";
 
 export interface ParsedCheck {
   name: string | null;
@@ -94,13 +86,7 @@ export function parseCreateTable(sql: string, tableColumns: readonly string[]): 
 }
 
 /** Walks constraint clauses from `start`; `column` is set for column constraints. */
-function parseConstraintClauses(
-  def: readonly SqlToken[],
-  start: number,
-  column: string | null,
-  tableColumns: readonly string[],
-  out: ParsedTable,
-): void {
+function parseConstraintClauses(def: readonly SqlToken[], start: number, column: string | null, tableColumns: readonly string[], out: ParsedTable): void {
   let pendingName: string | null = null;
   let i = start;
   while (i < def.length) {
@@ -127,7 +113,7 @@ function parseConstraintClauses(
       i = b.next;
       continue;
     }
-    if ((isWord(t, "PRIMARY") || isWord(t, "UNIQUE") || isWord(t, "FOREIGN") || isWord(t, "REFERENCES")) ) {
+    if (isWord(t, "PRIMARY") || isWord(t, "UNIQUE") || isWord(t, "FOREIGN") || isWord(t, "REFERENCES")) {
       const kind = isWord(t, "PRIMARY") ? "primary" : isWord(t, "UNIQUE") ? "unique" : "foreign";
       let cols: string[] | null = column !== null ? [column] : null;
       if (column === null) {
@@ -168,7 +154,11 @@ export interface ParsedIndex {
 export function parseCreateIndex(sql: string): ParsedIndex | null {
   const tokens = tokenizeSql(sql);
   let on = -1;
-  for (let i = 0; i < tokens.length; i++) if (isWord(tokens[i], "ON")) { on = i; break; }
+  for (let i = 0; i < tokens.length; i++)
+    if (isWord(tokens[i], "ON")) {
+      on = i;
+      break;
+    }
   if (on === -1) return null;
   const open = firstParen(tokens, on);
   if (open === -1) return null;

@@ -68,11 +68,7 @@ export async function latestBaseline(db: Db, environmentId: string, revisions: s
 function toBaseline(row: Prisma.SchemaBaselineModel): Baseline {
   const snapshot = ZSchemaSnapshot.safeParse(row.snapshot);
   if (!snapshot.success) {
-    throw new AppError(
-      "internal",
-      `stored baseline ${row.id} has an unreadable snapshot: ${snapshot.error.message}`,
-      "A stored schema baseline could not be read. Record a new baseline for this environment.",
-    );
+    throw new AppError("internal", `stored baseline ${row.id} has an unreadable snapshot: ${snapshot.error.message}`, "A stored schema baseline could not be read. Record a new baseline for this environment.");
   }
   return {
     id: row.id,

@@ -9,14 +9,7 @@ function script(revision: string, down: string[], branchLabels: string[] = []): 
   return { revision, downRevisions: down, branchLabels, dependsOn: [], path: `/v/${revision}.py`, message: revision, lines: {} };
 }
 // a → b → c → d (main) ; r → LONG (labelled "reporting")
-const graph = buildRevisionGraph([
-  script("aaaa", []),
-  script("bbbb", ["aaaa"]),
-  script("cccc", ["bbbb"]),
-  script("dddd", ["cccc"]),
-  script("rrrr", [], ["reporting"]),
-  script(LONG, ["rrrr"]),
-]);
+const graph = buildRevisionGraph([script("aaaa", []), script("bbbb", ["aaaa"]), script("cccc", ["bbbb"]), script("dddd", ["cccc"]), script("rrrr", [], ["reporting"]), script(LONG, ["rrrr"])]);
 
 const at = (read: VersionTableReadResult) => computeEnvironmentState({ name: "qa", graph, read, checkedAt: new Date(0), durationMs: 12.4 });
 const rows = (revisions: string[], versionNumWidth?: number): VersionTableReadResult => ({ ok: true, tableExists: true, revisions, ...(versionNumWidth ? { versionNumWidth } : {}) });

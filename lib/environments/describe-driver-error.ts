@@ -32,7 +32,10 @@ export function describeDriverError(e: unknown, url: string): { reason: Unreacha
 function aggregateMessage(err: { errors?: unknown }): string {
   // Node's AggregateError (IPv4 + IPv6 attempts) carries the useful messages in `errors`.
   if (!Array.isArray(err.errors)) return "";
-  return err.errors.map((x) => (x as { message?: string }).message ?? "").filter(Boolean).join("; ");
+  return err.errors
+    .map((x) => (x as { message?: string }).message ?? "")
+    .filter(Boolean)
+    .join("; ");
 }
 
 function classify(code: string, message: string, err: { errors?: unknown }): UnreachableReason {

@@ -140,7 +140,11 @@ export async function introspectMysql(conn: mysql.Connection, opts: IntrospectMy
   const existing = await rows(conn, "SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)", [schemas]);
   const missing = schemas.filter((s) => !existing.some((r) => r.s === s));
   if (missing.length > 0) {
-    throw new AppError("config", `databases not found: ${missing.join(", ")}`, `Database ${missing.map((s) => `"${s}"`).join(", ")} does not exist on this server (or this user may not see it). Check the schema list configured for drift checks.`);
+    throw new AppError(
+      "config",
+      `databases not found: ${missing.join(", ")}`,
+      `Database ${missing.map((s) => `"${s}"`).join(", ")} does not exist on this server (or this user may not see it). Check the schema list configured for drift checks.`,
+    );
   }
 
   const rels = await rows(
@@ -288,7 +292,9 @@ export async function introspectMysql(conn: mysql.Connection, opts: IntrospectMy
     for (const v of defs) {
       const s = String(v.s);
       // Both servers qualify every name with the database: drop it, so qa_shop and prod_shop compare equal.
-      const def = String(v.def ?? "").split(`\`${s}\`.`).join("");
+      const def = String(v.def ?? "")
+        .split(`\`${s}\`.`)
+        .join("");
       views.push({ schema: schemaOf(s), name: String(v.t), materialized: false, definition: normalizeMysqlExpression(def) });
     }
   }

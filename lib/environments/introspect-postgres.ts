@@ -6,16 +6,7 @@ import "server-only";
  */
 import type pg from "pg";
 import { AppError } from "@/lib/errors";
-import type {
-  ColumnSnapshot,
-  ConstraintSnapshot,
-  EnumSnapshot,
-  IndexSnapshot,
-  SchemaSnapshot,
-  SequenceSnapshot,
-  TableSnapshot,
-  ViewSnapshot,
-} from "@/lib/drift/types";
+import type { ColumnSnapshot, ConstraintSnapshot, EnumSnapshot, IndexSnapshot, SchemaSnapshot, SequenceSnapshot, TableSnapshot, ViewSnapshot } from "@/lib/drift/types";
 
 export interface IntrospectPostgresOptions {
   /** Schemas to read; default: every schema of the database that is not a system or extension schema. */
@@ -26,8 +17,7 @@ export interface IntrospectPostgresOptions {
   versionTableSchema?: string | null;
 }
 
-const NOT_EXTENSION_MEMBER = (classCatalog: string, oidExpr: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '${classCatalog}'::regclass AND dx.objid = ${oidExpr} AND dx.deptype = 'e')`;
+const NOT_EXTENSION_MEMBER = (classCatalog: string, oidExpr: string) => `NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '${classCatalog}'::regclass AND dx.objid = ${oidExpr} AND dx.deptype = 'e')`;
 
 function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
@@ -47,8 +37,7 @@ function catalogError(e: unknown, role: string): never {
     throw new AppError(
       "forbidden",
       `introspection denied: ${err.message}`,
-      `The role ${quoteIdent(role)} may not read ${object}, which Cairn needs to read the schema.` +
-        (grant ? ` Ask an administrator to run: ${grant}` : " Ask an administrator to grant it read access to pg_catalog."),
+      `The role ${quoteIdent(role)} may not read ${object}, which Cairn needs to read the schema.` + (grant ? ` Ask an administrator to run: ${grant}` : " Ask an administrator to grant it read access to pg_catalog."),
     );
   }
   throw e;
@@ -74,12 +63,7 @@ export async function introspectPostgres(client: pg.ClientBase, opts: Introspect
   }
 }
 
-async function readSnapshot(
-  client: pg.ClientBase,
-  opts: IntrospectPostgresOptions,
-  role: string,
-  versionSchema: string,
-): Promise<SchemaSnapshot> {
+async function readSnapshot(client: pg.ClientBase, opts: IntrospectPostgresOptions, role: string, versionSchema: string): Promise<SchemaSnapshot> {
   const nsRows = (
     await client.query<{ oid: number; name: string; usable: boolean }>(
       `SELECT n.oid::int AS oid, n.nspname::text AS name, has_schema_privilege(n.oid, 'USAGE') AS usable
@@ -95,11 +79,7 @@ async function readSnapshot(
   if (opts.schemas) {
     const missing = opts.schemas.filter((s) => !nsRows.some((r) => r.name === s));
     if (missing.length > 0) {
-      throw new AppError(
-        "config",
-        `schemas not found: ${missing.join(", ")}`,
-        `Schema ${missing.map((s) => `"${s}"`).join(", ")} does not exist in this database. Check the schema list configured for drift checks.`,
-      );
+      throw new AppError("config", `schemas not found: ${missing.join(", ")}`, `Schema ${missing.map((s) => `"${s}"`).join(", ")} does not exist in this database. Check the schema list configured for drift checks.`);
     }
   }
 
@@ -116,7 +96,10 @@ async function readSnapshot(
     ).rows;
     if (rels.length > 0) {
       const schemas = [...new Set(rels.map((r) => r.schema))];
-      const sample = rels.slice(0, 5).map((r) => `${r.schema}.${r.name}`).join(", ");
+      const sample = rels
+        .slice(0, 5)
+        .map((r) => `${r.schema}.${r.name}`)
+        .join(", ");
       throw new AppError(
         "forbidden",
         `role lacks USAGE on schemas ${schemas.join(", ")}`,
@@ -156,36 +139,49 @@ async function readSnapshot(
   // One statement per object kind, not per table: 500 tables cost five round trips. Sequential, since
   // a pg client runs one query at a time anyway.
   const columns = await client.query<{ rel: number; name: string; type: string; nullable: boolean; def: string | null; identity: string; generated: string }>(
-      `SELECT a.attrelid::int AS rel, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
+    `SELECT a.attrelid::int AS rel, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
               NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS def,
               a.attidentity::text AS identity, a.attgenerated::text AS generated
          FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY a.attrelid, a.attnum`,
-      [tableOids],
+    [tableOids],
   );
   const indexes = await client.query<{ rel: number; name: string; unique: boolean; method: string; nkey: number; predicate: string | null; cols: string[]; options: string }>(
-      `SELECT i.indrelid::int AS rel, ic.relname::text AS name, i.indisunique AS unique, am.amname::text AS method,
+    `SELECT i.indrelid::int AS rel, ic.relname::text AS name, i.indisunique AS unique, am.amname::text AS method,
               i.indnkeyatts::int AS nkey, pg_get_expr(i.indpred, i.indrelid) AS predicate,
               array(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS cols,
               i.indoption::text AS options
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
         WHERE i.indrelid = ANY($1::oid[])
           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p','u','x'))`,
-      [tableOids],
+    [tableOids],
   );
   const constraints = await client.query<{ rel: number; name: string; type: string; def: string; cols: string[]; refschema: string | null; reftable: string | null }>(
-      `SELECT con.conrelid::int AS rel, con.conname::text AS name, con.contype::text AS type, pg_get_constraintdef(con.oid, true) AS def,
+    `SELECT con.conrelid::int AS rel, con.conname::text AS name, con.contype::text AS type, pg_get_constraintdef(con.oid, true) AS def,
               array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS cols,
               fn.nspname::text AS refschema, fc.relname::text AS reftable
          FROM pg_constraint con
          LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
         WHERE con.conrelid = ANY($1::oid[]) AND con.contype IN ('p','f','u','c','x')`,
-      [tableOids],
+    [tableOids],
   );
-  const sequences = await client.query<{ schema: string; name: string; type: string; start: string; inc: string; min: string; max: string; cycle: boolean; owner_schema: string | null; owner_table: string | null; owner_column: string | null; deptype: string | null }>(
-      `SELECT n.nspname::text AS schema, c.relname::text AS name, format_type(s.seqtypid, NULL) AS type,
+  const sequences = await client.query<{
+    schema: string;
+    name: string;
+    type: string;
+    start: string;
+    inc: string;
+    min: string;
+    max: string;
+    cycle: boolean;
+    owner_schema: string | null;
+    owner_table: string | null;
+    owner_column: string | null;
+    deptype: string | null;
+  }>(
+    `SELECT n.nspname::text AS schema, c.relname::text AS name, format_type(s.seqtypid, NULL) AS type,
               s.seqstart::text AS start, s.seqincrement::text AS inc, s.seqmin::text AS min, s.seqmax::text AS max, s.seqcycle AS cycle,
               o.owner_schema, o.owner_table, o.owner_column, o.deptype
          FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -196,14 +192,14 @@ async function readSnapshot(
             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a','i')
             LIMIT 1) o ON true
         WHERE c.relnamespace = ANY($1::oid[]) AND ${NOT_EXTENSION_MEMBER("pg_class", "c.oid")}`,
-      [nsOids],
+    [nsOids],
   );
   const enums = await client.query<{ schema: string; name: string; labels: string[] }>(
-      `SELECT n.nspname::text AS schema, t.typname::text AS name,
+    `SELECT n.nspname::text AS schema, t.typname::text AS name,
               array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE t.typtype = 'e' AND t.typnamespace = ANY($1::oid[]) AND ${NOT_EXTENSION_MEMBER("pg_type", "t.oid")}`,
-      [nsOids],
+    [nsOids],
   );
 
   for (const c of columns.rows) {

@@ -73,18 +73,10 @@ export function introspectSqlite(db: BetterSqlite3.Database, opts: IntrospectSql
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
-      throw new AppError(
-        "bad-request",
-        `sqlite introspection failed: ${code}`,
-        "The SQLite file is not a readable database (it is corrupt or another kind of file). Check the environment's database path.",
-      );
+      throw new AppError("bad-request", `sqlite introspection failed: ${code}`, "The SQLite file is not a readable database (it is corrupt or another kind of file). Check the environment's database path.");
     }
     if (code === "SQLITE_AUTH" || code === "SQLITE_PERM" || code === "SQLITE_CANTOPEN") {
-      throw new AppError(
-        "forbidden",
-        `sqlite introspection denied: ${code}`,
-        "Cairn may not read this SQLite file. Give the user running Cairn read permission on the file and its directory.",
-      );
+      throw new AppError("forbidden", `sqlite introspection denied: ${code}`, "Cairn may not read this SQLite file. Give the user running Cairn read permission on the file and its directory.");
     }
     throw e;
   }
@@ -93,9 +85,7 @@ export function introspectSqlite(db: BetterSqlite3.Database, opts: IntrospectSql
 function readSnapshot(db: BetterSqlite3.Database, opts: IntrospectSqliteOptions): SchemaSnapshot {
   const versionTable = opts.versionTable.toLowerCase();
   const skip = (name: string) => name.toLowerCase() === versionTable || name.toLowerCase().startsWith("sqlite_");
-  const master = (
-    db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'view', 'index')").all() as MasterRow[]
-  ).filter((r) => !skip(r.type === "index" ? r.tbl_name : r.name));
+  const master = (db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'view', 'index')").all() as MasterRow[]).filter((r) => !skip(r.type === "index" ? r.tbl_name : r.name));
 
   const tableNames = master.filter((r) => r.type === "table").map((r) => r.name);
   const tableSql = new Map(master.filter((r) => r.type === "table").map((r) => [r.name, r.sql ?? ""]));
@@ -131,18 +121,36 @@ function readSnapshot(db: BetterSqlite3.Database, opts: IntrospectSqliteOptions)
     .all() as ForeignKeyRow[];
 
   const wanted = new Set(tableNames);
-  const columnsByTable = groupBy(columns.filter((c) => wanted.has(c.tbl)), (c) => c.tbl);
-  const indexesByTable = groupBy(indexList.filter((i) => wanted.has(i.tbl)), (i) => i.tbl);
-  const keyColumnsByIndex = groupBy(indexColumns.filter((x) => x.key === 1), (x) => x.idx);
-  const fksByTable = groupBy(foreignKeys.filter((f) => wanted.has(f.tbl)), (f) => f.tbl);
+  const columnsByTable = groupBy(
+    columns.filter((c) => wanted.has(c.tbl)),
+    (c) => c.tbl,
+  );
+  const indexesByTable = groupBy(
+    indexList.filter((i) => wanted.has(i.tbl)),
+    (i) => i.tbl,
+  );
+  const keyColumnsByIndex = groupBy(
+    indexColumns.filter((x) => x.key === 1),
+    (x) => x.idx,
+  );
+  const fksByTable = groupBy(
+    foreignKeys.filter((f) => wanted.has(f.tbl)),
+    (f) => f.tbl,
+  );
 
   const tables: TableSnapshot[] = tableNames.map((name) => {
     const cols = columnsByTable.get(name) ?? [];
-    const parsed = parseCreateTable(tableSql.get(name) ?? "", cols.map((c) => c.name));
+    const parsed = parseCreateTable(
+      tableSql.get(name) ?? "",
+      cols.map((c) => c.name),
+    );
     const nameOf = (kind: "primary" | "unique" | "foreign", columns: string[]) => parsed.names.get(constraintNameKey(kind, columns)) ?? null;
     const constraints: ConstraintSnapshot[] = [];
 
-    const pkCols = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const pkCols = cols
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     if (pkCols.length > 0) {
       constraints.push({ name: nameOf("primary", pkCols), kind: "primary", columns: pkCols, definition: `PRIMARY KEY (${pkCols.join(", ")})`, references: null });
     }
@@ -200,9 +208,7 @@ function readSnapshot(db: BetterSqlite3.Database, opts: IntrospectSqliteOptions)
     };
   });
 
-  const views: ViewSnapshot[] = master
-    .filter((r) => r.type === "view")
-    .map((r) => ({ schema: null, name: r.name, materialized: false, definition: parseCreateView(r.sql ?? "") }));
+  const views: ViewSnapshot[] = master.filter((r) => r.type === "view").map((r) => ({ schema: null, name: r.name, materialized: false, definition: parseCreateView(r.sql ?? "") }));
 
   return { dialect: "sqlite", tables, views, sequences: [], enums: [] };
 }

@@ -114,9 +114,7 @@ export function parseMysqlUrl(url: string): MysqlUrlParse {
         ...(password !== undefined ? { password } : {}),
         ...(database !== undefined ? { database } : {}),
         ...(charset ? { charset } : {}),
-        ...(wantsSsl
-          ? { ssl: { ...(sslCa ? { ca: sslCa } : {}), ...(sslCert ? { cert: sslCert } : {}), ...(sslKey ? { key: sslKey } : {}) } }
-          : {}),
+        ...(wantsSsl ? { ssl: { ...(sslCa ? { ca: sslCa } : {}), ...(sslCert ? { cert: sslCert } : {}), ...(sslKey ? { key: sslKey } : {}) } } : {}),
       },
     };
   } catch (e) {

@@ -35,9 +35,7 @@ export async function readPostgresVersionTable(opts: ReadVersionTableOptions): P
   try {
     if (opts.signal?.aborted) throw Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
     await client.connect();
-    const qualified = opts.versionTableSchema
-      ? `${quoteIdent(opts.versionTableSchema)}.${quoteIdent(opts.versionTable)}`
-      : quoteIdent(opts.versionTable);
+    const qualified = opts.versionTableSchema ? `${quoteIdent(opts.versionTableSchema)}.${quoteIdent(opts.versionTable)}` : quoteIdent(opts.versionTable);
     // One round trip for the transaction, its timeout and the lookup (a simple-protocol batch, the
     // name as an escaped literal): the overview polls every environment every 10 s per tab, and
     // five round trips each were a third of a poll's CPU. Nothing is ever committed: the

@@ -22,10 +22,7 @@ export function selectVersionTableReader(url: string, readers: readonly VersionT
  * itself (connect, statement, query); this race is the backstop that guarantees the promise
  * settles on time even if a driver does not, and the abort signal tells it to close up.
  */
-export async function readVersionTable(
-  opts: ReadVersionTableOptions,
-  readers: readonly VersionTableReader[] = VERSION_TABLE_READERS,
-): Promise<VersionTableReadResult> {
+export async function readVersionTable(opts: ReadVersionTableOptions, readers: readonly VersionTableReader[] = VERSION_TABLE_READERS): Promise<VersionTableReadResult> {
   const scheme = urlScheme(opts.url);
   if (!scheme) return { ok: false, reason: "invalid url", message: "the database URL is not a URL (expected e.g. postgresql://user@host/db, mysql+pymysql://user@host/db or sqlite:///file.db)" };
   const reader = selectVersionTableReader(opts.url, readers);
@@ -39,12 +36,7 @@ export async function readVersionTable(
     }, opts.timeoutMs);
   });
   try {
-    return await Promise.race([
-      reader.readVersionTable({ ...opts, signal: controller.signal }).catch(
-        (): VersionTableReadResult => ({ ok: false, reason: "error", message: "could not read the version table" }),
-      ),
-      timedOut,
-    ]);
+    return await Promise.race([reader.readVersionTable({ ...opts, signal: controller.signal }).catch((): VersionTableReadResult => ({ ok: false, reason: "error", message: "could not read the version table" })), timedOut]);
   } finally {
     clearTimeout(timer);
   }

@@ -64,12 +64,7 @@ const comparable = (e: EnvironmentStatus) => COMPARABLE.has(e.state) && !e.error
  * Compacts a project's status for the overview, flags environments ahead of their predecessor in
  * the promotion order (the order of `status.environments`) and attaches last-run problems by name.
  */
-export function summarizeProjectStatus(
-  status: ProjectStatus,
-  graph: RevisionGraph,
-  lastRunProblems: ReadonlyMap<string, LastRunProblem> = new Map(),
-  shown: number = OVERVIEW_PENDING_SHOWN,
-): OverviewStatus {
+export function summarizeProjectStatus(status: ProjectStatus, graph: RevisionGraph, lastRunProblems: ReadonlyMap<string, LastRunProblem> = new Map(), shown: number = OVERVIEW_PENDING_SHOWN): OverviewStatus {
   const wanted = new Set<string>();
   const environments = status.environments.map((env, i): OverviewEnvironment => {
     const { pending, ...rest } = env;

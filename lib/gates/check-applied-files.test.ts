@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkAppliedFiles } from "@/lib/gates/check-applied-files";
 import type { GateFacts } from "@/lib/gates/types";
 
-const facts = (appliedFileEdits?: GateFacts["appliedFileEdits"]) =>
-  ({ environment: { name: "production" }, ...(appliedFileEdits ? { appliedFileEdits } : {}) }) as unknown as GateFacts;
+const facts = (appliedFileEdits?: GateFacts["appliedFileEdits"]) => ({ environment: { name: "production" }, ...(appliedFileEdits ? { appliedFileEdits } : {}) }) as unknown as GateFacts;
 
 describe("checkAppliedFiles", () => {
   it("passes when not checked or when nothing changed", () => {

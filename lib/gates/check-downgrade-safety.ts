@@ -43,9 +43,7 @@ export function checkDowngradeSafety(f: GateFacts): GateResult {
       id: "downgrade-safety",
       label: LABEL,
       verdict: "pass",
-      reason: f.path.steps.length
-        ? `No data-destroying operations found in the downgrade() of ${listOf(f.path.steps)}.`
-        : "The downgrade removes no revision.",
+      reason: f.path.steps.length ? `No data-destroying operations found in the downgrade() of ${listOf(f.path.steps)}.` : "The downgrade removes no revision.",
     };
   }
   const required = flagged.map((x) => x.revision);

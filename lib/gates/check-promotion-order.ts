@@ -29,9 +29,7 @@ export function checkPromotionOrder(f: GateFacts): GateResult {
       unblock: `Upgrade ${prev.name} to ${target} first and let it succeed, then promote it to ${env}.`,
     };
   }
-  const covered = prev.succeededRuns.some(
-    (r) => r.target === target || r.path.includes(target) || ancestorsOf(f.graph, r.resultRevisions ?? []).has(target),
-  );
+  const covered = prev.succeededRuns.some((r) => r.target === target || r.path.includes(target) || ancestorsOf(f.graph, r.resultRevisions ?? []).has(target));
   if (!covered) {
     return {
       id: "promotion-order",

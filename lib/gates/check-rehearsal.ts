@@ -48,9 +48,22 @@ export function checkRehearsal(f: GateFacts): GateResult {
   if (latest.reversible === false) {
     const reason = `The rehearsal passed, but the round trip is not reversible: ${latest.differences.join("; ")}.`;
     if (r.requireReversible) {
-      return { id: "rehearsal", label: LABEL, verdict: "block", reason: `${reason} ${env} requires a reversible round trip.`, unblock: "Fix the migration's downgrade so it restores the schema, then rehearse again.", details: { ...details, differences: latest.differences } };
+      return {
+        id: "rehearsal",
+        label: LABEL,
+        verdict: "block",
+        reason: `${reason} ${env} requires a reversible round trip.`,
+        unblock: "Fix the migration's downgrade so it restores the schema, then rehearse again.",
+        details: { ...details, differences: latest.differences },
+      };
     }
     return { id: "rehearsal", label: LABEL, verdict: "warn", reason, unblock: "Fix the downgrade before you need it.", details: { ...details, differences: latest.differences } };
   }
-  return { id: "rehearsal", label: LABEL, verdict: "pass", reason: `This path was rehearsed on a copy of ${env} ${hoursText(Math.max(age, 60_000))} ago: every step passed and the round trip is reversible.`, ...(details ? { details } : {}) };
+  return {
+    id: "rehearsal",
+    label: LABEL,
+    verdict: "pass",
+    reason: `This path was rehearsed on a copy of ${env} ${hoursText(Math.max(age, 60_000))} ago: every step passed and the round trip is reversible.`,
+    ...(details ? { details } : {}),
+  };
 }

@@ -16,14 +16,24 @@ import type { GateFacts } from "@/lib/gates/types";
 
 function node(revision: string, downRevisions: string[], dependsOn: string[] = []): RevisionNode {
   return {
-    revision, downRevisions, dependsOn, branchLabels: [], path: `/p/${revision}.py`, message: "", lines: {},
-    children: [], dependents: [], effectiveBranchLabels: [], isHead: false, isBase: downRevisions.length === 0, isMergePoint: downRevisions.length > 1, isBranchPoint: false,
+    revision,
+    downRevisions,
+    dependsOn,
+    branchLabels: [],
+    path: `/p/${revision}.py`,
+    message: "",
+    lines: {},
+    children: [],
+    dependents: [],
+    effectiveBranchLabels: [],
+    isHead: false,
+    isBase: downRevisions.length === 0,
+    isMergePoint: downRevisions.length > 1,
+    isBranchPoint: false,
   };
 }
 // a1 -> b2 -> c3 -> d4 ; x9 depends_on b2 ; z1 unrelated base
-const revisions = new Map(
-  [node("a1", []), node("b2", ["a1"]), node("c3", ["b2"]), node("d4", ["c3"]), node("x9", ["a1"], ["b2"]), node("z1", [])].map((n) => [n.revision, n]),
-);
+const revisions = new Map([node("a1", []), node("b2", ["a1"]), node("c3", ["b2"]), node("d4", ["c3"]), node("x9", ["a1"], ["b2"]), node("z1", [])].map((n) => [n.revision, n]));
 
 const FIXTURE_VERSIONS = path.resolve(import.meta.dirname, "../../tests/fixtures/runner-project/versions");
 const src = (file: string) => fs.readFileSync(path.join(FIXTURE_VERSIONS, file), "utf8");
@@ -49,7 +59,20 @@ function facts(over: Partial<GateFacts> = {}, inputs: GateFacts["inputs"] = {}):
 describe("evaluateGates", () => {
   it("lists every gate and lets a fully satisfied run proceed", () => {
     const r = evaluateGates(facts());
-    expect(r.map((g) => g.id)).toEqual(["graph-soundness", "version-width", "promotion-order", "sign-off", "schema-drift", "downgrade-safety", "lint", "preview-complete", "rehearsal", "applied-files", "typed-confirmation", "two-person"]);
+    expect(r.map((g) => g.id)).toEqual([
+      "graph-soundness",
+      "version-width",
+      "promotion-order",
+      "sign-off",
+      "schema-drift",
+      "downgrade-safety",
+      "lint",
+      "preview-complete",
+      "rehearsal",
+      "applied-files",
+      "typed-confirmation",
+      "two-person",
+    ]);
     expect(r).toHaveLength(GATES.length);
     expect(r.every((g) => g.verdict === "pass")).toBe(true);
     expect(canProceed(r)).toBe(true);
@@ -127,7 +150,13 @@ describe("graph soundness", () => {
     expect(JSON.stringify(r)).not.toContain(root);
   });
   it("says where once when the reader's message already starts with file:line", () => {
-    const p = problem({ code: "syntax-error", revision: undefined, path: `${root}/versions/y8.py`, line: 4, message: `${root}/versions/y8.py:4: Python syntax error: invalid syntax. Alembic cannot import this file either; fix the syntax. Cairn skipped the file.` });
+    const p = problem({
+      code: "syntax-error",
+      revision: undefined,
+      path: `${root}/versions/y8.py`,
+      line: 4,
+      message: `${root}/versions/y8.py:4: Python syntax error: invalid syntax. Alembic cannot import this file either; fix the syntax. Cairn skipped the file.`,
+    });
     const r = checkGraphSoundness(facts({ projectRoot: root, graph: { revisions, problems: [p] } }));
     expect(r.verdict).toBe("block");
     expect(r.reason).toMatch(/1 problem: versions\/y8\.py:4 — Python syntax error: invalid syntax\. Alembic cannot import/);
@@ -142,10 +171,27 @@ describe("graph soundness", () => {
   it("blocks every run for each code Alembic 1.8 cannot load, or loads as a graph Cairn cannot vouch for", () => {
     // Each tried against real Alembic 1.8.1 (see check-graph-soundness.ts).
     const codes = [
-      "dangling-down-revision", "dangling-depends-on", "cycle", "duplicate-branch-label", "invalid-revision-id", "illegal-revision-id",
-      "syntax-error", "missing-revision", "missing-down-revision", "invalid-revision", "invalid-down-revision", "invalid-depends-on",
-      "invalid-branch-label", "empty-revision-id", "missing-versions-directory", "unreadable-directory", "unreadable-file",
-      "non-literal-value", "duplicate-revision", "too-many-migration-files", "version-locations-too-deep",
+      "dangling-down-revision",
+      "dangling-depends-on",
+      "cycle",
+      "duplicate-branch-label",
+      "invalid-revision-id",
+      "illegal-revision-id",
+      "syntax-error",
+      "missing-revision",
+      "missing-down-revision",
+      "invalid-revision",
+      "invalid-down-revision",
+      "invalid-depends-on",
+      "invalid-branch-label",
+      "empty-revision-id",
+      "missing-versions-directory",
+      "unreadable-directory",
+      "unreadable-file",
+      "non-literal-value",
+      "duplicate-revision",
+      "too-many-migration-files",
+      "version-locations-too-deep",
     ];
     for (const code of codes) {
       const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ code, revision: "z1" })] } }));
@@ -169,7 +215,14 @@ describe("graph soundness", () => {
     });
   });
   it("ignores warnings and info", () => {
-    const r = checkGraphSoundness(facts({ graph: { revisions, problems: [problem({ revision: "c3", severity: "warning", code: "conditional-assignment" }), problem({ severity: "warning", code: "file-loaded-twice" }), problem({ severity: "info", code: "multiple-heads" })] } }));
+    const r = checkGraphSoundness(
+      facts({
+        graph: {
+          revisions,
+          problems: [problem({ revision: "c3", severity: "warning", code: "conditional-assignment" }), problem({ severity: "warning", code: "file-loaded-twice" }), problem({ severity: "info", code: "multiple-heads" })],
+        },
+      }),
+    );
     expect(r).toMatchObject({ verdict: "pass", reason: "No error-level problems in the migration graph." });
   });
 });
@@ -206,7 +259,10 @@ describe("preview completeness", () => {
 describe("promotion order", () => {
   it("passes the first environment and downgrades", () => {
     expect(checkPromotionOrder(facts({ previousEnvironment: null }))).toMatchObject({ verdict: "pass", reason: "production is first in the promotion order." });
-    expect(checkPromotionOrder(facts({ kind: "downgrade", previousEnvironment: { name: "staging", currentRevisions: [], succeededRuns: [] } }))).toMatchObject({ verdict: "pass", reason: "Downgrades are not promoted, so promotion order does not apply." });
+    expect(checkPromotionOrder(facts({ kind: "downgrade", previousEnvironment: { name: "staging", currentRevisions: [], succeededRuns: [] } }))).toMatchObject({
+      verdict: "pass",
+      reason: "Downgrades are not promoted, so promotion order does not apply.",
+    });
   });
   it("blocks when the previous environment is not at the target yet", () => {
     const r = checkPromotionOrder(facts({ previousEnvironment: { name: "staging", currentRevisions: ["b2"], succeededRuns: [] } }));
@@ -319,7 +375,7 @@ describe("downgrade safety (tokenized downgrade() bodies)", () => {
     expect(down(["f6"], { f6: src("f6_broken_audit.py") }).reason).toMatch(/f6: its downgrade\(\) does nothing: the version table will drop it but its changes stay/);
     const raising = 'revision = "r1"\n\ndef downgrade():\n    """No way back."""\n    raise NotImplementedError("irreversible")\n';
     expect(down(["r1"], { r1: raising }).reason).toMatch(/r1: its downgrade\(\) raises an exception/);
-    expect(down(["r2"], { r2: 'def upgrade():\n    pass\n' }).reason).toMatch(/r2: it has no downgrade\(\) function/);
+    expect(down(["r2"], { r2: "def upgrade():\n    pass\n" }).reason).toMatch(/r2: it has no downgrade\(\) function/);
     expect(down(["r3"], { r3: "def downgrade(): ...\n" }).reason).toMatch(/r3: its downgrade\(\) does nothing/);
   });
   it("is not fooled by comments, docstrings, strings or other functions", () => {
@@ -331,7 +387,7 @@ describe("downgrade safety (tokenized downgrade() bodies)", () => {
       "def downgrade() -> None:",
       '    """Reverses: op.drop_column("t", "c") would be bad."""',
       '    # op.drop_table("commented")',
-      '    op.execute("UPDATE t SET note = \'kept\'")',
+      "    op.execute(\"UPDATE t SET note = 'kept'\")",
       '    op.create_index("ix", "t", ["c"])',
       "def helper():",
       '    op.drop_table("after")',
@@ -349,7 +405,7 @@ describe("downgrade safety (tokenized downgrade() bodies)", () => {
       "                    type_=sa.SmallInteger())",
       '    op.alter_column("users", "email", nullable=True)',
       '    op.execute(sa.text("""',
-      '        TRUNCATE audit_log',
+      "        TRUNCATE audit_log",
       '    """))',
       "",
     ].join("\n");
@@ -371,7 +427,8 @@ describe("version width", () => {
     expect(r).toMatchObject({
       verdict: "block",
       reason: `Revision "${long}" is 40 characters, but production's alembic_version.version_num holds at most 32. Alembic would run the migration and then fail writing its id.`,
-      unblock: 'Widen the column before the long id is written: in an earlier migration run op.alter_column("alembic_version", "version_num", type_=sa.String(64)) (or create the version table wider in env.py), apply that first, then retry.',
+      unblock:
+        'Widen the column before the long id is written: in an earlier migration run op.alter_column("alembic_version", "version_num", type_=sa.String(64)) (or create the version table wider in env.py), apply that first, then retry.',
     });
   });
   it("only warns on a database that does not enforce the width (SQLite), naming the stricter ones", () => {
@@ -409,7 +466,10 @@ describe("schema drift", () => {
     expect(checkSchemaDrift(facts({ drift: null }))).toMatchObject({ verdict: "warn", unblock: "Record a baseline for production so drift can be checked before runs." });
   });
   it("only warns on unprotected environments", () => {
-    expect(checkSchemaDrift(facts({ drift: { findings: 1 }, environment: { ...env, protected: false, name: "qa" } }))).toMatchObject({ verdict: "warn", reason: "qa's schema differs from its baseline in 1 place; qa is not protected, so the run may go ahead." });
+    expect(checkSchemaDrift(facts({ drift: { findings: 1 }, environment: { ...env, protected: false, name: "qa" } }))).toMatchObject({
+      verdict: "warn",
+      reason: "qa's schema differs from its baseline in 1 place; qa is not protected, so the run may go ahead.",
+    });
   });
   it("blocks protected environments without an override", () => {
     expect(checkSchemaDrift(facts({ drift: { findings: 3 } }))).toMatchObject({

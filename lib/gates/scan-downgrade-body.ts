@@ -43,7 +43,10 @@ function callArgs(body: Token[], open: number): Token[] {
 }
 
 function firstStrings(args: Token[], n: number): string[] {
-  return args.filter((a) => a.type === "string").slice(0, n).map((a) => a.value);
+  return args
+    .filter((a) => a.type === "string")
+    .slice(0, n)
+    .map((a) => a.value);
 }
 
 /**
@@ -79,7 +82,10 @@ export function scanDowngradeBody(source: string): DowngradeScan {
       const desc = names.length >= 2 ? `${names[0]}.${names[1]}` : (names[0] ?? "(computed name)");
       destructive.push({ op: "drop_column", description: `drops column ${desc}`, line: t.line });
     } else if (t.value === "execute") {
-      const sql = args.filter((a) => a.type === "string").map((a) => a.value).join(" ");
+      const sql = args
+        .filter((a) => a.type === "string")
+        .map((a) => a.value)
+        .join(" ");
       const m = SQL_DESTROYS.exec(sql);
       if (m) destructive.push({ op: "execute", description: `runs SQL with ${m[1]!.toUpperCase()}: ${sql.trim().replace(/\s+/g, " ").slice(0, 80)}`, line: t.line });
     } else if (t.value === "alter_column") {

@@ -6,19 +6,7 @@ import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import type { LintReport } from "@/lib/lint/types";
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 
-export type GateId =
-  | "typed-confirmation"
-  | "graph-soundness"
-  | "promotion-order"
-  | "sign-off"
-  | "two-person"
-  | "downgrade-safety"
-  | "preview-complete"
-  | "version-width"
-  | "schema-drift"
-  | "lint"
-  | "rehearsal"
-  | "applied-files";
+export type GateId = "typed-confirmation" | "graph-soundness" | "promotion-order" | "sign-off" | "two-person" | "downgrade-safety" | "preview-complete" | "version-width" | "schema-drift" | "lint" | "rehearsal" | "applied-files";
 
 export type GateVerdict = "pass" | "block" | "warn" | "needs-input";
 

@@ -32,11 +32,7 @@ async function readWorkingTreeSideAsync(alembicPath: string, constants: Record<s
  * repository, nothing checked out) against the working tree or `base`, and each environment's pending
  * list if the ref were deployed, from its live version table. Paths are relative to the project.
  */
-export async function compareProjectAtRef(
-  db: PrismaClient,
-  i: { project: string; ref: string; base?: string },
-  opts: { key?: Buffer; env?: Record<string, string | undefined> } = {},
-): Promise<ProjectAtRef> {
+export async function compareProjectAtRef(db: PrismaClient, i: { project: string; ref: string; base?: string }, opts: { key?: Buffer; env?: Record<string, string | undefined> } = {}): Promise<ProjectAtRef> {
   const project = await getProjectOrThrow(db, i.project);
   const constants = projectConstants(project);
   const root = projectDirOf(path.resolve(project.alembicPath));
@@ -51,10 +47,12 @@ export async function compareProjectAtRef(
   }
   const status = await readStoredProjectStatus(db, project.name, opts);
   const reachable = status.environments.filter((e) => e.state !== "unreachable");
-  const pending = pendingAgainst(at.graph, reachable.map((e) => ({ name: e.name, revisions: e.revisions })), i.ref);
-  const environments = status.environments.map(
-    (e) => pending.find((p) => p.environment === e.name) ?? { environment: e.name, applied: [], error: `${e.name} could not be read: ${e.error ?? "unreachable"}` },
+  const pending = pendingAgainst(
+    at.graph,
+    reachable.map((e) => ({ name: e.name, revisions: e.revisions })),
+    i.ref,
   );
+  const environments = status.environments.map((e) => pending.find((p) => p.environment === e.name) ?? { environment: e.name, applied: [], error: `${e.name} could not be read: ${e.error ?? "unreachable"}` });
   const realRoot = fs.existsSync(root) ? fs.realpathSync(root) : root;
   return {
     ref: i.ref,

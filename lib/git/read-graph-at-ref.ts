@@ -103,7 +103,6 @@ export function compareGraphSides(base: GraphSide, target: GraphSide): GraphComp
   };
 }
 
-
 /**
  * What `upgrade heads` would apply on each environment if the graph were the one at the ref. An
  * environment holding a revision the ref does not have is reported, not guessed at.

@@ -96,7 +96,10 @@ export function expandSegments(model: GraphModel, layout: GraphLayout, expanded:
     edges = [...rewired, ...inner];
   }
 
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const p of Object.values(pos)) {
     minX = Math.min(minX, p[0]);
     minY = Math.min(minY, p[1]);

@@ -154,9 +154,7 @@ export function toGraphData(
     };
   });
   const statusByName = new Map((status?.environments ?? []).map((e) => [e.name, e]));
-  const envs: GraphEnvironment[] = [...environments]
-    .sort((a, b) => a.position - b.position)
-    .map((e) => toGraphEnvironment(e, statusByName.get(e.name)));
+  const envs: GraphEnvironment[] = [...environments].sort((a, b) => a.position - b.position).map((e) => toGraphEnvironment(e, statusByName.get(e.name)));
   return { project: projectName, revisions, heads: graph.heads, problems, environments: envs };
 }
 
@@ -310,11 +308,7 @@ export function appliedSet(tips: readonly string[], byId: ReadonlyMap<string, Pi
  * What lies between two environments: what promoting `from` to `to` would apply (applied in `from`,
  * not in `to`), and what `to` has that `from` lacks — oldest first, the order Alembic applies them.
  */
-export function revisionsBetween(
-  data: GraphData,
-  from: GraphEnvironment,
-  to: GraphEnvironment,
-): { promote: string[]; onlyInTarget: string[] } {
+export function revisionsBetween(data: GraphData, from: GraphEnvironment, to: GraphEnvironment): { promote: string[]; onlyInTarget: string[] } {
   const byId = new Map(data.revisions.map((r) => [r.id, r]));
   const a = appliedSet(from.revisions, byId);
   const b = appliedSet(to.revisions, byId);

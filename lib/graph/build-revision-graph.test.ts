@@ -55,12 +55,7 @@ describe("buildRevisionGraph problems", () => {
   });
 
   it("suggests a unique prefix or a near-miss id, and nothing when unrelated", () => {
-    const g = buildRevisionGraph([
-      script("ae1027a6acf1"),
-      script("b2", ["ae1027"]),
-      script("c3", ["ae1027a6acf2"]),
-      script("d4", ["zzzzzzzz"]),
-    ]);
+    const g = buildRevisionGraph([script("ae1027a6acf1"), script("b2", ["ae1027"]), script("c3", ["ae1027a6acf2"]), script("d4", ["zzzzzzzz"])]);
     const byRev = new Map(g.problems.map((p) => [p.revision, p]));
     expect(byRev.get("b2")?.data?.suggestion).toBe("ae1027a6acf1");
     expect(byRev.get("c3")?.data?.suggestion).toBe("ae1027a6acf1");
@@ -75,12 +70,7 @@ describe("buildRevisionGraph problems", () => {
   });
 
   it("labels expand/contract heads as info, unlabelled heads as error", () => {
-    const labelled = buildRevisionGraph([
-      script("base0001"),
-      script("exp00001", ["base0001"], { branchLabels: ["expand"] }),
-      script("con00001", ["base0001"], { branchLabels: ["contract"] }),
-      script("exp00002", ["exp00001"]),
-    ]);
+    const labelled = buildRevisionGraph([script("base0001"), script("exp00001", ["base0001"], { branchLabels: ["expand"] }), script("con00001", ["base0001"], { branchLabels: ["contract"] }), script("exp00002", ["exp00001"])]);
     const info = labelled.problems.find((p) => p.code === "multiple-heads")!;
     expect(info.severity).toBe("info");
     expect(labelled.revisions.get("exp00002")!.effectiveBranchLabels).toEqual(["expand"]);
@@ -100,11 +90,7 @@ describe("buildRevisionGraph problems", () => {
   });
 
   it("keeps the last duplicate, in the first one's place, and says so", () => {
-    const g = buildRevisionGraph([
-      script("dup00001", [], { path: "/p/versions/a.py" }),
-      script("other001", ["dup00001"]),
-      script("dup00001", [], { path: "/p/versions/z.py" }),
-    ]);
+    const g = buildRevisionGraph([script("dup00001", [], { path: "/p/versions/a.py" }), script("other001", ["dup00001"]), script("dup00001", [], { path: "/p/versions/z.py" })]);
     const p = g.problems.find((x) => x.code === "duplicate-revision")!;
     expect(p.severity).toBe("error");
     expect(p.path).toBe("/p/versions/z.py");
@@ -114,13 +100,7 @@ describe("buildRevisionGraph problems", () => {
   });
 
   it("names the revisions of a cycle and still orders the rest", () => {
-    const g = buildRevisionGraph([
-      script("root0001"),
-      script("aaaa0001", ["cccc0003"]),
-      script("bbbb0002", ["aaaa0001"]),
-      script("cccc0003", ["bbbb0002"]),
-      script("tail0004", ["cccc0003"]),
-    ]);
+    const g = buildRevisionGraph([script("root0001"), script("aaaa0001", ["cccc0003"]), script("bbbb0002", ["aaaa0001"]), script("cccc0003", ["bbbb0002"]), script("tail0004", ["cccc0003"])]);
     const cycle = g.problems.find((p) => p.code === "cycle")!;
     expect(cycle.severity).toBe("error");
     expect(cycle.data?.revisions).toEqual(["aaaa0001", "bbbb0002", "cccc0003"]);
@@ -129,25 +109,15 @@ describe("buildRevisionGraph problems", () => {
   });
 
   it("reports self-loops and duplicate branch labels", () => {
-    const g = buildRevisionGraph([
-      script("self0001", ["self0001"]),
-      script("lbl00001", [], { branchLabels: ["feature"] }),
-      script("lbl00002", ["lbl00001"], { branchLabels: ["feature"] }),
-    ]);
+    const g = buildRevisionGraph([script("self0001", ["self0001"]), script("lbl00001", [], { branchLabels: ["feature"] }), script("lbl00002", ["lbl00001"], { branchLabels: ["feature"] })]);
     expect(g.problems.map((p) => p.code).sort()).toEqual(["cycle", "duplicate-branch-label", "multiple-heads"]);
     const dup = g.problems.find((p) => p.code === "duplicate-branch-label")!;
-    expect(dup.message).toBe(
-      "Branch name 'feature' in revision lbl00002 already used by revision lbl00001; Alembic refuses to load the project. Rename the label in /p/versions/lbl00002_step.py.",
-    );
+    expect(dup.message).toBe("Branch name 'feature' in revision lbl00002 already used by revision lbl00001; Alembic refuses to load the project. Rename the label in /p/versions/lbl00002_step.py.");
     expect(dup.line).toBe(12);
   });
 
   it("sorts problems errors first, then by path and line", () => {
-    const g = buildRevisionGraph([
-      script("zz000001", [], { path: "/p/versions/b.py" }),
-      script("yy000001", ["missing1"], { path: "/p/versions/c.py" }),
-      script("a".repeat(40), [], { path: "/p/versions/a.py" }),
-    ]);
+    const g = buildRevisionGraph([script("zz000001", [], { path: "/p/versions/b.py" }), script("yy000001", ["missing1"], { path: "/p/versions/c.py" }), script("a".repeat(40), [], { path: "/p/versions/a.py" })]);
     expect(g.problems.map((p) => [p.severity, p.path])).toEqual([
       ["error", "/p/versions/a.py"],
       ["error", "/p/versions/b.py"],
@@ -156,23 +126,14 @@ describe("buildRevisionGraph problems", () => {
   });
 
   it("never throws on garbage", () => {
-    const g = buildRevisionGraph([
-      script(""),
-      script("x@y", ["nope"]),
-      { ...script("q0000001"), downRevisions: undefined as unknown as string[] },
-    ]);
+    const g = buildRevisionGraph([script(""), script("x@y", ["nope"]), { ...script("q0000001"), downRevisions: undefined as unknown as string[] }]);
     expect(g.problems.some((p) => p.code === "missing-revision")).toBe(true);
     expect(g.problems.some((p) => p.code === "invalid-revision-id")).toBe(true);
   });
 });
 
 describe("resolveRevisions", () => {
-  const g = buildRevisionGraph([
-    script("ab120000"),
-    script("ab340000", ["ab120000"]),
-    script("cd560000", ["ab340000"], { branchLabels: ["feature"] }),
-    script("ef780000", ["ab340000"]),
-  ]);
+  const g = buildRevisionGraph([script("ab120000"), script("ab340000", ["ab120000"]), script("cd560000", ["ab340000"], { branchLabels: ["feature"] }), script("ef780000", ["ab340000"])]);
 
   it("resolves symbols like Alembic", () => {
     expect(resolveRevisions(g, "heads")).toEqual(["cd560000", "ef780000"]);
@@ -203,9 +164,7 @@ describe("paths and lineage", () => {
     expect(upgradePath(g, ["aaaa0001"], "+1")).toEqual({ direction: "upgrade", steps: ["bbbb0002"], resultHeads: ["bbbb0002"] });
     expect(downgradePath(g, ["cccc0003"], "-2")).toEqual({ direction: "downgrade", steps: ["cccc0003", "bbbb0002"], resultHeads: ["aaaa0001"] });
     expect(downgradePath(g, ["cccc0003"], "base").resultHeads).toEqual([]);
-    expect(errorOf(() => downgradePath(g, ["aaaa0001"], "cccc0003")).message).toBe(
-      "Destination cccc0003 is not a valid downgrade target from current head(s)",
-    );
+    expect(errorOf(() => downgradePath(g, ["aaaa0001"], "cccc0003")).message).toBe("Destination cccc0003 is not a valid downgrade target from current head(s)");
   });
   it("lists ancestors and descendants newest first", () => {
     expect(ancestorsOf(g, "cccc0003")).toEqual(["bbbb0002", "aaaa0001"]);

@@ -27,13 +27,7 @@ const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 const SCRIPT_KEYS = 7;
 
 export function sortProblems(problems: Problem[]): Problem[] {
-  return problems.sort(
-    (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      (a.path ?? "").localeCompare(b.path ?? "") ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      a.code.localeCompare(b.code),
-  );
+  return problems.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.path ?? "").localeCompare(b.path ?? "") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code));
 }
 
 /**
@@ -174,11 +168,7 @@ function revisionMap(scripts: MigrationScript[], problems: Problem[]): { byId: M
 }
 
 /** Step 2, `_map_branch_labels`: labels share the ids' namespace; the first declaration keeps a duplicate. */
-function mapBranchLabels(
-  order: string[],
-  byId: Map<string, MigrationScript>,
-  problems: Problem[],
-): { labelOwner: Map<string, string>; ownLabels: Map<string, string[]> } {
+function mapBranchLabels(order: string[], byId: Map<string, MigrationScript>, problems: Problem[]): { labelOwner: Map<string, string>; ownLabels: Map<string, string[]> } {
   const labelOwner = new Map<string, string>();
   const ownLabels = new Map<string, string[]>();
   for (const id of order) {
@@ -206,12 +196,7 @@ function mapBranchLabels(
 }
 
 /** Step 3a, `_revision_map`'s down_revision lookup (and LoopDetected): each revision's existing parents. */
-function resolveDownRevisions(
-  order: string[],
-  byId: Map<string, MigrationScript>,
-  allScripts: MigrationScript[],
-  problems: Problem[],
-): Map<string, string[]> {
+function resolveDownRevisions(order: string[], byId: Map<string, MigrationScript>, allScripts: MigrationScript[], problems: Problem[]): Map<string, string[]> {
   const parents = new Map<string, string[]>();
   // A self-loop or a name that is no revision id is reported and left out.
   for (const id of order) {
@@ -235,8 +220,7 @@ function resolveDownRevisions(
           severity: "error",
           ...at(s, s.lines.downRevision),
           message:
-            `Revision ${id} (${s.path}) has down_revision '${d}', which names no revision; Alembic fails on every command.` +
-            (suggestion ? ` Did you mean '${suggestion.revision}'?` : " Point it at an existing revision id."),
+            `Revision ${id} (${s.path}) has down_revision '${d}', which names no revision; Alembic fails on every command.` + (suggestion ? ` Did you mean '${suggestion.revision}'?` : " Point it at an existing revision id."),
           data: { reference: d, ...(suggestion ? { suggestion: suggestion.revision, suggestionReason: suggestion.reason } : {}) },
         });
       }
@@ -247,13 +231,7 @@ function resolveDownRevisions(
 }
 
 /** Step 3b, `_add_depends_on` (and DependencyLoopDetected): depends_on resolved to revision ids, through branch labels too. */
-function addDependsOn(
-  order: string[],
-  byId: Map<string, MigrationScript>,
-  labelOwner: Map<string, string>,
-  allScripts: MigrationScript[],
-  problems: Problem[],
-): Map<string, string[]> {
+function addDependsOn(order: string[], byId: Map<string, MigrationScript>, labelOwner: Map<string, string>, allScripts: MigrationScript[], problems: Problem[]): Map<string, string[]> {
   const resolvedDeps = new Map<string, string[]>();
   // A self-loop or a name that is neither an id nor a label is reported and left out.
   for (const id of order) {
@@ -290,13 +268,7 @@ function addDependsOn(
 }
 
 /** Step 4, `_detect_cycles`: reports each cycle and drops its edges from `parents` and `resolvedDeps`, in place. */
-function detectCycles(
-  order: string[],
-  byId: Map<string, MigrationScript>,
-  parents: Map<string, string[]>,
-  resolvedDeps: Map<string, string[]>,
-  problems: Problem[],
-): void {
+function detectCycles(order: string[], byId: Map<string, MigrationScript>, parents: Map<string, string[]>, resolvedDeps: Map<string, string[]>, problems: Problem[]): void {
   // Dropping the edges leaves the rest an order. Proving there is no cycle (the common case) reads
   // parents and dependencies in place, with no edge map.
   const pos = new Map<string, number>();
@@ -308,10 +280,7 @@ function detectCycles(
   const cycles = isAcyclic(order, pos, edgesOf) ? [] : findCycles(order, new Map(order.map((id) => [id, dedupe(edgesOf(id))])));
   for (const comp of cycles) {
     const members = new Set(comp);
-    const versionedOnly = findCycles(
-      comp,
-      new Map(comp.map((id) => [id, parents.get(id)!.filter((p) => members.has(p))])),
-    );
+    const versionedOnly = findCycles(comp, new Map(comp.map((id) => [id, parents.get(id)!.filter((p) => members.has(p))])));
     const first = byId.get(comp[0]!)!;
     problems.push({
       code: "cycle",
@@ -321,19 +290,20 @@ function detectCycles(
       data: { revisions: comp },
     });
     for (const id of comp) {
-      parents.set(id, parents.get(id)!.filter((p) => !members.has(p)));
-      resolvedDeps.set(id, resolvedDeps.get(id)!.filter((p) => !members.has(p)));
+      parents.set(
+        id,
+        parents.get(id)!.filter((p) => !members.has(p)),
+      );
+      resolvedDeps.set(
+        id,
+        resolvedDeps.get(id)!.filter((p) => !members.has(p)),
+      );
     }
   }
 }
 
 /** Step 5a, `Revision.add_nextrev`: the nodes, with children (by down_revision) and dependents (by depends_on). */
-function addNextrevs(
-  order: string[],
-  byId: Map<string, MigrationScript>,
-  parents: Map<string, string[]>,
-  resolvedDeps: Map<string, string[]>,
-): Map<string, RevisionNode> {
+function addNextrevs(order: string[], byId: Map<string, MigrationScript>, parents: Map<string, string[]>, resolvedDeps: Map<string, string[]>): Map<string, RevisionNode> {
   const nodes = new Map<string, RevisionNode>();
   // Built property by property in one shape (no spread): this runs once per revision in a cold
   // process, before any JIT has warmed up.
@@ -451,7 +421,11 @@ function markRevisionKinds(index: RevisionIndex): void {
 
 /** Step 8, `walk_revisions("base", "heads")` (`alembic history`): the topological sort of everything from the real heads. */
 function walkRevisions(index: RevisionIndex, realHeads: string[]): string[] {
-  return topologicalSort(index, index.list, realHeads.map((id) => index.revs.get(id)!));
+  return topologicalSort(
+    index,
+    index.list,
+    realHeads.map((id) => index.revs.get(id)!),
+  );
 }
 
 /** Step 9a, no Alembic counterpart: ids longer than alembic_version.version_num cannot be stamped. */

@@ -3,26 +3,8 @@
  * / `_downgrade_revs` (RevisionMap `_collect_upgrade_revisions` / `_collect_downgrade_revisions`
  * then `_topological_sort`), and the alembic_version rows afterwards (`HeadMaintainer.update_to_step`).
  */
-import {
-  ancestorNodes,
-  descendantNodes,
-  indexGraph,
-  RevisionMapError,
-  topologicalSort,
-  type Rev,
-  type RevisionIndex,
-} from "@/lib/graph/revision-index";
-import {
-  assertRev,
-  filterForLineage,
-  getRevision,
-  getRevisions,
-  matchRelative,
-  resolveBranch,
-  toAppError,
-  walk,
-  type Target,
-} from "@/lib/graph/resolve-revisions";
+import { ancestorNodes, descendantNodes, indexGraph, RevisionMapError, topologicalSort, type Rev, type RevisionIndex } from "@/lib/graph/revision-index";
+import { assertRev, filterForLineage, getRevision, getRevisions, matchRelative, resolveBranch, toAppError, walk, type Target } from "@/lib/graph/resolve-revisions";
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 
 function parseUpgradeTarget(ix: RevisionIndex, current: readonly string[], target: string, assertRelativeLength: boolean): Target[] {
@@ -35,12 +17,19 @@ function parseUpgradeTarget(ix: RevisionIndex, current: readonly string[], targe
       const cur: (string | null)[] = current.length > 0 ? [...current] : [null];
       let startRevs: (string | null | Rev)[] = cur;
       if (label) {
-        startRevs = filterForLineage(ix, getRevisions(ix, cur).map((r) => assertRev(r, "current")), label);
+        startRevs = filterForLineage(
+          ix,
+          getRevisions(ix, cur).map((r) => assertRev(r, "current")),
+          label,
+        );
         if (startRevs.length === 0) {
           // The branch is not at a head: back-track to where it leaves the current line.
           const active = filterForLineage(
             ix,
-            ancestorNodes(ix, getRevisions(ix, cur).map((r) => assertRev(r, "current"))),
+            ancestorNodes(
+              ix,
+              getRevisions(ix, cur).map((r) => assertRev(r, "current")),
+            ),
             label,
           );
           const downs = new Set(active.flatMap((r) => r.norm));
@@ -64,12 +53,7 @@ function parseUpgradeTarget(ix: RevisionIndex, current: readonly string[], targe
   return [walk(ix, start, relative, null, assertRelativeLength)];
 }
 
-function parseDowngradeTarget(
-  ix: RevisionIndex,
-  current: readonly string[],
-  target: string,
-  assertRelativeLength: boolean,
-): [string | null, Target] {
+function parseDowngradeTarget(ix: RevisionIndex, current: readonly string[], target: string, assertRelativeLength: boolean): [string | null, Target] {
   const m = matchRelative(target);
   if (m) {
     const rel = Number.parseInt(m.relative, 10);
@@ -106,10 +90,7 @@ function parseDowngradeTarget(
     const start = label === null ? getRevision(ix, symbol!) : getRevision(ix, `${label}@${symbol}`);
     const rev = walk(ix, start, rel, null, assertRelativeLength);
     if (rev === null) {
-      throw new RevisionMapError(
-        "revision",
-        relativeToCurrent ? `Relative revision ${m.relative} didn't produce ${Math.abs(rel)} migrations` : "Walked too far",
-      );
+      throw new RevisionMapError("revision", relativeToCurrent ? `Relative revision ${m.relative} didn't produce ${Math.abs(rel)} migrations` : "Walked too far");
     }
     return [label, rev];
   }
@@ -130,16 +111,9 @@ function getAllCurrent(ix: RevisionIndex, ids: readonly string[]): Rev[] {
 }
 
 /** `_collect_upgrade_revisions`; `lower` is the version table (a tuple) or a symbol such as "base". */
-export function collectUpgradeRevisions(
-  ix: RevisionIndex,
-  upper: string,
-  lower: string | readonly string[],
-  opts: { inclusive: boolean; implicitBase: boolean; assertRelativeLength: boolean },
-): [Set<Rev>, Rev[]] {
+export function collectUpgradeRevisions(ix: RevisionIndex, upper: string, lower: string | readonly string[], opts: { inclusive: boolean; implicitBase: boolean; assertRelativeLength: boolean }): [Set<Rev>, Rev[]] {
   const currentTuple = typeof lower === "string" ? [lower] : lower;
-  let targets = parseUpgradeTarget(ix, currentTuple, upper, opts.assertRelativeLength).map((r) =>
-    assertRev(r, `upgrade target '${upper}'`),
-  );
+  let targets = parseUpgradeTarget(ix, currentTuple, upper, opts.assertRelativeLength).map((r) => assertRev(r, `upgrade target '${upper}'`));
   if (typeof lower === "string" && lower.includes("@")) {
     let branch = lower.slice(0, lower.indexOf("@"));
     const branchRev = getRevision(ix, branch);
@@ -190,12 +164,7 @@ function collectDowngradeRevisions(ix: RevisionIndex, current: readonly string[]
 }
 
 /** The alembic_version rows after running `steps`, as HeadMaintainer.update_to_step updates them. */
-function versionRowsAfter(
-  ix: RevisionIndex,
-  current: readonly string[],
-  steps: Rev[],
-  upgrade: boolean,
-): { rows: string[]; error?: string } {
+function versionRowsAfter(ix: RevisionIndex, current: readonly string[], steps: Rev[], upgrade: boolean): { rows: string[]; error?: string } {
   const heads = new Set(current.map((c) => assertRev(getRevision(ix, c), "current revision").id));
   let step = "";
   const fail = (why: string) => {
@@ -209,7 +178,12 @@ function versionRowsAfter(
     heads.add(id);
   };
   const ancestorsOf = (ids: Iterable<string>) =>
-    new Set(ancestorNodes(ix, getRevisions(ix, [...ids]).map((r) => assertRev(r, "head"))).map((r) => r.id));
+    new Set(
+      ancestorNodes(
+        ix,
+        getRevisions(ix, [...ids]).map((r) => assertRev(r, "head")),
+      ).map((r) => r.id),
+    );
   const update = (from: string, to: string) => {
     if (heads.has(to)) fail(`'${to}' is already in alembic_version`);
     remove(from);
@@ -257,15 +231,15 @@ function versionRowsAfter(
 export function upgradePath(graph: RevisionGraph, current: string[], target: string): MigrationPath {
   const ix = indexGraph(graph);
   try {
-      const [needs, heads] = collectUpgradeRevisions(ix, target, current, {
-        inclusive: false,
-        implicitBase: true,
-        assertRelativeLength: true,
-      });
-      const steps = topologicalSort(ix, needs, heads).reverse();
-      const revs = steps.map((id) => ix.revs.get(id)!);
-      const after = versionRowsAfter(ix, current, revs, true);
-      return { direction: "upgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
+    const [needs, heads] = collectUpgradeRevisions(ix, target, current, {
+      inclusive: false,
+      implicitBase: true,
+      assertRelativeLength: true,
+    });
+    const steps = topologicalSort(ix, needs, heads).reverse();
+    const revs = steps.map((id) => ix.revs.get(id)!);
+    const after = versionRowsAfter(ix, current, revs, true);
+    return { direction: "upgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
   } catch (e) {
     throw toAppError(e, { ancestor: "Destination %(end)s is not a valid upgrade target from current head(s)", end: target });
   }
@@ -275,11 +249,11 @@ export function upgradePath(graph: RevisionGraph, current: string[], target: str
 export function downgradePath(graph: RevisionGraph, current: string[], target: string): MigrationPath {
   const ix = indexGraph(graph);
   try {
-      const [revisions, heads] = collectDowngradeRevisions(ix, current, target);
-      const steps = topologicalSort(ix, revisions, heads);
-      const revs = steps.map((id) => ix.revs.get(id)!);
-      const after = versionRowsAfter(ix, current, revs, false);
-      return { direction: "downgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
+    const [revisions, heads] = collectDowngradeRevisions(ix, current, target);
+    const steps = topologicalSort(ix, revisions, heads);
+    const revs = steps.map((id) => ix.revs.get(id)!);
+    const after = versionRowsAfter(ix, current, revs, false);
+    return { direction: "downgrade", steps, resultHeads: after.rows, ...(after.error ? { versionTableError: after.error } : {}) };
   } catch (e) {
     throw toAppError(e, { ancestor: "Destination %(end)s is not a valid downgrade target from current head(s)", end: target });
   }

@@ -5,14 +5,7 @@
  * characters), `-n` from the heads and `rev+n`/`rev-n`.
  */
 import { AppError } from "@/lib/errors";
-import {
-  ancestorNodes,
-  descendantNodes,
-  indexGraph,
-  RevisionMapError,
-  type Rev,
-  type RevisionIndex,
-} from "@/lib/graph/revision-index";
+import { ancestorNodes, descendantNodes, indexGraph, RevisionMapError, type Rev, type RevisionIndex } from "@/lib/graph/revision-index";
 import type { RevisionGraph } from "@/lib/graph/types";
 
 /** A resolved position: a revision, the symbolic "base", or null (Alembic's None). */
@@ -69,12 +62,7 @@ function getCurrentHead(ix: RevisionIndex, label: string | null): string | null 
   if (label) heads = filterForLineage(ix, heads, label);
   if (heads.length > 1) {
     const argument = label ? `${label}@head` : "head";
-    throw new RevisionMapError(
-      "multiple-heads",
-      `Multiple heads are present for given argument '${argument}'; ${heads.join(", ")}`,
-      argument,
-      heads,
-    );
+    throw new RevisionMapError("multiple-heads", `Multiple heads are present for given argument '${argument}'; ${heads.join(", ")}`, argument, heads);
   }
   return heads[0] ?? null;
 }
@@ -97,12 +85,7 @@ export function getRevisions(ix: RevisionIndex, spec: string | null | readonly (
 export function getRevision(ix: RevisionIndex, spec: string | null): Target {
   const [resolved, label] = resolveRevisionNumber(ix, spec);
   if (resolved.length > 1) {
-    throw new RevisionMapError(
-      "multiple-heads",
-      `Multiple heads are present for given argument '${spec}'; ${resolved.join(", ")}`,
-      spec ?? undefined,
-      resolved,
-    );
+    throw new RevisionMapError("multiple-heads", `Multiple heads are present for given argument '${spec}'; ${resolved.join(", ")}`, spec ?? undefined, resolved);
   }
   return revisionForIdent(ix, resolved[0] ?? null, label);
 }
@@ -131,11 +114,7 @@ export function revisionForIdent(ix: RevisionIndex, resolved: string | null, che
       let revs = mapKeys(ix).filter((x) => x.length > 3 && x.startsWith(resolved));
       if (branchRev) revs = filterForLineage(ix, revs, checkBranch);
       if (revs.length === 0) {
-        throw new RevisionMapError(
-          "resolution",
-          `No such revision or branch '${resolved}'${resolved.length < 4 ? "; please ensure at least four characters are present for partial revision identifier matches" : ""}`,
-          resolved,
-        );
+        throw new RevisionMapError("resolution", `No such revision or branch '${resolved}'${resolved.length < 4 ? "; please ensure at least four characters are present for partial revision identifier matches" : ""}`, resolved);
       }
       if (revs.length > 1) {
         throw new RevisionMapError(
@@ -151,21 +130,12 @@ export function revisionForIdent(ix: RevisionIndex, resolved: string | null, che
     }
   }
   if (checkBranch && revision !== null && branchRev && !sharesLineage(ix, revision, [branchRev])) {
-    throw new RevisionMapError(
-      "resolution",
-      `Revision ${revision.id} is not a member of branch '${checkBranch}'`,
-      resolved ?? undefined,
-    );
+    throw new RevisionMapError("resolution", `Revision ${revision.id} is not a member of branch '${checkBranch}'`, resolved ?? undefined);
   }
   return revision;
 }
 
-export function filterForLineage<T extends string | Rev>(
-  ix: RevisionIndex,
-  targets: readonly T[],
-  checkAgainst: string | null,
-  includeDependencies = false,
-): T[] {
+export function filterForLineage<T extends string | Rev>(ix: RevisionIndex, targets: readonly T[], checkAgainst: string | null, includeDependencies = false): T[] {
   const [ids, label] = resolveRevisionNumber(ix, checkAgainst);
   const shares: string[] = [];
   if (label) shares.push(label);
@@ -173,12 +143,7 @@ export function filterForLineage<T extends string | Rev>(
   return targets.filter((t) => sharesLineage(ix, t, shares, includeDependencies));
 }
 
-export function sharesLineage(
-  ix: RevisionIndex,
-  target: string | Rev,
-  testAgainst: readonly (string | Rev)[],
-  includeDependencies = false,
-): boolean {
+export function sharesLineage(ix: RevisionIndex, target: string | Rev, testAgainst: readonly (string | Rev)[], includeDependencies = false): boolean {
   if (testAgainst.length === 0) return true;
   const resolvedTarget = typeof target === "string" ? assertRev(revisionForIdent(ix, target), target) : target;
   const tests = new Set(testAgainst.map((t) => (typeof t === "string" ? revisionForIdent(ix, t) : t)));
@@ -227,17 +192,14 @@ export function toAppError(e: unknown, opts: CatchOptions = {}): unknown {
   let reason: string | undefined;
   switch (e.kind) {
     case "range": {
-      const template =
-        opts.ancestor ??
-        "Requested range %(start)s:%(end)s does not refer to ancestor/descendant revisions along the same branch";
+      const template = opts.ancestor ?? "Requested range %(start)s:%(end)s does not refer to ancestor/descendant revisions along the same branch";
       alembicMessage = template.replace("%(start)s", opts.start ?? "").replace("%(end)s", opts.end ?? "");
       break;
     }
     case "multiple-heads": {
       const headArg = opts.end ?? e.argument ?? "";
       alembicMessage =
-        opts.multipleHeads ??
-        `Multiple head revisions are present for given argument '${headArg}'; please specify a specific target revision, '<branchname>@${headArg}' to narrow to a specific head, or 'heads' for all heads`;
+        opts.multipleHeads ?? `Multiple head revisions are present for given argument '${headArg}'; please specify a specific target revision, '<branchname>@${headArg}' to narrow to a specific head, or 'heads' for all heads`;
       if (e.heads) reason = `Heads: ${e.heads.join(", ")}`;
       break;
     }

@@ -140,12 +140,7 @@ export function indexGraph(graph: RevisionGraph): RevisionIndex {
  * Visited marks live in a byte array indexed by `Rev.ix`: this runs once per query and, while a
  * graph is built, once per revision that carries depends_on or a branch label.
  */
-export function iterateRelated(
-  index: RevisionIndex,
-  fn: (rev: Rev) => readonly string[],
-  targets: readonly Rev[],
-  check = false,
-): Rev[] {
+export function iterateRelated(index: RevisionIndex, fn: (rev: Rev) => readonly string[], targets: readonly Rev[], check = false): Rev[] {
   const revs = index.revs;
   const seen = new Uint8Array(index.list.length);
   const out: Rev[] = [];
@@ -169,10 +164,7 @@ export function iterateRelated(
     if (perTarget) {
       const overlaps = [...perTarget].filter((r) => targetSet!.has(r) && r !== target);
       if (overlaps.length > 0) {
-        throw new RevisionMapError(
-          "revision",
-          `Requested revision ${target.id} overlaps with other requested revisions ${overlaps.map((r) => r.id).join(", ")}`,
-        );
+        throw new RevisionMapError("revision", `Requested revision ${target.id} overlaps with other requested revisions ${overlaps.map((r) => r.id).join(", ")}`);
       }
     }
   }

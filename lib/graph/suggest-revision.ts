@@ -32,18 +32,12 @@ function unique<T>(items: T[]): T | undefined {
 }
 
 /** The revision a dangling reference most likely meant, or undefined when nothing fits unambiguously. */
-export function suggestRevision(
-  ref: string,
-  scripts: readonly MigrationScript[],
-  labels: ReadonlyMap<string, string> = new Map(),
-): RevisionSuggestion | undefined {
+export function suggestRevision(ref: string, scripts: readonly MigrationScript[], labels: ReadonlyMap<string, string> = new Map()): RevisionSuggestion | undefined {
   const ids = [...new Set(scripts.map((s) => s.revision))];
   const wanted = baseName(ref.trim());
   const stem = wanted.replace(/\.pyc?$/, "");
 
-  const byFile = unique([
-    ...new Set(scripts.filter((s) => baseName(s.path).replace(/\.pyc?$/, "") === stem).map((s) => s.revision)),
-  ]);
+  const byFile = unique([...new Set(scripts.filter((s) => baseName(s.path).replace(/\.pyc?$/, "") === stem).map((s) => s.revision))]);
   if (byFile !== undefined) return { revision: byFile, reason: "file-name" };
 
   if (stem.length > 0) {

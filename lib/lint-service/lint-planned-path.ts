@@ -63,7 +63,10 @@ export type PlannedPathLint = { lint: Pick<LintReport, "findings" | "notApplicab
 
 function plainCause(e: unknown, rootDir: string): string {
   const raw = e instanceof AppError ? e.userMessage : e instanceof Error ? e.message : String(e);
-  const line = (raw.split("\n").find((l) => l.trim()) ?? "unknown error").trim().split(`${rootDir.replace(/\/+$/, "")}/`).join("");
+  const line = (raw.split("\n").find((l) => l.trim()) ?? "unknown error")
+    .trim()
+    .split(`${rootDir.replace(/\/+$/, "")}/`)
+    .join("");
   return line.length > 300 ? `${line.slice(0, 297)}…` : line;
 }
 

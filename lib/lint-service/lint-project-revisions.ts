@@ -17,9 +17,7 @@ import { renderMigrationSql } from "@/lib/runner/render-migration-sql";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 
 /** Each revision's findings, linted against its own parent: tables from earlier migrations count as existing. */
-export type ProjectRevisionLint =
-  | { ok: true; dialect: LintDialect; version: string; revisions: Record<string, LintFinding[]> }
-  | { ok: false; message: string };
+export type ProjectRevisionLint = { ok: true; dialect: LintDialect; version: string; revisions: Record<string, LintFinding[]> } | { ok: false; message: string };
 
 /** The URL handed to Alembic for the offline render: it only picks the dialect (no connection is made). */
 const OFFLINE_URLS: Record<LintDialect, string> = {
@@ -44,7 +42,10 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
   const project = await getProjectOrThrow(db, i.project);
   const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) });
   const rootDir = loaded.location.rootDir;
-  const files = [...graph.revisions.entries()].filter(([, r]) => r.path).map(([id, r]) => ({ id, path: r.path })).sort((a, b) => a.id.localeCompare(b.id));
+  const files = [...graph.revisions.entries()]
+    .filter(([, r]) => r.path)
+    .map(([id, r]) => ({ id, path: r.path }))
+    .sort((a, b) => a.id.localeCompare(b.id));
   const sources = new Map(await Promise.all(files.map(async (r) => [r.id, await fs.promises.readFile(r.path!, "utf8").catch(() => null)] as const)));
   // The dialect of the project's first environment whose URL resolves (PostgreSQL when none does).
   let dialect: LintDialect = "postgresql";

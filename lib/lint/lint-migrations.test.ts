@@ -8,12 +8,16 @@ beforeAll(async () => {
   await loadSqlParser();
 });
 
-const py = (body: string, extra = "") => `"""Doc.${extra}"""\nrevision = "r"\n\n\ndef upgrade():\n${body
-  .split("\n")
-  .map((l) => `    ${l}`)
-  .join("\n")}\n\n\ndef downgrade():\n    op.drop_table("x")\n`;
+const py = (body: string, extra = "") =>
+  `"""Doc.${extra}"""\nrevision = "r"\n\n\ndef upgrade():\n${body
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n")}\n\n\ndef downgrade():\n    op.drop_table("x")\n`;
 const mig = (revision: string, sql: string, source: string | null = py("op.execute('x')")): LintMigration => ({ revision, file: `versions/${revision}.py`, source, rendered: { ok: true, sql } });
-const rules = (input: LintInput) => lintMigrations(input).findings.filter((f) => !f.acknowledged).map((f) => `${f.revision}:${f.rule}`);
+const rules = (input: LintInput) =>
+  lintMigrations(input)
+    .findings.filter((f) => !f.acknowledged)
+    .map((f) => `${f.revision}:${f.rule}`);
 
 const schema: SchemaSnapshot = {
   dialect: "postgresql",

@@ -175,7 +175,13 @@ function lintStatements(sql: string, state: PathState, dialect: LintDialect, ver
       const index = str(n.idxname);
       if (index) state.indexTable.set(index, relation);
       if (!n.concurrent && !isNew(relation)) {
-        out.push({ rule: "non-concurrent-index", statement: text, detail: `Creates index ${index ?? "(unnamed)"} on ${relation} without CONCURRENTLY`, names: index ? [index] : [relation], calls: LOCATE_CALLS["non-concurrent-index"] });
+        out.push({
+          rule: "non-concurrent-index",
+          statement: text,
+          detail: `Creates index ${index ?? "(unnamed)"} on ${relation} without CONCURRENTLY`,
+          names: index ? [index] : [relation],
+          calls: LOCATE_CALLS["non-concurrent-index"],
+        });
       }
     } else if (kind === "RenameStmt" && n.renameType === "OBJECT_TABLE" && relation) {
       const to = str(n.newname) ?? "";
@@ -245,7 +251,13 @@ function lintStatements(sql: string, state: PathState, dialect: LintDialect, ver
             if (existing && (contype === "CONSTR_FOREIGN" || contype === "CONSTR_CHECK") && !c?.skip_validation) {
               const name = str(c?.conname);
               const what = contype === "CONSTR_FOREIGN" ? "foreign key" : "check constraint";
-              out.push({ rule: "constraint-without-not-valid", statement: text, detail: `Adds ${what} ${name ?? "(unnamed)"} to ${relation} without NOT VALID`, names: name ? [name] : [relation], calls: LOCATE_CALLS["constraint-without-not-valid"] });
+              out.push({
+                rule: "constraint-without-not-valid",
+                statement: text,
+                detail: `Adds ${what} ${name ?? "(unnamed)"} to ${relation} without NOT VALID`,
+                names: name ? [name] : [relation],
+                calls: LOCATE_CALLS["constraint-without-not-valid"],
+              });
             }
             break;
           }
@@ -308,13 +320,8 @@ function jsonbOnJson(node: PgNode, text: string, state: PathState): Pending[] {
 
 /** The op.* call a finding comes from: a call of one of its functions naming its objects, else any call naming them. */
 function locate(p: Pending, calls: PythonCall[], claimed: Set<PythonCall>): PythonCall | undefined {
-  const named = (c: PythonCall, exact: boolean) =>
-    p.names.length > 0 && (exact ? c.strings.includes(p.names[0]!) : c.strings.some((s) => s.includes(p.names[0]!)));
-  const tries: ((c: PythonCall) => boolean)[] = [
-    (c) => p.calls.includes(c.fn) && named(c, true),
-    (c) => named(c, true),
-    (c) => (c.fn === "execute" || c.fn === "text") && named(c, false),
-  ];
+  const named = (c: PythonCall, exact: boolean) => p.names.length > 0 && (exact ? c.strings.includes(p.names[0]!) : c.strings.some((s) => s.includes(p.names[0]!)));
+  const tries: ((c: PythonCall) => boolean)[] = [(c) => p.calls.includes(c.fn) && named(c, true), (c) => named(c, true), (c) => (c.fn === "execute" || c.fn === "text") && named(c, false)];
   for (const t of tries) {
     const found = calls.find((c) => t(c) && !claimed.has(c)) ?? calls.find(t);
     if (found) return found;

@@ -52,7 +52,10 @@ const KNOWN_RULES: ReadonlySet<string> = new Set(LINT_RULE_IDS);
 function parseAck(text: string, line: number): Acknowledgement | null {
   const m = ACK.exec(text.trim());
   if (!m) return null;
-  const rules = m[1]!.split(",").map((r) => r.trim().toLowerCase()).filter((r) => KNOWN_RULES.has(r));
+  const rules = m[1]!
+    .split(",")
+    .map((r) => r.trim().toLowerCase())
+    .filter((r) => KNOWN_RULES.has(r));
   if (!rules.length) return null;
   return { rules, reason: (m[2] ?? "").trim(), line };
 }
@@ -74,7 +77,10 @@ function readCalls(body: Token[]): PythonCall[] {
     const t = body[k]!;
     if (!(t.type === "name" && body[k - 1]!.value === "." && body[k + 1]!.value === "(")) continue;
     const end = closing(body, k + 1);
-    const strings = body.slice(k + 2, end).filter((a) => a.type === "string").map((a) => a.value);
+    const strings = body
+      .slice(k + 2, end)
+      .filter((a) => a.type === "string")
+      .map((a) => a.value);
     calls.push({ fn: t.value, line: t.line, endLine: body[end]!.line, strings });
   }
   return calls;

@@ -71,9 +71,7 @@ async function prepare(db: PrismaClient, i: { project: string; actor: AuditActor
   const failed = (message: string, details: string[] = []): MergeHelp => ({ kind: "failed", heads, command: commandLine, message, details });
 
   if (!configFile?.endsWith(".ini") || !location.scriptLocation) {
-    return failed(
-      "Alembic writes a merge only from an alembic.ini with a script_location (it renders the project's script.py.mako); this project is read without one. Run the command above where the project's alembic.ini is.",
-    );
+    return failed("Alembic writes a merge only from an alembic.ini with a script_location (it renders the project's script.py.mako); this project is read without one. Run the command above where the project's alembic.ini is.");
   }
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-merge-"));
@@ -111,9 +109,12 @@ async function prepare(db: PrismaClient, i: { project: string; actor: AuditActor
         .join("")
         .replace(/; see \S+ for a template-oriented traceback\.?/, " (the project's script.py.mako).");
     if (r.exitCode !== 0) {
-      const lines = r.output.split("\n").filter((l) => l.trim()).map(relative);
+      const lines = r.output
+        .split("\n")
+        .filter((l) => l.trim())
+        .map(relative);
       const exception = [...lines].reverse().find((l) => EXCEPTION.test(l));
-      const why = r.timedOut ? "it did not finish in 60 s" : exception ?? `it exited with ${r.exitCode ?? r.signal}`;
+      const why = r.timedOut ? "it did not finish in 60 s" : (exception ?? `it exited with ${r.exitCode ?? r.signal}`);
       return failed(`The project's Alembic ("${command.join(" ")}") could not write the merge: ${why.length > 300 ? `${why.slice(0, 297)}…` : why}`, lines.slice(-15));
     }
     const written = listPython(copy.location.versionLocations).filter((f) => !before.has(f));
@@ -133,7 +134,10 @@ async function prepare(db: PrismaClient, i: { project: string; actor: AuditActor
       preview: {
         heads: preview.graph.heads,
         revisions: preview.graph.revisions.size,
-        problems: preview.graph.problems.filter((p) => p.severity === "error").map((p) => relative(p.message)).slice(0, 20),
+        problems: preview.graph.problems
+          .filter((p) => p.severity === "error")
+          .map((p) => relative(p.message))
+          .slice(0, 20),
       },
     };
   } finally {

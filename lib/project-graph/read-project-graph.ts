@@ -16,10 +16,7 @@ export interface ProjectGraph {
   graph: RevisionGraph;
 }
 
-export function readProjectGraph(
-  target: string,
-  options: LoadProjectOptions & { maxRevisionLength?: number; scan?: ProjectScan } = {},
-): ProjectGraph {
+export function readProjectGraph(target: string, options: LoadProjectOptions & { maxRevisionLength?: number; scan?: ProjectScan } = {}): ProjectGraph {
   const project = loadProject(target, options);
   const graph = buildRevisionGraph(project.scripts, options.maxRevisionLength === undefined ? {} : { maxRevisionLength: options.maxRevisionLength });
   graph.problems = sortProblems([...project.problems, ...graph.problems]);

@@ -69,7 +69,11 @@ function readAgain(e: Entry, target: string, options: LoadProjectOptions): Promi
       const value = { graph, rootDir: project.location.rootDir, version: (state.__cairnWatchedGraphVersion = (state.__cairnWatchedGraphVersion ?? 0) + 1) };
       // Watched afresh after every read: an editor that saves alembic.ini by renaming leaves a watcher on the old file.
       closeWatchers(e);
-      watch(e, [project.location.configFile, ...project.location.versionLocations].filter((p): p is string => Boolean(p)), project.location.recursiveVersionLocations);
+      watch(
+        e,
+        [project.location.configFile, ...project.location.versionLocations].filter((p): p is string => Boolean(p)),
+        project.location.recursiveVersionLocations,
+      );
       e.value = value;
       e.readAt = startedAt;
       e.changesAtRead = changesAtStart;

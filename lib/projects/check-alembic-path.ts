@@ -40,12 +40,7 @@ function realpathOrUndefined(p: string): string | undefined {
  * stored, so a link swapped later cannot move the project out of the root. Projects declared in
  * cairn.config.json do not come through here: the operator's file may point anywhere.
  */
-export async function checkAlembicPath(
-  db: PrismaClient,
-  value: string,
-  constants: TProject["constants"],
-  actor: AuditEntry["actor"],
-): Promise<string> {
+export async function checkAlembicPath(db: PrismaClient, value: string, constants: TProject["constants"], actor: AuditEntry["actor"]): Promise<string> {
   const root = projectsRoot();
   const refuse = async (rule: AlembicPathRule, message: string): Promise<never> => {
     await recordAudit(db, { actor, action: "project.path-refused", outcome: "refused", details: { rule, path: value.slice(0, 1000) } });
@@ -88,9 +83,7 @@ export async function checkAlembicPath(
   // The configuration inside the root may still send Cairn (and Alembic, which runs env.py from
   // script_location) anywhere: version_locations = /etc would list and parse files out there.
   // Checked before any migration file is read.
-  const escaping = [location.scriptLocation, ...location.versionLocations]
-    .filter((d): d is string => !!d)
-    .find((d) => !isInside(rootReal, realpathOrUndefined(d) ?? path.resolve(d)));
+  const escaping = [location.scriptLocation, ...location.versionLocations].filter((d): d is string => !!d).find((d) => !isInside(rootReal, realpathOrUndefined(d) ?? path.resolve(d)));
   if (escaping) {
     const key = escaping === location.scriptLocation ? "script_location" : "version_locations";
     return refuse(

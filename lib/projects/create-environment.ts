@@ -7,12 +7,7 @@ import { assertEditable, assertEnvironmentNameFree, getProjectOrThrow } from "@/
 import { toPublicEnvironment, type PublicEnvironment } from "@/lib/projects/to-public-environment";
 
 /** Adds an environment at the end of the project's promotion order. `key` encrypts a literal URL. */
-export async function createEnvironment(
-  db: PrismaClient,
-  projectName: string,
-  input: TEnvironmentInput,
-  opts: { actor: AuditEntry["actor"]; key?: Buffer },
-): Promise<PublicEnvironment> {
+export async function createEnvironment(db: PrismaClient, projectName: string, input: TEnvironmentInput, opts: { actor: AuditEntry["actor"]; key?: Buffer }): Promise<PublicEnvironment> {
   const data = ZEnvironmentInputSchema.parse(input);
   return db.$transaction(async (tx) => {
     const project = await getProjectOrThrow(tx, projectName);

@@ -30,10 +30,6 @@ export function assertEnvironmentNameFree(project: ProjectWithEnvironments, name
 /** Projects declared in cairn.config.json are changed there, not in the UI. */
 export function assertEditable(project: Project): void {
   if (project.source === "config") {
-    throw new AppError(
-      "conflict",
-      `project ${project.name} is declared in cairn.config.json`,
-      `Project "${project.name}" is declared in cairn.config.json, so it is read-only here. Change it in that file and restart Cairn.`,
-    );
+    throw new AppError("conflict", `project ${project.name} is declared in cairn.config.json`, `Project "${project.name}" is declared in cairn.config.json, so it is read-only here. Change it in that file and restart Cairn.`);
   }
 }

@@ -23,21 +23,12 @@ function statusInput(project: ProjectWithEnvironments, env: ProjectWithEnvironme
 }
 
 /** Status of a project registered in Cairn's store: URLs resolved (env: now, literals decrypted) on the server only. */
-export async function readStoredProjectStatus(
-  db: PrismaClient,
-  name: string,
-  opts: ReadOptions & { graph?: ReadProjectStatusOptions["graph"] } = {},
-): Promise<ProjectStatus> {
+export async function readStoredProjectStatus(db: PrismaClient, name: string, opts: ReadOptions & { graph?: ReadProjectStatusOptions["graph"] } = {}): Promise<ProjectStatus> {
   const project = await getProjectOrThrow(db, name);
   const constants = projectConstants(project);
   // Read off the event loop here, so readProjectStatus never reads a big project inline.
-  const graph =
-    opts.graph ??
-    (await readProjectGraphAsync(project.alembicPath, { constants }).then(({ project: loaded, graph: g }) => ({ graph: g, rootDir: loaded.location.rootDir })));
-  return readProjectStatus(
-    { name: project.name, alembicPath: project.alembicPath, constants, environments: project.environments.map((e) => statusInput(project, e, opts)) },
-    { graph },
-  );
+  const graph = opts.graph ?? (await readProjectGraphAsync(project.alembicPath, { constants }).then(({ project: loaded, graph: g }) => ({ graph: g, rootDir: loaded.location.rootDir })));
+  return readProjectStatus({ name: project.name, alembicPath: project.alembicPath, constants, environments: project.environments.map((e) => statusInput(project, e, opts)) }, { graph });
 }
 
 /**
@@ -62,22 +53,14 @@ async function readOverviewStatus(db: PrismaClient, name: string, opts: ReadOpti
   const project = await getProjectOrThrow(db, name);
   const watched = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
   const [status, lastRuns] = await Promise.all([
-    readProjectStatus(
-      { name: project.name, alembicPath: project.alembicPath, environments: project.environments.map((e) => statusInput(project, e, opts)) },
-      { graph: watched },
-    ),
+    readProjectStatus({ name: project.name, alembicPath: project.alembicPath, environments: project.environments.map((e) => statusInput(project, e, opts)) }, { graph: watched }),
     readLastRunProblems(db, project),
   ]);
   return summarizeProjectStatus(status, watched.graph, lastRuns);
 }
 
 /** Every revision one environment would apply, in order, with what the overview shows of each. */
-export async function readStoredPendingList(
-  db: PrismaClient,
-  projectName: string,
-  envName: string,
-  opts: ReadOptions = {},
-): Promise<{ environment: string; state: string; pending: (RevisionSummary & { id: string })[] }> {
+export async function readStoredPendingList(db: PrismaClient, projectName: string, envName: string, opts: ReadOptions = {}): Promise<{ environment: string; state: string; pending: (RevisionSummary & { id: string })[] }> {
   const project = await getProjectOrThrow(db, projectName);
   const env = getEnvironmentOrThrow(project, envName);
   const watched = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });

@@ -38,9 +38,7 @@ export async function syncConfigProjects(db: PrismaClient, config: CairnConfig, 
         },
       };
       const existing = await tx.project.findUnique({ where: { name: p.name }, include: { environments: true } });
-      const project = existing
-        ? await tx.project.update({ where: { id: existing.id }, data })
-        : await tx.project.create({ data: { name: p.name, ...data } });
+      const project = existing ? await tx.project.update({ where: { id: existing.id }, data }) : await tx.project.create({ data: { name: p.name, ...data } });
       (existing ? result.updated : result.created).push(p.name);
 
       const declared = new Set(p.environments.map((e) => e.name));
@@ -53,11 +51,8 @@ export async function syncConfigProjects(db: PrismaClient, config: CairnConfig, 
       await tx.environment.updateMany({ where: { projectId: project.id }, data: { position: { increment: 10_000 } } });
       for (const [position, e] of p.environments.entries()) {
         const prior = existing?.environments.find((x) => x.name === e.name);
-        const unchangedLiteral =
-          !isEnvRef(e.url) && prior?.urlEncrypted && opts.key && safeDecrypt(prior.urlEncrypted, opts.key) === e.url.trim();
-        const url = unchangedLiteral
-          ? { urlRef: null, urlEncrypted: prior!.urlEncrypted, urlMasked: prior!.urlMasked }
-          : encodeEnvironmentUrl(e.url, opts.key, `${p.name}/${e.name} in ${config.file}`);
+        const unchangedLiteral = !isEnvRef(e.url) && prior?.urlEncrypted && opts.key && safeDecrypt(prior.urlEncrypted, opts.key) === e.url.trim();
+        const url = unchangedLiteral ? { urlRef: null, urlEncrypted: prior!.urlEncrypted, urlMasked: prior!.urlMasked } : encodeEnvironmentUrl(e.url, opts.key, `${p.name}/${e.name} in ${config.file}`);
         const fields = {
           position,
           ...url,

@@ -7,13 +7,7 @@ import { assertEditable, assertEnvironmentNameFree, getEnvironmentOrThrow, getPr
 import { toPublicEnvironment, type PublicEnvironment } from "@/lib/projects/to-public-environment";
 
 /** Updates an environment; an omitted `url` keeps the stored one. */
-export async function updateEnvironment(
-  db: PrismaClient,
-  projectName: string,
-  envName: string,
-  input: TEnvironmentUpdate,
-  opts: { actor: AuditEntry["actor"]; key?: Buffer },
-): Promise<PublicEnvironment> {
+export async function updateEnvironment(db: PrismaClient, projectName: string, envName: string, input: TEnvironmentUpdate, opts: { actor: AuditEntry["actor"]; key?: Buffer }): Promise<PublicEnvironment> {
   const data = ZEnvironmentUpdateSchema.parse(input);
   return db.$transaction(async (tx) => {
     const project = await getProjectOrThrow(tx, projectName);

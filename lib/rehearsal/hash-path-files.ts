@@ -8,7 +8,10 @@ import { createHash } from "node:crypto";
 export function hashPathFiles(files: ReadonlyArray<{ revision: string; source: string | null }>): string {
   const h = createHash("sha256");
   for (const f of files) {
-    h.update(f.revision).update("\0").update(f.source ?? "\u0000missing").update("\0");
+    h.update(f.revision)
+      .update("\0")
+      .update(f.source ?? "\u0000missing")
+      .update("\0");
   }
   return h.digest("hex");
 }

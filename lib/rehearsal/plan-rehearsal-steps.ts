@@ -29,10 +29,7 @@ export function planPhase(graph: RevisionGraph, from: readonly string[], directi
   let heads = [...from];
   for (const revision of revisions) {
     const node = graph.revisions.get(revision);
-    const candidates =
-      direction === "upgrade"
-        ? [revision]
-        : [...(node?.parents ?? node?.downRevisions ?? []), ...((node?.parents ?? node?.downRevisions ?? []).length === 0 ? ["base"] : []), `${revision}@-1`];
+    const candidates = direction === "upgrade" ? [revision] : [...(node?.parents ?? node?.downRevisions ?? []), ...((node?.parents ?? node?.downRevisions ?? []).length === 0 ? ["base"] : []), `${revision}@-1`];
     let chosen: { target: string; heads: string[] } | null = null;
     for (const target of candidates) {
       try {

@@ -13,7 +13,16 @@ import type { RehearsalStep } from "@/lib/rehearsal/types";
  */
 export async function readRehearsalFact(
   db: PrismaClient,
-  o: { project: { rehearsal?: unknown }; environment: { id: string; protected: boolean; rehearsal?: unknown }; url?: string; from: readonly string[]; target: string; steps: readonly string[]; graph: Pick<RevisionGraph, "revisions">; now?: Date },
+  o: {
+    project: { rehearsal?: unknown };
+    environment: { id: string; protected: boolean; rehearsal?: unknown };
+    url?: string;
+    from: readonly string[];
+    target: string;
+    steps: readonly string[];
+    graph: Pick<RevisionGraph, "revisions">;
+    now?: Date;
+  },
 ): Promise<RehearsalFact> {
   const settings = rehearsalSettingsOf(o.project, o.environment);
   const fact = {

@@ -67,21 +67,13 @@ describe("describeSchemaChanges", () => {
   const indexed = table("notifications", { indexes: [{ name: "ix_notifications_user_id", columns: ["user_id"], include: [], unique: false, predicate: null, method: "btree" }] });
 
   it("names a missing index with its table", () => {
-    expect(describeSchemaChanges(snap([indexed]), snap([table("notifications")]), "after downgrade")).toEqual([
-      "index ix_notifications_user_id on notifications is missing after downgrade",
-    ]);
+    expect(describeSchemaChanges(snap([indexed]), snap([table("notifications")]), "after downgrade")).toEqual(["index ix_notifications_user_id on notifications is missing after downgrade"]);
   });
 
   it("names what a downgrade leaves over and what it changes", () => {
     const before = snap([table("notifications")]);
-    const after = snap([
-      table("notifications", { columns: [{ name: "id", type: "bigint", nullable: false, default: null, identity: null, generated: null }] }),
-      table("digests"),
-    ]);
-    expect(describeSchemaChanges(before, after, "after downgrade")).toEqual([
-      "table digests is left over after downgrade (it was not there before)",
-      "notifications.id: type integer → bigint after downgrade",
-    ]);
+    const after = snap([table("notifications", { columns: [{ name: "id", type: "bigint", nullable: false, default: null, identity: null, generated: null }] }), table("digests")]);
+    expect(describeSchemaChanges(before, after, "after downgrade")).toEqual(["table digests is left over after downgrade (it was not there before)", "notifications.id: type integer → bigint after downgrade"]);
   });
 
   it("is empty for the same schema", () => {
@@ -100,9 +92,7 @@ describe("scratch names", () => {
   it("refuse a scratch database that could be the target", () => {
     const t = { host: "db", port: "5432", database: "shop" };
     expect(() => assertScratchIsNotTarget({ host: "db", port: "5432", database: "cairn_rehearsal_1" }, t)).not.toThrow();
-    expect(() => assertScratchIsNotTarget({ host: "db", port: "5432", database: "shop" }, t)).toThrow(
-      expect.objectContaining({ userMessage: expect.stringContaining("A rehearsal never writes to its target") }),
-    );
+    expect(() => assertScratchIsNotTarget({ host: "db", port: "5432", database: "shop" }, t)).toThrow(expect.objectContaining({ userMessage: expect.stringContaining("A rehearsal never writes to its target") }));
     expect(() => assertScratchIsNotTarget({ host: "DB", port: "5432", database: "cairn_rehearsal_1" }, { ...t, database: "cairn_rehearsal_1" })).toThrow();
   });
 });

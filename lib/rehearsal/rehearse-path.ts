@@ -151,9 +151,7 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
         output = r.output;
         ok = r.exitCode === 0 && !r.timedOut && !r.aborted;
         if (!ok) {
-          error = r.timedOut
-            ? `did not finish within ${Math.round((i.stepTimeoutMs ?? 600_000) / 1000)} s`
-            : (findErrorLine(r.output.split("\n")) ?? `Alembic exited with ${r.exitCode ?? r.signal}`);
+          error = r.timedOut ? `did not finish within ${Math.round((i.stepTimeoutMs ?? 600_000) / 1000)} s` : (findErrorLine(r.output.split("\n")) ?? `Alembic exited with ${r.exitCode ?? r.signal}`);
         }
       } catch (e) {
         if (isAppError(e) && e.code === "conflict") throw e;
@@ -224,6 +222,8 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
     return { ok: ok || (!failed && n === 0), from: [...i.from], to: plan.to, direction: i.direction, steps, roundTrip, headline };
   } finally {
     // A copy that will not go away must not replace the rehearsal's own result: the start-up sweep drops leftovers.
-    await scratch.drop().catch((e: unknown) => console.error(`rehearsal: could not drop the scratch copy ${scratch.name}; the start-up sweep will`, isAppError(e) ? e.userMessage : e instanceof Error ? redactTarget(e.message) : e));
+    await scratch
+      .drop()
+      .catch((e: unknown) => console.error(`rehearsal: could not drop the scratch copy ${scratch.name}; the start-up sweep will`, isAppError(e) ? e.userMessage : e instanceof Error ? redactTarget(e.message) : e));
   }
 }

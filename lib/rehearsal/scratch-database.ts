@@ -285,7 +285,12 @@ async function dropScratch(c: pg.Client, name: string): Promise<void> {
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).find((l) => l.length > 0) ?? "";
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? ""
+  );
 }
 
 async function clientMajor(program: string): Promise<number | null> {
@@ -387,9 +392,7 @@ async function createPostgresScratch(o: CreateScratchOptions): Promise<ScratchDa
     throw e;
   }
   // The same expression cairn_rehearse.py evaluates on whatever env.py connected to.
-  const identity = await withPg(scratchUrl, (c) =>
-    c.query<{ server: string }>("SELECT current_setting('port') || ':' || extract(epoch from pg_postmaster_start_time())::text AS server"),
-  ).catch(async (e: unknown) => {
+  const identity = await withPg(scratchUrl, (c) => c.query<{ server: string }>("SELECT current_setting('port') || ':' || extract(epoch from pg_postmaster_start_time())::text AS server")).catch(async (e: unknown) => {
     await drop().catch(() => {});
     throw new AppError("unreachable", "rehearsal: copy unreadable", `Cairn could not connect to its scratch copy ${name}: ${describeDriverError(e, serverUrl).message}.`);
   });
@@ -426,7 +429,6 @@ async function createSqliteScratch(o: CreateScratchOptions): Promise<ScratchData
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(o.targetUrl)?.[1] ?? "sqlite";
   return { url: `${scheme}:///${copy}`, name: copy, dialect: "sqlite", drop };
 }
-
 
 // ───────────────────────────── MySQL / MariaDB ─────────────────────────────
 
@@ -505,7 +507,8 @@ async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatab
       return { ...e, ...extra };
     };
     const dumps = [{ args: [...dumpArgs, ...(o.withData ? [] : ["--no-data"]), "--", database], env: env(source.env) }];
-    if (!o.withData) dumps.push({ args: [...source.args, "--single-transaction", "--skip-lock-tables", "--skip-comments", "--no-create-info", "--skip-add-locks", "--no-tablespaces", "--", database, o.versionTable], env: env(source.env) });
+    if (!o.withData)
+      dumps.push({ args: [...source.args, "--single-transaction", "--skip-lock-tables", "--skip-comments", "--no-create-info", "--skip-add-locks", "--no-tablespaces", "--", database, o.versionTable], env: env(source.env) });
     const piped = await pipeDumpsIntoPsql(dumps, { args: [...sink.args, "--", name], env: env(sink.env) }, 3_600_000, { dump: "mysqldump", restore: "mysql" });
     if (piped.dumpFailed) {
       const what = piped.dumpFailed.index === 0 ? "the target's schema" : "the version table's rows";
@@ -562,9 +565,7 @@ export async function sweepScratchDatabases(serverUrls: readonly string[], o: { 
     seen.add(key);
     try {
       await withServerAdmin(url, async (c) => {
-        const rows = await c.query<{ datname: string; owner: string | null }>(
-          "SELECT datname, shobj_description(oid, 'pg_database') AS owner FROM pg_database WHERE datname LIKE 'cairn\\_rehearsal\\_%'",
-        );
+        const rows = await c.query<{ datname: string; owner: string | null }>("SELECT datname, shobj_description(oid, 'pg_database') AS owner FROM pg_database WHERE datname LIKE 'cairn\\_rehearsal\\_%'");
         for (const r of rows.rows) {
           if (!isScratchDatabaseName(r.datname) || !isLeftover(parseOwner(r.owner))) continue;
           await dropScratch(c, r.datname);

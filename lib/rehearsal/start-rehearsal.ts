@@ -150,9 +150,10 @@ export async function startRehearsal(db: PrismaClient, input: StartRehearsalInpu
         onProgress: (p) => {
           // Writes in order, one at a time: a slow store never reorders progress.
           lastWrite = lastWrite.then(() =>
-            db.rehearsal
-              .updateMany({ where: { id: row.id, status: "running" }, data: { progress: p.label, steps: p.steps as unknown as Prisma.InputJsonValue, heartbeatAt: new Date() } })
-              .then(() => undefined, () => undefined),
+            db.rehearsal.updateMany({ where: { id: row.id, status: "running" }, data: { progress: p.label, steps: p.steps as unknown as Prisma.InputJsonValue, heartbeatAt: new Date() } }).then(
+              () => undefined,
+              () => undefined,
+            ),
           );
         },
       });

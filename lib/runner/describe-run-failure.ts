@@ -96,9 +96,7 @@ export function describeRunFailure(i: RunFailureInput): RunFailure {
       ? `Cairn could not re-read ${i.environment}'s version table, so where it stands now is unknown: check it before doing anything else.`
       : `${i.environment} is now at ${now}${doneCount !== null && total ? ` (${doneCount} of ${total} migration${total === 1 ? "" : "s"} ${i.direction === "upgrade" ? "applied" : "reverted"})` : ""}.`;
   const said = error ? `: ${/[.!?]$/.test(error) ? error : `${error}.`}` : ".";
-  const what = revision
-    ? `Migration ${revision}${file || index ? ` (${[file, index ? `${index} of ${total}` : null].filter(Boolean).join(", ")})` : ""} failed${said}`
-    : `Alembic failed before any migration ran${said}`;
+  const what = revision ? `Migration ${revision}${file || index ? ` (${[file, index ? `${index} of ${total}` : null].filter(Boolean).join(", ")})` : ""} failed${said}` : `Alembic failed before any migration ran${said}`;
   let rolledBack = "";
   if (revision && i.dialect === "postgresql") rolledBack = "Its transaction was rolled back.";
   else if (revision && traced) {

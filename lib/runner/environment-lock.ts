@@ -21,10 +21,7 @@ export const DEFAULT_STALE_MS = 30_000;
  * environment id, so across every Cairn instance sharing the store exactly one insert wins.
  * Returns null when someone else holds it.
  */
-export async function tryInsertEnvironmentLock(
-  tx: Tx,
-  lock: { environmentId: string; runId: string; holder: string; instanceId: string },
-): Promise<boolean> {
+export async function tryInsertEnvironmentLock(tx: Tx, lock: { environmentId: string; runId: string; holder: string; instanceId: string }): Promise<boolean> {
   const { count } = await tx.environmentLock.createMany({ data: [lock], skipDuplicates: true });
   return count === 1;
 }

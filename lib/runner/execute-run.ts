@@ -5,13 +5,7 @@ import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError, isAppError } from "@/lib/errors";
 import { describeRunFailure, dialectOfUrl } from "@/lib/runner/describe-run-failure";
-import {
-  DEFAULT_STALE_MS,
-  heartbeatEnvironmentLock,
-  lockedError,
-  releaseEnvironmentLock,
-  tryInsertEnvironmentLock,
-} from "@/lib/runner/environment-lock";
+import { DEFAULT_STALE_MS, heartbeatEnvironmentLock, lockedError, releaseEnvironmentLock, tryInsertEnvironmentLock } from "@/lib/runner/environment-lock";
 import { createProgressTracker, parseProgressLine, type Progress } from "@/lib/runner/parse-progress";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
@@ -86,7 +80,6 @@ export interface RunOutcome {
   summary: string;
 }
 
-
 /**
  * Executes an approved run:
  * 1. takes the environment's lock row in the store (every Cairn instance sharing it contends);
@@ -153,7 +146,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         environmentId: env.id,
         staleMs,
         includeOwn: false,
-        inspect: async () => ({ lock: await probeDatabaseLock({ python, cwd: o.alembic.cwd, databaseUrl: o.databaseUrl, urlEnvVar: o.alembic.urlEnvVar }), revisions: await o.readRevisions().catch(() => null), expectedHeads: null }),
+        inspect: async () => ({
+          lock: await probeDatabaseLock({ python, cwd: o.alembic.cwd, databaseUrl: o.databaseUrl, urlEnvVar: o.alembic.urlEnvVar }),
+          revisions: await o.readRevisions().catch(() => null),
+          expectedHeads: null,
+        }),
       });
       started = await start();
     }
@@ -220,7 +217,9 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   let readError: string | null = null;
   try {
     await o.onStarted?.();
-    log(`Cairn: ${stampTo ? `stamp (${alembicArgs.join(" ")}, no migration runs)` : subcommand} ${env.name} to ${run.target}, reviewed from ${revisionsText(reviewedFrom)}: ${plannedSteps.join(" → ") || "no steps"} (run ${runId}, instance ${instanceId})`);
+    log(
+      `Cairn: ${stampTo ? `stamp (${alembicArgs.join(" ")}, no migration runs)` : subcommand} ${env.name} to ${run.target}, reviewed from ${revisionsText(reviewedFrom)}: ${plannedSteps.join(" → ") || "no steps"} (run ${runId}, instance ${instanceId})`,
+    );
     try {
       result = await runAlembic({
         command: o.alembic.command,
@@ -317,8 +316,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   const now = resultRevisions ? revisionsText(resultRevisions) : "unknown";
   let status: RunOutcome["status"];
   let why: string;
-  const failure = () =>
-    describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOfUrl(o.databaseUrl), resultRevisions });
+  const failure = () => describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOfUrl(o.databaseUrl), resultRevisions });
   const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
   if (refusal) {
     status = "stale";
@@ -329,9 +327,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     why = `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} while Alembic was running. ${failure().headline}`;
   } else if (result && (result.aborted || (result.signal && !result.timedOut))) {
     status = "interrupted";
-    why = result.aborted
-      ? `The run was stopped before Alembic finished. ${env.name} is now at ${now}.`
-      : `Alembic was killed (${result.signal}) before it finished. ${env.name} is now at ${now}.`;
+    why = result.aborted ? `The run was stopped before Alembic finished. ${env.name} is now at ${now}.` : `Alembic was killed (${result.signal}) before it finished. ${env.name} is now at ${now}.`;
   } else if (result?.timedOut) {
     status = "failed";
     why = `Alembic did not finish within ${o.timeoutMs} ms and was stopped. ${failure().headline}`;
@@ -343,9 +339,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     why = spawnError ?? `${failure().headline} (Alembic exited with code ${result?.exitCode}; expected ${revisionsText(o.expectedHeads)}.)`;
   } else if (!headsMatch) {
     status = "failed";
-    why = readError
-      ? `Alembic finished, but Cairn could not re-read ${env.name}'s version table: ${readError}`
-      : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${revisionsText(o.expectedHeads)}.`;
+    why = readError ? `Alembic finished, but Cairn could not re-read ${env.name}'s version table: ${readError}` : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${revisionsText(o.expectedHeads)}.`;
   } else {
     status = "succeeded";
     why = `${env.name} is now at ${now}.`;
@@ -355,13 +349,18 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   await writer.close();
 
   const durationMs = Date.now() - startedAt;
-  const errorTail =
-    status === "succeeded" ? null : redact(`${why}\n\nAlembic output (last ${ERROR_TAIL_LINES} lines):\n${lines.slice(-ERROR_TAIL_LINES).join("\n")}`);
+  const errorTail = status === "succeeded" ? null : redact(`${why}\n\nAlembic output (last ${ERROR_TAIL_LINES} lines):\n${lines.slice(-ERROR_TAIL_LINES).join("\n")}`);
 
   // The files of the migrations that completed, hashed now: a later edit of one is flagged (lib/applied-files).
   const completed = status === "succeeded" ? executedSteps : status === "stale" ? [] : executedSteps.slice(0, -1);
   const downgrade = subcommand === "downgrade" && !stampTo;
-  const appliedFiles = downgrade || stampTo ? [] : await hashRevisionFiles(o.alembic.cwd, completed.map((r) => ({ revision: r, path: o.fileOf?.(r) && path.resolve(o.alembic.cwd, o.fileOf(r)!) }))).catch(() => []);
+  const appliedFiles =
+    downgrade || stampTo
+      ? []
+      : await hashRevisionFiles(
+          o.alembic.cwd,
+          completed.map((r) => ({ revision: r, path: o.fileOf?.(r) && path.resolve(o.alembic.cwd, o.fileOf(r)!) })),
+        ).catch(() => []);
 
   // 4. Outcome, lock release and audit row in one transaction (the runner already let go of the database).
   await db.$transaction(async (tx) => {

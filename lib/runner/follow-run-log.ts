@@ -14,12 +14,7 @@ export const FINISHED_STATUSES = ["succeeded", "failed", "interrupted", "cancell
  * Yields a run's log lines from `fromSeq`, polling the store until the run has finished and every
  * line is read. Works on any instance: it reads only RunLog and Run.status.
  */
-export async function* followRunLog(
-  db: PrismaClient,
-  runId: string,
-  fromSeq = 0,
-  o: { pollMs?: number; signal?: AbortSignal; batch?: number } = {},
-): AsyncGenerator<RunLogLine, void, undefined> {
+export async function* followRunLog(db: PrismaClient, runId: string, fromSeq = 0, o: { pollMs?: number; signal?: AbortSignal; batch?: number } = {}): AsyncGenerator<RunLogLine, void, undefined> {
   const pollMs = o.pollMs ?? 500;
   let next = fromSeq;
   while (!o.signal?.aborted) {

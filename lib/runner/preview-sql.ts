@@ -100,11 +100,7 @@ export async function previewSql(o: PreviewSqlOptions): Promise<SqlPreview> {
 
   const notPreviewed: NotPreviewed[] = [];
   const errors: string[] = [];
-  const parts: string[] = [
-    `-- The environment has several current heads (${current.join(", ")}). Alembic's offline mode starts from one revision,`,
-    "-- so each migration is previewed on its own below.",
-    "",
-  ];
+  const parts: string[] = [`-- The environment has several current heads (${current.join(", ")}). Alembic's offline mode starts from one revision,`, "-- so each migration is previewed on its own below.", ""];
   if (!o.steps) {
     const reason = "the path's steps were not given, so a multi-head start cannot be previewed";
     notPreviewed.push({ revision: target, reason });
@@ -187,7 +183,7 @@ export async function offline(o: Omit<PreviewSqlOptions, "direction" | "current"
   const relative = (l: string) => l.split(`${root}/./`).join("").split(`${root}/`).join("");
   const lines = stderr.filter((l) => l.trim()).map(relative);
   const exception = [...lines].reverse().find((l) => EXCEPTION.test(l)) ?? [...lines].reverse().find((l) => !/^\s/.test(l) && !/^(INFO|DEBUG|WARNI)/.test(l));
-  const why = res.timedOut ? "it did not finish in time" : exception ?? `alembic exited with ${res.exitCode ?? res.signal}`;
+  const why = res.timedOut ? "it did not finish in time" : (exception ?? `alembic exited with ${res.exitCode ?? res.signal}`);
   const headline = why.length > 300 ? `${why.slice(0, 297)}…` : why;
   const tail = lines.slice(-15);
   return {

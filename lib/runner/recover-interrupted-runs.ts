@@ -90,16 +90,7 @@ export async function recoverInterruptedRuns(db: PrismaClient, instanceId: strin
   return recovered;
 }
 
-async function settle(
-  db: PrismaClient,
-  instanceId: string,
-  run: Run & { environment: { name: string } },
-  seen: RunInspection,
-  now: Date,
-  cutoff: Date,
-  includeOwn: boolean,
-  note: string | undefined,
-): Promise<RecoveredRun | null> {
+async function settle(db: PrismaClient, instanceId: string, run: Run & { environment: { name: string } }, seen: RunInspection, now: Date, cutoff: Date, includeOwn: boolean, note: string | undefined): Promise<RecoveredRun | null> {
   const env = run.environment.name;
   const sameHost = run.runnerHost === os.hostname();
   const result = sameHost ? readResultFile(run.runnerLogFile) : null;
@@ -126,7 +117,14 @@ async function settle(
         ? `${dead} Its Alembic went on and finished while Cairn was down. ${where}`
         : `${dead} Its Alembic went on and ended with exit code ${result.exit} while Cairn was down. ${
             orphanLines.length
-              ? describeRunFailure({ lines: orphanLines, direction: run.kind === "downgrade" ? "downgrade" : "upgrade", plannedSteps: asStrings(run.path), environment: env, dialect: seen.dialect ?? "", resultRevisions: revisions }).headline
+              ? describeRunFailure({
+                  lines: orphanLines,
+                  direction: run.kind === "downgrade" ? "downgrade" : "upgrade",
+                  plannedSteps: asStrings(run.path),
+                  environment: env,
+                  dialect: seen.dialect ?? "",
+                  resultRevisions: revisions,
+                }).headline
               : where
           }`;
   } else if (run.runnerPid === null) {
@@ -150,7 +148,12 @@ async function settle(
         durationMs: run.startedAt ? now.getTime() - run.startedAt.getTime() : null,
         errorTail: noted(note, status === "succeeded" ? null : `${why}${orphanLines.length ? `\n\nAlembic output (last 40 lines):\n${orphanLines.slice(-40).join("\n")}` : ""}`),
         resultRevisions: revisions ?? undefined,
-        executedSteps: orphanLines.length ? orphanLines.map(parseProgressLine).filter((s) => s !== null).map((s) => (s.direction === "upgrade" ? s.to[0] : s.from[0]) ?? "") : undefined,
+        executedSteps: orphanLines.length
+          ? orphanLines
+              .map(parseProgressLine)
+              .filter((s) => s !== null)
+              .map((s) => (s.direction === "upgrade" ? s.to[0] : s.from[0]) ?? "")
+          : undefined,
       },
     });
     if (count === 0) return false;

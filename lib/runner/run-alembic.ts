@@ -123,11 +123,7 @@ export function normaliseXArgs(xArgs: unknown): string[] {
 export function normaliseCommand(command: unknown): string[] {
   const c = command == null ? ["alembic"] : command;
   if (!Array.isArray(c) || c.length === 0 || !c.every((p) => typeof p === "string" && p.length > 0 && !p.includes("\0"))) {
-    throw new AppError(
-      "config",
-      "bad alembic command",
-      'The project\'s Alembic command must be a non-empty list of words, e.g. ["alembic"], ["poetry", "run", "alembic"] or [".venv/bin/alembic"].',
-    );
+    throw new AppError("config", "bad alembic command", 'The project\'s Alembic command must be a non-empty list of words, e.g. ["alembic"], ["poetry", "run", "alembic"] or [".venv/bin/alembic"].');
   }
   return c as string[];
 }
@@ -256,9 +252,7 @@ export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult
       o.signal?.removeEventListener("abort", onAbort);
       out.end();
       err.end();
-      void controlDone.then(() =>
-        resolve({ exitCode: code, signal: sig, output: lines.join("\n"), stdout: stdoutLines.join("\n"), aborted, timedOut, argv, ...(runner ? { runner } : {}) }),
-      );
+      void controlDone.then(() => resolve({ exitCode: code, signal: sig, output: lines.join("\n"), stdout: stdoutLines.join("\n"), aborted, timedOut, argv, ...(runner ? { runner } : {}) }));
     });
   });
 }

@@ -69,11 +69,7 @@ async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, v
  * Race-safe: the move to `queued` is conditional on `awaiting_approval` (decideRun), so of several
  * approvers clicking at once exactly one wins and the others are told who approved it.
  */
-export async function approveRun(
-  db: PrismaClient,
-  i: { runId: string; actor: Actor },
-  opts: PlanRunOptions = {},
-): Promise<{ status: "queued"; gates: GateResult[] }> {
+export async function approveRun(db: PrismaClient, i: { runId: string; actor: Actor }, opts: PlanRunOptions = {}): Promise<{ status: "queued"; gates: GateResult[] }> {
   const run = await loadDecidableRun(db, i.runId, i.actor, "approve");
   // A stamp never waits for approval (it is created queued); nothing to re-plan.
   if (run.kind === "stamp") throw new AppError("conflict", `run ${run.id} is a stamp`, `Run ${run.id} is a stamp, which needs no approval.`);

@@ -32,14 +32,11 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
     const what = `run ${run.id} (${run.kind} to ${run.target} on ${run.environment.name})`;
 
     if (!isOpenRunStatus(run.status)) {
-      const detail =
-        run.status === "cancelled" && run.cancelRequestedBy ? ` by ${run.cancelRequestedBy}${run.cancelReason ? `: ${run.cancelReason}` : ""}` : "";
-      throw new AppError(
-        "conflict",
-        `cancel of ${run.status} run ${run.id}`,
-        `Nothing to cancel: ${what} is ${run.status.replace("_", " ")}${detail}. Only runs awaiting approval, queued or running can be cancelled.`,
-        { runId: run.id, status: run.status },
-      );
+      const detail = run.status === "cancelled" && run.cancelRequestedBy ? ` by ${run.cancelRequestedBy}${run.cancelReason ? `: ${run.cancelReason}` : ""}` : "";
+      throw new AppError("conflict", `cancel of ${run.status} run ${run.id}`, `Nothing to cancel: ${what} is ${run.status.replace("_", " ")}${detail}. Only runs awaiting approval, queued or running can be cancelled.`, {
+        runId: run.id,
+        status: run.status,
+      });
     }
     if (!mayCancelRun(i.actor, run)) {
       throw new AppError(

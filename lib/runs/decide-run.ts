@@ -67,11 +67,14 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
   } else {
     if (!i.facts) throw new AppError("bad-request", "approve without facts", "Cairn needs the environment's current state to approve this run.");
     const requester = await db.user.findUnique({ where: { id: run.requestedById }, select: { email: true } });
-    gates = evaluateRunGates({
-      ...i.facts,
-      requester: { userId: run.requestedById, email: requester?.email ?? run.requestedById },
-      approver: { userId: i.actor.userId, email: i.actor.email, role: i.actor.role },
-    }, i.targetIds);
+    gates = evaluateRunGates(
+      {
+        ...i.facts,
+        requester: { userId: run.requestedById, email: requester?.email ?? run.requestedById },
+        approver: { userId: i.actor.userId, email: i.actor.email, role: i.actor.role },
+      },
+      i.targetIds,
+    );
     if (!canProceed(gates)) throw new AppError("gate-refused", `approval refused for run ${run.id}`, describeRefusal(gates), { gates });
     data = { status: "queued", approvedById: i.actor.userId, approvedAt: new Date(), gates: gates as unknown as Prisma.InputJsonValue };
   }

@@ -71,11 +71,7 @@ export interface PreparedRun {
 }
 
 async function readStatusOrThrow(env: Environment, url: ReturnType<typeof resolveEnvironmentUrl>, graph: RevisionGraph, rootDir: string): Promise<EnvironmentStatus> {
-  const status = await readEnvironmentStatus(
-    { name: env.name, url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs },
-    graph,
-    rootDir,
-  );
+  const status = await readEnvironmentStatus({ name: env.name, url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs }, graph, rootDir);
   if (status.state === "unreachable") {
     throw new AppError(
       "unreachable",
@@ -91,11 +87,7 @@ function alembicTargetOf(graph: RevisionGraph, spec: string, ids: string[]): str
   if (ids.length === 0) return "base";
   if (ids.length === 1) return ids[0]!;
   if (sameSet(ids, graph.heads) || sameSet(ids, graph.realHeads ?? [])) return "heads";
-  throw new AppError(
-    "validation",
-    `target ${spec} names several revisions`,
-    `"${spec}" names several revisions (${ids.join(", ")}). Alembic takes one target: pick one of them, or "heads".`,
-  );
+  throw new AppError("validation", `target ${spec} names several revisions`, `"${spec}" names several revisions (${ids.join(", ")}). Alembic takes one target: pick one of them, or "heads".`);
 }
 
 /**
@@ -218,7 +210,13 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     readRehearsalFact(db, { project, environment: env, url: url.url, from, target, steps: path.steps, graph }),
     // Hashes of files applied outside Cairn, first seen now; then the path's files edited since applied anywhere.
     path.direction === "upgrade"
-      ? readAppliedFileEdits(db, { projectId: project.id, graph, rootDir, seen: [{ environmentId: env.id, revisions: from }, ...(prevEnv && prevStatus ? [{ environmentId: prevEnv.id, revisions: prevStatus.revisions }] : [])], revisions: path.steps })
+      ? readAppliedFileEdits(db, {
+          projectId: project.id,
+          graph,
+          rootDir,
+          seen: [{ environmentId: env.id, revisions: from }, ...(prevEnv && prevStatus ? [{ environmentId: prevEnv.id, revisions: prevStatus.revisions }] : [])],
+          revisions: path.steps,
+        })
       : Promise.resolve(undefined),
   ]);
 
@@ -309,13 +307,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
  * At execution, under the database lock: reads the migration files again and plans from where the
  * database stands, so a file added, removed or edited since the review cannot change what runs.
  */
-async function replanSteps(
-  alembicPath: string,
-  constants: Record<string, string | string[] | null>,
-  kind: RunKind,
-  from: string[],
-  target: string,
-): Promise<{ steps: string[] } | { error: string }> {
+async function replanSteps(alembicPath: string, constants: Record<string, string | string[] | null>, kind: RunKind, from: string[], target: string): Promise<{ steps: string[] } | { error: string }> {
   try {
     const { graph } = await readProjectGraphAsync(alembicPath, { constants });
     return { steps: (kind === "downgrade" ? downgradePath(graph, from, target) : upgradePath(graph, from, target)).steps };

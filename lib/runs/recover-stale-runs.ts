@@ -87,10 +87,13 @@ const sweeper = globalThis as unknown as { __cairnRunSweeper?: NodeJS.Timeout };
 export function startRunSweeper(db: PrismaClient, o: { key?: Buffer; everyMs?: number } = {}): void {
   if (sweeper.__cairnRunSweeper) return;
   let busy = false;
-  sweeper.__cairnRunSweeper = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    void recoverStaleRuns(db, { key: o.key }).finally(() => (busy = false));
-  }, o.everyMs ?? Math.max(5_000, runStaleMs() / 2));
+  sweeper.__cairnRunSweeper = setInterval(
+    () => {
+      if (busy) return;
+      busy = true;
+      void recoverStaleRuns(db, { key: o.key }).finally(() => (busy = false));
+    },
+    o.everyMs ?? Math.max(5_000, runStaleMs() / 2),
+  );
   sweeper.__cairnRunSweeper.unref?.();
 }

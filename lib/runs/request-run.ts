@@ -62,12 +62,10 @@ export function openRunError(environment: string, open: NonNullable<Awaited<Retu
       { runId: open.id, status: open.status },
     );
   }
-  return new AppError(
-    "locked",
-    `environment ${environment} busy with run ${open.id}`,
-    `${environment} is busy: ${what} is ${open.status}, ${who}. Wait for it to finish, then request again.`,
-    { runId: open.id, status: open.status },
-  );
+  return new AppError("locked", `environment ${environment} busy with run ${open.id}`, `${environment} is busy: ${what} is ${open.status}, ${who}. Wait for it to finish, then request again.`, {
+    runId: open.id,
+    status: open.status,
+  });
 }
 
 /** Is this Prisma's unique violation on the one-open-run-per-environment index? */

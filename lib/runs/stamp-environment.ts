@@ -72,7 +72,11 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
   for (const r of to) {
     const below = ancestorsOf(graph, r).find((a) => to.includes(a));
     if (below) {
-      throw new AppError("validation", `stamp of ${env.name}: ${below} is below ${r}`, `${below} is an ancestor of ${r}, so a version table never holds both: it holds only the newest revision of each branch. Stamp ${r} alone${to.length > 2 ? " with the other branches' revisions" : ""}.`);
+      throw new AppError(
+        "validation",
+        `stamp of ${env.name}: ${below} is below ${r}`,
+        `${below} is an ancestor of ${r}, so a version table never holds both: it holds only the newest revision of each branch. Stamp ${r} alone${to.length > 2 ? " with the other branches' revisions" : ""}.`,
+      );
     }
   }
 
@@ -142,7 +146,17 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
     await db.$transaction(async (tx) => {
       const { count } = await tx.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "cancelled", finishedAt: new Date(), errorTail: `Cairn could not start this stamp: ${why}` } });
       if (count !== 1) return;
-      await recordAudit(tx, { actor: i.actor, action: "run.start-failed", projectId: project.id, environmentId: env.id, environment: env.name, runId, toRevision: targets.join(","), outcome: "cancelled", details: { kind: "stamp", reason: why } });
+      await recordAudit(tx, {
+        actor: i.actor,
+        action: "run.start-failed",
+        projectId: project.id,
+        environmentId: env.id,
+        environment: env.name,
+        runId,
+        toRevision: targets.join(","),
+        outcome: "cancelled",
+        details: { kind: "stamp", reason: why },
+      });
     });
     throw e;
   }

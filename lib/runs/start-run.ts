@@ -18,12 +18,7 @@ const executions = (state.__cairnRunExecutions ??= new Map());
  * (environment busy, target locked, Alembic missing) is marked `cancelled` with the reason, so it
  * never sits in `queued` forever. Resolves with the outcome, or null when it did not start.
  */
-export function startRun(
-  db: PrismaClient,
-  runId: string,
-  actor: { id?: string | null; email: string },
-  execution: RunExecution,
-): Promise<RunOutcome | null> {
+export function startRun(db: PrismaClient, runId: string, actor: { id?: string | null; email: string }, execution: RunExecution): Promise<RunOutcome | null> {
   const redact = createRedactor([execution.databaseUrl]);
   const p = executeRun({
     db,
@@ -41,9 +36,7 @@ export function startRun(
     .then((outcome) => {
       // The schema it left behind becomes the baseline unless it started drifted; fire-and-forget, a baseline never fails a run.
       if (outcome.status === "succeeded") {
-        recordBaselineAfterRun(db, { id: runId }, execution.preRunDrift).catch((e: unknown) =>
-          console.error(`[cairn] could not record a schema baseline after run ${runId}:`, isAppError(e) ? e.userMessage : redact(String(e))),
-        );
+        recordBaselineAfterRun(db, { id: runId }, execution.preRunDrift).catch((e: unknown) => console.error(`[cairn] could not record a schema baseline after run ${runId}:`, isAppError(e) ? e.userMessage : redact(String(e))));
       }
       return outcome;
     })

@@ -21,22 +21,14 @@ export interface SubmitRunResult {
  * browser saw are never trusted), refuses with every blocking reason, stores the run and its audit
  * row together, and starts a queued run right away in this process.
  */
-export async function submitRun(
-  db: PrismaClient,
-  i: { project: string; environment: string; actor: Actor; request: TRunRequest },
-  opts: PlanRunOptions = {},
-): Promise<SubmitRunResult> {
+export async function submitRun(db: PrismaClient, i: { project: string; environment: string; actor: Actor; request: TRunRequest }, opts: PlanRunOptions = {}): Promise<SubmitRunResult> {
   const { request } = i;
   // A run left behind by a Cairn instance that stopped must not block this environment for minutes:
   // settle it now (only once its Alembic has let go of the database).
   const env = await db.environment.findFirst({ where: { name: i.environment, project: { name: i.project } }, select: { id: true } });
   if (env) await recoverStaleRuns(db, { environmentId: env.id, key: opts.key });
   const plannedAt = new Date();
-  const prepared = await prepareRun(
-    db,
-    { project: i.project, environment: i.environment, kind: request.kind, target: request.target, actor: i.actor, inputs: request },
-    opts,
-  );
+  const prepared = await prepareRun(db, { project: i.project, environment: i.environment, kind: request.kind, target: request.target, actor: i.actor, inputs: request }, opts);
   const { plan } = prepared;
   if (!plan.canRequest) {
     const blocking = plan.gates.filter((g) => !(g.id === "two-person" && g.verdict === "needs-input"));

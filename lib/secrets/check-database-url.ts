@@ -37,7 +37,10 @@ export function envRefRefusal(name: string, env: Record<string, string | undefin
     return `env:${name} names one of Cairn's own variables (DATABASE_URL is Cairn's store, CAIRN_* hold its keys and passwords), which no environment may use. Put the target database's URL in a variable of its own, e.g. ${suggestion}, and write env:${suggestion}.`;
   }
   if (name.startsWith(prefix)) return undefined;
-  const allowed = (env.CAIRN_ENV_ALLOW ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const allowed = (env.CAIRN_ENV_ALLOW ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (allowed.includes(name)) return undefined;
   return `env:${name} is not a variable Cairn may read: only names starting with ${prefix} or listed in CAIRN_ENV_ALLOW are allowed. Rename the variable to ${prefix}${name} (and write env:${prefix}${name}), or allow this name by adding it to CAIRN_ENV_ALLOW on the server, e.g. CAIRN_ENV_ALLOW=${[...allowed, name].join(",")}, and restart Cairn.`;
 }

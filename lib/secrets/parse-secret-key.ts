@@ -9,9 +9,5 @@ export function parseSecretKey(value: string, source = "CAIRN_SECRET_KEY"): Buff
     if (bytes.length === 32) return bytes;
   }
   const hint = "Set it to 32 random bytes, e.g. `openssl rand -hex 32` (64 hex characters) or `openssl rand -base64 32`.";
-  throw new AppError(
-    "config",
-    `${source} is not a 256-bit key (got ${v.length} characters)`,
-    `${source} is not a valid encryption key: it must be 64 hex characters or base64 of 32 bytes. ${hint}`,
-  );
+  throw new AppError("config", `${source} is not a 256-bit key (got ${v.length} characters)`, `${source} is not a valid encryption key: it must be 64 hex characters or base64 of 32 bytes. ${hint}`);
 }

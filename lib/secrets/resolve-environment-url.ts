@@ -8,9 +8,7 @@ export interface StoredUrl {
   urlEncrypted?: string | null;
 }
 
-export type ResolvedUrl =
-  | { ok: true; url: string }
-  | { ok: false; reason: "environment variable not set" | "invalid url"; message: string };
+export type ResolvedUrl = { ok: true; url: string } | { ok: false; reason: "environment variable not set" | "invalid url"; message: string };
 
 const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -30,10 +28,7 @@ export function isEnvRef(value: string): boolean {
  * written before the policy, edited in the store, or a policy narrowed since (CAIRN_ENV_ALLOW)
  * must never make Cairn read DATABASE_URL or its own CAIRN_* keys as a target database.
  */
-export function resolveEnvironmentUrl(
-  stored: StoredUrl,
-  opts: { env?: NodeJS.ProcessEnv | Record<string, string | undefined>; key?: Buffer } = {},
-): ResolvedUrl {
+export function resolveEnvironmentUrl(stored: StoredUrl, opts: { env?: NodeJS.ProcessEnv | Record<string, string | undefined>; key?: Buffer } = {}): ResolvedUrl {
   const env = opts.env ?? process.env;
   if (stored.urlRef) {
     const name = parseEnvRef(stored.urlRef);

@@ -66,10 +66,7 @@ export interface SourceTruncation {
  * served, and only their first MAX_SOURCE_BYTES (cut at a line end): the rest is never read into
  * the response, and a marker says how much more there is and where to read it.
  */
-export async function readRevisionSource(
-  projectName: string,
-  revision: string,
-): Promise<{ path: string; relativePath: string; source: string; truncated: SourceTruncation | null }> {
+export async function readRevisionSource(projectName: string, revision: string): Promise<{ path: string; relativePath: string; source: string; truncated: SourceTruncation | null }> {
   const { graph, rootDir } = await getProjectGraph(projectName);
   const node = graph.revisions.get(revision);
   if (!node) throw new AppError("not-found", `revision ${revision} not in ${projectName}`, `Project "${projectName}" has no revision "${revision}".`);

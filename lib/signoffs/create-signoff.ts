@@ -23,11 +23,7 @@ export interface CreateSignOffResult {
  * on that environment now (read live). The sign-off and its audit row commit together; then the
  * environment's schema is recorded as a baseline (source "signoff").
  */
-export async function createSignOff(
-  db: PrismaClient,
-  i: { project: string; actor: Actor; input: TSignOffRequestInput },
-  opts: UrlOptions = {},
-): Promise<CreateSignOffResult> {
+export async function createSignOff(db: PrismaClient, i: { project: string; actor: Actor; input: TSignOffRequestInput }, opts: UrlOptions = {}): Promise<CreateSignOffResult> {
   const input = ZSignOffRequestSchema.parse(i.input);
   const { project, graph, rootDir } = await loadProjectContext(db, i.project);
   const env = getEnvironmentOrThrow(project, input.environment);
@@ -37,7 +33,12 @@ export async function createSignOff(
   if (!live.ok) throw new AppError("unreachable", `sign-off on ${env.name}: ${live.message}`, `${live.message}, so the sign-off cannot be checked against it. Try again when ${env.name} is reachable.`);
   const ix = indexGraph(graph);
   const known = live.revisions.filter((r) => ix.revs.has(r));
-  const applied = new Set(ancestorNodes(ix, known.map((r) => ix.revs.get(r)!)).map((r) => r.id));
+  const applied = new Set(
+    ancestorNodes(
+      ix,
+      known.map((r) => ix.revs.get(r)!),
+    ).map((r) => r.id),
+  );
   const missing = revisions.filter((r) => !applied.has(r));
   if (missing.length) {
     const at = live.revisions.length ? live.revisions.join(", ") : "base (nothing applied)";

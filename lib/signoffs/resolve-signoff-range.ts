@@ -24,10 +24,19 @@ export function resolveSignOffRange(graph: RevisionGraph, fromRevision: string |
   if (toIds.length === 0) {
     throw new AppError("validation", `toRevision ${toRevision} names no revision`, `toRevision "${toRevision}" names no revision; sign off up to a revision id or "heads".`);
   }
-  const covered = new Set(ancestorNodes(ix, toIds.map((id) => ix.revs.get(id)!)).map((r) => r.id));
+  const covered = new Set(
+    ancestorNodes(
+      ix,
+      toIds.map((id) => ix.revs.get(id)!),
+    ).map((r) => r.id),
+  );
   if (fromRevision) {
     const fromIds = resolveOrThrow(graph, fromRevision, "fromRevision");
-    for (const r of ancestorNodes(ix, fromIds.map((id) => ix.revs.get(id)!))) covered.delete(r.id);
+    for (const r of ancestorNodes(
+      ix,
+      fromIds.map((id) => ix.revs.get(id)!),
+    ))
+      covered.delete(r.id);
   }
   const ordered = [...graph.history].reverse().filter((id) => covered.has(id));
   if (ordered.length === 0) {

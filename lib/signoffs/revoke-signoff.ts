@@ -7,10 +7,7 @@ import type { z } from "zod";
 import type { ZRevokeSignOffSchema } from "@/lib/signoffs/signoff.types";
 
 /** Withdraws a sign-off (it no longer satisfies the sign-off gate), with the reason in the audit trail. */
-export async function revokeSignOff(
-  db: PrismaClient,
-  i: { project: string; id: string; actor: Actor; input: z.output<typeof ZRevokeSignOffSchema> },
-): Promise<{ id: string; revokedAt: string }> {
+export async function revokeSignOff(db: PrismaClient, i: { project: string; id: string; actor: Actor; input: z.output<typeof ZRevokeSignOffSchema> }): Promise<{ id: string; revokedAt: string }> {
   const { reason } = i.input;
   return db.$transaction(async (tx) => {
     const row = await tx.signOff.findFirst({ where: { id: i.id, project: { name: i.project } }, include: { environment: { select: { name: true } } } });

@@ -112,7 +112,9 @@ describe.skipIf(skipWithoutAlembic(hasAlembic, `Alembic for ${PYTHON}`))("Cairn'
   it("reports a problem instead of crashing wherever Alembic itself fails to load", () => {
     const failing = cases.filter((c) => c.oracle.error);
     expect(failing.map((c) => c.project.name).sort()).toEqual(
-      FIXTURES.filter((f) => f.name.startsWith("broken-")).map((f) => f.name).sort(),
+      FIXTURES.filter((f) => f.name.startsWith("broken-"))
+        .map((f) => f.name)
+        .sort(),
     );
     for (const c of failing) {
       expect(c.comparison?.disagreements ?? ["not compared"]).toEqual([]);

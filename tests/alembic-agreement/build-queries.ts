@@ -54,17 +54,7 @@ export function buildQueries(revisions: GenRevision[], seed: number, count = 24)
   for (let i = 0; i < count; i++) queries.push({ current: pick(states), target: pick(targets) });
   // Always some of each family, and symbol resolution on its own.
   for (const t of ["heads", "base"]) queries.push({ current: pick(states), target: t });
-  for (const spec of [
-    "heads",
-    "head",
-    "base",
-    "-1",
-    ...labels.slice(0, 2).flatMap((l) => [`${l}@head`, l, `${l}@-1`]),
-    pick(ids).slice(0, 5),
-    pick(ids).slice(0, 2),
-    "zzzzzz",
-    `${pick(ids)}@head`,
-  ]) {
+  for (const spec of ["heads", "head", "base", "-1", ...labels.slice(0, 2).flatMap((l) => [`${l}@head`, l, `${l}@-1`]), pick(ids).slice(0, 5), pick(ids).slice(0, 2), "zzzzzz", `${pick(ids)}@head`]) {
     queries.push({ resolve: spec });
   }
   return queries;

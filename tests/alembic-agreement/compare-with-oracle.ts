@@ -75,9 +75,7 @@ function compareOutcome(
     if (!eq(mine!.ids, ids)) out.push(`${label}: alembic ${JSON.stringify(ids)} cairn ${JSON.stringify(mine!.ids)}`);
     return;
   }
-  const sameSteps = ambiguousOrder
-    ? eq([...(mine!.steps ?? [])].sort(), [...(oracle.steps ?? [])].sort())
-    : eq(mine!.steps, oracle.steps);
+  const sameSteps = ambiguousOrder ? eq([...(mine!.steps ?? [])].sort(), [...(oracle.steps ?? [])].sort()) : eq(mine!.steps, oracle.steps);
   if (sameSteps) counts.pathsMatched++;
   if (!sameSteps) out.push(`${label}: steps\n    alembic ${JSON.stringify(oracle.steps)}\n    cairn   ${JSON.stringify(mine!.steps)}`);
   if (oracle.result_error !== undefined || mine!.versionTableError !== undefined) {
@@ -127,9 +125,7 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
     out.push(`real heads: alembic ${JSON.stringify(oracle.real_heads)} cairn ${JSON.stringify(graph.realHeads)}`);
   }
   if (!eq(graph.bases, oracle.bases)) out.push(`bases: alembic ${JSON.stringify(oracle.bases)} cairn ${JSON.stringify(graph.bases)}`);
-  const historyMatches = ambiguous
-    ? eq([...graph.history].sort(), [...oracle.history].sort()) && isTopological(graph, graph.history)
-    : eq(graph.history, oracle.history);
+  const historyMatches = ambiguous ? eq([...graph.history].sort(), [...oracle.history].sort()) && isTopological(graph, graph.history) : eq(graph.history, oracle.history);
   if (!historyMatches) out.push(`history:\n    alembic ${oracle.history.join(" ")}\n    cairn   ${graph.history.join(" ")}`);
   // `alembic history` / `alembic heads` text, line for line. 2+ labels print as a Python set (hash
   // order), Cairn prints them sorted: normalise Alembic's side for those.
@@ -141,7 +137,10 @@ export function compareWithOracle(scripts: MigrationScript[], oracle: OracleAnsw
   const historyText = oracle.history_text.map((l, i) => printed(l, oracle.history[i]));
   const ourHistoryText = graph.history.map((id) => formatHistoryLine(graph.revisions.get(id)!));
   if (!(ambiguous ? eq([...ourHistoryText].sort(), [...historyText].sort()) : eq(ourHistoryText, historyText))) {
-    const diff = historyText.map((l, i) => [l, ourHistoryText[i]]).filter(([a, b]) => a !== b).slice(0, 3);
+    const diff = historyText
+      .map((l, i) => [l, ourHistoryText[i]])
+      .filter(([a, b]) => a !== b)
+      .slice(0, 3);
     out.push(`alembic history text differs, e.g.\n${diff.map(([a, b]) => `    alembic ${a}\n    cairn   ${b}`).join("\n")}`);
   }
   const headsText = oracle.heads_text.map((l, i) => printed(l, oracle.heads[i]));

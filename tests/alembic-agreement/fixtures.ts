@@ -73,10 +73,7 @@ export const FIXTURES: GeneratedProject[] = [
   {
     // The incident: a down_revision set to the previous migration's file name.
     name: "broken-file-name-as-down-revision",
-    revisions: [
-      rev("7c1f0e2a9b3d", [], { file: "20250915_cleanup_mail_status_exclusivity.py" }),
-      rev("8d2e1f3b0c4e", ["20250915_cleanup_mail_status_exclusivity"], { file: "20250916_next.py" }),
-    ],
+    revisions: [rev("7c1f0e2a9b3d", [], { file: "20250915_cleanup_mail_status_exclusivity.py" }), rev("8d2e1f3b0c4e", ["20250915_cleanup_mail_status_exclusivity"], { file: "20250916_next.py" })],
   },
   {
     name: "broken-cycle",
@@ -84,11 +81,7 @@ export const FIXTURES: GeneratedProject[] = [
   },
   {
     name: "broken-duplicate-branch-label",
-    revisions: [
-      rev("aaaa11110000", [], { labels: ["feature"] }),
-      rev("bbbb22220000", ["aaaa11110000"]),
-      rev("cccc33330000", ["aaaa11110000"], { labels: ["feature"] }),
-    ],
+    revisions: [rev("aaaa11110000", [], { labels: ["feature"] }), rev("bbbb22220000", ["aaaa11110000"]), rev("cccc33330000", ["aaaa11110000"], { labels: ["feature"] })],
   },
   {
     // depends_on is matched exactly by Alembic: a prefix does not resolve.

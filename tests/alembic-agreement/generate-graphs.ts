@@ -124,11 +124,7 @@ function pyValue(values: string[], q: string, asList: boolean): string {
 }
 
 /** Writes the project as real files; returns the ini and what each file declares, in file-name order. */
-export function writeProject(
-  root: string,
-  project: GeneratedProject,
-  seed = 1,
-): { ini: string; versionsDir: string; scripts: MigrationScript[] } {
+export function writeProject(root: string, project: GeneratedProject, seed = 1): { ini: string; versionsDir: string; scripts: MigrationScript[] } {
   const rand = rng(seed * 7919 + 17);
   const versionsDir = path.join(root, "versions");
   fs.mkdirSync(versionsDir, { recursive: true });
@@ -137,17 +133,7 @@ export function writeProject(
   const scripts: MigrationScript[] = [];
   for (const r of project.revisions) {
     const q = rand() < 0.5 ? '"' : "'";
-    const lines = [
-      `"""${r.message}`,
-      "",
-      `Revision ID: ${r.id}`,
-      `Revises: ${r.down.join(", ")}`,
-      "Create Date: 2025-09-15 10:00:00.000000",
-      "",
-      '"""',
-      "",
-      "# revision identifiers, used by Alembic.",
-    ];
+    const lines = [`"""${r.message}`, "", `Revision ID: ${r.id}`, `Revises: ${r.down.join(", ")}`, "Create Date: 2025-09-15 10:00:00.000000", "", '"""', "", "# revision identifiers, used by Alembic."];
     const at = (s: string) => {
       lines.push(s);
       return lines.length;

@@ -71,21 +71,16 @@ export function runOracle(ini: string, queries: Query[]): Promise<OracleAnswer> 
 export function runOracleBatch(jobs: { ini: string; queries: Query[] }[], jobFile: string): Promise<OracleAnswer[]> {
   fs.writeFileSync(jobFile, JSON.stringify(jobs));
   return new Promise((resolve, reject) => {
-    execFile(
-      PYTHON,
-      [ORACLE, "--batch", jobFile],
-      { env: { ...process.env, PYTHONHASHSEED: "0", PYTHONDONTWRITEBYTECODE: "1" }, maxBuffer: 256 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`oracle batch failed: ${error.message}\n${stderr}`));
-        try {
-          const answers = JSON.parse(stdout) as OracleAnswer[];
-          if (answers.length !== jobs.length) throw new Error(`${answers.length} answers for ${jobs.length} jobs`);
-          resolve(answers);
-        } catch (e) {
-          reject(new Error(`oracle batch printed no usable JSON: ${String(e)}\n${stderr}`));
-        }
-      },
-    );
+    execFile(PYTHON, [ORACLE, "--batch", jobFile], { env: { ...process.env, PYTHONHASHSEED: "0", PYTHONDONTWRITEBYTECODE: "1" }, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`oracle batch failed: ${error.message}\n${stderr}`));
+      try {
+        const answers = JSON.parse(stdout) as OracleAnswer[];
+        if (answers.length !== jobs.length) throw new Error(`${answers.length} answers for ${jobs.length} jobs`);
+        resolve(answers);
+      } catch (e) {
+        reject(new Error(`oracle batch printed no usable JSON: ${String(e)}\n${stderr}`));
+      }
+    });
   });
 }
 

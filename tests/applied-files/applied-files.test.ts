@@ -28,7 +28,14 @@ beforeAll(async () => {
   app = await useAppStore("cairn_applied_files");
   db = app.db;
   fixture = copyFixtureProject(["qa", "staging"]);
-  const seeded = await seedProject(db, { name: P, dir: fixture.dir, envs: [{ name: "qa", url: fixture.urls.qa! }, { name: "staging", url: fixture.urls.staging! }] });
+  const seeded = await seedProject(db, {
+    name: P,
+    dir: fixture.dir,
+    envs: [
+      { name: "qa", url: fixture.urls.qa! },
+      { name: "staging", url: fixture.urls.staging! },
+    ],
+  });
   projectId = seeded.project.id;
   [alice, viewer] = await Promise.all([signedIn(db, "release_manager"), signedIn(db, "viewer")]);
 }, 60_000);
@@ -57,7 +64,11 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     const clean = await plan("staging", { kind: "upgrade", target: "e5" });
     expect(clean.gates.find((g: { id: string }) => g.id === "applied-files")).toMatchObject({ verdict: "pass" });
     const seen = await db.appliedFile.findMany({ where: { environment: { name: "staging", projectId } }, orderBy: { revision: "asc" } });
-    expect(seen.map((r) => [r.revision, r.source, r.runId])).toEqual([["a1", "observed", null], ["b2", "observed", null], ["c3", "observed", null]]);
+    expect(seen.map((r) => [r.revision, r.source, r.runId])).toEqual([
+      ["a1", "observed", null],
+      ["b2", "observed", null],
+      ["c3", "observed", null],
+    ]);
     expect(seen[1]!.sha256).toBe(sha(versions("b2_add_customer_name.py")));
 
     // d4 (applied to qa by the run above) and b2 (applied to both) are edited afterwards.
@@ -72,7 +83,11 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
 
     const { graph } = await readProjectGraphAsync(fixture.dir);
     const all = await findEditedAppliedFiles(db, { projectId, graph, rootDir: fixture.dir });
-    expect(all.map((e) => [e.revision, e.environment, e.source]).sort()).toEqual([["b2", "qa", "run"], ["b2", "staging", "observed"], ["d4", "qa", "run"]]);
+    expect(all.map((e) => [e.revision, e.environment, e.source]).sort()).toEqual([
+      ["b2", "qa", "run"],
+      ["b2", "staging", "observed"],
+      ["d4", "qa", "run"],
+    ]);
 
     const res = await appliedFilesRoute.GET(request("GET", `/api/projects/${P}/applied-files`, { cookie: viewer.cookie }), ctx({ project: P }));
     expect(res.status).toBe(200);
@@ -90,12 +105,17 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
   }, 60_000);
 
   it("a downgrade forgets the files it removed; applying the edited file again records its new hash", async () => {
-    const down = await envRunsRoute.POST(request("POST", `/api/projects/${P}/envs/qa/runs`, { cookie: alice.cookie, body: { kind: "downgrade", target: "c3", destructiveConfirmation: ["e5", "d4"] } }), ctx({ project: P, env: "qa" }));
+    const down = await envRunsRoute.POST(
+      request("POST", `/api/projects/${P}/envs/qa/runs`, { cookie: alice.cookie, body: { kind: "downgrade", target: "c3", destructiveConfirmation: ["e5", "d4"] } }),
+      ctx({ project: P, env: "qa" }),
+    );
     expect(down.status, JSON.stringify(await down.clone().json())).toBe(202);
     await runExecution((await body(down)).runId);
     expect((await db.appliedFile.findMany({ where: { environment: { name: "qa", projectId } } })).map((r) => r.revision).sort()).toEqual(["a1", "b2", "c3"]);
     const up = await envRunsRoute.POST(request("POST", `/api/projects/${P}/envs/qa/runs`, { cookie: alice.cookie, body: { kind: "upgrade", target: "d4" } }), ctx({ project: P, env: "qa" }));
     await runExecution((await body(up)).runId);
-    expect((await db.appliedFile.findUniqueOrThrow({ where: { environmentId_revision: { environmentId: (await db.environment.findFirstOrThrow({ where: { name: "qa", projectId } })).id, revision: "d4" } } })).sha256).toBe(sha(versions("d4_index_orders.py")));
+    expect((await db.appliedFile.findUniqueOrThrow({ where: { environmentId_revision: { environmentId: (await db.environment.findFirstOrThrow({ where: { name: "qa", projectId } })).id, revision: "d4" } } })).sha256).toBe(
+      sha(versions("d4_index_orders.py")),
+    );
   }, 90_000);
 });

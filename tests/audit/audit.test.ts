@@ -32,8 +32,7 @@ function parseCsv(text: string): string[][] {
     else if (c === ",") {
       row.push(cell);
       cell = "";
-    }
-    else if (c === "\r" && text[i + 1] === "\n") {
+    } else if (c === "\r" && text[i + 1] === "\n") {
       row.push(cell);
       rows.push(row);
       row = [];
@@ -52,7 +51,7 @@ beforeAll(async () => {
   const at = (iso: string) => ({ at: new Date(iso) });
   const rows = [
     { actor: { label: "ann@example.com" }, action: "signoff.create", environment: "qa", fromRevision: "a1", toRevision: "d4", outcome: "ok", details: { note: 'checked, "all" fine' } },
-    { actor: { label: "bob@example.com" }, action: "run.request", environment: "staging", toRevision: "e5", outcome: "queued", details: { note: "=HYPERLINK(\"http://evil\")" } },
+    { actor: { label: "bob@example.com" }, action: "run.request", environment: "staging", toRevision: "e5", outcome: "queued", details: { note: '=HYPERLINK("http://evil")' } },
     { actor: { label: "bob@example.com" }, action: "run.succeeded", environment: "staging", toRevision: "e5", outcome: "succeeded" },
     { actor: { label: "-2+3" }, action: "signoff.revoke", environment: "qa", toRevision: "d4", outcome: "ok", details: { reason: "line one\nline two" } },
     { actor: { label: "@SUM(A1)" }, action: "user.create", outcome: "ok" },

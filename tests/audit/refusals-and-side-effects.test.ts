@@ -32,7 +32,10 @@ beforeAll(async () => {
   await seedProject(db, {
     name: P,
     dir: fixture.dir,
-    envs: [{ name: "qa", url: fixture.urls.qa! }, { name: "prod", url: fixture.urls.prod!, protected: true }],
+    envs: [
+      { name: "qa", url: fixture.urls.qa! },
+      { name: "prod", url: fixture.urls.prod!, protected: true },
+    ],
     xArgs: ["tenant=acme", `db_password=${X_SECRET}`],
   });
   [rm, qa, admin, viewer] = await Promise.all([signedIn(db, "release_manager"), signedIn(db, "qa"), signedIn(db, "admin"), signedIn(db, "viewer")]);

@@ -62,10 +62,7 @@ describe("route() on the admin API", () => {
     expect((await body(cross)).error.message).toMatch(/another site/);
     const bare = await usersRoute.POST(request("POST", "/api/admin/users", { cookie: admin.cookie, origin: null, body: input }), noParams);
     expect(bare.status).toBe(403);
-    const sibling = await usersRoute.POST(
-      request("POST", "/api/admin/users", { cookie: admin.cookie, origin: null, body: input, headers: { "sec-fetch-site": "same-site" } }),
-      noParams,
-    );
+    const sibling = await usersRoute.POST(request("POST", "/api/admin/users", { cookie: admin.cookie, origin: null, body: input, headers: { "sec-fetch-site": "same-site" } }), noParams);
     expect(sibling.status).toBe(403);
     expect(await db.user.findUnique({ where: { email: "evil@example.com" } })).toBeNull();
 
@@ -198,9 +195,7 @@ describe("API tokens", () => {
     expect((await approveRun(request("POST", "/api/runs/1/approve", { token, body: {} }), noParams)).status).toBe(403);
     expect((await usersRoute.GET(request("GET", "/api/admin/users", { token }), noParams)).status).toBe(403);
     // A mutating route that names no scope refuses every token.
-    const adminToken = await body(
-      await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: admin.cookie, body: { name: "adm", scopes: ["status:read", "runs:request", "runs:approve", "signoffs:write"] } }), noParams),
-    );
+    const adminToken = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: admin.cookie, body: { name: "adm", scopes: ["status:read", "runs:request", "runs:approve", "signoffs:write"] } }), noParams));
     const viaToken = await usersRoute.POST(request("POST", "/api/admin/users", { token: adminToken.token, body: { email: "t@example.com", password: "long enough password" } }), noParams);
     expect(viaToken.status).toBe(403);
     expect((await body(viaToken)).error.message).toMatch(/cannot be used/);
@@ -248,10 +243,7 @@ describe("the permission table drives every route guard", () => {
     const admin = await signedIn(db, "admin");
     const { token } = await body(await myTokensRoute.POST(request("POST", "/api/tokens", { cookie: admin.cookie, body: { name: "poll", scopes: ["status:read"] } }), noParams));
     expect((await meRoute.GET(request("GET", "/api/auth/me", { token }), noParams)).status).toBe(200);
-    for (const res of [
-      await usersRoute.GET(request("GET", "/api/admin/users", { token }), noParams),
-      await tokensRoute.GET(request("GET", "/api/admin/tokens", { token }), noParams),
-    ]) {
+    for (const res of [await usersRoute.GET(request("GET", "/api/admin/users", { token }), noParams), await tokensRoute.GET(request("GET", "/api/admin/tokens", { token }), noParams)]) {
       expect(res.status).toBe(403);
       const b = await body(res);
       expect(b.error.message).toMatch(/API tokens cannot be used for this action/);

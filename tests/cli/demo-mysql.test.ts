@@ -30,7 +30,11 @@ describe("the demo on MariaDB", () => {
     const r = await runCairn(["status", "--config", file, "--json"], { ...envVars, CAIRN_CACHE_DIR: path.join(dir, ".cache") }, dir);
     expect(r.stderr).toBe("");
     const envs = JSON.parse(r.stdout).projects[0].environments as { name: string; state: string; tooLong: string[]; versionNumWidth: number }[];
-    expect(envs.map((e) => [e.name, e.state])).toEqual([["qa", "behind"], ["staging", "behind"], ["production", "behind"]]);
+    expect(envs.map((e) => [e.name, e.state])).toEqual([
+      ["qa", "behind"],
+      ["staging", "behind"],
+      ["production", "behind"],
+    ]);
     // The reporting chain's 38-character head does not fit MySQL's VARCHAR(32): the width check says so.
     expect(envs[0]).toMatchObject({ versionNumWidth: 32 });
     expect(envs[0]!.tooLong.some((rev) => rev.length > 32)).toBe(true);

@@ -60,7 +60,12 @@ describe("cairn status with SQLite, PostgreSQL and MySQL environments in one pro
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const env = JSON.parse(r.stdout).projects[0].environments as { name: string; state: string; revisions: string[]; pending: string[]; versionNumWidth?: number; tooLong: string[] }[];
-    expect(env.map((e) => [e.name, e.state])).toEqual([["qa", "current"], ["staging", "current"], ["preprod", "behind"], ["production", "behind"]]);
+    expect(env.map((e) => [e.name, e.state])).toEqual([
+      ["qa", "current"],
+      ["staging", "current"],
+      ["preprod", "behind"],
+      ["production", "behind"],
+    ]);
     expect(new Set(env[1]!.revisions)).toEqual(new Set([MAIN_HEAD, LONG_REV]));
     expect(env[1]!.versionNumWidth).toBe(64);
     expect(env[3]).toMatchObject({ revisions: ["3c4d5e6f7003"], versionNumWidth: 32, tooLong: [LONG_REV] });

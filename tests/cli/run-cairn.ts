@@ -15,14 +15,9 @@ export interface CairnRun {
 
 export function runCairn(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CairnRun> {
   return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [CAIRN_BIN, ...args],
-      { env: { ...process.env, ...env }, cwd, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") return reject(error);
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [CAIRN_BIN, ...args], { env: { ...process.env, ...env }, cwd, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") return reject(error);
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
   });
 }

@@ -43,7 +43,11 @@ describe("cairn status --store", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout).projects[0].editedAfterApplied).toEqual([]);
-    expect((await s.store.db.appliedFile.findMany({ orderBy: { revision: "asc" } })).map((r) => [r.revision, r.source])).toEqual([["a1", "observed"], ["b2", "observed"], ["c3", "observed"]]);
+    expect((await s.store.db.appliedFile.findMany({ orderBy: { revision: "asc" } })).map((r) => [r.revision, r.source])).toEqual([
+      ["a1", "observed"],
+      ["b2", "observed"],
+      ["c3", "observed"],
+    ]);
 
     fs.appendFileSync(path.join(fixture.dir, "versions", "b2_add_customer_name.py"), "\n# edited after it ran\n");
     const day = new Date().toISOString().slice(0, 10);

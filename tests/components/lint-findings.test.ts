@@ -10,7 +10,7 @@ const gate = (over: Partial<GateResult>): GateResult => ({ id: "lint", label: "M
 
 describe("LintFindings", () => {
   it("says lint could not run, and what failed, instead of 'no open finding'", () => {
-    const what = "Alembic could not be run to render the migrations after j10 (k11): Cairn could not start \"alembic\" (not found)";
+    const what = 'Alembic could not be run to render the migrations after j10 (k11): Cairn could not start "alembic" (not found)';
     const html = renderToStaticMarkup(createElement(LintFindings, { gate: gate({ verdict: "block", details: { failed: what } }) }));
     expect(html).toContain("Lint could not run");
     expect(html).toContain("after j10 (k11)");

@@ -22,8 +22,7 @@ let rm: User, qa: User, admin: User;
 const P = "override-shop";
 
 const sql = (url: string, text: string) => withClient(url, (c) => c.query(text));
-const baseline = (user: User, env: string, b?: unknown) =>
-  baselineRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/baseline`, { cookie: user.cookie, body: b }), ctx({ project: P, env }));
+const baseline = (user: User, env: string, b?: unknown) => baselineRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/baseline`, { cookie: user.cookie, body: b }), ctx({ project: P, env }));
 const baselines = (env: string) => db.schemaBaseline.count({ where: { environment: { name: env, project: { name: P } } } });
 const driftGate = async (env: string, user: User) => {
   const plan = await planRun(db, { project: P, environment: env, kind: "upgrade", target: "e5", actor: { kind: "user", userId: user.id, email: user.email, name: "", role: "release_manager" } });
@@ -40,7 +39,14 @@ beforeAll(async () => {
   fixture = copyFixtureProject([]);
   alembicUpgrade(fixture.dir, qaUrl, "d4");
   alembicUpgrade(fixture.dir, stagingUrl, "d4");
-  await seedProject(db, { name: P, dir: fixture.dir, envs: [{ name: "qa", url: qaUrl }, { name: "staging", url: stagingUrl, protected: true }] });
+  await seedProject(db, {
+    name: P,
+    dir: fixture.dir,
+    envs: [
+      { name: "qa", url: qaUrl },
+      { name: "staging", url: stagingUrl, protected: true },
+    ],
+  });
   [rm, qa, admin] = await Promise.all([signedIn(db, "release_manager"), signedIn(db, "qa"), signedIn(db, "admin")]);
 }, 90_000);
 
@@ -115,10 +121,7 @@ describe("drift is never adopted by itself", () => {
   it("a sign-off on a drifted environment records the sign-off but no baseline, and says why", async () => {
     // qa now differs from the baseline just accepted (index dropped) and from staging (nickname).
     const before = await baselines("qa");
-    const res = await signoffsRoute.POST(
-      request("POST", `/api/projects/${P}/signoffs`, { cookie: qa.cookie, body: { environment: "qa", fromRevision: null, toRevision: "d4", note: "checked" } }),
-      ctx({ project: P }),
-    );
+    const res = await signoffsRoute.POST(request("POST", `/api/projects/${P}/signoffs`, { cookie: qa.cookie, body: { environment: "qa", fromRevision: null, toRevision: "d4", note: "checked" } }), ctx({ project: P }));
     expect(res.status).toBe(201);
     const out = await body(res);
     expect(out.baseline.error).toMatch(/^No baseline was recorded: qa's schema differs from .* Cairn never adopts drift by itself/);

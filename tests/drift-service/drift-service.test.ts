@@ -31,10 +31,8 @@ const SECRET = "s3cret-Drift-pw";
 
 const sql = (url: string, text: string) => withClient(url, (c) => c.query(text));
 const drift = async (user: User | undefined, project = P) => driftRoute.GET(request("GET", `/api/projects/${project}/drift`, { cookie: user?.cookie }), ctx({ project }));
-const baseline = (user: User | undefined, env: string) =>
-  baselineRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/baseline`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));
-const check = (user: User | undefined, env: string) =>
-  checkRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/alembic-check`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));
+const baseline = (user: User | undefined, env: string) => baselineRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/baseline`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));
+const check = (user: User | undefined, env: string) => checkRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/alembic-check`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));
 
 beforeAll(async () => {
   app = await useAppStore("cairn_drift_service");
@@ -190,8 +188,7 @@ describe("alembic check", () => {
     expect(await body(res)).toEqual({
       available: false,
       version: "1.8.1",
-      message:
-        "alembic check is not available: this project's Alembic is 1.8.1; it needs 1.9 or newer (pip install -U alembic) and importable models (target_metadata in env.py).",
+      message: "alembic check is not available: this project's Alembic is 1.8.1; it needs 1.9 or newer (pip install -U alembic) and importable models (target_metadata in env.py).",
     });
   });
 });

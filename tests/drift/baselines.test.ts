@@ -56,8 +56,9 @@ describe("schema baselines", () => {
   });
 
   it("refuses a malformed snapshot with a clear message", async () => {
-    await expect(
-      recordBaseline(store.db, { environmentId, revisions: ["a1"], snapshot: { dialect: "oracle" } as unknown as SchemaSnapshot, source: "manual" }),
-    ).rejects.toMatchObject({ code: "validation", userMessage: "The schema snapshot is malformed; take a new one and try again." });
+    await expect(recordBaseline(store.db, { environmentId, revisions: ["a1"], snapshot: { dialect: "oracle" } as unknown as SchemaSnapshot, source: "manual" })).rejects.toMatchObject({
+      code: "validation",
+      userMessage: "The schema snapshot is malformed; take a new one and try again.",
+    });
   });
 });

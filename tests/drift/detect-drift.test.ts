@@ -48,9 +48,7 @@ describe("detectDrift", () => {
         revisionKey: "3f2a9c",
         left: "qa",
         right: "staging",
-        differences: [
-          { kind: "column-nullable", object: "blocks.created_at", left: "nullable", right: "NOT NULL", message: "blocks.created_at: nullable → NOT NULL" },
-        ],
+        differences: [{ kind: "column-nullable", object: "blocks.created_at", left: "nullable", right: "NOT NULL", message: "blocks.created_at: nullable → NOT NULL" }],
         message: "qa and staging are both at revision 3f2a9c but their schemas differ (1 difference)",
       },
       {
@@ -59,9 +57,7 @@ describe("detectDrift", () => {
         revisionKey: "3f2a9c",
         left: "staging",
         right: "production",
-        differences: [
-          { kind: "column-nullable", object: "blocks.created_at", left: "NOT NULL", right: "nullable", message: "blocks.created_at: NOT NULL → nullable" },
-        ],
+        differences: [{ kind: "column-nullable", object: "blocks.created_at", left: "NOT NULL", right: "nullable", message: "blocks.created_at: NOT NULL → nullable" }],
         message: "staging and production are both at revision 3f2a9c but their schemas differ (1 difference)",
       },
     ]);

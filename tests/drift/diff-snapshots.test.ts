@@ -71,7 +71,12 @@ describe("diffSnapshots", () => {
         schema: "public",
         name: `t${i}`,
         columns: Array.from({ length: 8 }, (_, c) => ({
-          name: `c${c}`, type: "integer", nullable: c % 2 === 0, default: c === 3 && i === 250 && variant ? "1" : null, identity: null, generated: null,
+          name: `c${c}`,
+          type: "integer",
+          nullable: c % 2 === 0,
+          default: c === 3 && i === 250 && variant ? "1" : null,
+          identity: null,
+          generated: null,
         })),
         indexes: [{ name: `ix_t${i}_c1`, columns: ["c1"], include: [], unique: false, predicate: null, method: "btree" }],
         constraints: [
@@ -79,7 +84,9 @@ describe("diffSnapshots", () => {
           { name: `t${i}_c2_check`, kind: "check" as const, columns: ["c2"], definition: "CHECK (c2 > 0)", references: null },
         ],
       })),
-      views: [], sequences: [], enums: [],
+      views: [],
+      sequences: [],
+      enums: [],
     });
     const [a, b] = [normalizeSnapshot(big(0)), normalizeSnapshot(big(1))];
     const started = performance.now();

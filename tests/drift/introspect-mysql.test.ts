@@ -113,7 +113,11 @@ describe("introspectMysql on MariaDB", () => {
       { name: "ix_blocks_user_created", columns: ["user_id", "id DESC"], include: [], unique: false, predicate: null, method: "btree" },
     ]);
     expect(blocks.constraints.find((c) => c.kind === "foreign")).toEqual({
-      name: null, kind: "foreign", columns: ["user_id"], definition: "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE", references: "users",
+      name: null,
+      kind: "foreign",
+      columns: ["user_id"],
+      definition: "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE",
+      references: "users",
     });
     const tags = s.tables.find((t) => t.name === "tags")!;
     expect(tags.constraints.find((c) => c.kind === "unique")).toMatchObject({ name: "uq_tags", columns: ["block_id", "tag"] });

@@ -38,15 +38,21 @@ describe("introspectPostgres", () => {
     expect(s.tables.map((t) => t.name).sort()).toEqual(["blocks", "notes", "users", "v3_plans"]);
     const blocks = s.tables.find((t) => t.name === "blocks")!;
     expect(blocks.columns.find((c) => c.name === "id")).toEqual({
-      name: "id", type: "bigint", nullable: false, default: null, identity: "by default", generated: null,
+      name: "id",
+      type: "bigint",
+      nullable: false,
+      default: null,
+      identity: "by default",
+      generated: null,
     });
     expect(blocks.columns.find((c) => c.name === "created_at")).toMatchObject({ type: "timestamp without time zone", nullable: true, default: "now()" });
-    expect(blocks.indexes).toEqual([
-      { name: "ix_blocks_user_created", columns: ["user_id", "created_at DESC"], include: [], unique: false, predicate: "(body IS NOT NULL)", method: "btree" },
-    ]);
+    expect(blocks.indexes).toEqual([{ name: "ix_blocks_user_created", columns: ["user_id", "created_at DESC"], include: [], unique: false, predicate: "(body IS NOT NULL)", method: "btree" }]);
     expect(blocks.constraints.find((c) => c.kind === "foreign")).toEqual({
-      name: "blocks_user_id_fkey", kind: "foreign", columns: ["user_id"],
-      definition: "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE", references: "users",
+      name: "blocks_user_id_fkey",
+      kind: "foreign",
+      columns: ["user_id"],
+      definition: "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE",
+      references: "users",
     });
     const notes = s.tables.find((t) => t.name === "notes")!;
     expect(notes.indexes.find((i) => i.name === "ix_notes_search_vector")).toMatchObject({ method: "gin", columns: ["search_vector"] });
@@ -113,10 +119,7 @@ describe("introspectPostgres", () => {
       `ALTER TABLE users RENAME CONSTRAINT users_pkey TO users_pkey1`,
     ]);
     const diff = diffSnapshots(await snapshot(staging.url), await snapshot(renamed.url), { left: "staging", right: "qa" });
-    expect(diff.map((d) => d.message)).toEqual([
-      "index ix_blocks_by_user only on qa",
-      "index ix_blocks_user_created only on staging",
-    ]);
+    expect(diff.map((d) => d.message)).toEqual(["index ix_blocks_by_user only on qa", "index ix_blocks_user_created only on staging"]);
   });
 
   it("reads only the schemas asked for, leaves out a version table in another schema", async () => {
@@ -126,13 +129,12 @@ describe("introspectPostgres", () => {
       `CREATE TABLE app.alembic_version (version_num varchar(32) PRIMARY KEY)`,
       `CREATE TABLE public.other (id int)`,
     ]);
-    const s = await withClient(db.url, (c) =>
-      introspectPostgres(c, { schemas: ["app"], versionTable: "alembic_version", versionTableSchema: "app" }),
-    );
+    const s = await withClient(db.url, (c) => introspectPostgres(c, { schemas: ["app"], versionTable: "alembic_version", versionTableSchema: "app" }));
     expect(s.tables.map((t) => `${t.schema}.${t.name}`)).toEqual(["app.things"]);
-    await expect(
-      withClient(db.url, (c) => introspectPostgres(c, { schemas: ["nope"], versionTable: "alembic_version" })),
-    ).rejects.toMatchObject({ code: "config", userMessage: expect.stringContaining(`Schema "nope" does not exist`) });
+    await expect(withClient(db.url, (c) => introspectPostgres(c, { schemas: ["nope"], versionTable: "alembic_version" }))).rejects.toMatchObject({
+      code: "config",
+      userMessage: expect.stringContaining(`Schema "nope" does not exist`),
+    });
   });
 
   describe("a role without permission", () => {
@@ -140,13 +142,7 @@ describe("introspectPostgres", () => {
     let db: TestDb;
     beforeAll(async () => {
       await runSql(PG_ADMIN_URL, [`CREATE ROLE ${role} LOGIN`]);
-      db = await database([
-        ...PG_SCHEMA,
-        `CREATE SCHEMA secret`,
-        `CREATE TABLE secret.keys (id int)`,
-        `CREATE TABLE secret.tokens (id int)`,
-        `GRANT USAGE ON SCHEMA public TO ${role}`,
-      ]);
+      db = await database([...PG_SCHEMA, `CREATE SCHEMA secret`, `CREATE TABLE secret.keys (id int)`, `CREATE TABLE secret.tokens (id int)`, `GRANT USAGE ON SCHEMA public TO ${role}`]);
     });
     afterAll(async () => {
       await db.drop();
@@ -162,10 +158,7 @@ describe("introspectPostgres", () => {
       const err = await withClient(asRole(), (c) => introspectPostgres(c, { versionTable: "alembic_version" })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).code).toBe("forbidden");
-      expect((err as AppError).userMessage).toBe(
-        `The role ${role} lacks the USAGE privilege on schema secret, which holds 2 tables (secret.keys, secret.tokens). ` +
-          `Grant it with: GRANT USAGE ON SCHEMA secret TO ${role};`,
-      );
+      expect((err as AppError).userMessage).toBe(`The role ${role} lacks the USAGE privilege on schema secret, which holds 2 tables (secret.keys, secret.tokens). ` + `Grant it with: GRANT USAGE ON SCHEMA secret TO ${role};`);
       // Following the advice works, and the role sees the same schema the owner does.
       await runSql(db.url, [`GRANT USAGE ON SCHEMA secret TO ${role}`]);
       const [asOwner, asReader] = [await snapshot(db.url), await snapshot(asRole())];
@@ -178,10 +171,7 @@ describe("introspectPostgres", () => {
       try {
         const err = await withClient(asRole(), (c) => introspectPostgres(c, { versionTable: "alembic_version" })).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(AppError);
-        expect((err as AppError).userMessage).toBe(
-          `The role ${role} may not read pg_attribute, which Cairn needs to read the schema. ` +
-            `Ask an administrator to run: GRANT SELECT ON pg_catalog.pg_attribute TO ${role};`,
-        );
+        expect((err as AppError).userMessage).toBe(`The role ${role} may not read pg_attribute, which Cairn needs to read the schema. ` + `Ask an administrator to run: GRANT SELECT ON pg_catalog.pg_attribute TO ${role};`);
       } finally {
         await runSql(db.url, [`GRANT SELECT ON pg_catalog.pg_attribute TO PUBLIC`]);
       }

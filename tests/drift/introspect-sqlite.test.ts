@@ -59,14 +59,21 @@ describe("introspectSqlite", () => {
     expect(s.tables.map((t) => t.name).sort()).toEqual(["blocks", "notes", "users", "v3_plans"]);
     const blocks = s.tables.find((t) => t.name === "blocks")!;
     expect(blocks.columns.find((c) => c.name === "size")).toEqual({
-      name: "size", type: "INTEGER", nullable: true, default: null, identity: null, generated: "length(body)",
+      name: "size",
+      type: "INTEGER",
+      nullable: true,
+      default: null,
+      identity: null,
+      generated: "length(body)",
     });
     expect(blocks.constraints.find((c) => c.kind === "foreign")).toEqual({
-      name: null, kind: "foreign", columns: ["user_id"], definition: "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE", references: "users",
+      name: null,
+      kind: "foreign",
+      columns: ["user_id"],
+      definition: "FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE",
+      references: "users",
     });
-    expect(blocks.indexes).toEqual([
-      { name: "ix_blocks_user_created", columns: ["user_id", "created_at DESC"], include: [], unique: false, predicate: "body IS NOT NULL", method: null },
-    ]);
+    expect(blocks.indexes).toEqual([{ name: "ix_blocks_user_created", columns: ["user_id", "created_at DESC"], include: [], unique: false, predicate: "body IS NOT NULL", method: null }]);
     const plans = s.tables.find((t) => t.name === "v3_plans")!;
     expect(plans.constraints.filter((c) => c.kind === "check")).toEqual([
       { name: "ck_v3_plans_phase", kind: "check", columns: ["phase"], definition: "CHECK (phase IN ('draft', 'live'))", references: null },
@@ -75,11 +82,10 @@ describe("introspectSqlite", () => {
     const users = s.tables.find((t) => t.name === "users")!;
     expect(users.constraints.find((c) => c.kind === "unique")).toMatchObject({ columns: ["email"] });
     expect(s.tables.find((t) => t.name === "notes")!.indexes.find((i) => i.name === "ix_notes_lower_title")).toMatchObject({
-      unique: true, columns: ["lower(title)"],
+      unique: true,
+      columns: ["lower(title)"],
     });
-    expect(s.views).toEqual([
-      { schema: null, name: "recent_blocks", materialized: false, definition: "SELECT id, body FROM blocks WHERE created_at > datetime('now', '-1 day')" },
-    ]);
+    expect(s.views).toEqual([{ schema: null, name: "recent_blocks", materialized: false, definition: "SELECT id, body FROM blocks WHERE created_at > datetime('now', '-1 day')" }]);
     expect(JSON.stringify(s)).not.toMatch(/alembic_version|sqlite_sequence/);
   });
 

@@ -5,9 +5,7 @@ import { parseCreateIndex, parseCreateTable, parseCreateView } from "@/lib/drift
 describe("tokenizeSql / renderSql", () => {
   it("handles quotes, comments and brackets, and renders one spelling", () => {
     const sql = `check ( "phase" in ('it''s, fine', 'b)') /* note, (x */ and [id] >= 1 -- trailing ) comment\n)`;
-    expect(tokenizeSql(sql).map((t) => t.kind)).toEqual([
-      "word", "punct", "ident", "word", "punct", "string", "punct", "string", "punct", "word", "ident", "op", "number", "punct",
-    ]);
+    expect(tokenizeSql(sql).map((t) => t.kind)).toEqual(["word", "punct", "ident", "word", "punct", "string", "punct", "string", "punct", "word", "ident", "op", "number", "punct"]);
     expect(renderSql(tokenizeSql(sql))).toBe(`CHECK (phase IN ('it''s, fine', 'b)') AND id >= 1)`);
     expect(renderSql(tokenizeSql(`length( "select" )||x`))).toBe(`length("select") || x`);
   });

@@ -63,7 +63,11 @@ describe("a MySQL environment registered beside SQLite and PostgreSQL", () => {
     const res = await GET(new Request("http://localhost/api/projects/shop/status", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ project: "shop" }) });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.environments.map((e: { name: string; state: string }) => [e.name, e.state])).toEqual([["qa", "behind"], ["staging", "behind"], ["production", "unreachable"]]);
+    expect(body.environments.map((e: { name: string; state: string }) => [e.name, e.state])).toEqual([
+      ["qa", "behind"],
+      ["staging", "behind"],
+      ["production", "unreachable"],
+    ]);
     expect(body.environments[1]).toMatchObject({ revisions: ["2b3c4d5e6f02"], versionNumWidth: 32 });
     const text = JSON.stringify(body);
     expect(text).not.toContain(PASSWORD);

@@ -121,7 +121,6 @@ describe("MariaDB environments brought to each state by real Alembic (PyMySQL)",
       expect(e.error, e.name).toMatch(new RegExp(`^${e.reason === "invalid url" ? "invalid database URL" : e.reason}`));
     }
 
-
     const serialized = JSON.stringify(status);
     expect(serialized).not.toContain(`pw-${suffix}`);
     expect(serialized).not.toContain("hunter2-secret");

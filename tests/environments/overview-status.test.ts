@@ -65,8 +65,7 @@ const status = async (): Promise<OverviewStatus> => {
   expect(res.status).toBe(200);
   return (await res.json()) as OverviewStatus;
 };
-const pending = (env: string, headers: Record<string, string> = auth()) =>
-  pendingGET(new Request(`http://localhost/api/projects/shop/envs/${env}/pending`, { headers }), { params: Promise.resolve({ project: "shop", env }) });
+const pending = (env: string, headers: Record<string, string> = auth()) => pendingGET(new Request(`http://localhost/api/projects/shop/envs/${env}/pending`, { headers }), { params: Promise.resolve({ project: "shop", env }) });
 
 describe("the overview's status", () => {
   it("sends pending counts and first ids, and flags production ahead of staging after staging's downgrade", async () => {

@@ -95,7 +95,10 @@ describe("projects and environments in Cairn's store", () => {
 
     // The stored project's status, read from the server side: the literal is decrypted, the env: reference resolved.
     const status = await readStoredProjectStatus(store.db, "billing", { key, env: {} });
-    expect(status.environments.map((e) => [e.name, e.state])).toEqual([["production", "unreachable"], ["qa", "behind"]]);
+    expect(status.environments.map((e) => [e.name, e.state])).toEqual([
+      ["production", "unreachable"],
+      ["qa", "behind"],
+    ]);
     expect(status.environments[0]!.error).toBe("environment variable CAIRN_ENV_BILLING_PROD_URL is not set");
     await expect(readStoredProjectStatus(store.db, "nope")).rejects.toMatchObject({ code: "not-found" });
 
@@ -103,15 +106,7 @@ describe("projects and environments in Cairn's store", () => {
     await deleteProject(store.db, "billing", actor);
     expect((await listProjects(store.db)).map((p) => p.name)).toEqual(["shop"]);
     const audit = await store.db.auditEvent.findMany({ where: { actor: "test" }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual([
-      "project.create",
-      "environment.create",
-      "environment.create",
-      "environment.update",
-      "environment.reorder",
-      "environment.delete",
-      "project.delete",
-    ]);
+    expect(audit.map((a) => a.action)).toEqual(["project.create", "environment.create", "environment.create", "environment.update", "environment.reorder", "environment.delete", "project.delete"]);
     expect(JSON.stringify(audit.map((a) => a.details))).not.toMatch(/sqlite:|postgresql:/);
   });
 });

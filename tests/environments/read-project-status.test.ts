@@ -147,10 +147,7 @@ describe("PostgreSQL environments brought to each state by real Alembic", () => 
 
   it("quotes identifiers instead of pasting them", async () => {
     const { graph } = readProjectGraph(path.join(project, "alembic.ini"));
-    const s = await readProjectStatus(
-      { name: "shop", alembicPath: project, environments: [env("evil", dbs.behind!.url, { versionTable: 'alembic_version"; DROP TABLE orders; --' })] },
-      { graph: { graph, rootDir: project } },
-    );
+    const s = await readProjectStatus({ name: "shop", alembicPath: project, environments: [env("evil", dbs.behind!.url, { versionTable: 'alembic_version"; DROP TABLE orders; --' })] }, { graph: { graph, rootDir: project } });
     expect(s.environments[0]!.state).toBe("uninitialized");
     const still = await admin((c) => c.query("SELECT to_regclass('orders') IS NOT NULL AS present"), dbs.behind!.url);
     expect(still.rows[0].present).toBe(true);

@@ -36,10 +36,13 @@ const shop = (environments: unknown[]) => ({ projects: [{ name: "shop", alembic:
 
 describe("cairn status", () => {
   it("prints the documented JSON and exits 0 when every environment is readable and known", async () => {
-    writeConfig("cairn.config.json", shop([
-      { name: "qa", url: "sqlite:///qa.db" },
-      { name: "production", url: "env:CAIRN_ENV_CLI_PROD_URL", protected: true },
-    ]));
+    writeConfig(
+      "cairn.config.json",
+      shop([
+        { name: "qa", url: "sqlite:///qa.db" },
+        { name: "production", url: "env:CAIRN_ENV_CLI_PROD_URL", protected: true },
+      ]),
+    );
     const r = await cairnStatus(["--json"], { CAIRN_ENV_CLI_PROD_URL: pgDb.url });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -49,7 +52,10 @@ describe("cairn status", () => {
     expect(p.name).toBe("shop");
     // Heads come in Alembic 1.8's load order, the copied directory's listing order.
     expect([...p.heads].sort()).toEqual([MAIN_HEAD, LONG_REV].sort());
-    expect(p.environments.map((e: { name: string; state: string }) => [e.name, e.state])).toEqual([["qa", "current"], ["production", "behind"]]);
+    expect(p.environments.map((e: { name: string; state: string }) => [e.name, e.state])).toEqual([
+      ["qa", "current"],
+      ["production", "behind"],
+    ]);
     for (const e of p.environments) expect(e).toEqual(expect.objectContaining({ name: expect.any(String), state: expect.any(String), revisions: expect.any(Array), pending: expect.any(Array) }));
     expect(p.environments[1].revisions).toEqual(["1a2b3c4d5e01"]);
     expect(p.environments[1].pending).toHaveLength(5);
@@ -57,11 +63,14 @@ describe("cairn status", () => {
   });
 
   it("prints a table and exits 1 when an environment is unreachable or at an unknown revision", async () => {
-    const file = writeConfig("two.json", shop([
-      { name: "qa", url: "sqlite:///qa.db" },
-      { name: "staging", url: "env:CAIRN_ENV_CLI_UNSET" },
-      { name: "production", url: "postgresql://postgres:topsecret-pw@127.0.0.1:1/postgres" },
-    ]));
+    const file = writeConfig(
+      "two.json",
+      shop([
+        { name: "qa", url: "sqlite:///qa.db" },
+        { name: "staging", url: "env:CAIRN_ENV_CLI_UNSET" },
+        { name: "production", url: "postgresql://postgres:topsecret-pw@127.0.0.1:1/postgres" },
+      ]),
+    );
     const r = await cairnStatus(["--config", file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/shop\s+\(heads: (4d5e6f708104, 9e107d9d372b…|9e107d9d372b…, 4d5e6f708104)\)/);

@@ -39,8 +39,7 @@ afterAll(async () => {
   if (project) fs.rmSync(project, { recursive: true, force: true });
 });
 
-const call = (name: string, headers: Record<string, string> = {}) =>
-  GET(new Request(`http://localhost/api/projects/${name}/status`, { headers }), { params: Promise.resolve({ project: name }) });
+const call = (name: string, headers: Record<string, string> = {}) => GET(new Request(`http://localhost/api/projects/${name}/status`, { headers }), { params: Promise.resolve({ project: name }) });
 
 describe("GET /api/projects/:project/status", () => {
   it("refuses anonymous callers", async () => {
@@ -53,7 +52,10 @@ describe("GET /api/projects/:project/status", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.name).toBe("shop");
-    expect(body.environments.map((e: { name: string; state: string }) => [e.name, e.state])).toEqual([["qa", "behind"], ["production", "unreachable"]]);
+    expect(body.environments.map((e: { name: string; state: string }) => [e.name, e.state])).toEqual([
+      ["qa", "behind"],
+      ["production", "unreachable"],
+    ]);
     expect(body.environments[1].error).toMatch(/^connection refused/);
     const text = JSON.stringify(body);
     expect(text).not.toContain("route-secret-pw");

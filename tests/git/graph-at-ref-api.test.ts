@@ -35,8 +35,7 @@ const sqlite = (name: string) => {
   new Database(file).close();
   return `sqlite:///${file}`;
 };
-const atRef = (user: typeof viewer | undefined, query: string) =>
-  graphAtRefRoute.GET(request("GET", `/api/projects/release-shop/graph-at-ref?${query}`, { cookie: user?.cookie }), ctx({ project: "release-shop" }));
+const atRef = (user: typeof viewer | undefined, query: string) => graphAtRefRoute.GET(request("GET", `/api/projects/release-shop/graph-at-ref?${query}`, { cookie: user?.cookie }), ctx({ project: "release-shop" }));
 
 const haveAlembic = pythonHasAlembic("/usr/bin/python3");
 

@@ -75,10 +75,8 @@ const lintGate = async () => {
   const plan = await planRun(db, { project: P, environment: "production", kind: "upgrade", target: "i9", actor: managerActor });
   return plan.gates.find((g) => g.id === "lint")!;
 };
-const acknowledge = (auth: { cookie?: string; token?: string }, b: unknown) =>
-  ackRoute.POST(request("POST", `/api/projects/${P}/lint/acknowledgements`, { ...auth, body: b }), ctx({ project: P }));
-const revoke = (auth: { cookie?: string; token?: string }, id: string) =>
-  ackIdRoute.DELETE(request("DELETE", `/api/projects/${P}/lint/acknowledgements/${id}`, auth), ctx({ project: P, id }));
+const acknowledge = (auth: { cookie?: string; token?: string }, b: unknown) => ackRoute.POST(request("POST", `/api/projects/${P}/lint/acknowledgements`, { ...auth, body: b }), ctx({ project: P }));
+const revoke = (auth: { cookie?: string; token?: string }, id: string) => ackIdRoute.DELETE(request("DELETE", `/api/projects/${P}/lint/acknowledgements/${id}`, auth), ctx({ project: P, id }));
 const REASON = "totals moved to invoices in h2; nothing reads this column";
 
 describe("an admin's acknowledgement of a lint finding", () => {

@@ -46,7 +46,10 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 const counted = (r: LintProjectPathResult, revision: string) =>
-  r.report.findings.filter((f) => f.revision === revision && !f.acknowledged).map((f) => f.rule).sort();
+  r.report.findings
+    .filter((f) => f.revision === revision && !f.acknowledged)
+    .map((f) => f.rule)
+    .sort();
 
 describe("lint on PostgreSQL's offline rendering", () => {
   let r: LintProjectPathResult;

@@ -17,8 +17,7 @@ let db: PrismaClient;
 let viewer: User;
 const fixtures: Array<ReturnType<typeof copyFixtureProject>> = [];
 
-const mergeHelp = async (user: User | undefined, project: string) =>
-  mergeHelpRoute.GET(request("GET", `/api/projects/${project}/merge-help`, { cookie: user?.cookie }), ctx({ project }));
+const mergeHelp = async (user: User | undefined, project: string) => mergeHelpRoute.GET(request("GET", `/api/projects/${project}/merge-help`, { cookie: user?.cookie }), ctx({ project }));
 
 /** Every file under dir with its SHA-256: what "the repository is untouched" is checked against. */
 function tree(dir: string): Record<string, string> {
@@ -53,7 +52,11 @@ async function project(name: string, revisions: Record<string, string | string[]
 const TWO_HEADS = { a1: null, b2: "a1", c3: "a1" };
 
 /** Temp directories Alembic's merge copies live in (cairn-merge-*). */
-const mergeCopies = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("cairn-merge-")).sort();
+const mergeCopies = () =>
+  fs
+    .readdirSync(os.tmpdir())
+    .filter((n) => n.startsWith("cairn-merge-"))
+    .sort();
 
 const haveAlembic = pythonHasAlembic("/usr/bin/python3");
 
@@ -124,7 +127,10 @@ describe.skipIf(skipWithoutAlembic(haveAlembic, "Alembic for /usr/bin/python3"))
     expect(one).toMatchObject({ kind: "none", heads: ["d4"] });
     expect(one.message).toMatch(/one head/);
     const dir = await project("merge-labelled", TWO_HEADS);
-    for (const [rev, label] of [["b2", "left"], ["c3", "right"]]) {
+    for (const [rev, label] of [
+      ["b2", "left"],
+      ["c3", "right"],
+    ]) {
       const file = path.join(dir, "versions", `${rev}_step.py`);
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("branch_labels = None", `branch_labels = ("${label}",)`));
     }

@@ -5,9 +5,13 @@ import { ZProjectInputSchema } from "@/lib/projects/project.types";
 describe("what the project and environment forms send", () => {
   it("splits a typed command into words without a shell, and joins them back", () => {
     expect(splitWords("poetry run alembic")).toEqual(["poetry", "run", "alembic"]);
-    expect(splitWords('  "/opt/my tools/alembic"  -c \'a b.ini\' x\\ y ')).toEqual(["/opt/my tools/alembic", "-c", "a b.ini", "x y"]);
+    expect(splitWords("  \"/opt/my tools/alembic\"  -c 'a b.ini' x\\ y ")).toEqual(["/opt/my tools/alembic", "-c", "a b.ini", "x y"]);
     expect(splitWords("alembic; rm -rf /")).toEqual(["alembic;", "rm", "-rf", "/"]); // just words, never a shell
-    for (const words of [["poetry", "run", "alembic"], ["/opt/my tools/alembic", 'say "hi"', ""]]) expect(splitWords(joinWords(words))).toEqual(words);
+    for (const words of [
+      ["poetry", "run", "alembic"],
+      ["/opt/my tools/alembic", 'say "hi"', ""],
+    ])
+      expect(splitWords(joinWords(words))).toEqual(words);
   });
 
   it("reads lists and the constants object, and reports a bad one as a field error", () => {
@@ -25,7 +29,12 @@ describe("what the project and environment forms send", () => {
     const errors = fieldErrorsOf(parsed.error!.issues);
     expect(errors.name).toEqual(["is required", expect.stringMatching(/must start with a letter or digit/)]);
     expect(errors.urlEnvVar).toEqual(["must be an environment variable name"]);
-    expect(fieldErrorsOf([{ path: "alembicPath", message: "/x does not exist" }, { path: "approvers.0", message: "Invalid email address" }])).toEqual({
+    expect(
+      fieldErrorsOf([
+        { path: "alembicPath", message: "/x does not exist" },
+        { path: "approvers.0", message: "Invalid email address" },
+      ]),
+    ).toEqual({
       alembicPath: ["/x does not exist"],
       approvers: ["item 1: Invalid email address"],
     });

@@ -208,7 +208,11 @@ describe("projects and environments over the JSON API", () => {
     const api = as(admin.cookie);
     const res = await read(await api.order("shop", ["qa", "staging", "production"]));
     expect(res.status).toBe(200);
-    expect(res.json.environments.map((e: { name: string; position: number }) => [e.name, e.position])).toEqual([["qa", 0], ["staging", 1], ["production", 2]]);
+    expect(res.json.environments.map((e: { name: string; position: number }) => [e.name, e.position])).toEqual([
+      ["qa", 0],
+      ["staging", 1],
+      ["production", 2],
+    ]);
     expect(res.text).not.toContain("s3cret");
     const partial = await read(await api.order("shop", ["qa", "staging"]));
     expect(partial.status).toBe(422);
@@ -270,12 +274,27 @@ describe("projects and environments over the JSON API", () => {
     expect(await db.auditEvent.count()).toBe(auditBefore);
     const list = await read(await as(admin.cookie).get("/api/projects"));
     expect(list.json.projects.map((p: { name: string; urlEnvVar: string }) => [p.name, p.urlEnvVar])).toEqual([["shop", "SHOP_DB_URL"]]);
-    expect(list.json.projects[0].environments.map((e: { name: string; timeoutMs: number }) => [e.name, e.timeoutMs])).toEqual([["qa", 5000], ["staging", 3000], ["production", 4000]]);
+    expect(list.json.projects[0].environments.map((e: { name: string; timeoutMs: number }) => [e.name, e.timeoutMs])).toEqual([
+      ["qa", 5000],
+      ["staging", 3000],
+      ["production", 4000],
+    ]);
   });
 
   it("answers 409 to every change of a project declared in cairn.config.json", async () => {
     const config = parseCairnConfig(
-      { projects: [{ name: "declared", alembic: "./alembic.ini", environments: [{ name: "qa", url: "sqlite:///qa.db" }, { name: "prod", url: "env:CAIRN_ENV_DECLARED_PROD" }] }] },
+      {
+        projects: [
+          {
+            name: "declared",
+            alembic: "./alembic.ini",
+            environments: [
+              { name: "qa", url: "sqlite:///qa.db" },
+              { name: "prod", url: "env:CAIRN_ENV_DECLARED_PROD" },
+            ],
+          },
+        ],
+      },
       path.join(dir, "cairn.config.json"),
     );
     await syncConfigProjects(db, config, { key });

@@ -37,8 +37,7 @@ afterAll(async () => {
   else process.env.CAIRN_PROJECTS_ROOT = savedRoot;
 });
 
-const revision = (project: string, rev: string) =>
-  revisionRoute.GET(request("GET", `/api/projects/${project}/revisions/${rev}`, { cookie: viewer.cookie }), ctx({ project, revision: rev }));
+const revision = (project: string, rev: string) => revisionRoute.GET(request("GET", `/api/projects/${project}/revisions/${rev}`, { cookie: viewer.cookie }), ctx({ project, revision: rev }));
 
 describe("the migration source panel", () => {
   it("sends at most 256 KB of a big migration, cut at a line end, with how much more there is and where to read it", async () => {
@@ -57,7 +56,9 @@ describe("the migration source panel", () => {
     expect(b.truncated.shownBytes).toBeLessThanOrEqual(MAX_SOURCE_BYTES);
     expect(b.truncated.shownBytes % line.length).toBe(fs.readFileSync(file, "utf8").indexOf(line) % line.length);
     const moreKb = Math.ceil((total - b.truncated.shownBytes) / 1024);
-    expect(b.source.endsWith(`\n# … truncated — ${moreKb.toLocaleString("en")} KB more (the file is ${Math.ceil(total / 1024).toLocaleString("en")} KB); open versions/a1_create_customers.py in the repository to read it all.\n`)).toBe(true);
+    expect(
+      b.source.endsWith(`\n# … truncated — ${moreKb.toLocaleString("en")} KB more (the file is ${Math.ceil(total / 1024).toLocaleString("en")} KB); open versions/a1_create_customers.py in the repository to read it all.\n`),
+    ).toBe(true);
     expect(b.source.startsWith('"""create customers')).toBe(true);
 
     const small = await body(await revision("big", "b2"));

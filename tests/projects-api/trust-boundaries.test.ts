@@ -46,7 +46,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  for (const [k, v] of [["CAIRN_PROJECTS_ROOT", saved.root], ["CAIRN_ENV_ALLOW", saved.allow], ["CAIRN_ENV_PREFIX", saved.prefix]] as const) {
+  for (const [k, v] of [
+    ["CAIRN_PROJECTS_ROOT", saved.root],
+    ["CAIRN_ENV_ALLOW", saved.allow],
+    ["CAIRN_ENV_PREFIX", saved.prefix],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -202,11 +206,7 @@ describe("item 7: a raw @ in a database password", () => {
   });
 
   it("is masked in every piece a driver could print, however it splits the URL", () => {
-    const texts = [
-      'could not translate host name "Bravo8@db.example" to address',
-      "password authentication failed for user postgres:Alpha7",
-      "connecting to Bravo8@db.example:5432 as postgres with Alpha7@Bravo8",
-    ];
+    const texts = ['could not translate host name "Bravo8@db.example" to address', "password authentication failed for user postgres:Alpha7", "connecting to Bravo8@db.example:5432 as postgres with Alpha7@Bravo8"];
     const redact = createRedactor([url]);
     for (const t of texts) {
       expect(redact(t)).not.toMatch(/Alpha7|Bravo8/);

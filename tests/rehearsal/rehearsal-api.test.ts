@@ -50,7 +50,14 @@ beforeAll(async () => {
   target = await createTarget("cairn_rehearsal_api");
   await withClient(PG_ADMIN_URL, (c) => c.query("ALTER ROLE cairn_rehearsal_api CREATEDB"));
   expect((await runAlembic({ command: ALEMBIC, cwd: project.dir, databaseUrl: target.url, args: ["upgrade", "b2"] })).exitCode).toBe(0);
-  const seeded = await seedProject(app.db, { name: P, dir: project.dir, envs: [{ name: "qa", url: qaUrl }, { name: "production", url: target.url, protected: true, rehearsal: {} }] });
+  const seeded = await seedProject(app.db, {
+    name: P,
+    dir: project.dir,
+    envs: [
+      { name: "qa", url: qaUrl },
+      { name: "production", url: target.url, protected: true, rehearsal: {} },
+    ],
+  });
   productionId = seeded.envs[1]!.id;
   const [rm, qa, viewer] = await Promise.all([signedIn(app.db, "release_manager"), signedIn(app.db, "qa"), signedIn(app.db, "viewer")]);
   users = { rm, qa, viewer };
@@ -105,7 +112,11 @@ describe("rehearsals through the API, and the rehearsal gate", () => {
     expect(rows.map((r) => r.id)).toEqual([a.rehearsalId]);
     const audits = await app.db.auditEvent.findMany({ where: { action: "command.run", environmentId: productionId, at: { gte: since } }, orderBy: { id: "asc" } });
     const mine = audits.filter((e) => (e.details as { purpose?: string }).purpose === "rehearsal");
-    expect(mine.map((e) => (e.details as { argv: string[] }).argv.slice(-2))).toEqual([["upgrade", "c3"], ["downgrade", "b2"], ["upgrade", "c3"]]);
+    expect(mine.map((e) => (e.details as { argv: string[] }).argv.slice(-2))).toEqual([
+      ["upgrade", "c3"],
+      ["downgrade", "b2"],
+      ["upgrade", "c3"],
+    ]);
     expect((mine[0]!.details as { argv: string[] }).argv.slice(0, 3)).toEqual(ALEMBIC);
     expect(JSON.stringify(mine.map((e) => e.details))).not.toContain(target.password);
   }, 60_000);
@@ -163,7 +174,17 @@ describe("rehearsals through the API, and the rehearsal gate", () => {
 
   it("the start-up sweep marks a rehearsal whose process died as interrupted", async () => {
     const row = await app.db.rehearsal.create({
-      data: { projectId: (await app.db.project.findUniqueOrThrow({ where: { name: P } })).id, environmentId: productionId, kind: "promotion", fromKey: "b2", target: "c3", filesHash: "x", status: "running", requestedBy: "ghost@example.com", heartbeatAt: new Date(Date.now() - 120_000) },
+      data: {
+        projectId: (await app.db.project.findUniqueOrThrow({ where: { name: P } })).id,
+        environmentId: productionId,
+        kind: "promotion",
+        fromKey: "b2",
+        target: "c3",
+        filesHash: "x",
+        status: "running",
+        requestedBy: "ghost@example.com",
+        heartbeatAt: new Date(Date.now() - 120_000),
+      },
     });
     const swept = await sweepRehearsals(app.db);
     expect(swept.interrupted).toBe(1);

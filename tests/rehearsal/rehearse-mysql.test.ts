@@ -62,7 +62,11 @@ describe("rehearsePath on MariaDB with real Alembic (mysqldump --no-data into a 
     const i = input();
     let during: string[] = [];
     const r = await rehearsePath({ ...i, onScratch: () => void scratchDatabases().then((d) => (during = d)) });
-    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([["path", true], ["back", true], ["again", true]]);
+    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([
+      ["path", true],
+      ["back", true],
+      ["again", true],
+    ]);
     expect(r.roundTrip).toEqual({ checked: true, reversible: true, differences: [] });
     expect(r.ok).toBe(true);
     expect(during).toContain(`cairn_rehearsal_${i.id}`);

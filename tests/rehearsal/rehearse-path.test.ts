@@ -145,7 +145,11 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
     const before = await fingerprint(t);
     const r = await rehearsePath(input());
     // The path and the downgrade pass; repeating the path then fails, because the index it drops is gone.
-    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([["path", true], ["back", true], ["again", false]]);
+    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([
+      ["path", true],
+      ["back", true],
+      ["again", false],
+    ]);
     expect(r.steps[2]!.error).toContain("ix_notifications_user_id");
     expect(r.roundTrip.checked).toBe(true);
     expect(r.roundTrip.reversible).toBe(false);
@@ -158,7 +162,10 @@ describe("rehearsePath on PostgreSQL with real Alembic", () => {
     const { t, input } = await scenario(C3.raisingDowngrade);
     const before = await fingerprint(t);
     const r = await rehearsePath(input());
-    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([["path", true], ["back", false]]);
+    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([
+      ["path", true],
+      ["back", false],
+    ]);
     expect(r.roundTrip).toEqual({ checked: true, reversible: false, differences: ["c3 could not be reverted: NotImplementedError: c3 cannot be reverted: archived rows would be lost"] });
     expect(r.ok).toBe(false);
     expect(r.headline).toBe("All 1 migration passed on the copy, but the round trip is not reversible: c3 could not be reverted: NotImplementedError: c3 cannot be reverted: archived rows would be lost.");
@@ -293,9 +300,9 @@ describe("rehearsePath on SQLite with real Alembic", () => {
     fs.writeFileSync(envPy, fs.readFileSync(envPy, "utf8").replace(/^url = os\.environ\.get\(.*\)$/m, `url = ${JSON.stringify(url)}`));
     const bytes = fs.readFileSync(file);
     const { graph } = readProjectGraph(p.dir);
-    await expect(
-      rehearsePath({ targetUrl: url, projectDir: p.dir, alembic: { command: ALEMBIC }, versionTable: "alembic_version", graph, from: ["b2"], direction: "upgrade", steps: ["c3"] }),
-    ).rejects.toMatchObject({ userMessage: expect.stringContaining(`env.py connected to ${fs.realpathSync(file)} instead of the rehearsal copy`) });
+    await expect(rehearsePath({ targetUrl: url, projectDir: p.dir, alembic: { command: ALEMBIC }, versionTable: "alembic_version", graph, from: ["b2"], direction: "upgrade", steps: ["c3"] })).rejects.toMatchObject({
+      userMessage: expect.stringContaining(`env.py connected to ${fs.realpathSync(file)} instead of the rehearsal copy`),
+    });
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
   });
 

@@ -252,7 +252,7 @@ describe("cancelling a running run", () => {
     expect(now).not.toEqual(["e5"]);
     expect(out.resultRevisions).toEqual(now);
     expect(await s.store.db.environmentLock.count({ where: { environmentId: environment.id } })).toBe(0);
-    expect((await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: FIXTURE_DIR, databaseUrl: t.url }))).toBe("free");
+    expect(await probeDatabaseLock({ python: ["/usr/bin/python3"], cwd: FIXTURE_DIR, databaseUrl: t.url })).toBe("free");
     await downToBase(environment);
   });
 });
@@ -264,7 +264,19 @@ describe("an admin releases a stale run", () => {
     await s.store.db.environment.update({ where: { id: environment.id }, data: { urlEncrypted: encryptSecret(t.url, key) } });
     const old = new Date(Date.now() - 10 * 60_000);
     const run = await s.store.db.run.create({
-      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "a1", requestedById: "u", instanceId: "gone", heartbeatAt: old, startedAt: old, runnerPid: 999_999, runnerHost: "elsewhere" },
+      data: {
+        projectId: environment.projectId,
+        environmentId: environment.id,
+        kind: "upgrade",
+        status: "running",
+        target: "a1",
+        requestedById: "u",
+        instanceId: "gone",
+        heartbeatAt: old,
+        startedAt: old,
+        runnerPid: 999_999,
+        runnerHost: "elsewhere",
+      },
     });
     await s.store.db.environmentLock.create({ data: { environmentId: environment.id, runId: run.id, holder: "x@example.com", instanceId: "gone", heartbeatAt: old } });
     const admin = { kind: "user" as const, userId: "admin-id", email: "admin@example.com", name: "Admin", role: "admin" as const };

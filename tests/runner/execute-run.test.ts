@@ -255,7 +255,18 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     const { environment: liveEnv } = await seedEnvironment(s.store);
     const old = new Date(Date.now() - 10 * 60_000);
     const dead = await s.store.db.run.create({
-      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "e5", requestedById: "u", instanceId: "dead-instance", heartbeatAt: old, startedAt: old, runnerPid: 12345 },
+      data: {
+        projectId: environment.projectId,
+        environmentId: environment.id,
+        kind: "upgrade",
+        status: "running",
+        target: "e5",
+        requestedById: "u",
+        instanceId: "dead-instance",
+        heartbeatAt: old,
+        startedAt: old,
+        runnerPid: 12345,
+      },
     });
     await s.store.db.environmentLock.create({ data: { environmentId: environment.id, runId: dead.id, holder: "carol@example.com", instanceId: "dead-instance", heartbeatAt: old, acquiredAt: old } });
     const live = await s.store.db.run.create({

@@ -110,7 +110,9 @@ describe("executeRun against real Alembic (PyMySQL) and MariaDB", () => {
       const out = await executeRun(opts(s.store.db, run.id, ["b2"], { readRevisions: read }));
       expect(out.status).toBe("succeeded");
       expect(await read()).toEqual(["b2"]);
-      const [rows] = await withMysql((c) => c.query<mysql.RowDataPacket[]>("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_NAME = 'cairn_versions' AND TABLE_SCHEMA IN (?, ?)", [ops.name, t.name]));
+      const [rows] = await withMysql((c) =>
+        c.query<mysql.RowDataPacket[]>("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_NAME = 'cairn_versions' AND TABLE_SCHEMA IN (?, ?)", [ops.name, t.name]),
+      );
       expect(rows.map((r) => `${r.s}.${r.t}`)).toEqual([`${ops.name}.cairn_versions`]);
       const logs = await s.store.db.runLog.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } });
       expect(logs.some((l) => /mysql-ops is at base as reviewed/.test(l.text))).toBe(true);

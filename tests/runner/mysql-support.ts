@@ -38,4 +38,3 @@ export async function createMysqlTarget(label: string): Promise<MysqlTarget> {
     },
   };
 }
-

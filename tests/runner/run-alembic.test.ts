@@ -125,7 +125,7 @@ describe("redaction and progress (pure)", () => {
   it("masks password literals in SQL a run log quotes (MySQL lists each DDL statement it commits)", () => {
     const r = createRedactor([]);
     expect(r("Cairn: MySQL committed: CREATE USER 'app'@'%' IDENTIFIED BY 'Sup3r-s3cret'")).toBe("Cairn: MySQL committed: CREATE USER 'app'@'%' IDENTIFIED BY '****'");
-    expect(r("ALTER USER app IDENTIFIED WITH mysql_native_password BY \"x-pw-1\"")).toBe("ALTER USER app IDENTIFIED WITH mysql_native_password BY '****'");
+    expect(r('ALTER USER app IDENTIFIED WITH mysql_native_password BY "x-pw-1"')).toBe("ALTER USER app IDENTIFIED WITH mysql_native_password BY '****'");
     expect(r("CREATE ROLE reporting LOGIN PASSWORD 'pg-s3cret' VALID UNTIL 'infinity'")).toBe("CREATE ROLE reporting LOGIN PASSWORD '****' VALID UNTIL 'infinity'");
     expect(r("SET PASSWORD FOR 'app'@'%' = 'n3w-one'")).toBe("SET PASSWORD FOR 'app'@'%' = '****'");
     expect(r("ALTER TABLE users ADD COLUMN password_hash VARCHAR(60)")).toBe("ALTER TABLE users ADD COLUMN password_hash VARCHAR(60)");

@@ -23,7 +23,20 @@ afterAll(async () => {
 
 const actor = (userId: string, role: Actor["role"]): Actor => ({ kind: "user", userId, email: `${userId}@example.com`, name: userId, role });
 const node = (revision: string, downRevisions: string[]): RevisionNode => ({
-  revision, downRevisions, dependsOn: [], branchLabels: [], path: "", message: "", lines: {}, children: [], dependents: [], effectiveBranchLabels: [], isHead: false, isBase: !downRevisions.length, isMergePoint: false, isBranchPoint: false,
+  revision,
+  downRevisions,
+  dependsOn: [],
+  branchLabels: [],
+  path: "",
+  message: "",
+  lines: {},
+  children: [],
+  dependents: [],
+  effectiveBranchLabels: [],
+  isHead: false,
+  isBase: !downRevisions.length,
+  isMergePoint: false,
+  isBranchPoint: false,
 });
 
 function facts(name: string, inputs: GateFacts["inputs"]): Omit<GateFacts, "requester" | "approver"> {
@@ -45,7 +58,14 @@ describe("request → approve → execute", () => {
   it("refuses a request whose gates block, creating nothing", async () => {
     const { environment } = await seedEnvironment(s.store, { name: "production", protected: true });
     const e = await requestRun(s.store.db, {
-      actor: actor("req", "release_manager"), environment, kind: "upgrade", target: "b2", fromRevisions: [], path: ["a1", "b2"], sqlPreview: "", facts: facts("production", { typedConfirmation: "prod" }),
+      actor: actor("req", "release_manager"),
+      environment,
+      kind: "upgrade",
+      target: "b2",
+      fromRevisions: [],
+      path: ["a1", "b2"],
+      sqlPreview: "",
+      facts: facts("production", { typedConfirmation: "prod" }),
     }).catch((x) => x);
     expect(isAppError(e) && e.code).toBe("gate-refused");
     expect((e as AppError).userMessage).toBe('Typed confirmation: You typed "prod", which is not the environment\'s name "production". Type "production" exactly (it is case-sensitive).');
@@ -62,14 +82,32 @@ describe("request → approve → execute", () => {
     expect(isAppError(self) && self.code).toBe("gate-refused");
     expect((self as AppError).userMessage).toMatch(/req@example.com requested this run and cannot also approve it/);
     // Not yet approved: the runner refuses it.
-    const early = await executeRun({ db: s.store.db, runId: run.id, instanceId: "i", actor: { email: "x@example.com" }, alembic: { command: ALEMBIC, cwd: FIXTURE_DIR }, databaseUrl: t.url, readRevisions: () => t.readRevisions(), expectedHeads: ["b2"] }).catch((x) => x);
+    const early = await executeRun({
+      db: s.store.db,
+      runId: run.id,
+      instanceId: "i",
+      actor: { email: "x@example.com" },
+      alembic: { command: ALEMBIC, cwd: FIXTURE_DIR },
+      databaseUrl: t.url,
+      readRevisions: () => t.readRevisions(),
+      expectedHeads: ["b2"],
+    }).catch((x) => x);
     expect(isAppError(early) && early.code).toBe("conflict");
 
     expect((await decideRun(s.store.db, { actor: actor("boss", "release_manager"), runId: run.id, decision: "approve", facts: f })).status).toBe("queued");
     const again = await decideRun(s.store.db, { actor: actor("boss2", "admin"), runId: run.id, decision: "approve", facts: f }).catch((x) => x);
     expect(isAppError(again) && again.code).toBe("conflict");
 
-    const out = await executeRun({ db: s.store.db, runId: run.id, instanceId: "i", actor: { id: "boss", email: "boss@example.com" }, alembic: { command: ALEMBIC, cwd: FIXTURE_DIR }, databaseUrl: t.url, readRevisions: () => t.readRevisions(), expectedHeads: ["b2"] });
+    const out = await executeRun({
+      db: s.store.db,
+      runId: run.id,
+      instanceId: "i",
+      actor: { id: "boss", email: "boss@example.com" },
+      alembic: { command: ALEMBIC, cwd: FIXTURE_DIR },
+      databaseUrl: t.url,
+      readRevisions: () => t.readRevisions(),
+      expectedHeads: ["b2"],
+    });
     expect(out.status).toBe("succeeded");
     expect(await t.readRevisions()).toEqual(["b2"]);
     const audit = await s.store.db.auditEvent.findMany({ where: { runId: run.id }, orderBy: { id: "asc" } });
@@ -79,7 +117,16 @@ describe("request → approve → execute", () => {
 
   it("rejects only with a reason", async () => {
     const { environment } = await seedEnvironment(s.store, { name: "prod-3", protected: true });
-    const { run } = await requestRun(s.store.db, { actor: actor("req", "release_manager"), environment, kind: "upgrade", target: "b2", fromRevisions: [], path: ["a1", "b2"], sqlPreview: "", facts: facts("prod-3", { typedConfirmation: "prod-3" }) });
+    const { run } = await requestRun(s.store.db, {
+      actor: actor("req", "release_manager"),
+      environment,
+      kind: "upgrade",
+      target: "b2",
+      fromRevisions: [],
+      path: ["a1", "b2"],
+      sqlPreview: "",
+      facts: facts("prod-3", { typedConfirmation: "prod-3" }),
+    });
     const e = await decideRun(s.store.db, { actor: actor("boss", "release_manager"), runId: run.id, decision: "reject", reason: " " }).catch((x) => x);
     expect(isAppError(e) && e.code).toBe("validation");
     expect((await decideRun(s.store.db, { actor: actor("boss", "release_manager"), runId: run.id, decision: "reject", reason: "not this week" })).status).toBe("rejected");

@@ -32,8 +32,7 @@ export async function createTarget(role: string): Promise<Target> {
   u.username = role;
   u.password = encodeURIComponent(password);
   const url = u.toString();
-  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) =>
-    withClient(db.url, async (c) => (await c.query<T>(sql, params)).rows);
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => withClient(db.url, async (c) => (await c.query<T>(sql, params)).rows);
   return {
     url,
     password,
@@ -77,11 +76,7 @@ export async function seedEnvironment(store: Store, o: { name?: string; protecte
   return { project, environment };
 }
 
-export async function queueRun(
-  store: Store,
-  env: { projectId: string; id: string },
-  o: { kind?: "upgrade" | "downgrade" | "promotion"; target: string; path?: string[]; from?: string[]; requestedBy?: string },
-) {
+export async function queueRun(store: Store, env: { projectId: string; id: string }, o: { kind?: "upgrade" | "downgrade" | "promotion"; target: string; path?: string[]; from?: string[]; requestedBy?: string }) {
   return store.db.run.create({
     data: {
       projectId: env.projectId,

@@ -139,10 +139,7 @@ describe("MySQL environments through the same plan → request → approve → r
     widthProject = copyFixture("cairn-mysql-width-");
     alembic(widthProject, ["upgrade", "2b3c4d5e6f02"], { url: dbs.narrow!.url });
     await seedProject(db, { name: "width-mysql", dir: widthProject, envs: [{ name: "narrow", url: dbs.narrow!.url }] });
-    const res = await planRoute.POST(
-      request("POST", "/api/projects/width-mysql/envs/narrow/runs/plan", { cookie: alice.cookie, body: { kind: "upgrade", target: LONG_REV } }),
-      ctx({ project: "width-mysql", env: "narrow" }),
-    );
+    const res = await planRoute.POST(request("POST", "/api/projects/width-mysql/envs/narrow/runs/plan", { cookie: alice.cookie, body: { kind: "upgrade", target: LONG_REV } }), ctx({ project: "width-mysql", env: "narrow" }));
     const p = await body(res);
     expect(gate(p.gates, "version-width")).toMatchObject({ verdict: "block" });
     expect((gate(p.gates, "version-width") as unknown as { reason: string }).reason).toMatch(new RegExp(`Revision "${LONG_REV}" is 40 characters, but narrow's alembic_version.version_num holds at most 32`));

@@ -90,13 +90,7 @@ beforeAll(async () => {
   prodId = seeded.envs[1]!.id;
   // Each migration of this project sleeps 3 s, so a run stays `running` long enough to be asked to stop.
   await seedProject(db, { name: SLOW, dir: fixture.dir, envs: [{ name: "slow", url: fixture.urls.slow! }], xArgs: ["step_delay=3"] });
-  [alice, bob, carol, viewer, admin] = await Promise.all([
-    signedIn(db, "release_manager"),
-    signedIn(db, "release_manager"),
-    signedIn(db, "release_manager"),
-    signedIn(db, "viewer"),
-    signedIn(db, "admin"),
-  ]);
+  [alice, bob, carol, viewer, admin] = await Promise.all([signedIn(db, "release_manager"), signedIn(db, "release_manager"), signedIn(db, "release_manager"), signedIn(db, "viewer"), signedIn(db, "admin")]);
   const qaUser = await signedIn(db, "qa");
   await db.signOff.create({ data: { projectId, environmentId: seeded.envs[0]!.id, toRevision: "h8", revisions: ["a1", "b2", "c3", "d4", "e5", "g7", "h8"], userId: qaUser.id } });
   // qa holds e5 through a real Cairn run, so promotion order passes for prod.

@@ -55,13 +55,7 @@ beforeAll(async () => {
   });
   projectId = seeded.project.id;
   stagingId = seeded.envs[1]!.id;
-  [alice, bob, viewer, qa, admin] = await Promise.all([
-    signedIn(db, "release_manager"),
-    signedIn(db, "release_manager"),
-    signedIn(db, "viewer"),
-    signedIn(db, "qa"),
-    signedIn(db, "admin"),
-  ]);
+  [alice, bob, viewer, qa, admin] = await Promise.all([signedIn(db, "release_manager"), signedIn(db, "release_manager"), signedIn(db, "viewer"), signedIn(db, "qa"), signedIn(db, "admin")]);
 }, 60_000);
 
 afterAll(async () => {
@@ -89,7 +83,7 @@ describe("guards on every mutating route", () => {
     // Reads: anonymous refused, viewer allowed.
     expect((await runsRoute.GET(request("GET", "/api/runs"), ctx({}))).status).toBe(401);
     expect((await runsRoute.GET(request("GET", "/api/runs", { cookie: viewer.cookie }), ctx({}))).status).toBe(200);
-    expect((await db.run.count())).toBe(0);
+    expect(await db.run.count()).toBe(0);
   });
 
   it("validates input with a message naming the field", async () => {
@@ -297,8 +291,7 @@ describe("credentials never reach a response", () => {
       expect(text).not.toContain(encoded);
       expect(text).not.toContain(target.url);
     };
-    const call = (route: typeof planRoute.POST, path: string) =>
-      route(request("POST", path, { cookie: alice.cookie, body: { kind: "upgrade", target: "b2" } }), ctx({ project: "creds", env: "pg" }));
+    const call = (route: typeof planRoute.POST, path: string) => route(request("POST", path, { cookie: alice.cookie, body: { kind: "upgrade", target: "b2" } }), ctx({ project: "creds", env: "pg" }));
 
     const planText = await (await call(planRoute.POST, "/api/projects/creds/envs/pg/runs/plan")).text();
     clean(planText);

@@ -23,8 +23,7 @@ const P = "stamp-api";
 /** The guarded runner's PostgreSQL advisory lock key (cairn_run.py PG_LOCK_KEY: the first 8 bytes of sha256("cairn:alembic-run"), signed). */
 const PG_LOCK_KEY = BigInt.asIntN(64, BigInt(`0x${createHash("sha256").update("cairn:alembic-run").digest("hex").slice(0, 16)}`));
 
-const stamp = (who: { cookie?: string; token?: string }, env: string, b: unknown) =>
-  stampRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/stamp`, { ...who, body: b }), ctx({ project: P, env }));
+const stamp = (who: { cookie?: string; token?: string }, env: string, b: unknown) => stampRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/stamp`, { ...who, body: b }), ctx({ project: P, env }));
 const ok = (env: string, revisions: string[], reason = "hand-fixed the orders index after the failed deploy") => ({ revisions, typedConfirmation: env, reason });
 
 /** Everything in the SQLite schema except the version table's rows: the tables, columns and indexes as SQLite stores them. */
@@ -136,7 +135,19 @@ describe("stamp on SQLite with real Alembic", () => {
   it("is refused while another run is open on the environment, naming it", async () => {
     const { id: envId } = await db.environment.findFirstOrThrow({ where: { name: "qa", project: { name: P } } });
     const other = await db.run.create({
-      data: { projectId: (await db.project.findFirstOrThrow({ where: { name: P } })).id, environmentId: envId, kind: "upgrade", status: "running", target: "h8", fromRevisions: ["e5"], path: ["g7", "h8"], requestedById: alice.id, instanceId: "elsewhere", heartbeatAt: new Date(), startedAt: new Date() },
+      data: {
+        projectId: (await db.project.findFirstOrThrow({ where: { name: P } })).id,
+        environmentId: envId,
+        kind: "upgrade",
+        status: "running",
+        target: "h8",
+        fromRevisions: ["e5"],
+        path: ["g7", "h8"],
+        requestedById: alice.id,
+        instanceId: "elsewhere",
+        heartbeatAt: new Date(),
+        startedAt: new Date(),
+      },
     });
     await db.environmentLock.create({ data: { environmentId: envId, runId: other.id, holder: alice.email, instanceId: "elsewhere" } });
     try {

@@ -45,10 +45,7 @@ export function sqliteTables(url: string): string[] {
  * Registers a project whose environments reach their databases through env: references (set in
  * process.env here), in promotion order.
  */
-export async function seedProject(
-  db: PrismaClient,
-  o: { name: string; dir: string; envs: { name: string; url: string; protected?: boolean; approvers?: string[]; rehearsal?: Record<string, unknown> }[]; xArgs?: string[] },
-) {
+export async function seedProject(db: PrismaClient, o: { name: string; dir: string; envs: { name: string; url: string; protected?: boolean; approvers?: string[]; rehearsal?: Record<string, unknown> }[]; xArgs?: string[] }) {
   const project = await db.project.create({ data: { name: o.name, alembicPath: o.dir, command: ALEMBIC, xArgs: o.xArgs ?? [] } });
   const envs = [];
   for (const [position, e] of o.envs.entries()) {

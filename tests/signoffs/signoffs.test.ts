@@ -16,10 +16,8 @@ let fixture: ReturnType<typeof copyFixtureProject>;
 let qa: User, admin: User, viewer: User, rm: User;
 const P = "signoff-shop";
 
-const post = (user: User | undefined, b: unknown) =>
-  signoffsRoute.POST(request("POST", `/api/projects/${P}/signoffs`, { cookie: user?.cookie, body: b }), ctx({ project: P }));
-const revoke = (user: User | undefined, id: string, b: unknown) =>
-  revokeRoute.POST(request("POST", `/api/projects/${P}/signoffs/${id}/revoke`, { cookie: user?.cookie, body: b }), ctx({ project: P, id }));
+const post = (user: User | undefined, b: unknown) => signoffsRoute.POST(request("POST", `/api/projects/${P}/signoffs`, { cookie: user?.cookie, body: b }), ctx({ project: P }));
+const revoke = (user: User | undefined, id: string, b: unknown) => revokeRoute.POST(request("POST", `/api/projects/${P}/signoffs/${id}/revoke`, { cookie: user?.cookie, body: b }), ctx({ project: P, id }));
 const list = (user: User | undefined) => signoffsRoute.GET(request("GET", `/api/projects/${P}/signoffs`, { cookie: user?.cookie }), ctx({ project: P }));
 
 beforeAll(async () => {
@@ -30,7 +28,14 @@ beforeAll(async () => {
   alembicUpgrade(fixture.dir, fixture.urls.qa!, "d4");
   alembicUpgrade(fixture.dir, fixture.urls.qa!, "g7");
   alembicUpgrade(fixture.dir, fixture.urls.staging!, "b2");
-  await seedProject(db, { name: P, dir: fixture.dir, envs: [{ name: "qa", url: fixture.urls.qa! }, { name: "staging", url: fixture.urls.staging! }] });
+  await seedProject(db, {
+    name: P,
+    dir: fixture.dir,
+    envs: [
+      { name: "qa", url: fixture.urls.qa! },
+      { name: "staging", url: fixture.urls.staging! },
+    ],
+  });
   [qa, admin, viewer, rm] = await Promise.all([signedIn(db, "qa"), signedIn(db, "admin"), signedIn(db, "viewer"), signedIn(db, "release_manager")]);
 }, 60_000);
 
@@ -49,9 +54,7 @@ describe("resolveSignOffRange (the fixture's real graph)", () => {
     expect(resolveSignOffRange(graph, "c3", "h8").sort()).toEqual(["d4", "e5", "g7", "h8"]);
     expect(resolveSignOffRange(graph, "c3", "reports@head").sort()).toEqual(["d4", "e5", "g7", "h8"]);
     expect(() => resolveSignOffRange(graph, "d4", "b2")).toThrow(expect.objectContaining({ userMessage: expect.stringMatching(/^The range d4..b2 covers no revision/) }));
-    expect(() => resolveSignOffRange(graph, null, "zz99")).toThrow(
-      expect.objectContaining({ userMessage: expect.stringMatching(/^toRevision "zz99" cannot be resolved: Can't locate revision identified by 'zz99'/) }),
-    );
+    expect(() => resolveSignOffRange(graph, null, "zz99")).toThrow(expect.objectContaining({ userMessage: expect.stringMatching(/^toRevision "zz99" cannot be resolved: Can't locate revision identified by 'zz99'/) }));
   });
 
   it("signOffsByRevision indexes active and revoked sign-offs per revision", () => {
@@ -110,9 +113,7 @@ describe("POST /api/projects/:project/signoffs", () => {
   it("refuses revisions not applied on that environment, naming them and where it stands", async () => {
     const res = await post(qa, { environment: "staging", fromRevision: "a1", toRevision: "d4", note: "" });
     expect(res.status).toBe(409);
-    expect((await body(res)).error.message).toBe(
-      "You can only sign off what is applied on staging: c3 and d4 are not applied there (it is at b2). Upgrade staging first, or sign off a range that ends at its current revision.",
-    );
+    expect((await body(res)).error.message).toBe("You can only sign off what is applied on staging: c3 and d4 are not applied there (it is at b2). Upgrade staging first, or sign off a range that ends at its current revision.");
     const heads = await post(qa, { environment: "qa", fromRevision: "c3", toRevision: "heads", note: "" });
     expect(heads.status).toBe(409);
     const message: string = (await body(heads)).error.message;

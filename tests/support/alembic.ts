@@ -18,9 +18,7 @@ export function skipWithoutAlembic(available: boolean, needs: string): boolean {
   if (available) return false;
   if (process.env.CI === "true") {
     it(`needs ${needs}`, () => {
-      throw new Error(
-        `${needs} is missing, and CI=true does not skip Alembic suites. Install it (apt-get install alembic, as .ci/run does) and run again.`,
-      );
+      throw new Error(`${needs} is missing, and CI=true does not skip Alembic suites. Install it (apt-get install alembic, as .ci/run does) and run again.`);
     });
   }
   return true;

@@ -9,7 +9,16 @@ const ANSWERS: Record<string, { status: number; body: string }> = {
   "/ok": { status: 200, body: JSON.stringify({ id: "p1" }) },
   "/invalid": {
     status: 422,
-    body: JSON.stringify({ error: { code: "validation", message: "The request is invalid — name: Required.", issues: [{ path: "name", message: "Required" }, { path: "environments.1.url", message: "Invalid URL" }] } }),
+    body: JSON.stringify({
+      error: {
+        code: "validation",
+        message: "The request is invalid — name: Required.",
+        issues: [
+          { path: "name", message: "Required" },
+          { path: "environments.1.url", message: "Invalid URL" },
+        ],
+      },
+    }),
   },
   "/refused": {
     status: 409,

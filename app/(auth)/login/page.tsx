@@ -24,14 +24,17 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const ssoError = ssoErrorMessage(typeof sp.sso_error === "string" ? sp.sso_error : undefined);
   return (
     <AuthCard title="Sign in" subtitle="Cairn changes production databases, so it needs to know who you are.">
-      {ssoError && <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{ssoError}</p>}
+      {ssoError && (
+        <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {ssoError}
+        </p>
+      )}
       {sso && (
         <>
-          <a href={`/api/auth/oidc/start?next=${encodeURIComponent(next)}`}
-            className="block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-center text-sm font-medium text-stone-800 hover:bg-stone-50">
+          <a href={`/api/auth/oidc/start?next=${encodeURIComponent(next)}`} className="block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-center text-sm font-medium text-stone-800 hover:bg-stone-50">
             Sign in with single sign-on
           </a>
-          <p className="my-4 text-center text-xs uppercase tracking-wide text-stone-400">or</p>
+          <p className="my-4 text-center text-xs tracking-wide text-stone-400 uppercase">or</p>
         </>
       )}
       <LoginForm action={signInAction} next={next} />

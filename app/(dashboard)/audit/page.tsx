@@ -28,7 +28,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Card title="Events, newest first">
         {!parsed.success ? (
           <p role="alert" className="text-sm text-red-800">
-            These filters are invalid — {zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join("; ")}. Correct them and filter again.
+            These filters are invalid —{" "}
+            {zodIssues(parsed.error)
+              .map((i) => `${i.path}: ${i.message}`)
+              .join("; ")}
+            . Correct them and filter again.
           </p>
         ) : (
           <>

@@ -6,6 +6,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = route("tokens.own", async ({ db, actor }) => json({ tokens: await listApiTokens(db, { ownerId: actor.userId }) }));
 
-export const POST = route<Record<string, never>, typeof ZCreateApiTokenSchema>("tokens.own", ZCreateApiTokenSchema, async ({ db, actor, body }) =>
-  json(await createApiToken(db, actor, body), 201),
-);
+export const POST = route<Record<string, never>, typeof ZCreateApiTokenSchema>("tokens.own", ZCreateApiTokenSchema, async ({ db, actor, body }) => json(await createApiToken(db, actor, body), 201));

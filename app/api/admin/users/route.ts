@@ -7,6 +7,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = route("admin.users", async ({ db }) => json({ users: await listUsers(db) }));
 
-export const POST = route<Record<string, never>, typeof ZCreateUserSchema>("admin.users", ZCreateUserSchema, async ({ db, actor, body }) =>
-  json({ user: await adminCreateUser(db, actor, body) }, 201),
-);
+export const POST = route<Record<string, never>, typeof ZCreateUserSchema>("admin.users", ZCreateUserSchema, async ({ db, actor, body }) => json({ user: await adminCreateUser(db, actor, body) }, 201));

@@ -17,9 +17,7 @@ export async function POST(req: Request): Promise<Response> {
     const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
     if (token) await deleteSession(await getDb(), token);
     const wantsJson = (req.headers.get("accept") ?? "").includes("application/json");
-    const res = wantsJson
-      ? Response.json({ ok: true }, { headers: { "cache-control": "no-store" } })
-      : new Response(null, { status: 303, headers: { location: `${publicOrigin(req)}/login` } });
+    const res = wantsJson ? Response.json({ ok: true }, { headers: { "cache-control": "no-store" } }) : new Response(null, { status: 303, headers: { location: `${publicOrigin(req)}/login` } });
     res.headers.append("set-cookie", clearedCookie(SESSION_COOKIE, isSecureRequest(req)));
     return res;
   } catch (e) {

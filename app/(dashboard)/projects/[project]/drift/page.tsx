@@ -27,8 +27,7 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
   }
   const canBaseline = can(actor, "drift.baseline");
   const canAcceptDrift = can(actor, "drift.accept");
-  const baselineMode = (e: { protected: boolean; differences: number | null }): BaselineMode =>
-    !e.differences ? "record" : !e.protected ? "accept" : canAcceptDrift ? "override" : "admin-only";
+  const baselineMode = (e: { protected: boolean; differences: number | null }): BaselineMode => (!e.differences ? "record" : !e.protected ? "accept" : canAcceptDrift ? "override" : "admin-only");
   const canCheck = can(actor, "alembic.check");
   return (
     <div className="space-y-6">
@@ -80,8 +79,7 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
                 <td className="py-1 pr-2 text-xs">
                   {e.baseline ? (
                     <>
-                      {e.baseline.matches ? <Badge tone="green">matches</Badge> : <Badge tone="amber">differs</Badge>}{" "}
-                      {e.baseline.source}, {e.baseline.createdAt.replace("T", " ").slice(0, 16)} UTC
+                      {e.baseline.matches ? <Badge tone="green">matches</Badge> : <Badge tone="amber">differs</Badge>} {e.baseline.source}, {e.baseline.createdAt.replace("T", " ").slice(0, 16)} UTC
                     </>
                   ) : (
                     <span className="text-stone-500">none for this revision</span>
@@ -110,9 +108,8 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
           </tbody>
         </table>
         <p className="mt-3 text-xs text-stone-600">
-          Baselines are recorded after every successful run that started from a schema without drift, at each QA sign-off without drift, and by hand here. Cairn
-          never adopts drift by itself. On a protected environment, a baseline on top of drift (and a run despite it) is an admin override with a written
-          reason, audited with every difference it accepts.
+          Baselines are recorded after every successful run that started from a schema without drift, at each QA sign-off without drift, and by hand here. Cairn never adopts drift by itself. On a protected environment, a baseline
+          on top of drift (and a run despite it) is an admin override with a written reason, audited with every difference it accepts.
         </p>
       </Card>
     </div>

@@ -4,6 +4,4 @@ import { updateUser, ZUpdateUserSchema } from "@/lib/auth/manage-users";
 
 export const dynamic = "force-dynamic";
 
-export const PATCH = route<{ id: string }, typeof ZUpdateUserSchema>("admin.users", ZUpdateUserSchema, async ({ db, actor, params, body }) =>
-  json({ user: await updateUser(db, actor, params.id, body) }),
-);
+export const PATCH = route<{ id: string }, typeof ZUpdateUserSchema>("admin.users", ZUpdateUserSchema, async ({ db, actor, params, body }) => json({ user: await updateUser(db, actor, params.id, body) }));

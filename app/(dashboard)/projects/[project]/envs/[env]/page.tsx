@@ -92,12 +92,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ pr
               </div>
               <PendingLint project={project.name} pending={s.pending} />
               {previous && <p className="text-stone-600">Promoted from {previous}.</p>}
-              {env.protected && (
-                <p className="text-stone-600">
-                  Protected: runs need QA sign-off, typed confirmation and approval by{" "}
-                  {env.approvers.length ? env.approvers.join(", ") : "a second release manager or admin"}.
-                </p>
-              )}
+              {env.protected && <p className="text-stone-600">Protected: runs need QA sign-off, typed confirmation and approval by {env.approvers.length ? env.approvers.join(", ") : "a second release manager or admin"}.</p>}
             </div>
           )}
         </Card>

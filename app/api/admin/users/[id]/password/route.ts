@@ -4,6 +4,4 @@ import { resetUserPassword, ZResetPasswordSchema } from "@/lib/auth/manage-users
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }, typeof ZResetPasswordSchema>("admin.users", ZResetPasswordSchema, async ({ db, actor, params, body }) =>
-  json({ user: await resetUserPassword(db, actor, params.id, body) }),
-);
+export const POST = route<{ id: string }, typeof ZResetPasswordSchema>("admin.users", ZResetPasswordSchema, async ({ db, actor, params, body }) => json({ user: await resetUserPassword(db, actor, params.id, body) }));

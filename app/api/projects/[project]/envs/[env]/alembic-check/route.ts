@@ -5,6 +5,4 @@ import { runAlembicCheck } from "@/lib/drift-service/run-alembic-check";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ project: string; env: string }>("alembic.check", async ({ db, actor, params }) =>
-  json(await runAlembicCheck(db, { project: params.project, environment: params.env, actor }, appUrlOptions())),
-);
+export const POST = route<{ project: string; env: string }>("alembic.check", async ({ db, actor, params }) => json(await runAlembicCheck(db, { project: params.project, environment: params.env, actor }, appUrlOptions())));

@@ -7,9 +7,6 @@ import { ZTakeBaselineSchema } from "@/lib/drift-service/take-baseline.types";
 export const dynamic = "force-dynamic";
 
 // No body is "no reason" (scripts and the CLI have always posted none).
-export const POST = route<{ project: string; env: string }, typeof ZTakeBaselineSchema>(
-  "drift.baseline",
-  { schema: ZTakeBaselineSchema, emptyIsObject: true },
-  async ({ db, actor, params, body }) =>
-    json({ baseline: await takeBaseline(db, { project: params.project, environment: params.env, source: "manual", actor, reason: body.reason }, appUrlOptions()) }, 201),
+export const POST = route<{ project: string; env: string }, typeof ZTakeBaselineSchema>("drift.baseline", { schema: ZTakeBaselineSchema, emptyIsObject: true }, async ({ db, actor, params, body }) =>
+  json({ baseline: await takeBaseline(db, { project: params.project, environment: params.env, source: "manual", actor, reason: body.reason }, appUrlOptions()) }, 201),
 );

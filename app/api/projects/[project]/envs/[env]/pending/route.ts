@@ -6,6 +6,4 @@ import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ project: string; env: string }>("status.read", async ({ db, params }) =>
-  json(await readStoredPendingList(db, params.project, params.env, { key: getSecretKey() })),
-);
+export const GET = route<{ project: string; env: string }>("status.read", async ({ db, params }) => json(await readStoredPendingList(db, params.project, params.env, { key: getSecretKey() })));

@@ -19,6 +19,12 @@ export const POST = route<Params, typeof ZRehearsalRequestSchema>("runs.rehearse
 });
 
 export const GET = route<Params>("status.read", async ({ db, req, params }) => {
-  const limit = z.coerce.number().int().min(1).max(100).catch(20).parse(new URL(req.url).searchParams.get("limit") ?? undefined);
+  const limit = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .catch(20)
+    .parse(new URL(req.url).searchParams.get("limit") ?? undefined);
   return json({ rehearsals: await listRehearsals(db, { project: params.project, environment: params.env, limit }) });
 });
