@@ -9,6 +9,7 @@ import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
 import type { MigrationPath } from "@/lib/graph/types";
 import { rehearsePath } from "@/lib/rehearsal/rehearse-path";
 import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
+import { isMysqlUrl } from "@/lib/environments/parse-mysql-url";
 import { toRehearsalJson, type RehearsalResult } from "@/lib/rehearsal/types";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
 import { urlScheme } from "@/lib/environments/read-version-table";
@@ -108,6 +109,7 @@ export async function run(argv: string[], io: RehearseIo = defaultIo()): Promise
     }
     // A rehearsal killed earlier (a cancelled CI job) may have left its copy behind.
     if (scheme === "postgresql" || scheme === "postgres") await sweepScratchDatabases([serverUrl ?? url]).catch(() => undefined);
+    if (scheme === "mysql" || scheme === "mariadb") await sweepScratchDatabases([serverUrl && isMysqlUrl(serverUrl) ? serverUrl : url]).catch(() => undefined);
     if (!opts.json) io.stderr(`cairn rehearse: ${project.name}/${env.name} from ${from.join(", ") || "base"}: ${p.steps.length} migration${p.steps.length === 1 ? "" : "s"} to rehearse\n`);
     const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
     result = await rehearsePath({

@@ -30,6 +30,7 @@ import "server-only";
 import type mysql from "mysql2/promise";
 import { AppError } from "@/lib/errors";
 import { MYSQL_AUTOINDEX_PREFIX } from "@/lib/drift/normalize-snapshot";
+import { isScratchDatabaseName, SCRATCH_OWNER_TABLE } from "@/lib/rehearsal/scratch-name";
 import type { ColumnSnapshot, ConstraintSnapshot, IndexSnapshot, SchemaSnapshot, TableSnapshot, ViewSnapshot } from "@/lib/drift/types";
 
 export interface IntrospectMysqlOptions {
@@ -160,6 +161,8 @@ export async function introspectMysql(conn: mysql.Connection, opts: IntrospectMy
     const s = String(r.s);
     const t = String(r.t);
     if (s === versionSchema && t === opts.versionTable) continue;
+    // A rehearsal copy's owner record (lib/rehearsal/scratch-database.ts) is Cairn's, not the schema's.
+    if (t === SCRATCH_OWNER_TABLE && isScratchDatabaseName(s)) continue;
     if (r.type === "VIEW") viewKeys.add(tableKey(s, t));
     else tables.set(tableKey(s, t), { schema: schemaOf(s), name: t, columns: [], indexes: [], constraints: [] });
   }

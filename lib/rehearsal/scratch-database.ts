@@ -13,7 +13,7 @@ import { isMysqlUrl, mysqlClientArgs, mysqlUrlForDatabase, parseMysqlUrl } from 
 import { parseSqliteUrl } from "@/lib/environments/parse-sqlite-url";
 import { quoteIdent, toPgConnectionString } from "@/lib/environments/read-postgres-version-table";
 import { urlScheme } from "@/lib/environments/read-version-table";
-import { assertScratchIsNotTarget, isScratchDatabaseName, scratchDatabaseName, type DatabaseAddress } from "@/lib/rehearsal/scratch-name";
+import { assertScratchIsNotTarget, isScratchDatabaseName, SCRATCH_OWNER_TABLE, scratchDatabaseName, type DatabaseAddress } from "@/lib/rehearsal/scratch-name";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 
 /** A throwaway copy of a target database. */
@@ -436,9 +436,10 @@ async function createSqliteScratch(o: CreateScratchOptions): Promise<ScratchData
  * Makes `cairn_rehearsal_<id>` on the target's MySQL/MariaDB server (or a MySQL rehearsal.url) and
  * copies the target into it with the real tools: `mysqldump --no-data` plus the version table's
  * rows (or everything, with `withData` under its size cap), streamed into `mysql`. The password
- * travels in MYSQL_PWD, never on a command line. MySQL has no database comments, so a copy carries
- * no owner record and is not swept at start-up yet: a copy left by a killed process stays until an
- * operator drops it (DROP DATABASE `cairn_rehearsal_…`).
+ * travels in MYSQL_PWD, never on a command line. MySQL has no database comments, so the owner record
+ * the start-up sweep reads is a one-row table `cairn_rehearsal_owner` in the copy, made before the
+ * schema is loaded (Alembic's upgrade never looks at tables it did not make, and introspectMysql
+ * leaves it out of the copy's snapshots).
  */
 async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatabase> {
   const serverUrl = o.serverUrl && isMysqlUrl(o.serverUrl) ? o.serverUrl : o.targetUrl;
@@ -480,6 +481,16 @@ async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatab
 
   await withMysql(serverUrl, async (c) => {
     await c.query(`CREATE DATABASE ${quoteMysqlIdent(name)}`);
+    try {
+      await c.query(`CREATE TABLE ${quoteMysqlIdent(name)}.${quoteMysqlIdent(SCRATCH_OWNER_TABLE)} (owner TEXT NOT NULL)`);
+      await c.query(`INSERT INTO ${quoteMysqlIdent(name)}.${quoteMysqlIdent(SCRATCH_OWNER_TABLE)} (owner) VALUES (?)`, [JSON.stringify(ownerRecord())]);
+    } catch (e) {
+      // Without its owner record the sweep could only tell the copy is a leftover after 6 h: drop it now.
+      await c
+        .query(`DROP DATABASE IF EXISTS ${quoteMysqlIdent(name)}`)
+        .catch((dropError: unknown) => console.error(`rehearsal: could not drop ${name} after its owner record failed`, describeDriverError(dropError, serverUrl).message));
+      throw e;
+    }
   }).catch((e: unknown) => {
     const d = describeDriverError(e, serverUrl);
     const denied = /ER_DBACCESS_DENIED|ER_ACCESS_DENIED|denied/i.test(`${(e as { code?: string }).code ?? ""} ${d.message}`);
@@ -544,16 +555,68 @@ export async function createScratchDatabase(o: CreateScratchOptions): Promise<Sc
 // ───────────────────────────── sweeping ─────────────────────────────
 
 /**
+ * On one MySQL/MariaDB server (reached through `url`, any database on it): every `cairn_rehearsal_*`
+ * database whose `cairn_rehearsal_owner` row makes it a leftover; one without a readable owner
+ * record (made before the record existed, or killed between CREATE DATABASE and the record) once
+ * its oldest table is 6 h old — MySQL keeps no create time for a database itself, so an empty one is left alone.
+ */
+async function sweepMysqlServer(url: string, now: number): Promise<string[]> {
+  const dropped: string[] = [];
+  const { conn } = await openMysqlConnection(url, { connectTimeoutMs: 10_000, statementTimeoutMs: 60_000 });
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>(
+      `SELECT s.SCHEMA_NAME AS name, MIN(t.CREATE_TIME) AS created FROM information_schema.SCHEMATA s
+         LEFT JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = s.SCHEMA_NAME
+        WHERE s.SCHEMA_NAME LIKE 'cairn\\_rehearsal\\_%' GROUP BY s.SCHEMA_NAME`,
+    );
+    for (const r of rows) {
+      const name = String(r.name);
+      if (!isScratchDatabaseName(name)) continue;
+      const owner = await conn
+        .query<RowDataPacket[]>(`SELECT owner FROM ${quoteMysqlIdent(name)}.${quoteMysqlIdent(SCRATCH_OWNER_TABLE)} LIMIT 1`)
+        .then(([o]) => parseOwner(o[0] ? String(o[0].owner) : null))
+        .catch(() => null);
+      const created = r.created instanceof Date ? r.created.getTime() : r.created ? Date.parse(String(r.created)) : NaN;
+      const leftover = owner ? isLeftover(owner, now) : Number.isFinite(created) && now - created > MAX_SCRATCH_AGE_MS;
+      if (!leftover) continue;
+      // A killed rehearsal's Alembic can outlive it inside a transaction (step_delay, a long ALTER), and its metadata lock would hold
+      // DROP DATABASE until it ends: end those sessions first (a user may kill its own; others need PROCESS and CONNECTION ADMIN/SUPER).
+      const [sessions] = await conn.query<RowDataPacket[]>("SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()", [name]);
+      for (const s of sessions) await conn.query(`KILL CONNECTION ${Number(s.id)}`).catch(() => {});
+      await conn.query(`DROP DATABASE IF EXISTS ${quoteMysqlIdent(name)}`);
+      dropped.push(name);
+    }
+  } finally {
+    await conn.end().catch(() => conn.destroy());
+  }
+  return dropped;
+}
+
+/**
  * Drops scratch databases left behind by a rehearsal whose process died (`kill -9`, a crash): on
- * each given PostgreSQL server, every `cairn_rehearsal_*` database whose owner record names this
- * host and a process that is gone, or that is older than 6 h; and the same for SQLite copies in the
+ * each given PostgreSQL or MySQL/MariaDB server, every `cairn_rehearsal_*` database whose owner record names this
+ * host and a process that is gone, or that is older than 6 h (MySQL: see sweepMysqlServer); and the same for SQLite copies in the
  * temporary directory. Returns the names dropped. Errors per server are returned, not thrown.
  */
-export async function sweepScratchDatabases(serverUrls: readonly string[], o: { tmpDir?: string } = {}): Promise<{ dropped: string[]; problems: string[] }> {
+export async function sweepScratchDatabases(serverUrls: readonly string[], o: { tmpDir?: string; now?: number } = {}): Promise<{ dropped: string[]; problems: string[] }> {
   const dropped: string[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
+  const now = o.now ?? Date.now();
   for (const url of serverUrls) {
+    if (isMysqlUrl(url)) {
+      const p = parseMysqlUrl(url);
+      if (!p.ok) continue;
+      const key = `mysql:${p.settings.socketPath ?? p.settings.host}:${p.settings.port}:${p.settings.user ?? ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      try {
+        dropped.push(...(await sweepMysqlServer(url, now)));
+      } catch (e) {
+        problems.push(describeDriverError(e, url).message);
+      }
+      continue;
+    }
     let key: string;
     try {
       const p = pgParts(url);
@@ -567,7 +630,7 @@ export async function sweepScratchDatabases(serverUrls: readonly string[], o: { 
       await withServerAdmin(url, async (c) => {
         const rows = await c.query<{ datname: string; owner: string | null }>("SELECT datname, shobj_description(oid, 'pg_database') AS owner FROM pg_database WHERE datname LIKE 'cairn\\_rehearsal\\_%'");
         for (const r of rows.rows) {
-          if (!isScratchDatabaseName(r.datname) || !isLeftover(parseOwner(r.owner))) continue;
+          if (!isScratchDatabaseName(r.datname) || !isLeftover(parseOwner(r.owner), now)) continue;
           await dropScratch(c, r.datname);
           dropped.push(r.datname);
         }
@@ -580,7 +643,7 @@ export async function sweepScratchDatabases(serverUrls: readonly string[], o: { 
   for (const entry of fs.readdirSync(tmp).filter((n) => n.startsWith(SQLITE_DIR_PREFIX))) {
     const dir = path.join(tmp, entry);
     const owner = parseOwner(fs.existsSync(path.join(dir, "owner.json")) ? fs.readFileSync(path.join(dir, "owner.json"), "utf8") : null);
-    if (!isLeftover(owner)) continue;
+    if (!isLeftover(owner, now)) continue;
     fs.rmSync(dir, { recursive: true, force: true });
     dropped.push(entry);
   }

@@ -6,6 +6,12 @@ import { AppError } from "@/lib/errors";
 
 export const SCRATCH_PREFIX = "cairn_rehearsal_";
 
+/**
+ * The one-row table holding a MySQL/MariaDB copy's owner record (MySQL has no database comments):
+ * made in the copy before the target's schema is loaded, and left out of the copy's snapshots.
+ */
+export const SCRATCH_OWNER_TABLE = "cairn_rehearsal_owner";
+
 /** `cairn_rehearsal_<id>`: lower-case letters, digits and `_` only, at most 63 bytes (PostgreSQL's limit). */
 export function scratchDatabaseName(id: string): string {
   const clean = id.toLowerCase().replace(/[^a-z0-9]/g, "");

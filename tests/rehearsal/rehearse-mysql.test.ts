@@ -1,13 +1,17 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type mysql from "mysql2/promise";
 import { afterAll, describe, expect, it } from "vitest";
 import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
+import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
+import { mysqlUrlForDatabase } from "@/lib/environments/parse-mysql-url";
 import { rehearsePath, type RehearsePathInput } from "@/lib/rehearsal/rehearse-path";
+import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
 import { runAlembic } from "@/lib/runner/run-alembic";
 import { createMysqlTarget, type MysqlTarget } from "@/tests/runner/mysql-support";
-import { withMysql } from "@/tests/support/mysql-databases";
+import { MYSQL_ADMIN_URL, withMysql } from "@/tests/support/mysql-databases";
 import { ALEMBIC, C3, makeProject } from "@/tests/rehearsal/support";
 
 const projects: Array<{ remove(): void }> = [];
@@ -95,4 +99,86 @@ describe("rehearsePath on MariaDB with real Alembic (mysqldump --no-data into a 
     expect(await fingerprint(t)).toBe(before);
     expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
   }, 60_000);
+
+  it("leaves no scratch database behind after a kill -9 mid-rehearsal, once the start-up sweep has run", async () => {
+    const { p, t } = await scenario(C3.good);
+    const before = await fingerprint(t);
+    const id = `k${randomBytes(5).toString("hex")}`;
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/rehearsal/harness/rehearse-in-child.ts"], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, TARGET_URL: t.url, PROJECT_DIR: p.dir, REHEARSAL_ID: id },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no scratch database within 30 s:\n${out}`)), 30_000);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("scratch ")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    // Alembic is now inside c3 (each migration sleeps 30 s): the copy exists.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await scratchDatabases()).toContain(`cairn_rehearsal_${id}`);
+    child.kill("SIGKILL");
+    await exited;
+    expect(await scratchDatabases()).toContain(`cairn_rehearsal_${id}`);
+
+    const swept = await sweepScratchDatabases([t.url]);
+    expect(swept.problems).toEqual([]);
+    expect(swept.dropped).toContain(`cairn_rehearsal_${id}`);
+    expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${id}`);
+    expect(await fingerprint(t)).toBe(before);
+  }, 60_000);
+
+  it("the sweep leaves a live rehearsal's copy alone, and the copy's owner record is in no snapshot", async () => {
+    const { t, input } = await scenario(C3.good);
+    const i = { ...input(), alembic: { command: ALEMBIC, xArgs: ["step_delay=3"] } };
+    let sweeping: Promise<{ present: boolean; swept: string[]; stillThere: boolean; tables: string[] | string }> | null = null;
+    const r = await rehearsePath({
+      ...i,
+      onScratch: ({ name }) => {
+        sweeping = (async () => {
+          const present = (await scratchDatabases()).includes(name);
+          const swept = (await sweepScratchDatabases([i.targetUrl])).dropped;
+          const snap = await readEnvironmentSnapshot({ url: mysqlUrlForDatabase(t.url, name), baseDir: "/", versionTable: "alembic_version", timeoutMs: 5000 });
+          return { present, swept, stillThere: (await scratchDatabases()).includes(name), tables: snap.ok ? snap.snapshot.tables.map((x) => x.name).sort() : snap.message };
+        })();
+      },
+    });
+    expect(sweeping).not.toBeNull();
+    const seen = await sweeping!;
+    expect(seen).toMatchObject({ present: true, stillThere: true, tables: expect.arrayContaining(["notifications"]) as unknown as string[] });
+    expect(seen.swept).not.toContain(`cairn_rehearsal_${i.id}`);
+    expect(seen.tables).not.toContain("cairn_rehearsal_owner");
+    expect(r.roundTrip).toEqual({ checked: true, reversible: true, differences: [] });
+    expect(r.ok).toBe(true);
+  }, 60_000);
+
+  it("a copy without a readable owner record is left alone until it is 6 h old by its tables' create time", async () => {
+    const name = `cairn_rehearsal_o${randomBytes(5).toString("hex")}`;
+    // A user who sees only this copy, so the clock moved 7 h ahead cannot touch other rehearsals' copies on the shared server.
+    const user = `cairn_sweep_${randomBytes(4).toString("hex")}`;
+    const password = randomBytes(9).toString("hex");
+    await withMysql(async (c) => {
+      await c.query(`CREATE DATABASE \`${name}\`; CREATE TABLE \`${name}\`.notifications (id INT PRIMARY KEY)`);
+      await c.query("CREATE USER ?@'%' IDENTIFIED BY ?", [user, password]);
+      await c.query(`GRANT ALL ON \`${name}\`.* TO ?@'%'`, [user]);
+    });
+    try {
+      const url = mysqlUrlForDatabase(MYSQL_ADMIN_URL.replace("://root@", `://${user}:${password}@`), name);
+      expect((await sweepScratchDatabases([url])).dropped).not.toContain(name);
+      expect(await scratchDatabases()).toContain(name);
+      const later = await sweepScratchDatabases([url], { now: Date.now() + 7 * 3_600_000 });
+      expect(later.dropped).toContain(name);
+      expect(await scratchDatabases()).not.toContain(name);
+    } finally {
+      await withMysql((c) => c.query(`DROP DATABASE IF EXISTS \`${name}\`; DROP USER IF EXISTS '${user}'@'%'`));
+    }
+  }, 30_000);
 });
