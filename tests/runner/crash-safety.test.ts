@@ -119,7 +119,8 @@ describe("an Alembic that outlives a kill -9 of Cairn", () => {
     const { environment } = await seedEnvironment(s.store, { name: "quick" });
     await s.store.db.environment.update({ where: { id: environment.id }, data: { urlEncrypted: encryptSecret(t.url, key) } });
     const run = await queue(environment, { target: "b2", path: ["a1", "b2"] });
-    const c = await executeInChild(run.id, ["step_delay=1"], ["b2"]);
+    // Each step sleeps 4 s, so the orphan surely still holds the lock 1.2 s after the kill, however loaded the machine.
+    const c = await executeInChild(run.id, ["step_delay=4"], ["b2"]);
     c.child.kill("SIGKILL");
     await c.exited;
     // Restarted within seconds under a new instance id; the request path settles stale runs itself.
