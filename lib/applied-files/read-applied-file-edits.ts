@@ -12,10 +12,10 @@ import { recordObservedAppliedFiles } from "@/lib/applied-files/record-applied-f
  */
 export async function readAppliedFileEdits(
   db: PrismaClient,
-  o: { projectId: string; graph: RevisionGraph; rootDir: string; seen: { environmentId: string; revisions: string[] }[]; revisions?: string[] },
+  o: { projectId: string; graph: RevisionGraph; rootDir: string; seen: { environmentId: string; revisions: string[]; readAt: Date }[]; revisions?: string[] },
 ): Promise<EditedAppliedFile[] | undefined> {
   try {
-    for (const s of o.seen) await recordObservedAppliedFiles(db, { environmentId: s.environmentId, revisions: s.revisions, graph: o.graph, rootDir: o.rootDir });
+    for (const s of o.seen) await recordObservedAppliedFiles(db, { environmentId: s.environmentId, revisions: s.revisions, readAt: s.readAt, graph: o.graph, rootDir: o.rootDir });
     return await findEditedAppliedFiles(db, { projectId: o.projectId, graph: o.graph, rootDir: o.rootDir, revisions: o.revisions });
   } catch (e) {
     console.error("[cairn] could not check applied migration files:", e instanceof Error ? e.message : String(e));

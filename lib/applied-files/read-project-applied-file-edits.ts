@@ -21,8 +21,9 @@ export async function readProjectAppliedFileEdits(db: PrismaClient, projectName:
     project.environments.map(async (env) => {
       const url = resolveEnvironmentUrl(env, opts);
       if (!url.ok) return null;
+      const readAt = new Date();
       const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, baseDir: rootDir }).catch(() => null);
-      return r?.ok ? { environmentId: env.id, revisions: r.tableExists ? r.revisions : [] } : null;
+      return r?.ok ? { environmentId: env.id, revisions: r.tableExists ? r.revisions : [], readAt } : null;
     }),
   );
   return (await readAppliedFileEdits(db, { projectId: project.id, graph, rootDir, seen: seen.filter((s) => s !== null) })) ?? [];

@@ -40,10 +40,10 @@ export async function recordRunAppliedFiles(db: Db, o: { environmentId: string; 
 /**
  * Revisions applied on an environment that Cairn has no hash for (applied outside Cairn, or before Cairn
  * recorded hashes): their files are hashed as they are now, the first time Cairn sees them applied. The
- * version table's rows and every ancestor count as applied. Only the missing ones are read; rows of revisions
- * no longer applied are dropped.
+ * version table's rows (read at `readAt`) and every ancestor count as applied. Only the missing ones are read;
+ * rows of revisions no longer applied are dropped.
  */
-export async function recordObservedAppliedFiles(db: PrismaClient, o: { environmentId: string; revisions: string[]; graph: Pick<RevisionGraph, "revisions" | "history">; rootDir: string }): Promise<number> {
+export async function recordObservedAppliedFiles(db: PrismaClient, o: { environmentId: string; revisions: string[]; readAt: Date; graph: Pick<RevisionGraph, "revisions" | "history">; rootDir: string }): Promise<number> {
   const applied = new Set<string>();
   for (const r of o.revisions) {
     if (!o.graph.revisions.has(r)) continue;
@@ -52,8 +52,11 @@ export async function recordObservedAppliedFiles(db: PrismaClient, o: { environm
   }
   // What is no longer applied (a downgrade or a stamp, in Cairn or outside it) has no file the database could miss.
   // A row whose file is gone hides its lineage: then nothing is dropped, so its removed file stays flagged.
-  if (o.revisions.every((r) => o.graph.revisions.has(r))) {
-    await db.appliedFile.deleteMany({ where: { environmentId: o.environmentId, revision: { notIn: [...applied] } } });
+  // Only rows recorded before the version table was read: a run may have recorded more since (another request,
+  // another instance), and a read that predates it must not forget it. An empty reading (no table, or one a
+  // wrong version_table_schema hides) drops nothing: a run's own downgrade forgets what it removed.
+  if (o.revisions.length > 0 && o.revisions.every((r) => o.graph.revisions.has(r))) {
+    await db.appliedFile.deleteMany({ where: { environmentId: o.environmentId, revision: { notIn: [...applied] }, appliedAt: { lt: o.readAt } } });
   }
   if (applied.size === 0) return 0;
   const known = new Set((await db.appliedFile.findMany({ where: { environmentId: o.environmentId }, select: { revision: true } })).map((k) => k.revision));

@@ -97,6 +97,8 @@ function alembicTargetOf(graph: RevisionGraph, spec: string, ids: string[]): str
  * approvers, drift) and asks real Alembic for the SQL (`--sql`). No side effects.
  */
 export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: PlanRunOptions = {}): Promise<PreparedRun> {
+  // Before any version table is read: what a run records after this moment is newer than what this plan saw.
+  const readAt = new Date();
   const project = await getProjectOrThrow(db, input.project);
   const env = getEnvironmentOrThrow(project, input.environment);
   const constants = projectConstants(project);
@@ -214,7 +216,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
           projectId: project.id,
           graph,
           rootDir,
-          seen: [{ environmentId: env.id, revisions: from }, ...(prevEnv && prevStatus ? [{ environmentId: prevEnv.id, revisions: prevStatus.revisions }] : [])],
+          seen: [{ environmentId: env.id, revisions: from, readAt }, ...(prevEnv && prevStatus ? [{ environmentId: prevEnv.id, revisions: prevStatus.revisions, readAt }] : [])],
           revisions: path.steps,
         })
       : Promise.resolve(undefined),

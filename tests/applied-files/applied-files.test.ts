@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { findEditedAppliedFiles } from "@/lib/applied-files/find-edited-applied-files";
+import { recordObservedAppliedFiles } from "@/lib/applied-files/record-applied-files";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { runExecution } from "@/lib/runs/start-run";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
@@ -118,4 +119,25 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
       sha(versions("d4_index_orders.py")),
     );
   }, 90_000);
+
+  it("a version table read before a run cannot forget what the run recorded after it; a missing table forgets nothing", async () => {
+    const env = await db.environment.findFirstOrThrow({ where: { projectId, name: "staging" } });
+    const { project: loaded, graph } = await readProjectGraphAsync(path.join(fixture.dir, "alembic.ini"));
+    const rootDir = loaded.location.rootDir;
+    await db.appliedFile.deleteMany({ where: { environmentId: env.id } });
+    // A poll reads staging at c3 …
+    const readAt = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    // … a run applies d4 and records it …
+    await db.appliedFile.create({ data: { environmentId: env.id, revision: "d4", sha256: sha(versions("d4_index_orders.py")), file: "versions/d4_index_orders.py", source: "run" } });
+    // … then the poll records what it read: d4 stays.
+    await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt, graph, rootDir });
+    expect((await db.appliedFile.findMany({ where: { environmentId: env.id }, orderBy: { revision: "asc" } })).map((r) => r.revision)).toEqual(["a1", "b2", "c3", "d4"]);
+    // An empty or missing version table (a wrong version_table_schema looks the same) drops no row.
+    await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: [], readAt: new Date(), graph, rootDir });
+    expect(await db.appliedFile.count({ where: { environmentId: env.id } })).toBe(4);
+    // A read that started after d4 was recorded, at c3, does forget it: staging was downgraded since.
+    await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt: new Date(), graph, rootDir });
+    expect((await db.appliedFile.findMany({ where: { environmentId: env.id }, orderBy: { revision: "asc" } })).map((r) => r.revision)).toEqual(["a1", "b2", "c3"]);
+  }, 60_000);
 });
