@@ -70,6 +70,22 @@ function wrongDatabaseMessage(output: string, urlEnvVar: string): string {
   );
 }
 
+/** The step runner's report of a statement that named the target's own database (MySQL), as the step's error; null for any other stop. */
+function namedTargetMessage(output: string): string | null {
+  const line = output.split("\n").find((l) => l.includes("CAIRN_WRONG_DATABASE "));
+  let report: { event?: string; target?: string; statement?: string } = {};
+  try {
+    report = JSON.parse(line?.slice(line.indexOf("CAIRN_WRONG_DATABASE ") + "CAIRN_WRONG_DATABASE ".length) ?? "{}") as typeof report;
+  } catch {
+    return null;
+  }
+  if (report.event !== "names-target") return null;
+  return (
+    `The migration names the target's database ${report.target ?? ""} (${report.statement ?? "a statement"}): on the copy it would change the real database, so Cairn stopped it before that statement ran. ` +
+    `Leave the database out (no schema= / USE / "${report.target ?? "db"}." qualifier): Alembic's connection already points at the right one.`
+  );
+}
+
 function label(s: PlannedRehearsalStep, i: number, total: number): string {
   const verb = s.direction === "upgrade" ? "Applying" : "Reverting";
   const where = s.phase === "path" ? "on the copy" : s.phase === "back" ? "(round trip: back)" : "(round trip: again)";
@@ -106,8 +122,10 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
   });
   try {
     i.onScratch?.({ name: scratch.name, dialect: scratch.dialect });
+    // MySQL: the copy is of the URL's own database (another one is refused when the copy is made), so its version table is the copy's own; naming the target's would reach the real one.
+    const versionTableSchema = scratch.dialect === "mysql" ? null : i.versionTableSchema;
     // The copy must start where the plan did: the environment may have moved between planning and copying.
-    const copied = await readVersionTable({ url: scratch.url, baseDir: i.projectDir, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, timeoutMs: 10_000 });
+    const copied = await readVersionTable({ url: scratch.url, baseDir: i.projectDir, versionTable: i.versionTable, versionTableSchema, timeoutMs: 10_000 });
     if (!copied.ok || !sameRevisions(copied.revisions, i.from)) {
       const stands = copied.ok ? copied.revisions.join(", ") || "base (no revision)" : `unreadable (${copied.message})`;
       throw new AppError(
@@ -117,9 +135,19 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
       );
     }
     const python = resolveRunnerPython(i.alembic.command, i.projectDir);
-    const stepCommand = [...python, REHEARSAL_STEP_SCRIPT, "--dialect", scratch.dialect, "--expect", scratch.name, ...(scratch.server ? ["--server", scratch.server] : []), "--"];
+    const stepCommand = [
+      ...python,
+      REHEARSAL_STEP_SCRIPT,
+      "--dialect",
+      scratch.dialect,
+      "--expect",
+      scratch.name,
+      ...(scratch.server ? ["--server", scratch.server] : []),
+      ...(scratch.targetDatabase ? ["--target-database", scratch.targetDatabase] : []),
+      "--",
+    ];
     const snapshot = async (): Promise<SchemaSnapshot | string> => {
-      const r = await readEnvironmentSnapshot({ url: scratch.url, baseDir: i.projectDir, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, timeoutMs: 10_000 });
+      const r = await readEnvironmentSnapshot({ url: scratch.url, baseDir: i.projectDir, versionTable: i.versionTable, versionTableSchema, timeoutMs: 10_000 });
       return r.ok ? r.snapshot : r.message;
     };
     const runStep = async (s: PlannedRehearsalStep, index: number, total: number): Promise<boolean> => {
@@ -129,7 +157,7 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
       let ok = false;
       let error: string | undefined;
       try {
-        const alembicArgs = { configFile: i.alembic.configFile, xArgs: i.alembic.xArgs, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, args: [s.direction, s.alembicTarget] };
+        const alembicArgs = { configFile: i.alembic.configFile, xArgs: i.alembic.xArgs, versionTable: i.versionTable, versionTableSchema, args: [s.direction, s.alembicTarget] };
         // The project's own command line as audited; it runs through the step runner, which refuses any database but the copy.
         if (i.audit) await recordCommandRun({ ...i.audit, purpose: "rehearsal" }, argvForAudit(buildAlembicArgv({ ...alembicArgs, command: i.alembic.command }), redactTarget));
         const r = await runAlembic({
@@ -139,12 +167,14 @@ export async function rehearsePath(i: RehearsePathInput): Promise<RehearsalResul
           urlEnvVar: i.alembic.urlEnvVar,
           xArgs: i.alembic.xArgs,
           versionTable: i.versionTable,
-          versionTableSchema: i.versionTableSchema,
+          versionTableSchema,
           databaseUrl: scratch.url,
           extraSecrets: [i.targetUrl, ...(i.serverUrl ? [i.serverUrl] : [])],
           args: [s.direction, s.alembicTarget],
           timeoutMs: i.stepTimeoutMs ?? 600_000,
         });
+        const namedTarget = r.exitCode === EXIT_WRONG_DATABASE ? namedTargetMessage(r.output) : null;
+        if (namedTarget) throw new AppError("validation", "rehearsal: statement named the target", namedTarget);
         if (r.exitCode === EXIT_WRONG_DATABASE) {
           throw new AppError("conflict", "rehearsal: env.py connected elsewhere", redactTarget(wrongDatabaseMessage(r.output, i.alembic.urlEnvVar || "DATABASE_URL")));
         }

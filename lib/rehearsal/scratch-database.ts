@@ -28,6 +28,8 @@ export interface ScratchDatabase {
    * other database: PostgreSQL `port:postmaster start epoch`, MySQL `@@hostname:@@port`; absent for SQLite (the file is the identity).
    */
   server?: string;
+  /** MySQL: the target's own database, which the step runner refuses to see named in any statement run on the copy. */
+  targetDatabase?: string;
   /** Removes the copy; safe to call twice. */
   drop(): Promise<void>;
 }
@@ -446,8 +448,16 @@ async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatab
   const target = parseMysqlUrl(o.targetUrl);
   const server = parseMysqlUrl(serverUrl);
   if (!target.ok || !server.ok) throw new AppError("config", "bad mysql url", `The database URL cannot be read as MySQL: ${!target.ok ? target.message : !server.ok ? server.message : ""}.`);
-  const database = o.versionTableSchema || target.settings.database;
+  const database = target.settings.database;
   if (!database) throw new AppError("config", "mysql target names no database", "Rehearsals copy one MySQL database: the environment's URL names none (mysql+pymysql://user@host/database).");
+  // On MySQL a schema is a database on the same server: Alembic given -x version_table_schema=<other> on the copy reads and writes the real version table.
+  if (o.versionTableSchema && o.versionTableSchema !== database) {
+    throw new AppError(
+      "config",
+      "rehearsal: mysql version table in another database",
+      `Rehearsal is not available for a MySQL environment whose version table lives in another database (${o.versionTableSchema}): Alembic would write the real version table there, not the copy's. Move the version table into the application database (${database}), or rehearse on a separate server (the project's rehearsal.url) with a user that can only reach cairn_rehearsal_% databases.`,
+    );
+  }
   const name = scratchDatabaseName(o.id);
   const address = (s: typeof target.settings, db: string): DatabaseAddress => ({ host: s.socketPath ?? s.host, port: String(s.port), database: db });
   assertScratchIsNotTarget(address(server.settings, name), address(target.settings, database));
@@ -535,7 +545,7 @@ async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatab
       const [rows] = await c.query<RowDataPacket[]>("SELECT CONCAT(@@hostname, ':', @@port) AS server");
       return String(rows[0]!.server);
     });
-    return { url: scratchUrl, name, dialect: "mysql", server: identity, drop };
+    return { url: scratchUrl, name, dialect: "mysql", server: identity, targetDatabase: database, drop };
   } catch (e) {
     await drop().catch(() => {});
     if (isAppError(e)) throw e;

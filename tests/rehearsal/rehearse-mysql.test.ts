@@ -11,7 +11,7 @@ import { rehearsePath, type RehearsePathInput } from "@/lib/rehearsal/rehearse-p
 import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
 import { runAlembic } from "@/lib/runner/run-alembic";
 import { createMysqlTarget, type MysqlTarget } from "@/tests/runner/mysql-support";
-import { MYSQL_ADMIN_URL, withMysql } from "@/tests/support/mysql-databases";
+import { createMysqlTestDatabase, MYSQL_ADMIN_URL, withMysql } from "@/tests/support/mysql-databases";
 import { ALEMBIC, C3, makeProject } from "@/tests/rehearsal/support";
 
 const projects: Array<{ remove(): void }> = [];
@@ -158,6 +158,57 @@ describe("rehearsePath on MariaDB with real Alembic (mysqldump --no-data into a 
     expect(seen.tables).not.toContain("cairn_rehearsal_owner");
     expect(r.roundTrip).toEqual({ checked: true, reversible: true, differences: [] });
     expect(r.ok).toBe(true);
+  }, 60_000);
+
+  it("refuses an environment whose version table lives in another database, before anything is created", async () => {
+    const { t, input } = await scenario(C3.good);
+    const ops = await createMysqlTestDatabase("rehearse_ops");
+    try {
+      await withMysql((c) => c.query(`CREATE TABLE \`${ops.name}\`.alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY); INSERT INTO \`${ops.name}\`.alembic_version VALUES ('b2')`));
+      const opsVersions = async () =>
+        JSON.stringify(await withMysql((c) => c.query<mysql.RowDataPacket[]>(`SELECT version_num FROM \`${ops.name}\`.alembic_version; SHOW CREATE TABLE \`${ops.name}\`.alembic_version`)).then((r) => r[0]));
+      const before = { target: await fingerprint(t), ops: await opsVersions() };
+      const scratchBefore = await scratchDatabases();
+      const i = { ...input(), versionTableSchema: ops.name };
+      await expect(rehearsePath(i)).rejects.toMatchObject({
+        userMessage: expect.stringContaining(`Rehearsal is not available for a MySQL environment whose version table lives in another database (${ops.name})`),
+      });
+      expect((await scratchDatabases()).filter((d) => !scratchBefore.includes(d))).toEqual([]);
+      expect({ target: await fingerprint(t), ops: await opsVersions() }).toEqual(before);
+    } finally {
+      await ops.drop();
+    }
+  }, 60_000);
+
+  it("a version table schema that is the URL's own database rehearses on the copy's version table, not the target's", async () => {
+    const { t, input } = await scenario(C3.good);
+    const before = await fingerprint(t);
+    const r = await rehearsePath({ ...input(), versionTableSchema: t.name });
+    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([
+      ["path", true],
+      ["back", true],
+      ["again", true],
+    ]);
+    expect(r.ok).toBe(true);
+    expect(await fingerprint(t)).toBe(before);
+  }, 60_000);
+
+  it("stops a migration that names the target's database (schema=) at that step, and leaves the target untouched", async () => {
+    const { p, t, input } = await scenario(C3.good);
+    fs.writeFileSync(
+      path.join(p.dir, "versions", "c3_next.py"),
+      C3.good.replace('op.add_column("notifications", sa.Column("read_at", sa.DateTime, nullable=True))', `op.create_table("audit", sa.Column("id", sa.Integer, primary_key=True), schema=${JSON.stringify(t.name)})`),
+    );
+    const before = await fingerprint(t);
+    const i = input();
+    const r = await rehearsePath(i);
+    expect(r.ok).toBe(false);
+    expect(r.steps.map((s) => [s.phase, s.ok])).toEqual([["path", false]]);
+    expect(r.steps[0]!.error).toContain(`names the target's database ${t.name}`);
+    expect(await fingerprint(t)).toBe(before);
+    const [audit] = await withMysql((c) => c.query<mysql.RowDataPacket[]>("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'audit'", [t.name]));
+    expect(audit).toEqual([]);
+    expect(await scratchDatabases()).not.toContain(`cairn_rehearsal_${i.id}`);
   }, 60_000);
 
   it("a copy without a readable owner record is left alone until it is 6 h old by its tables' create time", async () => {

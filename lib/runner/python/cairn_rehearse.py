@@ -10,7 +10,12 @@ server (its port and postmaster start time); SQLite: the main database file's re
 MySQL/MariaDB: `DATABASE()` is the scratch name and the server is the rehearsal server (@@server_uuid
 or @@hostname:@@port).
 
-Usage: cairn_rehearse.py --dialect postgresql|sqlite|mysql --expect NAME_OR_PATH [--server ID] -- <alembic args>
+On MySQL a schema is another database on the same server, reachable from the copy's connection. With
+--target-database, a `before_cursor_execute` listener also exits (code 79, event "names-target") before
+any statement that qualifies a name with the target's database (`shop`.x, shop.x, any case), names it
+after DATABASE/SCHEMA, or switches database (USE).
+
+Usage: cairn_rehearse.py --dialect postgresql|sqlite|mysql --expect NAME_OR_PATH [--server ID] [--target-database NAME] -- <alembic args>
 On a mismatch one JSON line {"event": "wrong-database", ...} goes to stderr prefixed with
 "CAIRN_WRONG_DATABASE ", and the exit code is 79. Never prints a URL.
 """
@@ -18,6 +23,7 @@ On a mismatch one JSON line {"event": "wrong-database", ...} goes to stderr pref
 import argparse
 import json
 import os
+import re
 import sys
 
 EXIT_WRONG_DATABASE = 79
@@ -47,11 +53,21 @@ def identify(dialect, dbapi_connection):
             pass
 
 
+def target_pattern(target):
+    """Matches a statement that reaches the target's database from the copy's connection."""
+    name = re.escape(target)
+    # `shop`.x / shop.x (not part of a longer name such as cairn_rehearsal_x_shop), DATABASE/SCHEMA shop, or USE anything.
+    qualified = r"(?:`" + name + r"`|(?<![\w$`.])" + name + r"(?![\w$`]))\s*\."
+    named = r"\b(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?`?" + name + r"(?![\w$])"
+    return re.compile(r"(?:" + qualified + r"|" + named + r"|^\s*USE\b)", re.IGNORECASE)
+
+
 def main(argv):
     parser = argparse.ArgumentParser(prog="cairn_rehearse.py")
     parser.add_argument("--dialect", required=True, choices=["postgresql", "sqlite", "mysql"])
     parser.add_argument("--expect", required=True)
     parser.add_argument("--server", default=None)
+    parser.add_argument("--target-database", default=None)
     parser.add_argument("alembic_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     alembic_args = args.alembic_args[1:] if args.alembic_args[:1] == ["--"] else args.alembic_args
@@ -85,6 +101,21 @@ def main(argv):
         os._exit(EXIT_WRONG_DATABASE)
 
     event.listen(Engine, "connect", check)
+
+    if args.dialect == "mysql" and args.target_database:
+        names_target = target_pattern(args.target_database)
+
+        def guard(conn, cursor, statement, parameters, context, executemany):
+            if not names_target.search(statement or ""):
+                return
+            shown = " ".join((statement or "").split())
+            report = {"event": "names-target", "dialect": "mysql", "target": args.target_database, "expected": expect, "statement": shown[:120] + ("…" if len(shown) > 120 else "")}
+            sys.stderr.write("CAIRN_WRONG_DATABASE " + json.dumps(report) + "\n")
+            sys.stderr.flush()
+            # As for a wrong connection: an exception could be caught by env.py or the migration.
+            os._exit(EXIT_WRONG_DATABASE)
+
+        event.listen(Engine, "before_cursor_execute", guard)
 
     from alembic.config import main as alembic_main
 
