@@ -3,7 +3,7 @@ import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
-import { hashMigrationFile } from "@/lib/applied-files/hash-migration-file";
+import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 
 /**
  * Every (revision, environment) whose recorded file hash differs from the file today, oldest application

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { ancestorsOf } from "@/lib/graph/describe-history";
-import { hashMigrationFile } from "@/lib/applied-files/hash-migration-file";
+import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { hashMigrationFile } from "@/lib/lint-service/hash-migration-file";
+import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 import type { TLintAcknowledgement } from "@/lib/lint-service/lint-acknowledgement.types";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";

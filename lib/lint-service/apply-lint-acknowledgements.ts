@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { RevisionGraph } from "@/lib/graph/types";
-import { hashMigrationFile } from "@/lib/lint-service/hash-migration-file";
+import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 import type { LintFinding } from "@/lib/lint/types";
 
 /**

@@ -5,8 +5,12 @@ import fs from "node:fs";
 /** Hashes keyed by path, size and mtime: the overview re-checks every applied file per poll, and a 2,000-revision project would re-read 2,000 files. */
 const memo = new Map<string, { key: string; sha256: string }>();
 
-/** sha256 (hex) of a migration file's bytes; null when it cannot be read. */
-export async function hashMigrationFile(file: string): Promise<string | null> {
+/**
+ * sha256 (hex) of a migration file's bytes; null when there is no file or it cannot be read. What
+ * applied-file checksums and lint acknowledgements hold: an edited file has another hash.
+ */
+export async function hashMigrationFile(file: string | undefined): Promise<string | null> {
+  if (!file) return null;
   try {
     const st = await fs.promises.stat(file);
     const key = `${st.size}:${st.mtimeMs}`;
