@@ -17,7 +17,8 @@ const KEY_VALUE = /\b((?:pg)?pass(?:word|wd)?\s*[=:]\s*)('[^']*'|"[^"]*"|[^\s'",
  * `… PASSWORD '…'`, `GRANT … IDENTIFIED BY '…'`, `SET PASSWORD … = '…'`. Anchored on the statement,
  * so prose such as Alembic's "revision identified by 'x'" stays as it is.
  */
-const SQL_PASSWORD = /\b((?:(?:CREATE|ALTER)\s+(?:USER|ROLE)|GRANT)\b[^;]*?\b(?:IDENTIFIED(?:\s+WITH\s+\S+)?\s+BY(?:\s+PASSWORD)?\s*|PASSWORD\s+)|SET\s+PASSWORD\b[^=;]*=\s*)('[^']*'|"[^"]*")/gi;
+const SQL_PASSWORD =
+  /\b((?:(?:CREATE|ALTER)\s+(?:USER|ROLE)|GRANT)\b[^;]*?\b(?:IDENTIFIED(?:\s+WITH\s+\S+)?\s+BY(?:\s+PASSWORD)?\s*|PASSWORD\s+)|SET\s+PASSWORD\b[^=;]*=\s*(?:PASSWORD\s*\(\s*)?)(E?'(?:[^'\\]|''|\\.)*'|"(?:[^"\\]|""|\\.)*")/gi;
 
 export type Redactor = (text: string) => string;
 

@@ -129,6 +129,10 @@ describe("redaction and progress (pure)", () => {
     expect(r("CREATE ROLE reporting LOGIN PASSWORD 'pg-s3cret' VALID UNTIL 'infinity'")).toBe("CREATE ROLE reporting LOGIN PASSWORD '****' VALID UNTIL 'infinity'");
     expect(r("SET PASSWORD FOR 'app'@'%' = 'n3w-one'")).toBe("SET PASSWORD FOR 'app'@'%' = '****'");
     expect(r("ALTER TABLE users ADD COLUMN password_hash VARCHAR(60)")).toBe("ALTER TABLE users ADD COLUMN password_hash VARCHAR(60)");
+    expect(r("CREATE USER 'app'@'%' IDENTIFIED BY 'it''s-a-s3cret'")).toBe("CREATE USER 'app'@'%' IDENTIFIED BY '****'");
+    expect(r("ALTER USER app IDENTIFIED BY 'back\\'slash'")).toBe("ALTER USER app IDENTIFIED BY '****'");
+    expect(r("SET PASSWORD FOR app = PASSWORD('old-fn-pw')")).toBe("SET PASSWORD FOR app = PASSWORD('****')");
+    expect(r("ALTER ROLE app PASSWORD E'esc\\'aped'")).toBe("ALTER ROLE app PASSWORD '****'");
     // Prose is not SQL: Alembic's own messages keep their quoted ids.
     expect(r("FAILED: Can't locate revision identified by 'nope'")).toBe("FAILED: Can't locate revision identified by 'nope'");
     expect(r("GRANT ALL ON shop.* TO 'app'@'%' IDENTIFIED BY 'old-style-pw'")).toBe("GRANT ALL ON shop.* TO 'app'@'%' IDENTIFIED BY '****'");
