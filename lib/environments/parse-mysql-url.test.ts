@@ -46,9 +46,9 @@ describe("parseMysqlUrl: the URLs Alembic users write", () => {
     expect(mysqlUrlForDatabase("mariadb+pymysql://root@127.0.0.1:3306/", "x")).toBe("mariadb+pymysql://root@127.0.0.1:3306/x");
     expect(mysqlUrlForDatabase("mysql://app@/shop?unix_socket=/run/mysqld/mysqld.sock", "y")).toBe("mysql://app@/y?unix_socket=/run/mysqld/mysqld.sock");
     const tcp = parseMysqlUrl("mysql+pymysql://app:p%40ss@db:3307/shop?charset=utf8mb4");
-    expect(tcp.ok && mysqlClientArgs(tcp.settings)).toEqual({ args: ["--host=db", "--port=3307", "--protocol=TCP", "--user=app", "--default-character-set=utf8mb4"], env: { MYSQL_PWD: "p@ss" } });
+    expect(tcp.ok && mysqlClientArgs(tcp.settings)).toEqual({ args: ["--no-defaults", "--host=db", "--port=3307", "--protocol=TCP", "--user=app", "--default-character-set=utf8mb4"], env: { MYSQL_PWD: "p@ss" } });
     const sock = parseMysqlUrl("mysql://app@/shop?unix_socket=/run/mysqld/mysqld.sock");
-    expect(sock.ok && mysqlClientArgs(sock.settings)).toEqual({ args: ["--socket=/run/mysqld/mysqld.sock", "--user=app"], env: {} });
+    expect(sock.ok && mysqlClientArgs(sock.settings)).toEqual({ args: ["--no-defaults", "--socket=/run/mysqld/mysqld.sock", "--user=app"], env: {} });
   });
 
   it("the environment form and API accept every spelling, and say what is wrong with a broken one", () => {

@@ -141,7 +141,9 @@ export function mysqlUrlForDatabase(url: string, database: string): string {
  * server, and the environment that carries the password (MYSQL_PWD, so it never shows in `ps`).
  */
 export function mysqlClientArgs(s: MysqlConnectionSettings): { args: string[]; env: Record<string, string> } {
-  const args = s.socketPath ? [`--socket=${s.socketPath}`] : [`--host=${s.host}`, `--port=${s.port}`, "--protocol=TCP"];
+  // --no-defaults first (the clients require it there): the URL says everything, and no option file of the
+  // server's user (~/.my.cnf, /etc/mysql/…) may add a host, a user or a database to it.
+  const args = ["--no-defaults", ...(s.socketPath ? [`--socket=${s.socketPath}`] : [`--host=${s.host}`, `--port=${s.port}`, "--protocol=TCP"])];
   if (s.user !== undefined) args.push(`--user=${s.user}`);
   if (s.charset) args.push(`--default-character-set=${s.charset}`);
   if (s.ssl?.ca) args.push(`--ssl-ca=${s.ssl.ca}`);

@@ -521,7 +521,8 @@ async function createMysqlScratch(o: CreateScratchOptions): Promise<ScratchDatab
   try {
     const source = mysqlClientArgs(target.settings);
     const sink = mysqlClientArgs(server.settings);
-    const dumpArgs = [...source.args, "--single-transaction", "--skip-lock-tables", "--skip-comments", "--skip-add-locks", "--no-tablespaces", "--routines", "--triggers", "--events"];
+    // No events: an enabled scheduled EVENT copied into the scratch database would run there, on the target's server.
+    const dumpArgs = [...source.args, "--single-transaction", "--skip-lock-tables", "--skip-comments", "--skip-add-locks", "--no-tablespaces", "--routines", "--triggers", "--skip-events"];
     const env = (extra: Record<string, string>): NodeJS.ProcessEnv => {
       const e = {} as NodeJS.ProcessEnv;
       for (const [k, v] of Object.entries(process.env)) if (!/^(MYSQL_\w+|DATABASE_URL|CAIRN_.*)$/.test(k)) e[k] = v;
