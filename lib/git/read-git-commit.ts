@@ -50,9 +50,13 @@ function git(cwd: string, args: string[], input?: string): Promise<GitResult> {
   });
 }
 
-/** The ref as given, refused before it reaches git when it cannot be one (empty, NUL, newline, absurdly long). */
+/**
+ * The ref as given, refused before it reaches git when it cannot be one: empty, NUL, newline, absurdly
+ * long, or starting with "-" (no branch or tag may; git would read it as an option — `--end-of-options`
+ * on every call is the second guard).
+ */
 export function checkRefText(ref: string): string {
-  if (ref.length === 0 || ref.length > 255 || /[\0\n\r]/.test(ref)) {
+  if (ref.length === 0 || ref.length > 255 || /[\0\n\r]/.test(ref) || ref.startsWith("-")) {
     throw new AppError("bad-request", "bad ref", `"${ref.slice(0, 60)}" is not a git ref: give a branch, tag or commit such as release/1.4, v1.4.0 or 3f9c0d1.`);
   }
   return ref;

@@ -90,7 +90,7 @@ describe("the graph at a git ref", () => {
   it("refuses a ref that names no commit, and one that looks like an option, before git could act on it", async () => {
     await expect(readRefSide(project, "release/9.9")).rejects.toMatchObject({ userMessage: expect.stringMatching(/^"release\/9.9" is not a branch, tag or commit of the project's repository/) });
     const out = path.join(tmp, "written-by-git");
-    await expect(readRefSide(project, `--output=${out}`)).rejects.toMatchObject({ code: "not-found" });
+    await expect(readRefSide(project, `--output=${out}`)).rejects.toMatchObject({ code: "bad-request" });
     expect(fs.existsSync(out)).toBe(false);
     await expect(readRefSide(project, "")).rejects.toMatchObject({ code: "bad-request" });
     await expect(readRefSide(project, "main\nHEAD")).rejects.toMatchObject({ code: "bad-request" });
