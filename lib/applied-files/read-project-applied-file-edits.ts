@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
+import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-project-graph";
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
 import { readVersionTable } from "@/lib/environments/read-version-table";
@@ -15,8 +15,8 @@ import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
  */
 export async function readProjectAppliedFileEdits(db: PrismaClient, projectName: string, opts: { key?: Buffer; env?: Record<string, string | undefined> } = {}): Promise<EditedAppliedFile[]> {
   const project = await getProjectOrThrow(db, projectName);
-  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) });
-  const rootDir = loaded.location.rootDir;
+  // What is shown (overview, graph page, this API) reads the graph the overview keeps while the files are unchanged, as its polls do.
+  const { graph, rootDir } = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
   const seen = await Promise.all(
     project.environments.map(async (env) => {
       const url = resolveEnvironmentUrl(env, opts);
