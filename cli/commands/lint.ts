@@ -11,7 +11,7 @@ import { readVersionTable } from "@/lib/environments/read-version-table";
 import { AppError, isAppError } from "@/lib/errors";
 import { lintProjectPath, type LintProjectPathResult } from "@/lib/lint-service/lint-project-path";
 import { toSarif } from "@/lib/lint/to-sarif";
-import { asLintDialect, LINT_DIALECTS, type LintDialect, type LintFinding } from "@/lib/lint/types";
+import { asLintDialect, LINT_DIALECTS, OFFLINE_LINT_URLS, type LintDialect, type LintFinding } from "@/lib/lint/types";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 
@@ -42,13 +42,6 @@ docstring: "# cairn: allow <rule> — <reason>". Acknowledged findings are liste
 
 Exit status: 0 no unacknowledged error-level finding; 1 at least one; 2 bad usage or configuration.
 `;
-
-/** The URL handed to Alembic for an offline render without an environment: it only picks the dialect. */
-const OFFLINE_URLS: Record<LintDialect, string> = {
-  postgresql: "postgresql://cairn-lint@localhost/cairn_lint",
-  sqlite: "sqlite:///cairn-lint.db",
-  mysql: "mysql+pymysql://cairn-lint@localhost/cairn_lint",
-};
 
 export interface LintIo {
   stdout: (text: string) => void;
@@ -147,7 +140,7 @@ export async function run(argv: string[], io: LintIo = defaultIo()): Promise<num
       command: project?.command ?? ["alembic"],
       ...(project ? { urlEnvVar: project.urlEnvVar, xArgs: project.xArgs } : {}),
       ...(env ? { versionTable: env.versionTable, versionTableSchema: env.versionTableSchema } : {}),
-      databaseUrl: envUrl ?? OFFLINE_URLS[dialect],
+      databaseUrl: envUrl ?? OFFLINE_LINT_URLS[dialect],
       ...(schema ? { schema } : {}),
       ...(versionNumWidth ? { versionNumWidth } : {}),
     });

@@ -6,7 +6,7 @@ import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-sn
 import type { RevisionGraph } from "@/lib/graph/types";
 import { lintMigrations } from "@/lib/lint/lint-migrations";
 import { loadSqlParser } from "@/lib/lint/parse-sql";
-import type { LintDialect, LintMigration, LintReport, RenderedSql } from "@/lib/lint/types";
+import { asLintDialect, type LintDialect, type LintMigration, type LintReport, type RenderedSql } from "@/lib/lint/types";
 import { AppError } from "@/lib/errors";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import type { PreviewSqlOptions, SqlPreview } from "@/lib/runner/preview-sql";
@@ -34,8 +34,6 @@ export interface LintPlannedPathInput {
   target: string;
 }
 
-const LINT_DIALECTS: Record<string, LintDialect> = { postgresql: "postgresql", sqlite: "sqlite", mysql: "mysql" };
-
 /**
  * Lints a planned upgrade from the SQL its preview rendered (split per migration at Alembic's
  * `-- Running upgrade` lines; what comes after a migration that stopped the preview is rendered
@@ -45,7 +43,7 @@ const LINT_DIALECTS: Record<string, LintDialect> = { postgresql: "postgresql", s
  * lint gate can block instead of passing on silence.
  */
 export async function lintPlannedPath(i: LintPlannedPathInput): Promise<PlannedPathLint> {
-  const dialect = LINT_DIALECTS[dialectOfUrl(i.url)];
+  const dialect = asLintDialect(dialectOfUrl(i.url));
   if (!dialect) return { lintUnavailable: { kind: "not-applicable", reason: `Lint reads PostgreSQL, SQLite and MySQL migrations; this environment's database (${dialectOfUrl(i.url)}) is none of them.` } };
   if (i.steps.length === 0) return { lintUnavailable: { kind: "not-applicable", reason: "No migration on this path." } };
   const stage = { what: "the SQL parser (libpg-query) could not be loaded" };

@@ -9,7 +9,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { upgradePath } from "@/lib/graph/migration-path";
 import { lintMigrations } from "@/lib/lint/lint-migrations";
 import { loadSqlParser } from "@/lib/lint/parse-sql";
-import type { LintDialect, LintFinding } from "@/lib/lint/types";
+import { asLintDialect, OFFLINE_LINT_URLS, type LintDialect, type LintFinding } from "@/lib/lint/types";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
@@ -18,14 +18,6 @@ import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 
 /** Each revision's findings, linted against its own parent: tables from earlier migrations count as existing. */
 export type ProjectRevisionLint = { ok: true; dialect: LintDialect; version: string; revisions: Record<string, LintFinding[]> } | { ok: false; message: string };
-
-/** The URL handed to Alembic for the offline render: it only picks the dialect (no connection is made). */
-const OFFLINE_URLS: Record<LintDialect, string> = {
-  postgresql: "postgresql://cairn-lint@localhost/cairn_lint",
-  sqlite: "sqlite:///cairn-lint.db",
-  mysql: "mysql+pymysql://cairn-lint@localhost/cairn_lint",
-};
-const DIALECTS: Record<string, LintDialect> = { postgresql: "postgresql", sqlite: "sqlite", mysql: "mysql" };
 
 // One render of a whole history is one Alembic start plus one per migration that stops it (≈1 s each
 // here), so it is kept per project and graph version (the migration files' contents and how Alembic
@@ -52,7 +44,7 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
   for (const env of project.environments) {
     const url = resolveEnvironmentUrl(env, { key: i.key, env: i.env });
     if (url.ok) {
-      dialect = DIALECTS[dialectOfUrl(url.url)] ?? "postgresql";
+      dialect = asLintDialect(dialectOfUrl(url.url)) ?? "postgresql";
       break;
     }
   }
@@ -80,7 +72,7 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
           command: Array.isArray(project.command) ? (project.command as string[]) : ["alembic"],
           cwd: rootDir,
           ...(configFile ? { configFile } : {}),
-          databaseUrl: OFFLINE_URLS[dialect],
+          databaseUrl: OFFLINE_LINT_URLS[dialect],
           urlEnvVar: project.urlEnvVar,
           xArgs: Array.isArray(project.xArgs) ? (project.xArgs as string[]) : [],
           timeoutMs: 300_000,

@@ -7,6 +7,13 @@ import type { SchemaSnapshot } from "@/lib/drift/types";
 export const LINT_DIALECTS = ["postgresql", "sqlite", "mysql"] as const;
 export type LintDialect = (typeof LINT_DIALECTS)[number];
 
+/** The URL handed to Alembic for an offline render without an environment: it only picks the dialect (no connection is made). */
+export const OFFLINE_LINT_URLS: Record<LintDialect, string> = {
+  postgresql: "postgresql://cairn-lint@localhost/cairn_lint",
+  sqlite: "sqlite:///cairn-lint.db",
+  mysql: "mysql+pymysql://cairn-lint@localhost/cairn_lint",
+};
+
 /** A database dialect ("postgresql", "mysql", … as dialectOfUrl names them) as lint knows it, or undefined when lint reads no SQL of it. */
 export function asLintDialect(dialect: string): LintDialect | undefined {
   return (LINT_DIALECTS as readonly string[]).includes(dialect) ? (dialect as LintDialect) : undefined;
