@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
+import { isProcessAlive } from "@/lib/server/is-process-alive";
 
 /** Who holds an embedded data directory. Written to `<dir>/cairn.lock`. */
 export interface StoreLockHolder {
@@ -10,15 +11,6 @@ export interface StoreLockHolder {
   hostname: string;
   startedAt: string;
   command: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**
@@ -63,7 +55,7 @@ export function acquireStoreLock(dir: string): () => void {
       holder = undefined; // half-written or unreadable: treat as stale
     }
     if (holder && holder.pid === process.pid) return () => {};
-    const stale = !holder || (holder.hostname === os.hostname() && !isAlive(holder.pid));
+    const stale = !holder || (holder.hostname === os.hostname() && !isProcessAlive(holder.pid));
     if (!stale && holder) {
       throw new AppError(
         "store-locked",

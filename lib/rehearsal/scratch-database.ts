@@ -15,6 +15,7 @@ import { quoteIdent, toPgConnectionString } from "@/lib/environments/read-postgr
 import { urlScheme } from "@/lib/environments/read-version-table";
 import { assertScratchIsNotTarget, isScratchDatabaseName, SCRATCH_OWNER_TABLE, scratchDatabaseName, type DatabaseAddress } from "@/lib/rehearsal/scratch-name";
 import { createRedactor } from "@/lib/runner/redact-secrets";
+import { isProcessAlive } from "@/lib/server/is-process-alive";
 
 /** A throwaway copy of a target database. */
 export interface ScratchDatabase {
@@ -65,21 +66,12 @@ function ownerRecord(): ScratchOwner {
   return { cairn: "rehearsal", host: os.hostname(), pid: process.pid, started: new Date().toISOString() };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** A leftover: made on this host by a process that is gone, or older than any rehearsal runs. */
 function isLeftover(owner: unknown, now = Date.now()): boolean {
   const o = owner as Partial<ScratchOwner> | null;
   if (!o || o.cairn !== "rehearsal" || typeof o.pid !== "number" || typeof o.started !== "string") return false;
   if (now - Date.parse(o.started) > MAX_SCRATCH_AGE_MS) return true;
-  return o.host === os.hostname() && !isAlive(o.pid);
+  return o.host === os.hostname() && !isProcessAlive(o.pid);
 }
 
 function parseOwner(text: string | null | undefined): unknown {
