@@ -28,7 +28,7 @@ async function loadModules() {
   fs.writeFileSync(
     entry,
     [
-      `export { introspectPostgres } from ${JSON.stringify(path.join(root, "lib/environments/introspect-postgres.ts"))};`,
+      `export { introspectPostgres } from ${JSON.stringify(path.join(root, "lib/targets/introspect-postgres.ts"))};`,
       `export { fingerprintSnapshot } from ${JSON.stringify(path.join(root, "lib/drift/fingerprint-snapshot.ts"))};`,
       `export { diffSnapshots } from ${JSON.stringify(path.join(root, "lib/drift/diff-snapshots.ts"))};`,
       `export { normalizeSnapshot } from ${JSON.stringify(path.join(root, "lib/drift/normalize-snapshot.ts"))};`,

@@ -7,7 +7,7 @@ import { parseCommandArgs, type CommandOptions } from "@/cli/parse-command-args"
 import { pickConfigTarget } from "@/cli/config-target";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import { AppError, isAppError } from "@/lib/errors";
 import { lintProjectPath, type LintProjectPathResult } from "@/lib/lint-service/lint-project-path";
 import { toSarif } from "@/lib/lint/to-sarif";

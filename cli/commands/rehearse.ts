@@ -4,15 +4,15 @@ import type { ConfigEnvironment, ConfigProject } from "@/lib/config/cairn-config
 import { pickConfigTarget, resolveConfigUrl } from "@/cli/config-target";
 import { parseCommandArgs, type CommandOptions } from "@/cli/parse-command-args";
 import { AppError, isAppError } from "@/lib/errors";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
 import type { MigrationPath } from "@/lib/graph/types";
 import { rehearsePath } from "@/lib/rehearsal/rehearse-path";
 import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
-import { isMysqlUrl } from "@/lib/environments/parse-mysql-url";
+import { isMysqlUrl } from "@/lib/targets/parse-mysql-url";
 import { toRehearsalJson, type RehearsalResult } from "@/lib/rehearsal/types";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
-import { urlScheme } from "@/lib/environments/read-version-table";
+import { urlScheme } from "@/lib/targets/read-version-table";
 
 export interface RehearseIo {
   stdout: (text: string) => void;

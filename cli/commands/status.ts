@@ -2,10 +2,10 @@
 import { parseCommandArgs } from "@/cli/parse-command-args";
 import { loadCairnConfig } from "@/lib/config/cairn-config";
 import { isAppError } from "@/lib/errors";
-import { configProjectStatusInput } from "@/lib/environments/config-project-status-input";
-import { readProjectStatus } from "@/lib/environments/read-project-status";
+import { configProjectStatusInput } from "@/lib/targets/config-project-status-input";
+import { readProjectStatus } from "@/lib/targets/read-project-status";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
-import type { EnvironmentStatus, ProjectStatus } from "@/lib/environments/types";
+import type { EnvironmentStatus, ProjectStatus } from "@/lib/targets/types";
 import { describeEditedAppliedFile, type EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 
 export interface StatusIo {

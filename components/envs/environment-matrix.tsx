@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { StateBadge } from "@/components/envs/state-badge";
 import { RevisionId } from "@/components/ui/revision-id";
 import { Badge } from "@/components/ui/badge";
-import type { OverviewEnvironment, OverviewStatus, RevisionSummary } from "@/lib/environments/summarize-project-status";
+import type { OverviewEnvironment, OverviewStatus, RevisionSummary } from "@/lib/targets/summarize-project-status";
 
 export interface EnvironmentMeta {
   name: string;

@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { EnvironmentState } from "@/lib/environments/types";
+import type { EnvironmentState } from "@/lib/targets/types";
 
 const LOOK: Record<EnvironmentState, { tone: BadgeTone; label: string; help: string }> = {
   current: { tone: "green", label: "current", help: "At the repo's heads: nothing pending." },

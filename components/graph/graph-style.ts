@@ -1,5 +1,5 @@
 /** Colours and words shared by the graph's canvas, legend, panel and list. Pure. */
-import type { EnvironmentState } from "@/lib/environments/types";
+import type { EnvironmentState } from "@/lib/targets/types";
 
 export const STATE_COLOR: Record<EnvironmentState, string> = {
   current: "#15803d",

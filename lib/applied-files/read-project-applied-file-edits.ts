@@ -3,7 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-project-graph";
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";

@@ -3,7 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { detectDrift, revisionKeyOf, type DriftEnvironmentInput, type DriftFinding } from "@/lib/drift/detect-drift";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";
-import { latestBaseline } from "@/lib/environments/baselines";
+import { latestBaseline } from "@/lib/drift-service/baselines";
 import { environmentsOf } from "@/lib/drift-service/describe-drift-finding";
 import { loadProjectContext, readLiveSchema, type UrlOptions } from "@/lib/drift-service/project-context";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Environment, PrismaClient } from "@/lib/generated/prisma/client";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";

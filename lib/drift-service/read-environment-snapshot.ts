@@ -4,15 +4,15 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { isAppError } from "@/lib/errors";
 import type { SchemaSnapshot } from "@/lib/drift/types";
-import { describeDriverError } from "@/lib/environments/describe-driver-error";
-import { introspectMysql } from "@/lib/environments/introspect-mysql";
-import { introspectPostgres } from "@/lib/environments/introspect-postgres";
-import { introspectSqlite } from "@/lib/environments/introspect-sqlite";
-import { MysqlUrlError, openMysqlConnection } from "@/lib/environments/open-mysql-connection";
-import { parseSqliteUrl } from "@/lib/environments/parse-sqlite-url";
-import { toPgConnectionString } from "@/lib/environments/read-postgres-version-table";
-import { urlScheme } from "@/lib/environments/read-version-table";
-import type { UnreachableReason } from "@/lib/environments/types";
+import { describeDriverError } from "@/lib/targets/describe-driver-error";
+import { introspectMysql } from "@/lib/targets/introspect-mysql";
+import { introspectPostgres } from "@/lib/targets/introspect-postgres";
+import { introspectSqlite } from "@/lib/targets/introspect-sqlite";
+import { MysqlUrlError, openMysqlConnection } from "@/lib/targets/open-mysql-connection";
+import { parseSqliteUrl } from "@/lib/targets/parse-sqlite-url";
+import { toPgConnectionString } from "@/lib/targets/read-postgres-version-table";
+import { urlScheme } from "@/lib/targets/read-version-table";
+import type { UnreachableReason } from "@/lib/targets/types";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
 
 export interface ReadEnvironmentSnapshotOptions {

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { MIN_OVERRIDE_REASON } from "@/lib/gates/check-schema-drift";
-import { recordBaseline, type BaselineSource } from "@/lib/environments/baselines";
+import { recordBaseline, type BaselineSource } from "@/lib/drift-service/baselines";
 import { getEnvironmentOrThrow } from "@/lib/projects/get-project-or-throw";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";

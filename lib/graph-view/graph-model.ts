@@ -5,7 +5,7 @@
  * the server, the client reads it, and tests/graph-ui exercises it directly.
  */
 import type { Problem, RevisionGraph } from "@/lib/graph/types";
-import type { EnvironmentState, EnvironmentStatus, ProjectStatus } from "@/lib/environments/types";
+import type { EnvironmentState, EnvironmentStatus, ProjectStatus } from "@/lib/targets/types";
 
 /** One revision, as the browser sees it (paths relative to the project's directory). */
 export interface GraphRevision {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isMysqlUrl, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
+import { isMysqlUrl, parseMysqlUrl } from "@/lib/targets/parse-mysql-url";
 import { rawAtInPassword } from "@/lib/secrets/check-database-url";
 
 /** Shared by the environment form and the server: one schema per input. Pure (zod only). */

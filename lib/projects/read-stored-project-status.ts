@@ -1,13 +1,13 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnvironmentOrThrow, getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
-import { readEnvironmentStatus, readProjectStatus } from "@/lib/environments/read-project-status";
+import { readEnvironmentStatus, readProjectStatus } from "@/lib/targets/read-project-status";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-project-graph";
-import { summarizeProjectStatus, summarizeRevision, type LastRunProblem, type OverviewStatus, type RevisionSummary } from "@/lib/environments/summarize-project-status";
-import type { ProjectStatus } from "@/lib/environments/types";
-import type { ReadProjectStatusOptions, StatusEnvironmentInput } from "@/lib/environments/read-project-status";
+import { summarizeProjectStatus, summarizeRevision, type LastRunProblem, type OverviewStatus, type RevisionSummary } from "@/lib/targets/summarize-project-status";
+import type { ProjectStatus } from "@/lib/targets/types";
+import type { ReadProjectStatusOptions, StatusEnvironmentInput } from "@/lib/targets/read-project-status";
 import { projectConstants } from "@/lib/projects/project-constants";
 
 type ReadOptions = { key?: Buffer; env?: Record<string, string | undefined> };

@@ -1,4 +1,4 @@
-import type { EnvironmentState } from "@/lib/environments/types";
+import type { EnvironmentState } from "@/lib/targets/types";
 
 /** What POST /api/projects/:project/envs/:env/test answers and the "Test connection" button shows. Never holds the URL. */
 export type ConnectionTestResult = {

@@ -9,7 +9,7 @@ import { planRehearsal, type PlannedRehearsalStep } from "@/lib/rehearsal/plan-r
 import { createScratchDatabase, type ScratchDatabase } from "@/lib/rehearsal/scratch-database";
 import type { RehearsalDirection, RehearsalProgress, RehearsalResult, RehearsalStep } from "@/lib/rehearsal/types";
 import path from "node:path";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import { findErrorLine } from "@/lib/runner/describe-run-failure";
 import { argvForAudit, recordCommandRun, type CommandAudit } from "@/lib/runner/record-command-run";
 import { createRedactor } from "@/lib/runner/redact-secrets";

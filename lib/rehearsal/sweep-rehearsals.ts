@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { urlScheme } from "@/lib/environments/read-version-table";
+import { urlScheme } from "@/lib/targets/read-version-table";
 import { rehearsalSettingsOf } from "@/lib/rehearsal/rehearsal-settings";
 import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";

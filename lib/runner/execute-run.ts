@@ -34,7 +34,7 @@ export interface ExecuteRunOptions {
   python?: string[];
   /** The environment's decrypted URL: only ever placed in the child's environment. */
   databaseUrl: string;
-  /** Reads the version table after the run (the caller's reader, e.g. lib/environments). */
+  /** Reads the version table after the run (the caller's reader, e.g. lib/targets). */
   readRevisions: () => Promise<string[]>;
   /** The heads the version table must hold afterwards (MigrationPath.resultHeads). */
   expectedHeads: string[];

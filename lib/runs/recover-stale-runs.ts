@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient, Run } from "@/lib/generated/prisma/client";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
 import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";

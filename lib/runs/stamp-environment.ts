@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isAppError } from "@/lib/errors";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import { ancestorsOf } from "@/lib/graph/describe-history";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";

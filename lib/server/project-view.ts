@@ -10,8 +10,8 @@ import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-en
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { relativeProblems } from "@/lib/alembic/relative-paths";
 import type { RevisionGraph } from "@/lib/graph/types";
-import type { ProjectStatus } from "@/lib/environments/types";
-import type { OverviewStatus } from "@/lib/environments/summarize-project-status";
+import type { ProjectStatus } from "@/lib/targets/types";
+import type { OverviewStatus } from "@/lib/targets/summarize-project-status";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 
 // The app's read side: what pages and JSON routes show. Nothing here returns a stored secret.

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { detectProjectDrift, readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
-import { recordBaseline } from "@/lib/environments/baselines";
+import { recordBaseline } from "@/lib/drift-service/baselines";
 import { createTestDatabase, withClient } from "@/tests/support/databases";
 import { useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "@/lib/db/client";
-import { latestBaseline, recordBaseline } from "@/lib/environments/baselines";
-import { introspectPostgres } from "@/lib/environments/introspect-postgres";
+import { latestBaseline, recordBaseline } from "@/lib/drift-service/baselines";
+import { introspectPostgres } from "@/lib/targets/introspect-postgres";
 import { detectDrift } from "@/lib/drift/detect-drift";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import type { SchemaSnapshot } from "@/lib/drift/types";

@@ -3,7 +3,7 @@ import { diffSnapshots } from "@/lib/drift/diff-snapshots";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import type { SchemaSnapshot } from "@/lib/drift/types";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
-import { mysqlColumnType, normalizeMysqlDefault, normalizeMysqlExpression } from "@/lib/environments/introspect-mysql";
+import { mysqlColumnType, normalizeMysqlDefault, normalizeMysqlExpression } from "@/lib/targets/introspect-mysql";
 import { createMysqlTestDatabase, mysqlUrl, withMysql } from "@/tests/support/mysql-databases";
 import { alembic } from "@/tests/environments/support";
 import { FIXTURE_DIR } from "@/tests/runner/support";

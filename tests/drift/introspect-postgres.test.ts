@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { introspectPostgres } from "@/lib/environments/introspect-postgres";
+import { introspectPostgres } from "@/lib/targets/introspect-postgres";
 import { diffSnapshots } from "@/lib/drift/diff-snapshots";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { AppError } from "@/lib/errors";

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { introspectSqlite } from "@/lib/environments/introspect-sqlite";
+import { introspectSqlite } from "@/lib/targets/introspect-sqlite";
 import { diffSnapshots } from "@/lib/drift/diff-snapshots";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { AppError } from "@/lib/errors";

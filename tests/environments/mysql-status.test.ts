@@ -4,7 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type mysql from "mysql2/promise";
 import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
-import { readProjectStatus, type StatusEnvironmentInput } from "@/lib/environments/read-project-status";
+import { readProjectStatus, type StatusEnvironmentInput } from "@/lib/targets/read-project-status";
 import { createMysqlTestDatabase, mysqlUrl, withMysql } from "@/tests/support/mysql-databases";
 import { addMigration, alembic, closedPort, copyFixture, LONG_REV, MAIN_HEAD, withUser } from "@/tests/environments/support";
 import mysqlDriver from "mysql2/promise";

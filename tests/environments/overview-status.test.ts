@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { addMigration, alembic, copyFixture, LONG_REV, MAIN_HEAD } from "@/tests/environments/support";
-import type { OverviewStatus } from "@/lib/environments/summarize-project-status";
+import type { OverviewStatus } from "@/lib/targets/summarize-project-status";
 
 let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
 let project: string;

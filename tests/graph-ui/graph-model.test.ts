@@ -1,7 +1,7 @@
 // The graph page's pure model and its ELK layout, on graphs built by the real engine (lib/graph).
 import { describe, expect, it } from "vitest";
 import type { MigrationScript } from "@/lib/graph/types";
-import type { ProjectStatus } from "@/lib/environments/types";
+import type { ProjectStatus } from "@/lib/targets/types";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { appliedSet, buildGraphModel, fromGraphWire, toGraphWire, withNodeIndex, revisionsBetween, searchRevisions, toGraphData, problemsByRevision } from "@/lib/graph-view/graph-model";
 import { expandSegments } from "@/lib/graph-view/expand-segments";

@@ -6,7 +6,7 @@ import type mysql from "mysql2/promise";
 import { afterAll, describe, expect, it } from "vitest";
 import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
-import { mysqlUrlForDatabase } from "@/lib/environments/parse-mysql-url";
+import { mysqlUrlForDatabase } from "@/lib/targets/parse-mysql-url";
 import { rehearsePath, type RehearsePathInput } from "@/lib/rehearsal/rehearse-path";
 import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
 import { runAlembic } from "@/lib/runner/run-alembic";

@@ -10,7 +10,7 @@ import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "@/lib/db/client";
 import { isAppError, type AppError } from "@/lib/errors";
-import { mysqlRunLockName } from "@/lib/environments/mysql-run-lock-name";
+import { mysqlRunLockName } from "@/lib/targets/mysql-run-lock-name";
 import { executeRun } from "@/lib/runner/execute-run";
 import { recoverInterruptedRuns } from "@/lib/runner/recover-interrupted-runs";
 import { crashHarness, alive, sleep, waitFor } from "@/tests/runner/crash-harness";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type mysql from "mysql2/promise";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import { createMysqlTestDatabase, withMysql } from "@/tests/support/mysql-databases";
 
 /** A MariaDB database owned by a user whose password needs percent-encoding in the URL. */

@@ -3,7 +3,7 @@ import "server-only";
  * Reads a MySQL or MariaDB schema from information_schema into the same snapshot shape as
  * PostgreSQL and SQLite, spelled so that one schema built on MySQL 8 and on MariaDB 10.x
  * fingerprints the same. The caller opens (and closes) the connection and bounds its statements
- * (lib/environments/open-mysql-connection.ts).
+ * (lib/targets/open-mysql-connection.ts).
  *
  * Where the two servers differ, and what this does about it:
  * - Integer display widths: MariaDB prints `int(11)`, MySQL ≥ 8.0.19 prints `int`. Widths are

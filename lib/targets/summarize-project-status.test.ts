@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
-import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
-import { summarizeProjectStatus } from "@/lib/environments/summarize-project-status";
+import { computeEnvironmentState } from "@/lib/targets/compute-environment-state";
+import { summarizeProjectStatus } from "@/lib/targets/summarize-project-status";
 import type { MigrationScript } from "@/lib/graph/types";
-import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";
+import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/targets/types";
 
 function script(revision: string, down: string[], message = `change ${revision}`): MigrationScript {
   return { revision, downRevisions: down, branchLabels: [], dependsOn: [], path: `/v/${revision}.py`, message, lines: {} };

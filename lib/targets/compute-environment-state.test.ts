@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
-import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
+import { computeEnvironmentState } from "@/lib/targets/compute-environment-state";
 import type { MigrationScript } from "@/lib/graph/types";
-import type { VersionTableReadResult } from "@/lib/environments/types";
+import type { VersionTableReadResult } from "@/lib/targets/types";
 
 const LONG = "9e107d9d372bb6826bd81d3542a419d6e4f2c8b1";
 function script(revision: string, down: string[], branchLabels: string[] = []): MigrationScript {

@@ -1,6 +1,6 @@
 import { isEnvRef, resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import type { ConfigProject } from "@/lib/config/cairn-config";
-import type { StatusProjectInput } from "@/lib/environments/read-project-status";
+import type { StatusProjectInput } from "@/lib/targets/read-project-status";
 
 /** A cairn.config.json project as readProjectStatus wants it: `env:` references resolved now, from `env`. */
 export function configProjectStatusInput(project: ConfigProject, env: Record<string, string | undefined> = process.env): StatusProjectInput {

@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
-import { describeDriverError } from "@/lib/environments/describe-driver-error";
-import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/environments/types";
+import { describeDriverError } from "@/lib/targets/describe-driver-error";
+import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/targets/types";
 
 /** SQLAlchemy writes `postgresql+psycopg2://`; pg wants a plain `postgresql://`. */
 export function toPgConnectionString(url: string): string {

@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs";
 import mysql from "mysql2/promise";
-import { parseMysqlUrl, type MysqlConnectionSettings } from "@/lib/environments/parse-mysql-url";
+import { parseMysqlUrl, type MysqlConnectionSettings } from "@/lib/targets/parse-mysql-url";
 
 /** The server Cairn reached: MariaDB and MySQL differ in timeouts and information_schema details. */
 export interface MysqlServer {

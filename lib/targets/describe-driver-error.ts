@@ -1,5 +1,5 @@
 import { scrubSecrets } from "@/lib/secrets/mask-url";
-import type { UnreachableReason } from "@/lib/environments/types";
+import type { UnreachableReason } from "@/lib/targets/types";
 
 /**
  * Turns a driver error (pg, mysql2, better-sqlite3, node sockets) into a plain reason and a one-line

@@ -1,7 +1,7 @@
 import { upgradePath } from "@/lib/graph/migration-path";
 import { isAppError } from "@/lib/errors";
 import type { RevisionGraph } from "@/lib/graph/types";
-import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/environments/types";
+import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/targets/types";
 
 export interface ComputeEnvironmentStateInput {
   name: string;

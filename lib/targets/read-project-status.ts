@@ -1,9 +1,9 @@
 import "server-only";
 import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
-import { computeEnvironmentState } from "@/lib/environments/compute-environment-state";
-import { readVersionTable } from "@/lib/environments/read-version-table";
+import { computeEnvironmentState } from "@/lib/targets/compute-environment-state";
+import { readVersionTable } from "@/lib/targets/read-version-table";
 import type { RevisionGraph } from "@/lib/graph/types";
-import type { EnvironmentStatus, ProjectStatus, UnreachableReason, VersionTableReadResult } from "@/lib/environments/types";
+import type { EnvironmentStatus, ProjectStatus, UnreachableReason, VersionTableReadResult } from "@/lib/targets/types";
 
 /** An environment to check, with its URL already resolved (or the reason it could not be). */
 export interface StatusEnvironmentInput {

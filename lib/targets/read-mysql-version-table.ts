@@ -1,8 +1,8 @@
 import "server-only";
 import type mysql from "mysql2/promise";
-import { describeDriverError } from "@/lib/environments/describe-driver-error";
-import { MysqlUrlError, openMysqlConnection, quoteMysqlIdent } from "@/lib/environments/open-mysql-connection";
-import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/environments/types";
+import { describeDriverError } from "@/lib/targets/describe-driver-error";
+import { MysqlUrlError, openMysqlConnection, quoteMysqlIdent } from "@/lib/targets/open-mysql-connection";
+import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/targets/types";
 
 /** ER_NO_SUCH_TABLE: the version table (or the database named by version_table_schema) is not there. */
 const NO_SUCH_TABLE = 1146;

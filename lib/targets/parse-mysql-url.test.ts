@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { mysqlRunLockName } from "@/lib/environments/mysql-run-lock-name";
-import { isMysqlUrl, mysqlClientArgs, mysqlUrlForDatabase, parseMysqlUrl } from "@/lib/environments/parse-mysql-url";
-import { urlScheme } from "@/lib/environments/read-version-table";
+import { mysqlRunLockName } from "@/lib/targets/mysql-run-lock-name";
+import { isMysqlUrl, mysqlClientArgs, mysqlUrlForDatabase, parseMysqlUrl } from "@/lib/targets/parse-mysql-url";
+import { urlScheme } from "@/lib/targets/read-version-table";
 import { ZDatabaseUrlSchema } from "@/lib/projects/environment.types";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import { createRedactor } from "@/lib/runner/redact-secrets";

@@ -1,10 +1,10 @@
 import "server-only";
 import fs from "node:fs";
 import Database from "better-sqlite3";
-import { describeDriverError } from "@/lib/environments/describe-driver-error";
-import { parseSqliteUrl } from "@/lib/environments/parse-sqlite-url";
-import { quoteIdent } from "@/lib/environments/read-postgres-version-table";
-import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/environments/types";
+import { describeDriverError } from "@/lib/targets/describe-driver-error";
+import { parseSqliteUrl } from "@/lib/targets/parse-sqlite-url";
+import { quoteIdent } from "@/lib/targets/read-postgres-version-table";
+import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/targets/types";
 
 /** `VARCHAR(32)` → 32; undefined for TEXT and friends (SQLite keeps the declared type as written). */
 export function declaredWidth(type: string): number | undefined {

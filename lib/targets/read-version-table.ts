@@ -1,8 +1,8 @@
 import "server-only";
-import { mysqlVersionTableReader } from "@/lib/environments/read-mysql-version-table";
-import { postgresVersionTableReader } from "@/lib/environments/read-postgres-version-table";
-import { sqliteVersionTableReader } from "@/lib/environments/read-sqlite-version-table";
-import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/environments/types";
+import { mysqlVersionTableReader } from "@/lib/targets/read-mysql-version-table";
+import { postgresVersionTableReader } from "@/lib/targets/read-postgres-version-table";
+import { sqliteVersionTableReader } from "@/lib/targets/read-sqlite-version-table";
+import type { ReadVersionTableOptions, VersionTableReader, VersionTableReadResult } from "@/lib/targets/types";
 
 /** Readers by URL scheme. */
 export const VERSION_TABLE_READERS: readonly VersionTableReader[] = [postgresVersionTableReader, sqliteVersionTableReader, mysqlVersionTableReader];

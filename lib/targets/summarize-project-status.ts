@@ -5,7 +5,7 @@
  * Pure: takes data, returns data.
  */
 import type { RevisionGraph } from "@/lib/graph/types";
-import type { EnvironmentStatus, ProjectStatus } from "@/lib/environments/types";
+import type { EnvironmentStatus, ProjectStatus } from "@/lib/targets/types";
 
 /** How many pending ids each environment carries on the overview; the rest load on demand. */
 export const OVERVIEW_PENDING_SHOWN = 3;
