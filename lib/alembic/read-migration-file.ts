@@ -7,6 +7,7 @@
 import type { MigrationScript, Problem } from "@/lib/graph/types";
 import { describePythonValue, parsePythonLiteral, resolveConstants, unresolvedParts, type ConstantsTable, type PythonValue } from "@/lib/alembic/parse-python-literal";
 import { PythonSyntaxError, PythonTokenizer, type Token } from "@/lib/alembic/tokenize-python";
+import { scanSimpleHeader } from "@/lib/alembic/scan-simple-header";
 
 export type { ConstantsTable };
 
@@ -303,6 +304,16 @@ function scanModule(source: string, st: ScanState): void {
   }
 }
 
+/**
+ * What the tokenizer path collects from a module — docstring and attribute assignments — for the
+ * tests that hold scanSimpleHeader to it. Throws PythonSyntaxError as readMigrationFile's scan does.
+ */
+export function scanModuleAssignments(source: string): { docstring?: string; assignments: Map<string, Assignment> } {
+  const st: ScanState = { assignments: new Map(), conditionalSeen: new Set(), sawFirstStatement: false, problems: [], path: "" };
+  scanModule(source, st);
+  return st.docstring === undefined ? { assignments: st.assignments } : { docstring: st.docstring, assignments: st.assignments };
+}
+
 /** Python's str.strip() whitespace, close enough to JS trim for docstrings. */
 function longdocOf(doc: string | undefined): string {
   return doc ? doc.trim() : "";
@@ -323,18 +334,25 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   const problems: Problem[] = [];
   const st: ScanState = { assignments: new Map(), conditionalSeen: new Set(), sawFirstStatement: false, problems, path };
   const fileName = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
-  try {
-    scanModule(source, st);
-  } catch (e) {
-    if (!(e instanceof PythonSyntaxError)) throw e;
-    problems.push({
-      code: "syntax-error",
-      severity: "error",
-      path,
-      line: e.line,
-      message: `${path}:${e.line}: Python syntax error: ${e.message}. Alembic cannot import this file either; fix the syntax. Cairn skipped the file.`,
-    });
-    return { problems };
+  // The common template header is read without tokens; anything else goes to the tokenizer.
+  const simple = scanSimpleHeader(source);
+  if (simple) {
+    st.assignments = simple.assignments;
+    if (simple.docstring !== undefined) st.docstring = simple.docstring;
+  } else {
+    try {
+      scanModule(source, st);
+    } catch (e) {
+      if (!(e instanceof PythonSyntaxError)) throw e;
+      problems.push({
+        code: "syntax-error",
+        severity: "error",
+        path,
+        line: e.line,
+        message: `${path}:${e.line}: Python syntax error: ${e.message}. Alembic cannot import this file either; fix the syntax. Cairn skipped the file.`,
+      });
+      return { problems };
+    }
   }
   const constants = options.constants;
   let knownRevision: string | undefined = undefined;

@@ -144,6 +144,43 @@ describe("cairn graph --json", () => {
   });
 });
 
+describe("cairn graph output is the same cold, warm and with --no-cache", () => {
+  it("prints byte-identical JSON and text whichever reader path each file takes", async () => {
+    // Template headers take the token-free fast path (lib/alembic/scan-simple-header.ts); the others
+    // — CRLF, a continuation line, a conditional, an annotated merge, a docstring that disagrees —
+    // go through the tokenizer. Settled files (a minute old), so the warm run is served from cache.
+    const crlf = migration("cccc00000043", ["bbbb00000042"]).replace(/\n/g, "\r\n");
+    const root = project("identical", {
+      "a.py": migration("aaaa00000041", null, { labels: ["core"] }),
+      "b.py": migration("bbbb00000042", ["aaaa00000041"], { message: "second" }),
+      "c.py": crlf,
+      "d.py": migration("dddd00000044", ["cccc00000043"]).replace('revision = "dddd00000044"', 'revision = \\\n    "dddd00000044"'),
+      "e.py": migration("eeee00000045", ["dddd00000044"]).replace('down_revision = "dddd00000044"', 'if True:\n    down_revision = "dddd00000044"\nelse:\n    down_revision = None'),
+      "f.py": migration("ffff00000046", ["eeee00000045"]).replace("Revises: eeee00000045", "Revises: 0000nothere"),
+      "g.py": migration("abab00000047", ["ffff00000046"]).replace('revision = "abab00000047"', 'revision: str = "abab00000047"').replace("down_revision =", "down_revision: Union[str, Sequence[str], None] ="),
+      "h.py": migration("acac00000048", ["ffff00000046"], { deps: ["core"] }),
+      "i.py": migration("adad00000049", ["abab00000047", "acac00000048"]).replace('("abab00000047", "acac00000048")', "('abab00000047',\n    'acac00000048')"),
+    });
+    const dir = path.join(root, "migrations", "versions");
+    const old = new Date(Date.now() - 60_000);
+    for (const f of fs.readdirSync(dir)) fs.utimesSync(path.join(dir, f), old, old);
+    const cacheDir = path.join(tmp, "cache-identical");
+    for (const mode of [["--json"], []]) {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+      const cold = await runCairn(["graph", root, ...mode], { CAIRN_CACHE_DIR: cacheDir });
+      const warm = await runCairn(["graph", root, ...mode], { CAIRN_CACHE_DIR: cacheDir });
+      const fresh = await runCairn(["graph", root, ...mode, "--no-cache"], { CAIRN_CACHE_DIR: cacheDir });
+      expect(warm).toEqual(cold);
+      expect(fresh).toEqual(cold);
+      expect(fs.readdirSync(cacheDir).some((f) => f.startsWith("graph-"))).toBe(true);
+    }
+    const out = JSON.parse((await runCairn(["graph", root, "--json"], { CAIRN_CACHE_DIR: cacheDir })).stdout) as { revisions: { revision: string }[]; heads: string[]; problems: { code: string }[] };
+    expect(out.revisions).toHaveLength(9);
+    expect(out.heads).toEqual(["adad00000049"]);
+    expect(out.problems.map((p) => p.code).sort()).toEqual(["conditional-assignment", "docstring-mismatch"]);
+  });
+});
+
 describe("cairn graph result cache never serves a stale graph", () => {
   const old = new Date(Date.now() - 60_000);
   /** A project whose files are a minute old: past the racy window, so runs are served from cache. */
