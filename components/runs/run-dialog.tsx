@@ -7,6 +7,7 @@ import { GateList } from "@/components/runs/gate-list";
 import { RevisionId } from "@/components/ui/revision-id";
 import { LintFindings } from "@/components/runs/lint-findings";
 import { RehearsalSection } from "@/components/runs/rehearsal-section";
+import { ReviewedFiles } from "@/components/runs/reviewed-files";
 import type { GateResult } from "@/lib/gates/types";
 import type { RunKind, RunPlan, TRunRequest } from "@/lib/runs/run-request.types";
 import { ZRunRequestSchema } from "@/lib/runs/run-request.types";
@@ -84,7 +85,8 @@ export function RunDialog({
     onSuccess: (p) => setPlan(p),
   });
   const submitM = useMutation({
-    mutationFn: () => postJson<{ runId: string; status: string }>(base, request),
+    // The files the shown SQL came from: the server refuses the request when they changed since.
+    mutationFn: () => postJson<{ runId: string; status: string }>(base, { ...request, reviewedFiles: plan?.reviewedFiles ?? [] }),
     onSuccess: (r) => router.push(`/runs/${r.runId}`),
   });
   const lastPlanned = useRef<string | null>(null);
@@ -183,6 +185,7 @@ export function RunDialog({
                 <pre data-testid="sql-preview" className="max-h-72 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
                   {plan.sqlPreview}
                 </pre>
+                <ReviewedFiles lines={plan.reviewedFiles} />
               </section>
             </>
           )}

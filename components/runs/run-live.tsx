@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { GateList } from "@/components/runs/gate-list";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
+import { ReviewedFiles } from "@/components/runs/reviewed-files";
 import { RevisionId } from "@/components/ui/revision-id";
 import type { RunView } from "@/lib/runs/run-request.types";
 
@@ -237,6 +238,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
         <pre data-testid="sql-preview" className="max-h-72 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
           {run.sqlPreview}
         </pre>
+        <ReviewedFiles lines={run.reviewedFiles} />
       </section>
     </div>
   );

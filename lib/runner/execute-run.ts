@@ -16,6 +16,7 @@ import { runAlembic, type RunAlembicResult } from "@/lib/runner/run-alembic";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
 import { removeRunnerFiles, runnerLogDir } from "@/lib/runner/runner-files";
 import { asStrings, sameSet, revisionsText } from "@/lib/revision-lists";
+import { describeReviewedFilesChange, type Replanned } from "@/lib/runner/reviewed-files";
 import { hashRevisionFiles, recordRunAppliedFiles } from "@/lib/applied-files/record-applied-files";
 
 /** Lines kept as a failed run's errorTail. */
@@ -40,9 +41,10 @@ export interface ExecuteRunOptions {
   expectedHeads: string[];
   /**
    * Re-plans from the revisions read under the database lock, with the migration files as they are
-   * now; the run starts only if that path equals the reviewed one (Run.path).
+   * now; the run starts only if that path equals the reviewed one (Run.path) and its files hash as
+   * they did when the SQL was reviewed (Run.reviewedFiles).
    */
-  replan?: (from: string[]) => Promise<{ steps: string[] } | { error: string }>;
+  replan?: (from: string[]) => Promise<Replanned>;
   /** A migration's file relative to the project root, for the failure headline. */
   fileOf?: (revision: string) => string | undefined;
   /** Where the runner keeps its own copy of the log (default: the OS temp dir). */
@@ -252,6 +254,12 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
             }
             if (now && now.steps.join(",") !== plannedSteps.join(",")) {
               refusal = `The migration files changed after this run was reviewed: from ${revisionsText(locked.revisions)} the path is now ${now.steps.join(" → ") || "empty"} instead of the reviewed ${plannedSteps.join(" → ") || "empty"}. Nothing was run; review it again.`;
+              return false;
+            }
+            // The same steps, but their bytes: a file edited keeping its revision ids would run SQL nobody previewed.
+            const edited = now && describeReviewedFilesChange(run.reviewedFiles, now.reviewedFiles, "this run was reviewed", "Nothing was run; review it again.");
+            if (edited) {
+              refusal = edited;
               return false;
             }
             await db.run.update({ where: { id: runId }, data: { executedFrom: locked.revisions, runnerPid: locked.pid, runnerHost: os.hostname(), runnerLogFile: logFile } });

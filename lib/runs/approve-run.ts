@@ -6,7 +6,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import type { GateResult } from "@/lib/gates/types";
 import { decideRun, notAwaitingError } from "@/lib/runs/decide-run";
-import { markStaleRequests } from "@/lib/runs/mark-stale-requests";
+import { markRequestStale, markStaleRequests } from "@/lib/runs/mark-stale-requests";
+import { describeReviewedFilesChange } from "@/lib/runner/reviewed-files";
 import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
 import { startRun } from "@/lib/runs/start-run";
 import { asStrings, sameSet } from "@/lib/revision-lists";
@@ -118,6 +119,19 @@ export async function approveRun(db: PrismaClient, i: { runId: string; actor: Ac
       runId: run.id,
       status: "stale",
     });
+  }
+  // The same path from the same place, but are they the same files? An edit keeping the revision
+  // ids would make the approver pass SQL that was never reviewed.
+  const edited = describeReviewedFilesChange(run.reviewedFiles, prepared.plan.reviewedFiles, "this run was requested", "Nothing was run; request the run again.");
+  if (edited) {
+    const marked = await markRequestStale(db, {
+      environment: { id: run.environmentId, name: run.environment.name, projectId: run.projectId },
+      run,
+      why: edited,
+      details: { reviewedFiles: run.reviewedFiles, filesNow: prepared.plan.reviewedFiles, noticedWhen: "approve", noticedBy: i.actor.email },
+    });
+    if (!marked) throw await notAwaitingError(db, await db.run.findUniqueOrThrow({ where: { id: run.id }, include: { environment: { select: { name: true } } } }));
+    throw new AppError("conflict", `migration files of run ${run.id} changed since it was requested`, edited, { runId: run.id, status: "stale" });
   }
   if (prepared.plan.target !== run.target) {
     throw new AppError(

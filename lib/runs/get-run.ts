@@ -23,6 +23,7 @@ async function toViews(db: PrismaClient, rows: RunRow[]): Promise<RunView[]> {
     target: r.target,
     path: asStrings(r.path),
     sqlPreview: r.sqlPreview,
+    reviewedFiles: r.reviewedFiles,
     gates: Array.isArray(r.gates) ? (r.gates as unknown as GateResult[]) : [],
     requestedBy: who(r.requestedById),
     approvedBy: who(r.approvedById),

@@ -67,10 +67,21 @@ export async function markStaleRequestsIn(tx: Prisma.TransactionClient, i: MarkS
 
 async function markOne(tx: Db, i: MarkStaleInput, r: { id: string; fromRevisions: unknown; target: string }): Promise<boolean> {
   const was = asStrings(r.fromRevisions);
-  const { count } = await tx.run.updateMany({
-    where: { id: r.id, status: "awaiting_approval" },
-    data: { status: "stale", finishedAt: new Date(), errorTail: staleMessage(i.environment.name, was, i.current) },
+  return markRequestStaleIn(tx, {
+    environment: i.environment,
+    run: r,
+    why: staleMessage(i.environment.name, was, i.current),
+    details: { requestedFrom: was, environmentNow: [...i.current], noticedWhen: i.noticedWhen, ...(i.noticedBy ? { noticedBy: i.noticedBy } : {}) },
   });
+}
+
+/**
+ * Marks one request awaiting approval `stale` with the reason its requester and approvers will see,
+ * and its audit row ("run.stale", by the system), together. Conditional on `awaiting_approval`: false
+ * when it was decided or withdrawn meanwhile.
+ */
+async function markRequestStaleIn(tx: Db, i: { environment: MarkStaleInput["environment"]; run: { id: string; fromRevisions: unknown; target: string }; why: string; details: Record<string, unknown> }): Promise<boolean> {
+  const { count } = await tx.run.updateMany({ where: { id: i.run.id, status: "awaiting_approval" }, data: { status: "stale", finishedAt: new Date(), errorTail: i.why } });
   if (count !== 1) return false;
   await recordAudit(tx, {
     actor: { label: "system" },
@@ -78,13 +89,18 @@ async function markOne(tx: Db, i: MarkStaleInput, r: { id: string; fromRevisions
     projectId: i.environment.projectId,
     environmentId: i.environment.id,
     environment: i.environment.name,
-    runId: r.id,
-    fromRevision: was.join(",") || null,
-    toRevision: r.target,
+    runId: i.run.id,
+    fromRevision: asStrings(i.run.fromRevisions).join(",") || null,
+    toRevision: i.run.target,
     outcome: "stale",
-    details: { requestedFrom: was, environmentNow: [...i.current], noticedWhen: i.noticedWhen, ...(i.noticedBy ? { noticedBy: i.noticedBy } : {}) },
+    details: i.details,
   });
   return true;
+}
+
+/** The same for one request, in a transaction of its own (approve-run: its files changed since the request). */
+export async function markRequestStale(db: PrismaClient, i: Parameters<typeof markRequestStaleIn>[1]): Promise<boolean> {
+  return db.$transaction((tx) => markRequestStaleIn(tx, i));
 }
 
 // A run page polls every 1.5 s while it waits: read each environment at most this often per request.

@@ -26,6 +26,7 @@ import { asStrings, sameSet } from "@/lib/revision-lists";
 import { projectConstants } from "@/lib/projects/project-constants";
 import { readRehearsalFact } from "@/lib/rehearsal/read-rehearsal-fact";
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
+import { describeReviewedFilesChange, readReviewedFiles, type Replanned } from "@/lib/runner/reviewed-files";
 
 export interface PlanRunInput {
   project: string;
@@ -54,7 +55,7 @@ export interface RunExecution {
   readRevisions: () => Promise<string[]>;
   expectedHeads: string[];
   /** Re-plans from the revisions read under the database lock, with the migration files as they are then. */
-  replan: (from: string[]) => Promise<{ steps: string[] } | { error: string }>;
+  replan: (from: string[]) => Promise<Replanned>;
   /** A migration's file relative to the project root (failure headlines). */
   fileOf: (revision: string) => string | undefined;
   /** The drift gate's fact read with this plan, just before the run starts: a run on a drifted schema records no baseline. */
@@ -158,6 +159,10 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   }
   const target = alembicTargetOf(graph, spec, targetIds);
 
+  // The files the preview is rendered from, hashed before Alembic reads them and again after: the plan
+  // names the bytes its SQL came from, and the request, the approval and the runner compare with them.
+  const filesOf = () => readReviewedFiles({ graph, steps: path.steps, rootDir, scriptLocation: loaded.location.scriptLocation });
+  const filesBefore = await filesOf();
   // The SQL preview (real Alembic, ~1 s) runs while the store is read; what it cannot show is a gate fact.
   const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
   const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
@@ -232,6 +237,9 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
 
   const preview = await previewing;
   const linted = await linting;
+  const reviewedFiles = await filesOf();
+  const changedMeanwhile = describeReviewedFilesChange(filesBefore, reviewedFiles, "Cairn began rendering this plan's SQL", "Open the plan again.");
+  if (changedMeanwhile) throw new AppError("conflict", `migration files of ${project.name} changed while planning`, changedMeanwhile);
   // An admin's acknowledgements count like the migration's own comments (for the files' current bytes).
   const lint = linted && "lint" in linted ? { lint: { ...linted.lint, findings: await applyLintAcknowledgements(db, { projectId: project.id, graph, findings: linted.lint.findings }) } } : linted;
   const approvers = asStrings(env.approvers);
@@ -281,6 +289,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       ...(path.versionTableError ? { versionTableError: path.versionTableError } : {}),
     },
     sqlPreview: preview.sql,
+    reviewedFiles,
     gates,
     canRequest: gatesAllowRequest(gates),
     needsApproval: env.protected,
@@ -307,12 +316,14 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
 
 /**
  * At execution, under the database lock: reads the migration files again and plans from where the
- * database stands, so a file added, removed or edited since the review cannot change what runs.
+ * database stands, and hashes the files that path runs, so a file added, removed or edited since the
+ * review (even keeping its revision ids) cannot change what runs.
  */
-async function replanSteps(alembicPath: string, constants: Record<string, string | string[] | null>, kind: RunKind, from: string[], target: string): Promise<{ steps: string[] } | { error: string }> {
+async function replanSteps(alembicPath: string, constants: Record<string, string | string[] | null>, kind: RunKind, from: string[], target: string): Promise<Replanned> {
   try {
-    const { graph } = await readProjectGraphAsync(alembicPath, { constants });
-    return { steps: (kind === "downgrade" ? downgradePath(graph, from, target) : upgradePath(graph, from, target)).steps };
+    const { project, graph } = await readProjectGraphAsync(alembicPath, { constants });
+    const { steps } = kind === "downgrade" ? downgradePath(graph, from, target) : upgradePath(graph, from, target);
+    return { steps, reviewedFiles: await readReviewedFiles({ graph, steps, rootDir: project.location.rootDir, scriptLocation: project.location.scriptLocation }) };
   } catch (e) {
     return { error: `The migration files can no longer be planned from (${e instanceof AppError ? e.userMessage : "the graph does not load"}).` };
   }

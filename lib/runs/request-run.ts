@@ -23,6 +23,8 @@ export interface RequestRunInput {
   fromRevisions: string[];
   path: string[];
   sqlPreview: string;
+  /** The files `sqlPreview` was rendered from (RunPlan.reviewedFiles): approval and the runner refuse when they change. */
+  reviewedFiles: string[];
   /** Gathered by the caller (graph, sign-offs, drift, previous environment…); requester is taken from actor. */
   facts: Omit<GateFacts, "requester" | "approver">;
   /** Every revision the target names, when several ("heads" of a branched project); each is judged. */
@@ -142,6 +144,7 @@ export async function requestRun(db: PrismaClient, i: RequestRunInput): Promise<
           fromRevisions: i.fromRevisions,
           path: i.path,
           sqlPreview: i.sqlPreview,
+          reviewedFiles: i.reviewedFiles,
           gates: gates as unknown as Prisma.InputJsonValue,
           requestedById: i.actor.userId,
           driftOverride: facts.inputs.driftOverride?.reason ?? null,

@@ -29,6 +29,11 @@ export const ZRunRequestSchema = z.object({
   previewAcknowledgement: z.array(z.string().trim().max(200)).max(500).optional(),
   /** An admin's written reason to go ahead despite schema drift. */
   driftOverrideReason: z.string().max(2000).optional(),
+  /**
+   * The plan's `reviewedFiles` as the dialog showed them: the request is refused when the files now
+   * differ (edited since), so what is stored and run is what the requester saw. The dialog always sends it.
+   */
+  reviewedFiles: z.array(z.string().max(4200)).max(20_000).optional(),
 });
 export type TRunRequest = z.infer<typeof ZRunRequestSchema>;
 
@@ -78,6 +83,8 @@ export interface RunPlan {
   targetRevisions: string[];
   path: { direction: "upgrade" | "downgrade"; steps: PlannedStep[]; resultHeads: string[]; versionTableError?: string };
   sqlPreview: string;
+  /** The files the SQL preview was rendered from (env.py, then each step's migration), as `sha256sum` lines. */
+  reviewedFiles: string[];
   gates: GateResult[];
   /** No gate blocks and every input is given (approval may still be outstanding). */
   canRequest: boolean;
@@ -97,6 +104,8 @@ export interface RunView {
   target: string;
   path: string[];
   sqlPreview: string;
+  /** RunPlan.reviewedFiles as stored with the request. */
+  reviewedFiles: string[];
   gates: GateResult[];
   requestedBy: { id: string; email: string } | null;
   approvedBy: { id: string; email: string } | null;

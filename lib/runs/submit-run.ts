@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { describeRefusal } from "@/lib/gates/evaluate-gates";
 import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
+import { describeReviewedFilesChange } from "@/lib/runner/reviewed-files";
 import { requestRun } from "@/lib/runs/request-run";
 import type { TRunRequest } from "@/lib/runs/run-request.types";
 import { recoverStaleRuns } from "@/lib/runs/recover-stale-runs";
@@ -30,6 +31,10 @@ export async function submitRun(db: PrismaClient, i: { project: string; environm
   const plannedAt = new Date();
   const prepared = await prepareRun(db, { project: i.project, environment: i.environment, kind: request.kind, target: request.target, actor: i.actor, inputs: request }, opts);
   const { plan } = prepared;
+  // The files the dialog's SQL came from: an edit since (same revision ids or not) means the SQL the
+  // requester saw is not the SQL that would be stored and run.
+  const edited = request.reviewedFiles && describeReviewedFilesChange(request.reviewedFiles, plan.reviewedFiles, "you reviewed this run", "Nothing was requested; review the run again.");
+  if (edited) throw new AppError("conflict", `migration files changed since ${i.actor.email} reviewed a run on ${plan.environment.name}`, edited);
   if (!plan.canRequest) {
     const blocking = plan.gates.filter((g) => !(g.id === "two-person" && g.verdict === "needs-input"));
     throw new AppError("gate-refused", `run request refused on ${plan.environment.name}`, describeRefusal(blocking), { gates: plan.gates });
@@ -43,6 +48,7 @@ export async function submitRun(db: PrismaClient, i: { project: string; environm
     fromRevisions: plan.from,
     path: plan.path.steps.map((s) => s.revision),
     sqlPreview: plan.sqlPreview,
+    reviewedFiles: plan.reviewedFiles,
     facts: prepared.facts,
     targetIds: prepared.targetIds,
     plannedAt,

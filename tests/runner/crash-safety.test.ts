@@ -172,7 +172,7 @@ describe("the path that runs is the path that was reviewed", () => {
     const { environment } = await seedEnvironment(s.store, { name: "replan" });
     const run = await queue(environment, { target: "b2", path: ["a1", "b2"] });
     // Under the lock, re-planning finds a different path (as a new or edited file would make it).
-    const out = await executeRun(opts(run.id, ["b2"], { alembic: { command: ALEMBIC, cwd: project }, replan: async () => ({ steps: ["a1", "x9", "b2"] }) }));
+    const out = await executeRun(opts(run.id, ["b2"], { alembic: { command: ALEMBIC, cwd: project }, replan: async () => ({ steps: ["a1", "x9", "b2"], reviewedFiles: [] }) }));
     expect(out.status).toBe("stale");
     expect(out.summary).toBe("The migration files changed after this run was reviewed: from base the path is now a1 → x9 → b2 instead of the reviewed a1 → b2. Nothing was run; review it again.");
     expect(await t.readRevisions()).toEqual([]);

@@ -65,6 +65,7 @@ describe("request → approve → execute", () => {
       fromRevisions: [],
       path: ["a1", "b2"],
       sqlPreview: "",
+      reviewedFiles: [],
       facts: facts("production", { typedConfirmation: "prod" }),
     }).catch((x) => x);
     expect(isAppError(e) && e.code).toBe("gate-refused");
@@ -75,7 +76,7 @@ describe("request → approve → execute", () => {
   it("waits for a second person on a protected environment, refuses self-approval, then runs", async () => {
     const { environment } = await seedEnvironment(s.store, { name: "prod-2", protected: true });
     const f = facts("prod-2", { typedConfirmation: "prod-2" });
-    const { run } = await requestRun(s.store.db, { actor: actor("req", "release_manager"), environment, kind: "upgrade", target: "b2", fromRevisions: [], path: ["a1", "b2"], sqlPreview: "-- sql", facts: f });
+    const { run } = await requestRun(s.store.db, { actor: actor("req", "release_manager"), environment, kind: "upgrade", target: "b2", fromRevisions: [], path: ["a1", "b2"], sqlPreview: "-- sql", reviewedFiles: [], facts: f });
     expect(run.status).toBe("awaiting_approval");
 
     const self = await decideRun(s.store.db, { actor: actor("req", "release_manager"), runId: run.id, decision: "approve", facts: f }).catch((x) => x);
@@ -125,6 +126,7 @@ describe("request → approve → execute", () => {
       fromRevisions: [],
       path: ["a1", "b2"],
       sqlPreview: "",
+      reviewedFiles: [],
       facts: facts("prod-3", { typedConfirmation: "prod-3" }),
     });
     const e = await decideRun(s.store.db, { actor: actor("boss", "release_manager"), runId: run.id, decision: "reject", reason: " " }).catch((x) => x);

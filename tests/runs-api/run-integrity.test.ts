@@ -252,6 +252,7 @@ describe("no-op plans", () => {
         fromRevisions: ["a1"],
         path: [],
         sqlPreview: "",
+        reviewedFiles: [],
         facts: { kind: "upgrade", inputs: {} } as never,
       }),
     ).rejects.toMatchObject({ code: "bad-request", userMessage: expect.stringMatching(/^Nothing to run: prod is already at a1/) });

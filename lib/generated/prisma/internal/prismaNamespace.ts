@@ -1767,6 +1767,7 @@ export const RunScalarFieldEnum = {
   target: 'target',
   path: 'path',
   sqlPreview: 'sqlPreview',
+  reviewedFiles: 'reviewedFiles',
   gates: 'gates',
   requestedById: 'requestedById',
   approvedById: 'approvedById',

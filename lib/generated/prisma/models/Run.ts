@@ -106,6 +106,7 @@ export type RunCountAggregateOutputType = {
   target: number
   path: number
   sqlPreview: number
+  reviewedFiles: number
   gates: number
   requestedById: number
   approvedById: number
@@ -214,6 +215,7 @@ export type RunCountAggregateInputType = {
   target?: true
   path?: true
   sqlPreview?: true
+  reviewedFiles?: true
   gates?: true
   requestedById?: true
   approvedById?: true
@@ -337,6 +339,7 @@ export type RunGroupByOutputType = {
   target: string
   path: runtime.JsonValue
   sqlPreview: string
+  reviewedFiles: string[]
   gates: runtime.JsonValue
   requestedById: string
   approvedById: string | null
@@ -396,6 +399,7 @@ export type RunWhereInput = {
   target?: Prisma.StringFilter<"Run"> | string
   path?: Prisma.JsonFilter<"Run">
   sqlPreview?: Prisma.StringFilter<"Run"> | string
+  reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonFilter<"Run">
   requestedById?: Prisma.StringFilter<"Run"> | string
   approvedById?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -435,6 +439,7 @@ export type RunOrderByWithRelationInput = {
   target?: Prisma.SortOrder
   path?: Prisma.SortOrder
   sqlPreview?: Prisma.SortOrder
+  reviewedFiles?: Prisma.SortOrder
   gates?: Prisma.SortOrder
   requestedById?: Prisma.SortOrder
   approvedById?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -477,6 +482,7 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   target?: Prisma.StringFilter<"Run"> | string
   path?: Prisma.JsonFilter<"Run">
   sqlPreview?: Prisma.StringFilter<"Run"> | string
+  reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonFilter<"Run">
   requestedById?: Prisma.StringFilter<"Run"> | string
   approvedById?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -516,6 +522,7 @@ export type RunOrderByWithAggregationInput = {
   target?: Prisma.SortOrder
   path?: Prisma.SortOrder
   sqlPreview?: Prisma.SortOrder
+  reviewedFiles?: Prisma.SortOrder
   gates?: Prisma.SortOrder
   requestedById?: Prisma.SortOrder
   approvedById?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -560,6 +567,7 @@ export type RunScalarWhereWithAggregatesInput = {
   target?: Prisma.StringWithAggregatesFilter<"Run"> | string
   path?: Prisma.JsonWithAggregatesFilter<"Run">
   sqlPreview?: Prisma.StringWithAggregatesFilter<"Run"> | string
+  reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonWithAggregatesFilter<"Run">
   requestedById?: Prisma.StringWithAggregatesFilter<"Run"> | string
   approvedById?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
@@ -594,6 +602,7 @@ export type RunCreateInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -633,6 +642,7 @@ export type RunUncheckedCreateInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -668,6 +678,7 @@ export type RunUpdateInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -707,6 +718,7 @@ export type RunUncheckedUpdateInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -744,6 +756,7 @@ export type RunCreateManyInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -778,6 +791,7 @@ export type RunUpdateManyMutationInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -814,6 +828,7 @@ export type RunUncheckedUpdateManyInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -850,6 +865,14 @@ export type RunOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
 }
 
+export type StringNullableListFilter<$PrismaModel = never> = {
+  equals?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  has?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  hasEvery?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  hasSome?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
+}
+
 export type RunCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
@@ -860,6 +883,7 @@ export type RunCountOrderByAggregateInput = {
   target?: Prisma.SortOrder
   path?: Prisma.SortOrder
   sqlPreview?: Prisma.SortOrder
+  reviewedFiles?: Prisma.SortOrder
   gates?: Prisma.SortOrder
   requestedById?: Prisma.SortOrder
   approvedById?: Prisma.SortOrder
@@ -1045,12 +1069,21 @@ export type RunUncheckedUpdateManyWithoutEnvironmentNestedInput = {
   deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
 }
 
+export type RunCreatereviewedFilesInput = {
+  set: string[]
+}
+
 export type EnumRunKindFieldUpdateOperationsInput = {
   set?: $Enums.RunKind
 }
 
 export type EnumRunStatusFieldUpdateOperationsInput = {
   set?: $Enums.RunStatus
+}
+
+export type RunUpdatereviewedFilesInput = {
+  set?: string[]
+  push?: string | string[]
 }
 
 export type NullableIntFieldUpdateOperationsInput = {
@@ -1083,6 +1116,7 @@ export type RunCreateWithoutProjectInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1120,6 +1154,7 @@ export type RunUncheckedCreateWithoutProjectInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1186,6 +1221,7 @@ export type RunScalarWhereInput = {
   target?: Prisma.StringFilter<"Run"> | string
   path?: Prisma.JsonFilter<"Run">
   sqlPreview?: Prisma.StringFilter<"Run"> | string
+  reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonFilter<"Run">
   requestedById?: Prisma.StringFilter<"Run"> | string
   approvedById?: Prisma.StringNullableFilter<"Run"> | string | null
@@ -1220,6 +1256,7 @@ export type RunCreateWithoutEnvironmentInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1257,6 +1294,7 @@ export type RunUncheckedCreateWithoutEnvironmentInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1318,6 +1356,7 @@ export type RunCreateWithoutLogsInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1356,6 +1395,7 @@ export type RunUncheckedCreateWithoutLogsInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1406,6 +1446,7 @@ export type RunUpdateWithoutLogsInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1444,6 +1485,7 @@ export type RunUncheckedUpdateWithoutLogsInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1479,6 +1521,7 @@ export type RunCreateManyProjectInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1513,6 +1556,7 @@ export type RunUpdateWithoutProjectInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1550,6 +1594,7 @@ export type RunUncheckedUpdateWithoutProjectInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1586,6 +1631,7 @@ export type RunUncheckedUpdateManyWithoutProjectInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1621,6 +1667,7 @@ export type RunCreateManyEnvironmentInput = {
   target: string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById: string
   approvedById?: string | null
@@ -1655,6 +1702,7 @@ export type RunUpdateWithoutEnvironmentInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1692,6 +1740,7 @@ export type RunUncheckedUpdateWithoutEnvironmentInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1728,6 +1777,7 @@ export type RunUncheckedUpdateManyWithoutEnvironmentInput = {
   target?: Prisma.StringFieldUpdateOperationsInput | string
   path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   requestedById?: Prisma.StringFieldUpdateOperationsInput | string
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1795,6 +1845,7 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   target?: boolean
   path?: boolean
   sqlPreview?: boolean
+  reviewedFiles?: boolean
   gates?: boolean
   requestedById?: boolean
   approvedById?: boolean
@@ -1835,6 +1886,7 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   target?: boolean
   path?: boolean
   sqlPreview?: boolean
+  reviewedFiles?: boolean
   gates?: boolean
   requestedById?: boolean
   approvedById?: boolean
@@ -1873,6 +1925,7 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   target?: boolean
   path?: boolean
   sqlPreview?: boolean
+  reviewedFiles?: boolean
   gates?: boolean
   requestedById?: boolean
   approvedById?: boolean
@@ -1911,6 +1964,7 @@ export type RunSelectScalar = {
   target?: boolean
   path?: boolean
   sqlPreview?: boolean
+  reviewedFiles?: boolean
   gates?: boolean
   requestedById?: boolean
   approvedById?: boolean
@@ -1937,7 +1991,7 @@ export type RunSelectScalar = {
   createdAt?: boolean
 }
 
-export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "reason" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "executedFrom" | "executedSteps" | "cancelRequestedAt" | "cancelRequestedBy" | "cancelReason" | "runnerHost" | "runnerPid" | "runnerLogFile" | "createdAt", ExtArgs["result"]["run"]>
+export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "reviewedFiles" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "reason" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "executedFrom" | "executedSteps" | "cancelRequestedAt" | "cancelRequestedBy" | "cancelReason" | "runnerHost" | "runnerPid" | "runnerLogFile" | "createdAt", ExtArgs["result"]["run"]>
 export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -1976,6 +2030,12 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
      */
     path: runtime.JsonValue
     sqlPreview: string
+    /**
+     * The files the reviewed SQL was rendered from — env.py, then each step's migration — as sha256sum
+     * lines ("<hex>  <path relative to the project>"). Approval and the runner's last check under the
+     * database lock refuse the run when the files on disk no longer hash the same.
+     */
+    reviewedFiles: string[]
     /**
      * Gate verdicts and confirmations as evaluated when requested.
      */
@@ -2453,6 +2513,7 @@ export interface RunFieldRefs {
   readonly target: Prisma.FieldRef<"Run", 'String'>
   readonly path: Prisma.FieldRef<"Run", 'Json'>
   readonly sqlPreview: Prisma.FieldRef<"Run", 'String'>
+  readonly reviewedFiles: Prisma.FieldRef<"Run", 'String[]'>
   readonly gates: Prisma.FieldRef<"Run", 'Json'>
   readonly requestedById: Prisma.FieldRef<"Run", 'String'>
   readonly approvedById: Prisma.FieldRef<"Run", 'String'>
