@@ -30,15 +30,15 @@ export async function recordFailedSignIn(db: PrismaClient, i: { email: string; c
   const email = i.email.slice(0, 254);
   const wrong = i.why === "wrong-credentials" ? 1 : 0;
   const limited = i.why === "rate-limited" ? 1 : 0;
-  const address = JSON.stringify([i.clientAddress ?? "-"]);
+  const address = i.clientAddress ?? "-";
   const rows = await db.$queryRaw<{ attempts: number }[]>`
     INSERT INTO "SignInFailure" AS f ("email", "minute", "attempts", "wrongCredentials", "rateLimited", "addresses", "lastAt")
-    VALUES (${email}, (${utc(minute)}::timestamptz AT TIME ZONE 'UTC'), 1, ${wrong}, ${limited}, ${address}::jsonb, (${utc(now)}::timestamptz AT TIME ZONE 'UTC'))
+    VALUES (${email}, (${utc(minute)}::timestamptz AT TIME ZONE 'UTC'), 1, ${wrong}, ${limited}, ARRAY[${address}]::text[], (${utc(now)}::timestamptz AT TIME ZONE 'UTC'))
     ON CONFLICT ("email", "minute") DO UPDATE SET
       "attempts" = f."attempts" + 1,
       "wrongCredentials" = f."wrongCredentials" + EXCLUDED."wrongCredentials",
       "rateLimited" = f."rateLimited" + EXCLUDED."rateLimited",
-      "addresses" = CASE WHEN f."addresses" @> EXCLUDED."addresses" OR jsonb_array_length(f."addresses") >= ${MAX_ADDRESSES_PER_MINUTE} THEN f."addresses" ELSE f."addresses" || EXCLUDED."addresses" END,
+      "addresses" = CASE WHEN f."addresses" @> EXCLUDED."addresses" OR cardinality(f."addresses") >= ${MAX_ADDRESSES_PER_MINUTE} THEN f."addresses" ELSE f."addresses" || EXCLUDED."addresses" END,
       "lastAt" = GREATEST(f."lastAt", EXCLUDED."lastAt")
     RETURNING "attempts"`;
   if (Number(rows[0]?.attempts) !== 1) return;
@@ -62,7 +62,7 @@ export async function failedSignInCounts(db: PrismaClient | Prisma.TransactionCl
         attempts: f.attempts,
         wrongCredentials: f.wrongCredentials,
         rateLimited: f.rateLimited,
-        addresses: Array.isArray(f.addresses) ? f.addresses.filter((a): a is string => typeof a === "string") : [],
+        addresses: f.addresses,
         lastAt: f.lastAt.toISOString(),
       },
     ]),

@@ -84,6 +84,76 @@ function expectPrismaRows(rows: Row[], expected: string[]): void {
   }
 }
 
+/** A directory holding the committed migrations older than `name`: a store as it was before that migration. */
+function migrationsBefore(name: string): string {
+  const dir = path.join(tmp, `before-${name}`);
+  if (fs.existsSync(dir)) return dir;
+  fs.mkdirSync(dir);
+  for (const n of names.filter((n) => n < name)) fs.cpSync(path.join(SNAPSHOT, n), path.join(dir, n), { recursive: true });
+  return dir;
+}
+
+/**
+ * 20261128093500_typed_lists on a store that holds rows: every JSON list becomes a TEXT[] with the same strings in
+ * the same order (anything that is not a string dropped, as the code reading them did), runs get foreign keys to
+ * their requester, approver and rejecter, and the append-only audit trail keeps its rows and its trigger.
+ */
+async function upgradeToTypedLists(s: MigrationSession): Promise<void> {
+  const TYPED_LISTS = "20261128093500_typed_lists";
+  await applyMigrations(s, { dir: migrationsBefore(TYPED_LISTS) });
+  await s.exec(`
+    INSERT INTO "User" ("id", "email", "updatedAt") VALUES ('u1', 'alice@example.com', now());
+    INSERT INTO "Project" ("id", "name", "alembicPath", "command", "xArgs", "updatedAt") VALUES
+      ('p1', 'shop', '/srv/shop/alembic.ini', '["poetry", "run", "alembic"]', '["tenant=acme", "schema=it''s"]', now());
+    INSERT INTO "Project" ("id", "name", "alembicPath", "updatedAt") VALUES ('p2', 'billing', '/srv/billing', now());
+    INSERT INTO "Environment" ("id", "projectId", "name", "position", "urlMasked", "approvers", "updatedAt") VALUES
+      ('e1', 'p1', 'production', 2, 'postgresql://app:****@db/shop', '["ops@example.com", 3, null, {"x": 1}, "dba@example.com"]', now()),
+      ('e2', 'p1', 'staging', 1, 'postgresql://app:****@db/shop_staging', '{}', now());
+    INSERT INTO "ApiToken" ("id", "name", "prefix", "tokenHash", "userId", "scopes") VALUES ('t1', 'ci', 'cairn_ab', 'h1', 'u1', '["runs:read", "runs:request"]');
+    INSERT INTO "SignInFailure" ("email", "minute", "addresses") VALUES ('bob@example.com', '2026-11-28T09:00:00Z', '["10.0.0.7", "-"]');
+    INSERT INTO "Run" ("id", "projectId", "environmentId", "kind", "status", "fromRevisions", "target", "path", "requestedById", "approvedById", "resultRevisions") VALUES
+      ('r1', 'p1', 'e1', 'upgrade', 'succeeded', '["a1", "b,2"]', 'c3', '["b,2", "c3"]', 'u1', 'gone', '["c3"]'),
+      ('r2', 'p1', 'e2', 'upgrade', 'rejected', '[]', 'a1', '["a1"]', 'u1', NULL, NULL);
+    UPDATE "Run" SET "rejectedById" = 'u1' WHERE "id" = 'r2';
+    INSERT INTO "SignOff" ("id", "projectId", "environmentId", "toRevision", "revisions", "userId") VALUES ('s1', 'p1', 'e2', 'c3', '["b,2", "c3"]', 'u1');
+    INSERT INTO "Rehearsal" ("id", "projectId", "environmentId", "kind", "fromKey", "fromRevisions", "target", "path", "filesHash", "status", "requestedBy", "differences") VALUES
+      ('h1', 'p1', 'e1', 'upgrade', 'a1', '["a1"]', 'c3', '["b,2", "c3"]', 'f00d', 'finished', 'alice@example.com', '["orders.note: type text → varchar(20)"]');
+    INSERT INTO "AuditEvent" ("actor", "action", "projectId", "project", "runId", "details") VALUES ('alice@example.com', 'run.request', 'p1', 'shop', 'r1', '{"path": ["b,2", "c3"]}');`);
+  expect(await applyMigrations(s, { dir: SNAPSHOT })).toEqual(names.filter((n) => n >= TYPED_LISTS));
+  const rows = async (sql: string) => (await s.query(sql)).rows;
+  expect(await rows(`SELECT "name", "command", "xArgs" FROM "Project" ORDER BY "name"`)).toEqual([
+    { name: "billing", command: ["alembic"], xArgs: [] },
+    { name: "shop", command: ["poetry", "run", "alembic"], xArgs: ["tenant=acme", "schema=it's"] },
+  ]);
+  expect(await rows(`SELECT "name", "approvers" FROM "Environment" ORDER BY "position"`)).toEqual([
+    { name: "staging", approvers: [] },
+    { name: "production", approvers: ["ops@example.com", "dba@example.com"] },
+  ]);
+  expect(await rows(`SELECT "scopes" FROM "ApiToken"`)).toEqual([{ scopes: ["runs:read", "runs:request"] }]);
+  expect(await rows(`SELECT "addresses" FROM "SignInFailure"`)).toEqual([{ addresses: ["10.0.0.7", "-"] }]);
+  expect(await rows(`SELECT "id", "fromRevisions", "path", "resultRevisions" FROM "Run" ORDER BY "id"`)).toEqual([
+    { id: "r1", fromRevisions: ["a1", "b,2"], path: ["b,2", "c3"], resultRevisions: ["c3"] },
+    { id: "r2", fromRevisions: [], path: ["a1"], resultRevisions: null },
+  ]);
+  expect(await rows(`SELECT "revisions" FROM "SignOff"`)).toEqual([{ revisions: ["b,2", "c3"] }]);
+  expect(await rows(`SELECT "fromRevisions", "path", "differences" FROM "Rehearsal"`)).toEqual([{ fromRevisions: ["a1"], path: ["b,2", "c3"], differences: ["orders.note: type text → varchar(20)"] }]);
+  // The approver no user row named (a hand-edited store) became a disabled placeholder, so the run keeps its history.
+  expect(await rows(`SELECT "id", "email", "role", "disabled" FROM "User" ORDER BY "id"`)).toEqual([
+    { id: "gone", email: "missing-user-gone@cairn.invalid", role: "viewer", disabled: true },
+    { id: "u1", email: "alice@example.com", role: "viewer", disabled: false },
+  ]);
+  await expect(s.query(`INSERT INTO "Run" ("id", "projectId", "environmentId", "kind", "status", "target", "requestedById") VALUES ('r3', 'p1', 'e1', 'upgrade', 'queued', 'c3', 'nobody')`)).rejects.toThrow(
+    /Run_requestedById_fkey/,
+  );
+  await expect(s.query(`DELETE FROM "User" WHERE "id" = 'u1'`)).rejects.toThrow(/foreign key/);
+  // New rows get the lists' defaults; the conversion function is gone.
+  await s.exec(`INSERT INTO "Project" ("id", "name", "alembicPath", "updatedAt") VALUES ('p3', 'new', '/srv/new', now())`);
+  expect(await rows(`SELECT "command", "xArgs" FROM "Project" WHERE "id" = 'p3'`)).toEqual([{ command: ["alembic"], xArgs: [] }]);
+  expect(await rows(`SELECT to_regproc('"_cairn_json_strings"') AS f`)).toEqual([{ f: null }]);
+  expect(await rows(`SELECT "actor", "details" FROM "AuditEvent"`)).toEqual([{ actor: "alice@example.com", details: { path: ["b,2", "c3"] } }]);
+  await expect(s.query(`UPDATE "AuditEvent" SET "actor" = 'mallory'`)).rejects.toThrow(/append-only/);
+}
+
 describe("store migrations on PGlite", () => {
   it("applies every committed migration once, with Prisma Migrate's rows, and nothing on a second run", async () => {
     const db = await freshPGlite();
@@ -168,6 +238,12 @@ describe("store migrations on PGlite", () => {
     await db.close();
   });
 
+  it("turns a store's JSON lists into TEXT[] in place and gives runs their users, rows and audit trail intact", async () => {
+    const db = await freshPGlite();
+    await upgradeToTypedLists(pgliteSession(db));
+    await db.close();
+  });
+
   it("rolls a failing migration back whole and names it; the next start applies it once fixed", async () => {
     const db = await freshPGlite();
     const s = pgliteSession(db);
@@ -245,6 +321,18 @@ describe("store migrations on PostgreSQL", () => {
       await o.end().catch(() => undefined);
       await tdb.drop();
       await adopted.drop();
+    }
+  });
+
+  it("turns a store's JSON lists into TEXT[] in place and gives runs their users, rows and audit trail intact", async () => {
+    const tdb = await createTestDatabase("cairn_test_store");
+    const c = new pg.Client({ connectionString: tdb.url });
+    try {
+      await c.connect();
+      await upgradeToTypedLists(pgSession(c));
+    } finally {
+      await c.end().catch(() => undefined);
+      await tdb.drop();
     }
   });
 

@@ -4,11 +4,39 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import pg from "pg";
-import { openStore } from "@/lib/db/client";
+import { openStore, type Store } from "@/lib/db/client";
 import { createTestDatabase } from "@/tests/support/databases";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-store-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * The store's lists (String[]) and a run's users (relations) as Prisma writes and reads them: the same strings in the
+ * same order, the defaults, an empty list, and the requester, approver and rejecter joined by the store.
+ */
+async function roundTripsListsAndRunUsers(db: Store["db"]): Promise<void> {
+  const odd = ["b,2", "it's", "ünïcode", "{braces}", 'quo"te', "", "NULL"];
+  const alice = await db.user.create({ data: { email: "alice@example.com", role: "release_manager" } });
+  const bob = await db.user.create({ data: { email: "bob@example.com", role: "release_manager" } });
+  const project = await db.project.create({ data: { name: "shop", alembicPath: "./alembic.ini", command: ["poetry", "run", "alembic"], xArgs: odd } });
+  const plain = await db.project.create({ data: { name: "plain", alembicPath: "./alembic.ini" } });
+  expect([plain.command, plain.xArgs]).toEqual([["alembic"], []]);
+  const env = await db.environment.create({ data: { projectId: project.id, name: "production", position: 1, urlMasked: "x", approvers: ["ops@example.com"] } });
+  const run = await db.run.create({
+    data: { projectId: project.id, environmentId: env.id, kind: "upgrade", status: "queued", target: "c3", fromRevisions: odd, path: ["b,2", "c3"], requestedById: alice.id, approvedById: bob.id },
+  });
+  await db.signOff.create({ data: { projectId: project.id, environmentId: env.id, toRevision: "c3", revisions: [], userId: alice.id } });
+  await db.apiToken.create({ data: { name: "ci", prefix: "p", tokenHash: "h", userId: alice.id, scopes: ["runs:read"] } });
+  const read = await db.run.findUniqueOrThrow({ where: { id: run.id }, include: { requestedBy: true, approvedBy: true, rejectedBy: true, project: true, environment: true } });
+  expect([read.fromRevisions, read.path, read.project.xArgs, read.project.command, read.environment.approvers]).toEqual([odd, ["b,2", "c3"], odd, ["poetry", "run", "alembic"], ["ops@example.com"]]);
+  expect([read.requestedBy.email, read.approvedBy?.email, read.rejectedBy]).toEqual(["alice@example.com", "bob@example.com", null]);
+  expect((await db.signOff.findFirstOrThrow()).revisions).toEqual([]);
+  expect((await db.apiToken.findFirstOrThrow()).scopes).toEqual(["runs:read"]);
+  // A list filter runs in the store, not in JavaScript.
+  expect(await db.run.count({ where: { path: { has: "b,2" } } })).toBe(1);
+  // Users are disabled, never deleted: the store refuses to orphan a run.
+  await expect(db.user.delete({ where: { id: bob.id } })).rejects.toThrow();
+}
 
 describe("embedded store (PGlite)", () => {
   it("applies the committed migrations and keeps data across reopen", async () => {
@@ -20,6 +48,15 @@ describe("embedded store (PGlite)", () => {
     const again = await openStore({ dataDir: dir });
     expect(await again.db.project.count()).toBe(1);
     await again.close();
+  });
+
+  it("round-trips the store's lists and a run's users", async () => {
+    const s = await openStore({ dataDir: path.join(tmp, "lists") });
+    try {
+      await roundTripsListsAndRunUsers(s.db);
+    } finally {
+      await s.close();
+    }
   });
 
   it("keeps the audit trail append-only", async () => {
@@ -80,6 +117,20 @@ describe("PostgreSQL store", () => {
       const again = await openStore({ databaseUrl: tdb.url });
       expect(await again.db.user.count()).toBe(1);
       await again.close();
+    } finally {
+      await tdb.drop();
+    }
+  });
+
+  it("round-trips the store's lists and a run's users", async () => {
+    const tdb = await createTestDatabase("cairn_store");
+    try {
+      const s = await openStore({ databaseUrl: tdb.url });
+      try {
+        await roundTripsListsAndRunUsers(s.db);
+      } finally {
+        await s.close();
+      }
     } finally {
       await tdb.drop();
     }

@@ -59,7 +59,7 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
   if (!run) throw new AppError("not-found", `run ${i.runId} not found`, `Run ${i.runId} does not exist.`);
   if (run.status !== "awaiting_approval") throw await notAwaitingError(db, run);
   let gates: GateResult[] | undefined;
-  let data: Prisma.RunUpdateManyMutationInput;
+  let data: Prisma.RunUncheckedUpdateManyInput;
   if (i.decision === "reject") {
     const reason = i.reason?.trim();
     if (!reason) throw new AppError("validation", "reject without reason", "Say why you reject this run; the requester will see it.");

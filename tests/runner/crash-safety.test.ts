@@ -20,7 +20,7 @@ import { recoverStaleRuns } from "@/lib/runs/recover-stale-runs";
 import { releaseStaleRun } from "@/lib/runs/release-stale-run";
 import { encryptSecret } from "@/lib/secrets/encrypt-secret";
 import { crashHarness, alive, sleep, waitFor } from "@/tests/runner/crash-harness";
-import { ALEMBIC, FIXTURE_DIR, createStore, createTarget, queueRun, seedEnvironment, type Target } from "@/tests/runner/support";
+import { ALEMBIC, FIXTURE_DIR, REQUESTER_ID, createStore, createTarget, queueRun, seedEnvironment, type Target } from "@/tests/runner/support";
 
 let s: { store: Store; url: string; drop(): Promise<void> };
 let t: Target;
@@ -271,7 +271,7 @@ describe("an admin releases a stale run", () => {
         kind: "upgrade",
         status: "running",
         target: "a1",
-        requestedById: "u",
+        requestedById: REQUESTER_ID,
         instanceId: "gone",
         heartbeatAt: old,
         startedAt: old,

@@ -9,7 +9,7 @@ import { recoverInterruptedRuns } from "@/lib/runner/recover-interrupted-runs";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { isAppError, type AppError } from "@/lib/errors";
 import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
-import { ALEMBIC, FIXTURE_DIR, createStore, createTarget, queueRun, seedEnvironment, type Target } from "@/tests/runner/support";
+import { ALEMBIC, FIXTURE_DIR, REQUESTER_ID, createStore, createTarget, queueRun, seedEnvironment, type Target } from "@/tests/runner/support";
 
 let s: { store: Store; url: string; drop(): Promise<void> };
 let t: Target;
@@ -261,7 +261,7 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
         kind: "upgrade",
         status: "running",
         target: "e5",
-        requestedById: "u",
+        requestedById: REQUESTER_ID,
         instanceId: "dead-instance",
         heartbeatAt: old,
         startedAt: old,
@@ -270,7 +270,7 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     });
     await s.store.db.environmentLock.create({ data: { environmentId: environment.id, runId: dead.id, holder: "carol@example.com", instanceId: "dead-instance", heartbeatAt: old, acquiredAt: old } });
     const live = await s.store.db.run.create({
-      data: { projectId: liveEnv.projectId, environmentId: liveEnv.id, kind: "upgrade", status: "running", target: "e5", requestedById: "u", instanceId: "live-instance", heartbeatAt: new Date(), startedAt: new Date() },
+      data: { projectId: liveEnv.projectId, environmentId: liveEnv.id, kind: "upgrade", status: "running", target: "e5", requestedById: REQUESTER_ID, instanceId: "live-instance", heartbeatAt: new Date(), startedAt: new Date() },
     });
     await s.store.db.environmentLock.create({ data: { environmentId: liveEnv.id, runId: live.id, holder: "dave@example.com", instanceId: "live-instance" } });
     // The real probe of the real target: nobody holds its lock.
@@ -296,7 +296,7 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     const { environment } = await seedEnvironment(s.store);
     const old = new Date(Date.now() - 10 * 60_000);
     const run = await s.store.db.run.create({
-      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "a1", requestedById: "u", instanceId: "gone", heartbeatAt: old, startedAt: old, runnerPid: 1 },
+      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "running", target: "a1", requestedById: REQUESTER_ID, instanceId: "gone", heartbeatAt: old, startedAt: old, runnerPid: 1 },
     });
     const held = await recoverInterruptedRuns(s.store.db, "instance-new", { environmentId: environment.id, inspect: async () => ({ lock: "held", revisions: [], expectedHeads: ["a1"] }) });
     const unknown = await recoverInterruptedRuns(s.store.db, "instance-new", { environmentId: environment.id, inspect: async () => ({ lock: "unknown", revisions: null, expectedHeads: null }) });
@@ -308,7 +308,7 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
   it("refuses to start a run that is not queued", async () => {
     const { environment } = await seedEnvironment(s.store);
     const run = await s.store.db.run.create({
-      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "awaiting_approval", target: "a1", requestedById: "u" },
+      data: { projectId: environment.projectId, environmentId: environment.id, kind: "upgrade", status: "awaiting_approval", target: "a1", requestedById: REQUESTER_ID },
     });
     const e = await executeRun(opts(s.store.db, run.id, ["a1"])).catch((x) => x);
     expect(isAppError(e) && e.code).toBe("conflict");

@@ -56,8 +56,12 @@ export async function createStore(): Promise<{ store: Store; url: string; drop()
   return { store, url: db.url, drop: db.drop };
 }
 
-/** A project and an environment pointing at the fixture. */
+/** The user the seeded runs name as their requester (a run's requester is a User row). */
+export const REQUESTER_ID = "user-requester";
+
+/** A project and an environment pointing at the fixture, and the requester its runs name. */
 export async function seedEnvironment(store: Store, o: { name?: string; protected?: boolean; versionTable?: string; project?: string } = {}) {
+  await store.db.user.upsert({ where: { id: REQUESTER_ID }, create: { id: REQUESTER_ID, email: `${REQUESTER_ID}@example.com`, role: "release_manager" }, update: {} });
   const project = await store.db.project.upsert({
     where: { name: o.project ?? "runner-fixture" },
     create: { name: o.project ?? "runner-fixture", alembicPath: FIXTURE_DIR, command: ALEMBIC },
@@ -77,6 +81,8 @@ export async function seedEnvironment(store: Store, o: { name?: string; protecte
 }
 
 export async function queueRun(store: Store, env: { projectId: string; id: string }, o: { kind?: "upgrade" | "downgrade" | "promotion"; target: string; path?: string[]; from?: string[]; requestedBy?: string }) {
+  const requestedById = o.requestedBy ?? REQUESTER_ID;
+  await store.db.user.upsert({ where: { id: requestedById }, create: { id: requestedById, email: `${requestedById}@example.com`, role: "release_manager" }, update: {} });
   return store.db.run.create({
     data: {
       projectId: env.projectId,
@@ -86,7 +92,7 @@ export async function queueRun(store: Store, env: { projectId: string; id: strin
       target: o.target,
       path: o.path ?? [],
       fromRevisions: o.from ?? [],
-      requestedById: o.requestedBy ?? "user-requester",
+      requestedById,
     },
   });
 }

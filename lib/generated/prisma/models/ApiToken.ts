@@ -173,7 +173,7 @@ export type ApiTokenGroupByOutputType = {
   prefix: string
   tokenHash: string
   userId: string
-  scopes: runtime.JsonValue
+  scopes: string[]
   createdAt: Date
   lastUsedAt: Date | null
   revokedAt: Date | null
@@ -206,7 +206,7 @@ export type ApiTokenWhereInput = {
   prefix?: Prisma.StringFilter<"ApiToken"> | string
   tokenHash?: Prisma.StringFilter<"ApiToken"> | string
   userId?: Prisma.StringFilter<"ApiToken"> | string
-  scopes?: Prisma.JsonFilter<"ApiToken">
+  scopes?: Prisma.StringNullableListFilter<"ApiToken">
   createdAt?: Prisma.DateTimeFilter<"ApiToken"> | Date | string
   lastUsedAt?: Prisma.DateTimeNullableFilter<"ApiToken"> | Date | string | null
   revokedAt?: Prisma.DateTimeNullableFilter<"ApiToken"> | Date | string | null
@@ -235,7 +235,7 @@ export type ApiTokenWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"ApiToken"> | string
   prefix?: Prisma.StringFilter<"ApiToken"> | string
   userId?: Prisma.StringFilter<"ApiToken"> | string
-  scopes?: Prisma.JsonFilter<"ApiToken">
+  scopes?: Prisma.StringNullableListFilter<"ApiToken">
   createdAt?: Prisma.DateTimeFilter<"ApiToken"> | Date | string
   lastUsedAt?: Prisma.DateTimeNullableFilter<"ApiToken"> | Date | string | null
   revokedAt?: Prisma.DateTimeNullableFilter<"ApiToken"> | Date | string | null
@@ -266,7 +266,7 @@ export type ApiTokenScalarWhereWithAggregatesInput = {
   prefix?: Prisma.StringWithAggregatesFilter<"ApiToken"> | string
   tokenHash?: Prisma.StringWithAggregatesFilter<"ApiToken"> | string
   userId?: Prisma.StringWithAggregatesFilter<"ApiToken"> | string
-  scopes?: Prisma.JsonWithAggregatesFilter<"ApiToken">
+  scopes?: Prisma.StringNullableListFilter<"ApiToken">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"ApiToken"> | Date | string
   lastUsedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"ApiToken"> | Date | string | null
   revokedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"ApiToken"> | Date | string | null
@@ -277,7 +277,7 @@ export type ApiTokenCreateInput = {
   name: string
   prefix: string
   tokenHash: string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenCreatescopesInput | string[]
   createdAt?: Date | string
   lastUsedAt?: Date | string | null
   revokedAt?: Date | string | null
@@ -290,7 +290,7 @@ export type ApiTokenUncheckedCreateInput = {
   prefix: string
   tokenHash: string
   userId: string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenCreatescopesInput | string[]
   createdAt?: Date | string
   lastUsedAt?: Date | string | null
   revokedAt?: Date | string | null
@@ -301,7 +301,7 @@ export type ApiTokenUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenUpdatescopesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -314,7 +314,7 @@ export type ApiTokenUncheckedUpdateInput = {
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenUpdatescopesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -326,7 +326,7 @@ export type ApiTokenCreateManyInput = {
   prefix: string
   tokenHash: string
   userId: string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenCreatescopesInput | string[]
   createdAt?: Date | string
   lastUsedAt?: Date | string | null
   revokedAt?: Date | string | null
@@ -337,7 +337,7 @@ export type ApiTokenUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenUpdatescopesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -349,7 +349,7 @@ export type ApiTokenUncheckedUpdateManyInput = {
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenUpdatescopesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -441,6 +441,15 @@ export type ApiTokenUncheckedUpdateManyWithoutUserNestedInput = {
   deleteMany?: Prisma.ApiTokenScalarWhereInput | Prisma.ApiTokenScalarWhereInput[]
 }
 
+export type ApiTokenCreatescopesInput = {
+  set: string[]
+}
+
+export type ApiTokenUpdatescopesInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
 }
@@ -450,7 +459,7 @@ export type ApiTokenCreateWithoutUserInput = {
   name: string
   prefix: string
   tokenHash: string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenCreatescopesInput | string[]
   createdAt?: Date | string
   lastUsedAt?: Date | string | null
   revokedAt?: Date | string | null
@@ -461,7 +470,7 @@ export type ApiTokenUncheckedCreateWithoutUserInput = {
   name: string
   prefix: string
   tokenHash: string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenCreatescopesInput | string[]
   createdAt?: Date | string
   lastUsedAt?: Date | string | null
   revokedAt?: Date | string | null
@@ -502,7 +511,7 @@ export type ApiTokenScalarWhereInput = {
   prefix?: Prisma.StringFilter<"ApiToken"> | string
   tokenHash?: Prisma.StringFilter<"ApiToken"> | string
   userId?: Prisma.StringFilter<"ApiToken"> | string
-  scopes?: Prisma.JsonFilter<"ApiToken">
+  scopes?: Prisma.StringNullableListFilter<"ApiToken">
   createdAt?: Prisma.DateTimeFilter<"ApiToken"> | Date | string
   lastUsedAt?: Prisma.DateTimeNullableFilter<"ApiToken"> | Date | string | null
   revokedAt?: Prisma.DateTimeNullableFilter<"ApiToken"> | Date | string | null
@@ -513,7 +522,7 @@ export type ApiTokenCreateManyUserInput = {
   name: string
   prefix: string
   tokenHash: string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenCreatescopesInput | string[]
   createdAt?: Date | string
   lastUsedAt?: Date | string | null
   revokedAt?: Date | string | null
@@ -524,7 +533,7 @@ export type ApiTokenUpdateWithoutUserInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenUpdatescopesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -535,7 +544,7 @@ export type ApiTokenUncheckedUpdateWithoutUserInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenUpdatescopesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -546,7 +555,7 @@ export type ApiTokenUncheckedUpdateManyWithoutUserInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   tokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  scopes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  scopes?: Prisma.ApiTokenUpdatescopesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -627,7 +636,7 @@ export type $ApiTokenPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     prefix: string
     tokenHash: string
     userId: string
-    scopes: runtime.JsonValue
+    scopes: string[]
     createdAt: Date
     lastUsedAt: Date | null
     revokedAt: Date | null
@@ -1060,7 +1069,7 @@ export interface ApiTokenFieldRefs {
   readonly prefix: Prisma.FieldRef<"ApiToken", 'String'>
   readonly tokenHash: Prisma.FieldRef<"ApiToken", 'String'>
   readonly userId: Prisma.FieldRef<"ApiToken", 'String'>
-  readonly scopes: Prisma.FieldRef<"ApiToken", 'Json'>
+  readonly scopes: Prisma.FieldRef<"ApiToken", 'String[]'>
   readonly createdAt: Prisma.FieldRef<"ApiToken", 'DateTime'>
   readonly lastUsedAt: Prisma.FieldRef<"ApiToken", 'DateTime'>
   readonly revokedAt: Prisma.FieldRef<"ApiToken", 'DateTime'>

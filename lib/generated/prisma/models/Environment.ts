@@ -246,7 +246,7 @@ export type EnvironmentGroupByOutputType = {
   versionTable: string
   versionTableSchema: string | null
   protected: boolean
-  approvers: runtime.JsonValue
+  approvers: string[]
   timeoutMs: number
   createdAt: Date
   updatedAt: Date
@@ -287,7 +287,7 @@ export type EnvironmentWhereInput = {
   versionTable?: Prisma.StringFilter<"Environment"> | string
   versionTableSchema?: Prisma.StringNullableFilter<"Environment"> | string | null
   protected?: Prisma.BoolFilter<"Environment"> | boolean
-  approvers?: Prisma.JsonFilter<"Environment">
+  approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
@@ -341,7 +341,7 @@ export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
   versionTable?: Prisma.StringFilter<"Environment"> | string
   versionTableSchema?: Prisma.StringNullableFilter<"Environment"> | string | null
   protected?: Prisma.BoolFilter<"Environment"> | boolean
-  approvers?: Prisma.JsonFilter<"Environment">
+  approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
@@ -392,7 +392,7 @@ export type EnvironmentScalarWhereWithAggregatesInput = {
   versionTable?: Prisma.StringWithAggregatesFilter<"Environment"> | string
   versionTableSchema?: Prisma.StringNullableWithAggregatesFilter<"Environment"> | string | null
   protected?: Prisma.BoolWithAggregatesFilter<"Environment"> | boolean
-  approvers?: Prisma.JsonWithAggregatesFilter<"Environment">
+  approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntWithAggregatesFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
@@ -409,7 +409,7 @@ export type EnvironmentCreateInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -434,7 +434,7 @@ export type EnvironmentUncheckedCreateInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -457,7 +457,7 @@ export type EnvironmentUpdateInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -482,7 +482,7 @@ export type EnvironmentUncheckedUpdateInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -506,7 +506,7 @@ export type EnvironmentCreateManyInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -523,7 +523,7 @@ export type EnvironmentUpdateManyMutationInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -541,7 +541,7 @@ export type EnvironmentUncheckedUpdateManyInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -670,6 +670,10 @@ export type EnvironmentUncheckedUpdateManyWithoutProjectNestedInput = {
   deleteMany?: Prisma.EnvironmentScalarWhereInput | Prisma.EnvironmentScalarWhereInput[]
 }
 
+export type EnvironmentCreateapproversInput = {
+  set: string[]
+}
+
 export type IntFieldUpdateOperationsInput = {
   set?: number
   increment?: number
@@ -684,6 +688,11 @@ export type NullableStringFieldUpdateOperationsInput = {
 
 export type BoolFieldUpdateOperationsInput = {
   set?: boolean
+}
+
+export type EnvironmentUpdateapproversInput = {
+  set?: string[]
+  push?: string | string[]
 }
 
 export type EnvironmentCreateNestedOneWithoutRunsInput = {
@@ -780,7 +789,7 @@ export type EnvironmentCreateWithoutProjectInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -803,7 +812,7 @@ export type EnvironmentUncheckedCreateWithoutProjectInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -856,7 +865,7 @@ export type EnvironmentScalarWhereInput = {
   versionTable?: Prisma.StringFilter<"Environment"> | string
   versionTableSchema?: Prisma.StringNullableFilter<"Environment"> | string | null
   protected?: Prisma.BoolFilter<"Environment"> | boolean
-  approvers?: Prisma.JsonFilter<"Environment">
+  approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
@@ -873,7 +882,7 @@ export type EnvironmentCreateWithoutRunsInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -897,7 +906,7 @@ export type EnvironmentUncheckedCreateWithoutRunsInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -935,7 +944,7 @@ export type EnvironmentUpdateWithoutRunsInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -959,7 +968,7 @@ export type EnvironmentUncheckedUpdateWithoutRunsInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -981,7 +990,7 @@ export type EnvironmentCreateWithoutLockInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1005,7 +1014,7 @@ export type EnvironmentUncheckedCreateWithoutLockInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1043,7 +1052,7 @@ export type EnvironmentUpdateWithoutLockInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1067,7 +1076,7 @@ export type EnvironmentUncheckedUpdateWithoutLockInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1089,7 +1098,7 @@ export type EnvironmentCreateWithoutSignOffsInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1113,7 +1122,7 @@ export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1151,7 +1160,7 @@ export type EnvironmentUpdateWithoutSignOffsInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1175,7 +1184,7 @@ export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1197,7 +1206,7 @@ export type EnvironmentCreateWithoutBaselinesInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1221,7 +1230,7 @@ export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1259,7 +1268,7 @@ export type EnvironmentUpdateWithoutBaselinesInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1283,7 +1292,7 @@ export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1305,7 +1314,7 @@ export type EnvironmentCreateWithoutRehearsalsInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1329,7 +1338,7 @@ export type EnvironmentUncheckedCreateWithoutRehearsalsInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1367,7 +1376,7 @@ export type EnvironmentUpdateWithoutRehearsalsInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1391,7 +1400,7 @@ export type EnvironmentUncheckedUpdateWithoutRehearsalsInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1413,7 +1422,7 @@ export type EnvironmentCreateWithoutAppliedFilesInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1437,7 +1446,7 @@ export type EnvironmentUncheckedCreateWithoutAppliedFilesInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1475,7 +1484,7 @@ export type EnvironmentUpdateWithoutAppliedFilesInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1499,7 +1508,7 @@ export type EnvironmentUncheckedUpdateWithoutAppliedFilesInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1521,7 +1530,7 @@ export type EnvironmentCreateManyProjectInput = {
   versionTable?: string
   versionTableSchema?: string | null
   protected?: boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1538,7 +1547,7 @@ export type EnvironmentUpdateWithoutProjectInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1561,7 +1570,7 @@ export type EnvironmentUncheckedUpdateWithoutProjectInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1584,7 +1593,7 @@ export type EnvironmentUncheckedUpdateManyWithoutProjectInput = {
   versionTable?: Prisma.StringFieldUpdateOperationsInput | string
   versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  approvers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1789,7 +1798,7 @@ export type $EnvironmentPayload<ExtArgs extends runtime.Types.Extensions.Interna
     /**
      * E-mails of the people who may approve runs here; empty means any release manager.
      */
-    approvers: runtime.JsonValue
+    approvers: string[]
     timeoutMs: number
     createdAt: Date
     updatedAt: Date
@@ -2237,7 +2246,7 @@ export interface EnvironmentFieldRefs {
   readonly versionTable: Prisma.FieldRef<"Environment", 'String'>
   readonly versionTableSchema: Prisma.FieldRef<"Environment", 'String'>
   readonly protected: Prisma.FieldRef<"Environment", 'Boolean'>
-  readonly approvers: Prisma.FieldRef<"Environment", 'Json'>
+  readonly approvers: Prisma.FieldRef<"Environment", 'String[]'>
   readonly timeoutMs: Prisma.FieldRef<"Environment", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Environment", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Environment", 'DateTime'>

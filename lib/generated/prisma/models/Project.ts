@@ -171,9 +171,9 @@ export type ProjectGroupByOutputType = {
   id: string
   name: string
   alembicPath: string
-  command: runtime.JsonValue
+  command: string[]
   urlEnvVar: string
-  xArgs: runtime.JsonValue
+  xArgs: string[]
   constants: runtime.JsonValue
   source: string
   createdAt: Date
@@ -206,9 +206,9 @@ export type ProjectWhereInput = {
   id?: Prisma.StringFilter<"Project"> | string
   name?: Prisma.StringFilter<"Project"> | string
   alembicPath?: Prisma.StringFilter<"Project"> | string
-  command?: Prisma.JsonFilter<"Project">
+  command?: Prisma.StringNullableListFilter<"Project">
   urlEnvVar?: Prisma.StringFilter<"Project"> | string
-  xArgs?: Prisma.JsonFilter<"Project">
+  xArgs?: Prisma.StringNullableListFilter<"Project">
   constants?: Prisma.JsonFilter<"Project">
   source?: Prisma.StringFilter<"Project"> | string
   createdAt?: Prisma.DateTimeFilter<"Project"> | Date | string
@@ -247,9 +247,9 @@ export type ProjectWhereUniqueInput = Prisma.AtLeast<{
   OR?: Prisma.ProjectWhereInput[]
   NOT?: Prisma.ProjectWhereInput | Prisma.ProjectWhereInput[]
   alembicPath?: Prisma.StringFilter<"Project"> | string
-  command?: Prisma.JsonFilter<"Project">
+  command?: Prisma.StringNullableListFilter<"Project">
   urlEnvVar?: Prisma.StringFilter<"Project"> | string
-  xArgs?: Prisma.JsonFilter<"Project">
+  xArgs?: Prisma.StringNullableListFilter<"Project">
   constants?: Prisma.JsonFilter<"Project">
   source?: Prisma.StringFilter<"Project"> | string
   createdAt?: Prisma.DateTimeFilter<"Project"> | Date | string
@@ -286,9 +286,9 @@ export type ProjectScalarWhereWithAggregatesInput = {
   id?: Prisma.StringWithAggregatesFilter<"Project"> | string
   name?: Prisma.StringWithAggregatesFilter<"Project"> | string
   alembicPath?: Prisma.StringWithAggregatesFilter<"Project"> | string
-  command?: Prisma.JsonWithAggregatesFilter<"Project">
+  command?: Prisma.StringNullableListFilter<"Project">
   urlEnvVar?: Prisma.StringWithAggregatesFilter<"Project"> | string
-  xArgs?: Prisma.JsonWithAggregatesFilter<"Project">
+  xArgs?: Prisma.StringNullableListFilter<"Project">
   constants?: Prisma.JsonWithAggregatesFilter<"Project">
   source?: Prisma.StringWithAggregatesFilter<"Project"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Project"> | Date | string
@@ -300,9 +300,9 @@ export type ProjectCreateInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -319,9 +319,9 @@ export type ProjectUncheckedCreateInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -338,9 +338,9 @@ export type ProjectUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -357,9 +357,9 @@ export type ProjectUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -376,9 +376,9 @@ export type ProjectCreateManyInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -390,9 +390,9 @@ export type ProjectUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -404,14 +404,22 @@ export type ProjectUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+}
+
+export type StringNullableListFilter<$PrismaModel = never> = {
+  equals?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  has?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  hasEvery?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  hasSome?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
 }
 
 export type ProjectCountOrderByAggregateInput = {
@@ -453,8 +461,26 @@ export type ProjectScalarRelationFilter = {
   isNot?: Prisma.ProjectWhereInput
 }
 
+export type ProjectCreatecommandInput = {
+  set: string[]
+}
+
+export type ProjectCreatexArgsInput = {
+  set: string[]
+}
+
 export type StringFieldUpdateOperationsInput = {
   set?: string
+}
+
+export type ProjectUpdatecommandInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type ProjectUpdatexArgsInput = {
+  set?: string[]
+  push?: string | string[]
 }
 
 export type DateTimeFieldUpdateOperationsInput = {
@@ -535,9 +561,9 @@ export type ProjectCreateWithoutEnvironmentsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -553,9 +579,9 @@ export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -587,9 +613,9 @@ export type ProjectUpdateWithoutEnvironmentsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -605,9 +631,9 @@ export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -623,9 +649,9 @@ export type ProjectCreateWithoutRunsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -641,9 +667,9 @@ export type ProjectUncheckedCreateWithoutRunsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -675,9 +701,9 @@ export type ProjectUpdateWithoutRunsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -693,9 +719,9 @@ export type ProjectUncheckedUpdateWithoutRunsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -711,9 +737,9 @@ export type ProjectCreateWithoutSignOffsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -729,9 +755,9 @@ export type ProjectUncheckedCreateWithoutSignOffsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -763,9 +789,9 @@ export type ProjectUpdateWithoutSignOffsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -781,9 +807,9 @@ export type ProjectUncheckedUpdateWithoutSignOffsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -799,9 +825,9 @@ export type ProjectCreateWithoutRehearsalsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -817,9 +843,9 @@ export type ProjectUncheckedCreateWithoutRehearsalsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -851,9 +877,9 @@ export type ProjectUpdateWithoutRehearsalsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -869,9 +895,9 @@ export type ProjectUncheckedUpdateWithoutRehearsalsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -887,9 +913,9 @@ export type ProjectCreateWithoutLintAcknowledgementsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -905,9 +931,9 @@ export type ProjectUncheckedCreateWithoutLintAcknowledgementsInput = {
   id?: string
   name: string
   alembicPath: string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectCreatecommandInput | string[]
   urlEnvVar?: string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: string
   createdAt?: Date | string
@@ -939,9 +965,9 @@ export type ProjectUpdateWithoutLintAcknowledgementsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -957,9 +983,9 @@ export type ProjectUncheckedUpdateWithoutLintAcknowledgementsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
-  command?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  command?: Prisma.ProjectUpdatecommandInput | string[]
   urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
-  xArgs?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
   constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   source?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1131,7 +1157,7 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     /**
      * Command to run Alembic, as an argument array (no shell), e.g. ["poetry", "run", "alembic"].
      */
-    command: runtime.JsonValue
+    command: string[]
     /**
      * Environment variable through which the project's env.py receives the database URL.
      */
@@ -1139,7 +1165,7 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     /**
      * Extra `-x key=value` arguments handed to every Alembic run.
      */
-    xArgs: runtime.JsonValue
+    xArgs: string[]
     /**
      * Values for non-literal names in migration files, e.g. {"cli.EXPAND_BRANCH": "expand"}.
      */
@@ -1585,9 +1611,9 @@ export interface ProjectFieldRefs {
   readonly id: Prisma.FieldRef<"Project", 'String'>
   readonly name: Prisma.FieldRef<"Project", 'String'>
   readonly alembicPath: Prisma.FieldRef<"Project", 'String'>
-  readonly command: Prisma.FieldRef<"Project", 'Json'>
+  readonly command: Prisma.FieldRef<"Project", 'String[]'>
   readonly urlEnvVar: Prisma.FieldRef<"Project", 'String'>
-  readonly xArgs: Prisma.FieldRef<"Project", 'Json'>
+  readonly xArgs: Prisma.FieldRef<"Project", 'String[]'>
   readonly constants: Prisma.FieldRef<"Project", 'Json'>
   readonly source: Prisma.FieldRef<"Project", 'String'>
   readonly createdAt: Prisma.FieldRef<"Project", 'DateTime'>

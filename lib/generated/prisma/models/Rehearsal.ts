@@ -245,15 +245,15 @@ export type RehearsalGroupByOutputType = {
   environmentId: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions: runtime.JsonValue
+  fromRevisions: string[]
   target: string
-  path: runtime.JsonValue
+  path: string[]
   filesHash: string
   status: string
   stepsOk: boolean | null
   roundTripChecked: boolean
   reversible: boolean | null
-  differences: runtime.JsonValue
+  differences: string[]
   steps: runtime.JsonValue
   headline: string | null
   progress: string | null
@@ -292,15 +292,15 @@ export type RehearsalWhereInput = {
   environmentId?: Prisma.StringFilter<"Rehearsal"> | string
   kind?: Prisma.EnumRunKindFilter<"Rehearsal"> | $Enums.RunKind
   fromKey?: Prisma.StringFilter<"Rehearsal"> | string
-  fromRevisions?: Prisma.JsonFilter<"Rehearsal">
+  fromRevisions?: Prisma.StringNullableListFilter<"Rehearsal">
   target?: Prisma.StringFilter<"Rehearsal"> | string
-  path?: Prisma.JsonFilter<"Rehearsal">
+  path?: Prisma.StringNullableListFilter<"Rehearsal">
   filesHash?: Prisma.StringFilter<"Rehearsal"> | string
   status?: Prisma.StringFilter<"Rehearsal"> | string
   stepsOk?: Prisma.BoolNullableFilter<"Rehearsal"> | boolean | null
   roundTripChecked?: Prisma.BoolFilter<"Rehearsal"> | boolean
   reversible?: Prisma.BoolNullableFilter<"Rehearsal"> | boolean | null
-  differences?: Prisma.JsonFilter<"Rehearsal">
+  differences?: Prisma.StringNullableListFilter<"Rehearsal">
   steps?: Prisma.JsonFilter<"Rehearsal">
   headline?: Prisma.StringNullableFilter<"Rehearsal"> | string | null
   progress?: Prisma.StringNullableFilter<"Rehearsal"> | string | null
@@ -351,15 +351,15 @@ export type RehearsalWhereUniqueInput = Prisma.AtLeast<{
   environmentId?: Prisma.StringFilter<"Rehearsal"> | string
   kind?: Prisma.EnumRunKindFilter<"Rehearsal"> | $Enums.RunKind
   fromKey?: Prisma.StringFilter<"Rehearsal"> | string
-  fromRevisions?: Prisma.JsonFilter<"Rehearsal">
+  fromRevisions?: Prisma.StringNullableListFilter<"Rehearsal">
   target?: Prisma.StringFilter<"Rehearsal"> | string
-  path?: Prisma.JsonFilter<"Rehearsal">
+  path?: Prisma.StringNullableListFilter<"Rehearsal">
   filesHash?: Prisma.StringFilter<"Rehearsal"> | string
   status?: Prisma.StringFilter<"Rehearsal"> | string
   stepsOk?: Prisma.BoolNullableFilter<"Rehearsal"> | boolean | null
   roundTripChecked?: Prisma.BoolFilter<"Rehearsal"> | boolean
   reversible?: Prisma.BoolNullableFilter<"Rehearsal"> | boolean | null
-  differences?: Prisma.JsonFilter<"Rehearsal">
+  differences?: Prisma.StringNullableListFilter<"Rehearsal">
   steps?: Prisma.JsonFilter<"Rehearsal">
   headline?: Prisma.StringNullableFilter<"Rehearsal"> | string | null
   progress?: Prisma.StringNullableFilter<"Rehearsal"> | string | null
@@ -411,15 +411,15 @@ export type RehearsalScalarWhereWithAggregatesInput = {
   environmentId?: Prisma.StringWithAggregatesFilter<"Rehearsal"> | string
   kind?: Prisma.EnumRunKindWithAggregatesFilter<"Rehearsal"> | $Enums.RunKind
   fromKey?: Prisma.StringWithAggregatesFilter<"Rehearsal"> | string
-  fromRevisions?: Prisma.JsonWithAggregatesFilter<"Rehearsal">
+  fromRevisions?: Prisma.StringNullableListFilter<"Rehearsal">
   target?: Prisma.StringWithAggregatesFilter<"Rehearsal"> | string
-  path?: Prisma.JsonWithAggregatesFilter<"Rehearsal">
+  path?: Prisma.StringNullableListFilter<"Rehearsal">
   filesHash?: Prisma.StringWithAggregatesFilter<"Rehearsal"> | string
   status?: Prisma.StringWithAggregatesFilter<"Rehearsal"> | string
   stepsOk?: Prisma.BoolNullableWithAggregatesFilter<"Rehearsal"> | boolean | null
   roundTripChecked?: Prisma.BoolWithAggregatesFilter<"Rehearsal"> | boolean
   reversible?: Prisma.BoolNullableWithAggregatesFilter<"Rehearsal"> | boolean | null
-  differences?: Prisma.JsonWithAggregatesFilter<"Rehearsal">
+  differences?: Prisma.StringNullableListFilter<"Rehearsal">
   steps?: Prisma.JsonWithAggregatesFilter<"Rehearsal">
   headline?: Prisma.StringNullableWithAggregatesFilter<"Rehearsal"> | string | null
   progress?: Prisma.StringNullableWithAggregatesFilter<"Rehearsal"> | string | null
@@ -435,15 +435,15 @@ export type RehearsalCreateInput = {
   id?: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -463,15 +463,15 @@ export type RehearsalUncheckedCreateInput = {
   environmentId: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -487,15 +487,15 @@ export type RehearsalUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -515,15 +515,15 @@ export type RehearsalUncheckedUpdateInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -541,15 +541,15 @@ export type RehearsalCreateManyInput = {
   environmentId: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -565,15 +565,15 @@ export type RehearsalUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -591,15 +591,15 @@ export type RehearsalUncheckedUpdateManyInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -775,23 +775,50 @@ export type RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput = {
   deleteMany?: Prisma.RehearsalScalarWhereInput | Prisma.RehearsalScalarWhereInput[]
 }
 
+export type RehearsalCreatefromRevisionsInput = {
+  set: string[]
+}
+
+export type RehearsalCreatepathInput = {
+  set: string[]
+}
+
+export type RehearsalCreatedifferencesInput = {
+  set: string[]
+}
+
+export type RehearsalUpdatefromRevisionsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type RehearsalUpdatepathInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
 export type NullableBoolFieldUpdateOperationsInput = {
   set?: boolean | null
+}
+
+export type RehearsalUpdatedifferencesInput = {
+  set?: string[]
+  push?: string | string[]
 }
 
 export type RehearsalCreateWithoutProjectInput = {
   id?: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -809,15 +836,15 @@ export type RehearsalUncheckedCreateWithoutProjectInput = {
   environmentId: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -864,15 +891,15 @@ export type RehearsalScalarWhereInput = {
   environmentId?: Prisma.StringFilter<"Rehearsal"> | string
   kind?: Prisma.EnumRunKindFilter<"Rehearsal"> | $Enums.RunKind
   fromKey?: Prisma.StringFilter<"Rehearsal"> | string
-  fromRevisions?: Prisma.JsonFilter<"Rehearsal">
+  fromRevisions?: Prisma.StringNullableListFilter<"Rehearsal">
   target?: Prisma.StringFilter<"Rehearsal"> | string
-  path?: Prisma.JsonFilter<"Rehearsal">
+  path?: Prisma.StringNullableListFilter<"Rehearsal">
   filesHash?: Prisma.StringFilter<"Rehearsal"> | string
   status?: Prisma.StringFilter<"Rehearsal"> | string
   stepsOk?: Prisma.BoolNullableFilter<"Rehearsal"> | boolean | null
   roundTripChecked?: Prisma.BoolFilter<"Rehearsal"> | boolean
   reversible?: Prisma.BoolNullableFilter<"Rehearsal"> | boolean | null
-  differences?: Prisma.JsonFilter<"Rehearsal">
+  differences?: Prisma.StringNullableListFilter<"Rehearsal">
   steps?: Prisma.JsonFilter<"Rehearsal">
   headline?: Prisma.StringNullableFilter<"Rehearsal"> | string | null
   progress?: Prisma.StringNullableFilter<"Rehearsal"> | string | null
@@ -888,15 +915,15 @@ export type RehearsalCreateWithoutEnvironmentInput = {
   id?: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -914,15 +941,15 @@ export type RehearsalUncheckedCreateWithoutEnvironmentInput = {
   projectId: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -965,15 +992,15 @@ export type RehearsalCreateManyProjectInput = {
   environmentId: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -989,15 +1016,15 @@ export type RehearsalUpdateWithoutProjectInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1015,15 +1042,15 @@ export type RehearsalUncheckedUpdateWithoutProjectInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1040,15 +1067,15 @@ export type RehearsalUncheckedUpdateManyWithoutProjectInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1065,15 +1092,15 @@ export type RehearsalCreateManyEnvironmentInput = {
   projectId: string
   kind: $Enums.RunKind
   fromKey: string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalCreatepathInput | string[]
   filesHash: string
   status: string
   stepsOk?: boolean | null
   roundTripChecked?: boolean
   reversible?: boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalCreatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: string | null
   progress?: string | null
@@ -1089,15 +1116,15 @@ export type RehearsalUpdateWithoutEnvironmentInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1115,15 +1142,15 @@ export type RehearsalUncheckedUpdateWithoutEnvironmentInput = {
   projectId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1140,15 +1167,15 @@ export type RehearsalUncheckedUpdateManyWithoutEnvironmentInput = {
   projectId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   fromKey?: Prisma.StringFieldUpdateOperationsInput | string
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RehearsalUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RehearsalUpdatepathInput | string[]
   filesHash?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.StringFieldUpdateOperationsInput | string
   stepsOk?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
   roundTripChecked?: Prisma.BoolFieldUpdateOperationsInput | boolean
   reversible?: Prisma.NullableBoolFieldUpdateOperationsInput | boolean | null
-  differences?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  differences?: Prisma.RehearsalUpdatedifferencesInput | string[]
   steps?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   headline?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   progress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1301,7 +1328,7 @@ export type $RehearsalPayload<ExtArgs extends runtime.Types.Extensions.InternalA
      * Revisions the environment was at, sorted and joined with "," (the key a run's plan looks up).
      */
     fromKey: string
-    fromRevisions: runtime.JsonValue
+    fromRevisions: string[]
     /**
      * The Alembic target, as a run of the same plan records it.
      */
@@ -1309,7 +1336,7 @@ export type $RehearsalPayload<ExtArgs extends runtime.Types.Extensions.InternalA
     /**
      * Revisions applied (upgrade) or removed (downgrade), in order.
      */
-    path: runtime.JsonValue
+    path: string[]
     /**
      * sha256 of the path's migration files (lib/rehearsal/hash-path-files).
      */
@@ -1324,7 +1351,7 @@ export type $RehearsalPayload<ExtArgs extends runtime.Types.Extensions.InternalA
     stepsOk: boolean | null
     roundTripChecked: boolean
     reversible: boolean | null
-    differences: runtime.JsonValue
+    differences: string[]
     /**
      * Steps with duration, error line and redacted log.
      */
@@ -1770,15 +1797,15 @@ export interface RehearsalFieldRefs {
   readonly environmentId: Prisma.FieldRef<"Rehearsal", 'String'>
   readonly kind: Prisma.FieldRef<"Rehearsal", 'RunKind'>
   readonly fromKey: Prisma.FieldRef<"Rehearsal", 'String'>
-  readonly fromRevisions: Prisma.FieldRef<"Rehearsal", 'Json'>
+  readonly fromRevisions: Prisma.FieldRef<"Rehearsal", 'String[]'>
   readonly target: Prisma.FieldRef<"Rehearsal", 'String'>
-  readonly path: Prisma.FieldRef<"Rehearsal", 'Json'>
+  readonly path: Prisma.FieldRef<"Rehearsal", 'String[]'>
   readonly filesHash: Prisma.FieldRef<"Rehearsal", 'String'>
   readonly status: Prisma.FieldRef<"Rehearsal", 'String'>
   readonly stepsOk: Prisma.FieldRef<"Rehearsal", 'Boolean'>
   readonly roundTripChecked: Prisma.FieldRef<"Rehearsal", 'Boolean'>
   readonly reversible: Prisma.FieldRef<"Rehearsal", 'Boolean'>
-  readonly differences: Prisma.FieldRef<"Rehearsal", 'Json'>
+  readonly differences: Prisma.FieldRef<"Rehearsal", 'String[]'>
   readonly steps: Prisma.FieldRef<"Rehearsal", 'Json'>
   readonly headline: Prisma.FieldRef<"Rehearsal", 'String'>
   readonly progress: Prisma.FieldRef<"Rehearsal", 'String'>

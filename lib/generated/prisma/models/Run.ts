@@ -335,9 +335,9 @@ export type RunGroupByOutputType = {
   environmentId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions: runtime.JsonValue
+  fromRevisions: string[]
   target: string
-  path: runtime.JsonValue
+  path: string[]
   sqlPreview: string
   reviewedFiles: string[]
   gates: runtime.JsonValue
@@ -395,9 +395,9 @@ export type RunWhereInput = {
   environmentId?: Prisma.StringFilter<"Run"> | string
   kind?: Prisma.EnumRunKindFilter<"Run"> | $Enums.RunKind
   status?: Prisma.EnumRunStatusFilter<"Run"> | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonFilter<"Run">
+  fromRevisions?: Prisma.StringNullableListFilter<"Run">
   target?: Prisma.StringFilter<"Run"> | string
-  path?: Prisma.JsonFilter<"Run">
+  path?: Prisma.StringNullableListFilter<"Run">
   sqlPreview?: Prisma.StringFilter<"Run"> | string
   reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonFilter<"Run">
@@ -426,6 +426,9 @@ export type RunWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   environment?: Prisma.XOR<Prisma.EnvironmentScalarRelationFilter, Prisma.EnvironmentWhereInput>
+  requestedBy?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
+  approvedBy?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
+  rejectedBy?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
   logs?: Prisma.RunLogListRelationFilter
 }
 
@@ -466,6 +469,9 @@ export type RunOrderByWithRelationInput = {
   createdAt?: Prisma.SortOrder
   project?: Prisma.ProjectOrderByWithRelationInput
   environment?: Prisma.EnvironmentOrderByWithRelationInput
+  requestedBy?: Prisma.UserOrderByWithRelationInput
+  approvedBy?: Prisma.UserOrderByWithRelationInput
+  rejectedBy?: Prisma.UserOrderByWithRelationInput
   logs?: Prisma.RunLogOrderByRelationAggregateInput
 }
 
@@ -478,9 +484,9 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   environmentId?: Prisma.StringFilter<"Run"> | string
   kind?: Prisma.EnumRunKindFilter<"Run"> | $Enums.RunKind
   status?: Prisma.EnumRunStatusFilter<"Run"> | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonFilter<"Run">
+  fromRevisions?: Prisma.StringNullableListFilter<"Run">
   target?: Prisma.StringFilter<"Run"> | string
-  path?: Prisma.JsonFilter<"Run">
+  path?: Prisma.StringNullableListFilter<"Run">
   sqlPreview?: Prisma.StringFilter<"Run"> | string
   reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonFilter<"Run">
@@ -509,6 +515,9 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   environment?: Prisma.XOR<Prisma.EnvironmentScalarRelationFilter, Prisma.EnvironmentWhereInput>
+  requestedBy?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
+  approvedBy?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
+  rejectedBy?: Prisma.XOR<Prisma.UserNullableScalarRelationFilter, Prisma.UserWhereInput> | null
   logs?: Prisma.RunLogListRelationFilter
 }, "id">
 
@@ -563,9 +572,9 @@ export type RunScalarWhereWithAggregatesInput = {
   environmentId?: Prisma.StringWithAggregatesFilter<"Run"> | string
   kind?: Prisma.EnumRunKindWithAggregatesFilter<"Run"> | $Enums.RunKind
   status?: Prisma.EnumRunStatusWithAggregatesFilter<"Run"> | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonWithAggregatesFilter<"Run">
+  fromRevisions?: Prisma.StringNullableListFilter<"Run">
   target?: Prisma.StringWithAggregatesFilter<"Run"> | string
-  path?: Prisma.JsonWithAggregatesFilter<"Run">
+  path?: Prisma.StringNullableListFilter<"Run">
   sqlPreview?: Prisma.StringWithAggregatesFilter<"Run"> | string
   reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonWithAggregatesFilter<"Run">
@@ -598,16 +607,13 @@ export type RunCreateInput = {
   id?: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById: string
-  approvedById?: string | null
   approvedAt?: Date | string | null
-  rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
   reason?: string | null
@@ -629,6 +635,9 @@ export type RunCreateInput = {
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
+  requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
+  approvedBy?: Prisma.UserCreateNestedOneWithoutRunsApprovedInput
+  rejectedBy?: Prisma.UserCreateNestedOneWithoutRunsRejectedInput
   logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
 }
 
@@ -638,9 +647,9 @@ export type RunUncheckedCreateInput = {
   environmentId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -674,16 +683,13 @@ export type RunUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
-  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -705,6 +711,9 @@ export type RunUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
+  requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
+  approvedBy?: Prisma.UserUpdateOneWithoutRunsApprovedNestedInput
+  rejectedBy?: Prisma.UserUpdateOneWithoutRunsRejectedNestedInput
   logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
 }
 
@@ -714,9 +723,9 @@ export type RunUncheckedUpdateInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -752,9 +761,9 @@ export type RunCreateManyInput = {
   environmentId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -787,16 +796,13 @@ export type RunUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
-  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -824,9 +830,9 @@ export type RunUncheckedUpdateManyInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -863,14 +869,6 @@ export type RunListRelationFilter = {
 
 export type RunOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
-}
-
-export type StringNullableListFilter<$PrismaModel = never> = {
-  equals?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
-  has?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
-  hasEvery?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
-  hasSome?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
-  isEmpty?: boolean
 }
 
 export type RunCountOrderByAggregateInput = {
@@ -1069,6 +1067,140 @@ export type RunUncheckedUpdateManyWithoutEnvironmentNestedInput = {
   deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
 }
 
+export type RunCreateNestedManyWithoutRequestedByInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRequestedByInput, Prisma.RunUncheckedCreateWithoutRequestedByInput> | Prisma.RunCreateWithoutRequestedByInput[] | Prisma.RunUncheckedCreateWithoutRequestedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRequestedByInput | Prisma.RunCreateOrConnectWithoutRequestedByInput[]
+  createMany?: Prisma.RunCreateManyRequestedByInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunCreateNestedManyWithoutApprovedByInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutApprovedByInput, Prisma.RunUncheckedCreateWithoutApprovedByInput> | Prisma.RunCreateWithoutApprovedByInput[] | Prisma.RunUncheckedCreateWithoutApprovedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutApprovedByInput | Prisma.RunCreateOrConnectWithoutApprovedByInput[]
+  createMany?: Prisma.RunCreateManyApprovedByInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunCreateNestedManyWithoutRejectedByInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRejectedByInput, Prisma.RunUncheckedCreateWithoutRejectedByInput> | Prisma.RunCreateWithoutRejectedByInput[] | Prisma.RunUncheckedCreateWithoutRejectedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRejectedByInput | Prisma.RunCreateOrConnectWithoutRejectedByInput[]
+  createMany?: Prisma.RunCreateManyRejectedByInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunUncheckedCreateNestedManyWithoutRequestedByInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRequestedByInput, Prisma.RunUncheckedCreateWithoutRequestedByInput> | Prisma.RunCreateWithoutRequestedByInput[] | Prisma.RunUncheckedCreateWithoutRequestedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRequestedByInput | Prisma.RunCreateOrConnectWithoutRequestedByInput[]
+  createMany?: Prisma.RunCreateManyRequestedByInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunUncheckedCreateNestedManyWithoutApprovedByInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutApprovedByInput, Prisma.RunUncheckedCreateWithoutApprovedByInput> | Prisma.RunCreateWithoutApprovedByInput[] | Prisma.RunUncheckedCreateWithoutApprovedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutApprovedByInput | Prisma.RunCreateOrConnectWithoutApprovedByInput[]
+  createMany?: Prisma.RunCreateManyApprovedByInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunUncheckedCreateNestedManyWithoutRejectedByInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRejectedByInput, Prisma.RunUncheckedCreateWithoutRejectedByInput> | Prisma.RunCreateWithoutRejectedByInput[] | Prisma.RunUncheckedCreateWithoutRejectedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRejectedByInput | Prisma.RunCreateOrConnectWithoutRejectedByInput[]
+  createMany?: Prisma.RunCreateManyRejectedByInputEnvelope
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+}
+
+export type RunUpdateManyWithoutRequestedByNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRequestedByInput, Prisma.RunUncheckedCreateWithoutRequestedByInput> | Prisma.RunCreateWithoutRequestedByInput[] | Prisma.RunUncheckedCreateWithoutRequestedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRequestedByInput | Prisma.RunCreateOrConnectWithoutRequestedByInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutRequestedByInput | Prisma.RunUpsertWithWhereUniqueWithoutRequestedByInput[]
+  createMany?: Prisma.RunCreateManyRequestedByInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutRequestedByInput | Prisma.RunUpdateWithWhereUniqueWithoutRequestedByInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutRequestedByInput | Prisma.RunUpdateManyWithWhereWithoutRequestedByInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
+export type RunUpdateManyWithoutApprovedByNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutApprovedByInput, Prisma.RunUncheckedCreateWithoutApprovedByInput> | Prisma.RunCreateWithoutApprovedByInput[] | Prisma.RunUncheckedCreateWithoutApprovedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutApprovedByInput | Prisma.RunCreateOrConnectWithoutApprovedByInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutApprovedByInput | Prisma.RunUpsertWithWhereUniqueWithoutApprovedByInput[]
+  createMany?: Prisma.RunCreateManyApprovedByInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutApprovedByInput | Prisma.RunUpdateWithWhereUniqueWithoutApprovedByInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutApprovedByInput | Prisma.RunUpdateManyWithWhereWithoutApprovedByInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
+export type RunUpdateManyWithoutRejectedByNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRejectedByInput, Prisma.RunUncheckedCreateWithoutRejectedByInput> | Prisma.RunCreateWithoutRejectedByInput[] | Prisma.RunUncheckedCreateWithoutRejectedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRejectedByInput | Prisma.RunCreateOrConnectWithoutRejectedByInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutRejectedByInput | Prisma.RunUpsertWithWhereUniqueWithoutRejectedByInput[]
+  createMany?: Prisma.RunCreateManyRejectedByInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutRejectedByInput | Prisma.RunUpdateWithWhereUniqueWithoutRejectedByInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutRejectedByInput | Prisma.RunUpdateManyWithWhereWithoutRejectedByInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
+export type RunUncheckedUpdateManyWithoutRequestedByNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRequestedByInput, Prisma.RunUncheckedCreateWithoutRequestedByInput> | Prisma.RunCreateWithoutRequestedByInput[] | Prisma.RunUncheckedCreateWithoutRequestedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRequestedByInput | Prisma.RunCreateOrConnectWithoutRequestedByInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutRequestedByInput | Prisma.RunUpsertWithWhereUniqueWithoutRequestedByInput[]
+  createMany?: Prisma.RunCreateManyRequestedByInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutRequestedByInput | Prisma.RunUpdateWithWhereUniqueWithoutRequestedByInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutRequestedByInput | Prisma.RunUpdateManyWithWhereWithoutRequestedByInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
+export type RunUncheckedUpdateManyWithoutApprovedByNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutApprovedByInput, Prisma.RunUncheckedCreateWithoutApprovedByInput> | Prisma.RunCreateWithoutApprovedByInput[] | Prisma.RunUncheckedCreateWithoutApprovedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutApprovedByInput | Prisma.RunCreateOrConnectWithoutApprovedByInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutApprovedByInput | Prisma.RunUpsertWithWhereUniqueWithoutApprovedByInput[]
+  createMany?: Prisma.RunCreateManyApprovedByInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutApprovedByInput | Prisma.RunUpdateWithWhereUniqueWithoutApprovedByInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutApprovedByInput | Prisma.RunUpdateManyWithWhereWithoutApprovedByInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
+export type RunUncheckedUpdateManyWithoutRejectedByNestedInput = {
+  create?: Prisma.XOR<Prisma.RunCreateWithoutRejectedByInput, Prisma.RunUncheckedCreateWithoutRejectedByInput> | Prisma.RunCreateWithoutRejectedByInput[] | Prisma.RunUncheckedCreateWithoutRejectedByInput[]
+  connectOrCreate?: Prisma.RunCreateOrConnectWithoutRejectedByInput | Prisma.RunCreateOrConnectWithoutRejectedByInput[]
+  upsert?: Prisma.RunUpsertWithWhereUniqueWithoutRejectedByInput | Prisma.RunUpsertWithWhereUniqueWithoutRejectedByInput[]
+  createMany?: Prisma.RunCreateManyRejectedByInputEnvelope
+  set?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  disconnect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  delete?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  connect?: Prisma.RunWhereUniqueInput | Prisma.RunWhereUniqueInput[]
+  update?: Prisma.RunUpdateWithWhereUniqueWithoutRejectedByInput | Prisma.RunUpdateWithWhereUniqueWithoutRejectedByInput[]
+  updateMany?: Prisma.RunUpdateManyWithWhereWithoutRejectedByInput | Prisma.RunUpdateManyWithWhereWithoutRejectedByInput[]
+  deleteMany?: Prisma.RunScalarWhereInput | Prisma.RunScalarWhereInput[]
+}
+
+export type RunCreatefromRevisionsInput = {
+  set: string[]
+}
+
+export type RunCreatepathInput = {
+  set: string[]
+}
+
 export type RunCreatereviewedFilesInput = {
   set: string[]
 }
@@ -1079,6 +1211,16 @@ export type EnumRunKindFieldUpdateOperationsInput = {
 
 export type EnumRunStatusFieldUpdateOperationsInput = {
   set?: $Enums.RunStatus
+}
+
+export type RunUpdatefromRevisionsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type RunUpdatepathInput = {
+  set?: string[]
+  push?: string | string[]
 }
 
 export type RunUpdatereviewedFilesInput = {
@@ -1112,16 +1254,13 @@ export type RunCreateWithoutProjectInput = {
   id?: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById: string
-  approvedById?: string | null
   approvedAt?: Date | string | null
-  rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
   reason?: string | null
@@ -1142,6 +1281,9 @@ export type RunCreateWithoutProjectInput = {
   runnerLogFile?: string | null
   createdAt?: Date | string
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
+  requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
+  approvedBy?: Prisma.UserCreateNestedOneWithoutRunsApprovedInput
+  rejectedBy?: Prisma.UserCreateNestedOneWithoutRunsRejectedInput
   logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
 }
 
@@ -1150,9 +1292,9 @@ export type RunUncheckedCreateWithoutProjectInput = {
   environmentId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1217,9 +1359,9 @@ export type RunScalarWhereInput = {
   environmentId?: Prisma.StringFilter<"Run"> | string
   kind?: Prisma.EnumRunKindFilter<"Run"> | $Enums.RunKind
   status?: Prisma.EnumRunStatusFilter<"Run"> | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonFilter<"Run">
+  fromRevisions?: Prisma.StringNullableListFilter<"Run">
   target?: Prisma.StringFilter<"Run"> | string
-  path?: Prisma.JsonFilter<"Run">
+  path?: Prisma.StringNullableListFilter<"Run">
   sqlPreview?: Prisma.StringFilter<"Run"> | string
   reviewedFiles?: Prisma.StringNullableListFilter<"Run">
   gates?: Prisma.JsonFilter<"Run">
@@ -1252,16 +1394,13 @@ export type RunCreateWithoutEnvironmentInput = {
   id?: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById: string
-  approvedById?: string | null
   approvedAt?: Date | string | null
-  rejectedById?: string | null
   rejectReason?: string | null
   driftOverride?: string | null
   reason?: string | null
@@ -1282,6 +1421,9 @@ export type RunCreateWithoutEnvironmentInput = {
   runnerLogFile?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
+  requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
+  approvedBy?: Prisma.UserCreateNestedOneWithoutRunsApprovedInput
+  rejectedBy?: Prisma.UserCreateNestedOneWithoutRunsRejectedInput
   logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
 }
 
@@ -1290,9 +1432,9 @@ export type RunUncheckedCreateWithoutEnvironmentInput = {
   projectId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1348,17 +1490,55 @@ export type RunUpdateManyWithWhereWithoutEnvironmentInput = {
   data: Prisma.XOR<Prisma.RunUpdateManyMutationInput, Prisma.RunUncheckedUpdateManyWithoutEnvironmentInput>
 }
 
-export type RunCreateWithoutLogsInput = {
+export type RunCreateWithoutRequestedByInput = {
   id?: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById: string
+  approvedAt?: Date | string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+  project: Prisma.ProjectCreateNestedOneWithoutRunsInput
+  environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
+  approvedBy?: Prisma.UserCreateNestedOneWithoutRunsApprovedInput
+  rejectedBy?: Prisma.UserCreateNestedOneWithoutRunsRejectedInput
+  logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
+}
+
+export type RunUncheckedCreateWithoutRequestedByInput = {
+  id?: string
+  projectId: string
+  environmentId: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   approvedById?: string | null
   approvedAt?: Date | string | null
   rejectedById?: string | null
@@ -1381,8 +1561,270 @@ export type RunCreateWithoutLogsInput = {
   runnerPid?: number | null
   runnerLogFile?: string | null
   createdAt?: Date | string
+  logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
+}
+
+export type RunCreateOrConnectWithoutRequestedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  create: Prisma.XOR<Prisma.RunCreateWithoutRequestedByInput, Prisma.RunUncheckedCreateWithoutRequestedByInput>
+}
+
+export type RunCreateManyRequestedByInputEnvelope = {
+  data: Prisma.RunCreateManyRequestedByInput | Prisma.RunCreateManyRequestedByInput[]
+  skipDuplicates?: boolean
+}
+
+export type RunCreateWithoutApprovedByInput = {
+  id?: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedAt?: Date | string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
+  requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
+  rejectedBy?: Prisma.UserCreateNestedOneWithoutRunsRejectedInput
+  logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
+}
+
+export type RunUncheckedCreateWithoutApprovedByInput = {
+  id?: string
+  projectId: string
+  environmentId: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById: string
+  approvedAt?: Date | string | null
+  rejectedById?: string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+  logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
+}
+
+export type RunCreateOrConnectWithoutApprovedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  create: Prisma.XOR<Prisma.RunCreateWithoutApprovedByInput, Prisma.RunUncheckedCreateWithoutApprovedByInput>
+}
+
+export type RunCreateManyApprovedByInputEnvelope = {
+  data: Prisma.RunCreateManyApprovedByInput | Prisma.RunCreateManyApprovedByInput[]
+  skipDuplicates?: boolean
+}
+
+export type RunCreateWithoutRejectedByInput = {
+  id?: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedAt?: Date | string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+  project: Prisma.ProjectCreateNestedOneWithoutRunsInput
+  environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
+  requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
+  approvedBy?: Prisma.UserCreateNestedOneWithoutRunsApprovedInput
+  logs?: Prisma.RunLogCreateNestedManyWithoutRunInput
+}
+
+export type RunUncheckedCreateWithoutRejectedByInput = {
+  id?: string
+  projectId: string
+  environmentId: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById: string
+  approvedById?: string | null
+  approvedAt?: Date | string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+  logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
+}
+
+export type RunCreateOrConnectWithoutRejectedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  create: Prisma.XOR<Prisma.RunCreateWithoutRejectedByInput, Prisma.RunUncheckedCreateWithoutRejectedByInput>
+}
+
+export type RunCreateManyRejectedByInputEnvelope = {
+  data: Prisma.RunCreateManyRejectedByInput | Prisma.RunCreateManyRejectedByInput[]
+  skipDuplicates?: boolean
+}
+
+export type RunUpsertWithWhereUniqueWithoutRequestedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  update: Prisma.XOR<Prisma.RunUpdateWithoutRequestedByInput, Prisma.RunUncheckedUpdateWithoutRequestedByInput>
+  create: Prisma.XOR<Prisma.RunCreateWithoutRequestedByInput, Prisma.RunUncheckedCreateWithoutRequestedByInput>
+}
+
+export type RunUpdateWithWhereUniqueWithoutRequestedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  data: Prisma.XOR<Prisma.RunUpdateWithoutRequestedByInput, Prisma.RunUncheckedUpdateWithoutRequestedByInput>
+}
+
+export type RunUpdateManyWithWhereWithoutRequestedByInput = {
+  where: Prisma.RunScalarWhereInput
+  data: Prisma.XOR<Prisma.RunUpdateManyMutationInput, Prisma.RunUncheckedUpdateManyWithoutRequestedByInput>
+}
+
+export type RunUpsertWithWhereUniqueWithoutApprovedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  update: Prisma.XOR<Prisma.RunUpdateWithoutApprovedByInput, Prisma.RunUncheckedUpdateWithoutApprovedByInput>
+  create: Prisma.XOR<Prisma.RunCreateWithoutApprovedByInput, Prisma.RunUncheckedCreateWithoutApprovedByInput>
+}
+
+export type RunUpdateWithWhereUniqueWithoutApprovedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  data: Prisma.XOR<Prisma.RunUpdateWithoutApprovedByInput, Prisma.RunUncheckedUpdateWithoutApprovedByInput>
+}
+
+export type RunUpdateManyWithWhereWithoutApprovedByInput = {
+  where: Prisma.RunScalarWhereInput
+  data: Prisma.XOR<Prisma.RunUpdateManyMutationInput, Prisma.RunUncheckedUpdateManyWithoutApprovedByInput>
+}
+
+export type RunUpsertWithWhereUniqueWithoutRejectedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  update: Prisma.XOR<Prisma.RunUpdateWithoutRejectedByInput, Prisma.RunUncheckedUpdateWithoutRejectedByInput>
+  create: Prisma.XOR<Prisma.RunCreateWithoutRejectedByInput, Prisma.RunUncheckedCreateWithoutRejectedByInput>
+}
+
+export type RunUpdateWithWhereUniqueWithoutRejectedByInput = {
+  where: Prisma.RunWhereUniqueInput
+  data: Prisma.XOR<Prisma.RunUpdateWithoutRejectedByInput, Prisma.RunUncheckedUpdateWithoutRejectedByInput>
+}
+
+export type RunUpdateManyWithWhereWithoutRejectedByInput = {
+  where: Prisma.RunScalarWhereInput
+  data: Prisma.XOR<Prisma.RunUpdateManyMutationInput, Prisma.RunUncheckedUpdateManyWithoutRejectedByInput>
+}
+
+export type RunCreateWithoutLogsInput = {
+  id?: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedAt?: Date | string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+  project: Prisma.ProjectCreateNestedOneWithoutRunsInput
+  environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
+  requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
+  approvedBy?: Prisma.UserCreateNestedOneWithoutRunsApprovedInput
+  rejectedBy?: Prisma.UserCreateNestedOneWithoutRunsRejectedInput
 }
 
 export type RunUncheckedCreateWithoutLogsInput = {
@@ -1391,9 +1833,9 @@ export type RunUncheckedCreateWithoutLogsInput = {
   environmentId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1442,16 +1884,13 @@ export type RunUpdateWithoutLogsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
-  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1473,6 +1912,9 @@ export type RunUpdateWithoutLogsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
+  requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
+  approvedBy?: Prisma.UserUpdateOneWithoutRunsApprovedNestedInput
+  rejectedBy?: Prisma.UserUpdateOneWithoutRunsRejectedNestedInput
 }
 
 export type RunUncheckedUpdateWithoutLogsInput = {
@@ -1481,9 +1923,9 @@ export type RunUncheckedUpdateWithoutLogsInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1517,9 +1959,9 @@ export type RunCreateManyProjectInput = {
   environmentId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1552,16 +1994,13 @@ export type RunUpdateWithoutProjectInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
-  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1582,6 +2021,9 @@ export type RunUpdateWithoutProjectInput = {
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
+  requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
+  approvedBy?: Prisma.UserUpdateOneWithoutRunsApprovedNestedInput
+  rejectedBy?: Prisma.UserUpdateOneWithoutRunsRejectedNestedInput
   logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
 }
 
@@ -1590,9 +2032,9 @@ export type RunUncheckedUpdateWithoutProjectInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1627,9 +2069,9 @@ export type RunUncheckedUpdateManyWithoutProjectInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1663,9 +2105,9 @@ export type RunCreateManyEnvironmentInput = {
   projectId: string
   kind: $Enums.RunKind
   status: $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
   target: string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunCreatepathInput | string[]
   sqlPreview?: string
   reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1698,16 +2140,13 @@ export type RunUpdateWithoutEnvironmentInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
-  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1728,6 +2167,9 @@ export type RunUpdateWithoutEnvironmentInput = {
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
+  requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
+  approvedBy?: Prisma.UserUpdateOneWithoutRunsApprovedNestedInput
+  rejectedBy?: Prisma.UserUpdateOneWithoutRunsRejectedNestedInput
   logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
 }
 
@@ -1736,9 +2178,9 @@ export type RunUncheckedUpdateWithoutEnvironmentInput = {
   projectId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1773,9 +2215,9 @@ export type RunUncheckedUpdateManyWithoutEnvironmentInput = {
   projectId?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
   status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
-  fromRevisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
   target?: Prisma.StringFieldUpdateOperationsInput | string
-  path?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  path?: Prisma.RunUpdatepathInput | string[]
   sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
   reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
   gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1783,6 +2225,444 @@ export type RunUncheckedUpdateManyWithoutEnvironmentInput = {
   approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type RunCreateManyRequestedByInput = {
+  id?: string
+  projectId: string
+  environmentId: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedById?: string | null
+  approvedAt?: Date | string | null
+  rejectedById?: string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+}
+
+export type RunCreateManyApprovedByInput = {
+  id?: string
+  projectId: string
+  environmentId: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById: string
+  approvedAt?: Date | string | null
+  rejectedById?: string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+}
+
+export type RunCreateManyRejectedByInput = {
+  id?: string
+  projectId: string
+  environmentId: string
+  kind: $Enums.RunKind
+  status: $Enums.RunStatus
+  fromRevisions?: Prisma.RunCreatefromRevisionsInput | string[]
+  target: string
+  path?: Prisma.RunCreatepathInput | string[]
+  sqlPreview?: string
+  reviewedFiles?: Prisma.RunCreatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById: string
+  approvedById?: string | null
+  approvedAt?: Date | string | null
+  rejectReason?: string | null
+  driftOverride?: string | null
+  reason?: string | null
+  instanceId?: string | null
+  heartbeatAt?: Date | string | null
+  startedAt?: Date | string | null
+  finishedAt?: Date | string | null
+  durationMs?: number | null
+  errorTail?: string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Date | string | null
+  cancelRequestedBy?: string | null
+  cancelReason?: string | null
+  runnerHost?: string | null
+  runnerPid?: number | null
+  runnerLogFile?: string | null
+  createdAt?: Date | string
+}
+
+export type RunUpdateWithoutRequestedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
+  environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
+  approvedBy?: Prisma.UserUpdateOneWithoutRunsApprovedNestedInput
+  rejectedBy?: Prisma.UserUpdateOneWithoutRunsRejectedNestedInput
+  logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateWithoutRequestedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  environmentId?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateManyWithoutRequestedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  environmentId?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type RunUpdateWithoutApprovedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
+  environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
+  requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
+  rejectedBy?: Prisma.UserUpdateOneWithoutRunsRejectedNestedInput
+  logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateWithoutApprovedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  environmentId?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateManyWithoutApprovedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  environmentId?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type RunUpdateWithoutRejectedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
+  environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
+  requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
+  approvedBy?: Prisma.UserUpdateOneWithoutRunsApprovedNestedInput
+  logs?: Prisma.RunLogUpdateManyWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateWithoutRejectedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  environmentId?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
+  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  instanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  durationMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  errorTail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  resultRevisions?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedFrom?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executedSteps?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  cancelRequestedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cancelRequestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  cancelReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
+}
+
+export type RunUncheckedUpdateManyWithoutRejectedByInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  environmentId?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumRunKindFieldUpdateOperationsInput | $Enums.RunKind
+  status?: Prisma.EnumRunStatusFieldUpdateOperationsInput | $Enums.RunStatus
+  fromRevisions?: Prisma.RunUpdatefromRevisionsInput | string[]
+  target?: Prisma.StringFieldUpdateOperationsInput | string
+  path?: Prisma.RunUpdatepathInput | string[]
+  sqlPreview?: Prisma.StringFieldUpdateOperationsInput | string
+  reviewedFiles?: Prisma.RunUpdatereviewedFilesInput | string[]
+  gates?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  requestedById?: Prisma.StringFieldUpdateOperationsInput | string
+  approvedById?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  approvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rejectReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   driftOverride?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1872,6 +2752,9 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
+  requestedBy?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  approvedBy?: boolean | Prisma.Run$approvedByArgs<ExtArgs>
+  rejectedBy?: boolean | Prisma.Run$rejectedByArgs<ExtArgs>
   logs?: boolean | Prisma.Run$logsArgs<ExtArgs>
   _count?: boolean | Prisma.RunCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
@@ -1913,6 +2796,9 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
+  requestedBy?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  approvedBy?: boolean | Prisma.Run$approvedByArgs<ExtArgs>
+  rejectedBy?: boolean | Prisma.Run$rejectedByArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
 export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -1952,6 +2838,9 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
+  requestedBy?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  approvedBy?: boolean | Prisma.Run$approvedByArgs<ExtArgs>
+  rejectedBy?: boolean | Prisma.Run$rejectedByArgs<ExtArgs>
 }, ExtArgs["result"]["run"]>
 
 export type RunSelectScalar = {
@@ -1995,16 +2884,25 @@ export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
 export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
+  requestedBy?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  approvedBy?: boolean | Prisma.Run$approvedByArgs<ExtArgs>
+  rejectedBy?: boolean | Prisma.Run$rejectedByArgs<ExtArgs>
   logs?: boolean | Prisma.Run$logsArgs<ExtArgs>
   _count?: boolean | Prisma.RunCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type RunIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
+  requestedBy?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  approvedBy?: boolean | Prisma.Run$approvedByArgs<ExtArgs>
+  rejectedBy?: boolean | Prisma.Run$rejectedByArgs<ExtArgs>
 }
 export type RunIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
+  requestedBy?: boolean | Prisma.UserDefaultArgs<ExtArgs>
+  approvedBy?: boolean | Prisma.Run$approvedByArgs<ExtArgs>
+  rejectedBy?: boolean | Prisma.Run$rejectedByArgs<ExtArgs>
 }
 
 export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2012,6 +2910,12 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   objects: {
     project: Prisma.$ProjectPayload<ExtArgs>
     environment: Prisma.$EnvironmentPayload<ExtArgs>
+    /**
+     * Users are disabled, never deleted, so a run always names who requested, approved or rejected it.
+     */
+    requestedBy: Prisma.$UserPayload<ExtArgs>
+    approvedBy: Prisma.$UserPayload<ExtArgs> | null
+    rejectedBy: Prisma.$UserPayload<ExtArgs> | null
     logs: Prisma.$RunLogPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
@@ -2023,12 +2927,12 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     /**
      * Revisions the environment was at when the run was requested.
      */
-    fromRevisions: runtime.JsonValue
+    fromRevisions: string[]
     target: string
     /**
      * Revisions the run applies (upgrade) or removes (downgrade), in order.
      */
-    path: runtime.JsonValue
+    path: string[]
     sqlPreview: string
     /**
      * The files the reviewed SQL was rendered from — env.py, then each step's migration — as sha256sum
@@ -2056,6 +2960,10 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     finishedAt: Date | null
     durationMs: number | null
     errorTail: string | null
+    /**
+     * Revisions the version table held when the run ended. This and the next two stay Json (an array of strings, or
+     * null): null ("not known") differs from [] ("base"), and a Prisma list cannot be null. Read with storedRevisions.
+     */
     resultRevisions: runtime.JsonValue | null
     /**
      * Revisions the version table held when the run started, read under the database lock.
@@ -2474,6 +3382,9 @@ export interface Prisma__RunClient<T, Null = never, ExtArgs extends runtime.Type
   readonly [Symbol.toStringTag]: "PrismaPromise"
   project<T extends Prisma.ProjectDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.ProjectDefaultArgs<ExtArgs>>): Prisma.Prisma__ProjectClient<runtime.Types.Result.GetResult<Prisma.$ProjectPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   environment<T extends Prisma.EnvironmentDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.EnvironmentDefaultArgs<ExtArgs>>): Prisma.Prisma__EnvironmentClient<runtime.Types.Result.GetResult<Prisma.$EnvironmentPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  requestedBy<T extends Prisma.UserDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.UserDefaultArgs<ExtArgs>>): Prisma.Prisma__UserClient<runtime.Types.Result.GetResult<Prisma.$UserPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  approvedBy<T extends Prisma.Run$approvedByArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$approvedByArgs<ExtArgs>>): Prisma.Prisma__UserClient<runtime.Types.Result.GetResult<Prisma.$UserPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  rejectedBy<T extends Prisma.Run$rejectedByArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$rejectedByArgs<ExtArgs>>): Prisma.Prisma__UserClient<runtime.Types.Result.GetResult<Prisma.$UserPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   logs<T extends Prisma.Run$logsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Run$logsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunLogPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
@@ -2509,9 +3420,9 @@ export interface RunFieldRefs {
   readonly environmentId: Prisma.FieldRef<"Run", 'String'>
   readonly kind: Prisma.FieldRef<"Run", 'RunKind'>
   readonly status: Prisma.FieldRef<"Run", 'RunStatus'>
-  readonly fromRevisions: Prisma.FieldRef<"Run", 'Json'>
+  readonly fromRevisions: Prisma.FieldRef<"Run", 'String[]'>
   readonly target: Prisma.FieldRef<"Run", 'String'>
-  readonly path: Prisma.FieldRef<"Run", 'Json'>
+  readonly path: Prisma.FieldRef<"Run", 'String[]'>
   readonly sqlPreview: Prisma.FieldRef<"Run", 'String'>
   readonly reviewedFiles: Prisma.FieldRef<"Run", 'String[]'>
   readonly gates: Prisma.FieldRef<"Run", 'Json'>
@@ -2936,6 +3847,44 @@ export type RunDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * Limit how many Runs to delete.
    */
   limit?: number
+}
+
+/**
+ * Run.approvedBy
+ */
+export type Run$approvedByArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the User
+   */
+  select?: Prisma.UserSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the User
+   */
+  omit?: Prisma.UserOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.UserInclude<ExtArgs> | null
+  where?: Prisma.UserWhereInput
+}
+
+/**
+ * Run.rejectedBy
+ */
+export type Run$rejectedByArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the User
+   */
+  select?: Prisma.UserSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the User
+   */
+  omit?: Prisma.UserOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.UserInclude<ExtArgs> | null
+  where?: Prisma.UserWhereInput
 }
 
 /**

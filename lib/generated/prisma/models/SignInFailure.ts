@@ -203,7 +203,7 @@ export type SignInFailureGroupByOutputType = {
   attempts: number
   wrongCredentials: number
   rateLimited: number
-  addresses: runtime.JsonValue
+  addresses: string[]
   lastAt: Date
   _count: SignInFailureCountAggregateOutputType | null
   _avg: SignInFailureAvgAggregateOutputType | null
@@ -236,7 +236,7 @@ export type SignInFailureWhereInput = {
   attempts?: Prisma.IntFilter<"SignInFailure"> | number
   wrongCredentials?: Prisma.IntFilter<"SignInFailure"> | number
   rateLimited?: Prisma.IntFilter<"SignInFailure"> | number
-  addresses?: Prisma.JsonFilter<"SignInFailure">
+  addresses?: Prisma.StringNullableListFilter<"SignInFailure">
   lastAt?: Prisma.DateTimeFilter<"SignInFailure"> | Date | string
 }
 
@@ -260,7 +260,7 @@ export type SignInFailureWhereUniqueInput = Prisma.AtLeast<{
   attempts?: Prisma.IntFilter<"SignInFailure"> | number
   wrongCredentials?: Prisma.IntFilter<"SignInFailure"> | number
   rateLimited?: Prisma.IntFilter<"SignInFailure"> | number
-  addresses?: Prisma.JsonFilter<"SignInFailure">
+  addresses?: Prisma.StringNullableListFilter<"SignInFailure">
   lastAt?: Prisma.DateTimeFilter<"SignInFailure"> | Date | string
 }, "email_minute">
 
@@ -288,7 +288,7 @@ export type SignInFailureScalarWhereWithAggregatesInput = {
   attempts?: Prisma.IntWithAggregatesFilter<"SignInFailure"> | number
   wrongCredentials?: Prisma.IntWithAggregatesFilter<"SignInFailure"> | number
   rateLimited?: Prisma.IntWithAggregatesFilter<"SignInFailure"> | number
-  addresses?: Prisma.JsonWithAggregatesFilter<"SignInFailure">
+  addresses?: Prisma.StringNullableListFilter<"SignInFailure">
   lastAt?: Prisma.DateTimeWithAggregatesFilter<"SignInFailure"> | Date | string
 }
 
@@ -298,7 +298,7 @@ export type SignInFailureCreateInput = {
   attempts?: number
   wrongCredentials?: number
   rateLimited?: number
-  addresses?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  addresses?: Prisma.SignInFailureCreateaddressesInput | string[]
   lastAt?: Date | string
 }
 
@@ -308,7 +308,7 @@ export type SignInFailureUncheckedCreateInput = {
   attempts?: number
   wrongCredentials?: number
   rateLimited?: number
-  addresses?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  addresses?: Prisma.SignInFailureCreateaddressesInput | string[]
   lastAt?: Date | string
 }
 
@@ -318,7 +318,7 @@ export type SignInFailureUpdateInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   wrongCredentials?: Prisma.IntFieldUpdateOperationsInput | number
   rateLimited?: Prisma.IntFieldUpdateOperationsInput | number
-  addresses?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  addresses?: Prisma.SignInFailureUpdateaddressesInput | string[]
   lastAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -328,7 +328,7 @@ export type SignInFailureUncheckedUpdateInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   wrongCredentials?: Prisma.IntFieldUpdateOperationsInput | number
   rateLimited?: Prisma.IntFieldUpdateOperationsInput | number
-  addresses?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  addresses?: Prisma.SignInFailureUpdateaddressesInput | string[]
   lastAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -338,7 +338,7 @@ export type SignInFailureCreateManyInput = {
   attempts?: number
   wrongCredentials?: number
   rateLimited?: number
-  addresses?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  addresses?: Prisma.SignInFailureCreateaddressesInput | string[]
   lastAt?: Date | string
 }
 
@@ -348,7 +348,7 @@ export type SignInFailureUpdateManyMutationInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   wrongCredentials?: Prisma.IntFieldUpdateOperationsInput | number
   rateLimited?: Prisma.IntFieldUpdateOperationsInput | number
-  addresses?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  addresses?: Prisma.SignInFailureUpdateaddressesInput | string[]
   lastAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -358,7 +358,7 @@ export type SignInFailureUncheckedUpdateManyInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   wrongCredentials?: Prisma.IntFieldUpdateOperationsInput | number
   rateLimited?: Prisma.IntFieldUpdateOperationsInput | number
-  addresses?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  addresses?: Prisma.SignInFailureUpdateaddressesInput | string[]
   lastAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -405,6 +405,15 @@ export type SignInFailureSumOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
   wrongCredentials?: Prisma.SortOrder
   rateLimited?: Prisma.SortOrder
+}
+
+export type SignInFailureCreateaddressesInput = {
+  set: string[]
+}
+
+export type SignInFailureUpdateaddressesInput = {
+  set?: string[]
+  push?: string | string[]
 }
 
 
@@ -466,7 +475,7 @@ export type $SignInFailurePayload<ExtArgs extends runtime.Types.Extensions.Inter
     /**
      * Distinct client addresses ("-" when not behind a trusted proxy), at most 20.
      */
-    addresses: runtime.JsonValue
+    addresses: string[]
     lastAt: Date
   }, ExtArgs["result"]["signInFailure"]>
   composites: {}
@@ -896,7 +905,7 @@ export interface SignInFailureFieldRefs {
   readonly attempts: Prisma.FieldRef<"SignInFailure", 'Int'>
   readonly wrongCredentials: Prisma.FieldRef<"SignInFailure", 'Int'>
   readonly rateLimited: Prisma.FieldRef<"SignInFailure", 'Int'>
-  readonly addresses: Prisma.FieldRef<"SignInFailure", 'Json'>
+  readonly addresses: Prisma.FieldRef<"SignInFailure", 'String[]'>
   readonly lastAt: Prisma.FieldRef<"SignInFailure", 'DateTime'>
 }
     

@@ -179,7 +179,7 @@ export type SignOffGroupByOutputType = {
   environmentId: string
   fromRevision: string | null
   toRevision: string
-  revisions: runtime.JsonValue
+  revisions: string[]
   note: string
   userId: string
   createdAt: Date
@@ -213,7 +213,7 @@ export type SignOffWhereInput = {
   environmentId?: Prisma.StringFilter<"SignOff"> | string
   fromRevision?: Prisma.StringNullableFilter<"SignOff"> | string | null
   toRevision?: Prisma.StringFilter<"SignOff"> | string
-  revisions?: Prisma.JsonFilter<"SignOff">
+  revisions?: Prisma.StringNullableListFilter<"SignOff">
   note?: Prisma.StringFilter<"SignOff"> | string
   userId?: Prisma.StringFilter<"SignOff"> | string
   createdAt?: Prisma.DateTimeFilter<"SignOff"> | Date | string
@@ -246,7 +246,7 @@ export type SignOffWhereUniqueInput = Prisma.AtLeast<{
   environmentId?: Prisma.StringFilter<"SignOff"> | string
   fromRevision?: Prisma.StringNullableFilter<"SignOff"> | string | null
   toRevision?: Prisma.StringFilter<"SignOff"> | string
-  revisions?: Prisma.JsonFilter<"SignOff">
+  revisions?: Prisma.StringNullableListFilter<"SignOff">
   note?: Prisma.StringFilter<"SignOff"> | string
   userId?: Prisma.StringFilter<"SignOff"> | string
   createdAt?: Prisma.DateTimeFilter<"SignOff"> | Date | string
@@ -280,7 +280,7 @@ export type SignOffScalarWhereWithAggregatesInput = {
   environmentId?: Prisma.StringWithAggregatesFilter<"SignOff"> | string
   fromRevision?: Prisma.StringNullableWithAggregatesFilter<"SignOff"> | string | null
   toRevision?: Prisma.StringWithAggregatesFilter<"SignOff"> | string
-  revisions?: Prisma.JsonWithAggregatesFilter<"SignOff">
+  revisions?: Prisma.StringNullableListFilter<"SignOff">
   note?: Prisma.StringWithAggregatesFilter<"SignOff"> | string
   userId?: Prisma.StringWithAggregatesFilter<"SignOff"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"SignOff"> | Date | string
@@ -291,7 +291,7 @@ export type SignOffCreateInput = {
   id?: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -306,7 +306,7 @@ export type SignOffUncheckedCreateInput = {
   environmentId: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -317,7 +317,7 @@ export type SignOffUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -332,7 +332,7 @@ export type SignOffUncheckedUpdateInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -345,7 +345,7 @@ export type SignOffCreateManyInput = {
   environmentId: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -356,7 +356,7 @@ export type SignOffUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -369,7 +369,7 @@ export type SignOffUncheckedUpdateManyInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -507,11 +507,20 @@ export type SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput = {
   deleteMany?: Prisma.SignOffScalarWhereInput | Prisma.SignOffScalarWhereInput[]
 }
 
+export type SignOffCreaterevisionsInput = {
+  set: string[]
+}
+
+export type SignOffUpdaterevisionsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
 export type SignOffCreateWithoutProjectInput = {
   id?: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -524,7 +533,7 @@ export type SignOffUncheckedCreateWithoutProjectInput = {
   environmentId: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -566,7 +575,7 @@ export type SignOffScalarWhereInput = {
   environmentId?: Prisma.StringFilter<"SignOff"> | string
   fromRevision?: Prisma.StringNullableFilter<"SignOff"> | string | null
   toRevision?: Prisma.StringFilter<"SignOff"> | string
-  revisions?: Prisma.JsonFilter<"SignOff">
+  revisions?: Prisma.StringNullableListFilter<"SignOff">
   note?: Prisma.StringFilter<"SignOff"> | string
   userId?: Prisma.StringFilter<"SignOff"> | string
   createdAt?: Prisma.DateTimeFilter<"SignOff"> | Date | string
@@ -577,7 +586,7 @@ export type SignOffCreateWithoutEnvironmentInput = {
   id?: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -590,7 +599,7 @@ export type SignOffUncheckedCreateWithoutEnvironmentInput = {
   projectId: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -628,7 +637,7 @@ export type SignOffCreateManyProjectInput = {
   environmentId: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -639,7 +648,7 @@ export type SignOffUpdateWithoutProjectInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -652,7 +661,7 @@ export type SignOffUncheckedUpdateWithoutProjectInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -664,7 +673,7 @@ export type SignOffUncheckedUpdateManyWithoutProjectInput = {
   environmentId?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -676,7 +685,7 @@ export type SignOffCreateManyEnvironmentInput = {
   projectId: string
   fromRevision?: string | null
   toRevision: string
-  revisions: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffCreaterevisionsInput | string[]
   note?: string
   userId: string
   createdAt?: Date | string
@@ -687,7 +696,7 @@ export type SignOffUpdateWithoutEnvironmentInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -700,7 +709,7 @@ export type SignOffUncheckedUpdateWithoutEnvironmentInput = {
   projectId?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -712,7 +721,7 @@ export type SignOffUncheckedUpdateManyWithoutEnvironmentInput = {
   projectId?: Prisma.StringFieldUpdateOperationsInput | string
   fromRevision?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   toRevision?: Prisma.StringFieldUpdateOperationsInput | string
-  revisions?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  revisions?: Prisma.SignOffUpdaterevisionsInput | string[]
   note?: Prisma.StringFieldUpdateOperationsInput | string
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -808,7 +817,7 @@ export type $SignOffPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     /**
      * Every revision the range covers, resolved when signed.
      */
-    revisions: runtime.JsonValue
+    revisions: string[]
     note: string
     userId: string
     createdAt: Date
@@ -1243,7 +1252,7 @@ export interface SignOffFieldRefs {
   readonly environmentId: Prisma.FieldRef<"SignOff", 'String'>
   readonly fromRevision: Prisma.FieldRef<"SignOff", 'String'>
   readonly toRevision: Prisma.FieldRef<"SignOff", 'String'>
-  readonly revisions: Prisma.FieldRef<"SignOff", 'Json'>
+  readonly revisions: Prisma.FieldRef<"SignOff", 'String[]'>
   readonly note: Prisma.FieldRef<"SignOff", 'String'>
   readonly userId: Prisma.FieldRef<"SignOff", 'String'>
   readonly createdAt: Prisma.FieldRef<"SignOff", 'DateTime'>

@@ -216,6 +216,9 @@ export type UserWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   sessions?: Prisma.SessionListRelationFilter
   tokens?: Prisma.ApiTokenListRelationFilter
+  runsRequested?: Prisma.RunListRelationFilter
+  runsApproved?: Prisma.RunListRelationFilter
+  runsRejected?: Prisma.RunListRelationFilter
 }
 
 export type UserOrderByWithRelationInput = {
@@ -230,6 +233,9 @@ export type UserOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   sessions?: Prisma.SessionOrderByRelationAggregateInput
   tokens?: Prisma.ApiTokenOrderByRelationAggregateInput
+  runsRequested?: Prisma.RunOrderByRelationAggregateInput
+  runsApproved?: Prisma.RunOrderByRelationAggregateInput
+  runsRejected?: Prisma.RunOrderByRelationAggregateInput
 }
 
 export type UserWhereUniqueInput = Prisma.AtLeast<{
@@ -247,6 +253,9 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   sessions?: Prisma.SessionListRelationFilter
   tokens?: Prisma.ApiTokenListRelationFilter
+  runsRequested?: Prisma.RunListRelationFilter
+  runsApproved?: Prisma.RunListRelationFilter
+  runsRejected?: Prisma.RunListRelationFilter
 }, "id" | "email" | "oidcSubject">
 
 export type UserOrderByWithAggregationInput = {
@@ -291,6 +300,9 @@ export type UserCreateInput = {
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   tokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunCreateNestedManyWithoutRejectedByInput
 }
 
 export type UserUncheckedCreateInput = {
@@ -305,6 +317,9 @@ export type UserUncheckedCreateInput = {
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   tokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunUncheckedCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunUncheckedCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunUncheckedCreateNestedManyWithoutRejectedByInput
 }
 
 export type UserUpdateInput = {
@@ -319,6 +334,9 @@ export type UserUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   tokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUpdateManyWithoutRejectedByNestedInput
 }
 
 export type UserUncheckedUpdateInput = {
@@ -333,6 +351,9 @@ export type UserUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   tokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUncheckedUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUncheckedUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUncheckedUpdateManyWithoutRejectedByNestedInput
 }
 
 export type UserCreateManyInput = {
@@ -412,6 +433,11 @@ export type UserScalarRelationFilter = {
   isNot?: Prisma.UserWhereInput
 }
 
+export type UserNullableScalarRelationFilter = {
+  is?: Prisma.UserWhereInput | null
+  isNot?: Prisma.UserWhereInput | null
+}
+
 export type EnumRoleFieldUpdateOperationsInput = {
   set?: $Enums.Role
 }
@@ -444,6 +470,52 @@ export type UserUpdateOneRequiredWithoutTokensNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTokensInput, Prisma.UserUpdateWithoutTokensInput>, Prisma.UserUncheckedUpdateWithoutTokensInput>
 }
 
+export type UserCreateNestedOneWithoutRunsRequestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRunsRequestedInput, Prisma.UserUncheckedCreateWithoutRunsRequestedInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRunsRequestedInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserCreateNestedOneWithoutRunsApprovedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRunsApprovedInput, Prisma.UserUncheckedCreateWithoutRunsApprovedInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRunsApprovedInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserCreateNestedOneWithoutRunsRejectedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRunsRejectedInput, Prisma.UserUncheckedCreateWithoutRunsRejectedInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRunsRejectedInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutRunsRequestedNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRunsRequestedInput, Prisma.UserUncheckedCreateWithoutRunsRequestedInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRunsRequestedInput
+  upsert?: Prisma.UserUpsertWithoutRunsRequestedInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutRunsRequestedInput, Prisma.UserUpdateWithoutRunsRequestedInput>, Prisma.UserUncheckedUpdateWithoutRunsRequestedInput>
+}
+
+export type UserUpdateOneWithoutRunsApprovedNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRunsApprovedInput, Prisma.UserUncheckedCreateWithoutRunsApprovedInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRunsApprovedInput
+  upsert?: Prisma.UserUpsertWithoutRunsApprovedInput
+  disconnect?: Prisma.UserWhereInput | boolean
+  delete?: Prisma.UserWhereInput | boolean
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutRunsApprovedInput, Prisma.UserUpdateWithoutRunsApprovedInput>, Prisma.UserUncheckedUpdateWithoutRunsApprovedInput>
+}
+
+export type UserUpdateOneWithoutRunsRejectedNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRunsRejectedInput, Prisma.UserUncheckedCreateWithoutRunsRejectedInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRunsRejectedInput
+  upsert?: Prisma.UserUpsertWithoutRunsRejectedInput
+  disconnect?: Prisma.UserWhereInput | boolean
+  delete?: Prisma.UserWhereInput | boolean
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutRunsRejectedInput, Prisma.UserUpdateWithoutRunsRejectedInput>, Prisma.UserUncheckedUpdateWithoutRunsRejectedInput>
+}
+
 export type UserCreateWithoutSessionsInput = {
   id?: string
   email: string
@@ -455,6 +527,9 @@ export type UserCreateWithoutSessionsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   tokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunCreateNestedManyWithoutRejectedByInput
 }
 
 export type UserUncheckedCreateWithoutSessionsInput = {
@@ -468,6 +543,9 @@ export type UserUncheckedCreateWithoutSessionsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   tokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunUncheckedCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunUncheckedCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunUncheckedCreateNestedManyWithoutRejectedByInput
 }
 
 export type UserCreateOrConnectWithoutSessionsInput = {
@@ -497,6 +575,9 @@ export type UserUpdateWithoutSessionsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUpdateManyWithoutRejectedByNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSessionsInput = {
@@ -510,6 +591,9 @@ export type UserUncheckedUpdateWithoutSessionsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUncheckedUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUncheckedUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUncheckedUpdateManyWithoutRejectedByNestedInput
 }
 
 export type UserCreateWithoutTokensInput = {
@@ -523,6 +607,9 @@ export type UserCreateWithoutTokensInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunCreateNestedManyWithoutRejectedByInput
 }
 
 export type UserUncheckedCreateWithoutTokensInput = {
@@ -536,6 +623,9 @@ export type UserUncheckedCreateWithoutTokensInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunUncheckedCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunUncheckedCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunUncheckedCreateNestedManyWithoutRejectedByInput
 }
 
 export type UserCreateOrConnectWithoutTokensInput = {
@@ -565,6 +655,9 @@ export type UserUpdateWithoutTokensInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUpdateManyWithoutRejectedByNestedInput
 }
 
 export type UserUncheckedUpdateWithoutTokensInput = {
@@ -578,6 +671,249 @@ export type UserUncheckedUpdateWithoutTokensInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUncheckedUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUncheckedUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUncheckedUpdateManyWithoutRejectedByNestedInput
+}
+
+export type UserCreateWithoutRunsRequestedInput = {
+  id?: string
+  email: string
+  name?: string
+  passwordHash?: string | null
+  oidcSubject?: string | null
+  role?: $Enums.Role
+  disabled?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  tokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  runsApproved?: Prisma.RunCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunCreateNestedManyWithoutRejectedByInput
+}
+
+export type UserUncheckedCreateWithoutRunsRequestedInput = {
+  id?: string
+  email: string
+  name?: string
+  passwordHash?: string | null
+  oidcSubject?: string | null
+  role?: $Enums.Role
+  disabled?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  tokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  runsApproved?: Prisma.RunUncheckedCreateNestedManyWithoutApprovedByInput
+  runsRejected?: Prisma.RunUncheckedCreateNestedManyWithoutRejectedByInput
+}
+
+export type UserCreateOrConnectWithoutRunsRequestedInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutRunsRequestedInput, Prisma.UserUncheckedCreateWithoutRunsRequestedInput>
+}
+
+export type UserCreateWithoutRunsApprovedInput = {
+  id?: string
+  email: string
+  name?: string
+  passwordHash?: string | null
+  oidcSubject?: string | null
+  role?: $Enums.Role
+  disabled?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  tokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunCreateNestedManyWithoutRequestedByInput
+  runsRejected?: Prisma.RunCreateNestedManyWithoutRejectedByInput
+}
+
+export type UserUncheckedCreateWithoutRunsApprovedInput = {
+  id?: string
+  email: string
+  name?: string
+  passwordHash?: string | null
+  oidcSubject?: string | null
+  role?: $Enums.Role
+  disabled?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  tokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunUncheckedCreateNestedManyWithoutRequestedByInput
+  runsRejected?: Prisma.RunUncheckedCreateNestedManyWithoutRejectedByInput
+}
+
+export type UserCreateOrConnectWithoutRunsApprovedInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutRunsApprovedInput, Prisma.UserUncheckedCreateWithoutRunsApprovedInput>
+}
+
+export type UserCreateWithoutRunsRejectedInput = {
+  id?: string
+  email: string
+  name?: string
+  passwordHash?: string | null
+  oidcSubject?: string | null
+  role?: $Enums.Role
+  disabled?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  tokens?: Prisma.ApiTokenCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunCreateNestedManyWithoutApprovedByInput
+}
+
+export type UserUncheckedCreateWithoutRunsRejectedInput = {
+  id?: string
+  email: string
+  name?: string
+  passwordHash?: string | null
+  oidcSubject?: string | null
+  role?: $Enums.Role
+  disabled?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  tokens?: Prisma.ApiTokenUncheckedCreateNestedManyWithoutUserInput
+  runsRequested?: Prisma.RunUncheckedCreateNestedManyWithoutRequestedByInput
+  runsApproved?: Prisma.RunUncheckedCreateNestedManyWithoutApprovedByInput
+}
+
+export type UserCreateOrConnectWithoutRunsRejectedInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutRunsRejectedInput, Prisma.UserUncheckedCreateWithoutRunsRejectedInput>
+}
+
+export type UserUpsertWithoutRunsRequestedInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutRunsRequestedInput, Prisma.UserUncheckedUpdateWithoutRunsRequestedInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutRunsRequestedInput, Prisma.UserUncheckedCreateWithoutRunsRequestedInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutRunsRequestedInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutRunsRequestedInput, Prisma.UserUncheckedUpdateWithoutRunsRequestedInput>
+}
+
+export type UserUpdateWithoutRunsRequestedInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  oidcSubject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  tokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  runsApproved?: Prisma.RunUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUpdateManyWithoutRejectedByNestedInput
+}
+
+export type UserUncheckedUpdateWithoutRunsRequestedInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  oidcSubject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  tokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  runsApproved?: Prisma.RunUncheckedUpdateManyWithoutApprovedByNestedInput
+  runsRejected?: Prisma.RunUncheckedUpdateManyWithoutRejectedByNestedInput
+}
+
+export type UserUpsertWithoutRunsApprovedInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutRunsApprovedInput, Prisma.UserUncheckedUpdateWithoutRunsApprovedInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutRunsApprovedInput, Prisma.UserUncheckedCreateWithoutRunsApprovedInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutRunsApprovedInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutRunsApprovedInput, Prisma.UserUncheckedUpdateWithoutRunsApprovedInput>
+}
+
+export type UserUpdateWithoutRunsApprovedInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  oidcSubject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  tokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUpdateManyWithoutRequestedByNestedInput
+  runsRejected?: Prisma.RunUpdateManyWithoutRejectedByNestedInput
+}
+
+export type UserUncheckedUpdateWithoutRunsApprovedInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  oidcSubject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  tokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUncheckedUpdateManyWithoutRequestedByNestedInput
+  runsRejected?: Prisma.RunUncheckedUpdateManyWithoutRejectedByNestedInput
+}
+
+export type UserUpsertWithoutRunsRejectedInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutRunsRejectedInput, Prisma.UserUncheckedUpdateWithoutRunsRejectedInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutRunsRejectedInput, Prisma.UserUncheckedCreateWithoutRunsRejectedInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutRunsRejectedInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutRunsRejectedInput, Prisma.UserUncheckedUpdateWithoutRunsRejectedInput>
+}
+
+export type UserUpdateWithoutRunsRejectedInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  oidcSubject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  tokens?: Prisma.ApiTokenUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUpdateManyWithoutApprovedByNestedInput
+}
+
+export type UserUncheckedUpdateWithoutRunsRejectedInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  oidcSubject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  disabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  tokens?: Prisma.ApiTokenUncheckedUpdateManyWithoutUserNestedInput
+  runsRequested?: Prisma.RunUncheckedUpdateManyWithoutRequestedByNestedInput
+  runsApproved?: Prisma.RunUncheckedUpdateManyWithoutApprovedByNestedInput
 }
 
 
@@ -588,11 +924,17 @@ export type UserUncheckedUpdateWithoutTokensInput = {
 export type UserCountOutputType = {
   sessions: number
   tokens: number
+  runsRequested: number
+  runsApproved: number
+  runsRejected: number
 }
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   sessions?: boolean | UserCountOutputTypeCountSessionsArgs
   tokens?: boolean | UserCountOutputTypeCountTokensArgs
+  runsRequested?: boolean | UserCountOutputTypeCountRunsRequestedArgs
+  runsApproved?: boolean | UserCountOutputTypeCountRunsApprovedArgs
+  runsRejected?: boolean | UserCountOutputTypeCountRunsRejectedArgs
 }
 
 /**
@@ -619,6 +961,27 @@ export type UserCountOutputTypeCountTokensArgs<ExtArgs extends runtime.Types.Ext
   where?: Prisma.ApiTokenWhereInput
 }
 
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountRunsRequestedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RunWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountRunsApprovedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RunWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountRunsRejectedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RunWhereInput
+}
+
 
 export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -632,6 +995,9 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   updatedAt?: boolean
   sessions?: boolean | Prisma.User$sessionsArgs<ExtArgs>
   tokens?: boolean | Prisma.User$tokensArgs<ExtArgs>
+  runsRequested?: boolean | Prisma.User$runsRequestedArgs<ExtArgs>
+  runsApproved?: boolean | Prisma.User$runsApprovedArgs<ExtArgs>
+  runsRejected?: boolean | Prisma.User$runsRejectedArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["user"]>
 
@@ -675,6 +1041,9 @@ export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = run
 export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   sessions?: boolean | Prisma.User$sessionsArgs<ExtArgs>
   tokens?: boolean | Prisma.User$tokensArgs<ExtArgs>
+  runsRequested?: boolean | Prisma.User$runsRequestedArgs<ExtArgs>
+  runsApproved?: boolean | Prisma.User$runsApprovedArgs<ExtArgs>
+  runsRejected?: boolean | Prisma.User$runsRejectedArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type UserIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -685,6 +1054,9 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   objects: {
     sessions: Prisma.$SessionPayload<ExtArgs>[]
     tokens: Prisma.$ApiTokenPayload<ExtArgs>[]
+    runsRequested: Prisma.$RunPayload<ExtArgs>[]
+    runsApproved: Prisma.$RunPayload<ExtArgs>[]
+    runsRejected: Prisma.$RunPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1092,6 +1464,9 @@ export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Typ
   readonly [Symbol.toStringTag]: "PrismaPromise"
   sessions<T extends Prisma.User$sessionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$sessionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SessionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   tokens<T extends Prisma.User$tokensArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$tokensArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiTokenPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  runsRequested<T extends Prisma.User$runsRequestedArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$runsRequestedArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  runsApproved<T extends Prisma.User$runsApprovedArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$runsApprovedArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  runsRejected<T extends Prisma.User$runsRejectedArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$runsRejectedArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1568,6 +1943,78 @@ export type User$tokensArgs<ExtArgs extends runtime.Types.Extensions.InternalArg
   take?: number
   skip?: number
   distinct?: Prisma.ApiTokenScalarFieldEnum | Prisma.ApiTokenScalarFieldEnum[]
+}
+
+/**
+ * User.runsRequested
+ */
+export type User$runsRequestedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Run
+   */
+  select?: Prisma.RunSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Run
+   */
+  omit?: Prisma.RunOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RunInclude<ExtArgs> | null
+  where?: Prisma.RunWhereInput
+  orderBy?: Prisma.RunOrderByWithRelationInput | Prisma.RunOrderByWithRelationInput[]
+  cursor?: Prisma.RunWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RunScalarFieldEnum | Prisma.RunScalarFieldEnum[]
+}
+
+/**
+ * User.runsApproved
+ */
+export type User$runsApprovedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Run
+   */
+  select?: Prisma.RunSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Run
+   */
+  omit?: Prisma.RunOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RunInclude<ExtArgs> | null
+  where?: Prisma.RunWhereInput
+  orderBy?: Prisma.RunOrderByWithRelationInput | Prisma.RunOrderByWithRelationInput[]
+  cursor?: Prisma.RunWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RunScalarFieldEnum | Prisma.RunScalarFieldEnum[]
+}
+
+/**
+ * User.runsRejected
+ */
+export type User$runsRejectedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Run
+   */
+  select?: Prisma.RunSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Run
+   */
+  omit?: Prisma.RunOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RunInclude<ExtArgs> | null
+  where?: Prisma.RunWhereInput
+  orderBy?: Prisma.RunOrderByWithRelationInput | Prisma.RunOrderByWithRelationInput[]
+  cursor?: Prisma.RunWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RunScalarFieldEnum | Prisma.RunScalarFieldEnum[]
 }
 
 /**
