@@ -32,6 +32,7 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-pg",
     "better-sqlite3",
     "pg",
+    "pg-boss",
     "elkjs",
     // Loads its .wasm from its own directory: bundled, it looks under /ROOT/node_modules and fails.
     "libpg-query",

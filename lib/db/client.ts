@@ -4,6 +4,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { applyMigrations } from "@/lib/db/apply-migrations";
 import { acquireStoreLock } from "@/lib/db/store-lock";
 import { serverEnv } from "@/lib/config/server-env";
+import { installJobQueue, type JobSql } from "@/lib/jobs/install-job-queue";
 
 export type Db = PrismaClient;
 
@@ -13,6 +14,11 @@ export interface Store {
   kind: "embedded" | "postgresql";
   /** Data directory, or the PostgreSQL URL's host/database (never its password). */
   location: string;
+  /**
+   * Raw SQL on the store's own connections, for the job queue (lib/jobs): a small pool of its own
+   * on PostgreSQL, so polling workers never wait behind the app's queries; the one session embedded.
+   */
+  sql: JobSql;
   close(): Promise<void>;
 }
 
@@ -31,14 +37,27 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await session.connect();
     try {
       await applyMigrations({ query: (sql, params) => session.query(sql, params), exec: (script) => session.query(script) });
+      await installJobQueue({ executeSql: (text, values) => (values?.length ? session.query(text, values) : session.query(text)) });
     } finally {
       await session.end();
     }
     const { PrismaPg } = await import("@prisma/adapter-pg");
     const adapter = new PrismaPg({ connectionString: options.databaseUrl, max: 10 });
     const db = new PrismaClient({ adapter });
+    // 3 connections: one per polling worker at most at once; connected only when the queue first asks.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3, application_name: "cairn-jobs" });
+    pool.on("error", (e) => console.error(`[cairn] job queue connection: ${e.message}`));
     const u = new URL(options.databaseUrl);
-    return { db, kind: "postgresql", location: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: () => db.$disconnect() };
+    return {
+      db,
+      kind: "postgresql",
+      location: `${u.hostname}:${u.port || 5432}${u.pathname}`,
+      sql: { executeSql: (text, values) => (values?.length ? pool.query(text, values) : pool.query(text)) },
+      close: async () => {
+        await db.$disconnect();
+        await pool.end();
+      },
+    };
   }
   const dataDir = path.resolve(/*turbopackIgnore: true*/ options.dataDir ?? ".cairn");
   const release = acquireStoreLock(dataDir);
@@ -48,12 +67,22 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const pglite = new PGlite(path.join(dataDir, "pgdata"));
     await pglite.waitReady;
     await applyMigrations({ query: (sql, params) => pglite.query(sql, params), exec: (script) => pglite.exec(script) });
+    // PGlite's query takes one statement; a script without parameters goes through exec, answered like pg's.
+    const sql: JobSql = {
+      executeSql: async (text, values) => {
+        if (values?.length) return pglite.query(text, values);
+        const results = await pglite.exec(text);
+        return results.length === 1 ? results[0]! : results;
+      },
+    };
+    await installJobQueue(sql);
     const adapter = new PrismaPGlite(pglite);
     const db = new PrismaClient({ adapter });
     return {
       db,
       kind: "embedded",
       location: dataDir,
+      sql,
       close: async () => {
         await db.$disconnect();
         await pglite.close();

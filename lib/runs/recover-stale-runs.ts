@@ -75,25 +75,3 @@ export async function recoverStaleRuns(db: PrismaClient, o: { environmentId?: st
     return [];
   }
 }
-
-const sweeper = globalThis as unknown as { __cairnRunSweeper?: NodeJS.Timeout };
-
-/**
- * Every few seconds, settles runs whose instance went quiet, so an orphaned Alembic's outcome is
- * recorded soon after it ends even when nobody requests a run. Every instance sweeps; its query of
- * stale runs finds nothing almost always, and each run is settled by exactly one conditional update
- * in the store (recoverInterruptedRuns), so concurrent sweeps cannot both settle it.
- */
-export function startRunSweeper(db: PrismaClient, o: { key?: Buffer; everyMs?: number } = {}): void {
-  if (sweeper.__cairnRunSweeper) return;
-  let busy = false;
-  sweeper.__cairnRunSweeper = setInterval(
-    () => {
-      if (busy) return;
-      busy = true;
-      void recoverStaleRuns(db, { key: o.key }).finally(() => (busy = false));
-    },
-    o.everyMs ?? Math.max(5_000, runStaleMs() / 2),
-  );
-  sweeper.__cairnRunSweeper.unref?.();
-}

@@ -10,9 +10,12 @@ import { createUser } from "@/lib/auth/create-user";
 import { syncConfigProjects } from "@/lib/projects/sync-config-projects";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import { revokeTokensCreatedForOthers } from "@/lib/auth/manage-api-tokens";
-import { recoverStaleRuns, startRunSweeper } from "@/lib/runs/recover-stale-runs";
+import { recoverStaleRuns } from "@/lib/runs/recover-stale-runs";
+import { runSweepJob, startRunSweeps } from "@/lib/runs/run-sweep-job";
+import type { JobDefinition } from "@/lib/jobs/define-job";
+import { startJobQueue } from "@/lib/jobs/job-queue";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
-import { getStore } from "@/lib/db/client";
+import { getStore, type Store } from "@/lib/db/client";
 import { recordCommandRun } from "@/lib/runner/record-command-run";
 import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
 
@@ -91,12 +94,16 @@ function warmProjectViews(db: PrismaClient): void {
   })().catch((e: unknown) => console.warn("start-up: graph warm-up failed", e));
 }
 
+/** Every background job this process works (lib/jobs); each queue is also listed in lib/jobs/queues.ts. */
+const CAIRN_JOBS: JobDefinition[] = [runSweepJob];
+
 /**
  * Runs once per process, right after the store opens: bootstrap admin, demo accounts, projects
- * declared in cairn.config.json. A bad config file is reported, not fatal: the dashboard still
- * starts and shows the message.
+ * declared in cairn.config.json, the job queue. A bad config file is reported, not fatal: the
+ * dashboard still starts and shows the message.
  */
-export async function runStartUpTasks(db: PrismaClient): Promise<void> {
+export async function runStartUpTasks(store: Store): Promise<void> {
+  const { db } = store;
   const problems: string[] = [];
   await ensureBootstrapAdmin(db);
   // Tokens an admin once minted for someone else would let one person pass the two-person rule.
@@ -113,9 +120,10 @@ export async function runStartUpTasks(db: PrismaClient): Promise<void> {
     }
   }
   // Runs left "running" by an instance that died are settled once their Alembic has let go of the
-  // database; the sweeper keeps doing so while Cairn runs.
+  // database; the sweeps (a job, once across instances) keep doing so while Cairn runs.
   await recoverStaleRuns(db, { includeOwn: true, key: getSecretKey() });
-  startRunSweeper(db, { key: getSecretKey() });
+  const queue = await startJobQueue(store, CAIRN_JOBS);
+  await startRunSweeps(db, queue);
   // Scratch databases of rehearsals whose process died (kill -9, a crash): in the background, a server may be slow to answer.
   void sweepRehearsals(db, { key: getSecretKey() })
     .then((r) => r.dropped.length && console.warn(`[cairn] dropped ${r.dropped.length} scratch database(s) left by interrupted rehearsals: ${r.dropped.join(", ")}`))
@@ -137,7 +145,7 @@ const START_RETRY_MS = 5_000;
 export function startCairn(): Promise<void> {
   const attempt = async (): Promise<void> => {
     try {
-      await runStartUpTasks((await getStore()).db);
+      await runStartUpTasks(await getStore());
     } catch (e) {
       console.error(`start-up: not completed (${userMessageOf(e)}); trying again in ${START_RETRY_MS / 1000} s`);
       setTimeout(() => void attempt(), START_RETRY_MS).unref();

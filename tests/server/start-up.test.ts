@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useAppStore } from "@/tests/auth/helpers";
 import { register } from "@/instrumentation";
+import { stopJobQueue } from "@/lib/jobs/job-queue";
 
 // Opening the store only opens it; Cairn's start-up (bootstrap admin, config projects, run
-// recovery, the sweeper) runs once per process from instrumentation.ts's register().
+// recovery, the job queue and its sweeps) runs once per process from instrumentation.ts's register().
 const ADMIN = "start-up-admin@example.com";
 const store = globalThis as unknown as { __cairnStore?: unknown };
 let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
@@ -16,6 +17,7 @@ beforeAll(() => {
 afterAll(async () => {
   delete process.env.CAIRN_ADMIN_EMAIL;
   delete process.env.CAIRN_ADMIN_PASSWORD;
+  await stopJobQueue(); // register() started it on the test's store
   await app?.close();
 });
 

@@ -1,0 +1,30 @@
+/**
+ * Every queue Cairn's job queue (lib/jobs) uses. They are created with the store (lib/db/client.ts
+ * installs the queue's tables), so a job can be enqueued in any transaction on any store — a
+ * server's, the CLI's or a test's — whether or not a worker runs in that process.
+ *
+ * Adding a job: add its name here, then `defineJob` it beside the code it runs and list it in
+ * lib/server/start-up.ts (CAIRN_JOBS).
+ */
+
+/** The PostgreSQL schema that holds pg-boss's tables, beside Cairn's own (public): Prisma never sees it. */
+export const JOB_SCHEMA = "cairn_jobs";
+
+/**
+ * How a queue admits jobs (pg-boss's policies): "standard" runs every job; "stately" keeps at most
+ * one job waiting and one running, so enqueueing one that is already waiting is a no-op — for work
+ * that must not pile up, such as a periodic sweep.
+ */
+export type QueuePolicy = "standard" | "stately";
+
+export const QUEUES = {
+  /** Settles runs whose Cairn instance went quiet (lib/runs/run-sweep-job.ts). */
+  "run-sweep": { policy: "stately" },
+} as const satisfies Record<string, { policy: QueuePolicy }>;
+
+export type QueueName = keyof typeof QUEUES;
+
+/** The queue's name in pg-boss's tables: prefixed, so Cairn's queues are told apart from anyone else's. */
+export function queueName(name: QueueName): string {
+  return `cairn-${name}`;
+}
