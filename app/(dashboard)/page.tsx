@@ -84,9 +84,9 @@ async function ProjectSection({ project }: { project: PublicProject }) {
       <Suspense fallback={<p className="mt-3 text-xs text-stone-500">Checking schemas for drift…</p>}>
         <DriftSummary projectName={project.name} />
       </Suspense>
-      {/* Migrations edited after they were applied somewhere: reads every version table, streamed in. */}
+      {/* Migrations edited after they were applied somewhere, from the matrix's own version-table readings: streamed in. */}
       <Suspense fallback={null}>
-        <EditedFilesSummary projectName={project.name} />
+        <EditedFilesSummary projectName={project.name} readings={status.environments} />
       </Suspense>
     </Card>
   );

@@ -1,17 +1,18 @@
 import { getDb } from "@/lib/db/client";
 import { describeEditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
-import { readProjectAppliedFileEdits } from "@/lib/applied-files/read-project-applied-file-edits";
+import { readProjectAppliedFileEdits, type EnvironmentReading } from "@/lib/applied-files/read-project-applied-file-edits";
 import { appUrlOptions } from "@/lib/drift-service/project-context";
 
 /**
  * For the overview and the graph: one line per migration edited after it was applied to an environment
  * ("c3 (versions/c3.py) was edited after it was applied to production on 2026-11-02 — the database did not
- * get this change"); nothing when there is none. Reads every version table, so wrap it in <Suspense>.
+ * get this change"); nothing when there is none. Reads every version table unless handed the page's own
+ * `readings` (the overview's), so wrap it in <Suspense>.
  */
-export async function EditedFilesSummary({ projectName }: { projectName: string }) {
+export async function EditedFilesSummary({ projectName, readings }: { projectName: string; readings?: readonly EnvironmentReading[] }) {
   let edits;
   try {
-    edits = await readProjectAppliedFileEdits(await getDb(), projectName, appUrlOptions());
+    edits = await readProjectAppliedFileEdits(await getDb(), projectName, { ...appUrlOptions(), ...(readings ? { readings } : {}) });
   } catch (e) {
     console.error(`[cairn] applied-file check for ${projectName} failed:`, e instanceof Error ? e.message : String(e));
     return null;

@@ -4,21 +4,43 @@ import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-projec
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
 import { readVersionTable } from "@/lib/targets/read-version-table";
+import type { EnvironmentState } from "@/lib/targets/types";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+
+/** A version-table reading the caller already made (the overview's own), by environment name. */
+export interface EnvironmentReading {
+  name: string;
+  state: EnvironmentState;
+  /** The version table's rows ([] when it is missing or empty). */
+  revisions: string[];
+  /** ISO time the reading started. */
+  checkedAt: string;
+}
 
 /**
  * Every migration of a project whose file changed since it was applied to one of its environments. Reads
  * each environment's version table first (in parallel, each within its timeout), so revisions applied
  * outside Cairn get their hash the first time Cairn sees them; unreachable environments are skipped.
+ * `readings` (the overview passes its own) are used instead of reading the version tables again: the
+ * overview page read every table twice, once for the matrix and once here.
  */
-export async function readProjectAppliedFileEdits(db: PrismaClient, projectName: string, opts: { key?: Buffer; env?: Record<string, string | undefined> } = {}): Promise<EditedAppliedFile[]> {
+export async function readProjectAppliedFileEdits(
+  db: PrismaClient,
+  projectName: string,
+  opts: { key?: Buffer; env?: Record<string, string | undefined>; readings?: readonly EnvironmentReading[] } = {},
+): Promise<EditedAppliedFile[]> {
   const project = await getProjectOrThrow(db, projectName);
   // What is shown (overview, graph page, this API) reads the graph the overview keeps while the files are unchanged, as its polls do.
   const { graph, rootDir } = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
+  const readings = opts.readings ? new Map(opts.readings.map((r) => [r.name, r])) : undefined;
   const seen = await Promise.all(
     project.environments.map(async (env) => {
+      if (readings) {
+        const r = readings.get(env.name);
+        return r && r.state !== "unreachable" ? { environmentId: env.id, revisions: r.revisions, readAt: new Date(r.checkedAt) } : null;
+      }
       const url = resolveEnvironmentUrl(env, opts);
       if (!url.ok) return null;
       const readAt = new Date();

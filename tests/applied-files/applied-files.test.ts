@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { findEditedAppliedFiles } from "@/lib/applied-files/find-edited-applied-files";
 import { recordObservedAppliedFiles } from "@/lib/applied-files/record-applied-files";
+import { readProjectAppliedFileEdits } from "@/lib/applied-files/read-project-applied-file-edits";
+import { appUrlOptions } from "@/lib/drift-service/project-context";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { runExecution } from "@/lib/runs/start-run";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
@@ -139,5 +141,29 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     // A read that started after d4 was recorded, at c3, does forget it: staging was downgraded since.
     await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt: new Date(), graph, rootDir });
     expect((await db.appliedFile.findMany({ where: { environmentId: env.id }, orderBy: { revision: "asc" } })).map((r) => r.revision)).toEqual(["a1", "b2", "c3"]);
+  }, 60_000);
+
+  it("the overview hands over its own version-table readings, which are used instead of reading every table again", async () => {
+    const staging = await db.environment.findFirstOrThrow({ where: { projectId, name: "staging" } });
+    const qa = await db.environment.findFirstOrThrow({ where: { projectId, name: "qa" } });
+    const rows = async (environmentId: string) => (await db.appliedFile.findMany({ where: { environmentId }, orderBy: { revision: "asc" } })).map((r) => r.revision);
+    const qaBefore = await rows(qa.id);
+    // The store says staging has a1..c3; the database itself stands at a1 (downgraded above). The page's
+    // reading says c3, and qa was unreachable when the page read it.
+    expect(await rows(staging.id)).toEqual(["a1", "b2", "c3"]);
+    const checkedAt = new Date().toISOString();
+    await readProjectAppliedFileEdits(db, P, {
+      ...appUrlOptions(),
+      readings: [
+        { name: "qa", state: "unreachable", revisions: [], checkedAt },
+        { name: "staging", state: "behind", revisions: ["c3"], checkedAt },
+      ],
+    });
+    // Recorded from the reading handed over (c3 and its ancestors stay), not from a second read (a1).
+    expect(await rows(staging.id)).toEqual(["a1", "b2", "c3"]);
+    expect(await rows(qa.id)).toEqual(qaBefore);
+    // Without readings it reads the tables itself, and staging's real a1 forgets b2 and c3.
+    await readProjectAppliedFileEdits(db, P, appUrlOptions());
+    expect(await rows(staging.id)).toEqual(["a1"]);
   }, 60_000);
 });
