@@ -6,13 +6,14 @@ import type { RevisionGraph } from "@/lib/graph/types";
 
 /**
  * The files a run's SQL comes from, as `sha256sum` prints them ("<hex>  <path>", paths relative to the
- * project, so an operator can check them with `sha256sum -c`): the script directory's env.py, which
- * decides what Alembic does with every step, then each step's migration in path order. A file that
+ * project, so an operator can check them with `sha256sum -c`): the Alembic config file (alembic.ini or
+ * pyproject.toml) and the script directory's env.py, which decide what Alembic does with every step,
+ * then each step's migration in path order. A file that
  * cannot be read is "missing". Read fresh every time — never from a cache keyed on size and mtime,
  * which an edit that keeps both (or `touch -r`) would slip past.
  */
-export async function readReviewedFiles(o: { graph: Pick<RevisionGraph, "revisions">; steps: readonly string[]; rootDir: string; scriptLocation?: string }): Promise<string[]> {
-  const files = [...(o.scriptLocation ? [nodePath.join(o.scriptLocation, "env.py")] : []), ...o.steps.map((r) => o.graph.revisions.get(r)?.path ?? `(no file for revision ${r})`)];
+export async function readReviewedFiles(o: { graph: Pick<RevisionGraph, "revisions">; steps: readonly string[]; rootDir: string; configFile?: string; scriptLocation?: string }): Promise<string[]> {
+  const files = [...(o.configFile ? [o.configFile] : []), ...(o.scriptLocation ? [nodePath.join(o.scriptLocation, "env.py")] : []), ...o.steps.map((r) => o.graph.revisions.get(r)?.path ?? `(no file for revision ${r})`)];
   return Promise.all(
     files.map(async (file) => {
       const digest = await fs.promises.readFile(file).then(

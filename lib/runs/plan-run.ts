@@ -16,6 +16,7 @@ import { matchRelative, resolveRevisions } from "@/lib/graph/resolve-revisions";
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { previewSql } from "@/lib/runner/preview-sql";
+import { cachedPreview, previewKey } from "@/lib/runs/cached-preview";
 import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
 import { applyLintAcknowledgements } from "@/lib/lint-service/apply-lint-acknowledgements";
 import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
@@ -161,20 +162,18 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
 
   // The files the preview is rendered from, hashed before Alembic reads them and again after: the plan
   // names the bytes its SQL came from, and the request, the approval and the runner compare with them.
-  const filesOf = () => readReviewedFiles({ graph, steps: path.steps, rootDir, scriptLocation: loaded.location.scriptLocation });
+  const filesOf = () => readReviewedFiles({ graph, steps: path.steps, ...loaded.location });
   const filesBefore = await filesOf();
   // The SQL preview (real Alembic, ~1 s) runs while the store is read; what it cannot show is a gate fact.
   const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
   const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
   const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: asStrings(project.xArgs) };
   const audit = { db, actor: input.actor, purpose: "preview", projectId: project.id, environmentId: env.id, environment: env.name } as const;
-  const previewing = previewSql({
+  const previewInput = {
     ...alembic,
     databaseUrl: url.url,
     versionTable: env.versionTable,
     versionTableSchema: env.versionTableSchema,
-    timeoutMs: 60_000,
-    audit,
     direction: path.direction,
     current: from,
     target,
@@ -182,7 +181,11 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       const node = graph.revisions.get(r);
       return { revision: r, downRevisions: node?.downRevisions ?? [], ...(node?.path ? { file: relativePath(node.path, rootDir) } : {}) };
     }),
-  });
+  };
+  // Requesting and approving reuse the SQL rendered for the plan that was reviewed (same files, same
+  // starting point, same command and database), so the stored SQL is the SQL the person saw.
+  const key = previewKey({ v: 1, environmentId: env.id, ...previewInput, databaseUrl: previewKey({ url: url.url }), files: filesBefore });
+  const previewing = cachedPreview(db, key, () => previewSql({ ...previewInput, timeoutMs: 60_000, audit })).then((r) => r.preview);
   // Awaited below; until then a failure must not count as unhandled.
   previewing.catch(() => undefined);
   // Lint reads the same rendered SQL (Alembic runs again only for what follows a migration that stopped it), and the live schema meanwhile.
@@ -323,7 +326,7 @@ async function replanSteps(alembicPath: string, constants: Record<string, string
   try {
     const { project, graph } = await readProjectGraphAsync(alembicPath, { constants });
     const { steps } = kind === "downgrade" ? downgradePath(graph, from, target) : upgradePath(graph, from, target);
-    return { steps, reviewedFiles: await readReviewedFiles({ graph, steps, rootDir: project.location.rootDir, scriptLocation: project.location.scriptLocation }) };
+    return { steps, reviewedFiles: await readReviewedFiles({ graph, steps, ...project.location }) };
   } catch (e) {
     return { error: `The migration files can no longer be planned from (${e instanceof AppError ? e.userMessage : "the graph does not load"}).` };
   }

@@ -93,6 +93,7 @@ describe("a migration file edited after the review, same revision ids", () => {
     expect(res.status).toBe(200);
     const reviewed = await body(res);
     expect(reviewed.reviewedFiles).toEqual([
+      expect.stringMatching(/^[0-9a-f]{64} {2}alembic\.ini$/),
       expect.stringMatching(/^[0-9a-f]{64} {2}env\.py$/),
       expect.stringMatching(/^[0-9a-f]{64} {2}versions\/a1_create_customers\.py$/),
       expect.stringMatching(/^[0-9a-f]{64} {2}versions\/b2_add_customer_name\.py$/),
@@ -109,7 +110,7 @@ describe("a migration file edited after the review, same revision ids", () => {
     const requested = await body(await requestRun(alice, "prod", { kind: "upgrade", target: "b2", typedConfirmation: "prod" }));
     expect(requested.status).toBe("awaiting_approval");
     const stored = await db.run.findUniqueOrThrow({ where: { id: requested.runId } });
-    expect(stored.reviewedFiles).toHaveLength(3);
+    expect(stored.reviewedFiles).toHaveLength(4);
     editB2();
 
     const refused = await approve(bob, requested.runId);
@@ -183,4 +184,39 @@ describe("a migration file edited after the review, same revision ids", () => {
     expect((await runExecution(runId))?.status).toBe("succeeded");
     expect(sqliteRevisions(fixture.urls.dev!)).toEqual(["a1"]);
   }, 60_000);
+});
+
+describe("the reviewed SQL is the SQL that is stored", () => {
+  /** Alembic renders of the SQL preview for this environment so far (each is a command.run row, purpose "preview"). */
+  async function previewRenders(environmentId: string) {
+    const rows = await db.auditEvent.findMany({ where: { environmentId, action: "command.run" }, select: { details: true } });
+    return rows.filter((r) => (r.details as { purpose?: string } | null)?.purpose === "preview").length;
+  }
+
+  it("a request after its plan reuses the plan's preview (no second Alembic render), and an edited file renders anew", async () => {
+    // dev stands at a1 (the test before ran it there).
+    const before = await previewRenders(devId);
+    const reviewed = await body(await plan(alice, "dev", { kind: "upgrade", target: "b2" }, DEV));
+    expect(await previewRenders(devId)).toBe(before + 1);
+    const ok = await requestRun(alice, "dev", { kind: "upgrade", target: "b2", reviewedFiles: reviewed.reviewedFiles }, DEV);
+    expect(ok.status).toBe(202);
+    const { runId } = await body(ok);
+    expect(await previewRenders(devId)).toBe(before + 1);
+    expect((await db.run.findUniqueOrThrow({ where: { id: runId } })).sqlPreview).toBe(reviewed.sqlPreview);
+    expect((await runExecution(runId))?.status).toBe("succeeded");
+
+    // Planned, then its file edited: another key, so Alembic renders the edited file's SQL.
+    const c3 = path.join(fixture.dir, "versions", "c3_create_orders.py");
+    const original = fs.readFileSync(c3, "utf8");
+    try {
+      const first = await body(await plan(alice, "dev", { kind: "upgrade", target: "c3" }, DEV));
+      fs.writeFileSync(c3, original.replace('"orders"', '"smuggled_orders"'));
+      const second = await body(await plan(alice, "dev", { kind: "upgrade", target: "c3" }, DEV));
+      expect(await previewRenders(devId)).toBe(before + 3);
+      expect(first.sqlPreview).toContain("CREATE TABLE orders");
+      expect(second.sqlPreview).toContain("CREATE TABLE smuggled_orders");
+    } finally {
+      fs.writeFileSync(c3, original);
+    }
+  }, 90_000);
 });

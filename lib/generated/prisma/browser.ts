@@ -102,3 +102,11 @@ export type AppliedFile = Prisma.AppliedFileModel
  * as it was (sha256 of its bytes), so an edited file needs a new one. Revoked ones are kept for the record.
  */
 export type LintAcknowledgement = Prisma.LintAcknowledgementModel
+/**
+ * Model SqlPreviewCache
+ * SQL previews Alembic rendered for a plan, keyed by everything the SQL depends on (the reviewed files'
+ * hashes, where the environment stands, the target, the command, the URL's hash…): requesting and
+ * approving a run reuse the preview the person reviewed instead of rendering it again (~1 s of Alembic),
+ * on any instance. Rows older than an hour are deleted whenever one is written.
+ */
+export type SqlPreviewCache = Prisma.SqlPreviewCacheModel

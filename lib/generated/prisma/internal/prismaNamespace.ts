@@ -412,7 +412,8 @@ export const ModelName = {
   AuditEvent: 'AuditEvent',
   Rehearsal: 'Rehearsal',
   AppliedFile: 'AppliedFile',
-  LintAcknowledgement: 'LintAcknowledgement'
+  LintAcknowledgement: 'LintAcknowledgement',
+  SqlPreviewCache: 'SqlPreviewCache'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -428,7 +429,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal" | "appliedFile" | "lintAcknowledgement"
+    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal" | "appliedFile" | "lintAcknowledgement" | "sqlPreviewCache"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1616,6 +1617,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    SqlPreviewCache: {
+      payload: Prisma.$SqlPreviewCachePayload<ExtArgs>
+      fields: Prisma.SqlPreviewCacheFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SqlPreviewCacheFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SqlPreviewCacheFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>
+        }
+        findFirst: {
+          args: Prisma.SqlPreviewCacheFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SqlPreviewCacheFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>
+        }
+        findMany: {
+          args: Prisma.SqlPreviewCacheFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>[]
+        }
+        create: {
+          args: Prisma.SqlPreviewCacheCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>
+        }
+        createMany: {
+          args: Prisma.SqlPreviewCacheCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SqlPreviewCacheCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>[]
+        }
+        delete: {
+          args: Prisma.SqlPreviewCacheDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>
+        }
+        update: {
+          args: Prisma.SqlPreviewCacheUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>
+        }
+        deleteMany: {
+          args: Prisma.SqlPreviewCacheDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SqlPreviewCacheUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SqlPreviewCacheUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>[]
+        }
+        upsert: {
+          args: Prisma.SqlPreviewCacheUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SqlPreviewCachePayload>
+        }
+        aggregate: {
+          args: Prisma.SqlPreviewCacheAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSqlPreviewCache>
+        }
+        groupBy: {
+          args: Prisma.SqlPreviewCacheGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SqlPreviewCacheGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SqlPreviewCacheCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SqlPreviewCacheCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1926,6 +2001,15 @@ export const LintAcknowledgementScalarFieldEnum = {
 } as const
 
 export type LintAcknowledgementScalarFieldEnum = (typeof LintAcknowledgementScalarFieldEnum)[keyof typeof LintAcknowledgementScalarFieldEnum]
+
+
+export const SqlPreviewCacheScalarFieldEnum = {
+  key: 'key',
+  preview: 'preview',
+  createdAt: 'createdAt'
+} as const
+
+export type SqlPreviewCacheScalarFieldEnum = (typeof SqlPreviewCacheScalarFieldEnum)[keyof typeof SqlPreviewCacheScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2281,6 +2365,7 @@ export type GlobalOmitConfig = {
   rehearsal?: Prisma.RehearsalOmit
   appliedFile?: Prisma.AppliedFileOmit
   lintAcknowledgement?: Prisma.LintAcknowledgementOmit
+  sqlPreviewCache?: Prisma.SqlPreviewCacheOmit
 }
 
 /* Types for Logging */

@@ -66,7 +66,8 @@ export const ModelName = {
   AuditEvent: 'AuditEvent',
   Rehearsal: 'Rehearsal',
   AppliedFile: 'AppliedFile',
-  LintAcknowledgement: 'LintAcknowledgement'
+  LintAcknowledgement: 'LintAcknowledgement',
+  SqlPreviewCache: 'SqlPreviewCache'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -356,6 +357,15 @@ export const LintAcknowledgementScalarFieldEnum = {
 } as const
 
 export type LintAcknowledgementScalarFieldEnum = (typeof LintAcknowledgementScalarFieldEnum)[keyof typeof LintAcknowledgementScalarFieldEnum]
+
+
+export const SqlPreviewCacheScalarFieldEnum = {
+  key: 'key',
+  preview: 'preview',
+  createdAt: 'createdAt'
+} as const
+
+export type SqlPreviewCacheScalarFieldEnum = (typeof SqlPreviewCacheScalarFieldEnum)[keyof typeof SqlPreviewCacheScalarFieldEnum]
 
 
 export const SortOrder = {
