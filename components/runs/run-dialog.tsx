@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { BeforeRunNotice } from "@/components/runs/before-run";
 import { GateList } from "@/components/runs/gate-list";
 import { RevisionId } from "@/components/ui/revision-id";
 import { LintFindings } from "@/components/runs/lint-findings";
@@ -159,6 +160,7 @@ export function RunDialog({
                 )}
                 {plan.path.versionTableError && <p className="mt-1 text-sm text-red-800">{plan.path.versionTableError}</p>}
               </section>
+              {plan.beforeRun && plan.path.steps.length > 0 && <BeforeRunNotice intent={plan.beforeRun} />}
               <LintFindings gate={gateOf("lint")} acknowledging={canAcknowledgeLint ? { project, onChanged: replan } : undefined} />
               {plan.path.steps.length > 0 && <RehearsalSection project={project} environment={environment} kind={kind} target={target} gate={gateOf("rehearsal")} onFinished={replan} />}
               <section>

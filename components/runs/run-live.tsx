@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { GateList } from "@/components/runs/gate-list";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { ReviewedFiles } from "@/components/runs/reviewed-files";
+import { BackupRow } from "@/components/runs/before-run";
 import { RevisionId } from "@/components/ui/revision-id";
 import type { RunView } from "@/lib/runs/run-request.types";
 
@@ -125,6 +126,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
               </dd>
             </>
           )}
+          {run.backup && <BackupRow backup={run.backup} />}
           {run.resultRevisions && (
             <>
               <dt className="text-stone-500">Now at</dt>

@@ -68,6 +68,43 @@ describe("cairn.config.json", () => {
     expect(cfg.projects[0]!.environments[0]).toMatchObject({ timeoutMs: 5000, approvers: ["lead@example.com"] });
   });
 
+  it("reads beforeRun: Cairn's own backup with a retention count, or the operator's command; defaults filled in", () => {
+    const cfg = parseCairnConfig(
+      {
+        projects: [
+          {
+            ...valid.projects[0],
+            environments: [
+              { name: "qa", url: "env:CAIRN_ENV_QA", beforeRun: { command: ["make", "backup-db"], timeoutMinutes: 5 } },
+              { name: "production", url: "env:CAIRN_ENV_PROD", protected: true, beforeRun: { backup: true, keep: 3 } },
+              { name: "staging", url: "env:CAIRN_ENV_STAGING", beforeRun: { backup: true } },
+            ],
+          },
+        ],
+      },
+      "c.json",
+    );
+    const [qa, prod, staging] = cfg.projects[0]!.environments;
+    expect(qa!.beforeRun).toEqual({ kind: "command", command: ["make", "backup-db"], timeoutMs: 300_000 });
+    expect(prod!.beforeRun).toEqual({ kind: "backup", keep: 3, timeoutMs: 3_600_000 });
+    expect(staging!.beforeRun).toEqual({ kind: "backup", keep: 7, timeoutMs: 3_600_000 });
+    expect(parseCairnConfig(valid, "c.json").projects[0]!.environments[0]!.beforeRun).toBeNull();
+  });
+
+  it("refuses a beforeRun that says neither, both, a shell string or an unknown key, naming the path", () => {
+    const withBeforeRun = (beforeRun: unknown) => {
+      const bad = structuredClone(valid) as unknown as Loose;
+      bad.projects[0].environments[1].beforeRun = beforeRun;
+      return errorOf(() => parseCairnConfig(bad, "c.json")).userMessage;
+    };
+    expect(withBeforeRun({})).toContain('projects[0].environments[1].beforeRun: needs "backup": true or "command"');
+    expect(withBeforeRun({ backup: true, command: ["make"] })).toContain("give either");
+    expect(withBeforeRun({ command: "make backup-db" })).toContain("projects[0].environments[1].beforeRun.command");
+    expect(withBeforeRun({ backup: false })).toContain("projects[0].environments[1].beforeRun.backup: must be true");
+    expect(withBeforeRun({ command: ["make"], keep: 2 })).toContain("beforeRun.keep: applies to Cairn's own backups only");
+    expect(withBeforeRun({ backup: true, retain: 2 })).toMatch(/beforeRun: unknown key "retain".*allowed: backup, keep, command, timeoutMinutes/);
+  });
+
   it("rejects an unknown key, naming the key, the JSON path, the file and the allowed keys", () => {
     const bad = structuredClone(valid) as unknown as Loose;
     bad.projects[0].environments[1].protect = true;

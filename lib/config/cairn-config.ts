@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { envRefRefusal, rawAtInPassword } from "@/lib/secrets/check-database-url";
+import { DEFAULT_BACKUP_KEEP, DEFAULT_BACKUP_TIMEOUT_MINUTES, type BeforeRun } from "@/lib/backups/types";
 
 /**
  * cairn.config.json: projects and their environments declared in code review rather than the UI.
@@ -51,6 +52,28 @@ export const ZConfigEnvironmentSchema = z.strictObject({
       requireReversible: z.boolean().optional(),
       /** Require a passing rehearsal before a run (default: on protected environments). */
       required: z.boolean().optional(),
+    })
+    .optional(),
+  /**
+   * Before every upgrade, downgrade or promotion here: `{"backup": true}` (Cairn dumps the database into
+   * CAIRN_BACKUP_DIR, keeping the newest `keep`) or `{"command": ["make", "backup-db"]}` (the operator's
+   * program, run without a shell). A failure blocks the run.
+   */
+  beforeRun: z
+    .strictObject({
+      backup: z.literal(true, 'must be true (or leave beforeRun out); use "command" for a backup of your own').optional(),
+      keep: z.int().min(1, "must be at least 1 (backups kept)").max(1000, "must be at most 1000 (backups kept)").optional(),
+      command: z.array(z.string().min(1)).min(1, 'needs at least the program, e.g. ["make", "backup-db"]').optional(),
+      timeoutMinutes: z
+        .int()
+        .min(1, "must be at least 1 (minutes)")
+        .max(24 * 60, "must be at most 1440 (minutes)")
+        .optional(),
+    })
+    .superRefine((b, ctx) => {
+      if (b.backup && b.command) ctx.addIssue({ code: "custom", message: 'give either "backup": true or "command", not both' });
+      else if (!b.backup && !b.command) ctx.addIssue({ code: "custom", message: 'needs "backup": true or "command": ["program", "arg", …]' });
+      if (b.command && b.keep !== undefined) ctx.addIssue({ code: "custom", path: ["keep"], message: 'applies to Cairn\'s own backups only ("backup": true); your command keeps its own files' });
     })
     .optional(),
 });
@@ -146,6 +169,8 @@ export interface ConfigEnvironment {
   timeoutMs: number;
   approvers: string[];
   rehearsal: ConfigEnvironmentRehearsal;
+  /** What runs before a migration here; null for nothing. */
+  beforeRun: BeforeRun | null;
 }
 
 export interface CairnConfig {
@@ -166,6 +191,7 @@ export function formatJsonPath(segments: readonly PropertyKey[]): string {
 function allowedKeysAt(segments: readonly PropertyKey[]): string[] {
   const depth = segments.filter((s) => typeof s === "string").length;
   if (segments.length === 0) return Object.keys(ZCairnConfigSchema.shape);
+  if (segments.at(-1) === "beforeRun") return ["backup", "keep", "command", "timeoutMinutes"];
   if (segments.at(-1) === "rehearsal") return segments[2] === "environments" ? ["withData", "maxDataMb", "requireReversible", "required"] : ["url", "maxAgeHours"];
   if (segments[0] === "projects" && depth === 1) return Object.keys(ZConfigProjectSchema.shape);
   if (segments[0] === "projects" && segments[2] === "environments") return Object.keys(ZConfigEnvironmentSchema.shape);
@@ -212,9 +238,16 @@ export function parseCairnConfig(raw: unknown, file: string): CairnConfig {
           requireReversible: e.rehearsal?.requireReversible ?? false,
           ...(e.rehearsal?.required === undefined ? {} : { required: e.rehearsal.required }),
         },
+        beforeRun: toBeforeRun(e.beforeRun),
       })),
     })),
   };
+}
+
+function toBeforeRun(b: TConfigEnvironment["beforeRun"]): BeforeRun | null {
+  if (!b) return null;
+  const timeoutMs = (b.timeoutMinutes ?? DEFAULT_BACKUP_TIMEOUT_MINUTES) * 60_000;
+  return b.command ? { kind: "command", command: b.command, timeoutMs } : { kind: "backup", keep: b.keep ?? DEFAULT_BACKUP_KEEP, timeoutMs };
 }
 
 /** Reads and validates cairn.config.json; every failure is an AppError("config") naming the file and the fix. */

@@ -28,6 +28,8 @@ export const ZServerEnvSchema = z.object({
   CAIRN_PUBLIC_URL: z.string().url().optional(),
   /** How many reverse proxies in front of Cairn append to X-Forwarded-For (unset or 0: forwarded headers are ignored). */
   CAIRN_TRUST_PROXY: ZTrustProxy.optional(),
+  /** Where `beforeRun: {"backup": true}` puts its dumps (CAIRN_BACKUP_DIR/<project>/<environment>/). */
+  CAIRN_BACKUP_DIR: z.string().min(1).optional(),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnvSchema>;

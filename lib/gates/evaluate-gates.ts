@@ -1,4 +1,5 @@
 import { checkAppliedFiles } from "@/lib/gates/check-applied-files";
+import { checkBackup } from "@/lib/gates/check-backup";
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";
 import { checkLint } from "@/lib/gates/check-lint";
@@ -24,6 +25,7 @@ export const GATES: readonly Gate[] = [
   checkPreviewComplete,
   checkRehearsal,
   checkAppliedFiles,
+  checkBackup,
   checkTypedConfirmation,
   checkTwoPerson,
 ];

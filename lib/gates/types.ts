@@ -6,7 +6,8 @@ import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import type { LintReport } from "@/lib/lint/types";
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 
-export type GateId = "typed-confirmation" | "graph-soundness" | "promotion-order" | "sign-off" | "two-person" | "downgrade-safety" | "preview-complete" | "version-width" | "schema-drift" | "lint" | "rehearsal" | "applied-files";
+export type GateId =
+  "typed-confirmation" | "graph-soundness" | "promotion-order" | "sign-off" | "two-person" | "downgrade-safety" | "preview-complete" | "version-width" | "schema-drift" | "lint" | "rehearsal" | "applied-files" | "backup";
 
 export type GateVerdict = "pass" | "block" | "warn" | "needs-input";
 
@@ -121,6 +122,8 @@ export interface GateFacts {
   lintUnavailable?: LintUnavailable;
   /** The path's migrations whose files changed since they were applied to some environment (lib/applied-files); absent when not checked. */
   appliedFileEdits?: EditedAppliedFile[];
+  /** The environment's beforeRun (a backup or the operator's command) and what is wrong with it now; absent when none is configured. */
+  beforeRun?: { description: string; problem: string | null };
   /** Migration file sources by revision id, for the downgrade scan; null when unreadable. */
   migrationSources: Record<string, string | null | undefined>;
   inputs: {

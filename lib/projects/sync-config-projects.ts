@@ -1,5 +1,5 @@
 import "server-only";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { decryptSecret } from "@/lib/secrets/encrypt-secret";
 import { isEnvRef } from "@/lib/secrets/resolve-environment-url";
@@ -62,6 +62,8 @@ export async function syncConfigProjects(db: PrismaClient, config: CairnConfig, 
           timeoutMs: e.timeoutMs,
           approvers: e.approvers,
           rehearsal: { ...e.rehearsal },
+          // Operator-only, like a project's command: set here and nowhere else (the API has no field for it).
+          beforeRun: e.beforeRun ? ({ ...e.beforeRun } as Prisma.InputJsonValue) : Prisma.DbNull,
         };
         await tx.environment.upsert({
           where: { projectId_name: { projectId: project.id, name: e.name } },

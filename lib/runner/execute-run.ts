@@ -18,6 +18,9 @@ import { removeRunnerFiles, runnerLogDir } from "@/lib/runner/runner-files";
 import { asStrings, sameSet, revisionsText } from "@/lib/revision-lists";
 import { describeReviewedFilesChange, type Replanned } from "@/lib/runner/reviewed-files";
 import { hashRevisionFiles, recordRunAppliedFiles } from "@/lib/applied-files/record-applied-files";
+import { runBackup, type RunBackupResult } from "@/lib/backups/run-backup";
+import { asBeforeRun } from "@/lib/backups/types";
+import { serverEnv } from "@/lib/config/server-env";
 
 /** Lines kept as a failed run's errorTail. */
 export const ERROR_TAIL_LINES = 40;
@@ -58,6 +61,8 @@ export interface ExecuteRunOptions {
   onLine?: (line: string) => void;
   onProgress?: (p: Progress) => void;
   onSpawn?: (pid: number) => void;
+  /** CAIRN_BACKUP_DIR, for an environment whose beforeRun asks for a backup (default: the server's environment). */
+  backupDir?: string | null;
   /** Called once the locks are held and the run is `running` (tests use it to race a second attempt). */
   onStarted?: () => void | Promise<void>;
 }
@@ -80,6 +85,8 @@ export interface RunOutcome {
   errorTail: string | null;
   /** One-sentence outcome for the UI and the CLI. */
   summary: string;
+  /** The environment's beforeRun, when it ran: the backup file, its size and restore command, or the command. */
+  backup: { file: string | null; bytes: number | null; restoreCommand: string | null; command: string | null } | null;
 }
 
 /**
@@ -88,7 +95,9 @@ export interface RunOutcome {
  * 2. starts Cairn's guarded runner with the project's Python: it takes the target DATABASE's lock
  *    (keyed by the database itself, not by names) and reads the version table under it;
  * 3. lets Alembic start only if the database stands exactly where the run was reviewed and the path
- *    from there is still the reviewed one — otherwise the run becomes `stale` and nothing runs;
+ *    from there is still the reviewed one — otherwise the run becomes `stale` and nothing runs; then,
+ *    still under the lock, makes the environment's beforeRun backup — if it fails, the run fails and
+ *    Alembic never starts;
  * 4. streams the redacted output to RunLog, heartbeats, and watches for a cancel request;
  * 5. records the outcome (what actually ran, where the database stands, the failure in plain words)
  *    and releases the store lock; the runner releases the database lock when its Alembic ends.
@@ -115,6 +124,9 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   const alembicArgs = stampTo ? ["stamp", ...(reviewedFrom.length > 0 ? ["--purge"] : []), ...stampTo] : [subcommand, run.target];
   const python = o.python ?? resolveRunnerPython(o.alembic.command ?? ["alembic"], o.alembic.cwd);
   const staleMs = o.staleMs ?? DEFAULT_STALE_MS;
+  // A stamp changes no schema: nothing to back up before it.
+  const beforeRun = stampTo ? null : asBeforeRun(env.beforeRun);
+  const backupDir = o.backupDir !== undefined ? o.backupDir : (serverEnv().CAIRN_BACKUP_DIR ?? null);
 
   // 1. The store lock, the run's state change and its audit row: all or nothing.
   const start = async () =>
@@ -217,6 +229,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   let executedFrom: string[] | null = null;
   let resultRevisions: string[] | null = null;
   let readError: string | null = null;
+  let backup: RunBackupResult | null = null;
   try {
     await o.onStarted?.();
     log(
@@ -241,6 +254,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
           python,
           logFile,
           watchdogSeconds: o.watchdogSeconds,
+          // The runner holds the lock while the backup runs: give it the backup's whole time to answer.
+          ...(beforeRun ? { handshakeSeconds: Math.ceil(beforeRun.timeoutMs / 1000) + 120 } : {}),
           onLocked: async (locked) => {
             executedFrom = locked.revisions;
             if (!sameSet(locked.revisions, reviewedFrom)) {
@@ -261,6 +276,27 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
             if (edited) {
               refusal = edited;
               return false;
+            }
+            if (beforeRun) {
+              // After the last check, under the database lock, before Alembic: the backup is of exactly the state reviewed.
+              backup = await runBackup({
+                beforeRun,
+                runId,
+                project: run.project.name,
+                environment: env.name,
+                databaseUrl: o.databaseUrl,
+                backupDir,
+                cwd: o.alembic.cwd,
+                urlEnvVar: o.alembic.urlEnvVar,
+                onLine: log,
+                signal: cancel.signal,
+                audit: { db, actor: { userId: o.actor.id ?? null, email: o.actor.email }, projectId: run.projectId, environmentId: env.id, environment: env.name, runId },
+              });
+              if (!backup.ok) return false;
+              await db.run.update({
+                where: { id: runId },
+                data: { backupFile: backup.file, backupBytes: backup.bytes === null ? null : BigInt(backup.bytes), backupRestoreCommand: backup.restoreCommand, backupCommand: backup.command },
+              });
             }
             await db.run.update({ where: { id: runId }, data: { executedFrom: locked.revisions, runnerPid: locked.pid, runnerHost: os.hostname(), runnerLogFile: logFile } });
             log(`Cairn: holding the database lock (${locked.identity}); ${env.name} is at ${revisionsText(locked.revisions)} as reviewed.`);
@@ -326,13 +362,19 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   let why: string;
   const failure = () => describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOfUrl(o.databaseUrl), resultRevisions });
   const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
+  const backupFailure = backup && !(backup as RunBackupResult).ok ? (backup as Extract<RunBackupResult, { ok: false }>).message : null;
   if (refusal) {
     status = "stale";
     why = refusal;
   } else if (cancelledBy) {
     const c = cancelledBy as { by: string | null; reason: string | null };
     status = "cancelled";
-    why = `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} while Alembic was running. ${failure().headline}`;
+    why = backupFailure
+      ? `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} during the backup before the run; Alembic did not start. ${env.name} is still at ${now}.`
+      : `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} while Alembic was running. ${failure().headline}`;
+  } else if (backupFailure) {
+    status = "failed";
+    why = `${backupFailure} Alembic did not start: ${env.name} is still at ${now}. The backup's output is in this run's log.`;
   } else if (result && (result.aborted || (result.signal && !result.timedOut))) {
     status = "interrupted";
     why = result.aborted ? `The run was stopped before Alembic finished. ${env.name} is now at ${now}.` : `Alembic was killed (${result.signal}) before it finished. ${env.name} is now at ${now}.`;
@@ -405,7 +447,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         executedFrom,
         executedSteps,
         plannedSteps,
-        ...(status === "stale" ? { reason: why } : {}),
+        ...(status === "stale" || backupFailure ? { reason: why } : {}),
+        ...(backup ? { backup: backupRecord(backup) } : {}),
       },
     });
   });
@@ -423,5 +466,12 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     executedSteps,
     errorTail,
     summary: redact(why),
+    backup: backup && (backup as RunBackupResult).ok ? backupRecord(backup) : null,
   };
+}
+
+/** What a run records about its backup (the audit row and the outcome): never the URL, only where the file went. */
+function backupRecord(b: RunBackupResult): Record<string, unknown> & RunOutcome["backup"] {
+  if (!b.ok) return { file: null, bytes: null, restoreCommand: null, command: null, failed: b.message };
+  return { file: b.file, bytes: b.bytes, restoreCommand: b.restoreCommand, command: b.command, durationMs: b.durationMs, deleted: b.deleted };
 }

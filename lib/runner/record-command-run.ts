@@ -11,7 +11,7 @@ export interface CommandAudit {
   db: PrismaClient;
   actor: AuditActor;
   /** "lint": a render lint makes beyond the preview (the migrations after one that stopped it). */
-  purpose: "preview" | "check" | "version" | "run" | "lint" | "rehearsal";
+  purpose: "preview" | "check" | "version" | "run" | "lint" | "rehearsal" | "backup";
   projectId: string;
   environmentId?: string | null;
   environment?: string | null;

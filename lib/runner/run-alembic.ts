@@ -53,6 +53,8 @@ export interface RunnerGuard {
    */
   onLocked: (locked: { revisions: string[]; identity: string; pid: number }) => Promise<boolean>;
   watchdogSeconds?: number;
+  /** How long the runner waits for onLocked's answer, holding the lock (default 120 s; longer when a backup runs first). */
+  handshakeSeconds?: number;
   /** Only ask whether the lock is free (exit 0) or held (exit 75); runs nothing. */
   probe?: boolean;
 }
@@ -94,6 +96,14 @@ export const RUNNER_EXIT = { busy: 75, refused: 76, lockLost: 77, setup: 78 } as
 
 /** Variables of Cairn itself that a migration has no business seeing. */
 const CAIRN_ONLY = /^(DATABASE_URL|CAIRN_.*|PG(PASSWORD|PASSFILE|SERVICE))$/;
+
+/** The environment a project's own program gets: Cairn's without Cairn's own variables, and the database URL in `urlEnvVar`. */
+export function projectCommandEnv(urlEnvVar: string, databaseUrl: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {} as NodeJS.ProcessEnv;
+  for (const [k, v] of Object.entries(process.env)) if (!CAIRN_ONLY.test(k)) env[k] = v;
+  env[urlEnvVar] = databaseUrl;
+  return env;
+}
 
 /** Normalises configured x-arguments: accepts "k=v", "-x k=v", "-xk=v"; refuses anything else. */
 export function normaliseXArgs(xArgs: unknown): string[] {
@@ -152,9 +162,7 @@ export async function runAlembic(o: RunAlembicOptions): Promise<RunAlembicResult
   if (!fs.existsSync(o.cwd)) {
     throw new AppError("config", `cwd missing: ${o.cwd}`, `The project's directory ${o.cwd} does not exist. Point the project at the folder holding alembic.ini.`);
   }
-  const env: NodeJS.ProcessEnv = {} as NodeJS.ProcessEnv;
-  for (const [k, v] of Object.entries(process.env)) if (!CAIRN_ONLY.test(k)) env[k] = v;
-  env[urlEnvVar] = o.databaseUrl;
+  const env = projectCommandEnv(urlEnvVar, o.databaseUrl);
   env.PYTHONUNBUFFERED = "1";
   // The project's own command line (not the guarded runner's wrapper), as the operator configured it.
   if (o.audit) await recordCommandRun(o.audit, argvForAudit(buildAlembicArgv(o), redact));
@@ -271,6 +279,7 @@ export function buildRunnerArgv(o: Pick<RunAlembicOptions, "args" | "configFile"
     ...(o.versionTableSchema ? ["--version-table-schema", o.versionTableSchema] : []),
     ...(guard.logFile ? ["--log-file", guard.logFile] : []),
     ...(guard.watchdogSeconds ? ["--watchdog-interval", String(guard.watchdogSeconds)] : []),
+    ...(guard.handshakeSeconds ? ["--handshake-timeout", String(guard.handshakeSeconds)] : []),
     ...(guard.probe ? ["--probe"] : []),
     "--",
     ...alembicArgs,

@@ -41,6 +41,8 @@ async function toViews(db: PrismaClient, rows: RunRow[]): Promise<RunView[]> {
     durationMs: r.durationMs,
     errorTail: r.errorTail,
     resultRevisions: r.resultRevisions == null ? null : asStrings(r.resultRevisions),
+    // BigInt in the store (a dump may pass 2 GB); a number here (JSON has no BigInt, and 2^53 bytes is far off).
+    backup: r.backupFile || r.backupCommand ? { file: r.backupFile, bytes: r.backupBytes === null ? null : Number(r.backupBytes), restoreCommand: r.backupRestoreCommand, command: r.backupCommand } : null,
   }));
 }
 

@@ -28,6 +28,7 @@ import { projectConstants } from "@/lib/projects/project-constants";
 import { readRehearsalFact } from "@/lib/rehearsal/read-rehearsal-fact";
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
 import { describeReviewedFilesChange, readReviewedFiles, type Replanned } from "@/lib/runner/reviewed-files";
+import { readBeforeRunIntent } from "@/lib/backups/read-before-run-intent";
 
 export interface PlanRunInput {
   project: string;
@@ -47,6 +48,8 @@ export interface PlanRunOptions {
   key?: Buffer;
   /** Where env: references are looked up (default process.env). */
   env?: Record<string, string | undefined>;
+  /** CAIRN_BACKUP_DIR for the backup gate (default: the server's environment). */
+  backupDir?: string | null;
 }
 
 /** How to run Alembic for this environment. Server-only: holds the decrypted URL. */
@@ -208,7 +211,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       : // Downgrades are not linted: the rules judge what an upgrade does to existing tables.
         Promise.resolve(undefined);
 
-  const [signOffs, prevRuns, drift, rehearsal, appliedFileEdits] = await Promise.all([
+  const [signOffs, prevRuns, drift, rehearsal, appliedFileEdits, beforeRun] = await Promise.all([
     db.signOff.findMany({ where: { projectId: project.id }, select: { revisions: true, revokedAt: true, userId: true } }),
     prevEnv && input.kind !== "downgrade"
       ? // A stamp moved the version table without running anything: it is no proof a migration ran there.
@@ -228,6 +231,8 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
           revisions: path.steps,
         })
       : Promise.resolve(undefined),
+    // The backup (or the operator's command) that runs before Alembic, checked now so a misconfiguration blocks here, not mid-run.
+    readBeforeRunIntent(env, { project: project.name, databaseUrl: url.url, cwd: rootDir, backupDir: opts.backupDir }),
   ]);
 
   const migrationSources: Record<string, string | null> = {};
@@ -265,6 +270,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     drift,
     rehearsal,
     ...(appliedFileEdits ? { appliedFileEdits } : {}),
+    ...(beforeRun ? { beforeRun: { description: beforeRun.description, problem: beforeRun.problem } } : {}),
     migrationSources,
     preview: { notPreviewed: preview.notPreviewed, skipped: preview.skipped },
     ...(lint ?? {}),
@@ -296,6 +302,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     gates,
     canRequest: gatesAllowRequest(gates),
     needsApproval: env.protected,
+    beforeRun,
   };
 
   const execution: RunExecution = {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { GateResult } from "@/lib/gates/types";
+import type { BeforeRunIntent, RunBackupRecord } from "@/lib/backups/types";
 
 export const RUN_KINDS = ["upgrade", "downgrade", "promotion"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -90,6 +91,8 @@ export interface RunPlan {
   canRequest: boolean;
   /** A second person must approve before it runs (protected environment). */
   needsApproval: boolean;
+  /** What runs before Alembic (the environment's beforeRun): where the backup goes, or which command runs; null for nothing. */
+  beforeRun: BeforeRunIntent | null;
 }
 
 /** A run as the browser sees it. */
@@ -125,4 +128,6 @@ export interface RunView {
   durationMs: number | null;
   errorTail: string | null;
   resultRevisions: string[] | null;
+  /** The backup made before Alembic started (the environment's beforeRun): file, size and restore command, or the operator's command; null when none ran. */
+  backup: RunBackupRecord | null;
 }

@@ -18,6 +18,7 @@ import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore, type Store } from "@/lib/db/client";
 import { recordCommandRun } from "@/lib/runner/record-command-run";
 import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
+import { checkBeforeRunSettings } from "@/lib/backups/check-before-run-settings";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
 export { configFilePath } from "@/lib/config/config-file-path";
@@ -129,6 +130,8 @@ export async function runStartUpTasks(store: Store): Promise<void> {
     .then((r) => r.dropped.length && console.warn(`[cairn] dropped ${r.dropped.length} scratch database(s) left by interrupted rehearsals: ${r.dropped.join(", ")}`))
     .catch((e: unknown) => console.error("start-up: could not sweep rehearsal leftovers", e));
   problems.push(...(await checkAlembicCommands(db)));
+  // beforeRun backups that cannot work (no CAIRN_BACKUP_DIR, no pg_dump, …): said now, and each run's plan blocks on it too.
+  problems.push(...(await checkBeforeRunSettings(db, { key: getSecretKey() }).catch((e: unknown) => [`The before-run backup settings could not be checked: ${userMessageOf(e)}`])));
   warmProjectViews(db);
   state.__cairnStartUpProblems = problems;
 }

@@ -384,6 +384,13 @@ def main(argv):
         if answer[0] != "go":
             control("refused")
             return EXIT_REFUSED
+        # A long answer (a backup made before the run) leaves the lock's connection idle. If it dropped meanwhile,
+        # another session may have migrated since the version table was read and backed up: run nothing.
+        if not lock.still_held():
+            sys.stderr.write(
+                "Cairn: the connection holding the database lock dropped while Cairn prepared the run; nothing was run.\n"
+            )
+            return EXIT_LOCK_LOST
 
         log = open(args.log_file, "a", buffering=1, encoding="utf-8") if args.log_file else None
         out, err = sys.stdout, sys.stderr

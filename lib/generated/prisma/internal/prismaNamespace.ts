@@ -1762,7 +1762,8 @@ export const EnvironmentScalarFieldEnum = {
   timeoutMs: 'timeoutMs',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
-  rehearsal: 'rehearsal'
+  rehearsal: 'rehearsal',
+  beforeRun: 'beforeRun'
 } as const
 
 export type EnvironmentScalarFieldEnum = (typeof EnvironmentScalarFieldEnum)[keyof typeof EnvironmentScalarFieldEnum]
@@ -1866,6 +1867,10 @@ export const RunScalarFieldEnum = {
   runnerHost: 'runnerHost',
   runnerPid: 'runnerPid',
   runnerLogFile: 'runnerLogFile',
+  backupFile: 'backupFile',
+  backupBytes: 'backupBytes',
+  backupRestoreCommand: 'backupRestoreCommand',
+  backupCommand: 'backupCommand',
   createdAt: 'createdAt'
 } as const
 

@@ -84,6 +84,7 @@ export type EnvironmentCountAggregateOutputType = {
   createdAt: number
   updatedAt: number
   rehearsal: number
+  beforeRun: number
   _all: number
 }
 
@@ -146,6 +147,7 @@ export type EnvironmentCountAggregateInputType = {
   createdAt?: true
   updatedAt?: true
   rehearsal?: true
+  beforeRun?: true
   _all?: true
 }
 
@@ -251,6 +253,7 @@ export type EnvironmentGroupByOutputType = {
   createdAt: Date
   updatedAt: Date
   rehearsal: runtime.JsonValue
+  beforeRun: runtime.JsonValue | null
   _count: EnvironmentCountAggregateOutputType | null
   _avg: EnvironmentAvgAggregateOutputType | null
   _sum: EnvironmentSumAggregateOutputType | null
@@ -292,6 +295,7 @@ export type EnvironmentWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Environment">
+  beforeRun?: Prisma.JsonNullableFilter<"Environment">
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
@@ -317,6 +321,7 @@ export type EnvironmentOrderByWithRelationInput = {
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
+  beforeRun?: Prisma.SortOrderInput | Prisma.SortOrder
   project?: Prisma.ProjectOrderByWithRelationInput
   runs?: Prisma.RunOrderByRelationAggregateInput
   signOffs?: Prisma.SignOffOrderByRelationAggregateInput
@@ -346,6 +351,7 @@ export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Environment">
+  beforeRun?: Prisma.JsonNullableFilter<"Environment">
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
@@ -371,6 +377,7 @@ export type EnvironmentOrderByWithAggregationInput = {
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
+  beforeRun?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.EnvironmentCountOrderByAggregateInput
   _avg?: Prisma.EnvironmentAvgOrderByAggregateInput
   _max?: Prisma.EnvironmentMaxOrderByAggregateInput
@@ -397,6 +404,7 @@ export type EnvironmentScalarWhereWithAggregatesInput = {
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonWithAggregatesFilter<"Environment">
+  beforeRun?: Prisma.JsonNullableWithAggregatesFilter<"Environment">
 }
 
 export type EnvironmentCreateInput = {
@@ -414,6 +422,7 @@ export type EnvironmentCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
@@ -439,6 +448,7 @@ export type EnvironmentUncheckedCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -462,6 +472,7 @@ export type EnvironmentUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
@@ -487,6 +498,7 @@ export type EnvironmentUncheckedUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -511,6 +523,7 @@ export type EnvironmentCreateManyInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentUpdateManyMutationInput = {
@@ -528,6 +541,7 @@ export type EnvironmentUpdateManyMutationInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentUncheckedUpdateManyInput = {
@@ -546,6 +560,7 @@ export type EnvironmentUncheckedUpdateManyInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentListRelationFilter = {
@@ -579,6 +594,7 @@ export type EnvironmentCountOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
+  beforeRun?: Prisma.SortOrder
 }
 
 export type EnvironmentAvgOrderByAggregateInput = {
@@ -794,6 +810,7 @@ export type EnvironmentCreateWithoutProjectInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
@@ -817,6 +834,7 @@ export type EnvironmentUncheckedCreateWithoutProjectInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -870,6 +888,7 @@ export type EnvironmentScalarWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Environment">
+  beforeRun?: Prisma.JsonNullableFilter<"Environment">
 }
 
 export type EnvironmentCreateWithoutRunsInput = {
@@ -887,6 +906,7 @@ export type EnvironmentCreateWithoutRunsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
@@ -911,6 +931,7 @@ export type EnvironmentUncheckedCreateWithoutRunsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
@@ -949,6 +970,7 @@ export type EnvironmentUpdateWithoutRunsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
@@ -973,6 +995,7 @@ export type EnvironmentUncheckedUpdateWithoutRunsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
@@ -995,6 +1018,7 @@ export type EnvironmentCreateWithoutLockInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
@@ -1019,6 +1043,7 @@ export type EnvironmentUncheckedCreateWithoutLockInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -1057,6 +1082,7 @@ export type EnvironmentUpdateWithoutLockInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
@@ -1081,6 +1107,7 @@ export type EnvironmentUncheckedUpdateWithoutLockInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1103,6 +1130,7 @@ export type EnvironmentCreateWithoutSignOffsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
@@ -1127,6 +1155,7 @@ export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
@@ -1165,6 +1194,7 @@ export type EnvironmentUpdateWithoutSignOffsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
@@ -1189,6 +1219,7 @@ export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
@@ -1211,6 +1242,7 @@ export type EnvironmentCreateWithoutBaselinesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
@@ -1235,6 +1267,7 @@ export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
@@ -1273,6 +1306,7 @@ export type EnvironmentUpdateWithoutBaselinesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
@@ -1297,6 +1331,7 @@ export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
@@ -1319,6 +1354,7 @@ export type EnvironmentCreateWithoutRehearsalsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
@@ -1343,6 +1379,7 @@ export type EnvironmentUncheckedCreateWithoutRehearsalsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -1381,6 +1418,7 @@ export type EnvironmentUpdateWithoutRehearsalsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
@@ -1405,6 +1443,7 @@ export type EnvironmentUncheckedUpdateWithoutRehearsalsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1427,6 +1466,7 @@ export type EnvironmentCreateWithoutAppliedFilesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
@@ -1451,6 +1491,7 @@ export type EnvironmentUncheckedCreateWithoutAppliedFilesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -1489,6 +1530,7 @@ export type EnvironmentUpdateWithoutAppliedFilesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
@@ -1513,6 +1555,7 @@ export type EnvironmentUncheckedUpdateWithoutAppliedFilesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1535,6 +1578,7 @@ export type EnvironmentCreateManyProjectInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EnvironmentUpdateWithoutProjectInput = {
@@ -1552,6 +1596,7 @@ export type EnvironmentUpdateWithoutProjectInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
@@ -1575,6 +1620,7 @@ export type EnvironmentUncheckedUpdateWithoutProjectInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1598,6 +1644,7 @@ export type EnvironmentUncheckedUpdateManyWithoutProjectInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 
@@ -1683,6 +1730,7 @@ export type EnvironmentSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  beforeRun?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   runs?: boolean | Prisma.Environment$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Environment$signOffsArgs<ExtArgs>
@@ -1709,6 +1757,7 @@ export type EnvironmentSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  beforeRun?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["environment"]>
 
@@ -1728,6 +1777,7 @@ export type EnvironmentSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  beforeRun?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["environment"]>
 
@@ -1747,9 +1797,10 @@ export type EnvironmentSelectScalar = {
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  beforeRun?: boolean
 }
 
-export type EnvironmentOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "name" | "position" | "urlRef" | "urlEncrypted" | "urlMasked" | "versionTable" | "versionTableSchema" | "protected" | "approvers" | "timeoutMs" | "createdAt" | "updatedAt" | "rehearsal", ExtArgs["result"]["environment"]>
+export type EnvironmentOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "name" | "position" | "urlRef" | "urlEncrypted" | "urlMasked" | "versionTable" | "versionTableSchema" | "protected" | "approvers" | "timeoutMs" | "createdAt" | "updatedAt" | "rehearsal" | "beforeRun", ExtArgs["result"]["environment"]>
 export type EnvironmentInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   runs?: boolean | Prisma.Environment$runsArgs<ExtArgs>
@@ -1806,6 +1857,10 @@ export type $EnvironmentPayload<ExtArgs extends runtime.Types.Extensions.Interna
      * withData, maxDataMb, requireReversible, from cairn.config.json.
      */
     rehearsal: runtime.JsonValue
+    /**
+     * What runs before a migration here (cairn.config.json only): {kind: "backup", keep, timeoutMs} or {kind: "command", command, timeoutMs}; null for nothing.
+     */
+    beforeRun: runtime.JsonValue | null
   }, ExtArgs["result"]["environment"]>
   composites: {}
 }
@@ -2251,6 +2306,7 @@ export interface EnvironmentFieldRefs {
   readonly createdAt: Prisma.FieldRef<"Environment", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Environment", 'DateTime'>
   readonly rehearsal: Prisma.FieldRef<"Environment", 'Json'>
+  readonly beforeRun: Prisma.FieldRef<"Environment", 'Json'>
 }
     
 

@@ -29,11 +29,13 @@ export type AggregateRun = {
 export type RunAvgAggregateOutputType = {
   durationMs: number | null
   runnerPid: number | null
+  backupBytes: number | null
 }
 
 export type RunSumAggregateOutputType = {
   durationMs: number | null
   runnerPid: number | null
+  backupBytes: bigint | null
 }
 
 export type RunMinAggregateOutputType = {
@@ -63,6 +65,10 @@ export type RunMinAggregateOutputType = {
   runnerHost: string | null
   runnerPid: number | null
   runnerLogFile: string | null
+  backupFile: string | null
+  backupBytes: bigint | null
+  backupRestoreCommand: string | null
+  backupCommand: string | null
   createdAt: Date | null
 }
 
@@ -93,6 +99,10 @@ export type RunMaxAggregateOutputType = {
   runnerHost: string | null
   runnerPid: number | null
   runnerLogFile: string | null
+  backupFile: string | null
+  backupBytes: bigint | null
+  backupRestoreCommand: string | null
+  backupCommand: string | null
   createdAt: Date | null
 }
 
@@ -130,6 +140,10 @@ export type RunCountAggregateOutputType = {
   runnerHost: number
   runnerPid: number
   runnerLogFile: number
+  backupFile: number
+  backupBytes: number
+  backupRestoreCommand: number
+  backupCommand: number
   createdAt: number
   _all: number
 }
@@ -138,11 +152,13 @@ export type RunCountAggregateOutputType = {
 export type RunAvgAggregateInputType = {
   durationMs?: true
   runnerPid?: true
+  backupBytes?: true
 }
 
 export type RunSumAggregateInputType = {
   durationMs?: true
   runnerPid?: true
+  backupBytes?: true
 }
 
 export type RunMinAggregateInputType = {
@@ -172,6 +188,10 @@ export type RunMinAggregateInputType = {
   runnerHost?: true
   runnerPid?: true
   runnerLogFile?: true
+  backupFile?: true
+  backupBytes?: true
+  backupRestoreCommand?: true
+  backupCommand?: true
   createdAt?: true
 }
 
@@ -202,6 +222,10 @@ export type RunMaxAggregateInputType = {
   runnerHost?: true
   runnerPid?: true
   runnerLogFile?: true
+  backupFile?: true
+  backupBytes?: true
+  backupRestoreCommand?: true
+  backupCommand?: true
   createdAt?: true
 }
 
@@ -239,6 +263,10 @@ export type RunCountAggregateInputType = {
   runnerHost?: true
   runnerPid?: true
   runnerLogFile?: true
+  backupFile?: true
+  backupBytes?: true
+  backupRestoreCommand?: true
+  backupCommand?: true
   createdAt?: true
   _all?: true
 }
@@ -363,6 +391,10 @@ export type RunGroupByOutputType = {
   runnerHost: string | null
   runnerPid: number | null
   runnerLogFile: string | null
+  backupFile: string | null
+  backupBytes: bigint | null
+  backupRestoreCommand: string | null
+  backupCommand: string | null
   createdAt: Date
   _count: RunCountAggregateOutputType | null
   _avg: RunAvgAggregateOutputType | null
@@ -423,6 +455,10 @@ export type RunWhereInput = {
   runnerHost?: Prisma.StringNullableFilter<"Run"> | string | null
   runnerPid?: Prisma.IntNullableFilter<"Run"> | number | null
   runnerLogFile?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupFile?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupBytes?: Prisma.BigIntNullableFilter<"Run"> | bigint | number | null
+  backupRestoreCommand?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupCommand?: Prisma.StringNullableFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   environment?: Prisma.XOR<Prisma.EnvironmentScalarRelationFilter, Prisma.EnvironmentWhereInput>
@@ -466,6 +502,10 @@ export type RunOrderByWithRelationInput = {
   runnerHost?: Prisma.SortOrderInput | Prisma.SortOrder
   runnerPid?: Prisma.SortOrderInput | Prisma.SortOrder
   runnerLogFile?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupFile?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupBytes?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupRestoreCommand?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupCommand?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   project?: Prisma.ProjectOrderByWithRelationInput
   environment?: Prisma.EnvironmentOrderByWithRelationInput
@@ -512,6 +552,10 @@ export type RunWhereUniqueInput = Prisma.AtLeast<{
   runnerHost?: Prisma.StringNullableFilter<"Run"> | string | null
   runnerPid?: Prisma.IntNullableFilter<"Run"> | number | null
   runnerLogFile?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupFile?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupBytes?: Prisma.BigIntNullableFilter<"Run"> | bigint | number | null
+  backupRestoreCommand?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupCommand?: Prisma.StringNullableFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
   project?: Prisma.XOR<Prisma.ProjectScalarRelationFilter, Prisma.ProjectWhereInput>
   environment?: Prisma.XOR<Prisma.EnvironmentScalarRelationFilter, Prisma.EnvironmentWhereInput>
@@ -555,6 +599,10 @@ export type RunOrderByWithAggregationInput = {
   runnerHost?: Prisma.SortOrderInput | Prisma.SortOrder
   runnerPid?: Prisma.SortOrderInput | Prisma.SortOrder
   runnerLogFile?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupFile?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupBytes?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupRestoreCommand?: Prisma.SortOrderInput | Prisma.SortOrder
+  backupCommand?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.RunCountOrderByAggregateInput
   _avg?: Prisma.RunAvgOrderByAggregateInput
@@ -600,6 +648,10 @@ export type RunScalarWhereWithAggregatesInput = {
   runnerHost?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   runnerPid?: Prisma.IntNullableWithAggregatesFilter<"Run"> | number | null
   runnerLogFile?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
+  backupFile?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
+  backupBytes?: Prisma.BigIntNullableWithAggregatesFilter<"Run"> | bigint | number | null
+  backupRestoreCommand?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
+  backupCommand?: Prisma.StringNullableWithAggregatesFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Run"> | Date | string
 }
 
@@ -632,6 +684,10 @@ export type RunCreateInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
@@ -675,6 +731,10 @@ export type RunUncheckedCreateInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -708,6 +768,10 @@ export type RunUpdateInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
@@ -751,6 +815,10 @@ export type RunUncheckedUpdateInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -789,6 +857,10 @@ export type RunCreateManyInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
 }
 
@@ -821,6 +893,10 @@ export type RunUpdateManyMutationInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -858,6 +934,10 @@ export type RunUncheckedUpdateManyInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -905,12 +985,17 @@ export type RunCountOrderByAggregateInput = {
   runnerHost?: Prisma.SortOrder
   runnerPid?: Prisma.SortOrder
   runnerLogFile?: Prisma.SortOrder
+  backupFile?: Prisma.SortOrder
+  backupBytes?: Prisma.SortOrder
+  backupRestoreCommand?: Prisma.SortOrder
+  backupCommand?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type RunAvgOrderByAggregateInput = {
   durationMs?: Prisma.SortOrder
   runnerPid?: Prisma.SortOrder
+  backupBytes?: Prisma.SortOrder
 }
 
 export type RunMaxOrderByAggregateInput = {
@@ -940,6 +1025,10 @@ export type RunMaxOrderByAggregateInput = {
   runnerHost?: Prisma.SortOrder
   runnerPid?: Prisma.SortOrder
   runnerLogFile?: Prisma.SortOrder
+  backupFile?: Prisma.SortOrder
+  backupBytes?: Prisma.SortOrder
+  backupRestoreCommand?: Prisma.SortOrder
+  backupCommand?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -970,12 +1059,17 @@ export type RunMinOrderByAggregateInput = {
   runnerHost?: Prisma.SortOrder
   runnerPid?: Prisma.SortOrder
   runnerLogFile?: Prisma.SortOrder
+  backupFile?: Prisma.SortOrder
+  backupBytes?: Prisma.SortOrder
+  backupRestoreCommand?: Prisma.SortOrder
+  backupCommand?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type RunSumOrderByAggregateInput = {
   durationMs?: Prisma.SortOrder
   runnerPid?: Prisma.SortOrder
+  backupBytes?: Prisma.SortOrder
 }
 
 export type RunScalarRelationFilter = {
@@ -1236,6 +1330,14 @@ export type NullableIntFieldUpdateOperationsInput = {
   divide?: number
 }
 
+export type NullableBigIntFieldUpdateOperationsInput = {
+  set?: bigint | number | null
+  increment?: bigint | number
+  decrement?: bigint | number
+  multiply?: bigint | number
+  divide?: bigint | number
+}
+
 export type RunCreateNestedOneWithoutLogsInput = {
   create?: Prisma.XOR<Prisma.RunCreateWithoutLogsInput, Prisma.RunUncheckedCreateWithoutLogsInput>
   connectOrCreate?: Prisma.RunCreateOrConnectWithoutLogsInput
@@ -1279,6 +1381,10 @@ export type RunCreateWithoutProjectInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
   requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
@@ -1320,6 +1426,10 @@ export type RunUncheckedCreateWithoutProjectInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -1387,6 +1497,10 @@ export type RunScalarWhereInput = {
   runnerHost?: Prisma.StringNullableFilter<"Run"> | string | null
   runnerPid?: Prisma.IntNullableFilter<"Run"> | number | null
   runnerLogFile?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupFile?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupBytes?: Prisma.BigIntNullableFilter<"Run"> | bigint | number | null
+  backupRestoreCommand?: Prisma.StringNullableFilter<"Run"> | string | null
+  backupCommand?: Prisma.StringNullableFilter<"Run"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Run"> | Date | string
 }
 
@@ -1419,6 +1533,10 @@ export type RunCreateWithoutEnvironmentInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   requestedBy: Prisma.UserCreateNestedOneWithoutRunsRequestedInput
@@ -1460,6 +1578,10 @@ export type RunUncheckedCreateWithoutEnvironmentInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -1519,6 +1641,10 @@ export type RunCreateWithoutRequestedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
@@ -1560,6 +1686,10 @@ export type RunUncheckedCreateWithoutRequestedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -1603,6 +1733,10 @@ export type RunCreateWithoutApprovedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
@@ -1644,6 +1778,10 @@ export type RunUncheckedCreateWithoutApprovedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -1687,6 +1825,10 @@ export type RunCreateWithoutRejectedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
@@ -1728,6 +1870,10 @@ export type RunUncheckedCreateWithoutRejectedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   logs?: Prisma.RunLogUncheckedCreateNestedManyWithoutRunInput
 }
@@ -1819,6 +1965,10 @@ export type RunCreateWithoutLogsInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
   project: Prisma.ProjectCreateNestedOneWithoutRunsInput
   environment: Prisma.EnvironmentCreateNestedOneWithoutRunsInput
@@ -1861,6 +2011,10 @@ export type RunUncheckedCreateWithoutLogsInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
 }
 
@@ -1909,6 +2063,10 @@ export type RunUpdateWithoutLogsInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
@@ -1951,6 +2109,10 @@ export type RunUncheckedUpdateWithoutLogsInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1987,6 +2149,10 @@ export type RunCreateManyProjectInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
 }
 
@@ -2019,6 +2185,10 @@ export type RunUpdateWithoutProjectInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
   requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
@@ -2060,6 +2230,10 @@ export type RunUncheckedUpdateWithoutProjectInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -2097,6 +2271,10 @@ export type RunUncheckedUpdateManyWithoutProjectInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -2133,6 +2311,10 @@ export type RunCreateManyEnvironmentInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
 }
 
@@ -2165,6 +2347,10 @@ export type RunUpdateWithoutEnvironmentInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   requestedBy?: Prisma.UserUpdateOneRequiredWithoutRunsRequestedNestedInput
@@ -2206,6 +2392,10 @@ export type RunUncheckedUpdateWithoutEnvironmentInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -2243,6 +2433,10 @@ export type RunUncheckedUpdateManyWithoutEnvironmentInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -2279,6 +2473,10 @@ export type RunCreateManyRequestedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
 }
 
@@ -2315,6 +2513,10 @@ export type RunCreateManyApprovedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
 }
 
@@ -2351,6 +2553,10 @@ export type RunCreateManyRejectedByInput = {
   runnerHost?: string | null
   runnerPid?: number | null
   runnerLogFile?: string | null
+  backupFile?: string | null
+  backupBytes?: bigint | number | null
+  backupRestoreCommand?: string | null
+  backupCommand?: string | null
   createdAt?: Date | string
 }
 
@@ -2383,6 +2589,10 @@ export type RunUpdateWithoutRequestedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
@@ -2424,6 +2634,10 @@ export type RunUncheckedUpdateWithoutRequestedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -2461,6 +2675,10 @@ export type RunUncheckedUpdateManyWithoutRequestedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -2493,6 +2711,10 @@ export type RunUpdateWithoutApprovedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
@@ -2534,6 +2756,10 @@ export type RunUncheckedUpdateWithoutApprovedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -2571,6 +2797,10 @@ export type RunUncheckedUpdateManyWithoutApprovedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -2603,6 +2833,10 @@ export type RunUpdateWithoutRejectedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   project?: Prisma.ProjectUpdateOneRequiredWithoutRunsNestedInput
   environment?: Prisma.EnvironmentUpdateOneRequiredWithoutRunsNestedInput
@@ -2644,6 +2878,10 @@ export type RunUncheckedUpdateWithoutRejectedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.RunLogUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -2681,6 +2919,10 @@ export type RunUncheckedUpdateManyWithoutRejectedByInput = {
   runnerHost?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   runnerPid?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   runnerLogFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupFile?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupBytes?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  backupRestoreCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  backupCommand?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -2749,6 +2991,10 @@ export type RunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   runnerHost?: boolean
   runnerPid?: boolean
   runnerLogFile?: boolean
+  backupFile?: boolean
+  backupBytes?: boolean
+  backupRestoreCommand?: boolean
+  backupCommand?: boolean
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -2793,6 +3039,10 @@ export type RunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   runnerHost?: boolean
   runnerPid?: boolean
   runnerLogFile?: boolean
+  backupFile?: boolean
+  backupBytes?: boolean
+  backupRestoreCommand?: boolean
+  backupCommand?: boolean
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -2835,6 +3085,10 @@ export type RunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   runnerHost?: boolean
   runnerPid?: boolean
   runnerLogFile?: boolean
+  backupFile?: boolean
+  backupBytes?: boolean
+  backupRestoreCommand?: boolean
+  backupCommand?: boolean
   createdAt?: boolean
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -2877,10 +3131,14 @@ export type RunSelectScalar = {
   runnerHost?: boolean
   runnerPid?: boolean
   runnerLogFile?: boolean
+  backupFile?: boolean
+  backupBytes?: boolean
+  backupRestoreCommand?: boolean
+  backupCommand?: boolean
   createdAt?: boolean
 }
 
-export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "reviewedFiles" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "reason" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "executedFrom" | "executedSteps" | "cancelRequestedAt" | "cancelRequestedBy" | "cancelReason" | "runnerHost" | "runnerPid" | "runnerLogFile" | "createdAt", ExtArgs["result"]["run"]>
+export type RunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "environmentId" | "kind" | "status" | "fromRevisions" | "target" | "path" | "sqlPreview" | "reviewedFiles" | "gates" | "requestedById" | "approvedById" | "approvedAt" | "rejectedById" | "rejectReason" | "driftOverride" | "reason" | "instanceId" | "heartbeatAt" | "startedAt" | "finishedAt" | "durationMs" | "errorTail" | "resultRevisions" | "executedFrom" | "executedSteps" | "cancelRequestedAt" | "cancelRequestedBy" | "cancelReason" | "runnerHost" | "runnerPid" | "runnerLogFile" | "backupFile" | "backupBytes" | "backupRestoreCommand" | "backupCommand" | "createdAt", ExtArgs["result"]["run"]>
 export type RunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   environment?: boolean | Prisma.EnvironmentDefaultArgs<ExtArgs>
@@ -2985,6 +3243,16 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     runnerHost: string | null
     runnerPid: number | null
     runnerLogFile: string | null
+    /**
+     * The backup made before Alembic started (environment's beforeRun): its file, size and the command that restores it.
+     */
+    backupFile: string | null
+    backupBytes: bigint | null
+    backupRestoreCommand: string | null
+    /**
+     * The operator's before-run command as it ran (argv joined for display), when beforeRun is a command.
+     */
+    backupCommand: string | null
     createdAt: Date
   }, ExtArgs["result"]["run"]>
   composites: {}
@@ -3448,6 +3716,10 @@ export interface RunFieldRefs {
   readonly runnerHost: Prisma.FieldRef<"Run", 'String'>
   readonly runnerPid: Prisma.FieldRef<"Run", 'Int'>
   readonly runnerLogFile: Prisma.FieldRef<"Run", 'String'>
+  readonly backupFile: Prisma.FieldRef<"Run", 'String'>
+  readonly backupBytes: Prisma.FieldRef<"Run", 'BigInt'>
+  readonly backupRestoreCommand: Prisma.FieldRef<"Run", 'String'>
+  readonly backupCommand: Prisma.FieldRef<"Run", 'String'>
   readonly createdAt: Prisma.FieldRef<"Run", 'DateTime'>
 }
     
