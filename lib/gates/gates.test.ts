@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Problem, RevisionNode } from "@/lib/graph/types";
 import { canProceed, canRequest, describeRefusal, evaluateGates, GATES } from "@/lib/gates/evaluate-gates";
+import { checkBackup } from "@/lib/gates/check-backup";
 import { checkDowngradeSafety } from "@/lib/gates/check-downgrade-safety";
 import { checkGraphSoundness } from "@/lib/gates/check-graph-soundness";
 import { checkPreviewComplete } from "@/lib/gates/check-preview-complete";
@@ -70,6 +71,7 @@ describe("evaluateGates", () => {
       "preview-complete",
       "rehearsal",
       "applied-files",
+      "backup",
       "typed-confirmation",
       "two-person",
     ]);
@@ -487,5 +489,14 @@ describe("schema drift", () => {
     expect(checkSchemaDrift(facts(d, { driftOverride: { reason: "ok", byRole: "admin" } }))).toMatchObject({ verdict: "block", unblock: "Write why it is safe to migrate despite the drift." });
     const ok = checkSchemaDrift(facts(d, { driftOverride: { reason: " hotfix index added by DBA, reviewed ", byRole: "admin", byEmail: "root@example.com" } }));
     expect(ok).toMatchObject({ verdict: "warn", reason: 'production\'s schema differs from its baseline in 3 places; overridden by root@example.com: "hotfix index added by DBA, reviewed".' });
+  });
+
+  it("backup: passes saying what will run, blocks on a misconfiguration with the operator's fix", () => {
+    expect(checkBackup(facts())).toMatchObject({ id: "backup", verdict: "pass", reason: expect.stringContaining("No backup is configured") });
+    const described = "Before Alembic starts, Cairn makes pg_dump -Fc of production into /srv/backups/shop/production and keeps the newest 7; if the backup fails, nothing is migrated.";
+    expect(checkBackup(facts({ beforeRun: { description: described, problem: null } }))).toMatchObject({ verdict: "pass", reason: described });
+    const blocked = checkBackup(facts({ beforeRun: { description: described, problem: "CAIRN_BACKUP_DIR is not set." } }));
+    expect(blocked).toMatchObject({ verdict: "block", reason: "CAIRN_BACKUP_DIR is not set." });
+    expect(blocked.unblock).toMatch(/operator/);
   });
 });

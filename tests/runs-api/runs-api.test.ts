@@ -112,7 +112,7 @@ describe("promotion qa → staging → production through every gate", () => {
     expect(p.sqlPreview).toMatch(/CREATE TABLE customers/);
     expect(p.canRequest).toBe(true);
     expect(p.needsApproval).toBe(false);
-    expect(p.gates).toHaveLength(12);
+    expect(p.gates).toHaveLength(13);
 
     const res = await requestRun(alice, "qa", { kind: "upgrade", target: "e5" });
     expect(res.status).toBe(202);
