@@ -112,7 +112,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
 
   const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
   if (!url.ok) {
-    throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message}. Fix the environment's settings and try again.`);
+    throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message.replace(/\.$/, "")}. Fix the environment's settings and try again.`);
   }
   const status = await readStatusOrThrow(env, url, graph, rootDir);
   const from = status.revisions;

@@ -81,7 +81,7 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
   }
 
   const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
-  if (!url.ok) throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message}. Fix the environment's settings and try again.`);
+  if (!url.ok) throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message.replace(/\.$/, "")}. Fix the environment's settings and try again.`);
   const readRevisions = async () => {
     const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
     if (!r.ok) throw new AppError("unreachable", `read ${env.name}: ${r.reason}`, `Cairn could not read ${env.name}'s version table: ${r.message}. Check that the database is up, then try again.`);
