@@ -1,9 +1,14 @@
-/**
- * Lists of revision ids as Cairn's store keeps them (Json columns until they become String[]):
- * read back, compared as sets, said in words. Pure.
- */
+/** Lists of revision ids: read back from the store, compared as sets, said in words. Pure. */
 
-/** A Json column read back as the strings it holds ([] for anything else). */
+/**
+ * A run's resultRevisions, executedFrom or executedSteps, which stay Json because null ("not known") differs from
+ * [] ("base") and a Prisma list cannot be null: the strings it holds, or null.
+ */
+export function storedRevisions(v: unknown): string[] | null {
+  return Array.isArray(v) ? asStrings(v) : null;
+}
+
+/** A value read from Json (a gate's details) as the strings it holds ([] for anything else). */
 export function asStrings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }

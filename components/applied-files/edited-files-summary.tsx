@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { describeEditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 import { readProjectAppliedFileEdits, type EnvironmentReading } from "@/lib/applied-files/read-project-applied-file-edits";
-import { appUrlOptions } from "@/lib/drift-service/project-context";
+import { serverUrlOptions } from "@/lib/projects/load-project";
 
 /**
  * For the overview and the graph: one line per migration edited after it was applied to an environment
@@ -12,7 +12,7 @@ import { appUrlOptions } from "@/lib/drift-service/project-context";
 export async function EditedFilesSummary({ projectName, readings }: { projectName: string; readings?: readonly EnvironmentReading[] }) {
   let edits;
   try {
-    edits = await readProjectAppliedFileEdits(await getDb(), projectName, { ...appUrlOptions(), ...(readings ? { readings } : {}) });
+    edits = await readProjectAppliedFileEdits(await getDb(), projectName, { ...serverUrlOptions(), ...(readings ? { readings } : {}) });
   } catch (e) {
     console.error(`[cairn] applied-file check for ${projectName} failed:`, e instanceof Error ? e.message : String(e));
     return null;

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { describeDriftFinding } from "@/lib/drift-service/describe-drift-finding";
-import { appUrlOptions } from "@/lib/drift-service/project-context";
+import { serverUrlOptions } from "@/lib/projects/load-project";
 
 /**
  * For the overview: one line per drift finding ("Schema drift: staging differs from qa at the same
@@ -12,7 +12,7 @@ import { appUrlOptions } from "@/lib/drift-service/project-context";
 export async function DriftSummary({ projectName }: { projectName: string }) {
   let findings;
   try {
-    findings = (await detectProjectDrift(await getDb(), projectName, appUrlOptions())).findings;
+    findings = (await detectProjectDrift(await getDb(), projectName, serverUrlOptions())).findings;
   } catch (e) {
     console.error(`[cairn] drift summary for ${projectName} failed:`, e);
     return null;

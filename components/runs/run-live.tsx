@@ -94,7 +94,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
         <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-stone-500">Requested</dt>
           <dd>
-            {run.requestedBy?.email ?? "—"} at {run.createdAt.replace("T", " ").slice(0, 19)}
+            {run.requestedBy.email} at {run.createdAt.replace("T", " ").slice(0, 19)}
           </dd>
           {run.approvedBy && (
             <>
@@ -192,7 +192,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
                 </div>
               </div>
             ) : (
-              <p>Waiting for approval by {run.requestedBy ? `someone other than ${run.requestedBy.email}` : "a second person"}.</p>
+              <p>Waiting for approval by someone other than {run.requestedBy.email}.</p>
             )}
             {(approveM.isError || rejectM.isError) && (
               <p role="alert" className="mt-2 whitespace-pre-line text-red-900">

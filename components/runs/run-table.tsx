@@ -42,7 +42,7 @@ export function RunTable({ runs, showEnvironment = true }: { runs: RunView[]; sh
               {r.status === "stale" && <span className="block text-xs text-stone-600">{r.environment} moved after it was requested; request again.</span>}
               {r.status === "running" && r.cancelRequestedAt && <span className="block text-xs text-stone-600">Asked to stop by {r.cancelRequestedBy}.</span>}
             </td>
-            <td className="py-2">{r.requestedBy?.email ?? "—"}</td>
+            <td className="py-2">{r.requestedBy.email}</td>
           </tr>
         ))}
       </tbody>

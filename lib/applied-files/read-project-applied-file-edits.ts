@@ -5,9 +5,7 @@ import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
 import { readVersionTable } from "@/lib/targets/read-version-table";
 import type { EnvironmentState } from "@/lib/targets/types";
-import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
-import { projectConstants } from "@/lib/projects/project-constants";
-import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
 
 /** A version-table reading the caller already made (the overview's own), by environment name. */
 export interface EnvironmentReading {
@@ -26,22 +24,18 @@ export interface EnvironmentReading {
  * `readings` (the overview passes its own) are used instead of reading the version tables again: the
  * overview page read every table twice, once for the matrix and once here.
  */
-export async function readProjectAppliedFileEdits(
-  db: PrismaClient,
-  projectName: string,
-  opts: { key?: Buffer; env?: Record<string, string | undefined>; readings?: readonly EnvironmentReading[] } = {},
-): Promise<EditedAppliedFile[]> {
-  const project = await getProjectOrThrow(db, projectName);
+export async function readProjectAppliedFileEdits(db: PrismaClient, projectName: string, opts: UrlOptions & { readings?: readonly EnvironmentReading[] } = {}): Promise<EditedAppliedFile[]> {
+  const { project, environments, constants } = await loadProject(db, projectName, opts);
   // What is shown (overview, graph page, this API) reads the graph the overview keeps while the files are unchanged, as its polls do.
-  const { graph, rootDir } = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
+  const { graph, rootDir } = await readWatchedProjectGraph(project.alembicPath, { constants });
   const readings = opts.readings ? new Map(opts.readings.map((r) => [r.name, r])) : undefined;
   const seen = await Promise.all(
-    project.environments.map(async (env) => {
+    environments.map(async (env) => {
       if (readings) {
         const r = readings.get(env.name);
         return r && r.state !== "unreachable" ? { environmentId: env.id, revisions: r.revisions, readAt: new Date(r.checkedAt) } : null;
       }
-      const url = resolveEnvironmentUrl(env, opts);
+      const url = env.url;
       if (!url.ok) return null;
       const readAt = new Date();
       const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs, baseDir: rootDir }).catch(() => null);

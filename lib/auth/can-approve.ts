@@ -8,9 +8,9 @@ import { can } from "@/lib/auth/permissions";
  * on it may — an admin not on the list included (an admin can edit the list, which is audited).
  * Pure.
  */
-export function canApprove(actor: Actor, environment: { approvers: unknown }): boolean {
+export function canApprove(actor: Actor, environment: { approvers: readonly string[] }): boolean {
   if (!can(actor, "runs.approve")) return false;
-  const list = Array.isArray(environment.approvers) ? environment.approvers.filter((a): a is string => typeof a === "string").map((a) => a.trim().toLowerCase()) : [];
+  const list = environment.approvers.map((a) => a.trim().toLowerCase());
   if (list.length === 0) return true;
   return list.includes(actor.email.trim().toLowerCase());
 }

@@ -95,12 +95,12 @@ export async function listApiTokens(db: PrismaClient, opts: { ownerId?: string }
   return rows.map(toSummary);
 }
 
-function toSummary(r: { id: string; name: string; prefix: string; scopes: unknown; userId: string; user: { email: string }; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiTokenSummary {
+function toSummary(r: { id: string; name: string; prefix: string; scopes: string[]; userId: string; user: { email: string }; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiTokenSummary {
   return {
     id: r.id,
     name: r.name,
     prefix: r.prefix,
-    scopes: Array.isArray(r.scopes) ? r.scopes.filter((s): s is string => typeof s === "string") : [],
+    scopes: r.scopes,
     userId: r.userId,
     userEmail: r.user.email,
     createdAt: r.createdAt.toISOString(),

@@ -44,7 +44,7 @@ export async function resolveTokenActor(db: PrismaClient, token: string, now: Da
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await db.apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  const scopes = Array.isArray(row.scopes) ? row.scopes.filter((s): s is string => typeof s === "string") : [];
+  const scopes = row.scopes;
   const u = row.user;
   return { kind: "token", userId: u.id, email: u.email, name: u.name, role: u.role, tokenId: row.id, scopes };
 }

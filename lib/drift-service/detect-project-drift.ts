@@ -5,7 +5,8 @@ import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";
 import { latestBaseline } from "@/lib/drift-service/baselines";
 import { environmentsOf } from "@/lib/drift-service/describe-drift-finding";
-import { loadProjectContext, readLiveSchema, type UrlOptions } from "@/lib/drift-service/project-context";
+import { readLiveSchema } from "@/lib/drift-service/read-live-environment";
+import { loadProjectWithGraph, type UrlOptions } from "@/lib/projects/load-project";
 
 /** One environment as the drift page shows it. No URL, no credential. */
 export interface EnvironmentDrift {
@@ -44,11 +45,11 @@ export interface ProjectDrift {
  * recorded for its revisions.
  */
 export async function detectProjectDrift(db: PrismaClient, projectName: string, opts: UrlOptions = {}): Promise<ProjectDrift> {
-  const { project, rootDir } = await loadProjectContext(db, projectName);
+  const { project, environments: loaded, rootDir } = await loadProjectWithGraph(db, projectName, opts);
   const checkedAt = new Date().toISOString();
   const reads = await Promise.all(
-    project.environments.map(async (env) => {
-      const live = await readLiveSchema(env, rootDir, opts);
+    loaded.map(async (env) => {
+      const live = await readLiveSchema(env, rootDir);
       const baseline = live.ok ? await latestBaseline(db, env.id, live.revisions) : null;
       return { env, live, baseline };
     }),

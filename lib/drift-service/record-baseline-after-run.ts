@@ -2,9 +2,9 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { GateFacts } from "@/lib/gates/types";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { appUrlOptions, type UrlOptions } from "@/lib/drift-service/project-context";
+import { serverUrlOptions, type UrlOptions } from "@/lib/projects/load-project";
 import { takeBaseline, type TakenBaseline } from "@/lib/drift-service/take-baseline";
-import { sameSet } from "@/lib/revision-lists";
+import { sameSet, storedRevisions } from "@/lib/revision-lists";
 
 /** The drift gate's fact for the environment just before the run started (plan-run reads it when the run is submitted or approved). */
 export type PreRunDrift = GateFacts["drift"];
@@ -43,7 +43,7 @@ export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string
     });
     return null;
   }
-  const result = Array.isArray(stored.resultRevisions) ? stored.resultRevisions.filter((r): r is string => typeof r === "string") : null;
+  const result = storedRevisions(stored.resultRevisions);
   const taken = await takeBaseline(
     db,
     {
@@ -54,7 +54,7 @@ export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string
       runId: stored.id,
       details: { runId: stored.id, preRun: preRun === null ? "unchecked (no baseline and no environment at the same revisions)" : "matched" },
     },
-    opts ?? appUrlOptions(),
+    opts ?? serverUrlOptions(),
   );
   if (result && !sameSet(result, taken.revisions)) {
     // Another change landed between the run and this read; the baseline still describes what is there now.

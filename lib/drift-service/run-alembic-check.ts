@@ -1,11 +1,10 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { isAppError } from "@/lib/errors";
-import { getEnvironmentOrThrow } from "@/lib/projects/get-project-or-throw";
 import { normaliseCommand, normaliseXArgs, runAlembic } from "@/lib/runner/run-alembic";
 import { CHECK_REQUIREMENTS, parseAlembicVersion, supportsCheck } from "@/lib/drift-service/parse-alembic-version";
-import { loadProjectContext, readLiveRevisions, type UrlOptions } from "@/lib/drift-service/project-context";
-import { asStrings } from "@/lib/revision-lists";
+import { readLiveRevisions } from "@/lib/drift-service/read-live-environment";
+import { loadProjectWithGraph, type UrlOptions } from "@/lib/projects/load-project";
 import type { AuditActor } from "@/lib/audit/record-audit";
 
 export type AlembicCheckResult =
@@ -25,9 +24,9 @@ export async function runAlembicCheck(
   i: { project: string; environment: string; timeoutMs?: number; /** Who asked, audited with each command Cairn runs for it. */ actor: AuditActor },
   opts: UrlOptions = {},
 ): Promise<AlembicCheckResult> {
-  const { project, rootDir, configFile } = await loadProjectContext(db, i.project);
-  const env = getEnvironmentOrThrow(project, i.environment);
-  const command = normaliseCommand(Array.isArray(project.command) ? asStrings(project.command) : undefined);
+  const { project, rootDir, configFile, environment } = await loadProjectWithGraph(db, i.project, opts);
+  const env = environment(i.environment);
+  const command = normaliseCommand(project.command);
   const xArgs = normaliseXArgs(project.xArgs);
   const audit = { db, actor: i.actor, projectId: project.id, environmentId: env.id, environment: env.name };
 
@@ -52,7 +51,7 @@ export async function runAlembicCheck(
     return { available: false, version: version.text, message: `alembic check is not available: this project's Alembic is ${version.text}; ${CHECK_REQUIREMENTS}.` };
   }
 
-  const live = await readLiveRevisions(env, rootDir, opts);
+  const live = await readLiveRevisions(env, rootDir);
   if (!live.ok) return { available: true, version: version.text, ok: false, message: `${live.message}.`, output: "" };
   const r = await runAlembic({
     command,

@@ -7,10 +7,10 @@ import { AppError } from "@/lib/errors";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { MIN_OVERRIDE_REASON } from "@/lib/gates/check-schema-drift";
 import { recordBaseline, type BaselineSource } from "@/lib/drift-service/baselines";
-import { getEnvironmentOrThrow } from "@/lib/projects/get-project-or-throw";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";
-import { loadProjectContext, readLiveSchema, type UrlOptions } from "@/lib/drift-service/project-context";
+import { readLiveSchema } from "@/lib/drift-service/read-live-environment";
+import { loadProjectWithGraph, type UrlOptions } from "@/lib/projects/load-project";
 
 export interface TakenBaseline {
   id: string;
@@ -64,8 +64,8 @@ const MAX_AUDITED_DIFFERENCES = 200;
  * Throws AppError("unreachable") when the schema cannot be read.
  */
 export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, opts: UrlOptions = {}): Promise<TakenBaseline> {
-  const { project, rootDir } = await loadProjectContext(db, input.project);
-  const env = getEnvironmentOrThrow(project, input.environment);
+  const { project, rootDir, environment } = await loadProjectWithGraph(db, input.project, opts);
+  const env = environment(input.environment);
   const actor = input.actor;
   const where = { projectId: project.id, environmentId: env.id, environment: env.name, runId: input.runId ?? null };
 
@@ -119,7 +119,7 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
     }
   }
 
-  const live = await readLiveSchema(env, rootDir, opts);
+  const live = await readLiveSchema(env, rootDir);
   if (!live.ok) throw new AppError("unreachable", `baseline ${project.name}/${env.name}: ${live.message}`, `${live.message}. No baseline was recorded.`);
   if (!live.snapshot.ok) {
     throw new AppError("unreachable", `baseline ${project.name}/${env.name}: ${live.snapshot.reason}`, `Cairn could not read ${env.name}'s schema (${live.snapshot.message}). No baseline was recorded.`);

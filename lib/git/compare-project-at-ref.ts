@@ -10,6 +10,7 @@ import type { ProjectAtRef } from "@/lib/git/project-at-ref.types";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";
 import { readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
+import type { UrlOptions } from "@/lib/projects/load-project";
 
 /** The working tree off the event loop (the graph in the reader's worker, files hashed asynchronously). */
 async function readWorkingTreeSideAsync(alembicPath: string, constants: Record<string, string | string[] | null>): Promise<GraphSide> {
@@ -32,7 +33,7 @@ async function readWorkingTreeSideAsync(alembicPath: string, constants: Record<s
  * repository, nothing checked out) against the working tree or `base`, and each environment's pending
  * list if the ref were deployed, from its live version table. Paths are relative to the project.
  */
-export async function compareProjectAtRef(db: PrismaClient, i: { project: string; ref: string; base?: string }, opts: { key?: Buffer; env?: Record<string, string | undefined> } = {}): Promise<ProjectAtRef> {
+export async function compareProjectAtRef(db: PrismaClient, i: { project: string; ref: string; base?: string }, opts: UrlOptions = {}): Promise<ProjectAtRef> {
   const project = await getProjectOrThrow(db, i.project);
   const constants = projectConstants(project);
   const root = projectDirOf(path.resolve(project.alembicPath));

@@ -10,11 +10,9 @@ import { upgradePath } from "@/lib/graph/migration-path";
 import { lintMigrations } from "@/lib/lint/lint-migrations";
 import { loadSqlParser } from "@/lib/lint/parse-sql";
 import { asLintDialect, OFFLINE_LINT_URLS, type LintDialect, type LintFinding } from "@/lib/lint/types";
-import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
-import { projectConstants } from "@/lib/projects/project-constants";
+import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import { renderMigrationSql } from "@/lib/runner/render-migration-sql";
-import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 
 /** Each revision's findings, linted against its own parent: tables from earlier migrations count as existing. */
 export type ProjectRevisionLint = { ok: true; dialect: LintDialect; version: string; revisions: Record<string, LintFinding[]> } | { ok: false; message: string };
@@ -30,9 +28,9 @@ const cache: Map<string, Promise<ProjectRevisionLint>> = ((globalThis as { __cai
  * Lints every revision of a project once per graph version. The render and its `command.run` audit row
  * (purpose "lint", under `actor`) happen only for the request that finds no cached answer.
  */
-export async function lintProjectRevisions(db: PrismaClient, i: { project: string; actor: AuditActor; key?: Buffer; env?: Record<string, string | undefined> }): Promise<ProjectRevisionLint> {
-  const project = await getProjectOrThrow(db, i.project);
-  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) });
+export async function lintProjectRevisions(db: PrismaClient, i: { project: string; actor: AuditActor } & UrlOptions): Promise<ProjectRevisionLint> {
+  const { project, environments, constants } = await loadProject(db, i.project, i);
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
   const rootDir = loaded.location.rootDir;
   const files = [...graph.revisions.entries()]
     .filter(([, r]) => r.path)
@@ -41,8 +39,7 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
   const sources = new Map(await Promise.all(files.map(async (r) => [r.id, await fs.promises.readFile(r.path!, "utf8").catch(() => null)] as const)));
   // The dialect of the project's first environment whose URL resolves (PostgreSQL when none does).
   let dialect: LintDialect = "postgresql";
-  for (const env of project.environments) {
-    const url = resolveEnvironmentUrl(env, { key: i.key, env: i.env });
+  for (const { url } of environments) {
     if (url.ok) {
       dialect = asLintDialect(dialectOfUrl(url.url)) ?? "postgresql";
       break;
@@ -69,12 +66,12 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
     try {
       const [rendered] = await Promise.all([
         renderMigrationSql({
-          command: Array.isArray(project.command) ? (project.command as string[]) : ["alembic"],
+          command: project.command,
           cwd: rootDir,
           ...(configFile ? { configFile } : {}),
           databaseUrl: OFFLINE_LINT_URLS[dialect],
           urlEnvVar: project.urlEnvVar,
-          xArgs: Array.isArray(project.xArgs) ? (project.xArgs as string[]) : [],
+          xArgs: project.xArgs,
           timeoutMs: 300_000,
           audit: { db, actor: i.actor, purpose: "lint", projectId: project.id },
           steps,

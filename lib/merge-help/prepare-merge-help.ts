@@ -11,7 +11,6 @@ import { isAppError } from "@/lib/errors";
 import type { MergeHelp } from "@/lib/merge-help/merge-help.types";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";
-import { asStrings } from "@/lib/revision-lists";
 import { normaliseCommand, normaliseXArgs, runAlembic } from "@/lib/runner/run-alembic";
 
 /** Nothing a merge needs lives in these; a virtualenv alone can be 200 MB. */
@@ -61,7 +60,7 @@ async function prepare(db: PrismaClient, i: { project: string; actor: AuditActor
     return { kind: "none", heads, message: "Each head is on its own branch label: these are intentional branches, upgraded with 'heads' or '<label>@head', not merged." };
   }
 
-  const command = normaliseCommand(Array.isArray(project.command) ? asStrings(project.command) : undefined);
+  const command = normaliseCommand(project.command);
   const xArgs = normaliseXArgs(project.xArgs);
   const location = loaded.location;
   const configFile = location.configFile;

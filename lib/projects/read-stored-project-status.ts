@@ -1,21 +1,18 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { getEnvironmentOrThrow, getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
+import type { ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
+import { loadProject, type LoadedEnvironment, type UrlOptions } from "@/lib/projects/load-project";
 import { readEnvironmentStatus, readProjectStatus } from "@/lib/targets/read-project-status";
-import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-project-graph";
 import { summarizeProjectStatus, summarizeRevision, type LastRunProblem, type OverviewStatus, type RevisionSummary } from "@/lib/targets/summarize-project-status";
 import type { ProjectStatus } from "@/lib/targets/types";
 import type { ReadProjectStatusOptions, StatusEnvironmentInput } from "@/lib/targets/read-project-status";
-import { projectConstants } from "@/lib/projects/project-constants";
 
-type ReadOptions = { key?: Buffer; env?: Record<string, string | undefined> };
-
-function statusInput(project: ProjectWithEnvironments, env: ProjectWithEnvironments["environments"][number], opts: ReadOptions): StatusEnvironmentInput {
+function statusInput(env: LoadedEnvironment): StatusEnvironmentInput {
   return {
     name: env.name,
-    url: resolveEnvironmentUrl(env, { key: opts.key, env: opts.env }),
+    url: env.url,
     versionTable: env.versionTable,
     versionTableSchema: env.versionTableSchema,
     timeoutMs: env.timeoutMs,
@@ -23,12 +20,11 @@ function statusInput(project: ProjectWithEnvironments, env: ProjectWithEnvironme
 }
 
 /** Status of a project registered in Cairn's store: URLs resolved (env: now, literals decrypted) on the server only. */
-export async function readStoredProjectStatus(db: PrismaClient, name: string, opts: ReadOptions & { graph?: ReadProjectStatusOptions["graph"] } = {}): Promise<ProjectStatus> {
-  const project = await getProjectOrThrow(db, name);
-  const constants = projectConstants(project);
+export async function readStoredProjectStatus(db: PrismaClient, name: string, opts: UrlOptions & { graph?: ReadProjectStatusOptions["graph"] } = {}): Promise<ProjectStatus> {
+  const { project, environments, constants } = await loadProject(db, name, opts);
   // Read off the event loop here, so readProjectStatus never reads a big project inline.
   const graph = opts.graph ?? (await readProjectGraphAsync(project.alembicPath, { constants }).then(({ project: loaded, graph: g }) => ({ graph: g, rootDir: loaded.location.rootDir })));
-  return readProjectStatus({ name: project.name, alembicPath: project.alembicPath, constants, environments: project.environments.map((e) => statusInput(project, e, opts)) }, { graph });
+  return readProjectStatus({ name: project.name, alembicPath: project.alembicPath, constants, environments: environments.map(statusInput) }, { graph });
 }
 
 /**
@@ -36,7 +32,7 @@ export async function readStoredProjectStatus(db: PrismaClient, name: string, op
  * first ids (worked out once per graph version), environments ahead of their predecessor, and
  * each environment's last run when it failed or was interrupted.
  */
-export function readStoredOverviewStatus(db: PrismaClient, name: string, opts: ReadOptions = {}): Promise<OverviewStatus> {
+export function readStoredOverviewStatus(db: PrismaClient, name: string, opts: UrlOptions = {}): Promise<OverviewStatus> {
   // Tabs polling the same project at the same moment share one reading (nothing is reused after it
   // ends). Callers differ only by `env` (tests); the server's secret key is the same for all.
   const key = JSON.stringify([name, opts.env ?? null]);
@@ -49,22 +45,19 @@ export function readStoredOverviewStatus(db: PrismaClient, name: string, opts: R
 
 const overviewReads = new Map<string, Promise<OverviewStatus>>();
 
-async function readOverviewStatus(db: PrismaClient, name: string, opts: ReadOptions): Promise<OverviewStatus> {
-  const project = await getProjectOrThrow(db, name);
-  const watched = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
-  const [status, lastRuns] = await Promise.all([
-    readProjectStatus({ name: project.name, alembicPath: project.alembicPath, environments: project.environments.map((e) => statusInput(project, e, opts)) }, { graph: watched }),
-    readLastRunProblems(db, project),
-  ]);
+async function readOverviewStatus(db: PrismaClient, name: string, opts: UrlOptions): Promise<OverviewStatus> {
+  const { project, environments, constants } = await loadProject(db, name, opts);
+  const watched = await readWatchedProjectGraph(project.alembicPath, { constants });
+  const [status, lastRuns] = await Promise.all([readProjectStatus({ name: project.name, alembicPath: project.alembicPath, environments: environments.map(statusInput) }, { graph: watched }), readLastRunProblems(db, project)]);
   return summarizeProjectStatus(status, watched.graph, lastRuns);
 }
 
 /** Every revision one environment would apply, in order, with what the overview shows of each. */
-export async function readStoredPendingList(db: PrismaClient, projectName: string, envName: string, opts: ReadOptions = {}): Promise<{ environment: string; state: string; pending: (RevisionSummary & { id: string })[] }> {
-  const project = await getProjectOrThrow(db, projectName);
-  const env = getEnvironmentOrThrow(project, envName);
-  const watched = await readWatchedProjectGraph(project.alembicPath, { constants: projectConstants(project) });
-  const status = await readEnvironmentStatus(statusInput(project, env, opts), watched.graph, watched.rootDir);
+export async function readStoredPendingList(db: PrismaClient, projectName: string, envName: string, opts: UrlOptions = {}): Promise<{ environment: string; state: string; pending: (RevisionSummary & { id: string })[] }> {
+  const { project, environment, constants } = await loadProject(db, projectName, opts);
+  const env = environment(envName);
+  const watched = await readWatchedProjectGraph(project.alembicPath, { constants });
+  const status = await readEnvironmentStatus(statusInput(env), watched.graph, watched.rootDir);
   const pending = status.pending.map((id) => {
     const node = watched.graph.revisions.get(id);
     return { id, ...(node ? summarizeRevision(node) : { message: "", branchLabels: [] }) };

@@ -7,25 +7,20 @@ import { computeEnvironmentState } from "@/lib/targets/compute-environment-state
 import { readVersionTable } from "@/lib/targets/read-version-table";
 import type { EnvironmentStatus, VersionTableReadResult } from "@/lib/targets/types";
 import type { RevisionGraph } from "@/lib/graph/types";
-import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
-import { toPublicProject } from "@/lib/projects/to-public-environment";
+import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
 import { scrubSecrets } from "@/lib/secrets/mask-url";
-import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { getSecretKey } from "@/lib/secrets/get-secret-key";
 import type { ConnectionTestResult } from "@/lib/projects/test-environment-connection.types";
 
 /** "Test connection": reads the environment's version table once and says in plain words where it stands. Never returns the URL. */
-export async function testEnvironmentConnection(db: PrismaClient, projectName: string, envName: string): Promise<ConnectionTestResult> {
-  const stored = await getProjectOrThrow(db, projectName);
-  const env = getEnvironmentOrThrow(stored, envName);
-  const project = toPublicProject(stored);
-
-  const resolved = resolveEnvironmentUrl(env, { key: env.urlEncrypted ? keyIfAvailable() : undefined });
+export async function testEnvironmentConnection(db: PrismaClient, projectName: string, envName: string, opts: UrlOptions = {}): Promise<ConnectionTestResult> {
+  const { project, constants, environment } = await loadProject(db, projectName, opts);
+  const env = environment(envName);
+  const resolved = env.url;
   let graph: RevisionGraph | undefined;
   let graphProblem: string | undefined;
   let baseDir = path.dirname(project.alembicPath);
   try {
-    const read = await readProjectGraphAsync(project.alembicPath, { constants: project.constants });
+    const read = await readProjectGraphAsync(project.alembicPath, { constants });
     graph = read.graph;
     baseDir = read.project.location.rootDir;
   } catch (e) {
@@ -54,15 +49,6 @@ export async function testEnvironmentConnection(db: PrismaClient, projectName: s
     checkedAt: checkedAt.toISOString(),
   };
   return result;
-}
-
-/** The key if the server has one; otherwise resolveEnvironmentUrl explains that the URL cannot be decrypted. */
-function keyIfAvailable(): Buffer | undefined {
-  try {
-    return getSecretKey();
-  } catch {
-    return undefined;
-  }
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

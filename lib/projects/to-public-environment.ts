@@ -39,7 +39,7 @@ export function toPublicEnvironment(env: Environment): PublicEnvironment {
     versionTable: env.versionTable,
     versionTableSchema: env.versionTableSchema,
     protected: env.protected,
-    approvers: Array.isArray(env.approvers) ? (env.approvers as string[]) : [],
+    approvers: env.approvers,
     timeoutMs: env.timeoutMs,
   };
 }
@@ -49,9 +49,9 @@ export function toPublicProject(project: Project & { environments: Environment[]
     id: project.id,
     name: project.name,
     alembicPath: project.alembicPath,
-    command: Array.isArray(project.command) ? (project.command as string[]) : ["alembic"],
+    command: project.command,
     urlEnvVar: project.urlEnvVar,
-    xArgs: Array.isArray(project.xArgs) ? (project.xArgs as string[]) : [],
+    xArgs: project.xArgs,
     constants: projectConstants(project),
     source: project.source === "config" ? "config" : "ui",
     environments: [...project.environments].sort((a, b) => a.position - b.position).map(toPublicEnvironment),

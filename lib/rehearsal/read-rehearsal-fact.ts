@@ -49,7 +49,7 @@ export async function readRehearsalFact(
       finishedAt: r.finishedAt,
       stepsOk: r.stepsOk === true,
       reversible: r.roundTripChecked ? r.reversible : null,
-      differences: Array.isArray(r.differences) ? r.differences.filter((d): d is string => typeof d === "string") : [],
+      differences: r.differences,
       ...(r.status === "finished" && !r.roundTripChecked ? { roundTripNote: /the round trip was not checked \((.*)\)\.$/.exec(r.headline ?? "")?.[1] ?? r.headline ?? "no reason recorded" } : {}),
       ...(failed ? { failure: `${failed.revision}: ${failed.error ?? "failed"}` } : r.status !== "finished" && r.headline ? { failure: r.headline } : {}),
     },

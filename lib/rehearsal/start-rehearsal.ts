@@ -13,6 +13,7 @@ import { instanceId } from "@/lib/runs/instance-id";
 import { prepareRun } from "@/lib/runs/plan-run";
 import type { RunKind } from "@/lib/runs/run-request.types";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import type { UrlOptions } from "@/lib/projects/load-project";
 
 export interface StartRehearsalInput {
   project: string;
@@ -22,30 +23,24 @@ export interface StartRehearsalInput {
   actor: Actor;
 }
 
-export interface StartRehearsalOptions {
-  key?: Buffer;
-  env?: Record<string, string | undefined>;
+export interface StartRehearsalOptions extends UrlOptions {
   /** Resolve only when the rehearsal has finished (tests, the CLI); default: return once it has started. */
   wait?: boolean;
   /** How often a running rehearsal records that its process is alive; default 5 s. */
   heartbeatMs?: number;
 }
 
-function strings(v: Prisma.JsonValue): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
 export function toRehearsalView(r: Rehearsal, names: { project: string; environment: string }): RehearsalView {
-  const roundTrip = { checked: r.roundTripChecked, reversible: r.reversible === true, differences: strings(r.differences) };
+  const roundTrip = { checked: r.roundTripChecked, reversible: r.reversible === true, differences: r.differences };
   return {
     id: r.id,
     project: names.project,
     environment: names.environment,
     // Rehearsals are only ever planned runs (a stamp runs no migration to rehearse).
     kind: r.kind as RehearsalView["kind"],
-    from: strings(r.fromRevisions),
+    from: r.fromRevisions,
     target: r.target,
-    path: strings(r.path),
+    path: r.path,
     filesHash: r.filesHash,
     status: r.status,
     ok: r.status === "finished" ? r.stepsOk === true && roundTrip.checked && roundTrip.reversible : r.status === "running" ? null : false,

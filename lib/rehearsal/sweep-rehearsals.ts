@@ -4,6 +4,7 @@ import { urlScheme } from "@/lib/targets/read-version-table";
 import { rehearsalSettingsOf } from "@/lib/rehearsal/rehearsal-settings";
 import { sweepScratchDatabases } from "@/lib/rehearsal/scratch-database";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
+import type { UrlOptions } from "@/lib/projects/load-project";
 
 /** A running rehearsal that has not heartbeaten for this long belongs to a process that is gone. */
 const STALE_MS = 60_000;
@@ -14,7 +15,7 @@ const STALE_MS = 60_000;
  * rehearsal server the store names (each project's rehearsal.url, else its PostgreSQL and
  * MySQL/MariaDB targets' servers) — only copies whose owning process is gone (see sweepScratchDatabases).
  */
-export async function sweepRehearsals(db: PrismaClient, o: { key?: Buffer; env?: Record<string, string | undefined>; staleMs?: number } = {}): Promise<{ interrupted: number; dropped: string[]; problems: string[] }> {
+export async function sweepRehearsals(db: PrismaClient, o: UrlOptions & { staleMs?: number } = {}): Promise<{ interrupted: number; dropped: string[]; problems: string[] }> {
   const { count } = await db.rehearsal.updateMany({
     where: { status: "running", OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: new Date(Date.now() - (o.staleMs ?? STALE_MS)) } }] },
     data: { status: "interrupted", headline: "The Cairn process running this rehearsal stopped before it finished; its scratch copy was dropped. Rehearse again.", progress: null, finishedAt: new Date() },

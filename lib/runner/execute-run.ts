@@ -15,7 +15,7 @@ import { resolveRunnerPython } from "@/lib/runner/resolve-runner-python";
 import { runAlembic, type RunAlembicResult } from "@/lib/runner/run-alembic";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
 import { removeRunnerFiles, runnerLogDir } from "@/lib/runner/runner-files";
-import { asStrings, sameSet, revisionsText } from "@/lib/revision-lists";
+import { sameSet, revisionsText } from "@/lib/revision-lists";
 import { describeReviewedFilesChange, type Replanned } from "@/lib/runner/reviewed-files";
 import { hashRevisionFiles, recordRunAppliedFiles } from "@/lib/applied-files/record-applied-files";
 import { runBackup, type RunBackupResult } from "@/lib/backups/run-backup";
@@ -114,9 +114,9 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   }
   const redact = createRedactor([o.databaseUrl]);
   const subcommand = run.kind === "downgrade" ? "downgrade" : "upgrade";
-  const reviewedFrom = asStrings(run.fromRevisions);
+  const reviewedFrom = run.fromRevisions;
   // The reviewed path as stored with the run: what the requester (and approver) saw.
-  const plannedSteps = asStrings(run.path);
+  const plannedSteps = run.path;
   // A stamp (target: its revisions, comma-separated) runs no migration. --purge whenever the table holds
   // rows: the result is exactly the chosen revisions, even over several heads, unrelated branches or
   // rows naming revisions whose files are gone (a plain stamp keeps unrelated heads or refuses those).

@@ -9,7 +9,7 @@ import { parseProgressLine } from "@/lib/runner/parse-progress";
 import type { LockProbe } from "@/lib/runner/probe-database-lock";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
 import { removeRunnerFiles, runnerResultFile, type RunnerResultFile } from "@/lib/runner/runner-files";
-import { asStrings, sameSet, revisionsText } from "@/lib/revision-lists";
+import { sameSet, revisionsText, storedRevisions } from "@/lib/revision-lists";
 
 export interface RecoveredRun {
   runId: string;
@@ -120,7 +120,7 @@ async function settle(db: PrismaClient, instanceId: string, run: Run & { environ
               ? describeRunFailure({
                   lines: orphanLines,
                   direction: run.kind === "downgrade" ? "downgrade" : "upgrade",
-                  plannedSteps: asStrings(run.path),
+                  plannedSteps: run.path,
                   environment: env,
                   dialect: seen.dialect ?? "",
                   resultRevisions: revisions,
@@ -165,7 +165,7 @@ async function settle(db: PrismaClient, instanceId: string, run: Run & { environ
       environmentId: run.environmentId,
       environment: env,
       runId: run.id,
-      fromRevision: asStrings(run.executedFrom ?? run.fromRevisions).join(",") || null,
+      fromRevision: (storedRevisions(run.executedFrom) ?? run.fromRevisions).join(",") || null,
       toRevision: run.target,
       outcome: status,
       details: { deadInstance: run.instanceId, lastHeartbeat: run.heartbeatAt?.toISOString() ?? null, resultRevisions: revisions, runnerExit: result?.exit ?? null, summary: why },

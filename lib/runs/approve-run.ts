@@ -5,7 +5,7 @@ import { canApprove } from "@/lib/auth/can-approve";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import type { GateResult } from "@/lib/gates/types";
-import { decideRun, notAwaitingError } from "@/lib/runs/decide-run";
+import { DECIDED_BY, decideRun, notAwaitingError } from "@/lib/runs/decide-run";
 import { markRequestStale, markStaleRequests } from "@/lib/runs/mark-stale-requests";
 import { describeReviewedFilesChange } from "@/lib/runner/reviewed-files";
 import { prepareRun, type PlanRunOptions } from "@/lib/runs/plan-run";
@@ -14,7 +14,7 @@ import { asStrings, sameSet } from "@/lib/revision-lists";
 
 /** Who may decide this run: not its requester, and only a release manager/admin on the approver list. */
 async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, verb: "approve" | "reject") {
-  const run = await db.run.findUnique({ where: { id: runId }, include: { environment: true, project: { select: { name: true } } } });
+  const run = await db.run.findUnique({ where: { id: runId }, include: { environment: true, project: { select: { name: true } }, requestedBy: true, ...DECIDED_BY } });
   if (!run) throw new AppError("not-found", `run ${runId} not found`, `Run ${runId} does not exist.`);
   if (run.status === "stale" && verb === "approve") {
     // Someone tried to approve a request that can never run: say why, and keep the attempt on record.
@@ -30,7 +30,7 @@ async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, v
       details: { reason: run.errorTail },
     });
   }
-  if (run.status !== "awaiting_approval") throw await notAwaitingError(db, run);
+  if (run.status !== "awaiting_approval") throw notAwaitingError(run);
   // Refused decisions are kept on record: a self-approval is someone trying to pass the two-person rule alone.
   const refused = (rule: "two-person" | "approvers", reason: string) =>
     recordAudit(db, {
@@ -50,7 +50,7 @@ async function loadDecidableRun(db: PrismaClient, runId: string, actor: Actor, v
     throw new AppError("forbidden", `requester ${actor.email} tried to approve own run ${runId}`, reason);
   }
   if (!canApprove(actor, run.environment)) {
-    const list = asStrings(run.environment.approvers);
+    const list = run.environment.approvers;
     const reason = list.length
       ? `Only ${list.join(", ")} may ${verb} runs on ${run.environment.name}. Ask one of them, or an admin to add you to its approvers.`
       : actor.kind === "token" && (actor.role === "release_manager" || actor.role === "admin")
@@ -74,8 +74,7 @@ export async function approveRun(db: PrismaClient, i: { runId: string; actor: Ac
   const run = await loadDecidableRun(db, i.runId, i.actor, "approve");
   // A stamp never waits for approval (it is created queued); nothing to re-plan.
   if (run.kind === "stamp") throw new AppError("conflict", `run ${run.id} is a stamp`, `Run ${run.id} is a stamp, which needs no approval.`);
-  const requester = await db.user.findUnique({ where: { id: run.requestedById } });
-  if (!requester) throw new AppError("conflict", `requester of ${run.id} gone`, `The person who requested run ${run.id} no longer exists; reject it and request again.`);
+  const requester = run.requestedBy;
   // The requester's confirmations, as they passed at request time: the typed name, the revisions
   // named for a destructive downgrade, the migrations acknowledged as not previewed, the drift
   // override (judged with the requester's role).
@@ -102,8 +101,7 @@ export async function approveRun(db: PrismaClient, i: { runId: string; actor: Ac
     },
     opts,
   );
-  const was = asStrings(run.fromRevisions);
-  if (!sameSet(was, prepared.plan.from)) {
+  if (!sameSet(run.fromRevisions, prepared.plan.from)) {
     // The environment moved: the reviewed SQL is not what would run. The request becomes stale
     // (audited with the change); if someone else decided it meanwhile, say that instead.
     const marked = await markStaleRequests(db, {
@@ -113,8 +111,8 @@ export async function approveRun(db: PrismaClient, i: { runId: string; actor: Ac
       noticedBy: i.actor.email,
       runIds: [run.id],
     });
-    const now = await db.run.findUniqueOrThrow({ where: { id: run.id }, include: { environment: { select: { name: true } } } });
-    if (!marked.length && now.status !== "stale") throw await notAwaitingError(db, now);
+    const now = await db.run.findUniqueOrThrow({ where: { id: run.id }, include: DECIDED_BY });
+    if (!marked.length && now.status !== "stale") throw notAwaitingError(now);
     throw new AppError("conflict", `environment ${run.environment.name} moved since run ${run.id} was requested`, now.errorTail ?? `${run.environment.name} moved after this was requested; request again.`, {
       runId: run.id,
       status: "stale",
@@ -130,7 +128,7 @@ export async function approveRun(db: PrismaClient, i: { runId: string; actor: Ac
       why: edited,
       details: { reviewedFiles: run.reviewedFiles, filesNow: prepared.plan.reviewedFiles, noticedWhen: "approve", noticedBy: i.actor.email },
     });
-    if (!marked) throw await notAwaitingError(db, await db.run.findUniqueOrThrow({ where: { id: run.id }, include: { environment: { select: { name: true } } } }));
+    if (!marked) throw notAwaitingError(await db.run.findUniqueOrThrow({ where: { id: run.id }, include: DECIDED_BY }));
     throw new AppError("conflict", `migration files of run ${run.id} changed since it was requested`, edited, { runId: run.id, status: "stale" });
   }
   if (prepared.plan.target !== run.target) {

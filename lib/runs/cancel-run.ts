@@ -5,7 +5,6 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { mayCancelRun } from "@/lib/runs/may-cancel-run";
 import { formatUtc } from "@/lib/format-utc";
-import { asStrings } from "@/lib/revision-lists";
 import { isOpenRunStatus } from "@/lib/runs/run-request.types";
 
 export { ZCancelRunSchema, type TCancelRun } from "@/lib/runs/run-request.types";
@@ -26,9 +25,8 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
   const reason = i.reason.trim();
   if (!reason) throw new AppError("validation", "cancel without reason", "Say why you cancel this run (reason).");
   for (let attempt = 0; attempt < 3; attempt++) {
-    const run = await db.run.findUnique({ where: { id: i.runId }, include: { environment: { select: { name: true } } } }).catch(() => null);
+    const run = await db.run.findUnique({ where: { id: i.runId }, include: { environment: { select: { name: true } }, requestedBy: { select: { email: true } } } }).catch(() => null);
     if (!run) throw new AppError("not-found", `run ${i.runId} not found`, `Run ${i.runId} does not exist.`);
-    const requester = await db.user.findUnique({ where: { id: run.requestedById }, select: { email: true } });
     const what = `run ${run.id} (${run.kind} to ${run.target} on ${run.environment.name})`;
 
     if (!isOpenRunStatus(run.status)) {
@@ -44,7 +42,7 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
         `${i.actor.email} may not cancel ${run.status} run ${run.id}`,
         run.status === "running"
           ? `Only a release manager or an admin may stop a running run. Ask one of them to cancel ${what}.`
-          : `Only an admin or ${requester?.email ?? "the person"} who requested it may cancel it while it waits. Ask them, or reject it if you are an approver.`,
+          : `Only an admin or ${run.requestedBy.email} who requested it may cancel it while it waits. Ask them, or reject it if you are an approver.`,
       );
     }
     const audit = {
@@ -53,7 +51,7 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
       environmentId: run.environmentId,
       environment: run.environment.name,
       runId: run.id,
-      fromRevision: asStrings(run.fromRevisions).join(",") || null,
+      fromRevision: run.fromRevisions.join(",") || null,
       toRevision: run.target,
     };
 

@@ -20,12 +20,15 @@ export interface DecideRunInput {
   targetIds?: string[];
 }
 
+/** What notAwaitingError needs besides the run's own columns: who approved or rejected it. */
+export const DECIDED_BY = { approvedBy: { select: { email: true } }, rejectedBy: { select: { email: true } } } as const;
+
 type RunForMessage = {
   id: string;
   status: string;
-  approvedById: string | null;
+  approvedBy: { email: string } | null;
   approvedAt: Date | null;
-  rejectedById: string | null;
+  rejectedBy: { email: string } | null;
   rejectReason: string | null;
   cancelRequestedBy: string | null;
   cancelReason: string | null;
@@ -38,14 +41,13 @@ const at = (d: Date | null) => (d ? ` at ${formatUtc(d)}` : "");
  * Why a run can no longer be approved or rejected, in plain words: who approved or rejected it
  * (the loser of two approvers clicking at once learns who won), why it went stale, who cancelled it.
  */
-export async function notAwaitingError(db: PrismaClient, run: RunForMessage): Promise<AppError> {
-  const email = async (id: string | null) => (id ? ((await db.user.findUnique({ where: { id }, select: { email: true } }))?.email ?? "a deleted user") : "someone");
+export function notAwaitingError(run: RunForMessage): AppError {
   const status = run.status.replace("_", " ");
   let message: string;
   if (run.status === "stale") message = run.errorTail ?? `Run ${run.id} is stale: its environment moved after it was requested; request again.`;
-  else if (run.status === "rejected") message = `Run ${run.id} was already rejected by ${await email(run.rejectedById)}${run.rejectReason ? `: ${run.rejectReason}` : "."}`;
+  else if (run.status === "rejected") message = `Run ${run.id} was already rejected by ${run.rejectedBy?.email ?? "someone"}${run.rejectReason ? `: ${run.rejectReason}` : "."}`;
   else if (run.status === "cancelled" && run.cancelRequestedBy) message = `Run ${run.id} was cancelled by ${run.cancelRequestedBy}${run.cancelReason ? `: ${run.cancelReason}` : "."}`;
-  else if (run.approvedById) message = `Run ${run.id} was already approved by ${await email(run.approvedById)}${at(run.approvedAt)}; it is ${status} now.`;
+  else if (run.approvedBy) message = `Run ${run.id} was already approved by ${run.approvedBy.email}${at(run.approvedAt)}; it is ${status} now.`;
   else message = `Run ${run.id} is ${status}, not awaiting approval.`;
   return new AppError("conflict", `run ${run.id} is ${run.status}`, message, { runId: run.id, status: run.status });
 }
@@ -55,9 +57,9 @@ export async function notAwaitingError(db: PrismaClient, run: RunForMessage): Pr
  * The status change is conditional on `awaiting_approval`, so two approvers racing cannot both win.
  */
 export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ status: string; gates?: GateResult[] }> {
-  const run = await db.run.findUnique({ where: { id: i.runId }, include: { environment: { select: { name: true } } } });
+  const run = await db.run.findUnique({ where: { id: i.runId }, include: { environment: { select: { name: true } }, requestedBy: { select: { email: true } }, ...DECIDED_BY } });
   if (!run) throw new AppError("not-found", `run ${i.runId} not found`, `Run ${i.runId} does not exist.`);
-  if (run.status !== "awaiting_approval") throw await notAwaitingError(db, run);
+  if (run.status !== "awaiting_approval") throw notAwaitingError(run);
   let gates: GateResult[] | undefined;
   let data: Prisma.RunUncheckedUpdateManyInput;
   if (i.decision === "reject") {
@@ -66,11 +68,10 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
     data = { status: "rejected", rejectedById: i.actor.userId, rejectReason: reason };
   } else {
     if (!i.facts) throw new AppError("bad-request", "approve without facts", "Cairn needs the environment's current state to approve this run.");
-    const requester = await db.user.findUnique({ where: { id: run.requestedById }, select: { email: true } });
     gates = evaluateRunGates(
       {
         ...i.facts,
-        requester: { userId: run.requestedById, email: requester?.email ?? run.requestedById },
+        requester: { userId: run.requestedById, email: run.requestedBy.email },
         approver: { userId: i.actor.userId, email: i.actor.email, role: i.actor.role },
       },
       i.targetIds,
@@ -95,6 +96,6 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
     return true;
   });
   // Another approver (or a reject, a cancel, a stale check) got there first: say who and what.
-  if (!decided) throw await notAwaitingError(db, await db.run.findUniqueOrThrow({ where: { id: run.id } }));
+  if (!decided) throw notAwaitingError(await db.run.findUniqueOrThrow({ where: { id: run.id }, include: DECIDED_BY }));
   return { status: i.decision === "approve" ? "queued" : "rejected", gates };
 }

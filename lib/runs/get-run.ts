@@ -3,32 +3,36 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { GateResult } from "@/lib/gates/types";
 import type { RunView, TListRunsQuery } from "@/lib/runs/run-request.types";
-import { asStrings } from "@/lib/revision-lists";
+import { storedRevisions } from "@/lib/revision-lists";
 
-const INCLUDE = { environment: { select: { name: true, protected: true, approvers: true } }, project: { select: { name: true } } } as const;
+const USER = { select: { id: true, email: true } } as const;
+const INCLUDE = {
+  environment: { select: { name: true, protected: true, approvers: true } },
+  project: { select: { name: true } },
+  requestedBy: USER,
+  approvedBy: USER,
+  rejectedBy: USER,
+} as const;
 type RunRow = Prisma.RunGetPayload<{ include: typeof INCLUDE }>;
 
-async function toViews(db: PrismaClient, rows: RunRow[]): Promise<RunView[]> {
-  const ids = [...new Set(rows.flatMap((r) => [r.requestedById, r.approvedById, r.rejectedById]).filter((x): x is string => !!x))];
-  const users = new Map((await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [u.id, u]));
-  const who = (id: string | null) => (id ? (users.get(id) ?? { id, email: "(deleted user)" }) : null);
-  return rows.map((r) => ({
+function toView(r: RunRow): RunView {
+  return {
     id: r.id,
     project: r.project.name,
     environment: r.environment.name,
     environmentProtected: r.environment.protected,
     kind: r.kind,
     status: r.status,
-    fromRevisions: asStrings(r.fromRevisions),
+    fromRevisions: r.fromRevisions,
     target: r.target,
-    path: asStrings(r.path),
+    path: r.path,
     sqlPreview: r.sqlPreview,
     reviewedFiles: r.reviewedFiles,
     gates: Array.isArray(r.gates) ? (r.gates as unknown as GateResult[]) : [],
-    requestedBy: who(r.requestedById),
-    approvedBy: who(r.approvedById),
+    requestedBy: r.requestedBy,
+    approvedBy: r.approvedBy,
     approvedAt: r.approvedAt?.toISOString() ?? null,
-    rejectedBy: who(r.rejectedById),
+    rejectedBy: r.rejectedBy,
     rejectReason: r.rejectReason,
     cancelRequestedBy: r.cancelRequestedBy,
     cancelReason: r.cancelReason,
@@ -40,18 +44,17 @@ async function toViews(db: PrismaClient, rows: RunRow[]): Promise<RunView[]> {
     finishedAt: r.finishedAt?.toISOString() ?? null,
     durationMs: r.durationMs,
     errorTail: r.errorTail,
-    resultRevisions: r.resultRevisions == null ? null : asStrings(r.resultRevisions),
+    resultRevisions: storedRevisions(r.resultRevisions),
     // BigInt in the store (a dump may pass 2 GB); a number here (JSON has no BigInt, and 2^53 bytes is far off).
     backup: r.backupFile || r.backupCommand ? { file: r.backupFile, bytes: r.backupBytes === null ? null : Number(r.backupBytes), restoreCommand: r.backupRestoreCommand, command: r.backupCommand } : null,
-  }));
+  };
 }
 
 /** One run as the browser sees it (gates, preview, outcome; never a URL). */
 export async function getRunOrThrow(db: PrismaClient, runId: string): Promise<RunView & { approvers: string[] }> {
   const row = await db.run.findUnique({ where: { id: runId }, include: INCLUDE }).catch(() => null);
   if (!row) throw new AppError("not-found", `run ${runId} not found`, `Run ${runId} does not exist.`);
-  const [view] = await toViews(db, [row]);
-  return { ...view!, approvers: asStrings(row.environment.approvers) };
+  return { ...toView(row), approvers: row.environment.approvers };
 }
 
 /** Recent runs, newest first, filtered by project, environment and status. */
@@ -66,5 +69,5 @@ export async function listRuns(db: PrismaClient, q: Partial<TListRunsQuery> = {}
     orderBy: { createdAt: "desc" },
     take: q.limit ?? 50,
   });
-  return toViews(db, rows);
+  return rows.map(toView);
 }

@@ -4,7 +4,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { findAlembicLocation } from "@/lib/alembic/find-alembic-location";
 import { readVersionTable } from "@/lib/targets/read-version-table";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { asStrings, revisionsText, sameSet } from "@/lib/revision-lists";
+import { revisionsText, sameSet } from "@/lib/revision-lists";
+import type { UrlOptions } from "@/lib/projects/load-project";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -38,7 +39,7 @@ async function staleCandidates(db: Db, i: MarkStaleInput) {
     },
     select: { id: true, fromRevisions: true, target: true },
   });
-  return rows.filter((r) => !sameSet(asStrings(r.fromRevisions), i.current));
+  return rows.filter((r) => !sameSet(r.fromRevisions, i.current));
 }
 
 /**
@@ -65,8 +66,8 @@ export async function markStaleRequestsIn(tx: Prisma.TransactionClient, i: MarkS
   return marked;
 }
 
-async function markOne(tx: Db, i: MarkStaleInput, r: { id: string; fromRevisions: unknown; target: string }): Promise<boolean> {
-  const was = asStrings(r.fromRevisions);
+async function markOne(tx: Db, i: MarkStaleInput, r: { id: string; fromRevisions: string[]; target: string }): Promise<boolean> {
+  const was = r.fromRevisions;
   return markRequestStaleIn(tx, {
     environment: i.environment,
     run: r,
@@ -80,7 +81,7 @@ async function markOne(tx: Db, i: MarkStaleInput, r: { id: string; fromRevisions
  * and its audit row ("run.stale", by the system), together. Conditional on `awaiting_approval`: false
  * when it was decided or withdrawn meanwhile.
  */
-async function markRequestStaleIn(tx: Db, i: { environment: MarkStaleInput["environment"]; run: { id: string; fromRevisions: unknown; target: string }; why: string; details: Record<string, unknown> }): Promise<boolean> {
+async function markRequestStaleIn(tx: Db, i: { environment: MarkStaleInput["environment"]; run: { id: string; fromRevisions: string[]; target: string }; why: string; details: Record<string, unknown> }): Promise<boolean> {
   const { count } = await tx.run.updateMany({ where: { id: i.run.id, status: "awaiting_approval" }, data: { status: "stale", finishedAt: new Date(), errorTail: i.why } });
   if (count !== 1) return false;
   await recordAudit(tx, {
@@ -90,7 +91,7 @@ async function markRequestStaleIn(tx: Db, i: { environment: MarkStaleInput["envi
     environmentId: i.environment.id,
     environment: i.environment.name,
     runId: i.run.id,
-    fromRevision: asStrings(i.run.fromRevisions).join(",") || null,
+    fromRevision: i.run.fromRevisions.join(",") || null,
     toRevision: i.run.target,
     outcome: "stale",
     details: i.details,
@@ -115,11 +116,7 @@ const lastChecked = (state.__cairnStaleChecks ??= new Map());
  * whose environment was moved outside Cairn is seen as stale. Never throws: an environment that
  * cannot be read is left as it is (unreachable is not "moved").
  */
-export async function refreshStaleRequests(
-  db: PrismaClient,
-  where: { runIds?: string[]; project?: string; environment?: string },
-  opts: { key?: Buffer; env?: Record<string, string | undefined>; noticedBy?: string } = {},
-): Promise<string[]> {
+export async function refreshStaleRequests(db: PrismaClient, where: { runIds?: string[]; project?: string; environment?: string }, opts: UrlOptions & { noticedBy?: string } = {}): Promise<string[]> {
   try {
     const awaiting = await db.run.findMany({
       where: {

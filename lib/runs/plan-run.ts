@@ -14,7 +14,7 @@ import type { GateFacts } from "@/lib/gates/types";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
 import { matchRelative, resolveRevisions } from "@/lib/graph/resolve-revisions";
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
-import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
+import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { cachedPreview, previewKey } from "@/lib/runs/cached-preview";
 import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
@@ -22,9 +22,8 @@ import { applyLintAcknowledgements } from "@/lib/lint-service/apply-lint-acknowl
 import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
-import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { asStrings, sameSet } from "@/lib/revision-lists";
-import { projectConstants } from "@/lib/projects/project-constants";
+import type { ResolvedUrl } from "@/lib/secrets/resolve-environment-url";
+import { sameSet, storedRevisions } from "@/lib/revision-lists";
 import { readRehearsalFact } from "@/lib/rehearsal/read-rehearsal-fact";
 import { readAppliedFileEdits } from "@/lib/applied-files/read-applied-file-edits";
 import { describeReviewedFilesChange, readReviewedFiles, type Replanned } from "@/lib/runner/reviewed-files";
@@ -43,11 +42,7 @@ export interface PlanRunInput {
   pinnedTarget?: string;
 }
 
-export interface PlanRunOptions {
-  /** Decrypts literal URLs; env: references need none. */
-  key?: Buffer;
-  /** Where env: references are looked up (default process.env). */
-  env?: Record<string, string | undefined>;
+export interface PlanRunOptions extends UrlOptions {
   /** CAIRN_BACKUP_DIR for the backup gate (default: the server's environment). */
   backupDir?: string | null;
 }
@@ -75,7 +70,7 @@ export interface PreparedRun {
   execution: RunExecution;
 }
 
-async function readStatusOrThrow(env: Environment, url: ReturnType<typeof resolveEnvironmentUrl>, graph: RevisionGraph, rootDir: string): Promise<EnvironmentStatus> {
+async function readStatusOrThrow(env: Environment, url: ResolvedUrl, graph: RevisionGraph, rootDir: string): Promise<EnvironmentStatus> {
   const status = await readEnvironmentStatus({ name: env.name, url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: env.timeoutMs }, graph, rootDir);
   if (status.state === "unreachable") {
     throw new AppError(
@@ -104,24 +99,23 @@ function alembicTargetOf(graph: RevisionGraph, spec: string, ids: string[]): str
 export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: PlanRunOptions = {}): Promise<PreparedRun> {
   // Before any version table is read: what a run records after this moment is newer than what this plan saw.
   const readAt = new Date();
-  const project = await getProjectOrThrow(db, input.project);
-  const env = getEnvironmentOrThrow(project, input.environment);
-  const constants = projectConstants(project);
+  const { project, environments, environment, constants } = await loadProject(db, input.project, opts);
+  const env = environment(input.environment);
   const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
   const rootDir = loaded.location.rootDir;
 
-  const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
+  const url = env.url;
   if (!url.ok) {
     throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message.replace(/\.$/, "")}. Fix the environment's settings and try again.`);
   }
   const status = await readStatusOrThrow(env, url, graph, rootDir);
   const from = status.revisions;
 
-  const index = project.environments.findIndex((e) => e.id === env.id);
-  const prevEnv = index > 0 ? project.environments[index - 1]! : null;
+  const index = environments.findIndex((e) => e.id === env.id);
+  const prevEnv = index > 0 ? environments[index - 1]! : null;
   let prevStatus: EnvironmentStatus | null = null;
   if (prevEnv && input.kind !== "downgrade") {
-    prevStatus = await readStatusOrThrow(prevEnv, resolveEnvironmentUrl(prevEnv, { key: opts.key, env: opts.env }), graph, rootDir);
+    prevStatus = await readStatusOrThrow(prevEnv, prevEnv.url, graph, rootDir);
   }
 
   // The target spec.
@@ -168,9 +162,9 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const filesOf = () => readReviewedFiles({ graph, steps: path.steps, ...loaded.location });
   const filesBefore = await filesOf();
   // The SQL preview (real Alembic, ~1 s) runs while the store is read; what it cannot show is a gate fact.
-  const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
+  const command = project.command;
   const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
-  const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: asStrings(project.xArgs) };
+  const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: project.xArgs };
   const audit = { db, actor: input.actor, purpose: "preview", projectId: project.id, environmentId: env.id, environment: env.name } as const;
   const previewInput = {
     ...alembic,
@@ -250,7 +244,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   if (changedMeanwhile) throw new AppError("conflict", `migration files of ${project.name} changed while planning`, changedMeanwhile);
   // An admin's acknowledgements count like the migration's own comments (for the files' current bytes).
   const lint = linted && "lint" in linted ? { lint: { ...linted.lint, findings: await applyLintAcknowledgements(db, { projectId: project.id, graph, findings: linted.lint.findings }) } } : linted;
-  const approvers = asStrings(env.approvers);
+  const approvers = env.approvers;
   const reason = input.inputs?.driftOverrideReason?.trim();
   const facts: Omit<GateFacts, "requester" | "approver"> = {
     kind: input.kind,
@@ -263,10 +257,10 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       ? {
           name: prevEnv.name,
           currentRevisions: prevStatus?.revisions ?? [],
-          succeededRuns: prevRuns.map((r) => ({ target: r.target, path: asStrings(r.path), resultRevisions: r.resultRevisions == null ? null : asStrings(r.resultRevisions) })),
+          succeededRuns: prevRuns.map((r) => ({ target: r.target, path: r.path, resultRevisions: storedRevisions(r.resultRevisions) })),
         }
       : null,
-    signOffs: signOffs.map((s) => ({ revisions: asStrings(s.revisions), revokedAt: s.revokedAt })),
+    signOffs: signOffs.map((s) => ({ revisions: s.revisions, revokedAt: s.revokedAt })),
     drift,
     rehearsal,
     ...(appliedFileEdits ? { appliedFileEdits } : {}),

@@ -10,8 +10,9 @@ import { createRedactor } from "@/lib/runner/redact-secrets";
 import { resolveRunnerPython } from "@/lib/runner/resolve-runner-python";
 import { instanceId } from "@/lib/runs/instance-id";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { asStrings } from "@/lib/revision-lists";
+import { storedRevisions } from "@/lib/revision-lists";
 import { projectConstants } from "@/lib/projects/project-constants";
+import type { UrlOptions } from "@/lib/projects/load-project";
 
 /** How long a run's heartbeat may be silent before its instance counts as gone (CAIRN_RUN_STALE_MS, default 30 s). */
 export function runStaleMs(): number {
@@ -23,7 +24,7 @@ export function runStaleMs(): number {
  * Asks a stored run's target database what recovery needs: is its migration lock held (its Alembic
  * still alive), where does the version table stand, and where would the run have left it.
  */
-export async function inspectRunTarget(db: PrismaClient, run: Run, opts: { key?: Buffer; env?: Record<string, string | undefined> } = {}): Promise<RunInspection> {
+export async function inspectRunTarget(db: PrismaClient, run: Run, opts: UrlOptions = {}): Promise<RunInspection> {
   const env = await db.environment.findUnique({ where: { id: run.environmentId }, include: { project: true } });
   if (!env) return { lock: "unknown", revisions: null, expectedHeads: null };
   const url = resolveEnvironmentUrl(env, opts);
@@ -32,7 +33,7 @@ export async function inspectRunTarget(db: PrismaClient, run: Run, opts: { key?:
   // Off the event loop, like every other server-side read of a project (a big one takes seconds).
   const graphRead = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) }).catch(() => null);
   const cwd = graphRead?.project.location.rootDir ?? project.alembicPath;
-  const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
+  const command = project.command;
   let lock: RunInspection["lock"] = "unknown";
   try {
     lock = await probeDatabaseLock({ python: resolveRunnerPython(command, cwd), cwd, databaseUrl: url.url, urlEnvVar: project.urlEnvVar });
@@ -44,7 +45,7 @@ export async function inspectRunTarget(db: PrismaClient, run: Run, opts: { key?:
   let expectedHeads: string[] | null = null;
   if (graphRead) {
     try {
-      const from = asStrings(run.executedFrom ?? run.fromRevisions);
+      const from = storedRevisions(run.executedFrom) ?? run.fromRevisions;
       // A stamp's target lists the revisions it writes (comma-separated; "base": none).
       if (run.kind === "stamp") expectedHeads = run.target === "base" ? [] : run.target.split(",").filter(Boolean);
       else expectedHeads = (run.kind === "downgrade" ? downgradePath(graphRead.graph, from, run.target) : upgradePath(graphRead.graph, from, run.target)).resultHeads;

@@ -8,7 +8,7 @@ import type { GateFacts, GateResult } from "@/lib/gates/types";
 import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import { markStaleRequestsIn } from "@/lib/runs/mark-stale-requests";
 import { OPEN_RUN_STATUSES } from "@/lib/runs/run-request.types";
-import { asStrings, revisionsText } from "@/lib/revision-lists";
+import { revisionsText } from "@/lib/revision-lists";
 import { formatUtc } from "@/lib/format-utc";
 
 // The request a form or the CLI sends lives with the other shared schemas (client-safe).
@@ -41,11 +41,9 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export async function findOpenRun(db: Db, environmentId: string) {
   const run = await db.run.findFirst({
     where: { environmentId, status: { in: [...OPEN_RUN_STATUSES] } },
-    select: { id: true, kind: true, target: true, status: true, fromRevisions: true, requestedById: true, createdAt: true },
+    select: { id: true, kind: true, target: true, status: true, fromRevisions: true, requestedById: true, requestedBy: { select: { email: true } }, createdAt: true },
   });
-  if (!run) return null;
-  const requester = await db.user.findUnique({ where: { id: run.requestedById }, select: { email: true } });
-  return { ...run, requestedBy: requester?.email ?? "a deleted user" };
+  return run && { ...run, requestedBy: run.requestedBy.email };
 }
 
 /**
@@ -53,7 +51,7 @@ export async function findOpenRun(db: Db, environmentId: string) {
  * it), 423 while one is queued or running (wait for it). Names the run, what it does and who asked.
  */
 export function openRunError(environment: string, open: NonNullable<Awaited<ReturnType<typeof findOpenRun>>>): AppError {
-  const from = revisionsText(asStrings(open.fromRevisions));
+  const from = revisionsText(open.fromRevisions);
   const what = `run ${open.id} (${open.kind} to ${open.target}, from ${from})`;
   const who = `requested by ${open.requestedBy} at ${formatUtc(open.createdAt)}`;
   if (open.status === "awaiting_approval") {

@@ -110,7 +110,7 @@ export interface RunView {
   /** RunPlan.reviewedFiles as stored with the request. */
   reviewedFiles: string[];
   gates: GateResult[];
-  requestedBy: { id: string; email: string } | null;
+  requestedBy: { id: string; email: string };
   approvedBy: { id: string; email: string } | null;
   approvedAt: string | null;
   rejectedBy: { id: string; email: string } | null;

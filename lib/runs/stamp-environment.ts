@@ -7,17 +7,15 @@ import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { readVersionTable } from "@/lib/targets/read-version-table";
 import { ancestorsOf } from "@/lib/graph/describe-history";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";
-import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
-import { projectConstants } from "@/lib/projects/project-constants";
 import { executeRun } from "@/lib/runner/execute-run";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { instanceId } from "@/lib/runs/instance-id";
+import { loadProject, usableUrlOrThrow } from "@/lib/projects/load-project";
 import type { PlanRunOptions } from "@/lib/runs/plan-run";
 import { recoverStaleRuns, runStaleMs } from "@/lib/runs/recover-stale-runs";
 import { findOpenRun, isOpenRunIndexViolation, openRunError } from "@/lib/runs/request-run";
 import type { StampResult, TStampRequest } from "@/lib/runs/stamp-request.types";
-import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
-import { asStrings, revisionsText, sameSet } from "@/lib/revision-lists";
+import { revisionsText, sameSet } from "@/lib/revision-lists";
 
 export interface StampEnvironmentInput {
   project: string;
@@ -49,8 +47,8 @@ export function stampBaselineNote(environment: string): string {
  * with the rows before and after, and no drift baseline is recorded (stampBaselineNote).
  */
 export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInput, opts: StampEnvironmentOptions = {}): Promise<StampResult> {
-  const project = await getProjectOrThrow(db, i.project);
-  const env = getEnvironmentOrThrow(project, i.environment);
+  const { project, environment, constants } = await loadProject(db, i.project, opts);
+  const env = environment(i.environment);
   if (i.request.typedConfirmation !== env.name) {
     const typed = i.request.typedConfirmation.trim() ? `You typed "${i.request.typedConfirmation}", which is not` : "Type";
     throw new AppError("validation", `stamp of ${env.name}: typed confirmation mismatch`, `${typed} the environment's name "${env.name}". Type "${env.name}" exactly (it is case-sensitive) to confirm the stamp.`);
@@ -58,7 +56,7 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
   const reason = i.request.reason.trim();
   await recoverStaleRuns(db, { environmentId: env.id, key: opts.key });
 
-  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) });
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
   const rootDir = loaded.location.rootDir;
   // Each item names revisions as Alembic resolves them (ids, unique prefixes, "heads"); "base" empties the table.
   const specs = i.request.revisions;
@@ -80,10 +78,9 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
     }
   }
 
-  const url = resolveEnvironmentUrl(env, { key: opts.key, env: opts.env });
-  if (!url.ok) throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message.replace(/\.$/, "")}. Fix the environment's settings and try again.`);
+  const databaseUrl = usableUrlOrThrow(env);
   const readRevisions = async () => {
-    const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
+    const r = await readVersionTable({ url: databaseUrl, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
     if (!r.ok) throw new AppError("unreachable", `read ${env.name}: ${r.reason}`, `Cairn could not read ${env.name}'s version table: ${r.message}. Check that the database is up, then try again.`);
     return r.tableExists ? r.revisions : [];
   };
@@ -123,8 +120,8 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
     throw open ? openRunError(env.name, open) : new AppError("conflict", `open-run index refused a stamp on ${env.name}`, `${env.name} had another open run a moment ago. Reload and try again.`);
   }
 
-  const redact = createRedactor([url.url]);
-  const command = Array.isArray(project.command) ? asStrings(project.command) : ["alembic"];
+  const redact = createRedactor([databaseUrl]);
+  const command = project.command;
   const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
   let outcome;
   try {
@@ -133,8 +130,8 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
       runId,
       instanceId: instanceId(),
       actor: { id: i.actor.userId, email: i.actor.email },
-      alembic: { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: asStrings(project.xArgs) },
-      databaseUrl: url.url,
+      alembic: { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: project.xArgs },
+      databaseUrl,
       readRevisions,
       expectedHeads: to,
       staleMs: runStaleMs(),

@@ -67,7 +67,7 @@ export async function checkAlembicCommands(db: PrismaClient): Promise<string[]> 
   const problems: string[] = [];
   await Promise.all(
     projects.map(async (p) => {
-      const command = Array.isArray(p.command) && p.command.length ? (p.command as string[]) : ["alembic"];
+      const command = p.command.length ? p.command : ["alembic"];
       const target = path.resolve(p.alembicPath);
       const cwd = fs.existsSync(target) && fs.statSync(target).isDirectory() ? target : path.dirname(target);
       // A program started as the server's user: on record like every run of a project's command.

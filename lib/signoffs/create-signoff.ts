@@ -5,8 +5,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isAppError } from "@/lib/errors";
 import { ancestorNodes, indexGraph } from "@/lib/graph/revision-index";
 import { listOf } from "@/lib/gates/revision-ancestry";
-import { getEnvironmentOrThrow } from "@/lib/projects/get-project-or-throw";
-import { loadProjectContext, readLiveRevisions, type UrlOptions } from "@/lib/drift-service/project-context";
+import { readLiveRevisions } from "@/lib/drift-service/read-live-environment";
+import { loadProjectWithGraph, type UrlOptions } from "@/lib/projects/load-project";
 import { takeBaseline, type TakenBaseline } from "@/lib/drift-service/take-baseline";
 import { resolveSignOffRange } from "@/lib/signoffs/resolve-signoff-range";
 import { ZSignOffRequestSchema, type TSignOffRequestInput } from "@/lib/signoffs/signoff.types";
@@ -25,11 +25,11 @@ export interface CreateSignOffResult {
  */
 export async function createSignOff(db: PrismaClient, i: { project: string; actor: Actor; input: TSignOffRequestInput }, opts: UrlOptions = {}): Promise<CreateSignOffResult> {
   const input = ZSignOffRequestSchema.parse(i.input);
-  const { project, graph, rootDir } = await loadProjectContext(db, i.project);
-  const env = getEnvironmentOrThrow(project, input.environment);
+  const { project, graph, rootDir, environment } = await loadProjectWithGraph(db, i.project, opts);
+  const env = environment(input.environment);
   const revisions = resolveSignOffRange(graph, input.fromRevision, input.toRevision);
 
-  const live = await readLiveRevisions(env, rootDir, opts);
+  const live = await readLiveRevisions(env, rootDir);
   if (!live.ok) throw new AppError("unreachable", `sign-off on ${env.name}: ${live.message}`, `${live.message}, so the sign-off cannot be checked against it. Try again when ${env.name} is reachable.`);
   const ix = indexGraph(graph);
   const known = live.revisions.filter((r) => ix.revs.has(r));

@@ -3,7 +3,6 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import type { SignOffView } from "@/lib/signoffs/signoff.types";
-import { asStrings } from "@/lib/revision-lists";
 
 /** A project's sign-offs, newest first, with who signed and (for revoked ones) who revoked and why. */
 export async function listProjectSignOffs(db: PrismaClient, projectName: string): Promise<SignOffView[]> {
@@ -30,7 +29,7 @@ export async function listProjectSignOffs(db: PrismaClient, projectName: string)
     environment: r.environment.name,
     fromRevision: r.fromRevision,
     toRevision: r.toRevision,
-    revisions: asStrings(r.revisions),
+    revisions: r.revisions,
     note: r.note,
     signedBy: byId.get(r.userId) ?? null,
     createdAt: r.createdAt.toISOString(),

@@ -6,7 +6,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { findEditedAppliedFiles } from "@/lib/applied-files/find-edited-applied-files";
 import { recordObservedAppliedFiles } from "@/lib/applied-files/record-applied-files";
 import { readProjectAppliedFileEdits } from "@/lib/applied-files/read-project-applied-file-edits";
-import { appUrlOptions } from "@/lib/drift-service/project-context";
+import { serverUrlOptions } from "@/lib/projects/load-project";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { runExecution } from "@/lib/runs/start-run";
 import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
@@ -153,7 +153,7 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     expect(await rows(staging.id)).toEqual(["a1", "b2", "c3"]);
     const checkedAt = new Date().toISOString();
     await readProjectAppliedFileEdits(db, P, {
-      ...appUrlOptions(),
+      ...serverUrlOptions(),
       readings: [
         { name: "qa", state: "unreachable", revisions: [], checkedAt },
         { name: "staging", state: "behind", revisions: ["c3"], checkedAt },
@@ -163,7 +163,7 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     expect(await rows(staging.id)).toEqual(["a1", "b2", "c3"]);
     expect(await rows(qa.id)).toEqual(qaBefore);
     // Without readings it reads the tables itself, and staging's real a1 forgets b2 and c3.
-    await readProjectAppliedFileEdits(db, P, appUrlOptions());
+    await readProjectAppliedFileEdits(db, P, serverUrlOptions());
     expect(await rows(staging.id)).toEqual(["a1"]);
   }, 60_000);
 });

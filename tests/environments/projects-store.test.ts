@@ -14,6 +14,7 @@ import { deleteEnvironment } from "@/lib/projects/delete-environment";
 import { reorderEnvironments } from "@/lib/projects/reorder-environments";
 import { deleteProject } from "@/lib/projects/delete-project";
 import { readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
+import { loadProject, loadProjectWithGraph, usableUrlOrThrow } from "@/lib/projects/load-project";
 import { decryptSecret } from "@/lib/secrets/encrypt-secret";
 import { createTestDatabase } from "@/tests/support/databases";
 import { alembic, copyFixture, MAIN_HEAD } from "@/tests/environments/support";
@@ -108,5 +109,35 @@ describe("projects and environments in Cairn's store", () => {
     const audit = await store.db.auditEvent.findMany({ where: { actor: "test" }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["project.create", "environment.create", "environment.create", "environment.update", "environment.reorder", "environment.delete", "project.delete"]);
     expect(JSON.stringify(audit.map((a) => a.details))).not.toMatch(/sqlite:|postgresql:/);
+  });
+
+  it("loads a stored project for server code: environments in promotion order with their URLs resolved, its constants and, with the graph, how Alembic runs", async () => {
+    await createProject(store.db, { name: "ledger", alembicPath: path.join(project, "alembic.ini"), constants: { "cli.BRANCH": "main" } }, actor);
+    await createEnvironment(store.db, "ledger", { name: "production", url: "env:CAIRN_ENV_LEDGER_PROD_URL" }, { actor, key });
+    await createEnvironment(store.db, "ledger", { name: "qa", url: "postgresql://app:l3dger-secret@db.internal/ledger" }, { actor, key });
+    await reorderEnvironments(store.db, "ledger", ["qa", "production"], actor);
+
+    const loaded = await loadProject(store.db, "ledger", { key, env: { CAIRN_ENV_LEDGER_PROD_URL: "sqlite:///prod.db" } });
+    expect(loaded.environments.map((e) => [e.name, e.url])).toEqual([
+      ["qa", { ok: true, url: "postgresql://app:l3dger-secret@db.internal/ledger" }],
+      ["production", { ok: true, url: "sqlite:///prod.db" }],
+    ]);
+    expect(loaded.constants).toEqual({ "cli.BRANCH": "main" });
+    expect(usableUrlOrThrow(loaded.environment("production"))).toBe("sqlite:///prod.db");
+    expect(() => loaded.environment("staging")).toThrow(expect.objectContaining({ code: "not-found", userMessage: 'Project "ledger" has no environment named "staging".' }));
+
+    // Without the key or the variable: each URL says why it cannot be used, and a run path refuses with that reason.
+    const bare = await loadProject(store.db, "ledger", { env: {} });
+    expect(bare.environments.map((e) => [e.name, e.url.ok])).toEqual([
+      ["qa", false],
+      ["production", false],
+    ]);
+    expect(() => usableUrlOrThrow(bare.environment("qa"))).toThrow(expect.objectContaining({ code: "unreachable", userMessage: expect.stringMatching(/^qa's database URL cannot be used: .*CAIRN_SECRET_KEY/) }));
+    expect(() => usableUrlOrThrow(bare.environment("production"))).toThrow(expect.objectContaining({ userMessage: expect.stringContaining("environment variable CAIRN_ENV_LEDGER_PROD_URL is not set") }));
+
+    const withGraph = await loadProjectWithGraph(store.db, "ledger", { key, env: {} });
+    expect(withGraph.graph.heads).toContain(MAIN_HEAD);
+    expect(withGraph.alembic).toEqual({ command: ["alembic"], cwd: project, configFile: path.join(project, "alembic.ini"), urlEnvVar: "DATABASE_URL", xArgs: [] });
+    await expect(loadProject(store.db, "nope")).rejects.toMatchObject({ code: "not-found" });
   });
 });

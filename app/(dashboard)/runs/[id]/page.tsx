@@ -25,11 +25,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     throw e;
   }
   const { approvers, ...run } = found;
-  const mayDecide = run.status === "awaiting_approval" && canApprove(actor, { approvers }) && run.requestedBy?.id !== actor.userId;
+  const mayDecide = run.status === "awaiting_approval" && canApprove(actor, { approvers }) && run.requestedBy.id !== actor.userId;
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">Run {run.id.slice(0, 8)}</h1>
-      <RunLive initial={run} mayDecide={mayDecide} mayCancel={mayCancelRun(actor, { status: run.status, requestedById: run.requestedBy?.id })} />
+      <RunLive initial={run} mayDecide={mayDecide} mayCancel={mayCancelRun(actor, { status: run.status, requestedById: run.requestedBy.id })} />
     </div>
   );
 }

@@ -12,7 +12,7 @@ export const GET = route<{ id: string }>("status.read", async ({ db, actor, para
   // A request waiting from a state its environment has left is shown as stale, never as approvable.
   await refreshStaleRequests(db, { runIds: [params.id] }, { key: getSecretKey(), noticedBy: actor.email });
   const { approvers, ...run } = await getRunOrThrow(db, params.id);
-  const mayDecide = run.status === "awaiting_approval" && canApprove(actor, { approvers }) && run.requestedBy?.id !== actor.userId;
-  const mayCancel = mayCancelRun(actor, { status: run.status, requestedById: run.requestedBy?.id });
+  const mayDecide = run.status === "awaiting_approval" && canApprove(actor, { approvers }) && run.requestedBy.id !== actor.userId;
+  const mayCancel = mayCancelRun(actor, { status: run.status, requestedById: run.requestedBy.id });
   return json({ run, mayDecide, mayCancel });
 });

@@ -9,7 +9,7 @@ import { RevisionId } from "@/components/ui/revision-id";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
-import { appUrlOptions } from "@/lib/drift-service/project-context";
+import { serverUrlOptions } from "@/lib/projects/load-project";
 import { isAppError } from "@/lib/errors";
 import { requirePageActor } from "@/lib/server/require-page-actor";
 
@@ -20,7 +20,7 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
   const actor = await requirePageActor(`/projects/${encodeURIComponent(projectName)}/drift`);
   let drift;
   try {
-    drift = await detectProjectDrift(await getDb(), projectName, appUrlOptions());
+    drift = await detectProjectDrift(await getDb(), projectName, serverUrlOptions());
   } catch (e) {
     if (isAppError(e) && e.code === "not-found") notFound();
     throw e;

@@ -1,8 +1,8 @@
 // GET /api/projects/:project/drift — schema drift across the project's environments, read live.
 import { json, route } from "@/lib/api/route";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
-import { appUrlOptions } from "@/lib/drift-service/project-context";
+import { serverUrlOptions } from "@/lib/projects/load-project";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ project: string }>("status.read", async ({ db, params }) => json(await detectProjectDrift(db, params.project, appUrlOptions())));
+export const GET = route<{ project: string }>("status.read", async ({ db, params }) => json(await detectProjectDrift(db, params.project, serverUrlOptions())));
