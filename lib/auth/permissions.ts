@@ -51,6 +51,11 @@ export const PERMISSIONS = {
   "lint.acknowledge": { roles: ["admin"], scope: null, what: "acknowledge lint findings" },
   /** Register, change and remove projects and environments; test an environment's connection. */
   "projects.manage": { roles: ["admin"], scope: null, what: "manage projects and environments" },
+  /**
+   * Add, test and remove a project's webhooks, and read their delivery log. Admins only, never a token: a webhook
+   * sends the project's events to a URL of the admin's choosing, and the log names its receivers.
+   */
+  "webhooks.manage": { roles: ["admin"], scope: null, what: "manage webhooks" },
   /** List, create and change users. Never through a token: a status:read token must not list people. */
   "admin.users": { roles: ["admin"], scope: null, what: "manage users" },
   /** List every API token and revoke any. Never through a token. */

@@ -20,6 +20,8 @@ export type QueuePolicy = "standard" | "stately";
 export const QUEUES = {
   /** Settles runs whose Cairn instance went quiet (lib/runs/run-sweep-job.ts). */
   "run-sweep": { policy: "stately" },
+  /** Posts one event to one webhook, retried with backoff (lib/webhooks/deliver-webhook-job.ts). */
+  "webhook-delivery": { policy: "standard" },
 } as const satisfies Record<string, { policy: QueuePolicy }>;
 
 export type QueueName = keyof typeof QUEUES;

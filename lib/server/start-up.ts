@@ -14,6 +14,7 @@ import { recoverStaleRuns } from "@/lib/runs/recover-stale-runs";
 import { runSweepJob, startRunSweeps } from "@/lib/runs/run-sweep-job";
 import type { JobDefinition } from "@/lib/jobs/define-job";
 import { startJobQueue } from "@/lib/jobs/job-queue";
+import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore, type Store } from "@/lib/db/client";
 import { recordCommandRun } from "@/lib/runner/record-command-run";
@@ -96,7 +97,7 @@ function warmProjectViews(db: PrismaClient): void {
 }
 
 /** Every background job this process works (lib/jobs); each queue is also listed in lib/jobs/queues.ts. */
-const CAIRN_JOBS: JobDefinition[] = [runSweepJob];
+const CAIRN_JOBS: JobDefinition[] = [runSweepJob, deliverWebhookJob];
 
 /**
  * Runs once per process, right after the store opens: bootstrap admin, demo accounts, projects

@@ -110,3 +110,13 @@ export type LintAcknowledgement = Prisma.LintAcknowledgementModel
  * on any instance. Rows older than an hour are deleted whenever one is written.
  */
 export type SqlPreviewCache = Prisma.SqlPreviewCacheModel
+/**
+ * Model Webhook
+ * A project's webhook endpoint (issue 17): where Cairn posts the events it subscribes to, signed with its secret.
+ */
+export type Webhook = Prisma.WebhookModel
+/**
+ * Model WebhookDelivery
+ * One event posted to one webhook: its attempts, last status and error, for the admins' delivery log.
+ */
+export type WebhookDelivery = Prisma.WebhookDeliveryModel

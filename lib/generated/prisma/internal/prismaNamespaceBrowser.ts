@@ -67,7 +67,9 @@ export const ModelName = {
   Rehearsal: 'Rehearsal',
   AppliedFile: 'AppliedFile',
   LintAcknowledgement: 'LintAcknowledgement',
-  SqlPreviewCache: 'SqlPreviewCache'
+  SqlPreviewCache: 'SqlPreviewCache',
+  Webhook: 'Webhook',
+  WebhookDelivery: 'WebhookDelivery'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -371,6 +373,39 @@ export const SqlPreviewCacheScalarFieldEnum = {
 } as const
 
 export type SqlPreviewCacheScalarFieldEnum = (typeof SqlPreviewCacheScalarFieldEnum)[keyof typeof SqlPreviewCacheScalarFieldEnum]
+
+
+export const WebhookScalarFieldEnum = {
+  id: 'id',
+  projectId: 'projectId',
+  name: 'name',
+  urlEncrypted: 'urlEncrypted',
+  urlMasked: 'urlMasked',
+  format: 'format',
+  events: 'events',
+  secretEncrypted: 'secretEncrypted',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt'
+} as const
+
+export type WebhookScalarFieldEnum = (typeof WebhookScalarFieldEnum)[keyof typeof WebhookScalarFieldEnum]
+
+
+export const WebhookDeliveryScalarFieldEnum = {
+  id: 'id',
+  webhookId: 'webhookId',
+  event: 'event',
+  payload: 'payload',
+  status: 'status',
+  attempts: 'attempts',
+  lastStatus: 'lastStatus',
+  lastError: 'lastError',
+  lastAttemptAt: 'lastAttemptAt',
+  deliveredAt: 'deliveredAt',
+  createdAt: 'createdAt'
+} as const
+
+export type WebhookDeliveryScalarFieldEnum = (typeof WebhookDeliveryScalarFieldEnum)[keyof typeof WebhookDeliveryScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -219,6 +219,7 @@ export type ProjectWhereInput = {
   signOffs?: Prisma.SignOffListRelationFilter
   rehearsals?: Prisma.RehearsalListRelationFilter
   lintAcknowledgements?: Prisma.LintAcknowledgementListRelationFilter
+  webhooks?: Prisma.WebhookListRelationFilter
 }
 
 export type ProjectOrderByWithRelationInput = {
@@ -238,6 +239,7 @@ export type ProjectOrderByWithRelationInput = {
   signOffs?: Prisma.SignOffOrderByRelationAggregateInput
   rehearsals?: Prisma.RehearsalOrderByRelationAggregateInput
   lintAcknowledgements?: Prisma.LintAcknowledgementOrderByRelationAggregateInput
+  webhooks?: Prisma.WebhookOrderByRelationAggregateInput
 }
 
 export type ProjectWhereUniqueInput = Prisma.AtLeast<{
@@ -260,6 +262,7 @@ export type ProjectWhereUniqueInput = Prisma.AtLeast<{
   signOffs?: Prisma.SignOffListRelationFilter
   rehearsals?: Prisma.RehearsalListRelationFilter
   lintAcknowledgements?: Prisma.LintAcknowledgementListRelationFilter
+  webhooks?: Prisma.WebhookListRelationFilter
 }, "id" | "name">
 
 export type ProjectOrderByWithAggregationInput = {
@@ -313,6 +316,7 @@ export type ProjectCreateInput = {
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateInput = {
@@ -332,6 +336,7 @@ export type ProjectUncheckedCreateInput = {
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUpdateInput = {
@@ -351,6 +356,7 @@ export type ProjectUpdateInput = {
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateInput = {
@@ -370,6 +376,7 @@ export type ProjectUncheckedUpdateInput = {
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateManyInput = {
@@ -557,6 +564,20 @@ export type ProjectUpdateOneRequiredWithoutLintAcknowledgementsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.ProjectUpdateToOneWithWhereWithoutLintAcknowledgementsInput, Prisma.ProjectUpdateWithoutLintAcknowledgementsInput>, Prisma.ProjectUncheckedUpdateWithoutLintAcknowledgementsInput>
 }
 
+export type ProjectCreateNestedOneWithoutWebhooksInput = {
+  create?: Prisma.XOR<Prisma.ProjectCreateWithoutWebhooksInput, Prisma.ProjectUncheckedCreateWithoutWebhooksInput>
+  connectOrCreate?: Prisma.ProjectCreateOrConnectWithoutWebhooksInput
+  connect?: Prisma.ProjectWhereUniqueInput
+}
+
+export type ProjectUpdateOneRequiredWithoutWebhooksNestedInput = {
+  create?: Prisma.XOR<Prisma.ProjectCreateWithoutWebhooksInput, Prisma.ProjectUncheckedCreateWithoutWebhooksInput>
+  connectOrCreate?: Prisma.ProjectCreateOrConnectWithoutWebhooksInput
+  upsert?: Prisma.ProjectUpsertWithoutWebhooksInput
+  connect?: Prisma.ProjectWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ProjectUpdateToOneWithWhereWithoutWebhooksInput, Prisma.ProjectUpdateWithoutWebhooksInput>, Prisma.ProjectUncheckedUpdateWithoutWebhooksInput>
+}
+
 export type ProjectCreateWithoutEnvironmentsInput = {
   id?: string
   name: string
@@ -573,6 +594,7 @@ export type ProjectCreateWithoutEnvironmentsInput = {
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
@@ -591,6 +613,7 @@ export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutEnvironmentsInput = {
@@ -625,6 +648,7 @@ export type ProjectUpdateWithoutEnvironmentsInput = {
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
@@ -643,6 +667,7 @@ export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutRunsInput = {
@@ -661,6 +686,7 @@ export type ProjectCreateWithoutRunsInput = {
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutRunsInput = {
@@ -679,6 +705,7 @@ export type ProjectUncheckedCreateWithoutRunsInput = {
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutRunsInput = {
@@ -713,6 +740,7 @@ export type ProjectUpdateWithoutRunsInput = {
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutRunsInput = {
@@ -731,6 +759,7 @@ export type ProjectUncheckedUpdateWithoutRunsInput = {
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutSignOffsInput = {
@@ -749,6 +778,7 @@ export type ProjectCreateWithoutSignOffsInput = {
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutSignOffsInput = {
@@ -767,6 +797,7 @@ export type ProjectUncheckedCreateWithoutSignOffsInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutSignOffsInput = {
@@ -801,6 +832,7 @@ export type ProjectUpdateWithoutSignOffsInput = {
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutSignOffsInput = {
@@ -819,6 +851,7 @@ export type ProjectUncheckedUpdateWithoutSignOffsInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutRehearsalsInput = {
@@ -837,6 +870,7 @@ export type ProjectCreateWithoutRehearsalsInput = {
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutRehearsalsInput = {
@@ -855,6 +889,7 @@ export type ProjectUncheckedCreateWithoutRehearsalsInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutRehearsalsInput = {
@@ -889,6 +924,7 @@ export type ProjectUpdateWithoutRehearsalsInput = {
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutRehearsalsInput = {
@@ -907,6 +943,7 @@ export type ProjectUncheckedUpdateWithoutRehearsalsInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectCreateWithoutLintAcknowledgementsInput = {
@@ -925,6 +962,7 @@ export type ProjectCreateWithoutLintAcknowledgementsInput = {
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectUncheckedCreateWithoutLintAcknowledgementsInput = {
@@ -943,6 +981,7 @@ export type ProjectUncheckedCreateWithoutLintAcknowledgementsInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
+  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutProjectInput
 }
 
 export type ProjectCreateOrConnectWithoutLintAcknowledgementsInput = {
@@ -977,6 +1016,7 @@ export type ProjectUpdateWithoutLintAcknowledgementsInput = {
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUpdateManyWithoutProjectNestedInput
 }
 
 export type ProjectUncheckedUpdateWithoutLintAcknowledgementsInput = {
@@ -995,6 +1035,99 @@ export type ProjectUncheckedUpdateWithoutLintAcknowledgementsInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
+  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutProjectNestedInput
+}
+
+export type ProjectCreateWithoutWebhooksInput = {
+  id?: string
+  name: string
+  alembicPath: string
+  command?: Prisma.ProjectCreatecommandInput | string[]
+  urlEnvVar?: string
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
+  runs?: Prisma.RunCreateNestedManyWithoutProjectInput
+  signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementCreateNestedManyWithoutProjectInput
+}
+
+export type ProjectUncheckedCreateWithoutWebhooksInput = {
+  id?: string
+  name: string
+  alembicPath: string
+  command?: Prisma.ProjectCreatecommandInput | string[]
+  urlEnvVar?: string
+  xArgs?: Prisma.ProjectCreatexArgsInput | string[]
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
+  runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
+  signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedCreateNestedManyWithoutProjectInput
+}
+
+export type ProjectCreateOrConnectWithoutWebhooksInput = {
+  where: Prisma.ProjectWhereUniqueInput
+  create: Prisma.XOR<Prisma.ProjectCreateWithoutWebhooksInput, Prisma.ProjectUncheckedCreateWithoutWebhooksInput>
+}
+
+export type ProjectUpsertWithoutWebhooksInput = {
+  update: Prisma.XOR<Prisma.ProjectUpdateWithoutWebhooksInput, Prisma.ProjectUncheckedUpdateWithoutWebhooksInput>
+  create: Prisma.XOR<Prisma.ProjectCreateWithoutWebhooksInput, Prisma.ProjectUncheckedCreateWithoutWebhooksInput>
+  where?: Prisma.ProjectWhereInput
+}
+
+export type ProjectUpdateToOneWithWhereWithoutWebhooksInput = {
+  where?: Prisma.ProjectWhereInput
+  data: Prisma.XOR<Prisma.ProjectUpdateWithoutWebhooksInput, Prisma.ProjectUncheckedUpdateWithoutWebhooksInput>
+}
+
+export type ProjectUpdateWithoutWebhooksInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
+  command?: Prisma.ProjectUpdatecommandInput | string[]
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
+  runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
+  signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUpdateManyWithoutProjectNestedInput
+}
+
+export type ProjectUncheckedUpdateWithoutWebhooksInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  alembicPath?: Prisma.StringFieldUpdateOperationsInput | string
+  command?: Prisma.ProjectUpdatecommandInput | string[]
+  urlEnvVar?: Prisma.StringFieldUpdateOperationsInput | string
+  xArgs?: Prisma.ProjectUpdatexArgsInput | string[]
+  constants?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  source?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
+  runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
+  signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
+  lintAcknowledgements?: Prisma.LintAcknowledgementUncheckedUpdateManyWithoutProjectNestedInput
 }
 
 
@@ -1008,6 +1141,7 @@ export type ProjectCountOutputType = {
   signOffs: number
   rehearsals: number
   lintAcknowledgements: number
+  webhooks: number
 }
 
 export type ProjectCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1016,6 +1150,7 @@ export type ProjectCountOutputTypeSelect<ExtArgs extends runtime.Types.Extension
   signOffs?: boolean | ProjectCountOutputTypeCountSignOffsArgs
   rehearsals?: boolean | ProjectCountOutputTypeCountRehearsalsArgs
   lintAcknowledgements?: boolean | ProjectCountOutputTypeCountLintAcknowledgementsArgs
+  webhooks?: boolean | ProjectCountOutputTypeCountWebhooksArgs
 }
 
 /**
@@ -1063,6 +1198,13 @@ export type ProjectCountOutputTypeCountLintAcknowledgementsArgs<ExtArgs extends 
   where?: Prisma.LintAcknowledgementWhereInput
 }
 
+/**
+ * ProjectCountOutputType without action
+ */
+export type ProjectCountOutputTypeCountWebhooksArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.WebhookWhereInput
+}
+
 
 export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1081,6 +1223,7 @@ export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   signOffs?: boolean | Prisma.Project$signOffsArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Project$rehearsalsArgs<ExtArgs>
   lintAcknowledgements?: boolean | Prisma.Project$lintAcknowledgementsArgs<ExtArgs>
+  webhooks?: boolean | Prisma.Project$webhooksArgs<ExtArgs>
   _count?: boolean | Prisma.ProjectCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["project"]>
 
@@ -1133,6 +1276,7 @@ export type ProjectInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs
   signOffs?: boolean | Prisma.Project$signOffsArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Project$rehearsalsArgs<ExtArgs>
   lintAcknowledgements?: boolean | Prisma.Project$lintAcknowledgementsArgs<ExtArgs>
+  webhooks?: boolean | Prisma.Project$webhooksArgs<ExtArgs>
   _count?: boolean | Prisma.ProjectCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type ProjectIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1146,6 +1290,7 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     signOffs: Prisma.$SignOffPayload<ExtArgs>[]
     rehearsals: Prisma.$RehearsalPayload<ExtArgs>[]
     lintAcknowledgements: Prisma.$LintAcknowledgementPayload<ExtArgs>[]
+    webhooks: Prisma.$WebhookPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1579,6 +1724,7 @@ export interface Prisma__ProjectClient<T, Null = never, ExtArgs extends runtime.
   signOffs<T extends Prisma.Project$signOffsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$signOffsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SignOffPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   rehearsals<T extends Prisma.Project$rehearsalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$rehearsalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RehearsalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   lintAcknowledgements<T extends Prisma.Project$lintAcknowledgementsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$lintAcknowledgementsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LintAcknowledgementPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  webhooks<T extends Prisma.Project$webhooksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Project$webhooksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$WebhookPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2129,6 +2275,30 @@ export type Project$lintAcknowledgementsArgs<ExtArgs extends runtime.Types.Exten
   take?: number
   skip?: number
   distinct?: Prisma.LintAcknowledgementScalarFieldEnum | Prisma.LintAcknowledgementScalarFieldEnum[]
+}
+
+/**
+ * Project.webhooks
+ */
+export type Project$webhooksArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Webhook
+   */
+  select?: Prisma.WebhookSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Webhook
+   */
+  omit?: Prisma.WebhookOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WebhookInclude<ExtArgs> | null
+  where?: Prisma.WebhookWhereInput
+  orderBy?: Prisma.WebhookOrderByWithRelationInput | Prisma.WebhookOrderByWithRelationInput[]
+  cursor?: Prisma.WebhookWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.WebhookScalarFieldEnum | Prisma.WebhookScalarFieldEnum[]
 }
 
 /**
