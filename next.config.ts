@@ -33,7 +33,6 @@ const nextConfig: NextConfig = {
     "better-sqlite3",
     "pg",
     "pg-boss",
-    "elkjs",
     // Loads its .wasm from its own directory: bundled, it looks under /ROOT/node_modules and fails.
     "libpg-query",
   ],

@@ -1,19 +1,18 @@
 /**
  * Expanding a collapsed run without laying the graph out again: a segment is a straight vertical
  * chain, so opening it inserts its members in the segment's column and pushes everything above it
- * up by the height they need. ELK's routes stay valid (orthogonal routes only stretch vertically),
- * expansion is instant in the browser, and the layout library never runs on the client. Pure.
+ * up by the height they need. The routes stay valid (orthogonal routes only stretch vertically),
+ * and expansion is instant. Pure.
  */
 import { NODE_HEIGHT, NODE_WIDTH, type GraphModel, type ModelEdge, type ModelNode } from "@/lib/graph-view/graph-model";
 
-/** ELK's result, compact: node id → [x, y, width, height]; edge id → flat [x0, y0, x1, y1, …]. */
+/** A layout (layout-lanes.ts), compact: node id → [x, y, width, height]; edge id → flat [x0, y0, x1, y1, …] from source to target. */
 export interface GraphLayout {
   nodes: Record<string, [number, number, number, number]>;
   edges: Record<string, number[]>;
   width: number;
   height: number;
   layoutMs: number;
-  cached: boolean;
 }
 
 /** What the canvas draws: the model with some segments opened, and where everything is. */

@@ -419,13 +419,6 @@ export function fromGraphWire(w: GraphWire): GraphData {
   return { project: w.project, revisions, heads: w.heads, problems: w.problems, environments: w.environments };
 }
 
-/** The model without its revision → node index (rebuilt by `withNodeIndex` on the client). */
-export function withNodeIndex(model: Pick<GraphModel, "nodes" | "edges">): GraphModel {
-  const nodeOf: Record<string, string> = {};
-  for (const n of model.nodes) for (const m of n.members) nodeOf[m] = n.id;
-  return { nodes: model.nodes, edges: model.edges, nodeOf };
-}
-
 /** A QA sign-off in force covering a revision, as the graph shows it. */
 export interface SignOffMark {
   environment: string;

@@ -1,13 +1,12 @@
 import "server-only";
 import path from "node:path";
 import { getProjectGraph, getProjectStatus } from "@/lib/server/project-view";
-import { buildGraphModel, toGraphData } from "@/lib/graph-view/graph-model";
-import { layoutGraph } from "@/lib/graph-view/layout-graph";
+import { toGraphData } from "@/lib/graph-view/graph-model";
 
 /**
- * Everything the graph page needs for a project: the graph read statically, where each environment
- * stands, the collapsed model and its ELK layout (cached per model). Also run at start-up for every
- * project, so the first visitor gets cached reads and layouts.
+ * Everything the graph page needs for a project: the graph read statically and where each
+ * environment stands. The browser collapses and lays it out (layout-lanes.ts: milliseconds). Also
+ * run at start-up for every project, so the first visitor gets cached reads.
  */
 export async function prepareGraphView(projectName: string) {
   const view = await getProjectGraph(projectName);
@@ -15,7 +14,5 @@ export async function prepareGraphView(projectName: string) {
   // project vanished in between: then the graph is still worth showing.
   const status = await getProjectStatus(projectName, view).catch(() => null);
   const data = toGraphData(view.project.name, view.graph, status, view.project.environments, (p) => path.relative(view.rootDir, p));
-  const model = buildGraphModel(data);
-  const layout = await layoutGraph(model);
-  return { view, data, model, layout };
+  return { view, data };
 }

@@ -21,8 +21,8 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: `Revisions · ${decodeURIComponent((await params).project)}` };
 }
 
-// The revision DAG with every environment's position on it. Layout runs here (ELK, cached per
-// graph) so the browser receives positions, not a layout engine.
+// The revision DAG with every environment's position on it. The browser receives the graph in its
+// compact wire form and lays it out itself (lib/graph-view/layout-lanes.ts, a few milliseconds).
 export default async function GraphPage({ params }: Params) {
   const { project } = await params;
   await requirePageActor(`/projects/${encodeURIComponent(project)}/graph`);
@@ -33,7 +33,7 @@ export default async function GraphPage({ params }: Params) {
     if (isAppError(e) && e.code === "not-found") notFound();
     throw e;
   }
-  const { view, data, model, layout } = prepared;
+  const { view, data } = prepared;
   // QA sign-offs in force, by revision: a check mark on the node, details in the side panel.
   const signOffs: Record<string, SignOffMark[]> = {};
   for (const [revision, { active }] of signOffsByRevision(await listSignOffs(view.project.name))) {
@@ -52,7 +52,7 @@ export default async function GraphPage({ params }: Params) {
       <Suspense fallback={null}>
         <EditedFilesSummary projectName={view.project.name} />
       </Suspense>
-      <RevisionGraphView wire={toGraphWire(data)} nodes={model.nodes} edges={model.edges} layout={layout} signOffs={signOffs} />
+      <RevisionGraphView wire={toGraphWire(data)} signOffs={signOffs} />
       <GraphAtRef project={view.project.name} />
     </div>
   );
