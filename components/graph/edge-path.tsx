@@ -1,4 +1,4 @@
-/** One displayed edge of the revision graph: a polyline styled by kind, blue when both ends are highlighted. */
+/** One displayed edge of the revision graph: a polyline styled by kind, blue when both ends are highlighted; its width is in screen pixels, so it stays visible zoomed out. */
 import { memo } from "react";
 
 export const EDGE_STYLE = {
@@ -12,5 +12,5 @@ export const EdgePath = memo(function EdgePath({ kind, pts, hot }: { kind: keyof
   let d = `M${pts[0]} ${pts[1]}`;
   for (let i = 2; i < pts.length; i += 2) d += `L${pts[i]} ${pts[i + 1]}`;
   const s = EDGE_STYLE[kind];
-  return <path d={d} fill="none" stroke={hot ? "#0284c7" : s.stroke} strokeWidth={hot ? 3 : s.width} strokeDasharray={s.dash} data-edge-kind={kind} />;
+  return <path d={d} fill="none" stroke={hot ? "#0284c7" : s.stroke} strokeWidth={hot ? 3 : s.width} strokeDasharray={s.dash} data-edge-kind={kind} vectorEffect="non-scaling-stroke" />;
 });

@@ -3,13 +3,18 @@
 /**
  * The SVG canvas of the revision graph. Only nodes and edges near the viewport are in the DOM
  * (usePanZoom keeps that window), so 5,000 revisions pan smoothly; useGraphKeyboard moves focus
- * between nodes; GraphNode and EdgePath draw them.
+ * between nodes; GraphNode and EdgePath draw them. Zoomed out, GraphLabels keeps the landmarks
+ * (heads, merges, branch points, environments) labelled at a readable size, and GraphMinimap shows
+ * the whole graph with the viewport on it.
  */
 import type { LintFinding } from "@/lib/lint/types";
 import { forwardRef, useCallback, useImperativeHandle, useMemo } from "react";
 import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode, SignOffMark } from "@/lib/graph-view/graph-model";
 import type { GraphView } from "@/lib/graph-view/expand-segments";
+import { landmarksOf, placeLabels } from "@/lib/graph-view/landmarks";
 import { EdgePath } from "@/components/graph/edge-path";
+import { GraphLabels } from "@/components/graph/graph-labels";
+import { GraphMinimap } from "@/components/graph/graph-minimap";
 import { GraphNode } from "@/components/graph/graph-node";
 import { useGraphKeyboard } from "@/components/graph/use-graph-keyboard";
 import { intersects, usePanZoom, type Rect } from "@/components/graph/use-pan-zoom";
@@ -44,7 +49,7 @@ export interface GraphCanvasProps {
 
 export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(function GraphCanvas(props, ref) {
   const { view } = props;
-  const { svgRef, gRef, win, visibleRect, fit, panTo, zoomBy, svgHandlers } = usePanZoom(view);
+  const { svgRef, gRef, win, visibleRect, fit, panTo, panToPoint, onViewport, zoomBy, svgHandlers } = usePanZoom(view);
 
   const visibleNodes = useMemo(
     () =>
@@ -84,6 +89,16 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
     [view.edges, edgeBoxes, win],
   );
 
+  const landmarks = useMemo(() => landmarksOf(view.nodes, props.revisions, props.markers, props.heads), [view.nodes, props.revisions, props.markers, props.heads]);
+  const labels = useMemo(() => {
+    if (win.detail) return [];
+    const inWindow = landmarks.filter((l) => {
+      const p = view.pos[l.id];
+      return p && intersects(win, p[0], p[1], p[2], p[3]);
+    });
+    return placeLabels(inWindow, view.pos, win.k);
+  }, [landmarks, view.pos, win]);
+
   // Enter on a node: expand a segment, open a revision, or go to a missing reference's suggestion.
   function activate(n: ModelNode) {
     if (n.kind === "segment") props.onExpandSegment(n.id);
@@ -118,45 +133,49 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
   }, [view.nodes, props.highlight]);
 
   return (
-    <svg
-      ref={svgRef}
-      role="group"
-      aria-label="Revision graph. Arrow keys move between revisions (up: newer, down: older), Enter opens one."
-      data-testid="graph-canvas"
-      className="h-full w-full cursor-grab touch-none bg-stone-50 select-none active:cursor-grabbing"
-      {...svgHandlers}
-    >
-      <g ref={gRef}>
-        <g aria-hidden="true">
-          {visibleEdges.map((e) => (
-            <EdgePath key={e.id} kind={e.kind} pts={view.points[e.id]!} hot={hotNodes.has(e.source) && hotNodes.has(e.target)} />
+    <>
+      <svg
+        ref={svgRef}
+        role="group"
+        aria-label="Revision graph. Arrow keys move between revisions (up: newer, down: older), Enter opens one."
+        data-testid="graph-canvas"
+        className="h-full w-full cursor-grab touch-none bg-stone-50 select-none active:cursor-grabbing"
+        {...svgHandlers}
+      >
+        <g ref={gRef}>
+          <g aria-hidden="true">
+            {visibleEdges.map((e) => (
+              <EdgePath key={e.id} kind={e.kind} pts={view.points[e.id]!} hot={hotNodes.has(e.source) && hotNodes.has(e.target)} />
+            ))}
+          </g>
+          {visibleNodes.map((n) => (
+            <GraphNode
+              key={n.id}
+              node={n}
+              pos={view.pos[n.id]!}
+              detail={win.detail}
+              rev={n.kind === "revision" ? props.revisions.get(n.id) : undefined}
+              envs={props.markers.get(n.id)}
+              environments={props.environments}
+              problems={props.problems.get(n.id)}
+              signOffs={props.signOffs?.[n.id]}
+              lint={n.kind === "revision" ? props.lint?.[n.id] : undefined}
+              isHead={props.heads.has(n.id)}
+              highlight={highlightOf(n)}
+              selected={props.selectedRevision === n.id}
+              searchHit={props.searchHit !== null && n.members.includes(props.searchHit)}
+              selectedEnvs={props.selectedEnvs}
+              tabIndex={tabStop === n.id ? 0 : -1}
+              onFocus={() => setFocusedId(n.id)}
+              onActivate={() => activate(n)}
+              onKeyDown={(e) => onKeyDown(e, n)}
+              onToggleEnv={props.onToggleEnv}
+            />
           ))}
+          {labels.length > 0 ? <GraphLabels labels={labels} pos={view.pos} k={win.k} environments={props.environments} onCenter={(id) => centerOn(id)} /> : null}
         </g>
-        {visibleNodes.map((n) => (
-          <GraphNode
-            key={n.id}
-            node={n}
-            pos={view.pos[n.id]!}
-            detail={win.detail}
-            rev={n.kind === "revision" ? props.revisions.get(n.id) : undefined}
-            envs={props.markers.get(n.id)}
-            environments={props.environments}
-            problems={props.problems.get(n.id)}
-            signOffs={props.signOffs?.[n.id]}
-            lint={n.kind === "revision" ? props.lint?.[n.id] : undefined}
-            isHead={props.heads.has(n.id)}
-            highlight={highlightOf(n)}
-            selected={props.selectedRevision === n.id}
-            searchHit={props.searchHit !== null && n.members.includes(props.searchHit)}
-            selectedEnvs={props.selectedEnvs}
-            tabIndex={tabStop === n.id ? 0 : -1}
-            onFocus={() => setFocusedId(n.id)}
-            onActivate={() => activate(n)}
-            onKeyDown={(e) => onKeyDown(e, n)}
-            onToggleEnv={props.onToggleEnv}
-          />
-        ))}
-      </g>
-    </svg>
+      </svg>
+      <GraphMinimap view={view} landmarks={landmarks} environments={props.environments} onViewport={onViewport} onPan={panToPoint} />
+    </>
   );
 });

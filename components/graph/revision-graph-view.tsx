@@ -141,7 +141,7 @@ export function RevisionGraphView({
       {selection ? <SelectionSummary selection={selection} revisions={revisions} onOpen={openRevision} /> : null}
 
       <div className="flex gap-3">
-        <div className={`min-w-0 flex-1 ${mode === "graph" ? "h-[70vh] overflow-hidden rounded-lg border border-stone-200 bg-white" : ""}`}>
+        <div className={`min-w-0 flex-1 ${mode === "graph" ? "relative h-[70vh] overflow-hidden rounded-lg border border-stone-200 bg-white" : ""}`}>
           {mode === "graph" ? (
             <GraphCanvas
               ref={canvas}

@@ -13,10 +13,16 @@ import type { GraphView } from "@/lib/graph-view/expand-segments";
 export type Rect = { x0: number; y0: number; x1: number; y1: number };
 type Transform = { x: number; y: number; k: number };
 
-const MIN_K = 0.05;
+/** Low enough that Fit shows 5,000 expanded revisions (about 400,000 px tall) whole. */
+const MIN_K = 0.001;
 const MAX_K = 2.5;
-/** Below this zoom, nodes are drawn as plain boxes: text is unreadable there anyway. */
+/** Below this zoom, nodes are drawn as plain boxes and landmarks get screen-sized labels instead. */
 const DETAIL_K = 0.4;
+
+/** The zoom rounded to steps of 2^(1/4), so zoomed-out labels re-render a few times per doubling, not every frame. */
+function quantize(k: number): number {
+  return Math.pow(2, Math.round(Math.log2(k) * 4) / 4);
+}
 
 export function intersects(a: Rect, x: number, y: number, w: number, h: number): boolean {
   return x < a.x1 && x + w > a.x0 && y < a.y1 && y + h > a.y0;
@@ -27,9 +33,11 @@ export function usePanZoom(view: GraphView) {
   const gRef = useRef<SVGGElement>(null);
   const t = useRef<Transform>({ x: 0, y: 0, k: 1 });
   const size = useRef({ w: 800, h: 600 });
-  const [win, setWin] = useState<Rect & { detail: boolean }>({ x0: 0, y0: 0, x1: 0, y1: 0, detail: true });
+  const [win, setWin] = useState<Rect & { detail: boolean; k: number }>({ x0: 0, y0: 0, x1: 0, y1: 0, detail: true, k: 1 });
   const winRef = useRef(win);
   const frame = useRef(0);
+  /** Told the visible rectangle after every move (the minimap's viewport box), outside React. */
+  const listeners = useRef(new Set<(r: Rect) => void>());
 
   /** What the viewport shows now, in graph coordinates. */
   const visibleRect = (): Rect => {
@@ -41,11 +49,13 @@ export function usePanZoom(view: GraphView) {
     const v = visibleRect();
     const w = winRef.current;
     const detail = t.current.k >= DETAIL_K;
-    if (!force && detail === w.detail && v.x0 >= w.x0 && v.y0 >= w.y0 && v.x1 <= w.x1 && v.y1 <= w.y1) return;
+    const k = detail ? 1 : quantize(t.current.k);
+    for (const l of listeners.current) l(v);
+    if (!force && detail === w.detail && k === w.k && v.x0 >= w.x0 && v.y0 >= w.y0 && v.x1 <= w.x1 && v.y1 <= w.y1) return;
     // Render one extra half-viewport on each side so most pans need no React work at all.
     const mx = (v.x1 - v.x0) / 2;
     const my = (v.y1 - v.y0) / 2;
-    const next = { x0: v.x0 - mx, y0: v.y0 - my, x1: v.x1 + mx, y1: v.y1 + my, detail };
+    const next = { x0: v.x0 - mx, y0: v.y0 - my, x1: v.x1 + mx, y1: v.y1 + my, detail, k };
     winRef.current = next;
     setWin(next);
   }, []);
@@ -82,6 +92,25 @@ export function usePanZoom(view: GraphView) {
     },
     [view.pos, apply],
   );
+
+  /** Pans so the graph point (x, y) is in the middle, keeping the zoom (the minimap). */
+  const panToPoint = useCallback(
+    (x: number, y: number) => {
+      const { k } = t.current;
+      t.current = { k, x: size.current.w / 2 - x * k, y: size.current.h / 2 - y * k };
+      schedule();
+    },
+    [schedule],
+  );
+
+  /** Calls `fn` with the visible rectangle now and after every move; returns the unsubscribe. */
+  const onViewport = useCallback((fn: (r: Rect) => void) => {
+    listeners.current.add(fn);
+    fn(visibleRect());
+    return () => {
+      listeners.current.delete(fn);
+    };
+  }, []);
 
   const zoomAt = useCallback(
     (factor: number, cx: number, cy: number) => {
@@ -177,11 +206,13 @@ export function usePanZoom(view: GraphView) {
   return {
     svgRef,
     gRef,
-    /** The rendered window (the viewport plus a margin) and whether nodes are drawn in detail. */
+    /** The rendered window (the viewport plus a margin), whether nodes are drawn in detail, and the zoom (rounded) when not. */
     win,
     visibleRect,
     fit,
     panTo,
+    panToPoint,
+    onViewport,
     zoomBy,
     /** Spread onto the <svg>. */
     svgHandlers: { onPointerDown, onPointerMove, onPointerUp, onPointerCancel: onPointerUp, onClickCapture },
