@@ -22,7 +22,7 @@ export function LintAcknowledgeForm({ project, finding, onChanged }: { project: 
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const base = `/api/projects/${encodeURIComponent(project)}/lint/acknowledgements`;
-  const parsed = ZLintAcknowledgementSchema.safeParse({ revision: finding.revision, rule: finding.rule, reason });
+  const parsed = ZLintAcknowledgementSchema.safeParse({ revision: finding.revision, rule: finding.rule, reason, fileSha256: finding.fileSha256 });
   const ackM = useMutation({ mutationFn: () => send(base, "POST", parsed.data), onSuccess: () => (setOpen(false), setReason(""), onChanged()) });
   const revokeM = useMutation({ mutationFn: () => send(`${base}/${encodeURIComponent(finding.acknowledgedBy!.id)}`, "DELETE"), onSuccess: onChanged });
   const error = ackM.error ?? revokeM.error;

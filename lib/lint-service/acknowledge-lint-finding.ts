@@ -22,8 +22,9 @@ export interface LintAcknowledgementView {
 }
 
 /**
- * Records an admin's acknowledgement of one lint finding for the migration file as it is now (its
- * sha256): an edited file needs a new one. The row and its `lint.acknowledge` audit row are written
+ * Records an admin's acknowledgement of one lint finding for the migration file the admin was shown
+ * (the finding's sha256, sent back): refused when the file changed since, and an edited file needs a
+ * new one. The row and its `lint.acknowledge` audit row are written
  * in one transaction. A live acknowledgement of the same finding for the same bytes is replaced.
  */
 export async function acknowledgeLintFinding(db: PrismaClient, i: TLintAcknowledgement & { project: string; actor: Actor }): Promise<LintAcknowledgementView> {
@@ -34,6 +35,13 @@ export async function acknowledgeLintFinding(db: PrismaClient, i: TLintAcknowled
   const sha256 = await hashMigrationFile(node.path);
   if (!sha256) throw new AppError("conflict", `migration file of ${i.revision} unreadable`, `Cairn cannot read the migration file of ${i.revision}, so there is nothing to acknowledge. Check that the file exists on this server.`);
   const file = nodePath.relative(loaded.location.rootDir, node.path!);
+  if (sha256 !== i.fileSha256) {
+    throw new AppError(
+      "conflict",
+      `migration file of ${i.revision} changed since its finding was shown`,
+      `${file} changed since this finding was shown, so it is not the file you read. Plan the run again and acknowledge the finding it shows now.`,
+    );
+  }
   const row = await db.$transaction(async (tx) => {
     const now = new Date();
     await tx.lintAcknowledgement.updateMany({

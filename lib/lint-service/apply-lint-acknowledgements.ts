@@ -7,10 +7,11 @@ import type { LintFinding } from "@/lib/lint/types";
 /**
  * Marks the findings an admin acknowledged — same revision and rule, for the migration file's bytes
  * as they are now, not revoked — as acknowledged (listed, not counted, like a `# cairn: allow`
- * comment). A finding the migration itself acknowledges keeps the comment's reason.
+ * comment). A finding the migration itself acknowledges keeps the comment's reason. Every finding
+ * carries its file's sha256 (fileSha256), which an acknowledgement sends back.
  */
 export async function applyLintAcknowledgements(db: PrismaClient, i: { projectId: string; graph: Pick<RevisionGraph, "revisions">; findings: LintFinding[] }): Promise<LintFinding[]> {
-  const revisions = [...new Set(i.findings.filter((f) => !f.acknowledged).map((f) => f.revision))];
+  const revisions = [...new Set(i.findings.map((f) => f.revision))];
   if (!revisions.length) return i.findings;
   const [rows, hashes] = await Promise.all([
     db.lintAcknowledgement.findMany({ where: { projectId: i.projectId, revision: { in: revisions }, revokedAt: null }, orderBy: { createdAt: "desc" } }),
@@ -18,8 +19,10 @@ export async function applyLintAcknowledgements(db: PrismaClient, i: { projectId
   ]);
   const hashOf = new Map(hashes);
   return i.findings.map((f) => {
-    if (f.acknowledged) return f;
-    const row = rows.find((a) => a.revision === f.revision && a.rule === f.rule && a.fileSha256 === hashOf.get(f.revision));
-    return row ? { ...f, acknowledged: row.reason, acknowledgedBy: { id: row.id, email: row.email, at: row.createdAt.toISOString() } } : f;
+    const sha256 = hashOf.get(f.revision);
+    const hashed = sha256 ? { ...f, fileSha256: sha256 } : f;
+    if (f.acknowledged) return hashed;
+    const row = rows.find((a) => a.revision === f.revision && a.rule === f.rule && a.fileSha256 === sha256);
+    return row ? { ...hashed, acknowledged: row.reason, acknowledgedBy: { id: row.id, email: row.email, at: row.createdAt.toISOString() } } : hashed;
   });
 }

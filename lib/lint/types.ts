@@ -85,6 +85,8 @@ export interface LintFinding {
   acknowledged?: string;
   /** Set when an admin acknowledged it (for the file's current bytes) rather than the migration's comment. */
   acknowledgedBy?: { id: string; email: string; at: string };
+  /** sha256 of the migration file's bytes the finding was made for: an admin's acknowledgement names it, and holds for those bytes only. */
+  fileSha256?: string;
 }
 
 /** A rule that cannot be checked for the dialect, and why (so silence is never mistaken for a pass). */

@@ -75,6 +75,8 @@ const lintGate = async () => {
   const plan = await planRun(db, { project: P, environment: "production", kind: "upgrade", target: "i9", actor: managerActor });
   return plan.gates.find((g) => g.id === "lint")!;
 };
+/** The drop's finding as the plan shows it: its file's sha256 is what an acknowledgement names. */
+const dropFinding = async () => ((await lintGate()).details as { findings: LintFinding[] }).findings.find((f) => f.rule === "drop-column")!;
 const acknowledge = (auth: { cookie?: string; token?: string }, b: unknown) => ackRoute.POST(request("POST", `/api/projects/${P}/lint/acknowledgements`, { ...auth, body: b }), ctx({ project: P }));
 const revoke = (auth: { cookie?: string; token?: string }, id: string) => ackIdRoute.DELETE(request("DELETE", `/api/projects/${P}/lint/acknowledgements/${id}`, auth), ctx({ project: P, id }));
 const REASON = "totals moved to invoices in h2; nothing reads this column";
@@ -84,18 +86,35 @@ describe("an admin's acknowledgement of a lint finding", () => {
 
   it("the drop blocks production until an admin acknowledges it; a release manager or an admin's token is refused", async () => {
     expect((await lintGate()).verdict).toBe("block");
-    expect((await acknowledge({ cookie: manager.cookie }, { revision: "i9", rule: "drop-column", reason: REASON })).status).toBe(403);
-    const byToken = await acknowledge({ token: adminToken }, { revision: "i9", rule: "drop-column", reason: REASON });
+    const { fileSha256 } = await dropFinding();
+    expect(fileSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await acknowledge({ cookie: manager.cookie }, { revision: "i9", rule: "drop-column", reason: REASON, fileSha256 })).status).toBe(403);
+    const byToken = await acknowledge({ token: adminToken }, { revision: "i9", rule: "drop-column", reason: REASON, fileSha256 });
     expect(byToken.status).toBe(403);
     expect((await body(byToken)).error.message).toMatch(/token/i);
-    const short = await acknowledge({ cookie: admin.cookie }, { revision: "i9", rule: "drop-column", reason: "fine" });
+    const short = await acknowledge({ cookie: admin.cookie }, { revision: "i9", rule: "drop-column", reason: "fine", fileSha256 });
     expect(short.status).toBe(422);
     expect(await db.lintAcknowledgement.count()).toBe(0);
     expect((await lintGate()).verdict).toBe("block");
   }, 120_000);
 
+  it("is refused (409) when the file changed since the finding was shown: it holds for the bytes the admin read", async () => {
+    const shown = await dropFinding();
+    fs.writeFileSync(file, DROPS_TOTAL.replace('op.drop_column("orders", "total_cents")', 'op.drop_column("orders", "total_cents")\n    op.drop_column("orders", "status")'));
+    try {
+      const res = await acknowledge({ cookie: admin.cookie }, { revision: "i9", rule: "drop-column", reason: REASON, fileSha256: shown.fileSha256 });
+      expect(res.status).toBe(409);
+      expect((await body(res)).error.message).toBe("versions/i9_drop_totals.py changed since this finding was shown, so it is not the file you read. Plan the run again and acknowledge the finding it shows now.");
+      expect(await db.lintAcknowledgement.count()).toBe(0);
+      const missing = await acknowledge({ cookie: admin.cookie }, { revision: "i9", rule: "drop-column", reason: REASON });
+      expect(missing.status).toBe(422);
+    } finally {
+      fs.writeFileSync(file, DROPS_TOTAL);
+    }
+  }, 120_000);
+
   it("passes once an admin acknowledges it with a reason, says who and why, and audits it", async () => {
-    const res = await acknowledge({ cookie: admin.cookie }, { revision: "i9", rule: "drop-column", reason: REASON });
+    const res = await acknowledge({ cookie: admin.cookie }, { revision: "i9", rule: "drop-column", reason: REASON, fileSha256: (await dropFinding()).fileSha256 });
     expect(res.status).toBe(201);
     id = (await body(res)).acknowledgement.id;
     const g = await lintGate();
