@@ -6,14 +6,31 @@ import type { RevisionGraph } from "@/lib/graph/types";
 
 /**
  * The files a run's SQL comes from, as `sha256sum` prints them ("<hex>  <path>", paths relative to the
- * project, so an operator can check them with `sha256sum -c`): the Alembic config file (alembic.ini or
- * pyproject.toml) and the script directory's env.py, which decide what Alembic does with every step,
- * then each step's migration in path order. A file that
- * cannot be read is "missing". Read fresh every time — never from a cache keyed on size and mtime,
- * which an edit that keeps both (or `touch -r`) would slip past.
+ * project, so an operator can check them with `sha256sum -c`):
+ * 1. the Alembic config file (alembic.ini or pyproject.toml) and the script directory's env.py, which
+ *    decide what Alembic does with every step;
+ * 2. every other Python or SQL file under the script directory and the version locations — helpers a
+ *    migration imports, SQL files it reads (`op.execute(open(…).read())`) — sorted (not `__pycache__`,
+ *    dot-directories or virtualenvs; not other files, such as a SQLite database kept beside them, which
+ *    change with every run);
+ * 3. each step's migration, in path order.
+ * Modules imported from outside those directories (an application's own package) are not covered.
+ * A file that cannot be read is "missing". Read fresh every time — never from a cache keyed on size and
+ * mtime, which an edit that keeps both (or `touch -r`) would slip past.
  */
-export async function readReviewedFiles(o: { graph: Pick<RevisionGraph, "revisions">; steps: readonly string[]; rootDir: string; configFile?: string; scriptLocation?: string }): Promise<string[]> {
-  const files = [...(o.configFile ? [o.configFile] : []), ...(o.scriptLocation ? [nodePath.join(o.scriptLocation, "env.py")] : []), ...o.steps.map((r) => o.graph.revisions.get(r)?.path ?? `(no file for revision ${r})`)];
+export async function readReviewedFiles(o: {
+  graph: Pick<RevisionGraph, "revisions">;
+  steps: readonly string[];
+  rootDir: string;
+  configFile?: string;
+  scriptLocation?: string;
+  versionLocations?: readonly string[];
+}): Promise<string[]> {
+  const envPy = o.scriptLocation ? nodePath.join(o.scriptLocation, "env.py") : undefined;
+  const migrations = new Set([...o.graph.revisions.values()].map((n) => n.path).filter((p): p is string => !!p));
+  const listed = new Set([o.configFile, envPy].filter((p): p is string => !!p).map((p) => nodePath.resolve(p)));
+  const others = await otherFiles([o.scriptLocation, ...(o.versionLocations ?? [])], (file) => !migrations.has(file) && !listed.has(nodePath.resolve(file)));
+  const files = [...(o.configFile ? [o.configFile] : []), ...(envPy ? [envPy] : []), ...others, ...o.steps.map((r) => o.graph.revisions.get(r)?.path ?? `(no file for revision ${r})`)];
   return Promise.all(
     files.map(async (file) => {
       const digest = await fs.promises.readFile(file).then(
@@ -23,6 +40,25 @@ export async function readReviewedFiles(o: { graph: Pick<RevisionGraph, "revisio
       return `${digest}  ${nodePath.isAbsolute(file) ? nodePath.relative(o.rootDir, file) : file}`;
     }),
   );
+}
+
+/** Directories never searched for a migration's helpers: caches, virtualenvs, dependencies. */
+const SKIPPED_DIRS = new Set(["__pycache__", "node_modules", "site-packages", "venv", "env"]);
+
+/** Python and SQL files under these directories (recursively, each once, sorted) that `keep` accepts. */
+async function otherFiles(dirs: ReadonlyArray<string | undefined>, keep: (file: string) => boolean): Promise<string[]> {
+  const found = new Set<string>();
+  for (const dir of new Set(dirs.filter((d): d is string => !!d))) {
+    const entries = await fs.promises.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const file = nodePath.join(e.parentPath, e.name);
+      const rel = nodePath.relative(dir, file);
+      if (!/\.(py|sql)$/i.test(e.name) || rel.split(nodePath.sep).some((part) => part.startsWith(".") || SKIPPED_DIRS.has(part))) continue;
+      if (keep(file)) found.add(file);
+    }
+  }
+  return [...found].sort();
 }
 
 /** A plan made again under the database lock: its steps and the files they come from (readReviewedFiles), or why it cannot be made. */

@@ -16,7 +16,7 @@ import { matchRelative, resolveRevisions } from "@/lib/graph/resolve-revisions";
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
 import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
 import { previewSql } from "@/lib/runner/preview-sql";
-import { cachedPreview, previewKey } from "@/lib/runs/cached-preview";
+import { keepPreview, previewKey, readKeptPreview } from "@/lib/runs/cached-preview";
 import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
 import { applyLintAcknowledgements } from "@/lib/lint-service/apply-lint-acknowledgements";
 import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
@@ -181,8 +181,9 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   };
   // Requesting and approving reuse the SQL rendered for the plan that was reviewed (same files, same
   // starting point, same command and database), so the stored SQL is the SQL the person saw.
-  const key = previewKey({ v: 1, environmentId: env.id, ...previewInput, databaseUrl: previewKey({ url: url.url }), files: filesBefore });
-  const previewing = cachedPreview(db, key, () => previewSql({ ...previewInput, timeoutMs: 60_000, audit })).then((r) => r.preview);
+  const key = previewKey({ v: 2, environmentId: env.id, ...previewInput, files: filesBefore }, opts.key);
+  const kept = await readKeptPreview(db, key);
+  const previewing = kept ? Promise.resolve(kept) : previewSql({ ...previewInput, timeoutMs: 60_000, audit });
   // Awaited below; until then a failure must not count as unhandled.
   previewing.catch(() => undefined);
   // Lint reads the same rendered SQL (Alembic runs again only for what follows a migration that stopped it), and the live schema meanwhile.
@@ -242,6 +243,8 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const reviewedFiles = await filesOf();
   const changedMeanwhile = describeReviewedFilesChange(filesBefore, reviewedFiles, "Cairn began rendering this plan's SQL", "Open the plan again.");
   if (changedMeanwhile) throw new AppError("conflict", `migration files of ${project.name} changed while planning`, changedMeanwhile);
+  // Only now, with the files the same after the render as before, is the render kept under their hashes.
+  if (!kept) await keepPreview(db, key, preview);
   // An admin's acknowledgements count like the migration's own comments (for the files' current bytes).
   const lint = linted && "lint" in linted ? { lint: { ...linted.lint, findings: await applyLintAcknowledgements(db, { projectId: project.id, graph, findings: linted.lint.findings }) } } : linted;
   const approvers = env.approvers;

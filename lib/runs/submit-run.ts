@@ -33,7 +33,8 @@ export async function submitRun(db: PrismaClient, i: { project: string; environm
   const { plan } = prepared;
   // The files the dialog's SQL came from: an edit since (same revision ids or not) means the SQL the
   // requester saw is not the SQL that would be stored and run.
-  const edited = request.reviewedFiles && describeReviewedFilesChange(request.reviewedFiles, plan.reviewedFiles, "you reviewed this run", "Nothing was requested; review the run again.");
+  // Optional for API clients, which review nothing before they ask (the approver reviews the stored SQL).
+  const edited = !!request.reviewedFiles?.length && describeReviewedFilesChange(request.reviewedFiles, plan.reviewedFiles, "you reviewed this run", "Nothing was requested; review the run again.");
   if (edited) throw new AppError("conflict", `migration files changed since ${i.actor.email} reviewed a run on ${plan.environment.name}`, edited);
   if (!plan.canRequest) {
     const blocking = plan.gates.filter((g) => !(g.id === "two-person" && g.verdict === "needs-input"));

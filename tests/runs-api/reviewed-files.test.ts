@@ -153,6 +153,25 @@ describe("a migration file edited after the review, same revision ids", () => {
     expect((await db.run.findUniqueOrThrow({ where: { id: run.id } })).executedSteps).toEqual([]);
   }, 60_000);
 
+  it("a helper beside the migrations counts too (a SQL file a migration reads, a module it imports); a SQLite file beside them does not", async () => {
+    const helper = path.join(fixture.dir, "sql", "extra.sql");
+    fs.mkdirSync(path.dirname(helper), { recursive: true });
+    fs.writeFileSync(helper, "CREATE INDEX customers_name ON customers (name);\n");
+    try {
+      const requested = await body(await requestRun(alice, "prod", { kind: "upgrade", target: "b2", typedConfirmation: "prod" }));
+      expect(requested.status).toBe("awaiting_approval");
+      expect((await db.run.findUniqueOrThrow({ where: { id: requested.runId } })).reviewedFiles).toContainEqual(expect.stringMatching(/^[0-9a-f]{64} {2}sql\/extra\.sql$/));
+      expect((await db.run.findUniqueOrThrow({ where: { id: requested.runId } })).reviewedFiles.join("\n")).not.toMatch(/\.db$/m);
+      fs.writeFileSync(helper, "DROP TABLE customers;\n");
+      const refused = await approve(bob, requested.runId);
+      expect(refused.status).toBe(409);
+      expect((await body(refused)).error.message).toMatch(/^sql\/extra\.sql changed after this run was requested/);
+      expect(sqliteRevisions(fixture.urls.prod!)).toEqual([]);
+    } finally {
+      fs.rmSync(path.dirname(helper), { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("env.py counts too: it decides what Alembic does with every step", async () => {
     const prepared = await prepareRun(db, { project: DEV, environment: "dev", kind: "upgrade", target: "a1", actor: actorOf(alice) });
     const { run } = await requestRunLib(db, {
