@@ -36,34 +36,37 @@ export async function readPostgresVersionTable(opts: ReadVersionTableOptions): P
     if (opts.signal?.aborted) throw Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
     await client.connect();
     const qualified = opts.versionTableSchema ? `${quoteIdent(opts.versionTableSchema)}.${quoteIdent(opts.versionTable)}` : quoteIdent(opts.versionTable);
-    // One round trip for the transaction, its timeout and the lookup (a simple-protocol batch, the
-    // name as an escaped literal): the overview polls every environment every 10 s per tab, and
-    // five round trips each were a third of a poll's CPU. Nothing is ever committed: the
-    // transaction is READ ONLY and is rolled back (or dropped with the connection).
-    // to_regclass resolves the name like the query below would (search_path when unqualified),
-    // and unlike information_schema it sees tables this role may not read, so "permission denied"
-    // is reported as such rather than as a missing table.
+    // One round trip for everything (a simple-protocol batch, the name as an escaped literal): the
+    // overview polls every environment every 10 s per tab, and each round trip is CPU on the server
+    // (five were a third of a poll's; two were still ~1 ms per environment). Nothing is ever
+    // committed: the transaction is READ ONLY and rolled back (or dropped with the connection).
+    // A missing table or schema fails the SELECT with 42P01 / 3F000 — the same name resolution
+    // (search_path when unqualified) to_regclass uses for the width — and is reported as no table;
+    // a table this role may not read fails with permission denied, reported as such.
     const literal = client.escapeLiteral(qualified);
-    const batch = (await client.query(
-      `BEGIN READ ONLY;
-       SELECT set_config('statement_timeout', '${timeout}ms', true);
-       SELECT to_regclass(${literal})::oid::text AS oid,
-              (SELECT CASE WHEN a.atttypmod > 4 THEN a.atttypmod - 4 END
-                 FROM pg_catalog.pg_attribute a
-                WHERE a.attrelid = to_regclass(${literal}) AND a.attname = 'version_num' AND NOT a.attisdropped) AS width`,
-    )) as unknown as pg.QueryResult<{ oid: string | null; width: number | null }>[];
-    const row = batch[2]?.rows[0];
-    if (!row?.oid) {
-      await client.query("ROLLBACK");
-      return { ok: true, tableExists: false, revisions: [] };
+    let batch: pg.QueryResult[];
+    try {
+      batch = (await client.query(
+        `BEGIN READ ONLY;
+         SELECT set_config('statement_timeout', '${timeout}ms', true);
+         SELECT (SELECT CASE WHEN a.atttypmod > 4 THEN a.atttypmod - 4 END
+                   FROM pg_catalog.pg_attribute a
+                  WHERE a.attrelid = to_regclass(${literal}) AND a.attname = 'version_num' AND NOT a.attisdropped) AS width;
+         SELECT version_num FROM ${qualified};
+         ROLLBACK`,
+      )) as unknown as pg.QueryResult[];
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code === "42P01" || code === "3F000") return { ok: true, tableExists: false, revisions: [] };
+      throw e;
     }
-    const rows = await client.query<{ version_num: string }>(`SELECT version_num FROM ${qualified}; ROLLBACK`);
-    const versions = (rows as unknown as pg.QueryResult<{ version_num: string }>[])[0]!;
+    const width = (batch[2]?.rows[0] as { width: number | null } | undefined)?.width;
+    const versions = batch[3]!.rows as { version_num: string }[];
     return {
       ok: true,
       tableExists: true,
-      revisions: versions.rows.map((r) => String(r.version_num)),
-      ...(row.width != null ? { versionNumWidth: Number(row.width) } : {}),
+      revisions: versions.map((r) => String(r.version_num)),
+      ...(width != null ? { versionNumWidth: Number(width) } : {}),
     };
   } catch (e) {
     return { ok: false, ...describeDriverError(e, opts.url) };

@@ -152,6 +152,17 @@ describe("PostgreSQL environments brought to each state by real Alembic", () => 
     const still = await admin((c) => c.query("SELECT to_regclass('orders') IS NOT NULL AS present"), dbs.behind!.url);
     expect(still.rows[0].present).toBe(true);
   });
+
+  it("a version_table_schema that does not exist reads as no version table, one that does reads its rows and width", async () => {
+    const { graph } = readProjectGraph(path.join(project, "alembic.ini"));
+    const s = await readProjectStatus(
+      { name: "shop", alembicPath: project, environments: [env("noschema", dbs.behind!.url, { versionTableSchema: "no_such_schema" }), env("public", dbs.behind!.url, { versionTableSchema: "public" })] },
+      { graph: { graph, rootDir: project } },
+    );
+    expect(s.environments[0]!).toMatchObject({ state: "uninitialized", revisions: [] });
+    expect(s.environments[1]!).toMatchObject({ state: "behind", versionNumWidth: 32 });
+    expect(s.environments[1]!.revisions).toHaveLength(1);
+  });
 });
 
 describe("SQLite files and env: references", () => {
