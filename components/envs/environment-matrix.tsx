@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { StateBadge } from "@/components/envs/state-badge";
+import { usePendingRevisions, useProjectStatus } from "@/components/envs/use-project-status";
 import { RevisionId } from "@/components/ui/revision-id";
 import { Badge } from "@/components/ui/badge";
 import type { OverviewEnvironment, OverviewStatus, RevisionSummary } from "@/lib/targets/summarize-project-status";
@@ -11,20 +11,6 @@ export interface EnvironmentMeta {
   name: string;
   protected: boolean;
 }
-
-async function fetchJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { cache: "no-store" });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } | string } | null;
-    const message = typeof body?.error === "string" ? body.error : body?.error?.message;
-    throw new Error(message ?? `the server answered ${res.status}`);
-  }
-  return (await res.json()) as T;
-}
-
-const fetchStatus = (project: string) => fetchJson<OverviewStatus>(`/api/projects/${encodeURIComponent(project)}/status`);
-
-type PendingList = { pending: (RevisionSummary & { id: string })[] };
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -49,13 +35,7 @@ function ago(ms: number): string {
 export function EnvironmentMatrix({ project, initialStatus, environments, pollMs = 10_000 }: { project: string; initialStatus: OverviewStatus; environments: EnvironmentMeta[]; pollMs?: number }) {
   // When the server read the databases: the oldest reading on the page.
   const readAt = Math.min(...initialStatus.environments.map((e) => Date.parse(e.checkedAt)).filter(Number.isFinite));
-  const query = useQuery({
-    queryKey: ["project-status", project],
-    queryFn: () => fetchStatus(project),
-    initialData: initialStatus,
-    initialDataUpdatedAt: readAt,
-    refetchInterval: pollMs,
-  });
+  const query = useProjectStatus(project, initialStatus, readAt, pollMs);
   const now = useNow(1000);
   const status = query.data;
   const revisions = status.revisions;
@@ -72,7 +52,7 @@ export function EnvironmentMatrix({ project, initialStatus, environments, pollMs
         </span>
         {query.isError && (
           <span role="status" className="rounded bg-amber-50 px-2 py-0.5 text-amber-900 ring-1 ring-amber-200">
-            Could not refresh: {query.error.message}. Showing the last good reading.
+            Could not refresh: {query.error.message.replace(/\.$/, "")}. Showing the last good reading.
           </span>
         )}
         <button type="button" onClick={() => void query.refetch()} className="ml-auto rounded border border-stone-300 bg-white px-2 py-0.5 text-stone-800 hover:bg-stone-100">
@@ -218,12 +198,7 @@ function LastRunProblemLink({ problem }: { problem: NonNullable<OverviewEnvironm
  */
 function PendingDetails({ env, revisions, project }: { env: OverviewEnvironment; revisions: Record<string, RevisionSummary>; project: string }) {
   const [open, setOpen] = useState(false);
-  const full = useQuery({
-    queryKey: ["pending", project, env.name, env.revisions.join(" "), env.pendingCount],
-    queryFn: () => fetchJson<PendingList>(`/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(env.name)}/pending`),
-    enabled: open && env.pendingCount > env.pendingFirst.length,
-    staleTime: Infinity,
-  });
+  const full = usePendingRevisions(project, env, open && env.pendingCount > env.pendingFirst.length);
   const loaded = full.data?.pending;
   const shown = loaded ?? env.pendingFirst.map((id) => ({ id, ...revisions[id] }));
   const summaries: Record<string, RevisionSummary | undefined> = loaded ? Object.fromEntries(loaded.map((r) => [r.id, r])) : revisions;

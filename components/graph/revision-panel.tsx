@@ -2,30 +2,15 @@
 
 /** The side panel for one revision: facts, environments that have it, and its highlighted source. */
 import { useMemo } from "react";
-import { useQuery } from "@tanstack/react-query";
 import hljs from "highlight.js/lib/core";
 import python from "highlight.js/lib/languages/python";
 import type { GraphEnvironment, GraphProblem, GraphRevision, SignOffMark } from "@/lib/graph-view/graph-model";
 import type { LintFinding } from "@/lib/lint/types";
 import { STATE_COLOR, shortId } from "@/components/graph/graph-style";
+import { useRevisionSource } from "@/components/graph/use-revision-source";
 import "@/components/graph/python-highlight.css";
 
 if (!hljs.getLanguage("python")) hljs.registerLanguage("python", python);
-
-interface RevisionSource {
-  revision: { relativePath: string };
-  source: string;
-}
-
-async function fetchRevision(project: string, id: string): Promise<RevisionSource> {
-  const res = await fetch(`/api/projects/${encodeURIComponent(project)}/revisions/${encodeURIComponent(id)}`, { headers: { accept: "application/json" } });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message;
-    throw new Error(message ?? `The server answered ${res.status}. Reload the page and try again.`);
-  }
-  return body as RevisionSource;
-}
 
 export function RevisionPanel(props: {
   project: string;
@@ -41,8 +26,7 @@ export function RevisionPanel(props: {
   onClose(): void;
 }) {
   const { revision: r } = props;
-  // Migration files change only with a deploy: no polling, no refetch on focus.
-  const source = useQuery({ queryKey: ["revision-source", props.project, r.id], queryFn: () => fetchRevision(props.project, r.id), staleTime: Infinity, refetchOnWindowFocus: false });
+  const source = useRevisionSource(props.project, r.id);
   const html = useMemo(() => (source.data ? hljs.highlight(source.data.source, { language: "python", ignoreIllegals: true }).value : null), [source.data]);
   const missingParents = r.downRevisions.filter((d) => !r.parents.includes(d));
 

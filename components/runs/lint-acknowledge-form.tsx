@@ -2,16 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { callApi } from "@/components/ui/call-api";
 import type { LintFinding } from "@/lib/lint/types";
 import { ZLintAcknowledgementSchema } from "@/lib/lint-service/lint-acknowledgement.types";
-
-async function send(url: string, method: "POST" | "DELETE", payload?: unknown): Promise<void> {
-  const res = await fetch(url, { method, headers: payload ? { "content-type": "application/json" } : {}, body: payload ? JSON.stringify(payload) : undefined });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
-  }
-}
 
 /**
  * An admin's acknowledgement of one error-level finding, with a written reason (the same schema the
@@ -23,16 +17,16 @@ export function LintAcknowledgeForm({ project, finding, onChanged }: { project: 
   const [reason, setReason] = useState("");
   const base = `/api/projects/${encodeURIComponent(project)}/lint/acknowledgements`;
   const parsed = ZLintAcknowledgementSchema.safeParse({ revision: finding.revision, rule: finding.rule, reason, fileSha256: finding.fileSha256 });
-  const ackM = useMutation({ mutationFn: () => send(base, "POST", parsed.data), onSuccess: () => (setOpen(false), setReason(""), onChanged()) });
-  const revokeM = useMutation({ mutationFn: () => send(`${base}/${encodeURIComponent(finding.acknowledgedBy!.id)}`, "DELETE"), onSuccess: onChanged });
+  const ackM = useMutation({ mutationFn: () => callApi<unknown>("POST", base, parsed.data), onSuccess: () => (setOpen(false), setReason(""), onChanged()) });
+  const revokeM = useMutation({ mutationFn: () => callApi<unknown>("DELETE", `${base}/${encodeURIComponent(finding.acknowledgedBy!.id)}`), onSuccess: onChanged });
   const error = ackM.error ?? revokeM.error;
 
   if (finding.acknowledgedBy) {
     return (
       <div className="mt-1">
-        <button type="button" className="rounded border border-stone-300 px-2 py-0.5 text-xs hover:bg-stone-100" disabled={revokeM.isPending} onClick={() => revokeM.mutate()}>
+        <Button size="xs" disabled={revokeM.isPending} onClick={() => revokeM.mutate()}>
           Revoke acknowledgement
-        </button>
+        </Button>
         {error && (
           <p role="alert" className="mt-1 text-xs text-red-800">
             {error.message}
@@ -43,9 +37,9 @@ export function LintAcknowledgeForm({ project, finding, onChanged }: { project: 
   }
   if (!open) {
     return (
-      <button type="button" className="mt-1 rounded border border-stone-300 px-2 py-0.5 text-xs hover:bg-stone-100" onClick={() => setOpen(true)}>
+      <Button size="xs" className="mt-1" onClick={() => setOpen(true)}>
         Acknowledge (admin)…
-      </button>
+      </Button>
     );
   }
   return (
@@ -62,12 +56,12 @@ export function LintAcknowledgeForm({ project, finding, onChanged }: { project: 
       </label>
       {reason && !parsed.success && <p className="text-xs text-amber-800">{parsed.error.issues[0]?.message}</p>}
       <div className="flex gap-2">
-        <button type="submit" className="rounded bg-stone-800 px-2 py-0.5 text-xs text-white disabled:opacity-50" disabled={!parsed.success || ackM.isPending}>
+        <Button type="submit" variant="primary" size="xs" disabled={!parsed.success || ackM.isPending}>
           Acknowledge
-        </button>
-        <button type="button" className="rounded px-2 py-0.5 text-xs hover:bg-stone-100" onClick={() => setOpen(false)}>
+        </Button>
+        <Button size="xs" onClick={() => setOpen(false)}>
           Cancel
-        </button>
+        </Button>
       </div>
       {error && (
         <p role="alert" className="text-xs text-red-800">

@@ -1,20 +1,15 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { RevisionId } from "@/components/ui/revision-id";
 import type { GateResult } from "@/lib/gates/types";
-import type { RehearsalView } from "@/lib/rehearsal/types";
+import { useRehearsal, useStartRehearsal } from "@/components/runs/use-rehearsal";
 import type { RunKind } from "@/lib/runs/run-request.types";
 
 const PHASE: Record<string, string> = { path: "", back: "round trip: back", again: "round trip: again" };
-
-async function readJson<T>(res: Response): Promise<T> {
-  const body = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
-  if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
-  return body as T;
-}
 
 /**
  * The run dialog's rehearsal section: what the rehearsal gate says, the latest rehearsal of this
@@ -25,23 +20,8 @@ export function RehearsalSection({ project, environment, kind, target, gate, onF
   const storedId = (gate?.details as { rehearsalId?: string } | undefined)?.rehearsalId;
   const [startedId, setStartedId] = useState<string | null>(null);
   const id = startedId ?? storedId ?? null;
-  const start = useMutation({
-    mutationFn: async () =>
-      readJson<{ rehearsalId: string }>(
-        await fetch(`/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/rehearsals`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ kind, ...(target ? { target } : {}) }),
-        }),
-      ),
-    onSuccess: (r) => setStartedId(r.rehearsalId),
-  });
-  const rehearsal = useQuery({
-    queryKey: ["rehearsal", id],
-    queryFn: async () => readJson<RehearsalView>(await fetch(`/api/rehearsals/${encodeURIComponent(id!)}`)),
-    enabled: !!id,
-    refetchInterval: (q) => (q.state.data?.status === "running" ? 1000 : false),
-  });
+  const start = useStartRehearsal(project, environment);
+  const rehearsal = useRehearsal(id);
   const r = rehearsal.data;
   const running = start.isPending || r?.status === "running";
   // Re-plan once when a rehearsal started here finishes.
@@ -58,17 +38,17 @@ export function RehearsalSection({ project, environment, kind, target, gate, onF
     <section data-testid="rehearsal-section">
       <div className="mb-1 flex items-center justify-between gap-2">
         <h3 className="text-sm font-semibold">Rehearsal on a throwaway copy</h3>
-        <button type="button" onClick={() => start.mutate()} disabled={running} className="rounded border border-stone-300 px-2 py-1 text-sm hover:bg-stone-100 disabled:cursor-not-allowed disabled:opacity-50">
+        <Button size="sm" onClick={() => start.mutate({ kind, target }, { onSuccess: (r) => setStartedId(r.rehearsalId) })} disabled={running}>
           {running ? "Rehearsing…" : r ? "Rehearse again" : "Rehearse"}
-        </button>
+        </Button>
       </div>
       <p className="text-sm text-stone-700">
         Copies {environment}&rsquo;s schema into a scratch database, runs this path there one migration at a time, then downgrades and upgrades again and compares the schemas. {environment} itself is only read.
       </p>
       {start.isError && (
-        <p role="alert" className="mt-1 rounded bg-red-50 p-2 text-sm text-red-900">
+        <Alert tone="error" className="mt-1">
           {start.error.message}
-        </p>
+        </Alert>
       )}
       {r && (
         <div className="mt-2 rounded border border-stone-200 p-2 text-sm" data-testid="rehearsal-result" data-status={r.status} data-ok={r.ok === null ? "" : String(r.ok)}>

@@ -1,47 +1,26 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { BeforeRunNotice } from "@/components/runs/before-run";
 import { GateList } from "@/components/runs/gate-list";
 import { RevisionId } from "@/components/ui/revision-id";
 import { LintFindings } from "@/components/runs/lint-findings";
 import { RehearsalSection } from "@/components/runs/rehearsal-section";
 import { ReviewedFiles } from "@/components/runs/reviewed-files";
-import type { GateResult } from "@/lib/gates/types";
-import type { RunKind, RunPlan, TRunRequest } from "@/lib/runs/run-request.types";
+import { useReplanRuns, useRequestRun, useRunPlan } from "@/components/runs/use-run-plan";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import type { RunKind, TRunRequest } from "@/lib/runs/run-request.types";
 import { ZRunRequestSchema } from "@/lib/runs/run-request.types";
-
-type ApiError = { error?: { message?: string }; gates?: GateResult[] };
 
 /** What the preview-complete gate says about a partial SQL preview. */
 type PreviewGateDetails = { required?: string[]; skipped: string[]; notPreviewed: Array<{ revision: string; file?: string; reason: string }> };
 
-async function postJson<T>(url: string, payload: unknown): Promise<T> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
-  const body = (await res.json().catch(() => null)) as (T & ApiError) | null;
-  if (!res.ok) {
-    const err = new Error(body?.error?.message ?? `The server answered ${res.status}.`) as Error & { gates?: GateResult[] };
-    err.gates = body?.gates;
-    throw err;
-  }
-  return body as T;
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
-
 const TITLES: Record<RunKind, string> = { upgrade: "Upgrade", downgrade: "Downgrade", promotion: "Promote" };
 
 /**
- * The guarded run dialog: plans on the server as the inputs change (debounced), lists every gate,
+ * The guarded run dialog: plans on the server as the inputs change (useRunPlan), lists every gate,
  * the path and the real SQL, and asks for exactly the confirmations the gates need. The server
  * re-plans on submit; this only decides whether the button is worth pressing.
  */
@@ -68,7 +47,6 @@ export function RunDialog({
   const [named, setNamed] = useState("");
   const [acked, setAcked] = useState("");
   const [driftReason, setDriftReason] = useState("");
-  const base = `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/runs`;
   const request: TRunRequest = ZRunRequestSchema.parse({
     kind,
     ...(target ? { target } : {}),
@@ -77,30 +55,12 @@ export function RunDialog({
     ...(acked.trim() ? { previewAcknowledgement: acked.split(/[\s,]+/).filter(Boolean) } : {}),
     ...(driftReason.trim() ? { driftOverrideReason: driftReason } : {}),
   });
-  const debounced = useDebounced(JSON.stringify(request), 400);
-
+  const planQ = useRunPlan(project, environment, request);
   // The last good plan stays on screen while the next one is computed.
-  const [plan, setPlan] = useState<RunPlan | null>(null);
-  const planM = useMutation({
-    mutationFn: (payload: string) => postJson<RunPlan>(`${base}/plan`, JSON.parse(payload)),
-    onSuccess: (p) => setPlan(p),
-  });
-  const submitM = useMutation({
-    // The files the shown SQL came from: the server refuses the request when they changed since.
-    mutationFn: () => postJson<{ runId: string; status: string }>(base, { ...request, reviewedFiles: plan?.reviewedFiles ?? [] }),
-    onSuccess: (r) => router.push(`/runs/${r.runId}`),
-  });
-  const lastPlanned = useRef<string | null>(null);
-  useEffect(() => {
-    if (lastPlanned.current === debounced) return;
-    lastPlanned.current = debounced;
-    planM.mutate(debounced);
-    // planM is stable enough: re-plan only when the inputs change.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
-
-  // A finished rehearsal changes the rehearsal gate: plan again with the same inputs.
-  const replan = useCallback(() => planM.mutate(lastPlanned.current ?? debounced), [planM, debounced]);
+  const plan = planQ.data ?? null;
+  const submitM = useRequestRun(project, environment);
+  // A finished rehearsal or an acknowledged finding changes a gate: plan again with the same inputs.
+  const replan = useReplanRuns(project, environment);
   const gateOf = (id: string) => plan?.gates.find((g) => g.id === id);
   const typedGate = gateOf("typed-confirmation");
   const safety = gateOf("downgrade-safety");
@@ -109,7 +69,7 @@ export function RunDialog({
   const previewGate = gateOf("preview-complete");
   const partial = previewGate && previewGate.verdict !== "pass" ? (previewGate.details as PreviewGateDetails | undefined) : undefined;
   const toAcknowledge = plan?.environment.protected ? (partial?.required ?? []) : [];
-  const upToDate = debounced === JSON.stringify(request) && !planM.isPending && !planM.isError;
+  const upToDate = planQ.upToDate;
   // A plan with no step (already at the target) has nothing to run; the server refuses it too.
   const noOp = !!plan && plan.path.steps.length === 0;
   const canSubmit = !!plan && plan.canRequest && !noOp && upToDate && !submitM.isPending;
@@ -131,12 +91,8 @@ export function RunDialog({
           </button>
         </header>
         <div className="space-y-4 p-4">
-          {planM.isError && (
-            <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-900">
-              {planM.error.message}
-            </p>
-          )}
-          {!plan && planM.isPending && <p className="text-sm text-stone-600">Planning: reading {environment} and asking Alembic for the SQL…</p>}
+          {planQ.isError && <Alert tone="error">{planQ.error.message}</Alert>}
+          {!plan && planQ.isPending && <p className="text-sm text-stone-600">Planning: reading {environment} and asking Alembic for the SQL…</p>}
           {plan && (
             <>
               <section>
@@ -195,7 +151,8 @@ export function RunDialog({
             className="space-y-3"
             onSubmit={(e) => {
               e.preventDefault();
-              if (canSubmit) submitM.mutate();
+              // The files the shown SQL came from: the server refuses the request when they changed since.
+              if (canSubmit) submitM.mutate({ ...request, reviewedFiles: plan?.reviewedFiles ?? [] }, { onSuccess: (r) => router.push(`/runs/${r.runId}`) });
             }}
           >
             {plan?.environment.protected && (
@@ -227,11 +184,7 @@ export function RunDialog({
                 <textarea name="driftOverrideReason" value={driftReason} onChange={(e) => setDriftReason(e.target.value)} rows={2} className="mt-1 block w-full rounded border border-stone-300 px-2 py-1" />
               </label>
             )}
-            {submitM.isError && (
-              <p role="alert" className="rounded bg-red-50 p-2 text-sm whitespace-pre-line text-red-900">
-                {submitM.error.message}
-              </p>
-            )}
+            {submitM.isError && <Alert tone="error">{submitM.error.message}</Alert>}
             <div className="flex items-center justify-end gap-2">
               {noOp && upToDate && (
                 <span className="text-sm text-stone-600" data-testid="no-op-reason">
@@ -240,12 +193,10 @@ export function RunDialog({
               )}
               {plan && !noOp && !plan.canRequest && upToDate && <span className="text-sm text-stone-600">Resolve the gates above to continue.</span>}
               {plan?.needsApproval && plan.canRequest && <span className="text-sm text-stone-600">A second person must approve before it runs.</span>}
-              <button type="button" onClick={onClose} className="rounded border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100">
-                Cancel
-              </button>
-              <button type="submit" disabled={!canSubmit} className="rounded bg-stone-900 px-3 py-1.5 text-sm font-medium text-white disabled:cursor-not-allowed disabled:opacity-40">
+              <Button onClick={onClose}>Cancel</Button>
+              <Button type="submit" variant="primary" disabled={!canSubmit}>
                 {plan?.needsApproval ? "Request approval" : `${TITLES[kind]} now`}
-              </button>
+              </Button>
             </div>
           </form>
         </div>

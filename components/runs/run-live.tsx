@@ -1,32 +1,16 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { GateList } from "@/components/runs/gate-list";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { ReviewedFiles } from "@/components/runs/reviewed-files";
 import { BackupRow } from "@/components/runs/before-run";
+import { Badge } from "@/components/ui/badge";
 import { RevisionId } from "@/components/ui/revision-id";
+import { useRun, useRunDecision } from "@/components/runs/use-run";
+import { useRunEvents } from "@/components/runs/use-run-events";
+import { runningStep, type RunStep } from "@/lib/runs/run-events";
 import type { RunView } from "@/lib/runs/run-request.types";
-
-const FINISHED = ["succeeded", "failed", "interrupted", "cancelled", "rejected", "stale"];
-// The runner logs "Cairn: Applying c3 (2 of 3): create orders" as each migration starts.
-const PROGRESS = /^Cairn: (Applying|Reverting) (\S+) \((\d+) of (\d+)\)(?::\s*(.*))?$/;
-
-type RunState = { run: RunView; mayDecide: boolean; mayCancel: boolean };
-
-async function fetchRun(id: string): Promise<RunState> {
-  const res = await fetch(`/api/runs/${id}`, { cache: "no-store" });
-  const body = (await res.json().catch(() => null)) as (RunState & { error?: { message?: string } }) | null;
-  if (!res.ok || !body) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
-  return body;
-}
-
-async function decide(id: string, action: "approve" | "reject" | "cancel", reason?: string) {
-  const res = await fetch(`/api/runs/${id}/${action}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(reason ? { reason } : {}) });
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-  if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
-}
 
 function duration(ms: number | null): string {
   if (ms == null) return "—";
@@ -37,48 +21,22 @@ const at = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 19) : "
 
 /** A run's live state: status polled, log streamed over SSE, progress, outcome, the approval and cancel buttons. */
 export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initialMayCancel }: { initial: RunView; mayDecide: boolean; mayCancel: boolean }) {
-  const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: ["run", initial.id],
-    queryFn: () => fetchRun(initial.id),
-    initialData: { run: initial, mayDecide: initialMayDecide, mayCancel: initialMayCancel },
-    refetchInterval: (query) => (FINISHED.includes(query.state.data?.run.status ?? "") ? false : 1500),
-  });
+  const q = useRun({ run: initial, mayDecide: initialMayDecide, mayCancel: initialMayCancel });
   const run = q.data.run;
-  const [lines, setLines] = useState<string[]>([]);
-  const [streamError, setStreamError] = useState<string | null>(null);
+  // Lines and steps come as typed events from the server; the page never reads log text to learn where the run stands.
+  const { lines, steps, streamError } = useRunEvents(initial.id);
+  const progress = runningStep(steps);
   const logRef = useRef<HTMLPreElement>(null);
-
-  useEffect(() => {
-    const es = new EventSource(`/api/runs/${initial.id}/log`);
-    es.onmessage = (e) => {
-      const { text } = JSON.parse(e.data) as { text: string };
-      setLines((l) => [...l, text]);
-    };
-    es.addEventListener("end", () => {
-      es.close();
-      void qc.invalidateQueries({ queryKey: ["run", initial.id] });
-    });
-    es.addEventListener("error", (e) => {
-      const data = (e as MessageEvent).data;
-      if (typeof data === "string") setStreamError((JSON.parse(data) as { message: string }).message);
-    });
-    return () => es.close();
-  }, [initial.id, qc]);
 
   useEffect(() => {
     logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
   }, [lines]);
 
-  const progress = [...lines]
-    .reverse()
-    .map((l) => PROGRESS.exec(l))
-    .find(Boolean);
   const [reason, setReason] = useState("");
-  const approveM = useMutation({ mutationFn: () => decide(run.id, "approve"), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
-  const rejectM = useMutation({ mutationFn: () => decide(run.id, "reject", reason), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
+  const approveM = useRunDecision(run.id, "approve");
+  const rejectM = useRunDecision(run.id, "reject");
   const [cancelReason, setCancelReason] = useState("");
-  const cancelM = useMutation({ mutationFn: () => decide(run.id, "cancel", cancelReason), onSettled: () => qc.invalidateQueries({ queryKey: ["run", run.id] }) });
+  const cancelM = useRunDecision(run.id, "cancel");
   const mayCancel = q.data.mayCancel && ["awaiting_approval", "queued", "running"].includes(run.status) && !(run.status === "running" && run.cancelRequestedAt);
 
   return (
@@ -134,10 +92,11 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
             </>
           )}
         </dl>
+        <RunSteps steps={steps} />
         {run.status === "running" && (
           <div className="mt-3" data-testid="run-progress">
-            <p className="text-sm">{progress ? `Migration ${progress[3]} of ${progress[4]}: ${progress[2]}${progress[5] ? ` — ${progress[5]}` : ""}` : "Starting Alembic…"}</p>
-            <progress className="w-full" max={Number(progress?.[4] ?? run.path.length) || 1} value={Number(progress?.[3] ?? 0)} />
+            <p className="text-sm">{progress ? `Migration ${progress.index} of ${progress.total}: ${progress.revision}${progress.message ? ` — ${progress.message}` : ""}` : "Starting Alembic…"}</p>
+            <progress className="w-full" max={(progress?.total ?? run.path.length) || 1} value={progress?.index ?? 0} />
           </div>
         )}
         {run.status === "succeeded" && <p className="mt-3 text-sm text-green-800">Succeeded.</p>}
@@ -182,11 +141,11 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
               <div className="space-y-2">
                 <p>This run waits for your approval. Approving re-checks every gate now, then starts it.</p>
                 <div className="flex flex-wrap items-center gap-2">
-                  <button type="button" onClick={() => approveM.mutate()} disabled={approveM.isPending} className="rounded bg-green-700 px-3 py-1.5 font-medium text-white disabled:opacity-40">
+                  <button type="button" onClick={() => approveM.mutate(undefined)} disabled={approveM.isPending} className="rounded bg-green-700 px-3 py-1.5 font-medium text-white disabled:opacity-40">
                     Approve and run
                   </button>
                   <input aria-label="Reason to reject" placeholder="Reason to reject" value={reason} onChange={(e) => setReason(e.target.value)} className="rounded border border-stone-300 px-2 py-1" />
-                  <button type="button" onClick={() => rejectM.mutate()} disabled={!reason.trim() || rejectM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
+                  <button type="button" onClick={() => rejectM.mutate(reason)} disabled={!reason.trim() || rejectM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
                     Reject
                   </button>
                 </div>
@@ -212,7 +171,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
             </p>
             <div className="mt-2 flex flex-wrap items-center gap-2">
               <input aria-label="Reason to cancel" placeholder="Reason to cancel" value={cancelReason} onChange={(e) => setCancelReason(e.target.value)} className="min-w-64 rounded border border-stone-300 px-2 py-1" />
-              <button type="button" onClick={() => cancelM.mutate()} disabled={!cancelReason.trim() || cancelM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
+              <button type="button" onClick={() => cancelM.mutate(cancelReason)} disabled={!cancelReason.trim() || cancelM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
                 Cancel run
               </button>
             </div>
@@ -228,7 +187,13 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
         <h2 className="mb-1 text-sm font-semibold">Log</h2>
         {streamError && <p className="text-sm text-amber-800">{streamError}</p>}
         <pre ref={logRef} data-testid="run-log" className="max-h-96 overflow-auto rounded bg-stone-900 p-3 text-xs text-stone-100">
-          {lines.length ? lines.join("\n") : run.status === "awaiting_approval" ? "Nothing yet: the run starts once approved." : !run.startedAt && ["stale", "cancelled", "rejected"].includes(run.status) ? "Nothing ran." : "…"}
+          {lines.length
+            ? lines.map((l) => l.text).join("\n")
+            : run.status === "awaiting_approval"
+              ? "Nothing yet: the run starts once approved."
+              : !run.startedAt && ["stale", "cancelled", "rejected"].includes(run.status)
+                ? "Nothing ran."
+                : "…"}
         </pre>
       </section>
       <section>
@@ -243,6 +208,28 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
         <ReviewedFiles lines={run.reviewedFiles} />
       </section>
     </div>
+  );
+}
+
+const STEP_STATE = { running: { tone: "blue", label: "running" }, done: { tone: "green", label: "done" }, stopped: { tone: "red", label: "did not finish" } } as const;
+
+/** The migrations Alembic started in this run, each with where it got to, from the run's step events. */
+export function RunSteps({ steps }: { steps: RunStep[] }) {
+  if (steps.length === 0) return null;
+  return (
+    <ol className="mt-3 space-y-0.5 text-sm" data-testid="run-steps">
+      {steps.map((s) => (
+        <li key={`${s.index}-${s.revision}`} data-step={s.revision} data-step-state={s.state} className="flex flex-wrap items-center gap-2">
+          <span className="w-14 text-stone-500">
+            {s.index} of {s.total}
+          </span>
+          <Badge tone={STEP_STATE[s.state].tone}>{STEP_STATE[s.state].label}</Badge>
+          <span>{s.direction === "upgrade" ? "apply" : "revert"}</span>
+          <RevisionId id={s.revision} />
+          {s.message && <span className="text-stone-600">{s.message}</span>}
+        </li>
+      ))}
+    </ol>
   );
 }
 

@@ -9,9 +9,9 @@ const TONES = {
  * A message about what just happened: an error is announced at once (role="alert"), a success
  * politely (role="status").
  */
-export function Alert({ tone, children }: { tone: keyof typeof TONES; children: ReactNode }) {
+export function Alert({ tone, className, children }: { tone: keyof typeof TONES; className?: string; children: ReactNode }) {
   return (
-    <p role={tone === "error" ? "alert" : "status"} className={`rounded-md border px-3 py-2 text-sm ${TONES[tone]}`}>
+    <p role={tone === "error" ? "alert" : "status"} className={`rounded-md border px-3 py-2 text-sm whitespace-pre-line ${TONES[tone]}${className ? ` ${className}` : ""}`}>
       {children}
     </p>
   );

@@ -25,10 +25,15 @@ export class ApiError extends Error {
 
 type ErrorBody = { error?: { code?: string; message?: string; issues?: ApiIssue[] }; gates?: GateResult[] };
 
-/** Calls Cairn's JSON API from the browser; resolves to the body or rejects with an ApiError carrying the server's words. */
-export async function callApi<T>(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, body?: unknown): Promise<T> {
+/**
+ * Calls Cairn's JSON API from the browser; resolves to the body or rejects with an ApiError carrying the server's words.
+ * `signal` is TanStack Query's: a query whose inputs changed aborts the request it no longer needs.
+ */
+export async function callApi<T>(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, body?: unknown, o: { signal?: AbortSignal } = {}): Promise<T> {
   const res = await fetch(url, {
     method,
+    signal: o.signal,
+    cache: "no-store",
     headers: body === undefined ? undefined : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: "same-origin",

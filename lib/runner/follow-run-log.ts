@@ -1,14 +1,12 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { isOpenRunStatus } from "@/lib/runs/run-request.types";
 
 export interface RunLogLine {
   seq: number;
   text: string;
   at: Date;
 }
-
-/** Statuses after which no more lines arrive. */
-export const FINISHED_STATUSES = ["succeeded", "failed", "interrupted", "cancelled", "rejected"] as const;
 
 /**
  * Yields a run's log lines from `fromSeq`, polling the store until the run has finished and every
@@ -27,7 +25,8 @@ export async function* followRunLog(db: PrismaClient, runId: string, fromSeq = 0
       next = r.seq + 1;
     }
     if (rows.length === (o.batch ?? 500)) continue;
-    if ((FINISHED_STATUSES as readonly string[]).includes(run.status)) return;
+    // Lines arrive only while a run is open (awaiting approval, queued, running); a stale one is finished too.
+    if (!isOpenRunStatus(run.status)) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, pollMs);
       o.signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });

@@ -17,6 +17,7 @@ import * as runsRoute from "@/app/api/runs/route";
 import * as runRoute from "@/app/api/runs/[id]/route";
 import * as approveRoute from "@/app/api/runs/[id]/approve/route";
 import * as cancelRoute from "@/app/api/runs/[id]/cancel/route";
+import * as logRoute from "@/app/api/runs/[id]/log/route";
 
 type User = Awaited<ReturnType<typeof signedIn>>;
 let db: PrismaClient;
@@ -231,6 +232,18 @@ describe("stale requests", () => {
     expect(res.status).toBe(202);
     expect((await db.run.findUniqueOrThrow({ where: { id: next.runId } })).status).toBe("stale");
     await closeOpenOnProd();
+  }, 60_000);
+
+  it("ends its event stream with the stale status, as any finished run's", async () => {
+    const { runId } = await body(await requestOnProd(alice, "c3"));
+    const [at] = sqliteRevisions(fixture.urls.prod!);
+    alembicUpgrade(fixture.urls.prod!, "b2");
+    expect((await view(viewer, runId)).status).toBe("stale");
+    const res = await logRoute.GET(request("GET", `/api/runs/${runId}/log`, { cookie: viewer.cookie }), idParams(runId));
+    // A stream that does not end holds a poll of the store for as long as the page is open.
+    const text = await Promise.race([res.text(), new Promise<string>((resolve) => setTimeout(() => resolve("(the stream did not end within 10 s)"), 10_000))]);
+    expect(text).toMatch(/event: end\ndata: \{"type":"end","status":"stale"/);
+    alembicDowngrade(fixture.urls.prod!, at ?? "base");
   }, 60_000);
 });
 

@@ -313,7 +313,7 @@ describe("credentials never reach a response", () => {
     clean(logText);
     // The env.py really printed it, and it arrived masked.
     expect(logText).toMatch(/connecting to postgresql:\/\/cairn_runs_api_pw:\*+@/);
-    expect(logText).toMatch(/event: end\ndata: \{"status":"succeeded"\}/);
+    expect(logText).toMatch(/event: end\ndata: \{"type":"end","status":"succeeded","resultRevisions":\["b2"\]\}/);
 
     // Resuming after event 2 starts at 3.
     const resumed = await (await logRoute.GET(request("GET", `/api/runs/${runId}/log`, { cookie: viewer.cookie, headers: { "last-event-id": "2" } }), idParams(runId))).text();

@@ -1,7 +1,8 @@
-// GET /api/runs/:id/log — the run's log as Server-Sent Events, read from the store (works on any instance; resumes with Last-Event-ID).
+// GET /api/runs/:id/log — the run's progress as typed Server-Sent Events (lib/runs/run-events: line, step-started,
+// step-finished, end), read from the store (works on any instance; resumes with Last-Event-ID).
 import { route } from "@/lib/api/route";
 import { AppError } from "@/lib/errors";
-import { followRunLog } from "@/lib/runner/follow-run-log";
+import { streamRunEvents } from "@/lib/runs/stream-run-events";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export const GET = route<{ id: string }>("status.read", async ({ db, req, params
   if (!exists) throw new AppError("not-found", `run ${id} not found`, `Run ${id} does not exist.`);
   const url = new URL(req.url);
   const last = req.headers.get("last-event-id") ?? url.searchParams.get("lastEventId");
-  const fromSeq = last != null && /^\d+$/.test(last) ? Number(last) + 1 : 0;
+  const afterSeq = last != null && /^\d+$/.test(last) ? Number(last) : -1;
   // A client may ask for a slower or faster poll, within bounds that keep the store unburdened.
   const pollMs = Math.min(5_000, Math.max(200, Number(url.searchParams.get("pollMs")) || 500));
 
@@ -27,12 +28,8 @@ export const GET = route<{ id: string }>("status.read", async ({ db, req, params
       const heartbeat = setInterval(() => send(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
       try {
         send(": connected\nretry: 2000\n\n");
-        for await (const line of followRunLog(db, id, fromSeq, { signal: stop.signal, pollMs })) {
-          send(`id: ${line.seq}\ndata: ${JSON.stringify({ seq: line.seq, text: line.text, at: line.at.toISOString() })}\n\n`);
-        }
-        if (!stop.signal.aborted) {
-          const run = await db.run.findUnique({ where: { id }, select: { status: true } });
-          send(`event: end\ndata: ${JSON.stringify({ status: run?.status ?? "unknown" })}\n\n`);
+        for await (const { id: eventId, event } of streamRunEvents(db, id, { afterSeq, signal: stop.signal, pollMs })) {
+          send(`${eventId === undefined ? "" : `id: ${eventId}\n`}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         }
       } catch (e) {
         console.error(`[cairn] log stream of run ${id} failed`, e);
