@@ -5,7 +5,9 @@ import { GateList } from "@/components/runs/gate-list";
 import { RunStatusBadge } from "@/components/runs/run-status-badge";
 import { ReviewedFiles } from "@/components/runs/reviewed-files";
 import { BackupRow } from "@/components/runs/before-run";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { RevisionId } from "@/components/ui/revision-id";
 import { useRun, useRunDecision } from "@/components/runs/use-run";
 import { useRunEvents } from "@/components/runs/use-run-events";
@@ -141,22 +143,22 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
               <div className="space-y-2">
                 <p>This run waits for your approval. Approving re-checks every gate now, then starts it.</p>
                 <div className="flex flex-wrap items-center gap-2">
-                  <button type="button" onClick={() => approveM.mutate(undefined)} disabled={approveM.isPending} className="rounded bg-green-700 px-3 py-1.5 font-medium text-white disabled:opacity-40">
+                  <Button variant="approve" onClick={() => approveM.mutate(undefined)} disabled={approveM.isPending}>
                     Approve and run
-                  </button>
+                  </Button>
                   <input aria-label="Reason to reject" placeholder="Reason to reject" value={reason} onChange={(e) => setReason(e.target.value)} className="rounded border border-stone-300 px-2 py-1" />
-                  <button type="button" onClick={() => rejectM.mutate(reason)} disabled={!reason.trim() || rejectM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
+                  <Button variant="danger" onClick={() => rejectM.mutate(reason)} disabled={!reason.trim() || rejectM.isPending}>
                     Reject
-                  </button>
+                  </Button>
                 </div>
               </div>
             ) : (
               <p>Waiting for approval by someone other than {run.requestedBy.email}.</p>
             )}
             {(approveM.isError || rejectM.isError) && (
-              <p role="alert" className="mt-2 whitespace-pre-line text-red-900">
+              <Alert tone="error" className="mt-2">
                 {(approveM.error ?? rejectM.error)?.message}
-              </p>
+              </Alert>
             )}
           </div>
         )}
@@ -171,14 +173,14 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
             </p>
             <div className="mt-2 flex flex-wrap items-center gap-2">
               <input aria-label="Reason to cancel" placeholder="Reason to cancel" value={cancelReason} onChange={(e) => setCancelReason(e.target.value)} className="min-w-64 rounded border border-stone-300 px-2 py-1" />
-              <button type="button" onClick={() => cancelM.mutate(cancelReason)} disabled={!cancelReason.trim() || cancelM.isPending} className="rounded border border-red-300 px-3 py-1.5 text-red-800 disabled:opacity-40">
+              <Button variant="danger" onClick={() => cancelM.mutate(cancelReason)} disabled={!cancelReason.trim() || cancelM.isPending}>
                 Cancel run
-              </button>
+              </Button>
             </div>
             {cancelM.isError && (
-              <p role="alert" className="mt-2 whitespace-pre-line text-red-900">
+              <Alert tone="error" className="mt-2">
                 {cancelM.error.message}
-              </p>
+              </Alert>
             )}
           </div>
         )}

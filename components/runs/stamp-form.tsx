@@ -1,7 +1,10 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { callApi } from "@/components/ui/call-api";
 import { STAMP_REASON_MIN, type StampResult } from "@/lib/runs/stamp-request.types";
 
@@ -14,27 +17,21 @@ export function StampForm({ project, environment, current, revisions }: { projec
   const [chosen, setChosen] = useState("");
   const [reason, setReason] = useState("");
   const [typed, setTyped] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<StampResult | null>(null);
   const ids = chosen.split(/[\s,]+/).filter(Boolean);
-  const ready = ids.length > 0 && reason.trim().length >= STAMP_REASON_MIN && typed === environment && !busy;
-
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const r = await callApi<StampResult>("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/stamp`, { revisions: ids, reason, typedConfirmation: typed });
-      setResult(r);
+  const stamp = useMutation({
+    mutationFn: () => callApi<StampResult>("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/stamp`, { revisions: ids, reason, typedConfirmation: typed }),
+    onSuccess: () => {
       setTyped("");
       router.refresh();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : "The stamp failed. Reload and try again.");
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const busy = stamp.isPending;
+  const ready = ids.length > 0 && reason.trim().length >= STAMP_REASON_MIN && typed === environment && !busy;
+  const result = stamp.data;
+
+  function submit(e: React.FormEvent) {
+    e.preventDefault();
+    stamp.mutate();
   }
 
   const field = "block w-full rounded border border-stone-300 px-2 py-1 text-sm";
@@ -66,14 +63,10 @@ export function StampForm({ project, environment, current, revisions }: { projec
         </span>
         <input name="typedConfirmation" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} className={`${field} font-mono`} />
       </label>
-      <button type="submit" disabled={!ready} className="rounded bg-amber-700 px-3 py-1.5 font-medium text-white hover:bg-amber-800 disabled:opacity-40">
+      <Button type="submit" variant="warning" disabled={!ready}>
         {busy ? "Stamping…" : `Stamp ${environment} (no migration runs)`}
-      </button>
-      {error && (
-        <p role="alert" className="text-red-800">
-          {error}
-        </p>
-      )}
+      </Button>
+      {stamp.isError && <Alert tone="error">{stamp.error.message}</Alert>}
       {result && (
         <p role="status" data-testid="stamp-result" className={result.status === "succeeded" ? "text-green-800" : "text-red-800"}>
           Stamp {result.status}: {result.before.length ? result.before.join(", ") : "base"} → {result.after ? (result.after.length ? result.after.join(", ") : "base") : "unknown"}. {result.baseline}{" "}

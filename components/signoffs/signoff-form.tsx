@@ -2,6 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
 import { callApi } from "@/components/ui/call-api";
 import { ZSignOffRequestSchema } from "@/lib/signoffs/signoff.types";
 
@@ -80,21 +82,13 @@ export function SignOffForm({ project, environments, revisions }: { project: str
         <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} className={field} placeholder="What you verified, e.g. checkout and refunds on qa" />
       </label>
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={busy} className="rounded bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-40">
+        <Button type="submit" variant="primary" disabled={busy}>
           {busy ? "Signing off…" : "Sign off"}
-        </button>
+        </Button>
         <p className="text-xs text-stone-600">Only revisions applied on the chosen environment can be signed off there.</p>
       </div>
-      {error && (
-        <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">
-          {error}
-        </p>
-      )}
-      {done && (
-        <p role="status" className="rounded bg-green-50 px-2 py-1 text-sm text-green-900">
-          {done}
-        </p>
-      )}
+      {error && <Alert tone="error">{error}</Alert>}
+      {done && <Alert tone="success">{done}</Alert>}
     </form>
   );
 }

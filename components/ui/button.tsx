@@ -5,6 +5,10 @@ const VARIANTS = {
   primary: "bg-stone-900 font-medium text-white hover:bg-stone-700 disabled:opacity-60",
   /** Everything beside it: Cancel, Edit, row actions. */
   secondary: "border border-stone-300 text-stone-700 hover:bg-stone-100 disabled:opacity-50",
+  /** Saying yes to something another person asked for: Approve and run. */
+  approve: "bg-green-700 font-medium text-white hover:bg-green-800 disabled:opacity-40",
+  /** Actions that bypass the usual guard rails and must never pass for a routine one: Stamp. */
+  warning: "bg-amber-700 font-medium text-white hover:bg-amber-800 disabled:opacity-40",
   /** Actions that destroy: Delete, Revoke. */
   danger: "border border-red-300 text-red-700 hover:bg-red-50 disabled:opacity-50",
 } as const;

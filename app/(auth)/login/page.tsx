@@ -8,6 +8,7 @@ import { ssoErrorMessage } from "@/lib/auth/sso-errors";
 import { ensureBootstrapAdmin } from "@/lib/auth/ensure-bootstrap-admin";
 import { isFirstRun } from "@/lib/auth/complete-first-run-setup";
 import { AuthCard } from "@/components/auth/auth-card";
+import { Alert } from "@/components/ui/alert";
 import { LoginForm } from "@/components/auth/login-form";
 import { signInAction } from "./actions";
 
@@ -25,9 +26,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <AuthCard title="Sign in" subtitle="Cairn changes production databases, so it needs to know who you are.">
       {ssoError && (
-        <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <Alert tone="error" className="mb-4">
           {ssoError}
-        </p>
+        </Alert>
       )}
       {sso && (
         <>
