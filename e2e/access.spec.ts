@@ -18,6 +18,7 @@ const MUTATING: [string, string, string[]][] = [
   ["POST", `/api/projects/shop/signoffs/${ID}/revoke`, ["qa", "admin"]],
   ["POST", "/api/projects/shop/envs/qa/baseline", ["release_manager", "admin"]],
   ["POST", "/api/projects/shop/envs/qa/alembic-check", ["qa", "release_manager", "admin"]],
+  ["POST", "/api/projects/shop/envs/qa/schema-reading", ["qa", "release_manager", "admin"]],
   ["POST", "/api/projects/shop/envs/qa/rehearsals", ["qa", "release_manager", "admin"]],
   ["POST", "/api/admin/users", ["admin"]],
   ["PATCH", `/api/admin/users/${ID}`, ["admin"]],

@@ -100,7 +100,9 @@ test("drift: baseline staging, add a column by hand, the drift page shows it; al
   db.exec(`ALTER TABLE "${table}" ADD COLUMN e2e_hotfix TEXT`);
   db.close();
   try {
-    await page.reload();
+    // Pages show the stored schema reading (issue 15): "Read now" reads staging again.
+    await expect(page.getByTestId("drift-read-staging")).toContainText("schema read");
+    await page.getByRole("button", { name: "Read staging's schema now" }).click();
     const findings = page.getByTestId("drift-findings");
     await expect(findings.locator('[data-finding-kind="baseline-differs"]')).toContainText("staging differs from its baseline (1 difference)");
     await expect(findings).toContainText(`column ${table}.e2e_hotfix only on staging`);
@@ -123,7 +125,7 @@ test("drift: baseline staging, add a column by hand, the drift page shows it; al
     undo.exec(`ALTER TABLE "${table}" DROP COLUMN e2e_hotfix`);
     undo.close();
   }
-  await page.reload();
+  await page.getByRole("button", { name: "Read staging's schema now" }).click();
   await expect(page.getByTestId("drift-env-staging")).toContainText("matches");
 });
 
@@ -151,6 +153,7 @@ test("drift on protected production: a release manager is told only an admin may
   /** The admin accepts production's drift through the override form, with `reason`. */
   async function override(reason: string) {
     await admin.goto("/projects/shop/drift");
+    await row(admin).getByRole("button", { name: "Read production's schema now" }).click();
     await row(admin).getByRole("button", { name: "Override: accept drift as the baseline for production (admin)" }).click();
     const submit = row(admin).getByRole("button", { name: /^Accept \d+ differences? as the baseline$/ });
     await row(admin).getByLabel("Reason to accept drift on production").fill("too short");
@@ -162,10 +165,10 @@ test("drift on protected production: a release manager is told only an admin may
 
   edit(`ALTER TABLE "${table}" ADD COLUMN e2e_prod_hotfix TEXT`);
   try {
-    await alice.reload();
+    await row(alice).getByRole("button", { name: "Read production's schema now" }).click();
     await expect(row(alice)).toContainText("differs");
     await expect(row(alice).getByTestId("baseline-admin-only-production")).toHaveText("production is protected and drifted: only an admin can accept the drift as its baseline, with a written reason.");
-    await expect(row(alice).getByRole("button", { name: /production/ })).toHaveCount(1); // alembic check only
+    await expect(row(alice).getByRole("button", { name: /production/ })).toHaveCount(2); // read now and alembic check only
     // The API says the same to a release manager who tries anyway.
     const refused = await alice.request.post("/api/projects/shop/envs/production/baseline", { data: {}, headers: { origin: new URL(alice.url()).origin } });
     expect(refused.status()).toBe(403);

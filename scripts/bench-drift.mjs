@@ -1,7 +1,16 @@
 #!/usr/bin/env node
 // npm run bench:drift — times schema introspection, fingerprinting and comparison on a 500-table
 // PostgreSQL schema (database cairn_bench_drift, created and dropped here). Targets: introspect +
-// fingerprint < 1 s, compare two snapshots < 50 ms. Pass --strict to exit 1 when a target is missed.
+// fingerprint < 1 s, compare two snapshots < 50 ms.
+// Then drift on the request path (issue 15), interleaved rounds, medians, with the machine's load:
+// 21 PostgreSQL environments of a 60-table schema (cairn_bench_drift_env_NN) and a Cairn store
+// (cairn_bench_drift_store), all created and dropped here:
+//   - a page's drift: every environment's schema read live and compared (before) against the stored
+//     readings compared (after, warm: what every page view after the first costs; cold: the first view
+//     of an instance, snapshots fetched from the store);
+//   - a plan's drift fact: every environment read live (before) against the target read live and
+//     compared with the others' stored readings (after).
+// Pass --strict to exit 1 when a target is missed; --envs N, --rounds N; --request-path for that part only.
 import path from "node:path";
 import os from "node:os";
 import fs from "node:fs";
@@ -14,6 +23,15 @@ const adminUrl = process.env.CAIRN_BENCH_PG_URL ?? "postgresql://postgres@127.0.
 const DB = "cairn_bench_drift";
 const TABLES = 500;
 const strict = process.argv.includes("--strict");
+const argValue = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ENVS = argValue("--envs", 21);
+const ROUNDS = argValue("--rounds", 7);
+const ENV_TABLES = 60;
+const ENV_PREFIX = "cairn_bench_drift_env_";
+const STORE = "cairn_bench_drift_store";
 
 function dbUrl(name) {
   const u = new URL(adminUrl);
@@ -32,6 +50,11 @@ async function loadModules() {
       `export { fingerprintSnapshot } from ${JSON.stringify(path.join(root, "lib/drift/fingerprint-snapshot.ts"))};`,
       `export { diffSnapshots } from ${JSON.stringify(path.join(root, "lib/drift/diff-snapshots.ts"))};`,
       `export { normalizeSnapshot } from ${JSON.stringify(path.join(root, "lib/drift/normalize-snapshot.ts"))};`,
+      `export { openStore } from ${JSON.stringify(path.join(root, "lib/db/client.ts"))};`,
+      `export { detectProjectDrift, driftOf } from ${JSON.stringify(path.join(root, "lib/drift-service/detect-project-drift.ts"))};`,
+      `export { readSchemaNow } from ${JSON.stringify(path.join(root, "lib/drift-service/schema-readings.ts"))};`,
+      `export { refreshSchemaReading } from ${JSON.stringify(path.join(root, "lib/drift-service/refresh-schema-reading.ts"))};`,
+      `export { loadProject } from ${JSON.stringify(path.join(root, "lib/projects/load-project.ts"))};`,
     ].join("\n"),
   );
   const outfile = path.join(outdir, "bundle.mjs");
@@ -44,7 +67,8 @@ async function loadModules() {
     target: "node20",
     tsconfig: path.join(root, "tsconfig.json"),
     alias: { "server-only": path.join(root, "node_modules/server-only/empty.js") },
-    external: ["pg", "zod"],
+    // Packages load from node_modules as in a server; the repo's own modules are bundled.
+    packages: "external",
     logLevel: "error",
     nodePaths: [path.join(root, "node_modules")],
   });
@@ -54,7 +78,7 @@ async function loadModules() {
   return { mod, cleanup: () => fs.rmSync(outdir, { recursive: true, force: true }) };
 }
 
-function schemaSql() {
+function schemaSql(TABLES = 500) {
   const out = [];
   const enums = ["status", "priority", "channel", "region", "tier"];
   enums.forEach((e, i) => out.push(`CREATE TYPE ${e} AS ENUM (${Array.from({ length: 3 + i }, (_, k) => `'${e}_${k}'`).join(", ")});`));
@@ -80,7 +104,7 @@ function schemaSql() {
     if (i % 7 === 0) out.push(`CREATE INDEX ix_${t}_active_name ON ${t} (lower(name)) WHERE active;`);
     if (i % 22 === 0) out.push(`CREATE INDEX ix_${t}_payload ON ${t} USING gin (payload);`);
   }
-  for (let v = 0; v < 10; v++) out.push(`CREATE VIEW v${v} AS SELECT id, name FROM t${String(v * 10).padStart(3, "0")} WHERE active;`);
+  for (let v = 0; v < Math.min(10, TABLES / 10); v++) out.push(`CREATE VIEW v${v} AS SELECT id, name FROM t${String(v * 10).padStart(3, "0")} WHERE active;`);
   out.push(`CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('bench');`);
   return out.join("\n");
 }
@@ -104,6 +128,14 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 async function main() {
   const { mod, cleanup } = await loadModules();
+  if (process.argv.includes("--request-path")) {
+    try {
+      if (!(await benchRequestPath(mod)) && strict) process.exitCode = 1;
+    } finally {
+      cleanup();
+    }
+    return;
+  }
   const { introspectPostgres, fingerprintSnapshot, diffSnapshots, normalizeSnapshot } = mod;
   await withClient(adminUrl, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -161,11 +193,86 @@ async function main() {
     console.log(`diff of already normalised snapshots: median ${ms(median(diffOnly))}`);
     for (const d of diff) console.log(`  ${d.message}`);
     if (cmp >= 50) failed = true;
+    if (!(await benchRequestPath(mod))) failed = true;
   } finally {
     await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`));
     cleanup();
   }
   if (failed && strict) process.exit(1);
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
+
+/** Drift on the request path, before (every environment read live) and after (stored readings). Returns false when a target is missed. */
+async function benchRequestPath(mod) {
+  const { openStore, detectProjectDrift, driftOf, readSchemaNow, refreshSchemaReading, loadProject } = mod;
+  console.log(`\ndrift on the request path: ${ENVS} PostgreSQL environments of ${ENV_TABLES} tables, ${ROUNDS} interleaved rounds; load before ${load()} (${os.cpus().length} cores)`);
+  const names = Array.from({ length: ENVS }, (_, i) => `${ENV_PREFIX}${String(i).padStart(2, "0")}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-drift-project-"));
+  fs.mkdirSync(path.join(dir, "versions"));
+  fs.writeFileSync(path.join(dir, "alembic.ini"), "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n");
+  fs.writeFileSync(path.join(dir, "env.py"), "");
+  const dropAll = () =>
+    withClient(adminUrl, async (c) => {
+      for (const n of [...names, STORE]) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+    });
+  await dropAll();
+  let store;
+  try {
+    await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${names[0]}`));
+    await withClient(dbUrl(names[0]), (c) => c.query(schemaSql(ENV_TABLES)));
+    await withClient(adminUrl, async (c) => {
+      for (const n of names.slice(1)) await c.query(`CREATE DATABASE ${n} TEMPLATE ${names[0]}`);
+      await c.query(`CREATE DATABASE ${STORE}`);
+    });
+    store = await openStore({ databaseUrl: dbUrl(STORE) });
+    const db = store.db;
+    const project = await db.project.create({ data: { name: "bench-drift", alembicPath: dir, command: ["alembic"], xArgs: [] } });
+    for (const [position, n] of names.entries()) {
+      process.env[`CAIRN_ENV_BENCH_DRIFT_${position}`] = dbUrl(n);
+      await db.environment.create({ data: { projectId: project.id, name: `env${String(position).padStart(2, "0")}`, position, urlRef: `env:CAIRN_ENV_BENCH_DRIFT_${position}`, urlMasked: "bench", timeoutMs: 10_000 } });
+    }
+    // The background's readings, one per environment.
+    for (let i = 0; i < ENVS; i++) await refreshSchemaReading(db, { project: "bench-drift", environment: `env${String(i).padStart(2, "0")}`, trigger: "schedule" }, {});
+    const { project: loaded, environments } = await loadProject(db, "bench-drift", {});
+    const target = environments[ENVS - 1];
+
+    const pageBefore = async () => driftOf(db, loaded, { fresh: await Promise.all(environments.map((e) => readSchemaNow(e, dir))) });
+    const pageAfter = () => detectProjectDrift(db, "bench-drift");
+    const planBefore = pageBefore;
+    const planAfter = async () => driftOf(db, loaded, { fresh: [await readSchemaNow(target, dir)] });
+    const time = async (fn) => {
+      const t0 = performance.now();
+      const r = await fn();
+      if (r.environments.some((e) => e.error)) throw new Error(`a reading failed: ${r.environments.find((e) => e.error).error}`);
+      return performance.now() - t0;
+    };
+    const cold = await time(pageAfter);
+    const rows = { pageBefore: [], pageAfter: [], planBefore: [], planAfter: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternating order, so neither side always runs on a warmer machine.
+      const order = r % 2 ? ["pageAfter", "pageBefore", "planAfter", "planBefore"] : ["pageBefore", "pageAfter", "planBefore", "planAfter"];
+      for (const k of order) rows[k].push(await time({ pageBefore, pageAfter, planBefore, planAfter }[k]));
+    }
+    const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)]));
+    const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
+    console.log(`page drift   before (read ${ENVS} live) ${ms(m.pageBefore).padStart(10)}   after (stored readings) ${ms(m.pageAfter).padStart(9)} warm, ${ms(cold)} cold   ${ratio(m.pageBefore, m.pageAfter)} faster warm`);
+    console.log(
+      `plan drift   before (read ${ENVS} live) ${ms(m.planBefore).padStart(10)}   after (read the target only) ${ms(m.planAfter).padStart(9)}   ${ratio(m.planBefore, m.planAfter)} faster; schema reads per plan ${ENVS + 1} → 1 (lint shares the drift gate's reading)`,
+    );
+    console.log(`load after ${load()}`);
+    const ok = m.pageAfter < 50;
+    console.log(`page drift from stored readings: median ${ms(m.pageAfter)}  target < 50 ms  ${ok ? "OK" : "SLOW"}`);
+    return ok;
+  } finally {
+    await store?.close();
+    await dropAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((e) => {

@@ -80,7 +80,7 @@ async function ProjectSection({ project }: { project: PublicProject }) {
       ) : (
         <EnvironmentMatrix project={project.name} initialStatus={status} environments={project.environments.map((e) => ({ name: e.name, protected: e.protected }))} />
       )}
-      {/* Reads every environment's schema live: streamed in after the matrix. */}
+      {/* Drift from the stored schema readings (no target database is read here), streamed in after the matrix. */}
       <Suspense fallback={<p className="mt-3 text-xs text-stone-500">Checking schemas for drift…</p>}>
         <DriftSummary projectName={project.name} />
       </Suspense>

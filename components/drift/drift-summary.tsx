@@ -2,32 +2,62 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { describeDriftFinding } from "@/lib/drift-service/describe-drift-finding";
-import { serverUrlOptions } from "@/lib/projects/load-project";
+import { refreshSchemaReadingLater } from "@/lib/drift-service/refresh-schema-reading";
+import { describeAge } from "@/lib/drift/reading-age";
 
 /**
- * For the overview: one line per drift finding ("Schema drift: staging differs from qa at the same
- * revision (3 differences)") linking to the drift page; nothing when there is none. Reads every
- * environment's schema live, so wrap it in <Suspense> to keep the page fast.
+ * For the overview and the graph page: one line per drift finding ("Schema drift: staging differs from
+ * qa at the same revision (3 differences)"), one per environment whose schema reading failed, is stale
+ * or was never taken, and how old the readings are — all from the stored readings: no target database
+ * is read here (an environment never read is read in the background).
  */
 export async function DriftSummary({ projectName }: { projectName: string }) {
-  let findings;
+  const db = await getDb();
+  let drift;
   try {
-    findings = (await detectProjectDrift(await getDb(), projectName, serverUrlOptions())).findings;
+    drift = await detectProjectDrift(db, projectName);
   } catch (e) {
     console.error(`[cairn] drift summary for ${projectName} failed:`, e);
     return null;
   }
-  if (findings.length === 0) return null;
-  const href = `/projects/${encodeURIComponent(projectName)}/drift`;
+  const now = new Date(drift.checkedAt).getTime();
+  for (const e of drift.environments) if (!e.readAt) refreshSchemaReadingLater(db, { project: drift.project, environment: e.name, trigger: "schedule" });
+  const href = `/projects/${encodeURIComponent(drift.project)}/drift`;
+  const unread = drift.environments.filter((e) => !e.readAt || !e.fingerprint || e.stale);
+  const read = drift.environments.flatMap((e) => (e.readAt ? [new Date(e.readAt).getTime()] : []));
+  const ages = read.length ? [describeAge(now - Math.max(...read)), describeAge(now - Math.min(...read))] : [];
   return (
-    <div role="status" data-testid="drift-summary" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
-      {findings.map((f, i) => (
-        <p key={i}>
+    <div className="mt-3 space-y-1 text-sm">
+      {drift.findings.length > 0 && (
+        <div role="status" data-testid="drift-summary" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">
+          {drift.findings.map((f, i) => (
+            <p key={i}>
+              <Link href={href} className="hover:underline">
+                <strong>Schema drift:</strong> {describeDriftFinding(f)}
+              </Link>
+            </p>
+          ))}
+        </div>
+      )}
+      {unread.map((e) => (
+        <p key={e.name} data-testid={`drift-unread-${e.name}`} className={e.readAt && !e.fingerprint ? "text-red-800" : "text-amber-900"}>
           <Link href={href} className="hover:underline">
-            <strong>Schema drift:</strong> {describeDriftFinding(f)}
+            {!e.readAt
+              ? `${e.name}'s schema has not been read yet: drift there is unknown.`
+              : !e.fingerprint
+                ? `${e.name}'s schema could not be read ${describeAge(now - new Date(e.readAt).getTime())}: drift there is unknown. ${e.error ?? ""}`
+                : `${e.name}'s schema was last read ${describeAge(now - new Date(e.readAt).getTime())}: its drift may be out of date.`}
           </Link>
         </p>
       ))}
+      {ages.length > 0 && (
+        <p data-testid="drift-readings" className="text-xs text-stone-500">
+          Schemas checked for drift: read {ages[0] === ages[1] ? ages[0] : `${ages[0]} to ${ages[1]}`}.{" "}
+          <Link href={href} className="text-sky-700 hover:underline">
+            Drift
+          </Link>
+        </p>
+      )}
     </div>
   );
 }

@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   "drift.baseline": { roles: ["release_manager"], scope: null, what: "take schema baselines" },
   /** Record a baseline on top of drift on a protected environment: an override of the drift gate, with a written reason (audited with the differences). */
   "drift.accept": { roles: ["admin"], scope: null, what: "accept schema drift on a protected environment" },
+  /** Read an environment's schema now ("Read now") instead of waiting for the background: it loads the target database, so viewers wait. */
+  "drift.read": { roles: ["qa", "release_manager"], scope: null, what: "read schemas on demand" },
   /** Run `alembic check` against an environment. */
   "alembic.check": { roles: ["qa", "release_manager"], scope: null, what: "run alembic check" },
   /**

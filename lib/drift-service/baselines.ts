@@ -65,6 +65,37 @@ export async function latestBaseline(db: Db, environmentId: string, revisions: s
   return row ? toBaseline(row) : null;
 }
 
+/**
+ * The newest baseline of each environment for the revisions it holds, by environment id: one query for
+ * their ids, and the snapshots of those not already parsed (rows are never updated, so a parsed one
+ * stays right on every instance).
+ */
+export async function latestBaselines(db: Db, wanted: Array<{ environmentId: string; revisions: string[] }>): Promise<Map<string, Baseline>> {
+  if (wanted.length === 0) return new Map();
+  const rows = await db.schemaBaseline.findMany({
+    where: { OR: wanted.map((w) => ({ environmentId: w.environmentId, revisionKey: revisionKeyOf(w.revisions) })) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, environmentId: true },
+  });
+  const newest = new Map<string, string>();
+  for (const r of rows) if (!newest.has(r.environmentId)) newest.set(r.environmentId, r.id);
+  const missing = [...newest.values()].filter((id) => !parsedBaselines.has(id));
+  if (missing.length) {
+    for (const row of await db.schemaBaseline.findMany({ where: { id: { in: missing } } })) {
+      if (parsedBaselines.size >= 256) parsedBaselines.delete(parsedBaselines.keys().next().value!);
+      parsedBaselines.set(row.id, toBaseline(row));
+    }
+  }
+  const out = new Map<string, Baseline>();
+  for (const [environmentId, id] of newest) {
+    const b = parsedBaselines.get(id);
+    if (b) out.set(environmentId, b);
+  }
+  return out;
+}
+
+const parsedBaselines = new Map<string, Baseline>();
+
 function toBaseline(row: Prisma.SchemaBaselineModel): Baseline {
   const snapshot = ZSchemaSnapshot.safeParse(row.snapshot);
   if (!snapshot.success) {

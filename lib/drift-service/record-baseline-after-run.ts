@@ -4,6 +4,7 @@ import type { GateFacts } from "@/lib/gates/types";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { serverUrlOptions, type UrlOptions } from "@/lib/projects/load-project";
 import { takeBaseline, type TakenBaseline } from "@/lib/drift-service/take-baseline";
+import { refreshSchemaReading } from "@/lib/drift-service/refresh-schema-reading";
 import { sameSet, storedRevisions } from "@/lib/revision-lists";
 
 /** The drift gate's fact for the environment just before the run started (plan-run reads it when the run is submitted or approved). */
@@ -41,6 +42,8 @@ export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string
         message: `No baseline was recorded after this run: before it ran, ${env}'s schema differed from ${against} in ${preRun.findings} place${preRun.findings === 1 ? "" : "s"}, and a run carries that drift along. The drift stays visible; bring the schema back in line, or accept it on the drift page.`,
       },
     });
+    // No baseline, but what the pages compare is the schema the run left.
+    await refreshSchemaReading(db, { project: stored.project.name, environment: env, trigger: "run" }, opts ?? serverUrlOptions());
     return null;
   }
   const result = storedRevisions(stored.resultRevisions);
@@ -61,4 +64,10 @@ export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string
     console.warn(`[cairn] baseline after run ${stored.id}: ${env} is at ${taken.revisions.join(",") || "base"}, not ${result.join(",") || "base"}`);
   }
   return taken;
+}
+
+/** After a run that did not succeed (it may have changed the schema halfway): reads and stores the environment's schema again. */
+export async function readSchemaAfterRun(db: PrismaClient, runId: string, opts?: UrlOptions): Promise<void> {
+  const stored = await db.run.findUnique({ where: { id: runId }, select: { project: { select: { name: true } }, environment: { select: { name: true } } } });
+  if (stored) await refreshSchemaReading(db, { project: stored.project.name, environment: stored.environment.name, trigger: "run" }, opts ?? serverUrlOptions());
 }

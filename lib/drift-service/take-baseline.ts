@@ -4,13 +4,12 @@ import type { Actor } from "@/lib/auth/actor";
 import { refusalOf } from "@/lib/auth/permissions";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { MIN_OVERRIDE_REASON } from "@/lib/gates/check-schema-drift";
 import { recordBaseline, type BaselineSource } from "@/lib/drift-service/baselines";
-import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
+import { driftOf } from "@/lib/drift-service/detect-project-drift";
 import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";
-import { readLiveSchema } from "@/lib/drift-service/read-live-environment";
 import { loadProjectWithGraph, type UrlOptions } from "@/lib/projects/load-project";
+import { readSchemaNow, recordSchemaReading } from "@/lib/drift-service/schema-readings";
 
 export interface TakenBaseline {
   id: string;
@@ -69,12 +68,18 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
   const actor = input.actor;
   const where = { projectId: project.id, environmentId: env.id, environment: env.name, runId: input.runId ?? null };
 
-  // A run's baseline was judged before the run (recordBaselineAfterRun); everything else by now.
+  // One reading of its schema, stored like any other: what is judged is what is recorded.
+  const reading = await recordSchemaReading(db, await readSchemaNow(env, rootDir), input.source === "run" ? "run" : "baseline");
+  if (!reading.snapshot || !reading.revisions) {
+    throw new AppError("unreachable", `baseline ${project.name}/${env.name}: schema not read`, `${reading.error ?? `Cairn could not read ${env.name}'s schema`}. No baseline was recorded.`);
+  }
+  const snapshot = reading.snapshot;
+  const revisions = reading.revisions;
+
+  // A run's baseline was judged before the run (recordBaselineAfterRun); everything else by now, against the other environments' stored readings.
   let accepted: AcceptedDrift = { against: [], differences: [] };
-  let checkedFingerprint: string | null = null;
   if (input.source !== "run") {
-    const drift = await detectProjectDrift(db, project.name, opts);
-    checkedFingerprint = drift.environments.find((e) => e.name === env.name)?.fingerprint ?? null;
+    const drift = await driftOf(db, project, { fresh: [reading], readMissing: { rootDir, opts } });
     // The differences charged to this environment, counted as the drift page and the drift gate count them.
     const charged = countEnvironmentDrift(drift.findings, new Set(drift.environments.filter((e) => e.baseline).map((e) => e.name))).get(env.name);
     if (charged) accepted = { against: charged.against, differences: charged.differences.map((d) => d.message) };
@@ -119,20 +124,10 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
     }
   }
 
-  const live = await readLiveSchema(env, rootDir);
-  if (!live.ok) throw new AppError("unreachable", `baseline ${project.name}/${env.name}: ${live.message}`, `${live.message}. No baseline was recorded.`);
-  if (!live.snapshot.ok) {
-    throw new AppError("unreachable", `baseline ${project.name}/${env.name}: ${live.snapshot.reason}`, `Cairn could not read ${env.name}'s schema (${live.snapshot.message}). No baseline was recorded.`);
-  }
-  const snapshot = live.snapshot.snapshot;
-  if (checkedFingerprint !== null && fingerprintSnapshot(snapshot) !== checkedFingerprint) {
-    // What was judged is not what would be recorded.
-    throw new AppError("conflict", `baseline ${project.name}/${env.name}: schema changed while checking`, `${env.name}'s schema changed while Cairn was checking it for drift. No baseline was recorded; try again.`);
-  }
   const baseline = await db.$transaction(async (tx) => {
     const b = await recordBaseline(tx, {
       environmentId: env.id,
-      revisions: live.revisions,
+      revisions: revisions,
       snapshot,
       source: input.source,
       createdById: "kind" in actor ? actor.userId : null,
@@ -141,7 +136,7 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
       actor,
       action: drifted ? "baseline.accept-drift" : "baseline.record",
       ...where,
-      toRevision: live.revisions.join(",") || null,
+      toRevision: revisions.join(",") || null,
       outcome: "ok",
       details: { fingerprint: b.fingerprint, baselineId: b.id, ...(drifted ? driftDetails() : { source: input.source, ...(reason ? { reason } : {}), ...(input.details ?? {}) }) },
     });
@@ -150,7 +145,7 @@ export async function takeBaseline(db: PrismaClient, input: TakeBaselineInput, o
   return {
     id: baseline.id,
     environment: env.name,
-    revisions: live.revisions,
+    revisions: revisions,
     fingerprint: baseline.fingerprint,
     source: baseline.source,
     createdAt: baseline.createdAt.toISOString(),

@@ -8,6 +8,15 @@ export const MIN_OVERRIDE_REASON = 10;
 export function checkSchemaDrift(f: GateFacts): GateResult {
   const env = f.environment.name;
   const d = f.drift;
+  if (d == null && f.driftUnread) {
+    return {
+      id: "schema-drift",
+      label: LABEL,
+      verdict: "warn",
+      reason: `${env}'s schema was not checked for drift: ${f.driftUnread.replace(/\.$/, "")}.`,
+      unblock: `Check that ${env}'s database is up and Cairn may read its catalog, then plan again.`,
+    };
+  }
   if (d == null) {
     return {
       id: "schema-drift",

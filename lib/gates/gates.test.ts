@@ -462,6 +462,11 @@ describe("schema drift", () => {
     expect(r.verdict).toBe("block");
     expect(r.reason).toMatch(/^production's schema differs from qa at the same revision in 2 places:/);
     expect(checkSchemaDrift(facts({ drift: { findings: 1 } })).reason).toMatch(/^production's schema differs from its baseline in 1 place:/);
+    // A schema that could not be read is said so, never "no baseline" (and never "no drift").
+    expect(checkSchemaDrift(facts({ drift: null, driftUnread: "Cairn could not read production's schema (timed out)" }))).toMatchObject({
+      verdict: "warn",
+      reason: "production's schema was not checked for drift: Cairn could not read production's schema (timed out).",
+    });
   });
   it("passes a clean schema and warns when it was not checked", () => {
     expect(checkSchemaDrift(facts())).toMatchObject({ verdict: "pass", reason: "production's schema matches its baseline and the environments at the same revision." });

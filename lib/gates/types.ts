@@ -112,6 +112,8 @@ export interface GateFacts {
   approver: null | { userId: string; email: string; role: string };
   /** Drift findings against the baseline; null when not checked (no baseline). */
   drift: null | { findings: number; /** What it differs from: "its baseline", "qa at the same revision". */ against?: string[] };
+  /** Why drift could not be checked when the environment's schema could not be read now (drift is then null): said instead of "no baseline". */
+  driftUnread?: string;
   /** What the SQL preview could not show; absent when no preview was made. */
   preview?: PreviewFact;
   /** The latest rehearsal of this exact path (lib/rehearsal); absent when not checked. */

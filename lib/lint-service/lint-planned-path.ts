@@ -2,7 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import type { LintUnavailable } from "@/lib/gates/types";
 import path from "node:path";
-import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
+import type { SchemaSnapshot } from "@/lib/drift/types";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { lintMigrations } from "@/lib/lint/lint-migrations";
 import { loadSqlParser } from "@/lib/lint/parse-sql";
@@ -19,11 +19,14 @@ export interface LintPlannedPathInput {
   steps: string[];
   graph: Pick<RevisionGraph, "revisions">;
   rootDir: string;
-  /** The environment's resolved URL: its dialect, and its live schema for type-aware rules. */
+  /** The environment's resolved URL: its dialect. */
   url: string;
   versionTable: string;
-  versionTableSchema: string | null;
-  timeoutMs: number;
+  /**
+   * The environment's live schema for the type-aware rules: the plan's one reading of its target, taken
+   * while Alembic renders and shared with the drift gate (no second read); null when it could not be read.
+   */
+  schema: Promise<SchemaSnapshot | null>;
   versionNumWidth: number | null;
   /**
    * How the preview ran Alembic, and its target: the migrations after one that stops the render are
@@ -37,8 +40,8 @@ export interface LintPlannedPathInput {
 /**
  * Lints a planned upgrade from the SQL its preview rendered (split per migration at Alembic's
  * `-- Running upgrade` lines; what comes after a migration that stopped the preview is rendered
- * from that migration), the migration files, and the environment's live schema read while Alembic
- * renders. Never throws: a dialect lint does not read or an empty path is `not-applicable`, and
+ * from that migration), the migration files, and the environment's live schema the plan reads while
+ * Alembic renders. Never throws: a dialect lint does not read or an empty path is `not-applicable`, and
  * anything that stops lint (the parser, a render, the rules) is `failed` with what failed, so the
  * lint gate can block instead of passing on silence.
  */
@@ -72,7 +75,7 @@ async function lintPath(i: LintPlannedPathInput, dialect: LintDialect, stage: { 
   stage.what = "the SQL preview it reads failed";
   const [preview, snapshot] = await Promise.all([
     i.preview,
-    readEnvironmentSnapshot({ url: i.url, baseDir: i.rootDir, versionTable: i.versionTable, versionTableSchema: i.versionTableSchema, timeoutMs: i.timeoutMs }).catch(() => undefined),
+    i.schema.catch(() => null),
     loadSqlParser().catch((e: unknown) => {
       stage.what = "the SQL parser (libpg-query) could not be loaded";
       throw e;
@@ -109,7 +112,7 @@ async function lintPath(i: LintPlannedPathInput, dialect: LintDialect, stage: { 
   const report = lintMigrations({
     dialect,
     migrations,
-    ...(snapshot?.ok ? { schema: snapshot.snapshot } : {}),
+    ...(snapshot ? { schema: snapshot } : {}),
     ...(i.versionNumWidth ? { versionNumWidth: i.versionNumWidth } : {}),
     versionTable: i.versionTable,
   });

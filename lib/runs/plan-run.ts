@@ -21,6 +21,7 @@ import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
 import { applyLintAcknowledgements } from "@/lib/lint-service/apply-lint-acknowledgements";
 import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import { readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
+import { readSchemaNow } from "@/lib/drift-service/schema-readings";
 import type { RunKind, RunPlan } from "@/lib/runs/run-request.types";
 import type { ResolvedUrl } from "@/lib/secrets/resolve-environment-url";
 import { sameSet, storedRevisions } from "@/lib/revision-lists";
@@ -186,6 +187,9 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const previewing = kept ? Promise.resolve(kept) : previewSql({ ...previewInput, timeoutMs: 60_000, audit });
   // Awaited below; until then a failure must not count as unhandled.
   previewing.catch(() => undefined);
+  // The target's schema, read once while Alembic renders: the drift gate and lint's type-aware rules
+  // both use this reading; the other environments are compared through their stored readings.
+  const reading = readSchemaNow(env, rootDir, { url: url.url, revisions: from });
   // Lint reads the same rendered SQL (Alembic runs again only for what follows a migration that stopped it), and the live schema meanwhile.
   const linting =
     path.direction === "upgrade"
@@ -196,8 +200,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
           rootDir,
           url: url.url,
           versionTable: env.versionTable,
-          versionTableSchema: env.versionTableSchema,
-          timeoutMs: env.timeoutMs,
+          schema: reading.then((r) => r.snapshot),
           versionNumWidth: status.versionNumWidth ?? null,
           // Its own renders are audited too, under the same person (purpose "lint").
           alembic: { ...alembic, databaseUrl: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: 60_000, audit },
@@ -212,8 +215,8 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       ? // A stamp moved the version table without running anything: it is no proof a migration ran there.
         db.run.findMany({ where: { environmentId: prevEnv.id, status: "succeeded", kind: { not: "stamp" } }, select: { target: true, path: true, resultRevisions: true } })
       : Promise.resolve([]),
-    // Drift against its baseline AND against the other environments at the same revisions.
-    readEnvironmentDriftFact(db, project.name, env.name, { key: opts.key, env: opts.env }),
+    // Drift against its baseline AND against the other environments at the same revisions (their stored readings).
+    readEnvironmentDriftFact(db, project, env.name, { rootDir, opts: { key: opts.key, env: opts.env }, reading }),
     // The latest rehearsal of this exact path (same from, target and migration files).
     readRehearsalFact(db, { project, environment: env, url: url.url, from, target, steps: path.steps, graph }),
     // Hashes of files applied outside Cairn, first seen now; then the path's files edited since applied anywhere.
@@ -247,6 +250,8 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   if (!kept) await keepPreview(db, key, preview);
   // An admin's acknowledgements count like the migration's own comments (for the files' current bytes).
   const lint = linted && "lint" in linted ? { lint: { ...linted.lint, findings: await applyLintAcknowledgements(db, { projectId: project.id, graph, findings: linted.lint.findings }) } } : linted;
+  // Unchecked because the target's schema could not be read (not for want of a baseline): the gate says which.
+  const driftUnread = drift === null ? (await reading).error : null;
   const approvers = env.approvers;
   const reason = input.inputs?.driftOverrideReason?.trim();
   const facts: Omit<GateFacts, "requester" | "approver"> = {
@@ -265,6 +270,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
       : null,
     signOffs: signOffs.map((s) => ({ revisions: s.revisions, revokedAt: s.revokedAt })),
     drift,
+    ...(driftUnread ? { driftUnread } : {}),
     rehearsal,
     ...(appliedFileEdits ? { appliedFileEdits } : {}),
     ...(beforeRun ? { beforeRun: { description: beforeRun.description, problem: beforeRun.problem } } : {}),

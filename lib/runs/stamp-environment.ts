@@ -8,6 +8,7 @@ import { readVersionTable } from "@/lib/targets/read-version-table";
 import { ancestorsOf } from "@/lib/graph/describe-history";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";
 import { executeRun } from "@/lib/runner/execute-run";
+import { refreshSchemaReadingLater } from "@/lib/drift-service/refresh-schema-reading";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { instanceId } from "@/lib/runs/instance-id";
 import { loadProject, usableUrlOrThrow } from "@/lib/projects/load-project";
@@ -180,6 +181,8 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
     outcome: outcome.status,
     details: { reason, before: outcome.executedFrom ?? before, after, requested: to, purged, baseline: "not recorded" },
   });
+  // The version table moved: the stored reading (what pages compare) is read again, in the background.
+  refreshSchemaReadingLater(db, { project: project.name, environment: env.name, trigger: "stamp" }, { key: opts.key, env: opts.env });
   if (outcome.status === "succeeded") {
     await recordAudit(db, {
       actor: { label: "cairn" },

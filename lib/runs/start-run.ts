@@ -7,7 +7,7 @@ import { createRedactor } from "@/lib/runner/redact-secrets";
 import { instanceId } from "@/lib/runs/instance-id";
 import { runStaleMs } from "@/lib/runs/recover-stale-runs";
 import type { RunExecution } from "@/lib/runs/plan-run";
-import { recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-after-run";
+import { readSchemaAfterRun, recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-after-run";
 
 const state = globalThis as unknown as { __cairnRunExecutions?: Map<string, Promise<RunOutcome | null>> };
 const executions = (state.__cairnRunExecutions ??= new Map());
@@ -34,9 +34,13 @@ export function startRun(db: PrismaClient, runId: string, actor: { id?: string |
     staleMs: runStaleMs(),
   })
     .then((outcome) => {
-      // The schema it left behind becomes the baseline unless it started drifted; fire-and-forget, a baseline never fails a run.
+      // The schema it left behind becomes the baseline unless it started drifted (either way it is read and stored for the pages);
+      // fire-and-forget, a baseline never fails a run.
       if (outcome.status === "succeeded") {
         recordBaselineAfterRun(db, { id: runId }, execution.preRunDrift).catch((e: unknown) => console.error(`[cairn] could not record a schema baseline after run ${runId}:`, isAppError(e) ? e.userMessage : redact(String(e))));
+      } else if (outcome.status !== "stale") {
+        // A failed or interrupted run may have changed the schema halfway: what the pages compare is read again.
+        readSchemaAfterRun(db, runId).catch((e: unknown) => console.error(`[cairn] could not read the schema after run ${runId}:`, isAppError(e) ? e.userMessage : redact(String(e))));
       }
       return outcome;
     })

@@ -9,6 +9,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { detectProjectDrift, readEnvironmentDriftFact } from "@/lib/drift-service/detect-project-drift";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
 import { recordBaseline } from "@/lib/drift-service/baselines";
+import { refreshSchemaReading } from "@/lib/drift-service/refresh-schema-reading";
 import { createTestDatabase, withClient } from "@/tests/support/databases";
 import { useAppStore } from "@/tests/auth/helpers";
 import { copyFixtureProject, seedProject } from "@/tests/runs-api/support";
@@ -49,6 +50,8 @@ afterAll(async () => {
 describe("drift counts", () => {
   it("one extra column on production is one difference, on production only, against its baseline and staging", async () => {
     await withClient(urls.production!, (c) => c.query("ALTER TABLE customers ADD COLUMN nickname text"));
+    // Drift is counted from the stored schema readings (issue 15): each environment read once, as the background does.
+    for (const name of ENVS) await refreshSchemaReading(db, { project: P, environment: name, trigger: "schedule" });
     const drift = await detectProjectDrift(db, P);
     const rows = Object.fromEntries(drift.environments.map((e) => [e.name, [e.differences, e.differsFrom]]));
     expect(rows).toEqual({

@@ -18,6 +18,7 @@ import * as driftRoute from "@/app/api/projects/[project]/drift/route";
 import * as baselineRoute from "@/app/api/projects/[project]/envs/[env]/baseline/route";
 import * as checkRoute from "@/app/api/projects/[project]/envs/[env]/alembic-check/route";
 import * as envRunsRoute from "@/app/api/projects/[project]/envs/[env]/runs/route";
+import * as readRoute from "@/app/api/projects/[project]/envs/[env]/schema-reading/route";
 
 type User = Awaited<ReturnType<typeof signedIn>>;
 let app: Awaited<ReturnType<typeof useAppStore>> | undefined;
@@ -32,6 +33,8 @@ const SECRET = "s3cret-Drift-pw";
 const sql = (url: string, text: string) => withClient(url, (c) => c.query(text));
 const drift = async (user: User | undefined, project = P) => driftRoute.GET(request("GET", `/api/projects/${project}/drift`, { cookie: user?.cookie }), ctx({ project }));
 const baseline = (user: User | undefined, env: string) => baselineRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/baseline`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));
+// The drift API answers from stored schema readings; "Read now" takes one (issue 15: drift off the request path).
+const readNow = async (env: string, project = P) => expect((await readRoute.POST(request("POST", `/api/projects/${project}/envs/${env}/schema-reading`, { cookie: rm.cookie, body: {} }), ctx({ project, env }))).status).toBe(200);
 const check = (user: User | undefined, env: string) => checkRoute.POST(request("POST", `/api/projects/${P}/envs/${env}/alembic-check`, { cookie: user?.cookie, body: {} }), ctx({ project: P, env }));
 
 beforeAll(async () => {
@@ -68,6 +71,7 @@ afterAll(async () => {
 describe("drift across environments", () => {
   it("identical environments at the same revision: no finding; the unreachable one says why, without its password", async () => {
     expect((await drift(undefined)).status).toBe(401);
+    for (const env of ["qa", "staging", "broken"]) await readNow(env);
     const res = await drift(viewer);
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -83,6 +87,9 @@ describe("drift across environments", () => {
 
   it("a column altered by hand on one: a finding with the exact difference, and the drift gate sees it", async () => {
     await sql(stagingUrl, "ALTER TABLE customers ALTER COLUMN name SET NOT NULL");
+    // Until staging's schema is read again, the stored reading stands (and says when it was taken).
+    expect((await body(await drift(viewer))).findings).toEqual([]);
+    await readNow("staging");
     const d = await body(await drift(viewer));
     expect(d.findings).toHaveLength(1);
     const f = d.findings[0];
@@ -97,6 +104,7 @@ describe("drift across environments", () => {
     const planned = await planRun(db, { project: P, environment: "staging", kind: "upgrade", target: "e5", actor: { kind: "user", userId: rm.id, email: rm.email, name: "", role: "release_manager" } });
     expect(planned.gates.find((g) => g.id === "schema-drift")).toMatchObject({ verdict: "warn", reason: expect.stringMatching(/^staging's schema differs from qa at the same revision in 1 place/) });
     await sql(stagingUrl, "ALTER TABLE customers ALTER COLUMN name DROP NOT NULL");
+    await readNow("staging");
     expect((await body(await drift(viewer))).findings).toEqual([]);
   }, 60_000);
 
@@ -122,6 +130,7 @@ describe("drift across environments", () => {
     expect(d.environments[0].baseline).toMatchObject({ source: "manual", matches: true, fingerprint: b.fingerprint });
 
     await sql(qaUrl, "DROP INDEX ix_orders_customer_id");
+    await readNow("qa");
     d = await body(await drift(viewer));
     const byKind = Object.fromEntries(d.findings.map((f: { kind: string }) => [f.kind, f]));
     expect(byKind["baseline-differs"]).toMatchObject({ environment: "qa", revisionKey: "d4" });
@@ -160,6 +169,9 @@ describe("snapshots of SQLite environments", () => {
     const file = new Database(fixture.urls.lab!.slice("sqlite:///".length));
     file.exec("ALTER TABLE customers ADD COLUMN nickname VARCHAR(20)");
     file.close();
+    // The run's own reading (trigger "run") is what the pages showed until now; read again to see the change.
+    expect(await db.schemaReading.count({ where: { trigger: "run", environmentId: b.environmentId, ok: true } })).toBe(1);
+    await readNow("lab", "lab");
     const d = await body(await drift(viewer, "lab"));
     expect(d.findings.map((f: { message: string }) => f.message)).toEqual([expect.stringMatching(/^lab differs from the baseline recorded at revision d4 on .* \(1 difference\)$/)]);
     expect(d.findings[0].differences[0].message).toBe("column customers.nickname only on lab");

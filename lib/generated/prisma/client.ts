@@ -104,6 +104,14 @@ export type SignOff = Prisma.SignOffModel
  */
 export type SchemaBaseline = Prisma.SchemaBaselineModel
 /**
+ * Model SchemaReading
+ * An environment's schema as Cairn last read it, in the background (after a run or stamp, on a schedule,
+ * on demand) or by a plan: pages and the drift summary read the newest one instead of every target
+ * database on each request. A failed reading is kept too (ok false, with why), so a page says the schema
+ * could not be read instead of showing the last good one as current. Rows are never updated.
+ */
+export type SchemaReading = Prisma.SchemaReadingModel
+/**
  * Model AuditEvent
  * Append-only: a trigger refuses UPDATE and DELETE.
  */

@@ -409,6 +409,7 @@ export const ModelName = {
   EnvironmentLock: 'EnvironmentLock',
   SignOff: 'SignOff',
   SchemaBaseline: 'SchemaBaseline',
+  SchemaReading: 'SchemaReading',
   AuditEvent: 'AuditEvent',
   Rehearsal: 'Rehearsal',
   AppliedFile: 'AppliedFile',
@@ -431,7 +432,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "auditEvent" | "rehearsal" | "appliedFile" | "lintAcknowledgement" | "sqlPreviewCache" | "webhook" | "webhookDelivery"
+    modelProps: "project" | "environment" | "user" | "session" | "apiToken" | "loginThrottle" | "signInFailure" | "run" | "runLog" | "environmentLock" | "signOff" | "schemaBaseline" | "schemaReading" | "auditEvent" | "rehearsal" | "appliedFile" | "lintAcknowledgement" | "sqlPreviewCache" | "webhook" | "webhookDelivery"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1323,6 +1324,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    SchemaReading: {
+      payload: Prisma.$SchemaReadingPayload<ExtArgs>
+      fields: Prisma.SchemaReadingFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SchemaReadingFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SchemaReadingFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>
+        }
+        findFirst: {
+          args: Prisma.SchemaReadingFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SchemaReadingFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>
+        }
+        findMany: {
+          args: Prisma.SchemaReadingFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>[]
+        }
+        create: {
+          args: Prisma.SchemaReadingCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>
+        }
+        createMany: {
+          args: Prisma.SchemaReadingCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SchemaReadingCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>[]
+        }
+        delete: {
+          args: Prisma.SchemaReadingDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>
+        }
+        update: {
+          args: Prisma.SchemaReadingUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>
+        }
+        deleteMany: {
+          args: Prisma.SchemaReadingDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SchemaReadingUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SchemaReadingUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>[]
+        }
+        upsert: {
+          args: Prisma.SchemaReadingUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SchemaReadingPayload>
+        }
+        aggregate: {
+          args: Prisma.SchemaReadingAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSchemaReading>
+        }
+        groupBy: {
+          args: Prisma.SchemaReadingGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SchemaReadingGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SchemaReadingCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SchemaReadingCountAggregateOutputType> | number
+        }
+      }
+    }
     AuditEvent: {
       payload: Prisma.$AuditEventPayload<ExtArgs>
       fields: Prisma.AuditEventFieldRefs
@@ -2079,6 +2154,22 @@ export const SchemaBaselineScalarFieldEnum = {
 export type SchemaBaselineScalarFieldEnum = (typeof SchemaBaselineScalarFieldEnum)[keyof typeof SchemaBaselineScalarFieldEnum]
 
 
+export const SchemaReadingScalarFieldEnum = {
+  id: 'id',
+  environmentId: 'environmentId',
+  readAt: 'readAt',
+  durationMs: 'durationMs',
+  trigger: 'trigger',
+  ok: 'ok',
+  revisions: 'revisions',
+  fingerprint: 'fingerprint',
+  snapshot: 'snapshot',
+  error: 'error'
+} as const
+
+export type SchemaReadingScalarFieldEnum = (typeof SchemaReadingScalarFieldEnum)[keyof typeof SchemaReadingScalarFieldEnum]
+
+
 export const AuditEventScalarFieldEnum = {
   id: 'id',
   at: 'at',
@@ -2549,6 +2640,7 @@ export type GlobalOmitConfig = {
   environmentLock?: Prisma.EnvironmentLockOmit
   signOff?: Prisma.SignOffOmit
   schemaBaseline?: Prisma.SchemaBaselineOmit
+  schemaReading?: Prisma.SchemaReadingOmit
   auditEvent?: Prisma.AuditEventOmit
   rehearsal?: Prisma.RehearsalOmit
   appliedFile?: Prisma.AppliedFileOmit

@@ -63,6 +63,7 @@ export const ModelName = {
   EnvironmentLock: 'EnvironmentLock',
   SignOff: 'SignOff',
   SchemaBaseline: 'SchemaBaseline',
+  SchemaReading: 'SchemaReading',
   AuditEvent: 'AuditEvent',
   Rehearsal: 'Rehearsal',
   AppliedFile: 'AppliedFile',
@@ -285,6 +286,22 @@ export const SchemaBaselineScalarFieldEnum = {
 } as const
 
 export type SchemaBaselineScalarFieldEnum = (typeof SchemaBaselineScalarFieldEnum)[keyof typeof SchemaBaselineScalarFieldEnum]
+
+
+export const SchemaReadingScalarFieldEnum = {
+  id: 'id',
+  environmentId: 'environmentId',
+  readAt: 'readAt',
+  durationMs: 'durationMs',
+  trigger: 'trigger',
+  ok: 'ok',
+  revisions: 'revisions',
+  fingerprint: 'fingerprint',
+  snapshot: 'snapshot',
+  error: 'error'
+} as const
+
+export type SchemaReadingScalarFieldEnum = (typeof SchemaReadingScalarFieldEnum)[keyof typeof SchemaReadingScalarFieldEnum]
 
 
 export const AuditEventScalarFieldEnum = {

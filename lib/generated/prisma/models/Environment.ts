@@ -300,6 +300,7 @@ export type EnvironmentWhereInput = {
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
   baselines?: Prisma.SchemaBaselineListRelationFilter
+  schemaReadings?: Prisma.SchemaReadingListRelationFilter
   lock?: Prisma.XOR<Prisma.EnvironmentLockNullableScalarRelationFilter, Prisma.EnvironmentLockWhereInput> | null
   rehearsals?: Prisma.RehearsalListRelationFilter
   appliedFiles?: Prisma.AppliedFileListRelationFilter
@@ -326,6 +327,7 @@ export type EnvironmentOrderByWithRelationInput = {
   runs?: Prisma.RunOrderByRelationAggregateInput
   signOffs?: Prisma.SignOffOrderByRelationAggregateInput
   baselines?: Prisma.SchemaBaselineOrderByRelationAggregateInput
+  schemaReadings?: Prisma.SchemaReadingOrderByRelationAggregateInput
   lock?: Prisma.EnvironmentLockOrderByWithRelationInput
   rehearsals?: Prisma.RehearsalOrderByRelationAggregateInput
   appliedFiles?: Prisma.AppliedFileOrderByRelationAggregateInput
@@ -356,6 +358,7 @@ export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
   baselines?: Prisma.SchemaBaselineListRelationFilter
+  schemaReadings?: Prisma.SchemaReadingListRelationFilter
   lock?: Prisma.XOR<Prisma.EnvironmentLockNullableScalarRelationFilter, Prisma.EnvironmentLockWhereInput> | null
   rehearsals?: Prisma.RehearsalListRelationFilter
   appliedFiles?: Prisma.AppliedFileListRelationFilter
@@ -427,6 +430,7 @@ export type EnvironmentCreateInput = {
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
@@ -452,6 +456,7 @@ export type EnvironmentUncheckedCreateInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -477,6 +482,7 @@ export type EnvironmentUpdateInput = {
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
@@ -502,6 +508,7 @@ export type EnvironmentUncheckedUpdateInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -767,6 +774,20 @@ export type EnvironmentUpdateOneRequiredWithoutBaselinesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.EnvironmentUpdateToOneWithWhereWithoutBaselinesInput, Prisma.EnvironmentUpdateWithoutBaselinesInput>, Prisma.EnvironmentUncheckedUpdateWithoutBaselinesInput>
 }
 
+export type EnvironmentCreateNestedOneWithoutSchemaReadingsInput = {
+  create?: Prisma.XOR<Prisma.EnvironmentCreateWithoutSchemaReadingsInput, Prisma.EnvironmentUncheckedCreateWithoutSchemaReadingsInput>
+  connectOrCreate?: Prisma.EnvironmentCreateOrConnectWithoutSchemaReadingsInput
+  connect?: Prisma.EnvironmentWhereUniqueInput
+}
+
+export type EnvironmentUpdateOneRequiredWithoutSchemaReadingsNestedInput = {
+  create?: Prisma.XOR<Prisma.EnvironmentCreateWithoutSchemaReadingsInput, Prisma.EnvironmentUncheckedCreateWithoutSchemaReadingsInput>
+  connectOrCreate?: Prisma.EnvironmentCreateOrConnectWithoutSchemaReadingsInput
+  upsert?: Prisma.EnvironmentUpsertWithoutSchemaReadingsInput
+  connect?: Prisma.EnvironmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EnvironmentUpdateToOneWithWhereWithoutSchemaReadingsInput, Prisma.EnvironmentUpdateWithoutSchemaReadingsInput>, Prisma.EnvironmentUncheckedUpdateWithoutSchemaReadingsInput>
+}
+
 export type EnvironmentCreateNestedOneWithoutRehearsalsInput = {
   create?: Prisma.XOR<Prisma.EnvironmentCreateWithoutRehearsalsInput, Prisma.EnvironmentUncheckedCreateWithoutRehearsalsInput>
   connectOrCreate?: Prisma.EnvironmentCreateOrConnectWithoutRehearsalsInput
@@ -814,6 +835,7 @@ export type EnvironmentCreateWithoutProjectInput = {
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
@@ -838,6 +860,7 @@ export type EnvironmentUncheckedCreateWithoutProjectInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -910,6 +933,7 @@ export type EnvironmentCreateWithoutRunsInput = {
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
@@ -934,6 +958,7 @@ export type EnvironmentUncheckedCreateWithoutRunsInput = {
   beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -974,6 +999,7 @@ export type EnvironmentUpdateWithoutRunsInput = {
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
@@ -998,6 +1024,7 @@ export type EnvironmentUncheckedUpdateWithoutRunsInput = {
   beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1023,6 +1050,7 @@ export type EnvironmentCreateWithoutLockInput = {
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
@@ -1047,6 +1075,7 @@ export type EnvironmentUncheckedCreateWithoutLockInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
@@ -1087,6 +1116,7 @@ export type EnvironmentUpdateWithoutLockInput = {
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
@@ -1111,6 +1141,7 @@ export type EnvironmentUncheckedUpdateWithoutLockInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
@@ -1134,6 +1165,7 @@ export type EnvironmentCreateWithoutSignOffsInput = {
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
@@ -1158,6 +1190,7 @@ export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
   beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -1198,6 +1231,7 @@ export type EnvironmentUpdateWithoutSignOffsInput = {
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
@@ -1222,6 +1256,7 @@ export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
   beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1246,6 +1281,7 @@ export type EnvironmentCreateWithoutBaselinesInput = {
   project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
@@ -1270,6 +1306,7 @@ export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
   beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
@@ -1310,6 +1347,7 @@ export type EnvironmentUpdateWithoutBaselinesInput = {
   project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
@@ -1334,6 +1372,123 @@ export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
   beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
+  lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
+}
+
+export type EnvironmentCreateWithoutSchemaReadingsInput = {
+  id?: string
+  name: string
+  position: number
+  urlRef?: string | null
+  urlEncrypted?: string | null
+  urlMasked: string
+  versionTable?: string
+  versionTableSchema?: string | null
+  protected?: boolean
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
+  timeoutMs?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  project: Prisma.ProjectCreateNestedOneWithoutEnvironmentsInput
+  runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
+  signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
+  baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
+}
+
+export type EnvironmentUncheckedCreateWithoutSchemaReadingsInput = {
+  id?: string
+  projectId: string
+  name: string
+  position: number
+  urlRef?: string | null
+  urlEncrypted?: string | null
+  urlMasked: string
+  versionTable?: string
+  versionTableSchema?: string | null
+  protected?: boolean
+  approvers?: Prisma.EnvironmentCreateapproversInput | string[]
+  timeoutMs?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
+  signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
+  baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
+  rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
+  appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
+}
+
+export type EnvironmentCreateOrConnectWithoutSchemaReadingsInput = {
+  where: Prisma.EnvironmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.EnvironmentCreateWithoutSchemaReadingsInput, Prisma.EnvironmentUncheckedCreateWithoutSchemaReadingsInput>
+}
+
+export type EnvironmentUpsertWithoutSchemaReadingsInput = {
+  update: Prisma.XOR<Prisma.EnvironmentUpdateWithoutSchemaReadingsInput, Prisma.EnvironmentUncheckedUpdateWithoutSchemaReadingsInput>
+  create: Prisma.XOR<Prisma.EnvironmentCreateWithoutSchemaReadingsInput, Prisma.EnvironmentUncheckedCreateWithoutSchemaReadingsInput>
+  where?: Prisma.EnvironmentWhereInput
+}
+
+export type EnvironmentUpdateToOneWithWhereWithoutSchemaReadingsInput = {
+  where?: Prisma.EnvironmentWhereInput
+  data: Prisma.XOR<Prisma.EnvironmentUpdateWithoutSchemaReadingsInput, Prisma.EnvironmentUncheckedUpdateWithoutSchemaReadingsInput>
+}
+
+export type EnvironmentUpdateWithoutSchemaReadingsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  position?: Prisma.IntFieldUpdateOperationsInput | number
+  urlRef?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlMasked?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTable?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  project?: Prisma.ProjectUpdateOneRequiredWithoutEnvironmentsNestedInput
+  runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
+  signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
+  baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
+  rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
+  appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
+}
+
+export type EnvironmentUncheckedUpdateWithoutSchemaReadingsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  projectId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  position?: Prisma.IntFieldUpdateOperationsInput | number
+  urlRef?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  urlMasked?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTable?: Prisma.StringFieldUpdateOperationsInput | string
+  versionTableSchema?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  beforeRun?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
+  signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
+  baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1359,6 +1514,7 @@ export type EnvironmentCreateWithoutRehearsalsInput = {
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileCreateNestedManyWithoutEnvironmentInput
 }
@@ -1383,6 +1539,7 @@ export type EnvironmentUncheckedCreateWithoutRehearsalsInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   appliedFiles?: Prisma.AppliedFileUncheckedCreateNestedManyWithoutEnvironmentInput
 }
@@ -1423,6 +1580,7 @@ export type EnvironmentUpdateWithoutRehearsalsInput = {
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
 }
@@ -1447,6 +1605,7 @@ export type EnvironmentUncheckedUpdateWithoutRehearsalsInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
@@ -1471,6 +1630,7 @@ export type EnvironmentCreateWithoutAppliedFilesInput = {
   runs?: Prisma.RunCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutEnvironmentInput
 }
@@ -1495,6 +1655,7 @@ export type EnvironmentUncheckedCreateWithoutAppliedFilesInput = {
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutEnvironmentInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutEnvironmentInput
   baselines?: Prisma.SchemaBaselineUncheckedCreateNestedManyWithoutEnvironmentInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedCreateNestedManyWithoutEnvironmentInput
   lock?: Prisma.EnvironmentLockUncheckedCreateNestedOneWithoutEnvironmentInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutEnvironmentInput
 }
@@ -1535,6 +1696,7 @@ export type EnvironmentUpdateWithoutAppliedFilesInput = {
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
 }
@@ -1559,6 +1721,7 @@ export type EnvironmentUncheckedUpdateWithoutAppliedFilesInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
 }
@@ -1600,6 +1763,7 @@ export type EnvironmentUpdateWithoutProjectInput = {
   runs?: Prisma.RunUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUpdateManyWithoutEnvironmentNestedInput
@@ -1624,6 +1788,7 @@ export type EnvironmentUncheckedUpdateWithoutProjectInput = {
   runs?: Prisma.RunUncheckedUpdateManyWithoutEnvironmentNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutEnvironmentNestedInput
   baselines?: Prisma.SchemaBaselineUncheckedUpdateManyWithoutEnvironmentNestedInput
+  schemaReadings?: Prisma.SchemaReadingUncheckedUpdateManyWithoutEnvironmentNestedInput
   lock?: Prisma.EnvironmentLockUncheckedUpdateOneWithoutEnvironmentNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutEnvironmentNestedInput
   appliedFiles?: Prisma.AppliedFileUncheckedUpdateManyWithoutEnvironmentNestedInput
@@ -1656,6 +1821,7 @@ export type EnvironmentCountOutputType = {
   runs: number
   signOffs: number
   baselines: number
+  schemaReadings: number
   rehearsals: number
   appliedFiles: number
 }
@@ -1664,6 +1830,7 @@ export type EnvironmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Exten
   runs?: boolean | EnvironmentCountOutputTypeCountRunsArgs
   signOffs?: boolean | EnvironmentCountOutputTypeCountSignOffsArgs
   baselines?: boolean | EnvironmentCountOutputTypeCountBaselinesArgs
+  schemaReadings?: boolean | EnvironmentCountOutputTypeCountSchemaReadingsArgs
   rehearsals?: boolean | EnvironmentCountOutputTypeCountRehearsalsArgs
   appliedFiles?: boolean | EnvironmentCountOutputTypeCountAppliedFilesArgs
 }
@@ -1702,6 +1869,13 @@ export type EnvironmentCountOutputTypeCountBaselinesArgs<ExtArgs extends runtime
 /**
  * EnvironmentCountOutputType without action
  */
+export type EnvironmentCountOutputTypeCountSchemaReadingsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.SchemaReadingWhereInput
+}
+
+/**
+ * EnvironmentCountOutputType without action
+ */
 export type EnvironmentCountOutputTypeCountRehearsalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.RehearsalWhereInput
 }
@@ -1735,6 +1909,7 @@ export type EnvironmentSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   runs?: boolean | Prisma.Environment$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Environment$signOffsArgs<ExtArgs>
   baselines?: boolean | Prisma.Environment$baselinesArgs<ExtArgs>
+  schemaReadings?: boolean | Prisma.Environment$schemaReadingsArgs<ExtArgs>
   lock?: boolean | Prisma.Environment$lockArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Environment$rehearsalsArgs<ExtArgs>
   appliedFiles?: boolean | Prisma.Environment$appliedFilesArgs<ExtArgs>
@@ -1806,6 +1981,7 @@ export type EnvironmentInclude<ExtArgs extends runtime.Types.Extensions.Internal
   runs?: boolean | Prisma.Environment$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Environment$signOffsArgs<ExtArgs>
   baselines?: boolean | Prisma.Environment$baselinesArgs<ExtArgs>
+  schemaReadings?: boolean | Prisma.Environment$schemaReadingsArgs<ExtArgs>
   lock?: boolean | Prisma.Environment$lockArgs<ExtArgs>
   rehearsals?: boolean | Prisma.Environment$rehearsalsArgs<ExtArgs>
   appliedFiles?: boolean | Prisma.Environment$appliedFilesArgs<ExtArgs>
@@ -1825,6 +2001,7 @@ export type $EnvironmentPayload<ExtArgs extends runtime.Types.Extensions.Interna
     runs: Prisma.$RunPayload<ExtArgs>[]
     signOffs: Prisma.$SignOffPayload<ExtArgs>[]
     baselines: Prisma.$SchemaBaselinePayload<ExtArgs>[]
+    schemaReadings: Prisma.$SchemaReadingPayload<ExtArgs>[]
     lock: Prisma.$EnvironmentLockPayload<ExtArgs> | null
     rehearsals: Prisma.$RehearsalPayload<ExtArgs>[]
     appliedFiles: Prisma.$AppliedFilePayload<ExtArgs>[]
@@ -2259,6 +2436,7 @@ export interface Prisma__EnvironmentClient<T, Null = never, ExtArgs extends runt
   runs<T extends Prisma.Environment$runsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$runsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   signOffs<T extends Prisma.Environment$signOffsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$signOffsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SignOffPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   baselines<T extends Prisma.Environment$baselinesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$baselinesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchemaBaselinePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  schemaReadings<T extends Prisma.Environment$schemaReadingsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$schemaReadingsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SchemaReadingPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   lock<T extends Prisma.Environment$lockArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$lockArgs<ExtArgs>>): Prisma.Prisma__EnvironmentLockClient<runtime.Types.Result.GetResult<Prisma.$EnvironmentLockPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   rehearsals<T extends Prisma.Environment$rehearsalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$rehearsalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RehearsalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   appliedFiles<T extends Prisma.Environment$appliedFilesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Environment$appliedFilesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AppliedFilePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
@@ -2777,6 +2955,30 @@ export type Environment$baselinesArgs<ExtArgs extends runtime.Types.Extensions.I
   take?: number
   skip?: number
   distinct?: Prisma.SchemaBaselineScalarFieldEnum | Prisma.SchemaBaselineScalarFieldEnum[]
+}
+
+/**
+ * Environment.schemaReadings
+ */
+export type Environment$schemaReadingsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SchemaReading
+   */
+  select?: Prisma.SchemaReadingSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the SchemaReading
+   */
+  omit?: Prisma.SchemaReadingOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SchemaReadingInclude<ExtArgs> | null
+  where?: Prisma.SchemaReadingWhereInput
+  orderBy?: Prisma.SchemaReadingOrderByWithRelationInput | Prisma.SchemaReadingOrderByWithRelationInput[]
+  cursor?: Prisma.SchemaReadingWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.SchemaReadingScalarFieldEnum | Prisma.SchemaReadingScalarFieldEnum[]
 }
 
 /**

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AlembicCheckButton } from "@/components/drift/alembic-check-button";
+import { ReadSchemaButton } from "@/components/drift/read-schema-button";
+import { ReadingAge } from "@/components/drift/reading-age";
 import { DriftFindings } from "@/components/drift/drift-findings";
 import { TakeBaselineButton, type BaselineMode } from "@/components/drift/take-baseline-button";
 import { Badge } from "@/components/ui/badge";
@@ -9,7 +11,6 @@ import { RevisionId } from "@/components/ui/revision-id";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
-import { serverUrlOptions } from "@/lib/projects/load-project";
 import { isAppError } from "@/lib/errors";
 import { requirePageActor } from "@/lib/server/require-page-actor";
 
@@ -20,7 +21,8 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
   const actor = await requirePageActor(`/projects/${encodeURIComponent(projectName)}/drift`);
   let drift;
   try {
-    drift = await detectProjectDrift(await getDb(), projectName, serverUrlOptions());
+    // The stored schema readings: no target database is read to show this page ("Read now" reads one).
+    drift = await detectProjectDrift(await getDb(), projectName);
   } catch (e) {
     if (isAppError(e) && e.code === "not-found") notFound();
     throw e;
@@ -29,6 +31,8 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
   const canAcceptDrift = can(actor, "drift.accept");
   const baselineMode = (e: { protected: boolean; differences: number | null }): BaselineMode => (!e.differences ? "record" : !e.protected ? "accept" : canAcceptDrift ? "override" : "admin-only");
   const canCheck = can(actor, "alembic.check");
+  const canRead = can(actor, "drift.read");
+  const now = new Date(drift.checkedAt).getTime();
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">
@@ -37,7 +41,7 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
         </Link>{" "}
         / Schema drift
       </h1>
-      <Card title="Findings" actions={<span className="text-xs text-stone-500">read live at {drift.checkedAt.replace("T", " ").slice(0, 19)} UTC</span>}>
+      <Card title="Findings" actions={<span className="text-xs text-stone-500">from each environment&apos;s latest schema reading (below)</span>}>
         <DriftFindings findings={drift.findings} />
       </Card>
       <Card title="Environments">
@@ -46,6 +50,7 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
             <tr>
               <th className="py-1 pr-2">Environment</th>
               <th className="py-1 pr-2">Revision</th>
+              <th className="py-1 pr-2">Schema read</th>
               <th className="py-1 pr-2">Fingerprint</th>
               <th className="py-1 pr-2">Baseline</th>
               <th className="py-1 pr-2">Drift</th>
@@ -64,6 +69,12 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
                 <td className="py-1 pr-2">
                   {e.revisions === null ? "—" : e.revisions.length === 0 ? "base" : e.revisions.map((r) => <RevisionId key={r} id={r} />)}
                   {e.peers.length > 0 && <div className="text-xs text-stone-500">same as {e.peers.join(", ")}</div>}
+                </td>
+                <td className="py-1 pr-2" data-testid={`drift-read-${e.name}`}>
+                  <div className="flex flex-col items-start gap-1">
+                    <ReadingAge reading={e} now={now} />
+                    {canRead && <ReadSchemaButton project={drift.project} environment={e.name} />}
+                  </div>
                 </td>
                 <td className="py-1 pr-2">
                   {e.fingerprint ? (
@@ -108,8 +119,9 @@ export default async function DriftPage({ params }: { params: Promise<{ project:
           </tbody>
         </table>
         <p className="mt-3 text-xs text-stone-600">
-          Baselines are recorded after every successful run that started from a schema without drift, at each QA sign-off without drift, and by hand here. Cairn never adopts drift by itself. On a protected environment, a baseline
-          on top of drift (and a run despite it) is an admin override with a written reason, audited with every difference it accepts.
+          Schemas are read in the background after every run and stamp and on a schedule, and by &quot;Read now&quot;; a plan reads its target&apos;s schema itself. Baselines are recorded after every successful run that started
+          from a schema without drift, at each QA sign-off without drift, and by hand here. Cairn never adopts drift by itself. On a protected environment, a baseline on top of drift (and a run despite it) is an admin override
+          with a written reason, audited with every difference it accepts.
         </p>
       </Card>
     </div>
