@@ -106,6 +106,8 @@ async function upgradeToTypedLists(s: MigrationSession): Promise<void> {
     INSERT INTO "Project" ("id", "name", "alembicPath", "command", "xArgs", "updatedAt") VALUES
       ('p1', 'shop', '/srv/shop/alembic.ini', '["poetry", "run", "alembic"]', '["tenant=acme", "schema=it''s"]', now());
     INSERT INTO "Project" ("id", "name", "alembicPath", "updatedAt") VALUES ('p2', 'billing', '/srv/billing', now());
+    -- Not a list (the code before read it as ["alembic"]): still "alembic" afterwards, never an empty command.
+    INSERT INTO "Project" ("id", "name", "alembicPath", "command", "updatedAt") VALUES ('p4', 'legacy', '/srv/legacy', 'null', now());
     INSERT INTO "Environment" ("id", "projectId", "name", "position", "urlMasked", "approvers", "updatedAt") VALUES
       ('e1', 'p1', 'production', 2, 'postgresql://app:****@db/shop', '["ops@example.com", 3, null, {"x": 1}, "dba@example.com"]', now()),
       ('e2', 'p1', 'staging', 1, 'postgresql://app:****@db/shop_staging', '{}', now());
@@ -123,6 +125,7 @@ async function upgradeToTypedLists(s: MigrationSession): Promise<void> {
   const rows = async (sql: string) => (await s.query(sql)).rows;
   expect(await rows(`SELECT "name", "command", "xArgs" FROM "Project" ORDER BY "name"`)).toEqual([
     { name: "billing", command: ["alembic"], xArgs: [] },
+    { name: "legacy", command: ["alembic"], xArgs: [] },
     { name: "shop", command: ["poetry", "run", "alembic"], xArgs: ["tenant=acme", "schema=it's"] },
   ]);
   expect(await rows(`SELECT "name", "approvers" FROM "Environment" ORDER BY "position"`)).toEqual([

@@ -447,8 +447,9 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         executedFrom,
         executedSteps,
         plannedSteps,
-        ...(status === "stale" || backupFailure ? { reason: why } : {}),
-        ...(backup ? { backup: backupRecord(backup) } : {}),
+        // Redacted like the summary: an audit row can never be changed, so nothing secret may enter one (a dump tool's stderr line).
+        ...(status === "stale" || backupFailure ? { reason: redact(why) } : {}),
+        ...(backup ? { backup: backupRecord(backup, redact) } : {}),
       },
     });
   });
@@ -466,12 +467,12 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     executedSteps,
     errorTail,
     summary: redact(why),
-    backup: backup && (backup as RunBackupResult).ok ? backupRecord(backup) : null,
+    backup: backup && (backup as RunBackupResult).ok ? backupRecord(backup, redact) : null,
   };
 }
 
 /** What a run records about its backup (the audit row and the outcome): never the URL, only where the file went. */
-function backupRecord(b: RunBackupResult): Record<string, unknown> & RunOutcome["backup"] {
-  if (!b.ok) return { file: null, bytes: null, restoreCommand: null, command: null, failed: b.message };
+function backupRecord(b: RunBackupResult, redact: (s: string) => string): Record<string, unknown> & RunOutcome["backup"] {
+  if (!b.ok) return { file: null, bytes: null, restoreCommand: null, command: null, failed: redact(b.message) };
   return { file: b.file, bytes: b.bytes, restoreCommand: b.restoreCommand, command: b.command, durationMs: b.durationMs, deleted: b.deleted };
 }
