@@ -51,6 +51,24 @@ async function auditActions(runId: string) {
   return (await db.auditEvent.findMany({ where: { runId }, orderBy: { id: "asc" } })).map((a) => a.action);
 }
 const actorOf = (u: User): Actor => ({ kind: "user", userId: u.id, email: u.email, name: u.email, role: "release_manager" });
+/** dev's plan to `target`, stored as a queued run the way a request stores it, with its execution not yet started. */
+async function queueReviewed(target: string) {
+  const prepared = await prepareRun(db, { project: DEV, environment: "dev", kind: "upgrade", target, actor: actorOf(alice) });
+  const { run } = await requestRunLib(db, {
+    actor: actorOf(alice),
+    environment: { id: devId, projectId: prepared.environment.projectId, name: "dev", protected: false },
+    kind: "upgrade",
+    target: prepared.plan.target,
+    fromRevisions: prepared.plan.from,
+    path: prepared.plan.path.steps.map((s) => s.revision),
+    sqlPreview: prepared.plan.sqlPreview,
+    reviewedFiles: prepared.plan.reviewedFiles,
+    facts: prepared.facts,
+    targetIds: prepared.targetIds,
+    plannedAt: new Date(),
+  });
+  return { prepared, run };
+}
 
 beforeAll(async () => {
   app = await useAppStore("cairn_reviewed_files");
@@ -125,20 +143,7 @@ describe("a migration file edited after the review, same revision ids", () => {
   }, 60_000);
 
   it("an edit between the approval and the start is caught under the database lock: the run is stale and Alembic runs nothing", async () => {
-    const prepared = await prepareRun(db, { project: DEV, environment: "dev", kind: "upgrade", target: "b2", actor: actorOf(alice) });
-    const { run } = await requestRunLib(db, {
-      actor: actorOf(alice),
-      environment: { id: devId, projectId: prepared.environment.projectId, name: "dev", protected: false },
-      kind: "upgrade",
-      target: prepared.plan.target,
-      fromRevisions: prepared.plan.from,
-      path: prepared.plan.path.steps.map((s) => s.revision),
-      sqlPreview: prepared.plan.sqlPreview,
-      reviewedFiles: prepared.plan.reviewedFiles,
-      facts: prepared.facts,
-      targetIds: prepared.targetIds,
-      plannedAt: new Date(),
-    });
+    const { prepared, run } = await queueReviewed("b2");
     // The edit keeps the file's size and mtime: a cache keyed on them would not see it.
     const before = fs.statSync(B2());
     const edited = originalB2.replace("sa.String(100)", "sa.String(999)");
@@ -173,20 +178,7 @@ describe("a migration file edited after the review, same revision ids", () => {
   }, 60_000);
 
   it("env.py counts too: it decides what Alembic does with every step", async () => {
-    const prepared = await prepareRun(db, { project: DEV, environment: "dev", kind: "upgrade", target: "a1", actor: actorOf(alice) });
-    const { run } = await requestRunLib(db, {
-      actor: actorOf(alice),
-      environment: { id: devId, projectId: prepared.environment.projectId, name: "dev", protected: false },
-      kind: "upgrade",
-      target: prepared.plan.target,
-      fromRevisions: prepared.plan.from,
-      path: prepared.plan.path.steps.map((s) => s.revision),
-      sqlPreview: prepared.plan.sqlPreview,
-      reviewedFiles: prepared.plan.reviewedFiles,
-      facts: prepared.facts,
-      targetIds: prepared.targetIds,
-      plannedAt: new Date(),
-    });
+    const { prepared, run } = await queueReviewed("a1");
     fs.appendFileSync(ENV_PY(), "\n# edited after the review\n");
     const outcome = await startRun(db, run.id, { id: alice.id, email: alice.email }, prepared.execution);
     expect(outcome?.status).toBe("stale");
