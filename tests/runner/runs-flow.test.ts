@@ -14,6 +14,8 @@ let t: Target;
 beforeAll(async () => {
   s = await createStore();
   t = await createTarget("cairn_runner_pw_c");
+  // The people these tests act as: a run's requester, approver and rejecter are relations to User.
+  for (const id of ["req", "boss", "boss2"]) await s.store.db.user.create({ data: { id, email: `${id}@example.com`, role: id === "boss2" ? "admin" : "release_manager" } });
 });
 afterAll(async () => {
   await s?.store.close();
