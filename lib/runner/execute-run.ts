@@ -362,7 +362,9 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   let why: string;
   const failure = () => describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOfUrl(o.databaseUrl), resultRevisions });
   const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
-  const backupFailure = backup && !(backup as RunBackupResult).ok ? (backup as Extract<RunBackupResult, { ok: false }>).message : null;
+  // Assigned inside onLocked, which TypeScript cannot follow: read once here with its declared type.
+  const made = backup as RunBackupResult | null;
+  const backupFailure = made && !made.ok ? made.message : null;
   if (refusal) {
     status = "stale";
     why = refusal;
@@ -449,7 +451,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         plannedSteps,
         // Redacted like the summary: an audit row can never be changed, so nothing secret may enter one (a dump tool's stderr line).
         ...(status === "stale" || backupFailure ? { reason: redact(why) } : {}),
-        ...(backup ? { backup: backupRecord(backup, redact) } : {}),
+        ...(made ? { backup: backupRecord(made, redact) } : {}),
       },
     });
   });
@@ -467,7 +469,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     executedSteps,
     errorTail,
     summary: redact(why),
-    backup: backup && (backup as RunBackupResult).ok ? backupRecord(backup, redact) : null,
+    backup: made?.ok ? backupRecord(made, redact) : null,
   };
 }
 

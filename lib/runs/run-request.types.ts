@@ -84,7 +84,7 @@ export interface RunPlan {
   targetRevisions: string[];
   path: { direction: "upgrade" | "downgrade"; steps: PlannedStep[]; resultHeads: string[]; versionTableError?: string };
   sqlPreview: string;
-  /** The files the SQL preview was rendered from (env.py, then each step's migration), as `sha256sum` lines. */
+  /** The files the SQL preview was rendered from (the Alembic config, env.py, the Python/SQL files beside the migrations, then each step's migration), as `sha256sum` lines (readReviewedFiles). */
   reviewedFiles: string[];
   gates: GateResult[];
   /** No gate blocks and every input is given (approval may still be outstanding). */

@@ -3193,7 +3193,7 @@ export type $RunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     path: string[]
     sqlPreview: string
     /**
-     * The files the reviewed SQL was rendered from — env.py, then each step's migration — as sha256sum
+     * The files the reviewed SQL was rendered from — the Alembic config, env.py, the Python/SQL files beside the migrations, then each step's migration — as sha256sum
      * lines ("<hex>  <path relative to the project>"). Approval and the runner's last check under the
      * database lock refuse the run when the files on disk no longer hash the same.
      */
