@@ -4,7 +4,7 @@
  * up by the height they need. The routes stay valid (orthogonal routes only stretch vertically),
  * and expansion is instant. Pure.
  */
-import { NODE_HEIGHT, NODE_WIDTH, type GraphModel, type ModelEdge, type ModelNode } from "@/lib/graph-view/graph-model";
+import { NODE_HEIGHT, NODE_WIDTH, ROW_GAP, type GraphModel, type ModelEdge, type ModelNode } from "@/lib/graph-view/graph-model";
 
 /** A layout (layout-lanes.ts), compact: node id → [x, y, width, height]; edge id → flat [x0, y0, x1, y1, …] from source to target. */
 export interface GraphLayout {
@@ -26,7 +26,7 @@ export interface GraphView {
 }
 
 /** Vertical distance between consecutive members of an opened segment. */
-export const ROW_STEP = NODE_HEIGHT + 34;
+export const ROW_STEP = NODE_HEIGHT + ROW_GAP;
 
 export function expandSegments(model: GraphModel, layout: GraphLayout, expanded: ReadonlySet<string>): GraphView {
   let nodes = model.nodes;

@@ -100,6 +100,8 @@ export interface GraphModel {
 
 export const NODE_WIDTH = 230;
 export const NODE_HEIGHT = 46;
+/** Vertical gap between rows (an edge's horizontal run sits in its middle); layout-lanes.ts lays rows out with it and expand-segments.ts opens a segment's members at the same spacing. */
+export const ROW_GAP = 34;
 export const SEGMENT_HEIGHT = 40;
 /** Runs longer than this collapse into one segment. */
 export const DEFAULT_MIN_RUN = 9;

@@ -10,11 +10,9 @@
  * nodes plus edges — a few milliseconds for 5,000 revisions — so it runs wherever the page renders,
  * needs no cache and blocks nothing. Pure.
  */
-import { NODE_WIDTH, type GraphModel, type ModelEdge } from "@/lib/graph-view/graph-model";
+import { NODE_WIDTH, ROW_GAP, type GraphModel, type ModelEdge } from "@/lib/graph-view/graph-model";
 import type { GraphLayout } from "@/lib/graph-view/expand-segments";
 
-/** Vertical gap between rows (an edge's horizontal run sits in its middle). */
-export const ROW_GAP = 34;
 /** Horizontal gap between lanes. */
 export const LANE_GAP = 28;
 const PAD = 24;
@@ -105,15 +103,13 @@ export function layoutLanes(model: GraphModel): GraphLayout {
 
   const lanes: (string | null)[] = [];
   const laneOf = new Map<string, number>();
-  const rowOf = new Map<string, number>();
   const travel = new Map<string, number>(); // edge id → the lane it runs down
   const freeLaneNear = (from: number): number => {
     for (let i = from; i < lanes.length; i++) if (lanes[i] === null) return i;
     lanes.push(null);
     return lanes.length - 1;
   };
-  order.forEach((id, row) => {
-    rowOf.set(id, row);
+  order.forEach((id) => {
     let lane = -1;
     for (let i = 0; i < lanes.length; i++) {
       if (lanes[i] !== id) continue;
