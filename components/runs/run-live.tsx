@@ -12,7 +12,7 @@ import { RevisionId } from "@/components/ui/revision-id";
 import { useRun, useRunDecision } from "@/components/runs/use-run";
 import { useRunEvents } from "@/components/runs/use-run-events";
 import { runningStep, type RunStep } from "@/lib/runs/run-events";
-import type { RunView } from "@/lib/runs/run-request.types";
+import { isOpenRunStatus, type RunView } from "@/lib/runs/run-request.types";
 
 function duration(ms: number | null): string {
   if (ms == null) return "—";
@@ -39,7 +39,7 @@ export function RunLive({ initial, mayDecide: initialMayDecide, mayCancel: initi
   const rejectM = useRunDecision(run.id, "reject");
   const [cancelReason, setCancelReason] = useState("");
   const cancelM = useRunDecision(run.id, "cancel");
-  const mayCancel = q.data.mayCancel && ["awaiting_approval", "queued", "running"].includes(run.status) && !(run.status === "running" && run.cancelRequestedAt);
+  const mayCancel = q.data.mayCancel && isOpenRunStatus(run.status) && !(run.status === "running" && run.cancelRequestedAt);
 
   return (
     <div className="space-y-6">

@@ -3,23 +3,23 @@
 /** One run, live: its state polled until it finishes, and the decisions on it (approve, reject, cancel). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { callApi } from "@/components/ui/call-api";
-import type { RunView } from "@/lib/runs/run-request.types";
+import { isOpenRunStatus, type RunView } from "@/lib/runs/run-request.types";
 
 /** The answer of GET /api/runs/:id: the run, and whether the reader may decide or cancel it. */
 export type RunState = { run: RunView; mayDecide: boolean; mayCancel: boolean };
 
-/** Statuses after which a run no longer changes: polling stops. */
-export const FINISHED_RUN_STATUSES = ["succeeded", "failed", "interrupted", "cancelled", "rejected", "stale"];
-
 export const runKey = (id: string) => ["run", id] as const;
 
-/** The run as the page rendered it, then polled every 1.5 s until it has finished. */
+/** The run as the page rendered it, then polled every 1.5 s until it has finished (is no longer open: after that it does not change). */
 export function useRun(initial: RunState) {
   return useQuery({
     queryKey: runKey(initial.run.id),
     queryFn: ({ signal }) => callApi<RunState>("GET", `/api/runs/${encodeURIComponent(initial.run.id)}`, undefined, { signal }),
     initialData: initial,
-    refetchInterval: (query) => (FINISHED_RUN_STATUSES.includes(query.state.data?.run.status ?? "") ? false : 1500),
+    refetchInterval: (query) => {
+      const status = query.state.data?.run.status;
+      return status === undefined || isOpenRunStatus(status) ? 1500 : false;
+    },
   });
 }
 
