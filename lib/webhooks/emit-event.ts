@@ -1,5 +1,5 @@
 import "server-only";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient, WebhookDelivery } from "@/lib/generated/prisma/client";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
 import type { WebhookEvent, WebhookPayload } from "@/lib/webhooks/webhook-events";
@@ -21,10 +21,18 @@ export interface EmittedEvent {
  */
 export async function emitEvent(db: PrismaClient | Prisma.TransactionClient, e: EmittedEvent): Promise<number> {
   const hooks = await db.webhook.findMany({ where: { projectId: e.projectId, events: { has: e.event } }, select: { id: true, project: { select: { name: true } } } });
-  for (const hook of hooks) {
-    const payload: WebhookPayload = { event: e.event, project: hook.project.name, summary: e.summary, occurredAt: new Date().toISOString(), data: e.data ?? {} };
-    const delivery = await db.webhookDelivery.create({ data: { webhookId: hook.id, event: e.event, payload: payload as unknown as Prisma.InputJsonValue } });
-    await enqueue(db, deliverWebhookJob, { deliveryId: delivery.id });
-  }
+  for (const hook of hooks) await queueWebhookDelivery(db, hook.id, hook.project.name, e);
   return hooks.length;
+}
+
+/**
+ * One delivery to one webhook: builds the payload (stamped now), stores the delivery row and queues
+ * its job, through `db` (the caller's transaction). emitEvent does this for each subscriber, an
+ * admin's Test button (testWebhook) for one webhook whatever it subscribes to.
+ */
+export async function queueWebhookDelivery(db: PrismaClient | Prisma.TransactionClient, webhookId: string, projectName: string, e: Omit<EmittedEvent, "projectId">): Promise<WebhookDelivery> {
+  const payload: WebhookPayload = { event: e.event, project: projectName, summary: e.summary, occurredAt: new Date().toISOString(), data: e.data ?? {} };
+  const delivery = await db.webhookDelivery.create({ data: { webhookId, event: e.event, payload: payload as unknown as Prisma.InputJsonValue } });
+  await enqueue(db, deliverWebhookJob, { deliveryId: delivery.id });
+  return delivery;
 }

@@ -4,12 +4,11 @@ import type { Prisma, PrismaClient, Webhook, WebhookDelivery } from "@/lib/gener
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { enqueue } from "@/lib/jobs/enqueue";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { encryptSecret } from "@/lib/secrets/encrypt-secret";
-import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
+import { queueWebhookDelivery } from "@/lib/webhooks/emit-event";
 import type { TCreateWebhook, WebhookDeliveryView, WebhookView } from "@/lib/webhooks/manage-webhooks.types";
-import { maskWebhookUrl, type WebhookPayload } from "@/lib/webhooks/webhook-events";
+import { maskWebhookUrl } from "@/lib/webhooks/webhook-events";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -87,9 +86,7 @@ export async function deleteWebhook(db: PrismaClient, actor: Actor, project: str
 export async function testWebhook(db: PrismaClient, actor: Actor, project: string, id: string): Promise<WebhookDeliveryView> {
   return db.$transaction(async (tx) => {
     const hook = await getWebhookOrThrow(tx, project, id);
-    const payload: WebhookPayload = { event: "webhook.test", project, summary: `Test from Cairn, sent by ${actor.email}`, occurredAt: new Date().toISOString(), data: {} };
-    const delivery = await tx.webhookDelivery.create({ data: { webhookId: hook.id, event: payload.event, payload: payload as unknown as Prisma.InputJsonValue } });
-    await enqueue(tx, deliverWebhookJob, { deliveryId: delivery.id });
+    const delivery = await queueWebhookDelivery(tx, hook.id, project, { event: "webhook.test", summary: `Test from Cairn, sent by ${actor.email}` });
     await recordAudit(tx, { actor, action: "webhook.test", projectId: hook.projectId, outcome: "ok", details: { webhookId: hook.id, url: hook.urlMasked } });
     return toDeliveryView(delivery);
   });
