@@ -6,11 +6,10 @@
 import { memo } from "react";
 import { NODE_WIDTH, type GraphEnvironment } from "@/lib/graph-view/graph-model";
 import type { Landmark } from "@/lib/graph-view/landmarks";
-import { STATE_COLOR } from "@/components/graph/graph-style";
+import { landmarkColour } from "@/components/graph/graph-style";
 
 /** Screen pixels between label slots (about 28 characters of the label font). */
 const SLOT_WIDTH = 190;
-const DOT: Record<string, string> = { head: "#1c1917", missing: "#dc2626", merge: "#0369a1", branch: "#7c3aed" };
 
 export const GraphLabels = memo(function GraphLabels({
   labels,
@@ -32,8 +31,7 @@ export const GraphLabels = memo(function GraphLabels({
       {labels.map((l) => {
         const p = pos[l.id];
         if (!p) return null;
-        const env = l.envs.length ? environments.find((e) => e.name === l.envs[0]) : undefined;
-        const dot = env ? STATE_COLOR[env.state] : DOT[l.kinds.find((x) => x !== "environment") ?? "head"];
+        const dot = landmarkColour(l, environments);
         return (
           <g
             key={l.id}

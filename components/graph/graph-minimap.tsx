@@ -10,11 +10,10 @@ import { useEffect, useMemo, useRef, type PointerEvent } from "react";
 import { NODE_WIDTH, type GraphEnvironment } from "@/lib/graph-view/graph-model";
 import type { GraphView } from "@/lib/graph-view/expand-segments";
 import type { Landmark } from "@/lib/graph-view/landmarks";
-import { STATE_COLOR } from "@/components/graph/graph-style";
+import { landmarkColour } from "@/components/graph/graph-style";
 import type { Rect } from "@/components/graph/use-pan-zoom";
 
 const WIDTH = 72;
-const DOT: Record<string, string> = { head: "#1c1917", missing: "#dc2626", merge: "#0369a1", branch: "#7c3aed" };
 
 export function GraphMinimap({
   view,
@@ -96,9 +95,8 @@ export function GraphMinimap({
       {landmarks.map((l) => {
         const p = view.pos[l.id];
         if (!p) return null;
-        const env = l.envs.length ? environments.find((x) => x.name === l.envs[0]) : undefined;
         // A zero-length round-capped stroke: a dot of 5 px at any scale.
-        const colour = env ? STATE_COLOR[env.state] : DOT[l.kinds[0] ?? "head"];
+        const colour = landmarkColour(l, environments);
         return <path key={l.id} d={`M${p[0] + NODE_WIDTH / 2} ${p[1] + p[3] / 2}h0`} stroke={colour} strokeWidth={5} strokeLinecap="round" vectorEffect="non-scaling-stroke" data-minimap-for={l.id} />;
       })}
       <rect ref={box} data-testid="graph-minimap-viewport" fill="#0284c7" fillOpacity={0.12} stroke="#0284c7" strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
