@@ -1,7 +1,8 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { Button } from "@/components/ui/button";
 import { callApi } from "@/components/ui/call-api";
 
 /**
@@ -11,26 +12,17 @@ import { callApi } from "@/components/ui/call-api";
  */
 export function ReadSchemaButton({ project, environment }: { project: string; environment: string }) {
   const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function read() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { reading } = await callApi<{ reading: { ok: boolean; error: string | null } }>("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/schema-reading`, {});
-      if (!reading.ok) setError(reading.error ?? `${environment}'s schema could not be read.`);
-      router.refresh();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const read = useMutation({
+    mutationFn: () => callApi<{ reading: { ok: boolean; error: string | null } }>("POST", `/api/projects/${encodeURIComponent(project)}/envs/${encodeURIComponent(environment)}/schema-reading`, {}),
+    onSuccess: () => router.refresh(),
+  });
+  // A reading that failed is an answer, not a refused call: the page still refreshes to show it, and its reason shows here.
+  const error = read.isError ? read.error.message : read.data && !read.data.reading.ok ? (read.data.reading.error ?? `${environment}'s schema could not be read.`) : null;
   return (
     <span className="inline-flex flex-col gap-1">
-      <button type="button" onClick={read} disabled={busy} aria-label={`Read ${environment}'s schema now`} className="rounded border border-stone-300 px-2 py-1 text-xs hover:bg-stone-50 disabled:opacity-40">
-        {busy ? "Reading…" : "Read now"}
-      </button>
+      <Button size="xs" onClick={() => read.mutate()} disabled={read.isPending} aria-label={`Read ${environment}'s schema now`}>
+        {read.isPending ? "Reading…" : "Read now"}
+      </Button>
       {error && (
         <span role="alert" className="max-w-xs text-xs text-red-800">
           {error}
