@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { asStrings } from "@/lib/revision-lists";
+import { storedRevisions } from "@/lib/revision-lists";
 import { followRunLog } from "@/lib/runner/follow-run-log";
 import { createRunEventReader, type RunEvent } from "@/lib/runs/run-events";
 
@@ -14,12 +14,12 @@ export interface RunEventToSend {
  * A run's events (lib/runs/run-events) from the store, until the run has finished: log lines, steps
  * started and finished, then the end with the final status. Works on any instance. A stream
  * resumed after `afterSeq` reads the log from the start (to number the steps) and sends only what
- * follows it.
+ * follows it. `run` is the stored run (its id and path) as the caller read it: GET /api/runs/:id/log reads it once
+ * to answer 404 for an unknown run.
  */
-export async function* streamRunEvents(db: PrismaClient, runId: string, o: { afterSeq?: number; pollMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<RunEventToSend, void, undefined> {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { path: true } });
-  if (!run) return;
-  const reader = createRunEventReader(asStrings(run.path));
+export async function* streamRunEvents(db: PrismaClient, run: { id: string; path: string[] }, o: { afterSeq?: number; pollMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<RunEventToSend, void, undefined> {
+  const runId = run.id;
+  const reader = createRunEventReader(run.path);
   const after = o.afterSeq ?? -1;
   let lastSeq = -1;
   for await (const line of followRunLog(db, runId, 0, { signal: o.signal, pollMs: o.pollMs })) {
@@ -31,5 +31,5 @@ export async function* streamRunEvents(db: PrismaClient, runId: string, o: { aft
   }
   if (o.signal?.aborted) return;
   const end = await db.run.findUnique({ where: { id: runId }, select: { status: true, resultRevisions: true } });
-  for (const event of reader.end({ status: end?.status ?? "unknown", resultRevisions: end?.resultRevisions == null ? null : asStrings(end.resultRevisions), lastSeq })) yield { event };
+  for (const event of reader.end({ status: end?.status ?? "unknown", resultRevisions: storedRevisions(end?.resultRevisions), lastSeq })) yield { event };
 }

@@ -9,8 +9,8 @@ export const dynamic = "force-dynamic";
 const HEARTBEAT_MS = 15_000;
 
 export const GET = route<{ id: string }>("status.read", async ({ db, req, params: { id } }) => {
-  const exists = await db.run.findUnique({ where: { id }, select: { id: true } });
-  if (!exists) throw new AppError("not-found", `run ${id} not found`, `Run ${id} does not exist.`);
+  const run = await db.run.findUnique({ where: { id }, select: { id: true, path: true } });
+  if (!run) throw new AppError("not-found", `run ${id} not found`, `Run ${id} does not exist.`);
   const url = new URL(req.url);
   const last = req.headers.get("last-event-id") ?? url.searchParams.get("lastEventId");
   const afterSeq = last != null && /^\d+$/.test(last) ? Number(last) : -1;
@@ -28,7 +28,7 @@ export const GET = route<{ id: string }>("status.read", async ({ db, req, params
       const heartbeat = setInterval(() => send(`: heartbeat ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
       try {
         send(": connected\nretry: 2000\n\n");
-        for await (const { id: eventId, event } of streamRunEvents(db, id, { afterSeq, signal: stop.signal, pollMs })) {
+        for await (const { id: eventId, event } of streamRunEvents(db, run, { afterSeq, signal: stop.signal, pollMs })) {
           send(`${eventId === undefined ? "" : `id: ${eventId}\n`}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         }
       } catch (e) {
