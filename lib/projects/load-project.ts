@@ -1,6 +1,7 @@
 import "server-only";
 import type { Environment, Prisma, PrismaClient, Project } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
+import type { AlembicLocation } from "@/lib/alembic/types";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { getEnvironmentOrThrow, getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
@@ -53,6 +54,8 @@ export async function loadProject(db: PrismaClient | Prisma.TransactionClient, n
 /** A loaded project with its migration graph and how Alembic runs for it. */
 export interface LoadedProjectWithGraph extends LoadedProject {
   graph: RevisionGraph;
+  /** Where its migrations live, as Alembic resolves it (config file, script and version locations). */
+  location: AlembicLocation;
   /** Where Alembic runs and relative SQLite paths resolve. */
   rootDir: string;
   /** The alembic.ini to pass with -c, if any. */
@@ -68,7 +71,7 @@ export async function loadProjectWithGraph(db: PrismaClient, name: string, opts:
   const rootDir = read.location.rootDir;
   const configFile = read.location.configFile?.endsWith(".ini") ? read.location.configFile : undefined;
   const { command, urlEnvVar, xArgs } = loaded.project;
-  return { ...loaded, graph, rootDir, configFile, alembic: { command, cwd: rootDir, configFile, urlEnvVar, xArgs } };
+  return { ...loaded, graph, location: read.location, rootDir, configFile, alembic: { command, cwd: rootDir, configFile, urlEnvVar, xArgs } };
 }
 
 /** A resolved URL, or the 503-style refusal every run path gives when an environment's URL cannot be used. */

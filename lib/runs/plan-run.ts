@@ -14,7 +14,7 @@ import type { GateFacts } from "@/lib/gates/types";
 import { downgradePath, upgradePath } from "@/lib/graph/migration-path";
 import { matchRelative, resolveRevisions } from "@/lib/graph/resolve-revisions";
 import type { MigrationPath, RevisionGraph } from "@/lib/graph/types";
-import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
+import { loadProjectWithGraph, usableUrlOrThrow, type UrlOptions } from "@/lib/projects/load-project";
 import { previewSql } from "@/lib/runner/preview-sql";
 import { keepPreview, previewKey, readKeptPreview } from "@/lib/runs/cached-preview";
 import { lintPlannedPath } from "@/lib/lint-service/lint-planned-path";
@@ -100,16 +100,10 @@ function alembicTargetOf(graph: RevisionGraph, spec: string, ids: string[]): str
 export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: PlanRunOptions = {}): Promise<PreparedRun> {
   // Before any version table is read: what a run records after this moment is newer than what this plan saw.
   const readAt = new Date();
-  const { project, environments, environment, constants } = await loadProject(db, input.project, opts);
+  const { project, environments, environment, constants, graph, location, rootDir, alembic } = await loadProjectWithGraph(db, input.project, opts);
   const env = environment(input.environment);
-  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
-  const rootDir = loaded.location.rootDir;
-
-  const url = env.url;
-  if (!url.ok) {
-    throw new AppError("unreachable", `environment ${env.name} url: ${url.reason}`, `${env.name}'s database URL cannot be used: ${url.message.replace(/\.$/, "")}. Fix the environment's settings and try again.`);
-  }
-  const status = await readStatusOrThrow(env, url, graph, rootDir);
+  const databaseUrl = usableUrlOrThrow(env);
+  const status = await readStatusOrThrow(env, env.url, graph, rootDir);
   const from = status.revisions;
 
   const index = environments.findIndex((e) => e.id === env.id);
@@ -160,16 +154,13 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
 
   // The files the preview is rendered from, hashed before Alembic reads them and again after: the plan
   // names the bytes its SQL came from, and the request, the approval and the runner compare with them.
-  const filesOf = () => readReviewedFiles({ graph, steps: path.steps, ...loaded.location });
+  const filesOf = () => readReviewedFiles({ graph, steps: path.steps, ...location });
   const filesBefore = await filesOf();
   // The SQL preview (real Alembic, ~1 s) runs while the store is read; what it cannot show is a gate fact.
-  const command = project.command;
-  const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
-  const alembic = { command, cwd: rootDir, configFile, urlEnvVar: project.urlEnvVar, xArgs: project.xArgs };
   const audit = { db, actor: input.actor, purpose: "preview", projectId: project.id, environmentId: env.id, environment: env.name } as const;
   const previewInput = {
     ...alembic,
-    databaseUrl: url.url,
+    databaseUrl: databaseUrl,
     versionTable: env.versionTable,
     versionTableSchema: env.versionTableSchema,
     direction: path.direction,
@@ -189,7 +180,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   previewing.catch(() => undefined);
   // The target's schema, read once while Alembic renders: the drift gate and lint's type-aware rules
   // both use this reading; the other environments are compared through their stored readings.
-  const reading = readSchemaNow(env, rootDir, { url: url.url, revisions: from });
+  const reading = readSchemaNow(env, rootDir, { url: databaseUrl, revisions: from });
   // Lint reads the same rendered SQL (Alembic runs again only for what follows a migration that stopped it), and the live schema meanwhile.
   const linting =
     path.direction === "upgrade"
@@ -198,12 +189,12 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
           steps: path.steps,
           graph,
           rootDir,
-          url: url.url,
+          url: databaseUrl,
           versionTable: env.versionTable,
           schema: reading.then((r) => r.snapshot),
           versionNumWidth: status.versionNumWidth ?? null,
           // Its own renders are audited too, under the same person (purpose "lint").
-          alembic: { ...alembic, databaseUrl: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: 60_000, audit },
+          alembic: { ...alembic, databaseUrl: databaseUrl, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: 60_000, audit },
           target,
         })
       : // Downgrades are not linted: the rules judge what an upgrade does to existing tables.
@@ -218,7 +209,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     // Drift against its baseline AND against the other environments at the same revisions (their stored readings).
     readEnvironmentDriftFact(db, project, env.name, { rootDir, opts: { key: opts.key, env: opts.env }, reading }),
     // The latest rehearsal of this exact path (same from, target and migration files).
-    readRehearsalFact(db, { project, environment: env, url: url.url, from, target, steps: path.steps, graph }),
+    readRehearsalFact(db, { project, environment: env, url: databaseUrl, from, target, steps: path.steps, graph }),
     // Hashes of files applied outside Cairn, first seen now; then the path's files edited since applied anywhere.
     path.direction === "upgrade"
       ? readAppliedFileEdits(db, {
@@ -230,7 +221,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
         })
       : Promise.resolve(undefined),
     // The backup (or the operator's command) that runs before Alembic, checked now so a misconfiguration blocks here, not mid-run.
-    readBeforeRunIntent(env, { project: project.name, databaseUrl: url.url, cwd: rootDir, backupDir: opts.backupDir }),
+    readBeforeRunIntent(env, { project: project.name, databaseUrl: databaseUrl, cwd: rootDir, backupDir: opts.backupDir }),
   ]);
 
   const migrationSources: Record<string, string | null> = {};
@@ -256,7 +247,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   const reason = input.inputs?.driftOverrideReason?.trim();
   const facts: Omit<GateFacts, "requester" | "approver"> = {
     kind: input.kind,
-    environment: { name: env.name, protected: env.protected, approvers, versionTable: env.versionTable, versionNumWidth: status.versionNumWidth ?? null, enforcesVersionWidth: !url.url.startsWith("sqlite") },
+    environment: { name: env.name, protected: env.protected, approvers, versionTable: env.versionTable, versionNumWidth: status.versionNumWidth ?? null, enforcesVersionWidth: !databaseUrl.startsWith("sqlite") },
     target: targetIds[0] ?? "base",
     path,
     graph,
@@ -309,7 +300,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
   };
 
   const execution: RunExecution = {
-    databaseUrl: url.url,
+    databaseUrl: databaseUrl,
     alembic,
     replan: async (lockedFrom) => replanSteps(project.alembicPath, constants, input.kind, lockedFrom, target),
     fileOf: (r) => {
@@ -319,7 +310,7 @@ export async function prepareRun(db: PrismaClient, input: PlanRunInput, opts: Pl
     expectedHeads: path.resultHeads,
     preRunDrift: drift,
     readRevisions: async () => {
-      const r = await readVersionTable({ url: url.url, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
+      const r = await readVersionTable({ url: databaseUrl, versionTable: env.versionTable, versionTableSchema: env.versionTableSchema, timeoutMs: Math.max(env.timeoutMs, 3000), baseDir: rootDir });
       if (!r.ok) throw new AppError("unreachable", `re-read ${env.name}: ${r.reason}`, `Cairn could not re-read ${env.name}'s version table: ${r.message}`);
       return r.tableExists ? r.revisions : [];
     },
