@@ -5,8 +5,8 @@ import { toGraphData } from "@/lib/graph-view/graph-model";
 
 /**
  * Everything the graph page needs for a project: the graph read statically and where each
- * environment stands. The browser collapses and lays it out (layout-lanes.ts: milliseconds). Also
- * run at start-up for every project, so the first visitor gets cached reads.
+ * environment stands (the status, also handed to the page's other summaries so they need not read
+ * every version table again). The browser collapses and lays it out (layout-lanes.ts: milliseconds).
  */
 export async function prepareGraphView(projectName: string) {
   const view = await getProjectGraph(projectName);
@@ -14,5 +14,5 @@ export async function prepareGraphView(projectName: string) {
   // project vanished in between: then the graph is still worth showing.
   const status = await getProjectStatus(projectName, view).catch(() => null);
   const data = toGraphData(view.project.name, view.graph, status, view.project.environments, (p) => path.relative(view.rootDir, p));
-  return { view, data };
+  return { view, data, status };
 }

@@ -18,7 +18,7 @@ import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore, type Store } from "@/lib/db/client";
 import { recordCommandRun } from "@/lib/runner/record-command-run";
-import { prepareGraphView } from "@/lib/graph-view/prepare-graph-view";
+import { getProjectGraph } from "@/lib/server/project-view";
 import { checkBeforeRunSettings } from "@/lib/backups/check-before-run-settings";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
@@ -85,13 +85,14 @@ export async function checkAlembicCommands(db: PrismaClient): Promise<string[]> 
 }
 
 /**
- * Reads every project's graph and lays it out in the background, so the first visitor of a large
- * project gets cached reads and layouts. Failures are only logged: the page reports them itself.
+ * Reads every project's graph in the background, so the first visitor of a large project gets a
+ * cached read (the browser lays it out; where environments stand is read per visit anyway). Failures
+ * are only logged: the page reports them itself.
  */
 function warmProjectViews(db: PrismaClient): void {
   void (async () => {
     for (const { name } of await db.project.findMany({ select: { name: true } })) {
-      await prepareGraphView(name).catch((e: unknown) => console.warn(`start-up: graph of ${name} not prepared: ${userMessageOf(e)}`));
+      await getProjectGraph(name).catch((e: unknown) => console.warn(`start-up: graph of ${name} not prepared: ${userMessageOf(e)}`));
     }
   })().catch((e: unknown) => console.warn("start-up: graph warm-up failed", e));
 }

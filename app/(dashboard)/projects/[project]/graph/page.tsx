@@ -33,7 +33,7 @@ export default async function GraphPage({ params }: Params) {
     if (isAppError(e) && e.code === "not-found") notFound();
     throw e;
   }
-  const { view, data } = prepared;
+  const { view, data, status } = prepared;
   // QA sign-offs in force, by revision: a check mark on the node, details in the side panel.
   const signOffs: Record<string, SignOffMark[]> = {};
   for (const [revision, { active }] of signOffsByRevision(await listSignOffs(view.project.name))) {
@@ -44,13 +44,13 @@ export default async function GraphPage({ params }: Params) {
       <h1 className="text-xl font-semibold">
         {view.project.name} <span className="font-normal text-stone-500">· revisions</span>
       </h1>
-      {/* Drift reads every environment's schema live: streamed in, never delaying the graph. */}
+      {/* Drift compares the environments' stored schema readings: streamed in, never delaying the graph. */}
       <Suspense fallback={null}>
         <DriftSummary projectName={view.project.name} />
       </Suspense>
-      {/* Migrations edited after they were applied somewhere: reads every version table, streamed in. */}
+      {/* Migrations edited after they were applied somewhere, from the version tables this page just read (read again only when that failed). */}
       <Suspense fallback={null}>
-        <EditedFilesSummary projectName={view.project.name} />
+        <EditedFilesSummary projectName={view.project.name} readings={status?.environments} />
       </Suspense>
       <RevisionGraphView wire={toGraphWire(data)} signOffs={signOffs} />
       <GraphAtRef project={view.project.name} />
