@@ -5,6 +5,7 @@ import "server-only";
  */
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
+import { setBounded } from "@/lib/bounded-map";
 import { fingerprintSnapshot } from "@/lib/drift/fingerprint-snapshot";
 import { revisionKeyOf } from "@/lib/drift/detect-drift";
 import { ZSchemaSnapshot, type SchemaSnapshot } from "@/lib/drift/types";
@@ -82,8 +83,7 @@ export async function latestBaselines(db: Db, wanted: Array<{ environmentId: str
   const missing = [...newest.values()].filter((id) => !parsedBaselines.has(id));
   if (missing.length) {
     for (const row of await db.schemaBaseline.findMany({ where: { id: { in: missing } } })) {
-      if (parsedBaselines.size >= 256) parsedBaselines.delete(parsedBaselines.keys().next().value!);
-      parsedBaselines.set(row.id, toBaseline(row));
+      setBounded(parsedBaselines, row.id, toBaseline(row), MAX_PARSED_BASELINES);
     }
   }
   const out = new Map<string, Baseline>();
@@ -95,6 +95,7 @@ export async function latestBaselines(db: Db, wanted: Array<{ environmentId: str
 }
 
 const parsedBaselines = new Map<string, Baseline>();
+const MAX_PARSED_BASELINES = 256;
 
 function toBaseline(row: Prisma.SchemaBaselineModel): Baseline {
   const snapshot = ZSchemaSnapshot.safeParse(row.snapshot);

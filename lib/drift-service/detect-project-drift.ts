@@ -8,6 +8,7 @@ import { environmentsOf } from "@/lib/drift-service/describe-drift-finding";
 import { loadProjectWithGraph, type UrlOptions } from "@/lib/projects/load-project";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { latestSchemaReadings, recordSchemaReading, readSchemaNow, type SchemaReading, type StoredSchemaReading } from "@/lib/drift-service/schema-readings";
+import { setBounded } from "@/lib/bounded-map";
 import { getProjectOrThrow, type ProjectWithEnvironments } from "@/lib/projects/get-project-or-throw";
 
 /** One environment as the drift page shows it. No URL, no credential. */
@@ -109,8 +110,7 @@ export async function driftOf(db: PrismaClient, project: ProjectWithEnvironments
   const known = key ? compared.get(key) : undefined;
   const drift = known ?? compareReadings(project, readings, baselines);
   if (key && !known) {
-    if (compared.size >= 32) compared.delete(compared.keys().next().value!);
-    compared.set(key, drift);
+    setBounded(compared, key, drift, MAX_COMPARED);
   }
   // Age is the only part that changes with time.
   return {
@@ -122,6 +122,7 @@ export async function driftOf(db: PrismaClient, project: ProjectWithEnvironments
 
 /** Comparisons of stored readings, by the readings and baselines compared (fresh readings, which have no id, are never kept). */
 const compared = new Map<string, ProjectDrift>();
+const MAX_COMPARED = 32;
 
 function compareReadings(project: ProjectWithEnvironments, readings: Map<string, SchemaReading>, baselines: Map<string, Baseline>): ProjectDrift {
   const inputs: DriftEnvironmentInput[] = [];

@@ -12,6 +12,7 @@ import { readLiveRevisions } from "@/lib/drift-service/read-live-environment";
 import type { LoadedEnvironment } from "@/lib/projects/load-project";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
 import { asStrings } from "@/lib/revision-lists";
+import { setBounded } from "@/lib/bounded-map";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -77,7 +78,7 @@ export async function recordSchemaReading(db: Db, reading: SchemaReading, trigge
     },
     select: { id: true },
   });
-  snapshotCache.set(row.id, reading.snapshot);
+  setBounded(snapshotCache, row.id, reading.snapshot, MAX_CACHED);
   const old = await db.schemaReading.findMany({ where: { environmentId: reading.environmentId }, orderBy: [{ readAt: "desc" }, { id: "desc" }], skip: KEEP_READINGS, select: { id: true } });
   if (old.length) await db.schemaReading.deleteMany({ where: { id: { in: old.map((o) => o.id) } } });
   return { ...reading, id: row.id, trigger };
@@ -119,8 +120,7 @@ export async function latestSchemaReadings(db: PrismaClient, environmentIds: str
   if (missing.length) {
     for (const s of await db.schemaReading.findMany({ where: { id: { in: missing } }, select: { id: true, snapshot: true } })) {
       const parsed = ZSchemaSnapshot.safeParse(s.snapshot);
-      if (snapshotCache.size >= MAX_CACHED) snapshotCache.delete(snapshotCache.keys().next().value!);
-      snapshotCache.set(s.id, parsed.success ? parsed.data : null);
+      setBounded(snapshotCache, s.id, parsed.success ? parsed.data : null, MAX_CACHED);
     }
   }
   const out = new Map<string, StoredSchemaReading>();

@@ -13,6 +13,7 @@ import { asLintDialect, OFFLINE_LINT_URLS, type LintDialect, type LintFinding } 
 import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import { renderMigrationSql } from "@/lib/runner/render-migration-sql";
+import { setBounded } from "@/lib/bounded-map";
 
 /** Each revision's findings, linted against its own parent: tables from earlier migrations count as existing. */
 export type ProjectRevisionLint = { ok: true; dialect: LintDialect; version: string; revisions: Record<string, LintFinding[]> } | { ok: false; message: string };
@@ -53,8 +54,7 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
   let answer = cache.get(key);
   if (!answer) {
     answer = compute();
-    cache.set(key, answer);
-    if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+    setBounded(cache, key, answer, MAX_CACHED);
     answer.then((a) => !a.ok && cache.delete(key)).catch(() => cache.delete(key));
   }
   return answer;
