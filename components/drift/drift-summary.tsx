@@ -2,14 +2,14 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { describeDriftFinding } from "@/lib/drift-service/describe-drift-finding";
-import { refreshSchemaReadingLater } from "@/lib/drift-service/refresh-schema-reading";
 import { describeAge } from "@/lib/drift/reading-age";
 
 /**
  * For the overview and the graph page: one line per drift finding ("Schema drift: staging differs from
  * qa at the same revision (3 differences)"), one per environment whose schema reading failed, is stale
  * or was never taken, and how old the readings are — all from the stored readings: no target database
- * is read here (an environment never read is read in the background).
+ * is read, and nothing is queued, while the page renders (an environment never read is due at once, so
+ * the next schema-read sweep, within a minute, queues its reading).
  */
 export async function DriftSummary({ projectName }: { projectName: string }) {
   const db = await getDb();
@@ -21,7 +21,6 @@ export async function DriftSummary({ projectName }: { projectName: string }) {
     return null;
   }
   const now = new Date(drift.checkedAt).getTime();
-  for (const e of drift.environments) if (!e.readAt) refreshSchemaReadingLater(db, { project: drift.project, environment: e.name, trigger: "schedule" });
   const href = `/projects/${encodeURIComponent(drift.project)}/drift`;
   const unread = drift.environments.filter((e) => !e.readAt || !e.fingerprint || e.stale);
   const read = drift.environments.flatMap((e) => (e.readAt ? [new Date(e.readAt).getTime()] : []));
@@ -43,7 +42,7 @@ export async function DriftSummary({ projectName }: { projectName: string }) {
         <p key={e.name} data-testid={`drift-unread-${e.name}`} className={e.readAt && !e.fingerprint ? "text-red-800" : "text-amber-900"}>
           <Link href={href} className="hover:underline">
             {!e.readAt
-              ? `${e.name}'s schema has not been read yet: drift there is unknown.`
+              ? `${e.name}'s schema has not been read yet (it is read in the background shortly): drift there is unknown.`
               : !e.fingerprint
                 ? `${e.name}'s schema could not be read ${describeAge(now - new Date(e.readAt).getTime())}: drift there is unknown. ${e.error ?? ""}`
                 : `${e.name}'s schema was last read ${describeAge(now - new Date(e.readAt).getTime())}: its drift may be out of date.`}

@@ -3,6 +3,7 @@ import type { Environment, PrismaClient } from "@/lib/generated/prisma/client";
 import { detectDrift, revisionKeyOf, type DriftEnvironmentInput, type DriftFinding } from "@/lib/drift/detect-drift";
 import { countEnvironmentDrift } from "@/lib/drift/count-environment-drift";
 import { isStaleReading } from "@/lib/drift/reading-age";
+import { schemaReadIntervalMs } from "@/lib/drift-service/schema-read-interval";
 import { latestBaselines, type Baseline } from "@/lib/drift-service/baselines";
 import { environmentsOf } from "@/lib/drift-service/describe-drift-finding";
 import { loadProjectWithGraph, type UrlOptions } from "@/lib/projects/load-project";
@@ -25,7 +26,7 @@ export interface EnvironmentDrift {
   readAt: string | null;
   /** How long that reading took. */
   readDurationMs: number | null;
-  /** The reading is too old to stand for the schema now (STALE_READING_MS): shown as such, never as current. */
+  /** The reading is too old to stand for the schema now (four reading intervals): shown as such, never as current. */
   stale: boolean;
   /** The newest baseline for exactly these revisions. */
   baseline: { id: string; createdAt: string; source: string; fingerprint: string; matches: boolean } | null;
@@ -60,7 +61,7 @@ export interface ProjectDriftOptions {
 
 /** "production's schema has not been read yet" — the row of an environment with no stored reading. */
 function neverRead(env: Environment): string {
-  return `${env.name}'s schema has not been read yet; it is read in the background after each run and on a schedule, or now with "Read now".`;
+  return `${env.name}'s schema has not been read yet; the background reads it shortly (and after each run and stamp, and on a schedule), or now with "Read now".`;
 }
 
 /**
@@ -113,10 +114,11 @@ export async function driftOf(db: PrismaClient, project: ProjectWithEnvironments
     setBounded(compared, key, drift, MAX_COMPARED);
   }
   // Age is the only part that changes with time.
+  const intervalMs = schemaReadIntervalMs();
   return {
     ...drift,
     checkedAt: checkedAt.toISOString(),
-    environments: drift.environments.map((e) => ({ ...e, stale: e.readAt ? isStaleReading(e.readAt, checkedAt.getTime()) : false })),
+    environments: drift.environments.map((e) => ({ ...e, stale: e.readAt ? isStaleReading(e.readAt, checkedAt.getTime(), intervalMs) : false })),
   };
 }
 

@@ -9,10 +9,10 @@ const state = globalThis as unknown as { __cairnSchemaReads?: Map<string, Promis
 const inFlight = (state.__cairnSchemaReads ??= new Map());
 
 /**
- * Reads one environment's schema now and stores the reading (the job behind "Read now", the reading
- * after a run or a stamp, and the schedule). Only the project's alembic.ini is read to find where
- * relative SQLite paths resolve, not its migrations. One reading per environment at a time in this
- * process; never throws for an unreachable database (that failure is the stored reading).
+ * Reads one environment's schema now and stores the reading ("Read now", the reading after a run,
+ * and the schema-read job: the schedule and the reading after a stamp). Only the project's alembic.ini
+ * is read to find where relative SQLite paths resolve, not its migrations. One reading per environment
+ * at a time in this process (the job queue keeps it to one across instances); never throws for an unreachable database (that failure is the stored reading).
  */
 export function refreshSchemaReading(db: PrismaClient, i: { project: string; environment: string; trigger: ReadingTrigger }, opts: UrlOptions = serverUrlOptions()): Promise<StoredSchemaReading> {
   const key = `${i.project}\0${i.environment}`;
@@ -26,9 +26,4 @@ export function refreshSchemaReading(db: PrismaClient, i: { project: string; env
   })().finally(() => inFlight.delete(key));
   inFlight.set(key, p);
   return p;
-}
-
-/** Starts a reading without waiting for it (after a run or a stamp): a failure is logged, never thrown at the caller. */
-export function refreshSchemaReadingLater(db: PrismaClient, i: { project: string; environment: string; trigger: ReadingTrigger }, opts?: UrlOptions): void {
-  refreshSchemaReading(db, i, opts).catch((e: unknown) => console.error(`[cairn] could not read ${i.project}/${i.environment}'s schema after a ${i.trigger}:`, e instanceof Error ? e.message : String(e)));
 }

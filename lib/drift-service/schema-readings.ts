@@ -13,6 +13,7 @@ import type { LoadedEnvironment } from "@/lib/projects/load-project";
 import { readEnvironmentSnapshot } from "@/lib/drift-service/read-environment-snapshot";
 import { asStrings } from "@/lib/revision-lists";
 import { setBounded } from "@/lib/bounded-map";
+import { schemaReadIntervalMs } from "@/lib/drift-service/schema-read-interval";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -142,11 +143,17 @@ export async function latestSchemaReadings(db: PrismaClient, environmentIds: str
 }
 
 /** The environments the background should read now (never read, or last read longer ago than the interval plus their jitter), across every project. */
-export async function environmentsDueForReading(db: PrismaClient, now: number = Date.now()): Promise<Array<{ project: string; environment: string; environmentId: string }>> {
+export async function environmentsDueForReading(db: PrismaClient, now: number = Date.now(), intervalMs: number = schemaReadIntervalMs()): Promise<Array<{ project: string; environment: string; environmentId: string }>> {
   const [envs, latest] = await Promise.all([
     db.environment.findMany({ select: { id: true, name: true, project: { select: { name: true } } }, orderBy: [{ projectId: "asc" }, { position: "asc" }] }),
     db.schemaReading.groupBy({ by: ["environmentId"], _max: { readAt: true } }),
   ]);
   const lastRead = new Map(latest.map((l) => [l.environmentId, l._max.readAt]));
-  return envs.filter((e) => isDueForReading(e.id, lastRead.get(e.id) ?? null, now)).map((e) => ({ project: e.project.name, environment: e.name, environmentId: e.id }));
+  return envs.filter((e) => isDueForReading(e.id, lastRead.get(e.id) ?? null, now, intervalMs)).map((e) => ({ project: e.project.name, environment: e.name, environmentId: e.id }));
+}
+
+/** Whether one environment is due for its background reading (as environmentsDueForReading decides). */
+export async function isEnvironmentDueForReading(db: PrismaClient, environmentId: string, now: number = Date.now(), intervalMs: number = schemaReadIntervalMs()): Promise<boolean> {
+  const last = await db.schemaReading.findFirst({ where: { environmentId }, orderBy: { readAt: "desc" }, select: { readAt: true } });
+  return isDueForReading(environmentId, last?.readAt ?? null, now, intervalMs);
 }

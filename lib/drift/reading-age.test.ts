@@ -18,8 +18,8 @@ describe("schema reading age", () => {
 
   it("spreads environments over the jitter window, the same way every time", () => {
     const ids = Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
-    const jitters = ids.map(readingJitterMs);
-    expect(jitters).toEqual(ids.map(readingJitterMs));
+    const jitters = ids.map((id) => readingJitterMs(id));
+    expect(jitters).toEqual(ids.map((id) => readingJitterMs(id)));
     expect(Math.min(...jitters)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...jitters)).toBeLessThan(SCHEMA_READ_JITTER_MS);
     // 40 environments land in at least 30 distinct seconds of the 5-minute window.
@@ -32,5 +32,16 @@ describe("schema reading age", () => {
     expect(isDueForReading(id, null, now)).toBe(true);
     expect(isDueForReading(id, new Date(now - SCHEMA_READ_INTERVAL_MS + 1000), now)).toBe(false);
     expect(isDueForReading(id, new Date(now - SCHEMA_READ_INTERVAL_MS - readingJitterMs(id)), now)).toBe(true);
+  });
+
+  it("a configured interval scales the jitter (a third of it) and staleness (four intervals)", () => {
+    const id = "env-1";
+    const now = Date.parse("2026-11-28T10:00:00Z");
+    const interval = 60_000;
+    expect(readingJitterMs(id, interval)).toBeLessThan(20_000);
+    expect(isDueForReading(id, new Date(now - interval + 1000), now, interval)).toBe(false);
+    expect(isDueForReading(id, new Date(now - interval - readingJitterMs(id, interval)), now, interval)).toBe(true);
+    expect(isStaleReading(new Date(now - 4 * interval + 1000), now, interval)).toBe(false);
+    expect(isStaleReading(new Date(now - 4 * interval - 1000), now, interval)).toBe(true);
   });
 });

@@ -22,6 +22,13 @@ export const QUEUES = {
   "run-sweep": { policy: "stately" },
   /** Posts one event to one webhook, retried with backoff (lib/webhooks/deliver-webhook-job.ts). */
   "webhook-delivery": { policy: "standard" },
+  /**
+   * Reads one environment's schema (lib/drift-service/schema-read-job.ts). Keyed by environment: one
+   * reading waits and one runs at most per environment, across instances.
+   */
+  "schema-read": { policy: "stately" },
+  /** Queues a schema-read for each environment due for its background reading (lib/drift-service/schema-read-sweep-job.ts). */
+  "schema-read-sweep": { policy: "stately" },
 } as const satisfies Record<string, { policy: QueuePolicy }>;
 
 export type QueueName = keyof typeof QUEUES;

@@ -8,7 +8,7 @@ import { readVersionTable } from "@/lib/targets/read-version-table";
 import { ancestorsOf } from "@/lib/graph/describe-history";
 import { resolveRevisions } from "@/lib/graph/resolve-revisions";
 import { executeRun } from "@/lib/runner/execute-run";
-import { refreshSchemaReadingLater } from "@/lib/drift-service/refresh-schema-reading";
+import { enqueueSchemaRead } from "@/lib/drift-service/schema-read-job";
 import { createRedactor } from "@/lib/runner/redact-secrets";
 import { instanceId } from "@/lib/runs/instance-id";
 import { loadProject, usableUrlOrThrow } from "@/lib/projects/load-project";
@@ -169,20 +169,22 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
   }
   const purged = before.length > 0;
   const baseline = stampBaselineNote(env.name);
-  await recordAudit(db, {
-    actor: i.actor,
-    action: "environment.stamp",
-    projectId: project.id,
-    environmentId: env.id,
-    environment: env.name,
-    runId,
-    fromRevision: before.join(",") || null,
-    toRevision: (after ?? []).join(",") || null,
-    outcome: outcome.status,
-    details: { reason, before: outcome.executedFrom ?? before, after, requested: to, purged, baseline: "not recorded" },
+  await db.$transaction(async (tx) => {
+    await recordAudit(tx, {
+      actor: i.actor,
+      action: "environment.stamp",
+      projectId: project.id,
+      environmentId: env.id,
+      environment: env.name,
+      runId,
+      fromRevision: before.join(",") || null,
+      toRevision: (after ?? []).join(",") || null,
+      outcome: outcome.status,
+      details: { reason, before: outcome.executedFrom ?? before, after, requested: to, purged, baseline: "not recorded" },
+    });
+    // The version table moved: the stored reading (what pages compare) is read again by the job queue.
+    await enqueueSchemaRead(tx, env.id, "stamp");
   });
-  // The version table moved: the stored reading (what pages compare) is read again, in the background.
-  refreshSchemaReadingLater(db, { project: project.name, environment: env.name, trigger: "stamp" }, { key: opts.key, env: opts.env });
   if (outcome.status === "succeeded") {
     await recordAudit(db, {
       actor: { label: "cairn" },

@@ -15,6 +15,9 @@ import { runSweepJob, startRunSweeps } from "@/lib/runs/run-sweep-job";
 import type { JobDefinition } from "@/lib/jobs/define-job";
 import { startJobQueue } from "@/lib/jobs/job-queue";
 import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
+import { schemaReadJob } from "@/lib/drift-service/schema-read-job";
+import { schemaReadSweepJob, startSchemaReadSweeps } from "@/lib/drift-service/schema-read-sweep-job";
+import { schemaReadIntervalProblem } from "@/lib/drift-service/schema-read-interval";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore, type Store } from "@/lib/db/client";
 import { recordCommandRun } from "@/lib/runner/record-command-run";
@@ -98,7 +101,7 @@ function warmProjectViews(db: PrismaClient): void {
 }
 
 /** Every background job this process works (lib/jobs); each queue is also listed in lib/jobs/queues.ts. */
-const CAIRN_JOBS: JobDefinition[] = [runSweepJob, deliverWebhookJob];
+const CAIRN_JOBS: JobDefinition[] = [runSweepJob, deliverWebhookJob, schemaReadSweepJob, schemaReadJob];
 
 /**
  * Runs once per process, right after the store opens: bootstrap admin, demo accounts, projects
@@ -127,6 +130,10 @@ export async function runStartUpTasks(store: Store): Promise<void> {
   await recoverStaleRuns(db, { includeOwn: true, key: getSecretKey() });
   const queue = await startJobQueue(store, CAIRN_JOBS);
   await startRunSweeps(db, queue);
+  // Each environment's schema is read in the background on a schedule (the pages compare those readings).
+  await startSchemaReadSweeps(db, queue);
+  const intervalProblem = schemaReadIntervalProblem();
+  if (intervalProblem) problems.push(intervalProblem);
   // Scratch databases of rehearsals whose process died (kill -9, a crash): in the background, a server may be slow to answer.
   void sweepRehearsals(db, { key: getSecretKey() })
     .then((r) => r.dropped.length && console.warn(`[cairn] dropped ${r.dropped.length} scratch database(s) left by interrupted rehearsals: ${r.dropped.join(", ")}`))

@@ -1985,6 +1985,7 @@ export const EnvironmentScalarFieldEnum = {
   protected: 'protected',
   approvers: 'approvers',
   timeoutMs: 'timeoutMs',
+  driftFingerprint: 'driftFingerprint',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
   rehearsal: 'rehearsal',

@@ -48,6 +48,7 @@ export type EnvironmentMinAggregateOutputType = {
   versionTableSchema: string | null
   protected: boolean | null
   timeoutMs: number | null
+  driftFingerprint: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -64,6 +65,7 @@ export type EnvironmentMaxAggregateOutputType = {
   versionTableSchema: string | null
   protected: boolean | null
   timeoutMs: number | null
+  driftFingerprint: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -81,6 +83,7 @@ export type EnvironmentCountAggregateOutputType = {
   protected: number
   approvers: number
   timeoutMs: number
+  driftFingerprint: number
   createdAt: number
   updatedAt: number
   rehearsal: number
@@ -111,6 +114,7 @@ export type EnvironmentMinAggregateInputType = {
   versionTableSchema?: true
   protected?: true
   timeoutMs?: true
+  driftFingerprint?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -127,6 +131,7 @@ export type EnvironmentMaxAggregateInputType = {
   versionTableSchema?: true
   protected?: true
   timeoutMs?: true
+  driftFingerprint?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -144,6 +149,7 @@ export type EnvironmentCountAggregateInputType = {
   protected?: true
   approvers?: true
   timeoutMs?: true
+  driftFingerprint?: true
   createdAt?: true
   updatedAt?: true
   rehearsal?: true
@@ -250,6 +256,7 @@ export type EnvironmentGroupByOutputType = {
   protected: boolean
   approvers: string[]
   timeoutMs: number
+  driftFingerprint: string | null
   createdAt: Date
   updatedAt: Date
   rehearsal: runtime.JsonValue
@@ -292,6 +299,7 @@ export type EnvironmentWhereInput = {
   protected?: Prisma.BoolFilter<"Environment"> | boolean
   approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
+  driftFingerprint?: Prisma.StringNullableFilter<"Environment"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Environment">
@@ -319,6 +327,7 @@ export type EnvironmentOrderByWithRelationInput = {
   protected?: Prisma.SortOrder
   approvers?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  driftFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
@@ -350,6 +359,7 @@ export type EnvironmentWhereUniqueInput = Prisma.AtLeast<{
   protected?: Prisma.BoolFilter<"Environment"> | boolean
   approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
+  driftFingerprint?: Prisma.StringNullableFilter<"Environment"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Environment">
@@ -377,6 +387,7 @@ export type EnvironmentOrderByWithAggregationInput = {
   protected?: Prisma.SortOrder
   approvers?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  driftFingerprint?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
@@ -404,6 +415,7 @@ export type EnvironmentScalarWhereWithAggregatesInput = {
   protected?: Prisma.BoolWithAggregatesFilter<"Environment"> | boolean
   approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntWithAggregatesFilter<"Environment"> | number
+  driftFingerprint?: Prisma.StringNullableWithAggregatesFilter<"Environment"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonWithAggregatesFilter<"Environment">
@@ -422,6 +434,7 @@ export type EnvironmentCreateInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -449,6 +462,7 @@ export type EnvironmentUncheckedCreateInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -474,6 +488,7 @@ export type EnvironmentUpdateInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -501,6 +516,7 @@ export type EnvironmentUncheckedUpdateInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -527,6 +543,7 @@ export type EnvironmentCreateManyInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -545,6 +562,7 @@ export type EnvironmentUpdateManyMutationInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -564,6 +582,7 @@ export type EnvironmentUncheckedUpdateManyInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -598,6 +617,7 @@ export type EnvironmentCountOrderByAggregateInput = {
   protected?: Prisma.SortOrder
   approvers?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  driftFingerprint?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
@@ -621,6 +641,7 @@ export type EnvironmentMaxOrderByAggregateInput = {
   versionTableSchema?: Prisma.SortOrder
   protected?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  driftFingerprint?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -637,6 +658,7 @@ export type EnvironmentMinOrderByAggregateInput = {
   versionTableSchema?: Prisma.SortOrder
   protected?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  driftFingerprint?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -828,6 +850,7 @@ export type EnvironmentCreateWithoutProjectInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -853,6 +876,7 @@ export type EnvironmentUncheckedCreateWithoutProjectInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -908,6 +932,7 @@ export type EnvironmentScalarWhereInput = {
   protected?: Prisma.BoolFilter<"Environment"> | boolean
   approvers?: Prisma.StringNullableListFilter<"Environment">
   timeoutMs?: Prisma.IntFilter<"Environment"> | number
+  driftFingerprint?: Prisma.StringNullableFilter<"Environment"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Environment"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Environment">
@@ -926,6 +951,7 @@ export type EnvironmentCreateWithoutRunsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -952,6 +978,7 @@ export type EnvironmentUncheckedCreateWithoutRunsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -992,6 +1019,7 @@ export type EnvironmentUpdateWithoutRunsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1018,6 +1046,7 @@ export type EnvironmentUncheckedUpdateWithoutRunsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1042,6 +1071,7 @@ export type EnvironmentCreateWithoutLockInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1068,6 +1098,7 @@ export type EnvironmentUncheckedCreateWithoutLockInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1108,6 +1139,7 @@ export type EnvironmentUpdateWithoutLockInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1134,6 +1166,7 @@ export type EnvironmentUncheckedUpdateWithoutLockInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1158,6 +1191,7 @@ export type EnvironmentCreateWithoutSignOffsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1184,6 +1218,7 @@ export type EnvironmentUncheckedCreateWithoutSignOffsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1224,6 +1259,7 @@ export type EnvironmentUpdateWithoutSignOffsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1250,6 +1286,7 @@ export type EnvironmentUncheckedUpdateWithoutSignOffsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1274,6 +1311,7 @@ export type EnvironmentCreateWithoutBaselinesInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1300,6 +1338,7 @@ export type EnvironmentUncheckedCreateWithoutBaselinesInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1340,6 +1379,7 @@ export type EnvironmentUpdateWithoutBaselinesInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1366,6 +1406,7 @@ export type EnvironmentUncheckedUpdateWithoutBaselinesInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1390,6 +1431,7 @@ export type EnvironmentCreateWithoutSchemaReadingsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1416,6 +1458,7 @@ export type EnvironmentUncheckedCreateWithoutSchemaReadingsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1456,6 +1499,7 @@ export type EnvironmentUpdateWithoutSchemaReadingsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1482,6 +1526,7 @@ export type EnvironmentUncheckedUpdateWithoutSchemaReadingsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1506,6 +1551,7 @@ export type EnvironmentCreateWithoutRehearsalsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1532,6 +1578,7 @@ export type EnvironmentUncheckedCreateWithoutRehearsalsInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1572,6 +1619,7 @@ export type EnvironmentUpdateWithoutRehearsalsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1598,6 +1646,7 @@ export type EnvironmentUncheckedUpdateWithoutRehearsalsInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1622,6 +1671,7 @@ export type EnvironmentCreateWithoutAppliedFilesInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1648,6 +1698,7 @@ export type EnvironmentUncheckedCreateWithoutAppliedFilesInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1688,6 +1739,7 @@ export type EnvironmentUpdateWithoutAppliedFilesInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1714,6 +1766,7 @@ export type EnvironmentUncheckedUpdateWithoutAppliedFilesInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1738,6 +1791,7 @@ export type EnvironmentCreateManyProjectInput = {
   protected?: boolean
   approvers?: Prisma.EnvironmentCreateapproversInput | string[]
   timeoutMs?: number
+  driftFingerprint?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1756,6 +1810,7 @@ export type EnvironmentUpdateWithoutProjectInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1781,6 +1836,7 @@ export type EnvironmentUncheckedUpdateWithoutProjectInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1806,6 +1862,7 @@ export type EnvironmentUncheckedUpdateManyWithoutProjectInput = {
   protected?: Prisma.BoolFieldUpdateOperationsInput | boolean
   approvers?: Prisma.EnvironmentUpdateapproversInput | string[]
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  driftFingerprint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
@@ -1901,6 +1958,7 @@ export type EnvironmentSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   protected?: boolean
   approvers?: boolean
   timeoutMs?: boolean
+  driftFingerprint?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
@@ -1929,6 +1987,7 @@ export type EnvironmentSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   protected?: boolean
   approvers?: boolean
   timeoutMs?: boolean
+  driftFingerprint?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
@@ -1949,6 +2008,7 @@ export type EnvironmentSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   protected?: boolean
   approvers?: boolean
   timeoutMs?: boolean
+  driftFingerprint?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
@@ -1969,13 +2029,14 @@ export type EnvironmentSelectScalar = {
   protected?: boolean
   approvers?: boolean
   timeoutMs?: boolean
+  driftFingerprint?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
   beforeRun?: boolean
 }
 
-export type EnvironmentOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "name" | "position" | "urlRef" | "urlEncrypted" | "urlMasked" | "versionTable" | "versionTableSchema" | "protected" | "approvers" | "timeoutMs" | "createdAt" | "updatedAt" | "rehearsal" | "beforeRun", ExtArgs["result"]["environment"]>
+export type EnvironmentOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "name" | "position" | "urlRef" | "urlEncrypted" | "urlMasked" | "versionTable" | "versionTableSchema" | "protected" | "approvers" | "timeoutMs" | "driftFingerprint" | "createdAt" | "updatedAt" | "rehearsal" | "beforeRun", ExtArgs["result"]["environment"]>
 export type EnvironmentInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
   runs?: boolean | Prisma.Environment$runsArgs<ExtArgs>
@@ -2028,6 +2089,10 @@ export type $EnvironmentPayload<ExtArgs extends runtime.Types.Extensions.Interna
      */
     approvers: string[]
     timeoutMs: number
+    /**
+     * The drift the background last found here (sha256 of its differences and what they are against); null when its last compared reading had none. A protected environment's reading that finds other drift emits drift.found (lib/drift-service/notify-new-drift.ts).
+     */
+    driftFingerprint: string | null
     createdAt: Date
     updatedAt: Date
     /**
@@ -2481,6 +2546,7 @@ export interface EnvironmentFieldRefs {
   readonly protected: Prisma.FieldRef<"Environment", 'Boolean'>
   readonly approvers: Prisma.FieldRef<"Environment", 'String[]'>
   readonly timeoutMs: Prisma.FieldRef<"Environment", 'Int'>
+  readonly driftFingerprint: Prisma.FieldRef<"Environment", 'String'>
   readonly createdAt: Prisma.FieldRef<"Environment", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Environment", 'DateTime'>
   readonly rehearsal: Prisma.FieldRef<"Environment", 'Json'>
