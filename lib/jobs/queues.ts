@@ -29,6 +29,8 @@ export const QUEUES = {
   "schema-read": { policy: "stately" },
   /** Queues a schema-read for each environment due for its background reading (lib/drift-service/schema-read-sweep-job.ts). */
   "schema-read-sweep": { policy: "stately" },
+  /** Reads every project's migrations for heads not seen before: graph.new_head (lib/projects/check-heads-job.ts). */
+  "graph-heads": { policy: "stately" },
 } as const satisfies Record<string, { policy: QueuePolicy }>;
 
 export type QueueName = keyof typeof QUEUES;

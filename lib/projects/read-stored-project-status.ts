@@ -5,6 +5,7 @@ import { loadProject, type LoadedEnvironment, type UrlOptions } from "@/lib/proj
 import { readEnvironmentStatus, readProjectStatus } from "@/lib/targets/read-project-status";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-project-graph";
+import { noticeNewHeadsOnRead } from "@/lib/projects/notice-new-heads";
 import { summarizeProjectStatus, summarizeRevision, type LastRunProblem, type OverviewStatus, type RevisionSummary } from "@/lib/targets/summarize-project-status";
 import type { ProjectStatus } from "@/lib/targets/types";
 import type { ReadProjectStatusOptions, StatusEnvironmentInput } from "@/lib/targets/read-project-status";
@@ -48,6 +49,8 @@ const overviewReads = new Map<string, Promise<OverviewStatus>>();
 async function readOverviewStatus(db: PrismaClient, name: string, opts: UrlOptions): Promise<OverviewStatus> {
   const { project, environments, constants } = await loadProject(db, name, opts);
   const watched = await readWatchedProjectGraph(project.alembicPath, { constants });
+  // A fresh read of the files may hold a new head: recorded, and announced once (graph.new_head).
+  await noticeNewHeadsOnRead(db, project, watched.graph, watched.version);
   const [status, lastRuns] = await Promise.all([readProjectStatus({ name: project.name, alembicPath: project.alembicPath, environments: environments.map(statusInput) }, { graph: watched }), readLastRunProblems(db, project)]);
   return summarizeProjectStatus(status, watched.graph, lastRuns);
 }

@@ -38,7 +38,9 @@ export async function syncConfigProjects(db: PrismaClient, config: CairnConfig, 
         },
       };
       const existing = await tx.project.findUnique({ where: { name: p.name }, include: { environments: true } });
-      const project = existing ? await tx.project.update({ where: { id: existing.id }, data }) : await tx.project.create({ data: { name: p.name, ...data } });
+      // Another migration directory: its heads are a first sighting (recorded, not announced as new heads).
+      const moved = existing && existing.alembicPath !== p.alembicPath ? { knownHeads: [], headsSeenAt: null } : {};
+      const project = existing ? await tx.project.update({ where: { id: existing.id }, data: { ...data, ...moved } }) : await tx.project.create({ data: { name: p.name, ...data } });
       (existing ? result.updated : result.created).push(p.name);
 
       const declared = new Set(p.environments.map((e) => e.name));

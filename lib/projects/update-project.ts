@@ -17,7 +17,14 @@ export async function updateProject(db: PrismaClient, name: string, input: TProj
     }
     const project = await tx.project.update({
       where: { id: existing.id },
-      data: { name: data.name, alembicPath: data.alembicPath, urlEnvVar: data.urlEnvVar, constants: data.constants as Prisma.InputJsonValue | undefined },
+      data: {
+        name: data.name,
+        alembicPath: data.alembicPath,
+        urlEnvVar: data.urlEnvVar,
+        constants: data.constants as Prisma.InputJsonValue | undefined,
+        // Another migration directory: its heads are a first sighting (recorded, not announced as new heads).
+        ...(data.alembicPath !== undefined && data.alembicPath !== existing.alembicPath ? { knownHeads: [], headsSeenAt: null } : {}),
+      },
       include: { environments: { orderBy: { position: "asc" } } },
     });
     await recordAudit(tx, {

@@ -21,6 +21,7 @@ import { hashRevisionFiles, recordRunAppliedFiles } from "@/lib/applied-files/re
 import { runBackup, type RunBackupResult } from "@/lib/backups/run-backup";
 import { asBeforeRun } from "@/lib/backups/types";
 import { serverEnv } from "@/lib/config/server-env";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 /** Lines kept as a failed run's errorTail. */
 export const ERROR_TAIL_LINES = 40;
@@ -414,7 +415,16 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
           completed.map((r) => ({ revision: r, path: o.fileOf?.(r) && path.resolve(o.alembic.cwd, o.fileOf(r)!) })),
         ).catch(() => []);
 
-  // 4. Outcome, lock release and audit row in one transaction (the runner already let go of the database).
+  // What the webhooks are told: who ended it (the one who started it, the one who cancelled it; Cairn for a refusal) and why.
+  const c = cancelledBy as { by: string | null; reason: string | null } | null;
+  const told =
+    status === "cancelled"
+      ? { actor: c?.by ?? null, reason: c?.reason ?? null }
+      : status === "stale"
+        ? { actor: null, reason: redact(why) }
+        : { actor: o.actor.email, failedStep: status === "failed" && !backupFailure && result && result.exitCode !== 0 ? (executedSteps.at(-1) ?? null) : null };
+
+  // 4. Outcome, lock release, audit row and webhook event in one transaction (the runner already let go of the database).
   await db.$transaction(async (tx) => {
     await recordRunAppliedFiles(tx, { environmentId: env.id, runId, applied: appliedFiles, removed: downgrade ? completed : [] });
     await tx.run.update({
@@ -454,6 +464,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         ...(made ? { backup: backupRecord(made, redact) } : {}),
       },
     });
+    await emitRunEvent(tx, `run.${status}`, runId, told);
   });
   removeRunnerFiles(logFile);
 

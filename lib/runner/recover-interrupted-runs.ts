@@ -10,6 +10,7 @@ import type { LockProbe } from "@/lib/runner/probe-database-lock";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
 import { removeRunnerFiles, runnerResultFile, type RunnerResultFile } from "@/lib/runner/runner-files";
 import { sameSet, revisionsText, storedRevisions } from "@/lib/revision-lists";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 export interface RecoveredRun {
   runId: string;
@@ -61,7 +62,9 @@ function readResultFile(logFile: string | null): RunnerResultFile | null {
  * Once free, the run gets its real outcome: the runner's result file (exit code) and its own copy of
  * the log when they are on this host, and the version table re-read — "finished while Cairn was down"
  * when Alembic completed. Safe to call from any instance at any time: each run is settled by one
- * conditional update. Returns the runs it settled.
+ * conditional update, which commits with its audit row and its webhook event (run.succeeded,
+ * run.failed or run.interrupted) — so the event is sent once however many instances race. Returns
+ * the runs it settled.
  */
 export async function recoverInterruptedRuns(db: PrismaClient, instanceId: string, o: RecoverOptions): Promise<RecoveredRun[]> {
   const now = o.now ?? new Date();
@@ -138,6 +141,12 @@ async function settle(db: PrismaClient, instanceId: string, run: Run & { environ
     why = `${dead} Its Alembic ended while Cairn was down without reaching the target; some migrations may have been applied. ${where}`;
   }
 
+  // What Alembic ran after Cairn stopped listening, from the runner's own log (the last one may be the one that failed).
+  const orphanSteps = orphanLines
+    .map(parseProgressLine)
+    .filter((s) => s !== null)
+    .map((s) => (s.direction === "upgrade" ? s.to[0] : s.from[0]) ?? "");
+
   const done = await db.$transaction(async (tx) => {
     // Conditional update: another instance recovering at the same moment gets count 0.
     const { count } = await tx.run.updateMany({
@@ -148,12 +157,7 @@ async function settle(db: PrismaClient, instanceId: string, run: Run & { environ
         durationMs: run.startedAt ? now.getTime() - run.startedAt.getTime() : null,
         errorTail: noted(note, status === "succeeded" ? null : `${why}${orphanLines.length ? `\n\nAlembic output (last 40 lines):\n${orphanLines.slice(-40).join("\n")}` : ""}`),
         resultRevisions: revisions ?? undefined,
-        executedSteps: orphanLines.length
-          ? orphanLines
-              .map(parseProgressLine)
-              .filter((s) => s !== null)
-              .map((s) => (s.direction === "upgrade" ? s.to[0] : s.from[0]) ?? "")
-          : undefined,
+        executedSteps: orphanLines.length ? orphanSteps : undefined,
       },
     });
     if (count === 0) return false;
@@ -170,6 +174,8 @@ async function settle(db: PrismaClient, instanceId: string, run: Run & { environ
       outcome: status,
       details: { deadInstance: run.instanceId, lastHeartbeat: run.heartbeatAt?.toISOString() ?? null, resultRevisions: revisions, runnerExit: result?.exit ?? null, summary: why },
     });
+    // Only the instance whose conditional update took gets here: the event is emitted once.
+    await emitRunEvent(tx, `run.${status}`, run.id, { actor: null, recovered: true, failedStep: status === "failed" && result?.exit !== 0 ? (orphanSteps.at(-1) ?? null) : null });
     return true;
   });
   if (!done) return null;

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { mayCancelRun } from "@/lib/runs/may-cancel-run";
 import { formatUtc } from "@/lib/format-utc";
 import { isOpenRunStatus } from "@/lib/runs/run-request.types";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 export { ZCancelRunSchema, type TCancelRun } from "@/lib/runs/run-request.types";
 
@@ -17,7 +18,8 @@ export type CancelRunResult = { runId: string; status: "cancelled" | "cancel-req
  * - running → the cancel is only requested (cancelRequestedAt/By/Reason; an admin or a release
  *   manager): the instance executing it watches those columns and stops Alembic, then records the
  *   outcome.
- * Every change is conditional on the status it was read in and commits with its audit row, so a
+ * Every change is conditional on the status it was read in and commits with its audit row (and a
+ * cancelled run with its run.cancelled webhook event; a running one's comes when it stops), so a
  * run that started, finished or was decided meanwhile is never overwritten: a queued run that
  * started a moment ago is asked to stop instead; anything else is a clear conflict.
  */
@@ -85,6 +87,7 @@ export async function cancelRun(db: PrismaClient, i: { runId: string; actor: Act
       });
       if (count !== 1) return false;
       await recordAudit(tx, { ...audit, action: "run.cancel", outcome: "cancelled", details: { reason, was: run.status } });
+      await emitRunEvent(tx, "run.cancelled", run.id, { actor: i.actor.email, reason });
       return true;
     });
     if (done) return { runId: run.id, status: "cancelled" };

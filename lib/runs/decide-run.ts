@@ -7,6 +7,7 @@ import { canProceed, describeRefusal } from "@/lib/gates/evaluate-gates";
 import { evaluateRunGates } from "@/lib/gates/evaluate-run-gates";
 import type { GateFacts, GateResult } from "@/lib/gates/types";
 import { formatUtc } from "@/lib/format-utc";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 export interface DecideRunInput {
   actor: Actor;
@@ -54,7 +55,8 @@ export function notAwaitingError(run: RunForMessage): AppError {
 
 /**
  * Approves (→ queued, after re-checking every gate with the approver) or rejects an awaiting run.
- * The status change is conditional on `awaiting_approval`, so two approvers racing cannot both win.
+ * The status change is conditional on `awaiting_approval`, so two approvers racing cannot both win;
+ * it commits with its audit row and its webhook event (run.approved or run.rejected).
  */
 export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ status: string; gates?: GateResult[] }> {
   const run = await db.run.findUnique({ where: { id: i.runId }, include: { environment: { select: { name: true } }, requestedBy: { select: { email: true } }, ...DECIDED_BY } });
@@ -93,6 +95,7 @@ export async function decideRun(db: PrismaClient, i: DecideRunInput): Promise<{ 
       outcome: i.decision === "approve" ? "queued" : "rejected",
       details: i.reason ? { reason: i.reason } : {},
     });
+    await emitRunEvent(tx, i.decision === "approve" ? "run.approved" : "run.rejected", run.id, { actor: i.actor.email, reason: i.decision === "reject" ? i.reason : null });
     return true;
   });
   // Another approver (or a reject, a cancel, a stale check) got there first: say who and what.

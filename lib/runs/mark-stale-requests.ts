@@ -6,6 +6,7 @@ import { readVersionTable } from "@/lib/targets/read-version-table";
 import { resolveEnvironmentUrl } from "@/lib/secrets/resolve-environment-url";
 import { revisionsText, sameSet } from "@/lib/revision-lists";
 import type { UrlOptions } from "@/lib/projects/load-project";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -78,8 +79,8 @@ async function markOne(tx: Db, i: MarkStaleInput, r: { id: string; fromRevisions
 
 /**
  * Marks one request awaiting approval `stale` with the reason its requester and approvers will see,
- * and its audit row ("run.stale", by the system), together. Conditional on `awaiting_approval`: false
- * when it was decided or withdrawn meanwhile.
+ * its audit row ("run.stale", by the system) and its webhook event (run.stale), together.
+ * Conditional on `awaiting_approval`: false when it was decided or withdrawn meanwhile.
  */
 async function markRequestStaleIn(tx: Db, i: { environment: MarkStaleInput["environment"]; run: { id: string; fromRevisions: string[]; target: string }; why: string; details: Record<string, unknown> }): Promise<boolean> {
   const { count } = await tx.run.updateMany({ where: { id: i.run.id, status: "awaiting_approval" }, data: { status: "stale", finishedAt: new Date(), errorTail: i.why } });
@@ -96,6 +97,7 @@ async function markRequestStaleIn(tx: Db, i: { environment: MarkStaleInput["envi
     outcome: "stale",
     details: i.details,
   });
+  await emitRunEvent(tx, "run.stale", i.run.id, { actor: null, reason: i.why });
   return true;
 }
 

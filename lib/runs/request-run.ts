@@ -10,6 +10,7 @@ import { markStaleRequestsIn } from "@/lib/runs/mark-stale-requests";
 import { OPEN_RUN_STATUSES } from "@/lib/runs/run-request.types";
 import { revisionsText } from "@/lib/revision-lists";
 import { formatUtc } from "@/lib/format-utc";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 // The request a form or the CLI sends lives with the other shared schemas (client-safe).
 export { ZRunRequestSchema, type TRunRequest } from "@/lib/runs/run-request.types";
@@ -90,7 +91,8 @@ export function noOpError(environment: string, from: readonly string[], target: 
 /**
  * Records a run request after asking the gates. Refused (AppError "gate-refused" listing every reason)
  * unless only the second person's approval is outstanding. Protected environments wait in
- * `awaiting_approval`; others are `queued` at once. The run and its audit row commit together.
+ * `awaiting_approval`; others are `queued` at once. The run, its audit row and its webhook events
+ * (run.requested, and run.awaiting_approval when it waits) commit together.
  */
 export async function requestRun(db: PrismaClient, i: RequestRunInput): Promise<{ run: { id: string; status: string }; gates: GateResult[] }> {
   // Never trust the browser: a plan with no step is refused here whatever the dialog showed.
@@ -166,6 +168,8 @@ export async function requestRun(db: PrismaClient, i: RequestRunInput): Promise<
           driftOverride: i.facts.inputs.driftOverride?.reason ?? null,
         },
       });
+      await emitRunEvent(tx, "run.requested", created.id, { actor: i.actor.email });
+      if (status === "awaiting_approval") await emitRunEvent(tx, "run.awaiting_approval", created.id, { actor: i.actor.email });
       return created;
     });
   } catch (e) {

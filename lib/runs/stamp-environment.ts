@@ -17,6 +17,7 @@ import { recoverStaleRuns, runStaleMs } from "@/lib/runs/recover-stale-runs";
 import { findOpenRun, isOpenRunIndexViolation, openRunError } from "@/lib/runs/request-run";
 import type { StampResult, TStampRequest } from "@/lib/runs/stamp-request.types";
 import { revisionsText, sameSet } from "@/lib/revision-lists";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 export interface StampEnvironmentInput {
   project: string;
@@ -113,6 +114,7 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
         outcome: "queued",
         details: { kind: "stamp", reason, before, to },
       });
+      await emitRunEvent(tx, "run.requested", run.id, { actor: i.actor.email, reason });
       return run.id;
     });
   } catch (e) {
@@ -155,6 +157,7 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
         outcome: "cancelled",
         details: { kind: "stamp", reason: why },
       });
+      await emitRunEvent(tx, "run.cancelled", runId, { actor: null, reason: `Cairn could not start it: ${why}` });
     });
     throw e;
   }

@@ -8,6 +8,7 @@ import { instanceId } from "@/lib/runs/instance-id";
 import { runStaleMs } from "@/lib/runs/recover-stale-runs";
 import type { RunExecution } from "@/lib/runs/plan-run";
 import { readSchemaAfterRun, recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-after-run";
+import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
 
 const state = globalThis as unknown as { __cairnRunExecutions?: Map<string, Promise<RunOutcome | null>> };
 const executions = (state.__cairnRunExecutions ??= new Map());
@@ -66,6 +67,7 @@ export function startRun(db: PrismaClient, runId: string, actor: { id?: string |
             outcome: "cancelled",
             details: { reason: why },
           });
+          await emitRunEvent(tx, "run.cancelled", runId, { actor: null, reason: `Cairn could not start it: ${why}` });
         });
       } catch (inner) {
         console.error(`[cairn] could not record that run ${runId} did not start:`, inner);

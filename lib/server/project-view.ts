@@ -13,6 +13,7 @@ import type { RevisionGraph } from "@/lib/graph/types";
 import type { ProjectStatus } from "@/lib/targets/types";
 import type { OverviewStatus } from "@/lib/targets/summarize-project-status";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
+import { noticeNewHeadsOnRead } from "@/lib/projects/notice-new-heads";
 
 // The app's read side: what pages and JSON routes show. Nothing here returns a stored secret.
 
@@ -28,10 +29,14 @@ export async function getPublicProject(projectName: string): Promise<PublicProje
   return toPublicProject(await getProjectOrThrow(await getDb(), projectName));
 }
 
-/** The project's migration graph, read statically (cached per file). */
+/**
+ * The project's migration graph, read statically (cached per file). A head not seen before is
+ * recorded and announced to the webhooks (graph.new_head), once across instances.
+ */
 export async function getProjectGraph(projectName: string): Promise<{ project: PublicProject; graph: RevisionGraph; rootDir: string }> {
   const project = await getPublicProject(projectName);
   const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: constantsOf(project) });
+  await noticeNewHeadsOnRead(await getDb(), project, graph);
   const rootDir = loaded.location.rootDir;
   // Pages show problems to every role; runs plan from their own read, with absolute paths.
   return { project, graph: { ...graph, problems: relativeProblems(graph.problems, rootDir) }, rootDir };

@@ -18,6 +18,7 @@ import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
 import { schemaReadJob } from "@/lib/drift-service/schema-read-job";
 import { schemaReadSweepJob, startSchemaReadSweeps } from "@/lib/drift-service/schema-read-sweep-job";
 import { schemaReadIntervalProblem } from "@/lib/drift-service/schema-read-interval";
+import { checkHeadsJob, scheduleHeadChecks } from "@/lib/projects/check-heads-job";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore, type Store } from "@/lib/db/client";
 import { recordCommandRun } from "@/lib/runner/record-command-run";
@@ -101,7 +102,7 @@ function warmProjectViews(db: PrismaClient): void {
 }
 
 /** Every background job this process works (lib/jobs); each queue is also listed in lib/jobs/queues.ts. */
-const CAIRN_JOBS: JobDefinition[] = [runSweepJob, deliverWebhookJob, schemaReadSweepJob, schemaReadJob];
+const CAIRN_JOBS: JobDefinition[] = [runSweepJob, deliverWebhookJob, schemaReadSweepJob, schemaReadJob, checkHeadsJob];
 
 /**
  * Runs once per process, right after the store opens: bootstrap admin, demo accounts, projects
@@ -134,6 +135,8 @@ export async function runStartUpTasks(store: Store): Promise<void> {
   await startSchemaReadSweeps(db, queue);
   const intervalProblem = schemaReadIntervalProblem();
   if (intervalProblem) problems.push(intervalProblem);
+  // New heads in the projects' files are announced (graph.new_head) even when nobody has a page open.
+  await scheduleHeadChecks(queue);
   // Scratch databases of rehearsals whose process died (kill -9, a crash): in the background, a server may be slow to answer.
   void sweepRehearsals(db, { key: getSecretKey() })
     .then((r) => r.dropped.length && console.warn(`[cairn] dropped ${r.dropped.length} scratch database(s) left by interrupted rehearsals: ${r.dropped.join(", ")}`))

@@ -1,10 +1,14 @@
 import { createHmac } from "node:crypto";
 
 /**
- * What a webhook can subscribe to (issue 17). Emitted through emitEvent (lib/webhooks/emit-event.ts);
- * "webhook.test" is what an admin's Test button sends.
+ * What a webhook can subscribe to (issue 17). Emitted through emitEvent (lib/webhooks/emit-event.ts),
+ * each in the transaction of the state change it reports; "webhook.test" is what an admin's Test
+ * button sends. The run events follow a run's status (lib/webhooks/emit-run-event.ts): requested
+ * (every request), awaiting_approval (also, when it needs a second person), approved, rejected,
+ * cancelled (withdrawn, stopped, or could not start), stale (the environment or the files changed:
+ * it can never run as reviewed), then succeeded, failed or interrupted.
  */
-export const WEBHOOK_EVENTS = ["run.requested", "run.awaiting_approval", "run.approved", "run.succeeded", "run.failed", "run.interrupted", "drift.found", "graph.new_head"] as const;
+export const WEBHOOK_EVENTS = ["run.requested", "run.awaiting_approval", "run.approved", "run.rejected", "run.cancelled", "run.stale", "run.succeeded", "run.failed", "run.interrupted", "drift.found", "graph.new_head"] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number] | "webhook.test";
 
@@ -29,10 +33,12 @@ export interface WebhookPayload {
  */
 export function buildWebhookBody(format: WebhookFormat, deliveryId: string, p: WebhookPayload): string {
   if (format === "slack") {
+    // A link to the page when Cairn knows its public URL (CAIRN_PUBLIC_URL); Slack's <url|text> syntax.
+    const url = typeof p.data.url === "string" && /^https?:\/\/[^\s|<>]+$/.test(p.data.url) ? p.data.url : null;
     return JSON.stringify({
       text: `[${p.project}] ${p.summary}`,
       blocks: [
-        { type: "section", text: { type: "mrkdwn", text: `*${escapeSlack(p.project)}* — ${escapeSlack(p.summary)}` } },
+        { type: "section", text: { type: "mrkdwn", text: `*${escapeSlack(p.project)}* — ${escapeSlack(p.summary)}${url ? ` <${url}|Open in Cairn>` : ""}` } },
         { type: "context", elements: [{ type: "mrkdwn", text: `${p.event} · ${p.occurredAt}` }] },
       ],
     });

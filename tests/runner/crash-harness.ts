@@ -1,5 +1,7 @@
 // What the crash-safety suites (PostgreSQL and MySQL/MariaDB) share: waiting on real processes,
 // queueing a run in the test store, the runner's options, and the real lock probe recovery asks.
+import { spawn } from "node:child_process";
+import path from "node:path";
 import type { Store } from "@/lib/db/client";
 import type { ExecuteRunOptions } from "@/lib/runner/execute-run";
 import { probeDatabaseLock } from "@/lib/runner/probe-database-lock";
@@ -32,8 +34,34 @@ interface HarnessTarget {
 }
 
 /** Run helpers bound to a suite's store and target, read when called (both are made in beforeAll). */
-export function crashHarness(get: () => { store: Store; target: HarnessTarget }, o: { runDir: string; dialect: string }) {
+export function crashHarness(get: () => { store: Store; storeUrl: string; target: HarnessTarget }, o: { runDir: string; dialect: string }) {
   return {
+    /** A Cairn stand-in in a child process that executes one run; resolves once its Alembic holds the lock. */
+    async executeInChild(runId: string, xArgs: string[], expected: string[]) {
+      const { storeUrl, target } = get();
+      const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/runner/harness/execute-in-child.ts"], {
+        cwd: path.resolve(import.meta.dirname, "../.."),
+        env: {
+          ...process.env,
+          STORE_URL: storeUrl,
+          RUN_ID: runId,
+          TARGET_URL: target.url,
+          PROJECT_DIR: FIXTURE_DIR,
+          X_ARGS: xArgs.join(","),
+          EXPECTED: expected.join(","),
+          CAIRN_RUN_DIR: o.runDir,
+          INSTANCE_ID: `harness-${process.pid}`,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+      child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+      const exited = new Promise<void>((r) => child.on("exit", () => r()));
+      await waitFor(`the child's Alembic to hold the lock (output so far: ${out})`, () => /\blocked\b/.test(out), 60_000);
+      const runnerPid = Number(/spawned (\d+)/.exec(out)?.[1]);
+      return { child, runnerPid, exited, output: () => out };
+    },
     async queue(env: { projectId: string; id: string }, q: Parameters<typeof queueRun>[2]) {
       const { store, target } = get();
       return queueRun(store, env, { from: await target.readRevisions(), ...q });

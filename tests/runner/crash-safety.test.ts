@@ -36,7 +36,7 @@ afterAll(async () => {
   fs.rmSync(runDir, { recursive: true, force: true });
 });
 
-const { queue, opts, inspect } = crashHarness(() => ({ store: s.store, target: t }), { runDir, dialect: "postgresql" });
+const { queue, opts, inspect, executeInChild } = crashHarness(() => ({ store: s.store, storeUrl: s.url, target: t }), { runDir, dialect: "postgresql" });
 
 /** SQL as the environment's own role (tables it must own), as a hand-applied change would be. */
 async function asTargetRole(sql: string) {
@@ -52,22 +52,6 @@ async function asTargetRole(sql: string) {
 async function downToBase(env: { projectId: string; id: string }) {
   const r = await queue(env, { kind: "downgrade", target: "base" });
   expect((await executeRun(opts(r.id, []))).status).toBe("succeeded");
-}
-
-/** A Cairn stand-in in a child process that executes one run; resolves once its Alembic holds the lock. */
-async function executeInChild(runId: string, xArgs: string[], expected: string[]) {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/runner/harness/execute-in-child.ts"], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, STORE_URL: s.url, RUN_ID: runId, TARGET_URL: t.url, PROJECT_DIR: FIXTURE_DIR, X_ARGS: xArgs.join(","), EXPECTED: expected.join(","), CAIRN_RUN_DIR: runDir, INSTANCE_ID: `harness-${process.pid}` },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((r) => child.on("exit", () => r()));
-  await waitFor(`the child's Alembic to hold the lock (output so far: ${out})`, () => /\blocked\b/.test(out), 60_000);
-  const runnerPid = Number(/spawned (\d+)/.exec(out)?.[1]);
-  return { child, runnerPid, exited, output: () => out };
 }
 
 describe("an Alembic that outlives a kill -9 of Cairn", () => {

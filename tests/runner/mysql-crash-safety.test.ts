@@ -2,7 +2,6 @@
  * The MySQL/MariaDB migration lock (GET_LOCK, keyed by the database) is held by the process that runs
  * Alembic, as PostgreSQL's advisory lock is: real MariaDB, real Alembic (PyMySQL), real process kills.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -32,7 +31,7 @@ afterAll(async () => {
   fs.rmSync(runDir, { recursive: true, force: true });
 });
 
-const { queue, opts, inspect } = crashHarness(() => ({ store: s.store, target: t }), { runDir, dialect: "mysql" });
+const { queue, opts, inspect, executeInChild } = crashHarness(() => ({ store: s.store, storeUrl: s.url, target: t }), { runDir, dialect: "mysql" });
 
 /** The server thread holding the runner's GET_LOCK, or null. */
 async function lockHolderId(): Promise<number | null> {
@@ -42,22 +41,6 @@ async function lockHolderId(): Promise<number | null> {
 
 async function resetTarget() {
   await withMysql((c) => c.query("DROP TABLE IF EXISTS order_statuses, orders, customers; DROP TABLE IF EXISTS alembic_version"), t.name);
-}
-
-/** A Cairn stand-in in a child process that executes one run; resolves once its Alembic holds the lock. */
-async function executeInChild(runId: string, xArgs: string[], expected: string[]) {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/runner/harness/execute-in-child.ts"], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, STORE_URL: s.url, RUN_ID: runId, TARGET_URL: t.url, PROJECT_DIR: FIXTURE_DIR, X_ARGS: xArgs.join(","), EXPECTED: expected.join(","), CAIRN_RUN_DIR: runDir, INSTANCE_ID: `harness-${process.pid}` },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((r) => child.on("exit", () => r()));
-  await waitFor(`the child's Alembic to hold the lock (output so far: ${out})`, () => /\blocked\b/.test(out), 60_000);
-  const runnerPid = Number(/spawned (\d+)/.exec(out)?.[1]);
-  return { child, runnerPid, exited };
 }
 
 describe("MariaDB: an Alembic that outlives a kill -9 of Cairn", () => {

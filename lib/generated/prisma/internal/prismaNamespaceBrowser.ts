@@ -100,7 +100,9 @@ export const ProjectScalarFieldEnum = {
   source: 'source',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
-  rehearsal: 'rehearsal'
+  rehearsal: 'rehearsal',
+  knownHeads: 'knownHeads',
+  headsSeenAt: 'headsSeenAt'
 } as const
 
 export type ProjectScalarFieldEnum = (typeof ProjectScalarFieldEnum)[keyof typeof ProjectScalarFieldEnum]

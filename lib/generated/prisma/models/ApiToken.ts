@@ -450,10 +450,6 @@ export type ApiTokenUpdatescopesInput = {
   push?: string | string[]
 }
 
-export type NullableDateTimeFieldUpdateOperationsInput = {
-  set?: Date | string | null
-}
-
 export type ApiTokenCreateWithoutUserInput = {
   id?: string
   name: string

@@ -32,6 +32,7 @@ export type ProjectMinAggregateOutputType = {
   source: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  headsSeenAt: Date | null
 }
 
 export type ProjectMaxAggregateOutputType = {
@@ -42,6 +43,7 @@ export type ProjectMaxAggregateOutputType = {
   source: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  headsSeenAt: Date | null
 }
 
 export type ProjectCountAggregateOutputType = {
@@ -56,6 +58,8 @@ export type ProjectCountAggregateOutputType = {
   createdAt: number
   updatedAt: number
   rehearsal: number
+  knownHeads: number
+  headsSeenAt: number
   _all: number
 }
 
@@ -68,6 +72,7 @@ export type ProjectMinAggregateInputType = {
   source?: true
   createdAt?: true
   updatedAt?: true
+  headsSeenAt?: true
 }
 
 export type ProjectMaxAggregateInputType = {
@@ -78,6 +83,7 @@ export type ProjectMaxAggregateInputType = {
   source?: true
   createdAt?: true
   updatedAt?: true
+  headsSeenAt?: true
 }
 
 export type ProjectCountAggregateInputType = {
@@ -92,6 +98,8 @@ export type ProjectCountAggregateInputType = {
   createdAt?: true
   updatedAt?: true
   rehearsal?: true
+  knownHeads?: true
+  headsSeenAt?: true
   _all?: true
 }
 
@@ -179,6 +187,8 @@ export type ProjectGroupByOutputType = {
   createdAt: Date
   updatedAt: Date
   rehearsal: runtime.JsonValue
+  knownHeads: string[]
+  headsSeenAt: Date | null
   _count: ProjectCountAggregateOutputType | null
   _min: ProjectMinAggregateOutputType | null
   _max: ProjectMaxAggregateOutputType | null
@@ -214,6 +224,8 @@ export type ProjectWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"Project"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Project"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Project">
+  knownHeads?: Prisma.StringNullableListFilter<"Project">
+  headsSeenAt?: Prisma.DateTimeNullableFilter<"Project"> | Date | string | null
   environments?: Prisma.EnvironmentListRelationFilter
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
@@ -234,6 +246,8 @@ export type ProjectOrderByWithRelationInput = {
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
+  knownHeads?: Prisma.SortOrder
+  headsSeenAt?: Prisma.SortOrderInput | Prisma.SortOrder
   environments?: Prisma.EnvironmentOrderByRelationAggregateInput
   runs?: Prisma.RunOrderByRelationAggregateInput
   signOffs?: Prisma.SignOffOrderByRelationAggregateInput
@@ -257,6 +271,8 @@ export type ProjectWhereUniqueInput = Prisma.AtLeast<{
   createdAt?: Prisma.DateTimeFilter<"Project"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Project"> | Date | string
   rehearsal?: Prisma.JsonFilter<"Project">
+  knownHeads?: Prisma.StringNullableListFilter<"Project">
+  headsSeenAt?: Prisma.DateTimeNullableFilter<"Project"> | Date | string | null
   environments?: Prisma.EnvironmentListRelationFilter
   runs?: Prisma.RunListRelationFilter
   signOffs?: Prisma.SignOffListRelationFilter
@@ -277,6 +293,8 @@ export type ProjectOrderByWithAggregationInput = {
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
+  knownHeads?: Prisma.SortOrder
+  headsSeenAt?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.ProjectCountOrderByAggregateInput
   _max?: Prisma.ProjectMaxOrderByAggregateInput
   _min?: Prisma.ProjectMinOrderByAggregateInput
@@ -297,6 +315,8 @@ export type ProjectScalarWhereWithAggregatesInput = {
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Project"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Project"> | Date | string
   rehearsal?: Prisma.JsonWithAggregatesFilter<"Project">
+  knownHeads?: Prisma.StringNullableListFilter<"Project">
+  headsSeenAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Project"> | Date | string | null
 }
 
 export type ProjectCreateInput = {
@@ -311,6 +331,8 @@ export type ProjectCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
@@ -331,6 +353,8 @@ export type ProjectUncheckedCreateInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
@@ -351,6 +375,8 @@ export type ProjectUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
@@ -371,6 +397,8 @@ export type ProjectUncheckedUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
@@ -391,6 +419,8 @@ export type ProjectCreateManyInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
 }
 
 export type ProjectUpdateManyMutationInput = {
@@ -405,6 +435,8 @@ export type ProjectUpdateManyMutationInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type ProjectUncheckedUpdateManyInput = {
@@ -419,6 +451,8 @@ export type ProjectUncheckedUpdateManyInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type StringNullableListFilter<$PrismaModel = never> = {
@@ -441,6 +475,8 @@ export type ProjectCountOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rehearsal?: Prisma.SortOrder
+  knownHeads?: Prisma.SortOrder
+  headsSeenAt?: Prisma.SortOrder
 }
 
 export type ProjectMaxOrderByAggregateInput = {
@@ -451,6 +487,7 @@ export type ProjectMaxOrderByAggregateInput = {
   source?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  headsSeenAt?: Prisma.SortOrder
 }
 
 export type ProjectMinOrderByAggregateInput = {
@@ -461,6 +498,7 @@ export type ProjectMinOrderByAggregateInput = {
   source?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  headsSeenAt?: Prisma.SortOrder
 }
 
 export type ProjectScalarRelationFilter = {
@@ -473,6 +511,10 @@ export type ProjectCreatecommandInput = {
 }
 
 export type ProjectCreatexArgsInput = {
+  set: string[]
+}
+
+export type ProjectCreateknownHeadsInput = {
   set: string[]
 }
 
@@ -492,6 +534,15 @@ export type ProjectUpdatexArgsInput = {
 
 export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
+}
+
+export type ProjectUpdateknownHeadsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type NullableDateTimeFieldUpdateOperationsInput = {
+  set?: Date | string | null
 }
 
 export type ProjectCreateNestedOneWithoutEnvironmentsInput = {
@@ -590,6 +641,8 @@ export type ProjectCreateWithoutEnvironmentsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
@@ -609,6 +662,8 @@ export type ProjectUncheckedCreateWithoutEnvironmentsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
@@ -644,6 +699,8 @@ export type ProjectUpdateWithoutEnvironmentsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
@@ -663,6 +720,8 @@ export type ProjectUncheckedUpdateWithoutEnvironmentsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
@@ -682,6 +741,8 @@ export type ProjectCreateWithoutRunsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
@@ -701,6 +762,8 @@ export type ProjectUncheckedCreateWithoutRunsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
@@ -736,6 +799,8 @@ export type ProjectUpdateWithoutRunsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
@@ -755,6 +820,8 @@ export type ProjectUncheckedUpdateWithoutRunsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
@@ -774,6 +841,8 @@ export type ProjectCreateWithoutSignOffsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalCreateNestedManyWithoutProjectInput
@@ -793,6 +862,8 @@ export type ProjectUncheckedCreateWithoutSignOffsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   rehearsals?: Prisma.RehearsalUncheckedCreateNestedManyWithoutProjectInput
@@ -828,6 +899,8 @@ export type ProjectUpdateWithoutSignOffsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUpdateManyWithoutProjectNestedInput
@@ -847,6 +920,8 @@ export type ProjectUncheckedUpdateWithoutSignOffsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   rehearsals?: Prisma.RehearsalUncheckedUpdateManyWithoutProjectNestedInput
@@ -866,6 +941,8 @@ export type ProjectCreateWithoutRehearsalsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
@@ -885,6 +962,8 @@ export type ProjectUncheckedCreateWithoutRehearsalsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
@@ -920,6 +999,8 @@ export type ProjectUpdateWithoutRehearsalsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
@@ -939,6 +1020,8 @@ export type ProjectUncheckedUpdateWithoutRehearsalsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
@@ -958,6 +1041,8 @@ export type ProjectCreateWithoutLintAcknowledgementsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
@@ -977,6 +1062,8 @@ export type ProjectUncheckedCreateWithoutLintAcknowledgementsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
@@ -1012,6 +1099,8 @@ export type ProjectUpdateWithoutLintAcknowledgementsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
@@ -1031,6 +1120,8 @@ export type ProjectUncheckedUpdateWithoutLintAcknowledgementsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
@@ -1050,6 +1141,8 @@ export type ProjectCreateWithoutWebhooksInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffCreateNestedManyWithoutProjectInput
@@ -1069,6 +1162,8 @@ export type ProjectUncheckedCreateWithoutWebhooksInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectCreateknownHeadsInput | string[]
+  headsSeenAt?: Date | string | null
   environments?: Prisma.EnvironmentUncheckedCreateNestedManyWithoutProjectInput
   runs?: Prisma.RunUncheckedCreateNestedManyWithoutProjectInput
   signOffs?: Prisma.SignOffUncheckedCreateNestedManyWithoutProjectInput
@@ -1104,6 +1199,8 @@ export type ProjectUpdateWithoutWebhooksInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUpdateManyWithoutProjectNestedInput
@@ -1123,6 +1220,8 @@ export type ProjectUncheckedUpdateWithoutWebhooksInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rehearsal?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  knownHeads?: Prisma.ProjectUpdateknownHeadsInput | string[]
+  headsSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   environments?: Prisma.EnvironmentUncheckedUpdateManyWithoutProjectNestedInput
   runs?: Prisma.RunUncheckedUpdateManyWithoutProjectNestedInput
   signOffs?: Prisma.SignOffUncheckedUpdateManyWithoutProjectNestedInput
@@ -1218,6 +1317,8 @@ export type ProjectSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  knownHeads?: boolean
+  headsSeenAt?: boolean
   environments?: boolean | Prisma.Project$environmentsArgs<ExtArgs>
   runs?: boolean | Prisma.Project$runsArgs<ExtArgs>
   signOffs?: boolean | Prisma.Project$signOffsArgs<ExtArgs>
@@ -1239,6 +1340,8 @@ export type ProjectSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  knownHeads?: boolean
+  headsSeenAt?: boolean
 }, ExtArgs["result"]["project"]>
 
 export type ProjectSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -1253,6 +1356,8 @@ export type ProjectSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  knownHeads?: boolean
+  headsSeenAt?: boolean
 }, ExtArgs["result"]["project"]>
 
 export type ProjectSelectScalar = {
@@ -1267,9 +1372,11 @@ export type ProjectSelectScalar = {
   createdAt?: boolean
   updatedAt?: boolean
   rehearsal?: boolean
+  knownHeads?: boolean
+  headsSeenAt?: boolean
 }
 
-export type ProjectOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "alembicPath" | "command" | "urlEnvVar" | "xArgs" | "constants" | "source" | "createdAt" | "updatedAt" | "rehearsal", ExtArgs["result"]["project"]>
+export type ProjectOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "alembicPath" | "command" | "urlEnvVar" | "xArgs" | "constants" | "source" | "createdAt" | "updatedAt" | "rehearsal" | "knownHeads" | "headsSeenAt", ExtArgs["result"]["project"]>
 export type ProjectInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   environments?: boolean | Prisma.Project$environmentsArgs<ExtArgs>
   runs?: boolean | Prisma.Project$runsArgs<ExtArgs>
@@ -1325,6 +1432,14 @@ export type $ProjectPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * Rehearsal server (urlRef, or urlEncrypted + urlMasked) and maxAgeHours, from cairn.config.json.
      */
     rehearsal: runtime.JsonValue
+    /**
+     * The graph's heads when Cairn last read the project's migrations (sorted), to tell a new head (graph.new_head).
+     */
+    knownHeads: string[]
+    /**
+     * When knownHeads was first recorded; null until the graph was read once (a first read records, never notifies).
+     */
+    headsSeenAt: Date | null
   }, ExtArgs["result"]["project"]>
   composites: {}
 }
@@ -1765,6 +1880,8 @@ export interface ProjectFieldRefs {
   readonly createdAt: Prisma.FieldRef<"Project", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Project", 'DateTime'>
   readonly rehearsal: Prisma.FieldRef<"Project", 'Json'>
+  readonly knownHeads: Prisma.FieldRef<"Project", 'String[]'>
+  readonly headsSeenAt: Prisma.FieldRef<"Project", 'DateTime'>
 }
     
 
