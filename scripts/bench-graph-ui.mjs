@@ -13,20 +13,15 @@
 // It starts the built app (next build when the sources are newer): run it under the e2e lock so no
 // Playwright run rebuilds .next meanwhile:
 //   flock /tmp/cairn-e2e.lock npm run bench:graph-ui -- [--shapes 588x53,5000x50] [--later 3] [--port 3220] [--pan] [--keep]
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { chromium } from "@playwright/test";
+import { chromiumOptions, ensureBuild, flag, hasFlag, load, log, median, ms, kb, scratchDir, signedInContext, startServer } from "./lib/bench-kit.mjs";
+import { generateProject, makeEnvironment } from "./lib/bench-projects.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const flags = (name) => args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]] : []));
 const SHAPES = String(flag("--shapes", "588x53,5000x50"))
   .split(",")
@@ -41,106 +36,14 @@ const EXTRA = flags("--project").map((p) => {
 });
 const LATER = Number(flag("--later", 3));
 const PORT = Number(flag("--port", process.env.CAIRN_E2E_PORT ?? 3220));
-const keep = args.includes("--keep");
-const pan = args.includes("--pan");
+const keep = hasFlag("--keep");
+const pan = hasFlag("--pan");
 const TARGET_MS = 1500;
 const HEALTH_TARGET_MS = 500;
 const ALEMBIC = ["/usr/bin/python3", "-m", "alembic"];
 const EMAIL = "bench@cairn.local";
 const PASSWORD = "bench-graph-password-1";
-const log = (...m) => console.log(...m);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-graph-ui-"));
-
-const revId = (salt, i) => `${salt}${i.toString(16).padStart(12 - salt.length, "0")}`;
-
-/**
- * A trunk of `revisions` with `merges` merges spread evenly: before each merge the trunk forks into
- * two arms of 1–3 revisions (as open-event-server's concurrent feature branches) that the merge
- * joins. With `bases` 2, a second root's short chain joins the trunk at the first merge.
- */
-function generateProject(dir, total, merges, bases = 2) {
-  const versions = path.join(dir, "migrations", "versions");
-  fs.mkdirSync(versions, { recursive: true });
-  fs.writeFileSync(path.join(dir, "alembic.ini"), "[alembic]\nscript_location = %(here)s/migrations\n");
-  fs.writeFileSync(path.join(dir, "migrations", "env.py"), "# benchmark project: `alembic history` never runs env.py\n");
-  const salt = `b${total.toString(36)}`;
-  let i = 0;
-  const all = [];
-  const write = (down, message = `change ${i}: add column c${i} to table t${i % 50}`) => {
-    const rev = revId(salt, i++);
-    const downPy = down.length === 0 ? "None" : down.length === 1 ? `'${down[0]}'` : `(${down.map((d) => `'${d}'`).join(", ")})`;
-    fs.writeFileSync(
-      path.join(versions, `${rev}_${message.replace(/\W+/g, "_").slice(0, 40)}.py`),
-      `"""${message}\n\nRevision ID: ${rev}\nRevises: ${down.join(", ")}\nCreate Date: 2026-01-01 00:00:00.000000\n\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\n\nrevision = '${rev}'\ndown_revision = ${downPy}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    op.execute("select 1")\n\n\ndef downgrade():\n    pass\n`,
-    );
-    all.push(rev);
-    return rev;
-  };
-  const second = [];
-  if (bases > 1) for (let k = 0; k < 3; k++) second.push(write(second.length ? [second[second.length - 1]] : [], `second base ${k}`));
-  let head = [write([])];
-  const every = merges > 0 ? Math.floor((total - i) / (merges + 1)) : Infinity;
-  let nextMerge = i + every;
-  let done = 0;
-  while (i < total) {
-    if (done < merges && i >= nextMerge && i + 7 <= total) {
-      nextMerge += every;
-      const armA = 1 + (done % 3);
-      const armB = 1 + ((done * 7) % 3);
-      let a = head;
-      let b = head;
-      for (let k = 0; k < armA; k++) a = [write(a)];
-      for (let k = 0; k < armB; k++) b = [write(b)];
-      const parents = done === 0 && second.length ? [a[0], b[0], second[second.length - 1]] : [a[0], b[0]];
-      head = [write(parents, `merge ${done}`)];
-      done++;
-    } else head = [write(head)];
-  }
-  // Files written a moment ago are "racy" (lib/alembic/scan-project.ts): not cached for two
-  // seconds. A real project's files are older; date them a minute back.
-  const then = new Date(Date.now() - 60_000);
-  for (const f of fs.readdirSync(versions)) fs.utimesSync(path.join(versions, f), then, then);
-  return { ini: path.join(dir, "alembic.ini"), heads: head, history: all, merges: done };
-}
-
-function makeEnvironment(file, revisions) {
-  const db = new Database(file);
-  db.exec("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))");
-  const ins = db.prepare("INSERT INTO alembic_version (version_num) VALUES (?)");
-  for (const r of revisions) ins.run(r);
-  db.close();
-}
-
-/** True when .next holds a production build newer than every source file (as scripts/demo.mjs decides). */
-function buildIsFresh() {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return false;
-  const built = fs.statSync(buildId).mtimeMs;
-  const newer = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built) return true;
-    }
-    return false;
-  };
-  const inputs = ["app", "components", "lib", "public"].map((d) => path.join(ROOT, d)).filter(fs.existsSync);
-  const files = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map((f) => path.join(ROOT, f));
-  return !inputs.some(newer) && !files.some((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs > built);
-}
-
-async function waitForHealth(url, child, ms = 180_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${ms / 1000} s`);
-}
+const work = scratchDir("graph-ui");
 
 function alembicHistory(ini) {
   return new Promise((resolve, reject) => {
@@ -151,18 +54,10 @@ function alembicHistory(ini) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
-const ms = (x) => `${Math.round(x)} ms`;
-const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" / ");
 
 /** Pings /api/health every 100 ms until stopped; the slowest answer. */
 function healthPinger(url) {
@@ -203,20 +98,12 @@ async function measureProject({ name, ini, envs }) {
   const config = path.join(work, `${name.replace(/\W+/g, "-")}.config.json`);
   fs.writeFileSync(config, JSON.stringify({ projects: [{ name: "bench", alembic: ini, environments: envs }] }, null, 2));
   const dataDir = path.join(work, `store-${name.replace(/\W+/g, "-")}`);
-  const server = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CAIRN_DATA_DIR: dataDir, CAIRN_CONFIG: config, CAIRN_ADMIN_EMAIL: EMAIL, CAIRN_ADMIN_PASSWORD: PASSWORD },
-  });
-  const base = `http://127.0.0.1:${PORT}`;
+  const { base, stop } = await startServer({ port: PORT, dataDir, config, admin: { email: EMAIL, password: PASSWORD } });
   let browser;
   try {
-    await waitForHealth(`${base}/api/health`, server);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+    browser = await chromium.launch(chromiumOptions());
+    const context = await signedInContext(browser, base, { email: EMAIL, password: PASSWORD });
     await context.addInitScript(FIRST_NODE_PROBE);
-    const login = await context.request.post("/api/auth/login", { data: { email: EMAIL, password: PASSWORD } });
-    if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
     const page = await context.newPage();
     const visit = async () => {
       const stopPing = healthPinger(`${base}/api/health`);
@@ -243,8 +130,7 @@ async function measureProject({ name, ini, envs }) {
     return { alembicMs, first, later };
   } finally {
     await browser?.close();
-    server.kill("SIGTERM");
-    await new Promise((r) => (server.exitCode !== null ? r() : server.once("exit", r)));
+    await stop();
   }
 }
 
@@ -276,13 +162,8 @@ async function measurePan(page) {
   log(`  pan: ${frames.length} frames, p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
 }
 
-const next = path.join(ROOT, "node_modules", ".bin", "next");
 try {
-  if (!buildIsFresh()) {
-    log("Building (next build)…");
-    const r = spawnSync(next, ["build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (r.status !== 0) throw new Error("next build failed; see above.");
-  }
+  ensureBuild();
   log(`${os.cpus().length} CPUs, load average ${load()} (1/5/15 min), node ${process.version}; target: first render ≤ ${TARGET_MS} ms, health < ${HEALTH_TARGET_MS} ms\n`);
   const projects = [];
   for (const s of SHAPES) {

@@ -12,35 +12,28 @@
 // It starts the built app (next build when the sources are newer) on its own store: run it under the
 // e2e lock so no Playwright run rebuilds .next meanwhile:
 //   flock /tmp/cairn-e2e.lock npm run bench:overview -- [--envs 20] [--revisions 2000] [--rounds 3] [--port 3210] [--keep]
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { chromium } from "@playwright/test";
+import { chromiumOptions, ensureBuild, flag, hasFlag, kb, load, log, median, ms, processTree, scratchDir, signedInContext, startServer } from "./lib/bench-kit.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const ENVS = Number(flag("--envs", 20));
 const REVISIONS = Number(flag("--revisions", 2000));
 const ROUNDS = Number(flag("--rounds", 3));
 const PORT = Number(flag("--port", 3210));
 const POLLS_PER_ROUND = 10;
-const keep = args.includes("--keep");
+const keep = hasFlag("--keep");
 const ALEMBIC = ["/usr/bin/python3", "-m", "alembic"];
 const adminUrl = process.env.CAIRN_BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_PREFIX = "cairn_bench_ov_";
 const UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/cairn_bench_ov_gone";
 const EMAIL = "bench@cairn.local";
 const PASSWORD = "bench-overview-password-1";
-const log = (...m) => console.log(...m);
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-bench-overview-"));
+const work = scratchDir("overview");
 const dbUrl = (name) => {
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
@@ -116,59 +109,6 @@ async function dropEnvironments() {
   });
 }
 
-/** True when .next holds a production build newer than every source file (as scripts/demo.mjs decides). */
-function buildIsFresh() {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return false;
-  const built = fs.statSync(buildId).mtimeMs;
-  const newer = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built) return true;
-    }
-    return false;
-  };
-  const inputs = ["app", "components", "lib", "public"].map((d) => path.join(ROOT, d)).filter(fs.existsSync);
-  const files = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map((f) => path.join(ROOT, f));
-  return !inputs.some(newer) && !files.some((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs > built);
-}
-
-async function waitForHealth(url, child, ms = 180_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not answer within ${ms / 1000} s`);
-}
-
-const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
-/** CPU time (user + system) of a process and all its descendants, in ms. */
-function treeCpuMs(rootPid) {
-  const stats = new Map();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const s = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-      stats.set(Number(entry), { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) });
-    } catch {}
-  }
-  let total = 0;
-  const queue = [rootPid];
-  while (queue.length) {
-    const pid = queue.pop();
-    total += stats.get(pid)?.cpu ?? 0;
-    for (const [child, s] of stats) if (s.ppid === pid) queue.push(child);
-  }
-  return total * TICK_MS;
-}
-
 function alembicCurrent(dir, url) {
   return new Promise((resolve) => {
     const t0 = performance.now();
@@ -176,17 +116,8 @@ function alembicCurrent(dir, url) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-const ms = (x) => `${Math.round(x)} ms`;
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" / ");
-
 const projectDir = path.join(work, "bench");
-let server;
+let stopServer;
 let browser;
 try {
   const t0 = performance.now();
@@ -196,23 +127,12 @@ try {
   const config = path.join(work, "cairn.config.json");
   fs.writeFileSync(config, JSON.stringify({ projects: [{ name: "bench", alembic: path.join(projectDir, "alembic.ini"), environments: envs.map((e) => ({ name: e.name, url: e.url })) }] }, null, 2));
 
-  const next = path.join(ROOT, "node_modules", ".bin", "next");
-  if (!buildIsFresh()) {
-    log("Building (next build)…");
-    const b = spawnSync(next, ["build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (b.status !== 0) throw new Error("next build failed; see the output above.");
-  }
-  server = spawn(next, ["start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CAIRN_DATA_DIR: path.join(work, "store"), CAIRN_CONFIG: config, CAIRN_ADMIN_EMAIL: EMAIL, CAIRN_ADMIN_PASSWORD: PASSWORD },
-  });
-  const base = `http://127.0.0.1:${PORT}`;
-  await waitForHealth(`${base}/api/health`, server);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
-  const login = await context.request.post("/api/auth/login", { data: { email: EMAIL, password: PASSWORD } });
-  if (!login.ok()) throw new Error(`sign-in failed: ${login.status()} ${await login.text()}`);
+  ensureBuild();
+  const started = await startServer({ port: PORT, dataDir: path.join(work, "store"), config, admin: { email: EMAIL, password: PASSWORD } });
+  const { server, base } = started;
+  stopServer = started.stop;
+  browser = await chromium.launch(chromiumOptions());
+  const context = await signedInContext(browser, base, { email: EMAIL, password: PASSWORD });
   const lastEnv = envs.at(-1).name;
 
   // One unmeasured visit: the first compile of the route, the graph read and its cache.
@@ -252,7 +172,7 @@ try {
     samples.html.push((await html.body()).length);
 
     // polls, as the matrix polls every 10 s; CPU of the server process tree around them
-    const cpuBefore = treeCpuMs(server.pid);
+    const cpuBefore = processTree(server.pid).cpuMs;
     const p0 = performance.now();
     let bytes = 0;
     for (let i = 0; i < POLLS_PER_ROUND; i++) {
@@ -261,7 +181,7 @@ try {
       bytes = (await r.body()).length;
     }
     samples.pollMs.push((performance.now() - p0) / POLLS_PER_ROUND);
-    samples.pollCpu.push((treeCpuMs(server.pid) - cpuBefore) / POLLS_PER_ROUND);
+    samples.pollCpu.push((processTree(server.pid).cpuMs - cpuBefore) / POLLS_PER_ROUND);
     samples.pollBytes.push(bytes);
     log(
       `round ${round}/${ROUNDS}: visible ${ms(samples.visible.at(-1))} (first byte ${ms(samples.firstByte.at(-1))}), HTML ${kb(samples.html.at(-1))}, poll ${kb(bytes)} / ${samples.pollCpu.at(-1).toFixed(0)} ms CPU, slowest alembic current ${ms(samples.alembicSlowest.at(-1))} (load ${load()})`,
@@ -283,7 +203,7 @@ try {
   log(`  server CPU per poll                 ${ms(m.pollCpu).padStart(10)}   (wall ${ms(m.pollMs)})   target < 30 ms: ${verdict(m.pollCpu < 30)}`);
 } finally {
   await browser?.close().catch(() => {});
-  if (server && server.exitCode === null) server.kill("SIGTERM");
+  await stopServer?.();
   await dropEnvironments().catch((e) => log(`could not drop the bench databases: ${e.message}`));
   if (!keep) fs.rmSync(work, { recursive: true, force: true });
   else log(`Kept ${work}`);

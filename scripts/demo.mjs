@@ -5,10 +5,11 @@
 //   --pg postgresql://…/       build the environments as PostgreSQL databases on that server instead
 //   --mysql mysql+pymysql://root@127.0.0.1:3306/   … or as MySQL/MariaDB databases (Alembic uses PyMySQL)
 //   --fresh                    rebuild the environments and start with an empty store
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT, prepareDemoEnvironments, prepareLabProject, writeDemoConfig } from "./demo-environments.mjs";
+import { NEXT_BIN, buildIsFresh, buildUnlessFresh } from "./lib/next-build.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -39,24 +40,6 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(2);
 }
 
-/** True when .next holds a production build newer than every source file. */
-function buildIsFresh() {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return false;
-  const built = fs.statSync(buildId).mtimeMs;
-  const newer = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built) return true;
-    }
-    return false;
-  };
-  const inputs = ["app", "components", "lib", "public"].map((d) => path.join(ROOT, d)).filter(fs.existsSync);
-  const files = ["next.config.ts", "package-lock.json", "postcss.config.mjs"].map((f) => path.join(ROOT, f));
-  return !inputs.some(newer) && !files.some((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs > built);
-}
-
 if (fresh) fs.rmSync(path.join(dataDir, "pgdata"), { recursive: true, force: true });
 if (pgBaseUrl && mysqlBaseUrl) {
   console.error("Choose one server for the demo environments: --pg or --mysql, not both.");
@@ -74,14 +57,13 @@ if (!prepared.alembic) {
   log("    apt-get install alembic python3-psycopg2 python3-pymysql    (or: pip install alembic psycopg2-binary pymysql)\n");
 }
 
-const next = path.join(ROOT, "node_modules", ".bin", "next");
 if (!buildIsFresh()) {
   log("Building the dashboard (first run only; about a minute)…");
-  const b = spawnSync(next, ["build"], { cwd: ROOT, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (b.status !== 0) process.exit(b.status ?? 1);
+  const status = buildUnlessFresh({ quiet });
+  if (status !== 0) process.exit(status);
 }
 
-const child = spawn(next, ["start", "-p", String(port), "-H", process.env.HOST ?? "127.0.0.1"], {
+const child = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", process.env.HOST ?? "127.0.0.1"], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: {
