@@ -204,7 +204,8 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await stopServer?.();
-  await dropEnvironments().catch((e) => log(`could not drop the bench databases: ${e.message}`));
-  if (!keep) fs.rmSync(work, { recursive: true, force: true });
-  else log(`Kept ${work}`);
+  if (!keep) {
+    await dropEnvironments().catch((e) => log(`could not drop the bench databases: ${e.message}`));
+    fs.rmSync(work, { recursive: true, force: true });
+  } else log(`Kept ${work} and the databases ${DB_PREFIX}*`);
 }

@@ -8,28 +8,37 @@ import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 /**
  * Every (revision, environment) whose recorded file hash differs from the file today, oldest application
  * first. `revisions` narrows it (a run's path); without it every recorded revision of the project is checked.
+ * The store is asked for its distinct (revision, hash) pairs first — a 2,000-revision chain applied to 20
+ * environments is 40,000 rows but about 2,000 pairs — and only the changed pairs' rows are read whole.
  */
 export async function findEditedAppliedFiles(db: PrismaClient, o: { projectId: string; graph: Pick<RevisionGraph, "revisions">; rootDir: string; revisions?: string[] }): Promise<EditedAppliedFile[]> {
+  const where = { environment: { projectId: o.projectId }, ...(o.revisions ? { revision: { in: o.revisions } } : {}) };
+  const pairs = await db.appliedFile.groupBy({ by: ["revision", "sha256"], where });
+  // One hash per revision, however many environments applied it.
+  const hashes = new Map<string, Promise<string | null>>();
+  const hashOf = (revision: string) => {
+    let h = hashes.get(revision);
+    if (!h) hashes.set(revision, (h = hashMigrationFile(o.graph.revisions.get(revision)?.path)));
+    return h;
+  };
+  const changed: { revision: string; sha256: string }[] = [];
+  for (const p of pairs) if ((await hashOf(p.revision)) !== p.sha256) changed.push({ revision: p.revision, sha256: p.sha256 });
+  if (changed.length === 0) return [];
   const rows = await db.appliedFile.findMany({
-    where: { environment: { projectId: o.projectId }, ...(o.revisions ? { revision: { in: o.revisions } } : {}) },
-    select: { revision: true, sha256: true, file: true, source: true, appliedAt: true, environment: { select: { name: true } } },
+    where: { ...where, OR: changed },
+    select: { revision: true, file: true, source: true, appliedAt: true, environment: { select: { name: true } } },
     orderBy: { appliedAt: "asc" },
   });
   const out: EditedAppliedFile[] = [];
-  // One hash per revision, however many environments applied it (20 environments on a 2,000-revision chain are 40,000 rows).
-  const hashes = new Map<string, Promise<string | null>>();
   for (const r of rows) {
     const node = o.graph.revisions.get(r.revision);
-    if (!hashes.has(r.revision)) hashes.set(r.revision, node?.path ? hashMigrationFile(node.path) : Promise.resolve(null));
-    const now = await hashes.get(r.revision)!;
-    if (now === r.sha256) continue;
     out.push({
       revision: r.revision,
       file: node?.path ? path.relative(o.rootDir, node.path) : r.file,
       environment: r.environment.name,
       appliedAt: r.appliedAt.toISOString(),
       source: r.source === "run" ? "run" : "observed",
-      exists: now !== null,
+      exists: (await hashOf(r.revision)) !== null,
     });
   }
   return out;

@@ -38,12 +38,40 @@ export async function recordRunAppliedFiles(db: Db, o: { environmentId: string; 
 }
 
 /**
+ * Per graph read (a new graph object when any file changes) and environment: the version table's rows an
+ * observation in this process last left the store exactly matching (a row for every applied revision, no
+ * other row), with that row count. The overview observes every environment on every visit; for 20
+ * environments on a 2,000-revision chain that was 20 × (a 2,000-id delete, a 2,000-row read) per visit,
+ * the same answer every time.
+ */
+const lastObserved = new WeakMap<object, Map<string, string>>();
+
+/**
  * Revisions applied on an environment that Cairn has no hash for (applied outside Cairn, or before Cairn
  * recorded hashes): their files are hashed as they are now, the first time Cairn sees them applied. The
  * version table's rows (read at `readAt`) and every ancestor count as applied. Only the missing ones are read;
- * rows of revisions no longer applied are dropped.
+ * rows of revisions no longer applied are dropped. Nothing is done when this process's last observation of
+ * the same rows against the same graph left the store holding exactly the applied revisions and it still
+ * holds that many rows (a run, a downgrade or another instance changes the count; an observation that
+ * had to keep other rows, recorded after its reading began, is never taken as settled).
  */
 export async function recordObservedAppliedFiles(db: PrismaClient, o: { environmentId: string; revisions: string[]; readAt: Date; graph: Pick<RevisionGraph, "revisions" | "history">; rootDir: string }): Promise<number> {
+  const stored = await db.appliedFile.count({ where: { environmentId: o.environmentId } });
+  const reading = [...o.revisions].sort().join(",");
+  let seen = lastObserved.get(o.graph);
+  if (!seen) lastObserved.set(o.graph, (seen = new Map()));
+  if (seen.get(o.environmentId) === `${stored}|${reading}`) return 0;
+  const { added, exactly } = await observeAppliedFiles(db, o);
+  if (exactly === null) seen.delete(o.environmentId);
+  else seen.set(o.environmentId, `${exactly}|${reading}`);
+  return added;
+}
+
+/** Records and drops as described above; `exactly` is the row count when the store now holds a row for every applied revision and no other, else null. */
+async function observeAppliedFiles(
+  db: PrismaClient,
+  o: { environmentId: string; revisions: string[]; readAt: Date; graph: Pick<RevisionGraph, "revisions" | "history">; rootDir: string },
+): Promise<{ added: number; exactly: number | null }> {
   const applied = new Set<string>();
   for (const r of o.revisions) {
     if (!o.graph.revisions.has(r)) continue;
@@ -58,10 +86,11 @@ export async function recordObservedAppliedFiles(db: PrismaClient, o: { environm
   if (o.revisions.length > 0 && o.revisions.every((r) => o.graph.revisions.has(r))) {
     await db.appliedFile.deleteMany({ where: { environmentId: o.environmentId, revision: { notIn: [...applied] }, appliedAt: { lt: o.readAt } } });
   }
-  if (applied.size === 0) return 0;
+  if (applied.size === 0) return { added: 0, exactly: null };
   const known = new Set((await db.appliedFile.findMany({ where: { environmentId: o.environmentId }, select: { revision: true } })).map((k) => k.revision));
   const missing = [...applied].filter((r) => !known.has(r));
-  if (missing.length === 0) return 0;
+  const onlyApplied = [...known].every((r) => applied.has(r));
+  if (missing.length === 0) return { added: 0, exactly: onlyApplied ? applied.size : null };
   const hashed = await hashRevisionFiles(
     o.rootDir,
     missing.map((r) => ({ revision: r, path: o.graph.revisions.get(r)?.path })),
@@ -70,5 +99,5 @@ export async function recordObservedAppliedFiles(db: PrismaClient, o: { environm
     data: hashed.map((h) => ({ environmentId: o.environmentId, revision: h.revision, sha256: h.sha256, file: h.file, source: "observed" })),
     skipDuplicates: true,
   });
-  return count;
+  return { added: count, exactly: onlyApplied && count === missing.length ? applied.size : null };
 }

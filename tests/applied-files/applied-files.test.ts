@@ -143,6 +143,27 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     expect((await db.appliedFile.findMany({ where: { environmentId: env.id }, orderBy: { revision: "asc" } })).map((r) => r.revision)).toEqual(["a1", "b2", "c3"]);
   }, 60_000);
 
+  it("observing the same reading again still settles what changed in between: a row kept for a later run, a row another instance dropped", async () => {
+    const env = await db.environment.findFirstOrThrow({ where: { projectId, name: "staging" } });
+    const { project: loaded, graph } = await readProjectGraphAsync(path.join(fixture.dir, "alembic.ini"));
+    const rootDir = loaded.location.rootDir;
+    const rows = async () => (await db.appliedFile.findMany({ where: { environmentId: env.id }, orderBy: { revision: "asc" } })).map((r) => r.revision);
+    await db.appliedFile.deleteMany({ where: { environmentId: env.id } });
+    const readAt = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    await db.appliedFile.create({ data: { environmentId: env.id, revision: "d4", sha256: sha(versions("d4_index_orders.py")), file: "versions/d4_index_orders.py", source: "run" } });
+    await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt, graph, rootDir });
+    expect(await rows()).toEqual(["a1", "b2", "c3", "d4"]);
+    // The same rows read again, after d4 was recorded: staging stands at c3, so d4 goes.
+    await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt: new Date(), graph, rootDir });
+    expect(await rows()).toEqual(["a1", "b2", "c3"]);
+    // Settled; then another instance drops b2's row. The next observation of the same rows records it again.
+    await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt: new Date(), graph, rootDir });
+    await db.appliedFile.delete({ where: { environmentId_revision: { environmentId: env.id, revision: "b2" } } });
+    expect(await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt: new Date(), graph, rootDir })).toBe(1);
+    expect(await rows()).toEqual(["a1", "b2", "c3"]);
+  }, 60_000);
+
   it("the overview hands over its own version-table readings, which are used instead of reading every table again", async () => {
     const staging = await db.environment.findFirstOrThrow({ where: { projectId, name: "staging" } });
     const qa = await db.environment.findFirstOrThrow({ where: { projectId, name: "qa" } });
