@@ -424,11 +424,13 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         ? { actor: null, reason: redact(why) }
         : { actor: o.actor.email, failedStep: status === "failed" && !backupFailure && result && result.exitCode !== 0 ? (executedSteps.at(-1) ?? null) : null };
 
-  // 4. Outcome, lock release, audit row and webhook event in one transaction (the runner already let go of the database).
-  await db.$transaction(async (tx) => {
+  // 4. Outcome, lock release, audit row and webhook event in one transaction (the runner already let go of the database) —
+  // unless another instance settled the run meanwhile (this one went quiet longer than the stale threshold while its
+  // Alembic ended): then that outcome stands, told once, and what this instance saw is audited beside it.
+  const settledElsewhere = await db.$transaction(async (tx) => {
     await recordRunAppliedFiles(tx, { environmentId: env.id, runId, applied: appliedFiles, removed: downgrade ? completed : [] });
-    await tx.run.update({
-      where: { id: runId },
+    const ended = await tx.run.updateMany({
+      where: { id: runId, status: "running", instanceId },
       data: {
         status,
         finishedAt: new Date(),
@@ -440,6 +442,21 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
         heartbeatAt: new Date(),
       },
     });
+    if (ended.count === 0) {
+      const stored = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
+      await recordAudit(tx, {
+        actor: { userId: o.actor.id, email: o.actor.email },
+        action: "run.outcome-after-settled",
+        projectId: run.projectId,
+        environmentId: env.id,
+        environment: env.name,
+        runId,
+        toRevision: run.target,
+        outcome: stored.status,
+        details: { instanceId, sawStatus: status, saw: redact(why), resultRevisions, executedSteps, durationMs },
+      });
+      return stored.status;
+    }
     await releaseEnvironmentLock(tx, runId);
     await recordAudit(tx, {
       actor: { userId: o.actor.id, email: o.actor.email },
@@ -465,8 +482,13 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       },
     });
     await emitRunEvent(tx, `run.${status}`, runId, told);
+    return null;
   });
   removeRunnerFiles(logFile);
+  if (settledElsewhere) {
+    console.warn(`[cairn] run ${runId} ended ${status} here, but another instance had already settled it as ${settledElsewhere} while this one was quiet; that outcome stands (audited as run.outcome-after-settled).`);
+    status = settledElsewhere as RunOutcome["status"];
+  }
 
   return {
     runId,

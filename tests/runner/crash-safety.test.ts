@@ -242,6 +242,46 @@ describe("cancelling a running run", () => {
   });
 });
 
+describe("a Cairn that stalls while its run is settled elsewhere", () => {
+  it("does not overwrite the settled outcome when it wakes: one outcome, one event; what it saw is audited beside it", async () => {
+    const { environment } = await seedEnvironment(s.store, { name: "stalled" });
+    await s.store.db.webhook.create({
+      data: {
+        projectId: environment.projectId,
+        name: "all",
+        urlEncrypted: "x",
+        urlMasked: "http://127.0.0.1:9/hook",
+        format: "json",
+        events: ["run.succeeded", "run.interrupted", "run.failed"],
+        secretEncrypted: "x",
+        createdBy: "t",
+      },
+    });
+    const run = await queue(environment, { target: "b2", path: ["a1", "b2"] });
+    const c = await executeInChild(run.id, ["step_delay=1.5"], ["b2"]);
+    // Its instance stops (SIGSTOP: an event loop blocked for minutes, a paused VM) while its Alembic goes on and ends.
+    c.child.kill("SIGSTOP");
+    try {
+      // Another instance finds it quiet and, once the database's lock is free, settles it from the version table.
+      let settled: Awaited<ReturnType<typeof recoverInterruptedRuns>> = [];
+      await waitFor("another instance to settle the quiet run", async () => (settled = await recoverInterruptedRuns(s.store.db, "instance-b", { staleMs: 500, inspect: inspect(["b2"]) })).length > 0, 30_000);
+      expect(settled.map((r) => r.status)).toEqual(["succeeded"]);
+    } finally {
+      c.child.kill("SIGCONT");
+    }
+    await c.exited;
+    expect(c.output()).toMatch(/outcome/);
+    const after = await s.store.db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.status).toBe("succeeded");
+    const actions = (await s.store.db.auditEvent.findMany({ where: { runId: run.id }, orderBy: { id: "asc" } })).map((a) => a.action);
+    expect(actions.filter((a) => /^run\.(succeeded|failed|interrupted|cancelled|recovered)$/.test(a))).toEqual(["run.recovered"]);
+    expect(actions).toContain("run.outcome-after-settled");
+    const events = await s.store.db.webhookDelivery.findMany({ where: { webhook: { projectId: environment.projectId } } });
+    expect(events.map((e) => e.event)).toEqual(["run.succeeded"]);
+    await downToBase(environment);
+  }, 90_000);
+});
+
 describe("an admin releases a stale run", () => {
   it("is refused while the database's lock is held, and otherwise settles the run with the written reason, audited", async () => {
     const key = randomBytes(32);
