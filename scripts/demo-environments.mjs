@@ -128,7 +128,8 @@ export async function prepareDemoEnvironments({ dir, pgBaseUrl, mysqlBaseUrl, fr
 /**
  * For the end-to-end suite only: a second project ("lab", from tests/fixtures/runner-project) whose
  * `broken` branch holds a migration that fails halfway, so the suite can show how a failure is reported,
- * and whose empty protected environment "guarded" shows stale and cancelled requests.
+ * whose empty protected environment "guarded" shows stale and cancelled requests, and whose "vault" and
+ * "vault-fail" back up before their runs (demo.mjs sets CAIRN_BACKUP_DIR for the e2e server).
  */
 export function prepareLabProject({ dir, alembic }) {
   if (!alembic) throw new Error("The e2e lab project needs Alembic: apt-get install alembic python3-psycopg2.");
@@ -149,6 +150,15 @@ export function prepareLabProject({ dir, alembic }) {
   fs.rmSync(recover, { force: true });
   const c3 = spawnSync(alembic[0], [...alembic.slice(1), "upgrade", "c3"], { cwd: projectDir, env: { ...process.env, DATABASE_URL: `sqlite:///${recover}` }, encoding: "utf8" });
   if (c3.status !== 0) throw new Error(`alembic upgrade c3 failed for the lab project's recover environment:\n${c3.stderr}`);
+  // The backup spec's environments: "vault" (protected, at a1 by real Alembic) backs up before every run into
+  // CAIRN_BACKUP_DIR and keeps the newest one; "vault-fail" (empty) runs a backup command that fails.
+  const vault = path.join(dir, "lab-vault.db");
+  fs.rmSync(vault, { force: true });
+  const a1 = spawnSync(alembic[0], [...alembic.slice(1), "upgrade", "a1"], { cwd: projectDir, env: { ...process.env, DATABASE_URL: `sqlite:///${vault}` }, encoding: "utf8" });
+  if (a1.status !== 0) throw new Error(`alembic upgrade a1 failed for the lab project's vault environment:\n${a1.stderr}`);
+  const vaultFail = path.join(dir, "lab-vault-fail.db");
+  fs.rmSync(vaultFail, { force: true });
+  fs.writeFileSync(vaultFail, "");
   return {
     name: "lab",
     alembic: path.relative(dir, path.join(projectDir, "alembic.ini")),
@@ -158,6 +168,8 @@ export function prepareLabProject({ dir, alembic }) {
       // The stale and cancel specs move it with Alembic between requests: a rehearsal per request is not what they test.
       { name: "guarded", url: `sqlite:///${guarded}`, protected: true, rehearsal: { required: false } },
       { name: "recover", url: `sqlite:///${recover}`, protected: true, rehearsal: { required: false } },
+      { name: "vault", url: `sqlite:///${vault}`, protected: true, rehearsal: { required: false }, beforeRun: { backup: true, keep: 1 } },
+      { name: "vault-fail", url: `sqlite:///${vaultFail}`, beforeRun: { command: ["/bin/sh", "-c", "echo 'backup-tool: cannot reach the backup server' >&2; exit 1"] } },
     ],
   };
 }

@@ -51,6 +51,9 @@ log(`Preparing the demo environments in ${path.relative(ROOT, dataDir) || "."}${
 const demoDir = path.join(dataDir, "demo");
 const prepared = await prepareDemoEnvironments({ dir: demoDir, pgBaseUrl, mysqlBaseUrl, fresh, log });
 const extraProjects = e2e ? [prepareLabProject({ dir: demoDir, alembic: prepared.alembic })] : [];
+// The lab project's "vault" backs up before its runs: into a directory of the e2e store's own, empty at each start.
+const backupDir = e2e ? path.join(dataDir, "backups") : null;
+if (backupDir) fs.rmSync(backupDir, { recursive: true, force: true });
 const { file: configFile, envVars } = writeDemoConfig({ dir: demoDir, environments: prepared.environments, alembic: prepared.alembic, pg: Boolean(pgBaseUrl || mysqlBaseUrl), extraProjects });
 if (!prepared.alembic) {
   log("\n  Alembic is not installed: Cairn will show the read-only state. To enable upgrades and promotions:");
@@ -74,6 +77,7 @@ const child = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", process.env.HO
     CAIRN_CONFIG: configFile,
     CAIRN_DEMO: "1",
     CAIRN_DEMO_PASSWORD: DEMO_PASSWORD,
+    ...(backupDir ? { CAIRN_BACKUP_DIR: backupDir } : {}),
   },
 });
 
