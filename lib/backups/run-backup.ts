@@ -39,6 +39,18 @@ function ownBackupName(environment: string): RegExp {
   return new RegExp(`^${environment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d{8}T\\d{6}Z-[0-9a-f]{8}\\.(dump|sql|sqlite)$`);
 }
 
+/**
+ * A backup being written: `<final name>.partial`, renamed when the tool succeeded. Never a backup (retention
+ * does not count it); sweepAbandonedBackups deletes those whose run is over (Cairn stopped mid-backup).
+ */
+export const PARTIAL_BACKUP_NAME = /^.+-\d{8}T\d{6}Z-([0-9a-f]{8})\.(dump|sql|sqlite)\.partial$/;
+
+/**
+ * In the environment of pg_dump and mysqldump: the run they back up for, so one a dead Cairn left behind is
+ * found and stopped. Not given to the operator's command: what it starts in the background is its own business.
+ */
+export const BACKUP_RUN_ENV = "CAIRN_BACKUP_RUN_ID";
+
 /** For people to paste into a terminal: quoted only where the shell would split or expand. */
 export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -188,6 +200,8 @@ function runProgram(argv: string[], o: { cwd: string; env: NodeJS.ProcessEnv; ti
     let timedOut = false;
     let aborted = false;
     let firstError = "";
+    // Its own process group, so a stop reaches what it starts. A kill -9 of Cairn does not reach it: the run sweep
+    // finds pg_dump/mysqldump by BACKUP_RUN_ENV once the run is settled (sweepAbandonedBackups).
     const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env: o.env, shell: false, stdio: ["ignore", "pipe", "pipe"], detached: true });
     const kill = (sig: NodeJS.Signals) => {
       try {
@@ -324,7 +338,7 @@ export async function runBackup(o: RunBackupOptions): Promise<RunBackupResult> {
         const p = pgParts(o.databaseUrl);
         // Host, port, user and database travel in PG* variables too: nothing about the connection on argv but the file.
         argv = ["pg_dump", "--format=custom", `--file=${partial}`];
-        env = libpqEnv(p);
+        env = libpqEnv(p, { [BACKUP_RUN_ENV]: o.runId });
         restoreCommand = ["pg_restore", "--clean", "--if-exists", "--single-transaction", "-h", p.host, "-p", p.port, "-U", p.user, "-d", p.database, file].map(shellQuote).join(" ");
       } else {
         const parsed = parseMysqlUrl(o.databaseUrl);
@@ -334,7 +348,7 @@ export async function runBackup(o: RunBackupOptions): Promise<RunBackupResult> {
         argv = ["mysqldump", ...client.args, "--single-transaction", "--skip-lock-tables", "--no-tablespaces", "--routines", "--triggers", "--hex-blob", `--result-file=${partial}`, "--", parsed.settings.database];
         env = {} as NodeJS.ProcessEnv;
         for (const [k, v] of Object.entries(process.env)) if (!/^(MYSQL_\w+|DATABASE_URL|CAIRN_.*)$/.test(k)) env[k] = v;
-        Object.assign(env, client.env);
+        Object.assign(env, client.env, { [BACKUP_RUN_ENV]: o.runId });
         const [, ...connect] = client.args;
         restoreCommand = `${["mysql", "--no-defaults", ...connect, "-p", parsed.settings.database].map(shellQuote).join(" ")} < ${shellQuote(file)}`;
       }

@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import os from "node:os";
 import type { PrismaClient, Run } from "@/lib/generated/prisma/client";
+import { asBeforeRun } from "@/lib/backups/types";
 import { DEFAULT_STALE_MS } from "@/lib/runner/environment-lock";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { describeRunFailure } from "@/lib/runner/describe-run-failure";
@@ -74,7 +75,7 @@ export async function recoverInterruptedRuns(db: PrismaClient, instanceId: strin
   const own = includeOwn ? [{ instanceId }] : [];
   const candidates = await db.run.findMany({
     where: { ...envFilter, status: "running", OR: [...own, { heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
-    include: { environment: { select: { name: true } } },
+    include: { environment: { select: { name: true, beforeRun: true } } },
   });
   const recovered: RecoveredRun[] = [];
   for (const run of candidates) {
@@ -93,7 +94,16 @@ export async function recoverInterruptedRuns(db: PrismaClient, instanceId: strin
   return recovered;
 }
 
-async function settle(db: PrismaClient, instanceId: string, run: Run & { environment: { name: string } }, seen: RunInspection, now: Date, cutoff: Date, includeOwn: boolean, note: string | undefined): Promise<RecoveredRun | null> {
+async function settle(
+  db: PrismaClient,
+  instanceId: string,
+  run: Run & { environment: { name: string; beforeRun?: unknown } },
+  seen: RunInspection,
+  now: Date,
+  cutoff: Date,
+  includeOwn: boolean,
+  note: string | undefined,
+): Promise<RecoveredRun | null> {
   const env = run.environment.name;
   const sameHost = run.runnerHost === os.hostname();
   const result = sameHost ? readResultFile(run.runnerLogFile) : null;
@@ -132,7 +142,9 @@ async function settle(db: PrismaClient, instanceId: string, run: Run & { environ
           }`;
   } else if (run.runnerPid === null) {
     status = "interrupted";
-    why = `${dead} Alembic had not started (the database lock was never taken), so nothing ran. ${where}`;
+    // The runner's pid is recorded once the backup before the run (if any) is made: either may not have happened.
+    const backsUp = run.kind !== "stamp" && asBeforeRun(run.environment.beforeRun) !== null;
+    why = `${dead} Alembic had not started (${backsUp ? "Cairn stopped before it took the database lock or while it made the backup before the run" : "the database lock was never taken"}), so nothing ran. ${where}`;
   } else if (reached) {
     status = "succeeded";
     why = `${dead} Its Alembic finished while Cairn was down; the version table shows the run's target. ${where}`;

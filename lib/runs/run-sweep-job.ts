@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import { sweepAbandonedBackups } from "@/lib/backups/sweep-abandoned-backups";
+import { serverEnv } from "@/lib/config/server-env";
 import { defineJob, type JobDefinition } from "@/lib/jobs/define-job";
 import { enqueue, type DbOrTx } from "@/lib/jobs/enqueue";
 import type { JobQueue } from "@/lib/jobs/job-queue";
@@ -15,7 +17,8 @@ export function runSweepEverySeconds(): number {
 
 /**
  * Settles runs whose Cairn instance went quiet, so an orphaned Alembic's outcome is recorded soon
- * after it ends even when nobody requests a run — once across the instances sharing the store, then
+ * after it ends even when nobody requests a run, and clears the dump process and half-written file a
+ * Cairn stopped mid-backup left (sweepAbandonedBackups) — once across the instances sharing the store, then
  * again `runSweepEverySeconds()` later. The queue is "stately": one sweep waits and one runs at
  * most, however many instances seed it. A sweep that throws is not retried (the next one comes
  * anyway); one whose instance died counts as failed after 2 minutes, and the next sweep waits that
@@ -28,6 +31,8 @@ export const runSweepJob: JobDefinition<typeof ZRunSweep> = defineJob(
   async (_data, { db }) => {
     try {
       await recoverStaleRuns(db, { key: getSecretKey() });
+      // Then what a Cairn that died mid-backup left behind, now that its run is settled.
+      await sweepAbandonedBackups(db, { backupDir: serverEnv().CAIRN_BACKUP_DIR ?? null });
     } finally {
       await enqueue(db, runSweepJob, {}, { startAfter: runSweepEverySeconds() });
     }

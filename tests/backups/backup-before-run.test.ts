@@ -114,7 +114,7 @@ describe("a backup before a protected run", () => {
 
   it("a failing beforeRun command blocks the run: Alembic never starts, the version table is unchanged, the output is logged with the password masked", async () => {
     await pgt.query("DROP TABLE IF EXISTS order_statuses, orders, customers, alembic_version CASCADE");
-    const failing: BeforeRun = { kind: "command", command: ["/bin/sh", "-c", 'echo "dumping $DATABASE_URL for $CAIRN_ENVIRONMENT"; echo "disk full" >&2; exit 3'], timeoutMs: 60_000 };
+    const failing: BeforeRun = { kind: "command", command: ["/bin/sh", "-c", 'echo "dumping $DATABASE_URL for $CAIRN_ENVIRONMENT (mark: ${CAIRN_BACKUP_RUN_ID:-none})"; echo "disk full" >&2; exit 3'], timeoutMs: 60_000 };
     // A command that succeeds first: the run records it and goes on.
     const env = await protectedEnv("pg-cmd", { kind: "command", command: ["/bin/true"], timeoutMs: 60_000 });
     const first = await queueRun(s.store, env, { target: "a1", path: ["a1"], from: [] });
@@ -135,6 +135,8 @@ describe("a backup before a protected run", () => {
     const log = await logText(run.id);
     expect(log).toContain("disk full");
     expect(log).toMatch(/dumping postgresql:\/\/cairn_backup_role:\*\*\*\*@127\.0\.0\.1:5432\/\S+ for pg-cmd/);
+    // Not marked as Cairn's own dump: the run sweep never stops an operator's command or what it starts.
+    expect(log).toContain("(mark: none)");
     expect(log).not.toContain("Running upgrade");
     const row = await s.store.db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(row.backupFile).toBeNull();

@@ -36,9 +36,13 @@ interface HarnessTarget {
 /** Run helpers bound to a suite's store and target, read when called (both are made in beforeAll). */
 export function crashHarness(get: () => { store: Store; storeUrl: string; target: HarnessTarget }, o: { runDir: string; dialect: string }) {
   return {
-    /** A Cairn stand-in in a child process that executes one run; resolves once its Alembic holds the lock. */
-    async executeInChild(runId: string, xArgs: string[], expected: string[]) {
+    /**
+     * A Cairn stand-in in a child process (tests/runner/harness/execute-in-child.ts) that executes one run;
+     * resolves once its output matches `ready` (default: its Alembic holds the lock), to be `kill -9`ed.
+     */
+    async executeInChild(runId: string, xArgs: string[], expected: string[], c: { ready?: RegExp; env?: Record<string, string> } = {}) {
       const { storeUrl, target } = get();
+      const ready = c.ready ?? /\blocked\b/;
       const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/runner/harness/execute-in-child.ts"], {
         cwd: path.resolve(import.meta.dirname, "../.."),
         env: {
@@ -51,14 +55,15 @@ export function crashHarness(get: () => { store: Store; storeUrl: string; target
           EXPECTED: expected.join(","),
           CAIRN_RUN_DIR: o.runDir,
           INSTANCE_ID: `harness-${process.pid}`,
+          ...c.env,
         },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let out = "";
-      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      child.stderr.on("data", (b: Buffer) => (out += b.toString()));
       const exited = new Promise<void>((r) => child.on("exit", () => r()));
-      await waitFor(`the child's Alembic to hold the lock (output so far: ${out})`, () => /\blocked\b/.test(out), 60_000);
+      await waitFor(`the child to print ${ready} (output so far: ${out})`, () => ready.test(out), 60_000);
       const runnerPid = Number(/spawned (\d+)/.exec(out)?.[1]);
       return { child, runnerPid, exited, output: () => out };
     },

@@ -2,7 +2,9 @@
  * A stand-in Cairn server process for crash tests: opens the store and executes one queued run,
  * like a Cairn instance does, so a test can `kill -9` it mid-run. Started by tests/runner/crash-safety.test.ts as
  * `node --conditions=react-server --import tsx tests/runner/harness/execute-in-child.ts` with
- * STORE_URL, RUN_ID, TARGET_URL, INSTANCE_ID and X_ARGS (comma-separated) in its environment.
+ * STORE_URL, RUN_ID, TARGET_URL, INSTANCE_ID and X_ARGS (comma-separated) in its environment (and
+ * CAIRN_BACKUP_DIR for an environment that backs up before its runs). Prints "locked" once Alembic may
+ * start, "backing-up" when the backup before the run starts.
  */
 import { openStore } from "@/lib/db/client";
 import { executeRun } from "@/lib/runner/execute-run";
@@ -21,6 +23,7 @@ const out = await executeRun({
   onSpawn: (pid) => console.log(`spawned ${pid}`),
   onLine: (line) => {
     if (line.startsWith("Cairn: holding the database lock")) console.log("locked");
+    if (line.startsWith("Cairn: backing up")) console.log("backing-up");
   },
 });
 console.log(`outcome ${out.status}`);
