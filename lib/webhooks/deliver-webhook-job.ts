@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { Webhook, WebhookDelivery } from "@/lib/generated/prisma/client";
 import { defineJob } from "@/lib/jobs/define-job";
 import { decryptSecret } from "@/lib/secrets/encrypt-secret";
 import { getSecretKey } from "@/lib/secrets/get-secret-key";
@@ -28,15 +29,7 @@ export const deliverWebhookJob = defineJob(
     if (!delivery || delivery.status !== "pending") return; // removed with its webhook, or settled already
     const key = getSecretKey();
     const attempt = delivery.attempts + 1;
-    let outcome: { ok: true; status: number } | { ok: false; status: number | null; error: string };
-    if (!key) {
-      outcome = { ok: false, status: null, error: "CAIRN_SECRET_KEY is not set, so the webhook's URL and secret cannot be decrypted" };
-    } else {
-      const url = decryptSecret(delivery.webhook.urlEncrypted, key);
-      const secret = decryptSecret(delivery.webhook.secretEncrypted, key);
-      const body = buildWebhookBody(delivery.webhook.format as WebhookFormat, delivery.id, delivery.payload as unknown as WebhookPayload);
-      outcome = await post(url, body, { secret, event: delivery.event, deliveryId: delivery.id });
-    }
+    const outcome: Outcome = key ? await sendDelivery(delivery, key) : { ok: false, status: null, error: "CAIRN_SECRET_KEY is not set, so the webhook's URL and secret cannot be decrypted" };
     const last = attempt > deliverWebhookJob.options.retryLimit;
     await db.webhookDelivery.update({
       where: { id: deliveryId },
@@ -53,7 +46,32 @@ export const deliverWebhookJob = defineJob(
   { retryLimit: RETRY_LIMIT, retryDelaySeconds: 10, retryBackoff: true, expireInSeconds: 60, concurrency: 2 },
 );
 
-async function post(url: string, body: string, o: { secret: string; event: string; deliveryId: string }): Promise<{ ok: true; status: number } | { ok: false; status: number | null; error: string }> {
+/** One attempt's result, as the delivery log keeps it. */
+type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+
+/**
+ * Decrypts the webhook's URL and secret, builds the body and posts it. A URL or secret this key
+ * cannot decrypt is a failed attempt like any other — logged, retried, in the end marked failed —
+ * rather than a throw before the attempt is recorded, which left the delivery pending with no attempt.
+ */
+async function sendDelivery(delivery: WebhookDelivery & { webhook: Webhook }, key: Buffer): Promise<Outcome> {
+  let url: string;
+  let secret: string;
+  try {
+    url = decryptSecret(delivery.webhook.urlEncrypted, key);
+    secret = decryptSecret(delivery.webhook.secretEncrypted, key);
+  } catch {
+    return {
+      ok: false,
+      status: null,
+      error: "the webhook's URL or signing secret cannot be decrypted: CAIRN_SECRET_KEY changed since it was added, or the stored value was altered. Restore the key, or delete the webhook and add it again",
+    };
+  }
+  const body = buildWebhookBody(delivery.webhook.format as WebhookFormat, delivery.id, delivery.payload as unknown as WebhookPayload);
+  return post(url, body, { secret, event: delivery.event, deliveryId: delivery.id });
+}
+
+async function post(url: string, body: string, o: { secret: string; event: string; deliveryId: string }): Promise<Outcome> {
   try {
     // fetch refuses a URL with userinfo: it goes as Basic authentication, the way a browser would send it.
     const target = new URL(url);

@@ -6,7 +6,8 @@ import { getStore } from "@/lib/db/client";
 import { createJobQueue, type JobQueue } from "@/lib/jobs/job-queue";
 import { createApiToken } from "@/lib/auth/manage-api-tokens";
 import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
-import { emitEvent } from "@/lib/webhooks/emit-event";
+import { emitEvent, queueWebhookDelivery } from "@/lib/webhooks/emit-event";
+import { encryptSecret } from "@/lib/secrets/encrypt-secret";
 import { maskWebhookUrl } from "@/lib/webhooks/webhook-events";
 import * as webhooksRoute from "@/app/api/projects/[project]/webhooks/route";
 import * as webhookRoute from "@/app/api/projects/[project]/webhooks/[id]/route";
@@ -156,6 +157,31 @@ describe("webhooks", () => {
     expect(res.status).toBe(200);
     expect(await app.db.webhookDelivery.count()).toBe(0);
     expect(await app.db.auditEvent.count({ where: { action: { in: ["webhook.delete", "webhook.test"] } } })).toBe(2);
+  });
+
+  it("logs an attempt whose URL cannot be decrypted (CAIRN_SECRET_KEY changed) instead of leaving the delivery pending with no attempt", async () => {
+    const project = await app.db.project.findUniqueOrThrow({ where: { name: P } });
+    const otherKey = randomBytes(32);
+    const hook = await app.db.webhook.create({
+      data: {
+        projectId: project.id,
+        name: "old key",
+        urlEncrypted: encryptSecret(url, otherKey),
+        urlMasked: maskWebhookUrl(url),
+        format: "json",
+        events: ["run.failed"],
+        secretEncrypted: encryptSecret("whsec_x", otherKey),
+        createdBy: "admin@example.com",
+      },
+    });
+    const delivery = await queueWebhookDelivery(app.db, hook.id, P, { event: "webhook.test", summary: "test" });
+    await until(async () => (await app.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).attempts >= 1, 30_000);
+    const logged = await app.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+    expect(logged).toMatchObject({ status: "pending", lastStatus: null });
+    expect(logged.lastError).toMatch(/cannot be decrypted.*CAIRN_SECRET_KEY/);
+    expect(logged.lastError).not.toContain("s3cr3t-t0ken");
+    expect(received).toHaveLength(0);
+    await app.db.webhook.delete({ where: { id: hook.id } });
   });
 });
 
