@@ -28,6 +28,9 @@ const MUTATING: [string, string, string[]][] = [
   ["DELETE", `/api/admin/tokens/${ID}`, ["admin"]],
   ["POST", "/api/projects/shop/lint/acknowledgements", ["admin"]],
   ["DELETE", `/api/projects/shop/lint/acknowledgements/${ID}`, ["admin"]],
+  ["POST", "/api/projects/shop/webhooks", ["admin"]],
+  ["DELETE", `/api/projects/shop/webhooks/${ID}`, ["admin"]],
+  ["POST", `/api/projects/shop/webhooks/${ID}/test`, ["admin"]],
 ];
 
 const USERS = { viewer: "viewer", qa: "qa", release_manager: "alice" } as const;

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import Link from "next/link";
 import type { PublicProject } from "@/lib/projects/to-public-environment";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -34,26 +35,32 @@ export function ProjectCard({ project, onDone }: { project: PublicProject; onDon
           {project.name}
         </h2>
         {readOnly ? <Badge tone="violet">cairn.config.json · read-only</Badge> : <Badge tone="gray">managed here</Badge>}
-        {!readOnly && (
-          <div className="ml-auto flex gap-2">
-            <Button size="xs" disabled={change.isPending} onClick={() => setEditing(!editing)}>
-              {editing ? "Close" : "Edit"}
-            </Button>
-            <Button
-              variant="danger"
-              size="xs"
-              disabled={change.isPending}
-              onClick={() => {
-                const envs = project.environments.length;
-                if (confirm(`Delete project “${project.name}”${envs ? ` and its ${envs} environment${envs === 1 ? "" : "s"}` : ""}? Its run history goes too; the audit trail stays. The databases themselves are not touched.`)) {
-                  change.mutate({ kind: "delete-project" });
-                }
-              }}
-            >
-              Delete
-            </Button>
-          </div>
-        )}
+        <div className="ml-auto flex gap-2">
+          {/* Webhooks are kept in Cairn's store, so a project from cairn.config.json has them too. */}
+          <Link href={`/admin/projects/${encodeURIComponent(project.name)}/webhooks`} className="rounded-md border border-stone-300 px-2 py-1 text-xs text-stone-700 hover:bg-stone-100">
+            Webhooks
+          </Link>
+          {!readOnly && (
+            <>
+              <Button size="xs" disabled={change.isPending} onClick={() => setEditing(!editing)}>
+                {editing ? "Close" : "Edit"}
+              </Button>
+              <Button
+                variant="danger"
+                size="xs"
+                disabled={change.isPending}
+                onClick={() => {
+                  const envs = project.environments.length;
+                  if (confirm(`Delete project “${project.name}”${envs ? ` and its ${envs} environment${envs === 1 ? "" : "s"}` : ""}? Its run history goes too; the audit trail stays. The databases themselves are not touched.`)) {
+                    change.mutate({ kind: "delete-project" });
+                  }
+                }}
+              >
+                Delete
+              </Button>
+            </>
+          )}
+        </div>
       </header>
       <div className="space-y-4 p-4">
         {readOnly && <p className="rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-xs text-violet-900">Declared in cairn.config.json, so it is read-only here. Change it in that file and restart Cairn.</p>}

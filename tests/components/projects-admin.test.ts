@@ -49,6 +49,7 @@ describe("ProjectCard", () => {
     // URLs only masked; approvers named.
     expect(html).toContain("postgresql://cairn:****@db/production");
     expect(html).toContain("ops@example.com");
+    expect(html).toContain('href="/admin/projects/shop/webhooks"');
   });
 
   it("shows a project from cairn.config.json read-only: no edit, delete, reorder or add, but a connection test", () => {
@@ -59,6 +60,8 @@ describe("ProjectCard", () => {
     expect(html).not.toContain("promotion order");
     expect(html).not.toContain("Add environment");
     expect(html).toContain("Test connection");
+    // Webhooks live in Cairn's store: a config project has them too.
+    expect(html).toContain('href="/admin/projects/shop/webhooks"');
   });
 });
 
