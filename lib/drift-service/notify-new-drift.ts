@@ -7,11 +7,14 @@ import type { StoredSchemaReading } from "@/lib/drift-service/schema-readings";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { emitEvent } from "@/lib/webhooks/emit-event";
 
-/** The identity of an environment's drift: what differs and what it is compared with, in any order. */
+/**
+ * The identity of an environment's drift: what differs, each seen from this environment, in any
+ * order — not what it was compared with, which changes as other environments join and leave its
+ * revision while the drift stays the same.
+ */
 function fingerprintDrift(c: EnvironmentDriftCount): string {
-  const differences = c.differences.map((d) => JSON.stringify(d)).sort();
   return createHash("sha256")
-    .update(JSON.stringify([[...c.against].sort(), differences]))
+    .update(JSON.stringify([...c.keys].sort()))
     .digest("hex");
 }
 

@@ -10,6 +10,8 @@ import type { DriftDifference } from "@/lib/drift/types";
 /** What one environment's schema differs from, with each distinct difference once. */
 export interface EnvironmentDriftCount {
   differences: DriftDifference[];
+  /** Each difference as seen from this environment (its own value first), in `differences`' order: the same drift gives the same keys whatever it was compared with. */
+  keys: string[];
   /** In words, in the order found: "its baseline", "staging at the same revision". */
   against: string[];
 }
@@ -65,5 +67,5 @@ export function countEnvironmentDrift(findings: readonly DriftFinding[], withBas
       else charge(f.right, d, "right", `${f.left} at the same revision`);
     }
   }
-  return new Map([...out].map(([env, c]) => [env, { differences: c.differences, against: c.against }]));
+  return new Map([...out].map(([env, c]) => [env, { differences: c.differences, keys: [...c.keys], against: c.against }]));
 }

@@ -51,8 +51,8 @@ const addColumn = (url: string, column: string) => {
 beforeAll(async () => {
   app = await useAppStore("cairn_schema_read_jobs");
   db = app.db;
-  fixture = copyFixtureProject(["stamped", "qa", "production", "dev", "staging"]);
-  for (const name of ["stamped", "qa", "production", "dev", "staging"]) alembicUpgrade(fixture.dir, fixture.urls[name]!, "c3");
+  fixture = copyFixtureProject(["stamped", "qa", "production", "dev", "staging", "qa3", "staging3", "production3"]);
+  for (const name of ["stamped", "qa", "production", "dev", "staging", "qa3", "production3"]) alembicUpgrade(fixture.dir, fixture.urls[name]!, "c3");
 });
 
 afterAll(async () => {
@@ -164,6 +164,38 @@ describe("schema readings off the request path", () => {
       const again = await driftDeliveries("drift-shop");
       expect(again).toHaveLength(2);
       expect(again[1]).toMatchObject({ data: { environment: "production", differences: 2, readingId: other } });
+    });
+
+    it("is not emitted again when another environment joins, then leaves, the drifted one's revision", async () => {
+      const admin = await signedIn(db, "admin");
+      const actor = { kind: "user" as const, userId: admin.id, email: admin.email, name: "", role: "admin" as const };
+      const { envs } = await seedProject(db, {
+        name: "drift-trio",
+        dir: fixture.dir,
+        envs: [
+          { name: "qa", url: fixture.urls.qa3! },
+          { name: "staging", url: fixture.urls.staging3! },
+          { name: "production", url: fixture.urls.production3!, protected: true },
+        ],
+      });
+      const prod = envs[2]!.id;
+      await createWebhook(db, actor, "drift-trio", { name: "ops", url: "http://127.0.0.1:9/hooks/cairn", format: "json", events: ["drift.found"] }, { key: KEY });
+      alembicUpgrade(fixture.dir, fixture.urls.staging3!, "b2");
+      await refreshSchemaReading(db, { project: "drift-trio", environment: "qa", trigger: "demand" });
+      await refreshSchemaReading(db, { project: "drift-trio", environment: "staging", trigger: "demand" });
+      addColumn(fixture.urls.production3!, "hotfix");
+      await scheduledReading(prod);
+      expect((await driftDeliveries("drift-trio")).map((d) => d.summary)).toEqual(["production: schema drift found, 1 difference from qa at the same revision"]);
+
+      // staging is promoted to production's revision (it lacks the hand-added column, as qa does): the same drift.
+      alembicUpgrade(fixture.dir, fixture.urls.staging3!, "c3");
+      await refreshSchemaReading(db, { project: "drift-trio", environment: "staging", trigger: "demand" });
+      await scheduledReading(prod);
+      // staging moves on: still the same drift.
+      alembicUpgrade(fixture.dir, fixture.urls.staging3!, "d4");
+      await refreshSchemaReading(db, { project: "drift-trio", environment: "staging", trigger: "demand" });
+      await scheduledReading(prod);
+      expect((await driftDeliveries("drift-trio")).map((d) => d.summary), "one drift, told once").toHaveLength(1);
     });
 
     it("is never emitted for an unprotected environment, drifted as it is", async () => {
