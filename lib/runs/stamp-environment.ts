@@ -18,6 +18,7 @@ import { findOpenRun, isOpenRunIndexViolation, openRunError } from "@/lib/runs/r
 import type { StampResult, TStampRequest } from "@/lib/runs/stamp-request.types";
 import { revisionsText, sameSet } from "@/lib/revision-lists";
 import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
+import { startFailedEventReason } from "@/lib/runs/start-failed-reason";
 
 export interface StampEnvironmentInput {
   project: string;
@@ -157,7 +158,7 @@ export async function stampEnvironment(db: PrismaClient, i: StampEnvironmentInpu
         outcome: "cancelled",
         details: { kind: "stamp", reason: why },
       });
-      await emitRunEvent(tx, "run.cancelled", runId, { actor: null, reason: `Cairn could not start it: ${why}` });
+      await emitRunEvent(tx, "run.cancelled", runId, { actor: null, reason: startFailedEventReason(e) });
     });
     throw e;
   }

@@ -9,6 +9,7 @@ import { runStaleMs } from "@/lib/runs/recover-stale-runs";
 import type { RunExecution } from "@/lib/runs/plan-run";
 import { readSchemaAfterRun, recordBaselineAfterRun } from "@/lib/drift-service/record-baseline-after-run";
 import { emitRunEvent } from "@/lib/webhooks/emit-run-event";
+import { startFailedEventReason } from "@/lib/runs/start-failed-reason";
 
 const state = globalThis as unknown as { __cairnRunExecutions?: Map<string, Promise<RunOutcome | null>> };
 const executions = (state.__cairnRunExecutions ??= new Map());
@@ -67,7 +68,7 @@ export function startRun(db: PrismaClient, runId: string, actor: { id?: string |
             outcome: "cancelled",
             details: { reason: why },
           });
-          await emitRunEvent(tx, "run.cancelled", runId, { actor: null, reason: `Cairn could not start it: ${why}` });
+          await emitRunEvent(tx, "run.cancelled", runId, { actor: null, reason: startFailedEventReason(e) });
         });
       } catch (inner) {
         console.error(`[cairn] could not record that run ${runId} did not start:`, inner);

@@ -180,6 +180,25 @@ describe("run events", () => {
     expect(got[1]!.raw).not.toContain("no_such_table");
   });
 
+  it("a run that cannot start because another Cairn holds the lock: run.cancelled says so without the holder's email or host", async () => {
+    const holder = "carol.lockholder@example.com";
+    await db.environmentLock.create({ data: { environmentId: qaId, runId: "elsewhere-run", holder, instanceId: "db-box-7.internal-4242" } });
+    try {
+      const { runId } = await requestRun(alice, "qa", { kind: "upgrade", target: "f6" });
+      expect(await runExecution(runId)).toBeNull();
+      const got = await eventsOfRun(runId, 2);
+      expect(got.map((r) => r.sent.event)).toEqual(["run.requested", "run.cancelled"]);
+      expect(got[1]!.sent.data.reason).toBe("Cairn could not start it (locked); the run page says why.");
+      for (const r of got) expect(r.raw).not.toMatch(/carol|db-box-7|4242/);
+      // The whole reason stays behind sign-in: the run's own record and its audit row.
+      expect((await db.run.findUniqueOrThrow({ where: { id: runId } })).errorTail).toContain(holder);
+      const audit = await db.auditEvent.findFirstOrThrow({ where: { runId, action: "run.start-failed" } });
+      expect(JSON.stringify(audit.details)).toContain("db-box-7.internal-4242");
+    } finally {
+      await db.environmentLock.deleteMany({ where: { environmentId: qaId, runId: "elsewhere-run" } });
+    }
+  });
+
   it("a rejected request and a withdrawn one: run.rejected and run.cancelled with their reasons", async () => {
     await db.signOff.create({ data: { projectId, environmentId: qaId, toRevision: "d4", revisions: ["e5", "d4"], userId: qaUserId } });
     const down = { kind: "downgrade", target: "d4", typedConfirmation: "production", destructiveConfirmation: ["e5"] };
