@@ -27,13 +27,20 @@ export async function noticeNewHeads(db: PrismaClient, project: { id: string; na
   const heads = [...new Set(graph.heads)].sort();
   const known = stored.knownHeads;
   if (stored.headsSeenAt && sameSet(known, heads)) return [];
-  const behind = known.some((h) => !graph.revisions.has(h));
-  if (stored.headsSeenAt && behind && Date.now() - stored.headsSeenAt.getTime() < BEHIND_GRACE_MS) return [];
-  const added = stored.headsSeenAt ? heads.filter((h) => !known.includes(h)) : [];
+  // A read that lacks a known head (its file deleted, mid-write, mid-checkout, an instance with older
+  // files) announces nothing: the heads it shows may be older revisions. Within the grace it records
+  // nothing either; after it, the missing heads are kept among the known ones, so that their file
+  // coming back is no news — and dropped by the next such read past the grace.
+  const missing = known.filter((h) => !graph.revisions.has(h));
+  const behind = stored.headsSeenAt !== null && missing.length > 0;
+  if (behind && Date.now() - stored.headsSeenAt!.getTime() < BEHIND_GRACE_MS) return [];
+  const keepMissing = behind && heads.some((h) => !known.includes(h));
+  const record = keepMissing ? [...new Set([...heads, ...missing])].sort() : heads;
+  const added = stored.headsSeenAt && !behind ? heads.filter((h) => !known.includes(h)) : [];
   return db.$transaction(async (tx) => {
     const { count } = await tx.project.updateMany({
       where: { id: project.id, knownHeads: { equals: known }, headsSeenAt: stored.headsSeenAt ? { not: null } : null },
-      data: { knownHeads: heads, headsSeenAt: new Date() },
+      data: { knownHeads: record, headsSeenAt: new Date() },
     });
     // Another instance recorded this change first (and notified), or the heads moved again meanwhile.
     if (count !== 1 || added.length === 0) return [];

@@ -297,4 +297,31 @@ describe("graph.new_head", () => {
     await waitFor("graph.new_head from the job", () => received.filter((r) => r.sent.event === "graph.new_head").length >= 3);
     expect(received.filter((r) => r.sent.event === "graph.new_head").at(-1)!.sent.summary).toBe("new head k11 (after refunds), after j10 — 3 heads now: f6, h8, k11");
   });
+
+  it("is not sent for an older revision when a read lacks the head's file, nor again when the file returns; a real new head after is sent once", async () => {
+    const newHeads = () => received.filter((r) => r.sent.event === "graph.new_head").map((r) => r.sent.summary);
+    const before = newHeads().length;
+    // A steady project: its heads last changed long ago, so no rolling-deploy grace applies.
+    const steady = () => db.$executeRaw`UPDATE "Project" SET "headsSeenAt" = now() - interval '2 hours' WHERE id = ${projectId}`;
+    await steady();
+    const k11 = path.join(fixture.dir, "versions", "k11_after_refunds.py");
+    const saved = fs.readFileSync(k11, "utf8");
+    fs.rmSync(k11); // deleted, mid-write, mid-checkout, or an instance with older files
+    await getProjectGraph(P);
+    await enqueue(db, checkHeadsJob, {});
+    await sleep(3000);
+    expect(newHeads().slice(before), "j10 announced as a new head when k11's file went missing").toEqual([]);
+
+    await steady();
+    fs.writeFileSync(k11, saved);
+    await getProjectGraph(P);
+    await sleep(3000);
+    expect(newHeads().slice(before), "k11 announced again when its file came back").toEqual([]);
+
+    fs.writeFileSync(path.join(fixture.dir, "versions", "l12_after_k11.py"), migration("l12", "k11", "after k11"));
+    await getProjectGraph(P);
+    await waitFor("graph.new_head for l12", () => newHeads().length > before);
+    await sleep(2000);
+    expect(newHeads().slice(before)).toEqual(["new head l12 (after k11), after k11 — 3 heads now: f6, h8, l12"]);
+  });
 });
