@@ -15,7 +15,7 @@ import { resolveRunnerPython } from "@/lib/runner/resolve-runner-python";
 import { runAlembic, type RunAlembicResult } from "@/lib/runner/run-alembic";
 import { createRunLogWriter, nextRunLogSeq } from "@/lib/runner/run-log-writer";
 import { removeRunnerFiles, runnerLogDir } from "@/lib/runner/runner-files";
-import { sameSet, revisionsText } from "@/lib/revision-lists";
+import { asStrings, sameSet, revisionsText, storedRevisions } from "@/lib/revision-lists";
 import { describeReviewedFilesChange, type Replanned } from "@/lib/runner/reviewed-files";
 import { hashRevisionFiles, recordRunAppliedFiles } from "@/lib/applied-files/record-applied-files";
 import { runBackup, type RunBackupResult } from "@/lib/backups/run-backup";
@@ -207,8 +207,10 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
   // A cancel may be asked for on any instance: it lands in the store, the heartbeat sees it.
   const cancel = new AbortController();
   let cancelledBy: { by: string | null; reason: string | null } | null = null;
+  let alembicEnded = false;
   const beat = async () => {
     await heartbeatEnvironmentLock(db, runId, instanceId);
+    if (alembicEnded) return;
     const c = await db.run.findUnique({ where: { id: runId }, select: { cancelRequestedAt: true, cancelRequestedBy: true, cancelReason: true } });
     if (c?.cancelRequestedAt && !cancel.signal.aborted) {
       cancelledBy = { by: c.cancelRequestedBy, reason: c.cancelReason };
@@ -334,175 +336,209 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       }
     }
   } finally {
-    clearInterval(heartbeat);
+    // The heartbeat goes on until the outcome is recorded: hashing, redacting and writing it can take seconds on a
+    // busy server, and a run that went quiet meanwhile would be settled by another instance without its result.
+    alembicEnded = true;
   }
-
-  // 2. Nothing ran: the database lock is held elsewhere, or the database could not be reached.
-  const report = result?.runner;
-  if (report && !report.locked && (report.busy || report.error)) {
-    await writer.close();
-    removeRunnerFiles(logFile);
-    if (report.busy) {
-      const who = report.busy.holder ? ` by ${report.busy.holder}` : "";
-      const reason = `${env.name} is being migrated from elsewhere: its database lock is held${who}. Another Cairn (or a run of this one under another name) is migrating this database; wait for it to finish.`;
-      await undoStart("run.start-refused", "locked", reason);
-      throw new AppError("locked", `database lock of ${env.name} held`, reason, { identity: report.busy.identity });
+  const recordOutcome = async (): Promise<RunOutcome> => {
+    // 2. Nothing ran: the database lock is held elsewhere, or the database could not be reached.
+    const report = result?.runner;
+    if (report && !report.locked && (report.busy || report.error)) {
+      await writer.close();
+      removeRunnerFiles(logFile);
+      if (report.busy) {
+        const who = report.busy.holder ? ` by ${report.busy.holder}` : "";
+        const reason = `${env.name} is being migrated from elsewhere: its database lock is held${who}. Another Cairn (or a run of this one under another name) is migrating this database; wait for it to finish.`;
+        await undoStart("run.start-refused", "locked", reason);
+        throw new AppError("locked", `database lock of ${env.name} held`, reason, { identity: report.busy.identity });
+      }
+      const said = report.error!.message || report.error!.reason;
+      const reason =
+        report.error!.reason === "read"
+          ? `Cairn could not read ${env.name}'s version table under the database lock (${said}). Check that the environment's user may read it.`
+          : `Cairn could not connect to ${env.name} to lock it (${said}). Check that the database is reachable and the URL is right.`;
+      await undoStart("run.start-refused", "unreachable", reason);
+      throw new AppError("unreachable", `runner could not lock ${env.name}`, reason);
     }
-    const said = report.error!.message || report.error!.reason;
-    const reason =
-      report.error!.reason === "read"
-        ? `Cairn could not read ${env.name}'s version table under the database lock (${said}). Check that the environment's user may read it.`
-        : `Cairn could not connect to ${env.name} to lock it (${said}). Check that the database is reachable and the URL is right.`;
-    await undoStart("run.start-refused", "unreachable", reason);
-    throw new AppError("unreachable", `runner could not lock ${env.name}`, reason);
-  }
 
-  // 3. Decide the outcome.
-  const now = resultRevisions ? revisionsText(resultRevisions) : "unknown";
-  let status: RunOutcome["status"];
-  let why: string;
-  const failure = () => describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOfUrl(o.databaseUrl), resultRevisions });
-  const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
-  // Assigned inside onLocked, which TypeScript cannot follow: read once here with its declared type.
-  const made = backup as RunBackupResult | null;
-  const backupFailure = made && !made.ok ? made.message : null;
-  if (refusal) {
-    status = "stale";
-    why = refusal;
-  } else if (cancelledBy) {
-    const c = cancelledBy as { by: string | null; reason: string | null };
-    status = "cancelled";
-    why = backupFailure
-      ? `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} during the backup before the run; Alembic did not start. ${env.name} is still at ${now}.`
-      : `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} while Alembic was running. ${failure().headline}`;
-  } else if (backupFailure) {
-    status = "failed";
-    why = `${backupFailure} Alembic did not start: ${env.name} is still at ${now}. The backup's output is in this run's log.`;
-  } else if (result && (result.aborted || (result.signal && !result.timedOut))) {
-    status = "interrupted";
-    why = result.aborted ? `The run was stopped before Alembic finished. ${env.name} is now at ${now}.` : `Alembic was killed (${result.signal}) before it finished. ${env.name} is now at ${now}.`;
-  } else if (result?.timedOut) {
-    status = "failed";
-    why = `Alembic did not finish within ${o.timeoutMs} ms and was stopped. ${failure().headline}`;
-  } else if (result?.exitCode === 77) {
-    status = "failed";
-    why = `The connection holding ${env.name}'s database lock dropped and another session took the lock, so Cairn stopped Alembic rather than migrate unguarded. ${env.name} is now at ${now}.`;
-  } else if (spawnError || !result || result.exitCode !== 0) {
-    status = "failed";
-    why = spawnError ?? `${failure().headline} (Alembic exited with code ${result?.exitCode}; expected ${revisionsText(o.expectedHeads)}.)`;
-  } else if (!headsMatch) {
-    status = "failed";
-    why = readError ? `Alembic finished, but Cairn could not re-read ${env.name}'s version table: ${readError}` : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${revisionsText(o.expectedHeads)}.`;
-  } else {
-    status = "succeeded";
-    why = `${env.name} is now at ${now}.`;
-  }
-  if (readError && status !== "failed") why += ` (Cairn could not re-read the version table: ${readError})`;
-  log(`Cairn: ${status} — ${why}`);
-  await writer.close();
+    // 3. Decide the outcome.
+    const now = resultRevisions ? revisionsText(resultRevisions) : "unknown";
+    let status: RunOutcome["status"];
+    let why: string;
+    const failure = () => describeRunFailure({ lines: alembicLines, direction: subcommand, plannedSteps, fileOf: o.fileOf, environment: env.name, dialect: dialectOfUrl(o.databaseUrl), resultRevisions });
+    const headsMatch = resultRevisions !== null && sameSet(resultRevisions, o.expectedHeads);
+    // Assigned inside onLocked, which TypeScript cannot follow: read once here with its declared type.
+    const made = backup as RunBackupResult | null;
+    const backupFailure = made && !made.ok ? made.message : null;
+    if (refusal) {
+      status = "stale";
+      why = refusal;
+    } else if (cancelledBy) {
+      const c = cancelledBy as { by: string | null; reason: string | null };
+      status = "cancelled";
+      why = backupFailure
+        ? `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} during the backup before the run; Alembic did not start. ${env.name} is still at ${now}.`
+        : `Cancelled by ${c.by ?? "someone"}${c.reason ? ` (${c.reason})` : ""} while Alembic was running. ${failure().headline}`;
+    } else if (backupFailure) {
+      status = "failed";
+      why = `${backupFailure} Alembic did not start: ${env.name} is still at ${now}. The backup's output is in this run's log.`;
+    } else if (result && (result.aborted || (result.signal && !result.timedOut))) {
+      status = "interrupted";
+      why = result.aborted ? `The run was stopped before Alembic finished. ${env.name} is now at ${now}.` : `Alembic was killed (${result.signal}) before it finished. ${env.name} is now at ${now}.`;
+    } else if (result?.timedOut) {
+      status = "failed";
+      why = `Alembic did not finish within ${o.timeoutMs} ms and was stopped. ${failure().headline}`;
+    } else if (result?.exitCode === 77) {
+      status = "failed";
+      why = `The connection holding ${env.name}'s database lock dropped and another session took the lock, so Cairn stopped Alembic rather than migrate unguarded. ${env.name} is now at ${now}.`;
+    } else if (spawnError || !result || result.exitCode !== 0) {
+      status = "failed";
+      why = spawnError ?? `${failure().headline} (Alembic exited with code ${result?.exitCode}; expected ${revisionsText(o.expectedHeads)}.)`;
+    } else if (!headsMatch) {
+      status = "failed";
+      why = readError ? `Alembic finished, but Cairn could not re-read ${env.name}'s version table: ${readError}` : `Alembic finished, but ${env.name}'s version table holds ${now} instead of ${revisionsText(o.expectedHeads)}.`;
+    } else {
+      status = "succeeded";
+      why = `${env.name} is now at ${now}.`;
+    }
+    if (readError && status !== "failed") why += ` (Cairn could not re-read the version table: ${readError})`;
+    log(`Cairn: ${status} — ${why}`);
+    await writer.close();
 
-  const durationMs = Date.now() - startedAt;
-  const errorTail = status === "succeeded" ? null : redact(`${why}\n\nAlembic output (last ${ERROR_TAIL_LINES} lines):\n${lines.slice(-ERROR_TAIL_LINES).join("\n")}`);
+    const durationMs = Date.now() - startedAt;
+    const errorTail = status === "succeeded" ? null : redact(`${why}\n\nAlembic output (last ${ERROR_TAIL_LINES} lines):\n${lines.slice(-ERROR_TAIL_LINES).join("\n")}`);
 
-  // The files of the migrations that completed, hashed now: a later edit of one is flagged (lib/applied-files).
-  const completed = status === "succeeded" ? executedSteps : status === "stale" ? [] : executedSteps.slice(0, -1);
-  const downgrade = subcommand === "downgrade" && !stampTo;
-  const appliedFiles =
-    downgrade || stampTo
-      ? []
-      : await hashRevisionFiles(
-          o.alembic.cwd,
-          completed.map((r) => ({ revision: r, path: o.fileOf?.(r) && path.resolve(o.alembic.cwd, o.fileOf(r)!) })),
-        ).catch(() => []);
+    // The files of the migrations that completed, hashed now: a later edit of one is flagged (lib/applied-files).
+    const completed = status === "succeeded" ? executedSteps : status === "stale" ? [] : executedSteps.slice(0, -1);
+    const downgrade = subcommand === "downgrade" && !stampTo;
+    const appliedFiles =
+      downgrade || stampTo
+        ? []
+        : await hashRevisionFiles(
+            o.alembic.cwd,
+            completed.map((r) => ({ revision: r, path: o.fileOf?.(r) && path.resolve(o.alembic.cwd, o.fileOf(r)!) })),
+          ).catch(() => []);
 
-  // What the webhooks are told: who ended it (the one who started it, the one who cancelled it; Cairn for a refusal) and why.
-  const c = cancelledBy as { by: string | null; reason: string | null } | null;
-  const told =
-    status === "cancelled"
-      ? { actor: c?.by ?? null, reason: c?.reason ?? null }
-      : status === "stale"
-        ? { actor: null, reason: redact(why) }
-        : { actor: o.actor.email, failedStep: status === "failed" && !backupFailure && result && result.exitCode !== 0 ? (executedSteps.at(-1) ?? null) : null };
+    // What the webhooks are told: who ended it (the one who started it, the one who cancelled it; Cairn for a refusal) and why.
+    const c = cancelledBy as { by: string | null; reason: string | null } | null;
+    const told =
+      status === "cancelled"
+        ? { actor: c?.by ?? null, reason: c?.reason ?? null }
+        : status === "stale"
+          ? { actor: null, reason: redact(why) }
+          : { actor: o.actor.email, failedStep: status === "failed" && !backupFailure && result && result.exitCode !== 0 ? (executedSteps.at(-1) ?? null) : null };
 
-  // 4. Outcome, lock release, audit row and webhook event in one transaction (the runner already let go of the database) —
-  // unless another instance settled the run meanwhile (this one went quiet longer than the stale threshold while its
-  // Alembic ended): then that outcome stands, told once, and what this instance saw is audited beside it.
-  const settledElsewhere = await db.$transaction(async (tx) => {
-    await recordRunAppliedFiles(tx, { environmentId: env.id, runId, applied: appliedFiles, removed: downgrade ? completed : [] });
-    const ended = await tx.run.updateMany({
-      where: { id: runId, status: "running", instanceId },
-      data: {
-        status,
-        finishedAt: new Date(),
-        durationMs,
-        errorTail,
-        resultRevisions: resultRevisions ?? undefined,
-        executedFrom: executedFrom ?? undefined,
-        executedSteps,
-        heartbeatAt: new Date(),
-      },
-    });
-    if (ended.count === 0) {
-      const stored = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
+    // 4. Outcome, lock release, audit row and webhook event in one transaction (the runner already let go of the database) —
+    // unless another instance settled the run meanwhile (this one went quiet longer than the stale threshold while its
+    // Alembic ended): then that outcome stands, told once, and what this instance saw is audited beside it.
+    const settledElsewhere = await db.$transaction(async (tx) => {
+      await recordRunAppliedFiles(tx, { environmentId: env.id, runId, applied: appliedFiles, removed: downgrade ? completed : [] });
+      const ended = await tx.run.updateMany({
+        where: { id: runId, status: "running", instanceId },
+        data: {
+          status,
+          finishedAt: new Date(),
+          durationMs,
+          errorTail,
+          resultRevisions: resultRevisions ?? undefined,
+          executedFrom: executedFrom ?? undefined,
+          executedSteps,
+          heartbeatAt: new Date(),
+        },
+      });
+      if (ended.count === 0) {
+        const stored = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
+        await recordAudit(tx, {
+          actor: { userId: o.actor.id, email: o.actor.email },
+          action: "run.outcome-after-settled",
+          projectId: run.projectId,
+          environmentId: env.id,
+          environment: env.name,
+          runId,
+          toRevision: run.target,
+          outcome: stored.status,
+          details: { instanceId, sawStatus: status, saw: redact(why), resultRevisions, executedSteps, durationMs },
+        });
+        return stored.status;
+      }
+      await releaseEnvironmentLock(tx, runId);
       await recordAudit(tx, {
         actor: { userId: o.actor.id, email: o.actor.email },
-        action: "run.outcome-after-settled",
+        action: status === "stale" ? "run.refused-moved" : `run.${status}`,
         projectId: run.projectId,
         environmentId: env.id,
         environment: env.name,
         runId,
+        fromRevision: (executedFrom ?? reviewedFrom).join(",") || null,
         toRevision: run.target,
-        outcome: stored.status,
-        details: { instanceId, sawStatus: status, saw: redact(why), resultRevisions, executedSteps, durationMs },
+        outcome: status,
+        details: {
+          durationMs,
+          exitCode: result?.exitCode ?? null,
+          signal: result?.signal ?? null,
+          resultRevisions,
+          executedFrom,
+          executedSteps,
+          plannedSteps,
+          // Redacted like the summary: an audit row can never be changed, so nothing secret may enter one (a dump tool's stderr line).
+          ...(status === "stale" || backupFailure ? { reason: redact(why) } : {}),
+          ...(made ? { backup: backupRecord(made, redact) } : {}),
+        },
       });
-      return stored.status;
-    }
-    await releaseEnvironmentLock(tx, runId);
-    await recordAudit(tx, {
-      actor: { userId: o.actor.id, email: o.actor.email },
-      action: status === "stale" ? "run.refused-moved" : `run.${status}`,
-      projectId: run.projectId,
-      environmentId: env.id,
-      environment: env.name,
-      runId,
-      fromRevision: (executedFrom ?? reviewedFrom).join(",") || null,
-      toRevision: run.target,
-      outcome: status,
-      details: {
-        durationMs,
-        exitCode: result?.exitCode ?? null,
-        signal: result?.signal ?? null,
-        resultRevisions,
-        executedFrom,
-        executedSteps,
-        plannedSteps,
-        // Redacted like the summary: an audit row can never be changed, so nothing secret may enter one (a dump tool's stderr line).
-        ...(status === "stale" || backupFailure ? { reason: redact(why) } : {}),
-        ...(made ? { backup: backupRecord(made, redact) } : {}),
-      },
+      await emitRunEvent(tx, `run.${status}`, runId, told);
+      return null;
     });
-    await emitRunEvent(tx, `run.${status}`, runId, told);
-    return null;
-  });
-  removeRunnerFiles(logFile);
-  if (settledElsewhere) {
-    console.warn(`[cairn] run ${runId} ended ${status} here, but another instance had already settled it as ${settledElsewhere} while this one was quiet; that outcome stands (audited as run.outcome-after-settled).`);
-    status = settledElsewhere as RunOutcome["status"];
-  }
+    removeRunnerFiles(logFile);
+    if (settledElsewhere) return outcomeSettledElsewhere(db, { runId, instanceId, saw: status, why: redact(why), expectedHeads: o.expectedHeads });
 
+    return {
+      runId,
+      status,
+      exitCode: result?.exitCode ?? null,
+      signal: result?.signal ?? null,
+      durationMs,
+      resultRevisions,
+      expectedHeads: o.expectedHeads,
+      executedFrom,
+      executedSteps,
+      errorTail,
+      summary: redact(why),
+      backup: made?.ok ? backupRecord(made, redact) : null,
+    };
+  };
+  try {
+    return await recordOutcome();
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/**
+ * The run ended here after another instance had settled it (this one was quiet past the stale threshold): that
+ * outcome stands. The log's last line says so, after whatever this instance still wrote (a fresh sequence: lines
+ * numbered like the settler's would be dropped as duplicates), and the caller gets the stored run, not what this
+ * instance saw — which is in the audit row run.outcome-after-settled.
+ */
+async function outcomeSettledElsewhere(db: PrismaClient, o: { runId: string; instanceId: string; saw: RunOutcome["status"]; why: string; expectedHeads: string[] }): Promise<RunOutcome> {
+  const stored = await db.run.findUniqueOrThrow({ where: { id: o.runId } });
+  const summary = `Cairn instance ${o.instanceId} saw this run end ${o.saw} (${o.why}), but another instance had already recorded it as ${stored.status} while this one was not answering; that outcome stands.`;
+  console.warn(`[cairn] run ${o.runId}: ${summary}`);
+  const writer = createRunLogWriter(db, o.runId, { startSeq: await nextRunLogSeq(db, o.runId) });
+  writer.append(`Cairn: ${summary}`);
+  await writer.close();
   return {
-    runId,
-    status,
-    exitCode: result?.exitCode ?? null,
-    signal: result?.signal ?? null,
-    durationMs,
-    resultRevisions,
+    runId: o.runId,
+    status: stored.status as RunOutcome["status"],
+    exitCode: null,
+    signal: null,
+    durationMs: stored.durationMs ?? 0,
+    resultRevisions: storedRevisions(stored.resultRevisions),
     expectedHeads: o.expectedHeads,
-    executedFrom,
-    executedSteps,
-    errorTail,
-    summary: redact(why),
-    backup: made?.ok ? backupRecord(made, redact) : null,
+    executedFrom: storedRevisions(stored.executedFrom),
+    executedSteps: asStrings(stored.executedSteps),
+    errorTail: stored.errorTail,
+    summary,
+    backup: null,
   };
 }
 
