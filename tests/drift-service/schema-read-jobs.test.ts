@@ -195,7 +195,10 @@ describe("schema readings off the request path", () => {
       alembicUpgrade(fixture.dir, fixture.urls.staging3!, "d4");
       await refreshSchemaReading(db, { project: "drift-trio", environment: "staging", trigger: "demand" });
       await scheduledReading(prod);
-      expect((await driftDeliveries("drift-trio")).map((d) => d.summary), "one drift, told once").toHaveLength(1);
+      expect(
+        (await driftDeliveries("drift-trio")).map((d) => d.summary),
+        "one drift, told once",
+      ).toHaveLength(1);
     });
 
     it("is never emitted for an unprotected environment, drifted as it is", async () => {
