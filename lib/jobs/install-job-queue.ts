@@ -44,9 +44,12 @@ async function installLocked(sql: JobSql): Promise<void> {
   const boss = new PgBoss({ db: asPgBossDb(sql), schema: JOB_SCHEMA, supervise: false, schedule: false, migrate: true });
   await boss.start();
   try {
-    const existing = new Set((await boss.getQueues()).map((q) => q.name));
+    const existing = new Map((await boss.getQueues()).map((q) => [q.name, q.policy]));
     for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
-      if (!existing.has(queueName(name))) await boss.createQueue(queueName(name), { name: queueName(name), policy: spec.policy });
+      const policy = existing.get(queueName(name));
+      if (policy === undefined) await boss.createQueue(queueName(name), { name: queueName(name), policy: spec.policy });
+      // A queue whose policy changed since it was created (schema-read was stately): new jobs take the new one.
+      else if (policy !== spec.policy) await boss.updateQueue(queueName(name), { name: queueName(name), policy: spec.policy });
     }
   } finally {
     await boss.stop({ graceful: false, close: false });

@@ -11,11 +11,14 @@
 export const JOB_SCHEMA = "cairn_jobs";
 
 /**
- * How a queue admits jobs (pg-boss's policies): "standard" runs every job; "stately" keeps at most
- * one job waiting and one running, so enqueueing one that is already waiting is a no-op — for work
- * that must not pile up, such as a periodic sweep.
+ * How a queue admits jobs (pg-boss's policies): "standard" runs every job; "short" keeps at most one
+ * job waiting per singleton key (enqueueing one more is a no-op) and lets it start while another with
+ * that key runs; "stately" keeps at most one job waiting and one running — for work that must not
+ * pile up, such as a periodic sweep. Stately is for keyless queues only: in pg-boss 10 a waiting
+ * keyed job whose key is running makes every fetch of its queue fail until the running one ends
+ * (timgit/pg-boss#536), so one slow key would stall all the others.
  */
-export type QueuePolicy = "standard" | "stately";
+export type QueuePolicy = "standard" | "short" | "stately";
 
 export const QUEUES = {
   /** Settles runs whose Cairn instance went quiet (lib/runs/run-sweep-job.ts). */
@@ -24,9 +27,10 @@ export const QUEUES = {
   "webhook-delivery": { policy: "standard" },
   /**
    * Reads one environment's schema (lib/drift-service/schema-read-job.ts). Keyed by environment: one
-   * reading waits and one runs at most per environment, across instances.
+   * reading waits at most per environment, across instances; it may start while the previous one
+   * still runs (harmless: drift.found is conditional), so a slow environment holds up no other.
    */
-  "schema-read": { policy: "stately" },
+  "schema-read": { policy: "short" },
   /** Queues a schema-read for each environment due for its background reading (lib/drift-service/schema-read-sweep-job.ts). */
   "schema-read-sweep": { policy: "stately" },
   /** Reads every project's migrations for heads not seen before: graph.new_head (lib/projects/check-heads-job.ts). */

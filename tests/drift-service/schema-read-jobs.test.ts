@@ -51,7 +51,7 @@ const addColumn = (url: string, column: string) => {
 beforeAll(async () => {
   app = await useAppStore("cairn_schema_read_jobs");
   db = app.db;
-  fixture = copyFixtureProject(["stamped", "qa", "production", "dev", "staging", "qa3", "staging3", "production3"]);
+  fixture = copyFixtureProject(["stamped", "qa", "production", "dev", "staging", "qa3", "staging3", "production3", "held", "stuck", "other"]);
   for (const name of ["stamped", "qa", "production", "dev", "staging", "qa3", "production3"]) alembicUpgrade(fixture.dir, fixture.urls[name]!, "c3");
 });
 
@@ -210,6 +210,48 @@ describe("schema readings off the request path", () => {
       expect(drift.environments.find((e) => e.name === "staging")).toMatchObject({ protected: false, differences: 1 });
       expect(await driftDeliveries("drift-lab")).toEqual([]);
     });
+  });
+});
+
+describe("one environment's reading that runs long", () => {
+  it("holds up no other environment's reading, and a stamp's reading behind a waiting scheduled one is never skipped as not due", async () => {
+    const { envs } = await seedProject(db, {
+      name: "held-shop",
+      dir: fixture.dir,
+      envs: [
+        { name: "held", url: fixture.urls.held! },
+        { name: "stuck", url: fixture.urls.stuck! },
+        { name: "other", url: fixture.urls.other! },
+      ],
+    });
+    const [held, stuck, other] = envs.map((e) => e.id) as [string, string, string];
+    // held's and stuck's readings are running (on an instance that then died, or on a slow target): their jobs are active for up to expireInSeconds.
+    // Meanwhile their version tables moved again (a stamp queues a reading each), and other is due.
+    const runningJobs: string[] = [];
+    for (const id of [held, stuck]) {
+      const running = (await enqueueSchemaRead(db, id, "stamp"))!;
+      runningJobs.push(running);
+      await db.$executeRawUnsafe(`UPDATE ${JOB_SCHEMA}.job SET state = 'active', started_on = now() WHERE id = $1::uuid`, running);
+      expect(await enqueueSchemaRead(db, id, "stamp")).not.toBeNull();
+    }
+    expect(await enqueueSchemaRead(db, other, "schedule")).not.toBeNull();
+    queues.push(await createJobQueue(await getStore(), [schemaReadJob], { pollingIntervalSeconds: 0.5 }));
+    const read = await eventually(async () => ((await readingsOf(db, other)).length ? true : null), 20_000).catch(() => false);
+    expect(read, "other was not read while held's reading ran").toBe(true);
+    await eventually(async () => ((await readingsOf(db, held)).length ? true : null), 20_000);
+    // The dead instance's jobs end (pg-boss expires them after expireInSeconds).
+    await db.$executeRawUnsafe(`UPDATE ${JOB_SCHEMA}.job SET state = 'completed', completed_on = now() WHERE id = ANY($1::uuid[])`, runningJobs);
+
+    // A scheduled reading waits for held; a stamp comes before it runs; then a reading lands (Read now): the stamp's reading still happens.
+    await db.$executeRaw`UPDATE "SchemaReading" SET "readAt" = "readAt" - interval '1 day' WHERE "environmentId" = ${held}`;
+    for (const q of queues) await q.stop(1000);
+    queues.length = 0;
+    expect(await enqueueSchemaRead(db, held, "schedule")).not.toBeNull();
+    await enqueueSchemaRead(db, held, "stamp");
+    await refreshSchemaReading(db, { project: "held-shop", environment: "held", trigger: "demand" });
+    queues.push(await createJobQueue(await getStore(), [schemaReadJob], { pollingIntervalSeconds: 0.5 }));
+    await eventually(async () => (await schemaReadJobs(db)).filter((j) => j.key === held).every((j) => j.state === "completed") || null, 20_000);
+    expect((await readingsOf(db, held)).map((r) => r.trigger), "the stamp's reading was skipped as not due").toEqual(["stamp", "demand", "stamp"]);
   });
 });
 

@@ -56,6 +56,14 @@ describe("the job queue on a shared PostgreSQL store", () => {
     return store;
   }
 
+  it("gives a queue created under an older policy its current one when a store opens (schema-read was stately)", async () => {
+    const first = await instance([]);
+    await first.db.$executeRawUnsafe(`UPDATE ${JOB_SCHEMA}.queue SET policy = 'stately' WHERE name = $1`, queueName("schema-read"));
+    await instance([]);
+    const [row] = await first.db.$queryRawUnsafe<{ policy: string }[]>(`SELECT policy FROM ${JOB_SCHEMA}.queue WHERE name = $1`, queueName("schema-read"));
+    expect(row!.policy).toBe("short");
+  });
+
   it("runs each job exactly once when two instances work the same queue", async () => {
     const ran: { n: number; instance: string }[] = [];
     const job = (instanceName: string) =>
