@@ -44,7 +44,7 @@ export function RevisionPanel(props: {
       <div className="overflow-auto px-4 py-3 text-sm">
         <dl className="grid grid-cols-[7rem_1fr] gap-x-2 gap-y-1">
           <dt className="text-stone-500">Created</dt>
-          <dd>{r.createDate ?? "—"}</dd>
+          <dd>{source.data?.revision.createDate ?? r.createDate ?? "—"}</dd>
           <dt className="text-stone-500">File</dt>
           <dd className="font-mono text-xs break-all" data-testid="revision-path">
             {source.data?.revision.relativePath ?? r.relativePath}

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { callApi } from "@/components/ui/call-api";
 
 export interface RevisionSource {
-  revision: { relativePath: string };
+  revision: { relativePath: string; createDate: string | null };
   source: string;
 }
 

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
+import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-project-graph";
 import type { AuditActor } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -25,19 +26,15 @@ export type ProjectRevisionLint = { ok: true; dialect: LintDialect; version: str
 const MAX_CACHED = 16;
 const cache: Map<string, Promise<ProjectRevisionLint>> = ((globalThis as { __cairnRevisionLint?: Map<string, Promise<ProjectRevisionLint>> }).__cairnRevisionLint ??= new Map());
 
+/** The cache key last found for a shown graph version (project, watched version, how Alembic is run). */
+const keyOfShown = new Map<string, string>();
+
 /**
  * Lints every revision of a project once per graph version. The render and its `command.run` audit row
  * (purpose "lint", under `actor`) happen only for the request that finds no cached answer.
  */
 export async function lintProjectRevisions(db: PrismaClient, i: { project: string; actor: AuditActor } & UrlOptions): Promise<ProjectRevisionLint> {
   const { project, environments, constants } = await loadProject(db, i.project, i);
-  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
-  const rootDir = loaded.location.rootDir;
-  const files = [...graph.revisions.entries()]
-    .filter(([, r]) => r.path)
-    .map(([id, r]) => ({ id, path: r.path }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  const sources = new Map(await Promise.all(files.map(async (r) => [r.id, await fs.promises.readFile(r.path!, "utf8").catch(() => null)] as const)));
   // The dialect of the project's first environment whose URL resolves (PostgreSQL when none does).
   let dialect: LintDialect = "postgresql";
   for (const { url } of environments) {
@@ -46,11 +43,27 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
       break;
     }
   }
+  // While the graph the pages show is unchanged (readWatchedProjectGraph: file events, at most a minute
+  // old), the answer found for it last time is given without reading and hashing every file again: for
+  // 5,000 revisions that read held the server's event loop for about a second on every graph page visit.
+  const watched = await readWatchedProjectGraph(project.alembicPath, { constants });
+  const shownKey = JSON.stringify([project.id, watched.version, dialect, project.command, project.xArgs, project.urlEnvVar]);
+  const known = keyOfShown.get(shownKey);
+  const cached = known === undefined ? undefined : cache.get(known);
+  if (cached) return cached;
+  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants });
+  const rootDir = loaded.location.rootDir;
+  const files = [...graph.revisions.entries()]
+    .filter(([, r]) => r.path)
+    .map(([id, r]) => ({ id, path: r.path }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const sources = new Map(await Promise.all(files.map(async (r) => [r.id, await fs.promises.readFile(r.path!, "utf8").catch(() => null)] as const)));
   const hash = crypto.createHash("sha256");
   hash.update(JSON.stringify([dialect, project.command, project.xArgs, project.urlEnvVar, loaded.location.configFile ?? null]));
   for (const r of files) hash.update(`\0${r.id}\0${sources.get(r.id) ?? ""}`);
   const version = hash.digest("hex").slice(0, 16);
   const key = `${project.id}:${version}`;
+  setBounded(keyOfShown, shownKey, key, MAX_CACHED);
   let answer = cache.get(key);
   if (!answer) {
     answer = compute();

@@ -7,7 +7,7 @@ import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { listProjects as listStoredProjects } from "@/lib/projects/list-projects";
 import { readStoredOverviewStatus, readStoredProjectStatus } from "@/lib/projects/read-stored-project-status";
 import { toPublicProject, type PublicProject } from "@/lib/projects/to-public-environment";
-import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
+import { readWatchedProjectGraph } from "@/lib/project-graph/read-watched-project-graph";
 import { relativeProblems } from "@/lib/alembic/relative-paths";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { ProjectStatus } from "@/lib/targets/types";
@@ -30,14 +30,16 @@ export async function getPublicProject(projectName: string): Promise<PublicProje
 }
 
 /**
- * The project's migration graph, read statically (cached per file). A head not seen before is
- * recorded and announced to the webhooks (graph.new_head), once across instances.
+ * The project's migration graph as pages show it: the graph the overview keeps while the project's files
+ * are unchanged (readWatchedProjectGraph), so a page view costs a lookup, not a read of every file in the
+ * worker and a copy of the whole graph back onto the server's event loop. Runs and gates read the files
+ * themselves. A head not seen before is recorded and announced to the webhooks (graph.new_head), once
+ * across instances (checked once per graph version).
  */
 export async function getProjectGraph(projectName: string): Promise<{ project: PublicProject; graph: RevisionGraph; rootDir: string }> {
   const project = await getPublicProject(projectName);
-  const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: constantsOf(project) });
-  await noticeNewHeadsOnRead(await getDb(), project, graph);
-  const rootDir = loaded.location.rootDir;
+  const { graph, rootDir, version } = await readWatchedProjectGraph(project.alembicPath, { constants: constantsOf(project) });
+  await noticeNewHeadsOnRead(await getDb(), project, graph, version);
   // Pages show problems to every role; runs plan from their own read, with absolute paths.
   return { project, graph: { ...graph, problems: relativeProblems(graph.problems, rootDir) }, rootDir };
 }

@@ -89,9 +89,10 @@ export async function checkAlembicCommands(db: PrismaClient): Promise<string[]> 
 }
 
 /**
- * Reads every project's graph in the background, so the first visitor of a large project gets a
- * cached read (the browser lays it out; where environments stand is read per visit anyway). Failures
- * are only logged: the page reports them itself.
+ * Reads every project's graph in the background into the graph the pages show (getProjectGraph keeps
+ * it while the files are unchanged), so the first visitor of a large project waits for no read (the
+ * browser lays it out; where environments stand is read per visit anyway). Failures are only logged:
+ * the page reports them itself.
  */
 function warmProjectViews(db: PrismaClient): void {
   void (async () => {
@@ -126,6 +127,9 @@ export async function runStartUpTasks(store: Store): Promise<void> {
       problems.push(`${path.basename(file)} was not applied: ${userMessageOf(e)}`);
     }
   }
+  // Started before the rest of start-up (the reads run in a worker thread), so a large project's graph is
+  // ready, or nearly, when the server first answers.
+  warmProjectViews(db);
   // Runs left "running" by an instance that died are settled once their Alembic has let go of the
   // database; the sweeps (a job, once across instances) keep doing so while Cairn runs.
   await recoverStaleRuns(db, { includeOwn: true, key: getSecretKey() });
@@ -144,7 +148,6 @@ export async function runStartUpTasks(store: Store): Promise<void> {
   problems.push(...(await checkAlembicCommands(db)));
   // beforeRun backups that cannot work (no CAIRN_BACKUP_DIR, no pg_dump, …): said now, and each run's plan blocks on it too.
   problems.push(...(await checkBeforeRunSettings(db, { key: getSecretKey() }).catch((e: unknown) => [`The before-run backup settings could not be checked: ${userMessageOf(e)}`])));
-  warmProjectViews(db);
   state.__cairnStartUpProblems = problems;
 }
 

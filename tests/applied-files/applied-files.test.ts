@@ -187,4 +187,17 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     await readProjectAppliedFileEdits(db, P, serverUrlOptions());
     expect(await rows(staging.id)).toEqual(["a1"]);
   }, 60_000);
+
+  it("what is shown is not read from the store again while it is unchanged, yet a new recording and an edited file show at once", async () => {
+    const shown = async () => (await readProjectAppliedFileEdits(db, P, serverUrlOptions())).map((e) => `${e.revision}@${e.environment}`).sort();
+    const first = await shown();
+    expect(await shown()).toEqual(first);
+    // Another request (or instance) records c3 on qa afresh, with another hash: the next check sees it.
+    const qa = await db.environment.findFirstOrThrow({ where: { projectId, name: "qa" } });
+    await db.appliedFile.update({ where: { environmentId_revision: { environmentId: qa.id, revision: "c3" } }, data: { sha256: "0".repeat(64), appliedAt: new Date() } });
+    expect(await shown()).toEqual([...first, "c3@qa"].sort());
+    // A file edited since: every check hashes the files again (by size and mtime), cached rows or not.
+    fs.appendFileSync(versions("a1_create_customers.py"), "\n# tweaked after the release\n");
+    expect(await shown()).toEqual([...first, "a1@qa", "a1@staging", "c3@qa"].sort());
+  }, 60_000);
 });

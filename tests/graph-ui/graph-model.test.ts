@@ -81,12 +81,29 @@ describe("buildGraphModel", () => {
 });
 
 describe("the browser payload", () => {
-  it("round-trips GraphData through the compact wire format (paths excepted)", () => {
+  it("round-trips GraphData through the compact wire format (paths and create dates excepted: the side panel fetches them)", () => {
     const s = sampleScripts();
-    s.push(script("dep", "h", { dependsOn: ["c1", "nolabel"], branchLabels: ["lbl"] }));
+    s.push(script("dep", "h", { dependsOn: ["c1", "nolabel"], branchLabels: ["lbl"], createDate: "2026-01-01 00:00:00.000000" }));
     const d = data(s, status);
     const back = fromGraphWire(JSON.parse(JSON.stringify(toGraphWire(d))));
-    expect(back).toEqual({ ...d, revisions: d.revisions.map((r) => ({ ...r, relativePath: "" })) });
+    // toEqual counts an undefined property as absent.
+    expect(back).toEqual({ ...d, revisions: d.revisions.map((r) => ({ ...r, createDate: undefined, relativePath: "" })) });
+    expect(d.revisions.find((r) => r.id === "dep")?.createDate).toBe("2026-01-01 00:00:00.000000");
+  });
+
+  it("sends a revision's parents as offsets in one string and nothing else for a plain revision", () => {
+    const d = data(sampleScripts());
+    const w = toGraphWire(d);
+    const i = w.ids.indexOf("m");
+    const offsets = w.parents.split(";");
+    expect(offsets).toHaveLength(w.ids.length);
+    expect(
+      offsets[i]!.split(",")
+        .map((o) => w.ids[i + Number(o)])
+        .sort(),
+    ).toEqual([...d.revisions[i]!.parents].sort());
+    expect(offsets[w.ids.indexOf("r02")]).toBe("1");
+    expect(w.extras[w.ids.indexOf("r02")]).toBeUndefined();
   });
 });
 
