@@ -251,7 +251,10 @@ describe("one environment's reading that runs long", () => {
     await refreshSchemaReading(db, { project: "held-shop", environment: "held", trigger: "demand" });
     queues.push(await createJobQueue(await getStore(), [schemaReadJob], { pollingIntervalSeconds: 0.5 }));
     await eventually(async () => (await schemaReadJobs(db)).filter((j) => j.key === held).every((j) => j.state === "completed") || null, 20_000);
-    expect((await readingsOf(db, held)).map((r) => r.trigger), "the stamp's reading was skipped as not due").toEqual(["stamp", "demand", "stamp"]);
+    expect(
+      (await readingsOf(db, held)).map((r) => r.trigger),
+      "the stamp's reading was skipped as not due",
+    ).toEqual(["stamp", "demand", "stamp"]);
   });
 });
 
