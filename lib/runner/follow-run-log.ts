@@ -28,8 +28,10 @@ export async function* followRunLog(db: PrismaClient, runId: string, fromSeq = 0
     // Lines arrive only while a run is open (awaiting approval, queued, running); a stale one is finished too.
     if (!isOpenRunStatus(run.status)) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, pollMs);
-      o.signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+      // The listener goes with the wait: one added per poll and never removed was a leak per open log stream.
+      const onAbort = () => (clearTimeout(t), resolve());
+      const t = setTimeout(() => (o.signal?.removeEventListener("abort", onAbort), resolve()), pollMs);
+      o.signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 }

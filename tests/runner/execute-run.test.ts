@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { getEventListeners } from "node:events";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "@/lib/db/client";
@@ -248,6 +249,21 @@ describe("executeRun against real Alembic and PostgreSQL", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("a log followed for long holds one abort listener, not one per poll", async () => {
+    const { environment } = await seedEnvironment(s.store, { name: "followed-long" });
+    const run = await queue(environment, { target: "c3" }); // queued: open, so the follower keeps polling
+    const stop = new AbortController();
+    const following = (async () => {
+      for await (const line of followRunLog(s.store.db, run.id, 0, { pollMs: 10, signal: stop.signal })) void line;
+    })();
+    await new Promise((r) => setTimeout(r, 600));
+    const listeners = getEventListeners(stop.signal, "abort").length;
+    stop.abort();
+    await following;
+    expect(listeners).toBeLessThanOrEqual(1);
+    await s.store.db.run.update({ where: { id: run.id }, data: { status: "cancelled" } });
   });
 
   it("settles runs of a dead instance whose Alembic is gone: outcome from the re-read state, lock released, audited; live runs untouched", async () => {
