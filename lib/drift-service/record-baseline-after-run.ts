@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { serverUrlOptions, type UrlOptions } from "@/lib/projects/load-project";
 import { takeBaseline, type TakenBaseline } from "@/lib/drift-service/take-baseline";
 import { refreshSchemaReading } from "@/lib/drift-service/refresh-schema-reading";
+import { enqueueSchemaRead } from "@/lib/drift-service/schema-read-job";
 import { sameSet, storedRevisions } from "@/lib/revision-lists";
 
 /** The drift gate's fact for the environment just before the run started (plan-run reads it when the run is submitted or approved). */
@@ -66,8 +67,12 @@ export async function recordBaselineAfterRun(db: PrismaClient, run: { id: string
   return taken;
 }
 
-/** After a run that did not succeed (it may have changed the schema halfway): reads and stores the environment's schema again. */
-export async function readSchemaAfterRun(db: PrismaClient, runId: string, opts?: UrlOptions): Promise<void> {
-  const stored = await db.run.findUnique({ where: { id: runId }, select: { project: { select: { name: true } }, environment: { select: { name: true } } } });
-  if (stored) await refreshSchemaReading(db, { project: stored.project.name, environment: stored.environment.name, trigger: "run" }, opts ?? serverUrlOptions());
+/**
+ * After a run that did not succeed (it may have changed the schema halfway): queues a reading of the
+ * environment (the schema-read job, trigger "run"), which stores it and tells drift.found as a
+ * scheduled reading does — on whichever instance takes it, even if this one stops.
+ */
+export async function readSchemaAfterRun(db: PrismaClient, runId: string): Promise<void> {
+  const stored = await db.run.findUnique({ where: { id: runId }, select: { environmentId: true } });
+  if (stored) await enqueueSchemaRead(db, stored.environmentId, "run");
 }

@@ -9,8 +9,8 @@ import { isEnvironmentDueForReading } from "@/lib/drift-service/schema-readings"
 
 const ZSchemaRead = z.object({
   environmentId: z.string().min(1),
-  /** "schedule": the sweep found it due (read only if still due); "stamp": its version table just moved. */
-  trigger: z.enum(["schedule", "stamp"]),
+  /** "schedule": the sweep found it due (read only if still due); "stamp": its version table just moved; "run": a run ended without succeeding. */
+  trigger: z.enum(["schedule", "stamp", "run"]),
 });
 
 /**
@@ -38,7 +38,7 @@ export const schemaReadJob: JobDefinition<typeof ZSchemaRead> = defineJob(
 /**
  * Queues a reading of one environment through `db` (pass the transaction of the change it follows).
  * Returns null when one is already waiting for that environment: that one reads it. A stamp's
- * reading that finds a scheduled one waiting makes it a stamp's, so it is never skipped as not due
+ * (or a run's) reading that finds a scheduled one waiting makes it its own, so it is never skipped as not due
  * (a reading that landed meanwhile may predate the stamp).
  */
 export async function enqueueSchemaRead(db: DbOrTx, environmentId: string, trigger: z.input<typeof ZSchemaRead>["trigger"]): Promise<string | null> {

@@ -17,6 +17,7 @@ import { getStore } from "@/lib/db/client";
 import { createJobQueue, type JobQueue } from "@/lib/jobs/job-queue";
 import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
 import { enqueue } from "@/lib/jobs/enqueue";
+import { JOB_SCHEMA, queueName } from "@/lib/jobs/queues";
 import { checkHeadsJob } from "@/lib/projects/check-heads-job";
 import { WEBHOOK_EVENTS } from "@/lib/webhooks/webhook-events";
 import { runExecution } from "@/lib/runs/start-run";
@@ -178,6 +179,9 @@ describe("run events", () => {
     expect(got[1]!.sent.data).toMatchObject({ status: "failed", failedStep: "f6", toRevisions: ["e5"] });
     // The error's text stays on the run page: not in the event.
     expect(got[1]!.raw).not.toContain("no_such_table");
+    // f6 left its table behind: the schema is read again through the job queue, whose reading tells drift.found as a scheduled one does.
+    const queued = () => db.$queryRawUnsafe<{ data: { environmentId: string; trigger: string } }[]>(`SELECT data FROM ${JOB_SCHEMA}.job WHERE name = $1`, queueName("schema-read"));
+    await waitFor("the reading after the failed run to be queued", async () => (await queued()).some((j) => j.data.environmentId === qaId && j.data.trigger === "run"), 10_000);
   });
 
   it("a run that cannot start because another Cairn holds the lock: run.cancelled says so without the holder's email or host", async () => {
