@@ -30,6 +30,13 @@ export const ZServerEnvSchema = z.object({
   CAIRN_TRUST_PROXY: ZTrustProxy.optional(),
   /** Where `beforeRun: {"backup": true}` puts its dumps (CAIRN_BACKUP_DIR/<project>/<environment>/). */
   CAIRN_BACKUP_DIR: z.string().min(1).optional(),
+  /** Seconds between the background's schema readings of each environment (before each one's jitter); default 900. */
+  CAIRN_SCHEMA_READ_INTERVAL_SECONDS: z.coerce
+    .number({ error: "must be a whole number of seconds, e.g. 900" })
+    .int("must be a whole number of seconds, e.g. 900")
+    .min(5, "must be at least 5 seconds")
+    .max(7 * 86_400, "must be at most 604800 seconds (a week)")
+    .optional(),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnvSchema>;

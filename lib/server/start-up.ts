@@ -17,7 +17,6 @@ import { startJobQueue } from "@/lib/jobs/job-queue";
 import { deliverWebhookJob } from "@/lib/webhooks/deliver-webhook-job";
 import { schemaReadJob } from "@/lib/drift-service/schema-read-job";
 import { schemaReadSweepJob, startSchemaReadSweeps } from "@/lib/drift-service/schema-read-sweep-job";
-import { schemaReadIntervalProblem } from "@/lib/drift-service/schema-read-interval";
 import { checkHeadsJob, scheduleHeadChecks } from "@/lib/projects/check-heads-job";
 import { sweepRehearsals } from "@/lib/rehearsal/sweep-rehearsals";
 import { getStore, type Store } from "@/lib/db/client";
@@ -137,8 +136,6 @@ export async function runStartUpTasks(store: Store): Promise<void> {
   await startRunSweeps(db, queue);
   // Each environment's schema is read in the background on a schedule (the pages compare those readings).
   await startSchemaReadSweeps(db, queue);
-  const intervalProblem = schemaReadIntervalProblem();
-  if (intervalProblem) problems.push(intervalProblem);
   // New heads in the projects' files are announced (graph.new_head) even when nobody has a page open.
   await scheduleHeadChecks(queue);
   // Scratch databases of rehearsals whose process died (kill -9, a crash): in the background, a server may be slow to answer.
