@@ -1,15 +1,10 @@
 import "server-only";
-import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { defineJob, type JobDefinition } from "@/lib/jobs/define-job";
-import { enqueue, type DbOrTx } from "@/lib/jobs/enqueue";
-import type { JobQueue } from "@/lib/jobs/job-queue";
+import { defineSweep } from "@/lib/jobs/define-sweep";
 import { pendingJobKeys } from "@/lib/jobs/pending-job-keys";
 import { enqueueSchemaRead, schemaReadJob } from "@/lib/drift-service/schema-read-job";
 import { schemaReadIntervalMs } from "@/lib/drift-service/schema-read-interval";
 import { environmentsDueForReading } from "@/lib/drift-service/schema-readings";
-
-const ZSchemaReadSweep = z.object({});
 
 /** Seconds between sweeps: a quarter of the reading interval, from 1 s to a minute (a minute by default). */
 export function schemaReadSweepEverySeconds(intervalMs: number = schemaReadIntervalMs()): number {
@@ -32,25 +27,10 @@ export async function enqueueDueSchemaReads(db: PrismaClient): Promise<number> {
 }
 
 /**
- * The background schema readings' schedule: once across the instances sharing the store, then again
- * `schemaReadSweepEverySeconds()` later (run-sweep's pattern: a stately queue, one sweep waiting and
- * one running at most). A sweep that throws is not retried; the next one comes anyway.
+ * The background schema readings' schedule: a sweep (lib/jobs/define-sweep.ts), once across the
+ * instances sharing the store, then again `schemaReadSweepEverySeconds()` later.
  */
-export const schemaReadSweepJob: JobDefinition<typeof ZSchemaReadSweep> = defineJob(
-  "schema-read-sweep",
-  ZSchemaReadSweep,
-  async (_data, { db }) => {
-    try {
-      await enqueueDueSchemaReads(db);
-    } finally {
-      await enqueue(db, schemaReadSweepJob, {}, { startAfter: schemaReadSweepEverySeconds() });
-    }
-  },
-  { retryLimit: 0, expireInSeconds: 120 },
-);
+const schemaReadSweep = defineSweep("schema-read-sweep", () => schemaReadSweepEverySeconds(), enqueueDueSchemaReads);
 
-/** Starts the sweeps from start-up: one now (a no-op when one already waits) and one every minute from the schedule, should the chain break. */
-export async function startSchemaReadSweeps(db: DbOrTx, queue: JobQueue): Promise<void> {
-  await enqueue(db, schemaReadSweepJob, {});
-  await queue.schedule(schemaReadSweepJob, "* * * * *");
-}
+export const schemaReadSweepJob = schemaReadSweep.job;
+export const startSchemaReadSweeps = schemaReadSweep.start;
