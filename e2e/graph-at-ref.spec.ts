@@ -33,8 +33,12 @@ test.afterAll(() => fs.rmSync(path.join(LAB_DIR, ".git"), { recursive: true, for
 
 test("a viewer compares release/1.4 with the working tree on the graph page", async ({ page }) => {
   await page.goto("/projects/lab/graph");
+  // The canvas draws its nodes once the page is hydrated: a click on the summary before that can be lost
+  // when React takes the server's markup over (seen under CI load: the panel closed, the ref field hidden).
+  await expect(page.getByTestId("graph-node").first()).toBeVisible();
   const panel = page.getByTestId("graph-at-ref");
   await panel.getByText("Compare with a git ref").click();
+  await expect(panel.getByLabel(/Git ref/)).toBeVisible();
   await panel.getByLabel(/Git ref/).fill("release/1.4");
   await panel.getByRole("button", { name: "Compare" }).click();
   const result = panel.getByTestId("graph-at-ref-result");
