@@ -50,6 +50,16 @@ describe("embedded store (PGlite)", () => {
     await again.close();
   });
 
+  it("keeps PGlite's own start settings and a 16MB page cache (its default 128MB stays resident)", async () => {
+    const s = await openStore({ dataDir: path.join(tmp, "settings") });
+    try {
+      const show = async (name: string) => (await s.db.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name];
+      expect([await show("shared_buffers"), await show("search_path"), await show("max_parallel_workers")]).toEqual(["16MB", "public", "0"]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("round-trips the store's lists and a run's users", async () => {
     const s = await openStore({ dataDir: path.join(tmp, "lists") });
     try {
