@@ -37,13 +37,20 @@ export interface LoadProjectOptions {
  */
 type CompactEntry = [number, number, string, string[], string[], string[], string, string | null, [number, number, number, number], Problem[]] | [number, number, Problem[]];
 
+/**
+ * Paths and entries as two parallel lists rather than one object keyed by path: an object with
+ * 5,000 keys is a dictionary whose every key V8 interns (on JSON.parse and on each insertion) and
+ * whose JSON.stringify takes the slow path — ~10 ms more per cold load of 5,000 files.
+ */
 interface CacheFile {
   v: number;
   /** The versions locations and file order the cache is for (its file name is only a hash of it). */
   l: string;
   k: string;
-  /** path → entry */
-  e: Record<string, CompactEntry>;
+  /** Paths, in load order. */
+  p: string[];
+  /** The entry of each path in `p`. */
+  e: CompactEntry[];
 }
 
 function toCompact(size: number, mtimeMs: number, script: MigrationScript | undefined, problems: Problem[]): CompactEntry {
@@ -89,10 +96,14 @@ function cacheFileFor(cacheDir: string, key: string): string {
   return path.join(cacheDir, cacheFileName("project", key, ".json"));
 }
 
-function readCache(file: string, where: string, constantsKey: string): Record<string, CompactEntry> | undefined {
+function readCache(file: string, where: string, constantsKey: string): Map<string, CompactEntry> | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(file, "utf8")) as CacheFile;
-    if (data.v === READER_VERSION && data.l === where && data.k === constantsKey && data.e) return data.e;
+    if (data.v === READER_VERSION && data.l === where && data.k === constantsKey && Array.isArray(data.p) && Array.isArray(data.e) && data.p.length === data.e.length) {
+      const entries = new Map<string, CompactEntry>();
+      for (let i = 0; i < data.p.length; i++) entries.set(data.p[i]!, data.e[i]!);
+      return entries;
+    }
   } catch {
     // no cache yet, or unreadable: start empty
   }
@@ -161,7 +172,7 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
   const cacheDir = resolveCacheDir(options.cacheDir);
   const where = JSON.stringify([location.versionLocations, location.recursiveVersionLocations, fileOrder]);
   const cacheFile = cacheDir ? cacheFileFor(cacheDir, where) : undefined;
-  let old: Record<string, CompactEntry> | undefined;
+  let old: Map<string, CompactEntry> | undefined;
   if (cacheFile) {
     old = readCache(cacheFile, where, constantsKey);
     if (!old) {
@@ -169,7 +180,8 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
       if (fallback !== cacheFile) old = readCache(fallback, where, constantsKey);
     }
   }
-  const entries: Record<string, CompactEntry> = {};
+  const cachedPaths: string[] = [];
+  const entries: CompactEntry[] = [];
   const scripts: MigrationScript[] = [];
   let parsed = 0;
   let cached = 0;
@@ -185,10 +197,11 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
     const mtimeMs = mtimes[i]!;
     // A racy file is neither trusted from the cache nor written to it (see isRacy).
     const trusted = !isRacy(mtimeMs, scan.scannedAt);
-    const entry = trusted ? old?.[file] : undefined;
+    const entry = trusted ? old?.get(file) : undefined;
     if (entry && entry[0] === size && entry[1] === mtimeMs) {
       cached++;
-      entries[file] = entry;
+      cachedPaths.push(file);
+      entries.push(entry);
       const { script, problems: fileProblems } = fromCompact(file, entry);
       if (script) scripts.push(script);
       for (const p of fileProblems) problems.push(p);
@@ -203,14 +216,16 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
     }
     const result = readMigrationBytes(bytes, file, { constants: options.constants });
     parsed++;
-    if (trusted) entries[file] = toCompact(size, mtimeMs, result.script, result.problems);
-    else racy++;
+    if (trusted) {
+      cachedPaths.push(file);
+      entries.push(toCompact(size, mtimeMs, result.script, result.problems));
+    } else racy++;
     if (result.script) scripts.push(result.script);
     for (const p of result.problems) problems.push(p);
   }
   // Rewrite only when something changed: a file parsed anew, or one gone from the listing.
-  if (cacheFile && (parsed > racy || old === undefined || Object.keys(old).length !== cached)) {
-    writeCache(cacheFile, { v: READER_VERSION, l: where, k: constantsKey, e: entries });
+  if (cacheFile && (parsed > racy || old === undefined || old.size !== cached)) {
+    writeCache(cacheFile, { v: READER_VERSION, l: where, k: constantsKey, p: cachedPaths, e: entries });
   }
   return { location, scripts, problems: sortProblems(problems), stats: { files: files.length, parsed, cached } };
 }

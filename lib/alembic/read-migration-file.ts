@@ -37,6 +37,25 @@ const SKIPPED = new Set(["def", "class", "async", "@"]);
 const LEGACY_REV = /^([a-f0-9]+)\.py$/;
 /** alembic/script/revision.py `_revision_illegal_chars`. */
 const ILLEGAL_REV_CHARS = ["@", "-", "+"];
+const ILLEGAL_REV_CHAR = /[@+-]/;
+// The docstring's header lines. Module constants, not literals in readMigrationFile: a literal
+// makes a new RegExp object on every call (5,000 files, three each).
+const CREATE_DATE = /^[ \t]*Create Date:[ \t]*(.*?)\s*$/m;
+const REVISION_ID = /^[ \t]*Revision ID:[ \t]*(.*?)\s*$/m;
+const REVISES = /^[ \t]*Revises:[ \t]*(.*?)\s*$/m;
+const QUOTED_ID = /(['"])(.*?)\1/g;
+const ID_SEPARATORS = /[\s,()[\]]+/;
+
+/**
+ * A copy of `s` that does not keep alive the string it was sliced from. V8 represents a slice of
+ * 13 or more characters as a view into its parent: a revision's message would hold its whole
+ * decoded header (~700 bytes) for the life of the graph, which the garbage collector then copies
+ * on every young-generation collection (measured: ~3.5 MB more live data at 5,000 revisions).
+ * Flattening a concatenation makes a fresh string; the slice of it keeps only that.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : (s + " ").slice(0, -1);
+}
 
 const UTF8 = new TextDecoder("utf-8");
 const LATIN1 = new TextDecoder("latin1");
@@ -332,16 +351,16 @@ function idsOf(v: PythonValue): PythonValue[] {
  */
 export function readMigrationFile(source: string, path: string, options: ReadMigrationOptions = {}): ReadMigrationResult {
   const problems: Problem[] = [];
-  const st: ScanState = { assignments: new Map(), conditionalSeen: new Set(), sawFirstStatement: false, problems, path };
-  const fileName = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
-  // The common template header is read without tokens; anything else goes to the tokenizer.
+  // The common template header is read without tokens; anything else goes to the tokenizer. The
+  // tokenizer's state (two hash tables) is made only when it runs: 5,000 files, 10,000 tables.
   const simple = scanSimpleHeader(source);
-  if (simple) {
-    st.assignments = simple.assignments;
-    if (simple.docstring !== undefined) st.docstring = simple.docstring;
-  } else {
+  let st: Pick<ScanState, "assignments" | "docstring">;
+  if (simple) st = simple;
+  else {
+    const full: ScanState = { assignments: new Map(), conditionalSeen: new Set(), sawFirstStatement: false, problems, path };
+    st = full;
     try {
-      scanModule(source, st);
+      scanModule(source, full);
     } catch (e) {
       if (!(e instanceof PythonSyntaxError)) throw e;
       problems.push({
@@ -394,6 +413,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   const revLine = st.assignments.get("revision")?.line;
   const rv = valueOf("revision");
   if (!rv) {
+    const fileName = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
     const m = LEGACY_REV.exec(fileName);
     if (!m) {
       err("missing-revision", undefined, 'no module-level `revision = "…"` assignment, and the file name is not a legacy hex revision id; Alembic refuses to load this file. Add the revision id. Cairn skipped the file.');
@@ -412,7 +432,7 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
     }
     return { problems };
   }
-  const illegal = ILLEGAL_REV_CHARS.filter((c) => revision.includes(c));
+  const illegal = ILLEGAL_REV_CHAR.test(revision) ? ILLEGAL_REV_CHARS.filter((c) => revision.includes(c)) : [];
   if (illegal.length > 0) {
     err(
       "illegal-revision-id",
@@ -495,16 +515,16 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
   const longdoc = longdocOf(st.docstring);
   // The first paragraph, as longdoc.split("\n\n")[0] without splitting the rest.
   const para = longdoc.indexOf("\n\n");
-  script.message = para < 0 ? longdoc : longdoc.slice(0, para);
-  const cd = /^[ \t]*Create Date:[ \t]*(.*?)\s*$/m.exec(longdoc);
-  if (cd) script.createDate = cd[1]!;
+  script.message = detached(para < 0 ? longdoc : longdoc.slice(0, para));
+  const cd = CREATE_DATE.exec(longdoc);
+  if (cd) script.createDate = detached(cd[1]!);
 
   // The docstring's header is a comment to Alembic; only warn when it contradicts the code.
-  const docRev = /^[ \t]*Revision ID:[ \t]*(.*?)\s*$/m.exec(longdoc);
+  const docRev = REVISION_ID.exec(longdoc);
   if (docRev && docRev[1] !== "" && docRev[1] !== revision) {
     err("docstring-mismatch", script.lines.revision, `the docstring says "Revision ID: ${docRev[1]}" but the code says revision = ${JSON.stringify(revision)}; Alembic uses the code. Fix the docstring.`, "warning", revision);
   }
-  const docRevises = /^[ \t]*Revises:[ \t]*(.*?)\s*$/m.exec(longdoc);
+  const docRevises = REVISES.exec(longdoc);
   if (docRevises && drv.val.k !== "expr") {
     const said = revisionIdsSaid(docRevises[1]!);
     const real = script.downRevisions;
@@ -526,7 +546,8 @@ export function readMigrationFile(source: string, path: string, options: ReadMig
  * writes `a, b`; older templates wrote the tuple's repr (`('a', 'b')`, `(u'a', u'b')`).
  */
 function revisionIdsSaid(text: string): string[] {
-  const quoted = [...text.matchAll(/(['"])(.*?)\1/g)].map((m) => m[2]!);
-  const ids = quoted.length > 0 ? quoted : text.split(/[\s,()[\]]+/);
+  // Alembic 1.x's `a, b` has no quotes: one native split, no match iterator (5,000 files).
+  const quoted = text.includes("'") || text.includes('"') ? [...text.matchAll(QUOTED_ID)].map((m) => m[2]!) : [];
+  const ids = quoted.length > 0 ? quoted : text.split(ID_SEPARATORS);
   return ids.filter((x) => x !== "" && x !== "None" && x !== "<base>");
 }

@@ -132,6 +132,7 @@ function at(s: MigrationScript, line: number | undefined): At {
 /** Step 1, `_revision_map`'s load loop (and `Revision.verify_rev_id`): the last duplicate wins, in the first one's position. */
 function revisionMap(scripts: MigrationScript[], problems: Problem[]): { byId: Map<string, MigrationScript>; order: string[] } {
   const byId = new Map<string, MigrationScript>();
+  const illegalChar = /[@+-]/;
   for (const script of scripts) {
     if (typeof script.revision !== "string" || script.revision.trim() === "") {
       problems.push({
@@ -143,7 +144,7 @@ function revisionMap(scripts: MigrationScript[], problems: Problem[]): { byId: M
       });
       continue;
     }
-    const illegal = /[@+-]/.test(script.revision) ? [...new Set(script.revision)].filter((c) => "@-+".includes(c)).sort() : [];
+    const illegal = illegalChar.test(script.revision) ? [...new Set(script.revision)].filter((c) => "@-+".includes(c)).sort() : [];
     if (illegal.length > 0) {
       problems.push({
         code: "invalid-revision-id",
@@ -358,13 +359,14 @@ function headsAndBases(nodes: Map<string, RevisionNode>): { heads: string[]; rea
   const heads: string[] = [];
   const realHeads: string[] = [];
   const bases: string[] = [];
-  for (const [id, n] of nodes) {
+  // Values, not entries: a [key, value] pair per revision is garbage (a node's key is its revision).
+  for (const n of nodes.values()) {
     if (n.children.length === 0) {
-      heads.push(id);
-      if (n.dependents.length === 0) realHeads.push(id);
+      heads.push(n.revision);
+      if (n.dependents.length === 0) realHeads.push(n.revision);
     }
     // A revision whose parents are all dangling is drawn as a base (Alembic itself would not load).
-    if (n.parents!.length === 0) bases.push(id);
+    if (n.parents!.length === 0) bases.push(n.revision);
   }
   return { heads, realHeads, bases };
 }
@@ -411,7 +413,8 @@ function addBranches(index: RevisionIndex, ownLabels: Map<string, string[]>): vo
 function markRevisionKinds(index: RevisionIndex): void {
   for (const rev of index.list) {
     const n = rev.node;
-    n.effectiveBranchLabels = rev.labels.size === 0 ? [] : [...rev.labels].sort();
+    // A node starts with an empty list of its own (addNextrevs): keep it when there is no label.
+    if (rev.labels.size !== 0) n.effectiveBranchLabels = [...rev.labels].sort();
     n.isHead = n.children.length === 0;
     n.isBase = n.parents!.length === 0;
     n.isMergePoint = rev.down.length > 1;

@@ -75,9 +75,10 @@ export function indexGraph(graph: RevisionGraph): RevisionIndex {
   if (hit) return hit;
   const revs = new Map<string, Rev>();
   const list: Rev[] = [];
+  const known = (d: string) => graph.revisions.has(d);
   for (const [id, node] of graph.revisions) {
     const declared = node.parents ?? node.downRevisions;
-    const down = declared.every((d) => graph.revisions.has(d)) ? declared : declared.filter((d) => graph.revisions.has(d));
+    const down = declared.every(known) ? declared : declared.filter(known);
     const resolvedDeps = node.resolvedDependsOn ?? node.dependsOn.filter((d) => graph.revisions.has(d));
     const normDeps = node.normalizedDependsOn ?? resolvedDeps;
     const rev: Rev = {
