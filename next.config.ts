@@ -1,4 +1,6 @@
+import path from "node:path";
 import type { NextConfig } from "next";
+import { GRAPH_WORKER_BUNDLE, graphWorkerBuildOptions } from "./lib/project-graph/graph-worker-bundle";
 
 /**
  * Content Security Policy for every response. Cairn loads nothing from other origins, so
@@ -37,6 +39,13 @@ const nextConfig: NextConfig = {
     "libpg-query",
   ],
   poweredByHeader: false,
+  compiler: {
+    // The graph reader's worker thread is bundled here, once, rather than by each server at start-up (lib/project-graph/graph-worker-bundle.ts).
+    runAfterProductionCompile: async ({ projectDir }) => {
+      const esbuild = await import("esbuild");
+      await esbuild.build({ ...graphWorkerBuildOptions(projectDir), outfile: path.join(projectDir, GRAPH_WORKER_BUNDLE), logLevel: "warning" });
+    },
+  },
   async headers() {
     return [
       {

@@ -2,6 +2,7 @@
  * Reads a project's migrations and builds its revision graph: the one call the CLI and the
  * dashboard make. Problems from reading files and from the graph are merged, errors first.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { LoadedProject } from "@/lib/alembic/types";
@@ -10,6 +11,7 @@ import { loadProject, sortProblems, type LoadProjectOptions, type ProjectScan } 
 import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { projectDirOf, relativeText } from "@/lib/alembic/relative-paths";
+import { GRAPH_WORKER_BUNDLE, graphWorkerBuildOptions } from "@/lib/project-graph/graph-worker-bundle";
 
 export interface ProjectGraph {
   project: LoadedProject;
@@ -26,31 +28,40 @@ export function readProjectGraph(target: string, options: LoadProjectOptions & {
 type Reply = { ready: true; id?: undefined } | { id: number; ok: true; result: ProjectGraph } | { id: number; ok: false; error: { code: string; message: string; userMessage?: string } };
 
 /**
- * The worker is started from source: esbuild (a runtime dependency, as for the CLI) bundles
+ * In production the worker loads the bundle `next build` wrote (graph-worker-bundle.ts). Elsewhere it
+ * is started from source: esbuild (a runtime dependency, as for the CLI) bundles
  * read-project-graph-worker.ts inside the worker thread itself, so neither the bundling nor any
  * read ever runs on the server's event loop. Paths are taken from the working directory, as for
- * the runner's Python script (lib/runner) and the store's migrations (lib/db).
+ * the runner's Python script (lib/runner) and the store's migrations (lib/db). Either way the worker
+ * starts from this source text: a file path handed to new Worker() is taken by the server's bundler
+ * for a module of its own to build.
  */
 const BOOTSTRAP = `
 const { workerData } = require("node:worker_threads");
-const esbuild = require(require.resolve("esbuild", { paths: [workerData.root] }));
-const built = esbuild.buildSync({
-  entryPoints: [workerData.entry], bundle: true, platform: "node", format: "cjs", target: "node20",
-  write: false, logLevel: "silent", tsconfig: workerData.tsconfig, absWorkingDir: workerData.root,
-});
-const m = { exports: {} };
-new Function("module", "exports", "require", built.outputFiles[0].text)(m, m.exports, require);
+if (workerData.bundle) require(workerData.bundle);
+else {
+  const esbuild = require(require.resolve("esbuild", { paths: [workerData.root] }));
+  const built = esbuild.buildSync({ ...workerData.options, write: false });
+  const m = { exports: {} };
+  new Function("module", "exports", "require", built.outputFiles[0].text)(m, m.exports, require);
+}
 `;
 
 const state = globalThis as unknown as { __cairnGraphWorkerBroken?: boolean; __cairnGraphWorker?: { worker: Worker; next: number; pending: Map<number, { resolve: (g: ProjectGraph) => void; reject: (e: Error) => void }> } };
 
+/** The bundle `next build` wrote, when this is a production server that has one. */
+function builtBundle(root: string): string | null {
+  if (process.env.NODE_ENV !== "production") return null;
+  // Not for the server's bundler to follow: the file is next build's own output, loaded as it is.
+  const file = path.join(/*turbopackIgnore: true*/ root, GRAPH_WORKER_BUNDLE);
+  return fs.existsSync(/*turbopackIgnore: true*/ file) ? file : null;
+}
+
 function graphWorker(): NonNullable<typeof state.__cairnGraphWorker> {
   if (state.__cairnGraphWorker) return state.__cairnGraphWorker;
   const root = process.cwd();
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: { root, entry: path.join(root, "lib", "project-graph", "read-project-graph-worker.ts"), tsconfig: path.join(root, "tsconfig.json") },
-  });
+  const bundle = builtBundle(root);
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: bundle ? { bundle } : { root, options: graphWorkerBuildOptions(root) } });
   // Idle, it must not keep a CLI or a test process alive.
   worker.unref();
   let ready = false;
