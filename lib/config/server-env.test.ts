@@ -16,4 +16,19 @@ describe("serverEnv", () => {
       expect(() => serverEnv(env(bad))).toThrow(said);
     }
   });
+
+  it("reads CAIRN_TARGET_IDLE_SECONDS (0 closes target connections after every reading), and stops on a value it cannot use, naming the key", () => {
+    const idle = (v: string) => ({ NODE_ENV: "test", CAIRN_TARGET_IDLE_SECONDS: v }) as NodeJS.ProcessEnv;
+    expect(serverEnv(idle("30")).CAIRN_TARGET_IDLE_SECONDS).toBe(30);
+    expect(serverEnv(idle("0")).CAIRN_TARGET_IDLE_SECONDS).toBe(0);
+    expect(serverEnv(idle("")).CAIRN_TARGET_IDLE_SECONDS).toBeUndefined();
+    for (const [bad, said] of [
+      ["a while", /CAIRN_TARGET_IDLE_SECONDS: must be a whole number of seconds, e\.g\. 30/],
+      ["1.5", /CAIRN_TARGET_IDLE_SECONDS: must be a whole number of seconds/],
+      ["-1", /CAIRN_TARGET_IDLE_SECONDS: must be 0 or more seconds/],
+      ["7200", /CAIRN_TARGET_IDLE_SECONDS: must be at most 3600 seconds/],
+    ] as const) {
+      expect(() => serverEnv(idle(bad))).toThrow(said);
+    }
+  });
 });

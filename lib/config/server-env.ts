@@ -37,6 +37,16 @@ export const ZServerEnvSchema = z.object({
     .min(5, "must be at least 5 seconds")
     .max(7 * 86_400, "must be at most 604800 seconds (a week)")
     .optional(),
+  /**
+   * Seconds a connection to a target PostgreSQL database is kept after a status reading, for the next
+   * poll to reuse (default 30, a little longer than the overview's 10 s poll); 0 closes it after every reading.
+   */
+  CAIRN_TARGET_IDLE_SECONDS: z.coerce
+    .number({ error: "must be a whole number of seconds, e.g. 30 (0 closes target connections after every reading)" })
+    .int("must be a whole number of seconds, e.g. 30 (0 closes target connections after every reading)")
+    .min(0, "must be 0 or more seconds")
+    .max(3600, "must be at most 3600 seconds (an hour)")
+    .optional(),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnvSchema>;

@@ -9,6 +9,7 @@ import { noticeNewHeadsOnRead } from "@/lib/projects/notice-new-heads";
 import { summarizeProjectStatus, summarizeRevision, type LastRunProblem, type OverviewStatus, type RevisionSummary } from "@/lib/targets/summarize-project-status";
 import type { ProjectStatus } from "@/lib/targets/types";
 import type { ReadProjectStatusOptions, StatusEnvironmentInput } from "@/lib/targets/read-project-status";
+import { environmentScope, serverTargetPools } from "@/lib/targets/target-pools";
 
 function statusInput(env: LoadedEnvironment): StatusEnvironmentInput {
   return {
@@ -51,7 +52,10 @@ async function readOverviewStatus(db: PrismaClient, name: string, opts: UrlOptio
   const watched = await readWatchedProjectGraph(project.alembicPath, { constants });
   // A fresh read of the files may hold a new head: recorded, and announced once (graph.new_head).
   await noticeNewHeadsOnRead(db, project, watched.graph, watched.version);
-  const [status, lastRuns] = await Promise.all([readProjectStatus({ name: project.name, alembicPath: project.alembicPath, environments: environments.map(statusInput) }, { graph: watched }), readLastRunProblems(db, project)]);
+  const [status, lastRuns] = await Promise.all([
+    readProjectStatus({ name: project.name, alembicPath: project.alembicPath, environments: environments.map(statusInput) }, { graph: watched, pools: serverTargetPools() }),
+    readLastRunProblems(db, project),
+  ]);
   return summarizeProjectStatus(status, watched.graph, lastRuns);
 }
 
@@ -60,7 +64,8 @@ export async function readStoredPendingList(db: PrismaClient, projectName: strin
   const { project, environment, constants } = await loadProject(db, projectName, opts);
   const env = environment(envName);
   const watched = await readWatchedProjectGraph(project.alembicPath, { constants });
-  const status = await readEnvironmentStatus(statusInput(env), watched.graph, watched.rootDir);
+  const pools = serverTargetPools();
+  const status = await readEnvironmentStatus(statusInput(env), watched.graph, watched.rootDir, pools ? { pools, scope: environmentScope(project.name, env.name) } : undefined);
   const pending = status.pending.map((id) => {
     const node = watched.graph.revisions.get(id);
     return { id, ...(node ? summarizeRevision(node) : { message: "", branchLabels: [] }) };

@@ -3,6 +3,7 @@ import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { computeEnvironmentState } from "@/lib/targets/compute-environment-state";
 import { readVersionTable } from "@/lib/targets/read-version-table";
 import type { RevisionGraph } from "@/lib/graph/types";
+import { environmentScope, type TargetPools } from "@/lib/targets/target-pools";
 import type { EnvironmentStatus, ProjectStatus, UnreachableReason, VersionTableReadResult } from "@/lib/targets/types";
 
 /** An environment to check, with its URL already resolved (or the reason it could not be). */
@@ -25,6 +26,11 @@ export interface StatusProjectInput {
 export interface ReadProjectStatusOptions {
   /** An already-read graph and the directory Alembic runs in (skips reading the project). */
   graph?: { graph: RevisionGraph; rootDir: string };
+  /**
+   * Keep each environment's connection for its next reading (the server's poll): one pool per
+   * project, environment and URL. Without it every connection is closed after its reading.
+   */
+  pools?: TargetPools | null;
 }
 
 /**
@@ -38,11 +44,14 @@ export async function readProjectStatus(project: StatusProjectInput, options: Re
       const { project: p, graph } = readProjectGraph(project.alembicPath, { constants: project.constants });
       return { graph, rootDir: p.location.rootDir };
     })();
-  const environments = await Promise.all(project.environments.map((env) => readEnvironmentStatus(env, loaded.graph, loaded.rootDir)));
+  const environments = await Promise.all(
+    project.environments.map((env) => readEnvironmentStatus(env, loaded.graph, loaded.rootDir, options.pools ? { pools: options.pools, scope: environmentScope(project.name, env.name) } : undefined)),
+  );
   return { name: project.name, heads: [...loaded.graph.heads], environments };
 }
 
-export async function readEnvironmentStatus(env: StatusEnvironmentInput, graph: RevisionGraph, rootDir: string): Promise<EnvironmentStatus> {
+/** One environment's reading; `keep` keeps its connection for the next one (see ReadProjectStatusOptions.pools). */
+export async function readEnvironmentStatus(env: StatusEnvironmentInput, graph: RevisionGraph, rootDir: string, keep?: { pools: TargetPools; scope: string }): Promise<EnvironmentStatus> {
   const checkedAt = new Date();
   const started = performance.now();
   const read: VersionTableReadResult = env.url.ok
@@ -52,6 +61,7 @@ export async function readEnvironmentStatus(env: StatusEnvironmentInput, graph: 
         versionTableSchema: env.versionTableSchema ?? null,
         timeoutMs: env.timeoutMs ?? 3000,
         baseDir: rootDir,
+        ...(keep ? { keep } : {}),
       })
     : { ok: false, reason: env.url.reason, message: env.url.message };
   return computeEnvironmentState({ name: env.name, graph, read, checkedAt, durationMs: performance.now() - started });

@@ -2,6 +2,7 @@
  * Contracts for reading target databases' Alembic version tables and describing where each
  * environment stands. Pure types: nothing here imports a driver.
  */
+import type { TargetPools } from "@/lib/targets/target-pools";
 
 /** Exactly one per environment. */
 export type EnvironmentState =
@@ -61,6 +62,11 @@ export interface ReadVersionTableOptions {
   baseDir: string;
   /** Aborted when the caller stops waiting; the reader closes its connection. */
   signal?: AbortSignal;
+  /**
+   * Keep the connection for the next reading of the same environment (PostgreSQL; other databases
+   * close theirs): `scope` names the environment, so no two environments share one.
+   */
+  keep?: { pools: TargetPools; scope: string };
 }
 
 /** One driver: PostgreSQL (pg), MySQL/MariaDB (mysql2), SQLite (better-sqlite3). */

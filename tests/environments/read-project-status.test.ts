@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { readProjectGraph } from "@/lib/project-graph/read-project-graph";
 import { readProjectStatus, type StatusEnvironmentInput } from "@/lib/targets/read-project-status";
 import { configProjectStatusInput } from "@/lib/targets/config-project-status-input";
+import { TargetPools } from "@/lib/targets/target-pools";
 import { parseCairnConfig } from "@/lib/config/cairn-config";
 import { createTestDatabase, pgUrl, PG_ADMIN_URL, withClient } from "@/tests/support/databases";
 import { addMigration, alembic, closedPort, copyFixture, LONG_REV, MAIN_HEAD, withUser } from "@/tests/environments/support";
@@ -135,12 +136,72 @@ describe("PostgreSQL environments brought to each state by real Alembic", () => 
     expect(serialized).not.toContain("hunter2-secret");
   });
 
-  it("reads only: the transaction is read-only and the connections are closed", async () => {
+  // The contract changed with issue 15 (the overview's poll opened and closed 20 connections every
+  // 10 s, a third of its CPU): it used to be "every reading closes its connection". Now a reading
+  // given pools (the server's poll) keeps its environment's connection for the next one — idle,
+  // outside any transaction, never shared with another environment or another URL — and it is
+  // closed after the idle time, when the pools close, or at once when the reading did not end
+  // cleanly. A reading without pools (the CLI, one-off reads) still closes its connection.
+  it("reads only; without pools the connection is closed, with pools one per environment is kept idle and reused, then closed", async () => {
     const { graph } = readProjectGraph(path.join(project, "alembic.ini"));
-    await readProjectStatus({ name: "shop", alembicPath: project, environments: [env("behind", dbs.behind!.url)] }, { graph: { graph, rootDir: project } });
-    const left = await admin((c) => c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'cairn-status' AND datname = $1`, [dbs.behind!.name]));
-    expect(left.rows[0].n).toBe(0);
-    // The behind database still holds exactly what Alembic wrote.
+    const read = (environments: StatusEnvironmentInput[], pools?: TargetPools) => readProjectStatus({ name: "shop", alembicPath: project, environments }, { graph: { graph, rootDir: project }, pools });
+    const sessions = async (db: TestDb) =>
+      (
+        await admin((c) =>
+          c.query<{ pid: number; state: string; xact: boolean }>(`SELECT pid, state, xact_start IS NOT NULL AS xact FROM pg_stat_activity WHERE application_name = 'cairn-status' AND datname = $1 ORDER BY pid`, [db.name]),
+        )
+      ).rows;
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await ok(), what).toBe(true);
+    };
+
+    await read([env("behind", dbs.behind!.url)]);
+    expect(await sessions(dbs.behind!)).toEqual([]);
+
+    const pools = new TargetPools({ idleMs: 1000 });
+    try {
+      // Two environments on the same database never share a connection; an uninitialized one (its
+      // SELECT fails) is rolled back and kept too.
+      const first = await read([env("behind", dbs.behind!.url), env("twin", dbs.behind!.url), env("uninit", dbs.uninit!.url)], pools);
+      expect(first.environments.map((e) => e.state)).toEqual(["behind", "behind", "uninitialized"]);
+      const kept = await sessions(dbs.behind!);
+      expect(kept).toHaveLength(2);
+      for (const k of kept) expect(k).toMatchObject({ state: "idle", xact: false });
+      expect(await sessions(dbs.uninit!)).toMatchObject([{ state: "idle", xact: false }]);
+
+      // The next reading reuses them.
+      const second = await read([env("behind", dbs.behind!.url), env("twin", dbs.behind!.url), env("uninit", dbs.uninit!.url)], pools);
+      expect(second.environments.map((e) => e.state)).toEqual(["behind", "behind", "uninitialized"]);
+      expect((await sessions(dbs.behind!)).map((k) => k.pid)).toEqual(kept.map((k) => k.pid));
+
+      // Another URL for the same environment (new credentials in the operator's file) is another connection.
+      await read([env("behind", `${dbs.behind!.url}?connect_timeout=7`)], pools);
+      expect((await sessions(dbs.behind!)).filter((k) => !kept.some((o) => o.pid === k.pid))).toHaveLength(1);
+
+      // A kept connection the server ended meanwhile: the reading still answers, on a new one.
+      await admin((c) => c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cairn-status' AND datname = $1", [dbs.behind!.name]));
+      const afterKill = await read([env("behind", dbs.behind!.url)], pools);
+      expect(afterKill.environments[0]).toMatchObject({ state: "behind", revisions: ["2b3c4d5e6f02"] });
+
+      // A reading that timed out (the version table locked) does not keep its connection.
+      const locked = await read([env("locked", dbs.locked!.url, { timeoutMs: 500 })], pools);
+      expect(locked.environments[0]).toMatchObject({ state: "unreachable", reason: "timed out" });
+      await until("the timed-out reading's connection closed", async () => (await sessions(dbs.locked!)).length === 0);
+
+      // Idle past the idle time: closed.
+      await until("the kept connections closed after the idle time", async () => (await sessions(dbs.behind!)).length === 0 && (await sessions(dbs.uninit!)).length === 0);
+      expect(pools.openConnections).toBe(0);
+
+      // And when the pools close.
+      await read([env("behind", dbs.behind!.url)], pools);
+      expect(await sessions(dbs.behind!)).toHaveLength(1);
+    } finally {
+      await pools.close();
+    }
+    await until("closed with the pools", async () => (await sessions(dbs.behind!)).length === 0);
+
+    // Read only: the behind database still holds exactly what Alembic wrote.
     const rows = await admin((c) => c.query("SELECT version_num FROM alembic_version"), dbs.behind!.url);
     expect(rows.rows).toEqual([{ version_num: "2b3c4d5e6f02" }]);
   });
