@@ -76,18 +76,19 @@ export async function readStoredPendingList(db: PrismaClient, projectName: strin
 /** The newest run that executed on each environment, kept only when it failed or was interrupted. */
 async function readLastRunProblems(db: PrismaClient, project: ProjectWithEnvironments): Promise<Map<string, LastRunProblem>> {
   if (project.environments.length === 0) return new Map();
-  // Two grouped queries, not a row per run: a project's history grows without bound.
-  const newest = await db.run.groupBy({
-    by: ["environmentId"],
-    where: { projectId: project.id, status: { in: ["running", "succeeded", "failed", "interrupted"] } },
-    _max: { createdAt: true },
-  });
-  const pairs = newest.flatMap((g) => (g._max.createdAt ? [{ environmentId: g.environmentId, createdAt: g._max.createdAt }] : []));
-  if (pairs.length === 0) return new Map();
-  const runs = await db.run.findMany({
-    where: { projectId: project.id, status: { in: ["failed", "interrupted"] }, OR: pairs },
-    select: { id: true, environmentId: true, status: true, kind: true, target: true, finishedAt: true, createdAt: true },
-  });
+  // One query, a row per environment at most, each found from the newest end of the
+  // (environmentId, createdAt) index: a project's history grows without bound, and the overview
+  // asks on every poll (two grouped queries before).
+  const runs = await db.$queryRaw<{ id: string; environmentId: string; status: string; kind: string; target: string; finishedAt: Date | null; createdAt: Date }[]>`
+    SELECT r."id", r."environmentId", r."status"::text AS "status", r."kind"::text AS "kind", r."target", r."finishedAt", r."createdAt"
+      FROM "Environment" e
+      CROSS JOIN LATERAL (
+        SELECT x."id", x."environmentId", x."status", x."kind", x."target", x."finishedAt", x."createdAt"
+          FROM "Run" x
+         WHERE x."environmentId" = e."id" AND x."projectId" = ${project.id} AND x."status" IN ('running', 'succeeded', 'failed', 'interrupted')
+         ORDER BY x."createdAt" DESC, x."id" DESC
+         LIMIT 1) r
+     WHERE e."projectId" = ${project.id} AND r."status" IN ('failed', 'interrupted')`;
   const names = new Map(project.environments.map((e) => [e.id, e.name]));
   const out = new Map<string, LastRunProblem>();
   for (const r of runs) {

@@ -140,6 +140,17 @@ describe("sessions", () => {
     expect((await meRoute.GET(request("GET", "/api/auth/me", { cookie: v.cookie }), noParams)).status).toBe(401);
   });
 
+  it("reads the user behind a session on every request: a role change or a disabled flag takes effect at once, even with the session row still there", async () => {
+    const u = await signedIn(db, "viewer");
+    const me = async () => meRoute.GET(request("GET", "/api/auth/me", { cookie: u.cookie }), noParams);
+    expect(await (await me()).json()).toMatchObject({ actor: { role: "viewer" } });
+    await db.user.update({ where: { id: u.id }, data: { role: "release_manager" } });
+    expect(await (await me()).json()).toMatchObject({ actor: { role: "release_manager" } });
+    await db.user.update({ where: { id: u.id }, data: { disabled: true } });
+    expect((await me()).status).toBe(401);
+    expect(await db.session.count({ where: { userId: u.id } })).toBe(1);
+  });
+
   it("stores only the SHA-256 of the cookie", async () => {
     const u = await signedIn(db, "viewer");
     expect(await db.session.findUnique({ where: { id: u.cookie } })).toBeNull();
