@@ -68,18 +68,22 @@ export function summarizeProjectStatus(status: ProjectStatus, graph: RevisionGra
   const wanted = new Set<string>();
   const environments = status.environments.map((env, i): OverviewEnvironment => {
     const { pending, ...rest } = env;
-    const pendingSet = new Set(pending);
+    // A set of thousands of ids per environment per poll was most of this function's time: built
+    // only when needed (see below).
+    let pendingSet: Set<string> | undefined;
+    const isPending = (id: string) => (pendingSet ??= new Set(pending)).has(id);
     const out: OverviewEnvironment = {
       ...rest,
       pendingCount: pending.length,
       pendingFirst: pending.slice(0, shown),
-      tooLongPending: env.tooLong.filter((id) => pendingSet.has(id)),
+      tooLongPending: env.tooLong.filter(isPending),
     };
     const before = i > 0 ? status.environments[i - 1]! : undefined;
-    if (before && comparable(before) && comparable(env)) {
+    if (before && comparable(before) && comparable(env) && !endsWith(pending, before.pending)) {
       // Every revision is applied or pending (upgrade heads applies all the rest), so what the
-      // predecessor still has pending but this environment does not is applied here only.
-      const aheadIds = before.pending.filter((id) => !pendingSet.has(id));
+      // predecessor still has pending but this environment does not is applied here only. (When the
+      // predecessor's path is the end of this one's — the usual order — nothing is.)
+      const aheadIds = before.pending.filter((id) => !isPending(id));
       if (aheadIds.length > 0) out.ahead = { of: before.name, count: aheadIds.length, first: aheadIds.slice(-shown) };
     }
     const problem = lastRunProblems.get(env.name);
@@ -94,6 +98,14 @@ export function summarizeProjectStatus(status: ProjectStatus, graph: RevisionGra
   }
   const graphErrorCount = graph.problems.filter((p) => p.severity === "error").length;
   return { name: status.name, heads: status.heads, revisionCount: graph.revisions.size, graphErrorCount, environments, revisions };
+}
+
+/** Whether `list` ends with `tail`, element by element. */
+function endsWith(list: readonly string[], tail: readonly string[]): boolean {
+  if (tail.length > list.length) return false;
+  const offset = list.length - tail.length;
+  for (let i = 0; i < tail.length; i++) if (list[offset + i] !== tail[i]) return false;
+  return true;
 }
 
 export function summarizeRevision(node: { message: string; createDate?: string; branchLabels: string[] }): RevisionSummary {
