@@ -3,7 +3,7 @@ import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { RevisionGraph } from "@/lib/graph/types";
 import type { EditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
-import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
+import { hashMigrationFilesAsync } from "@/lib/project-graph/read-project-graph";
 
 /**
  * Every (revision, environment) whose recorded file hash differs from the file today, oldest application
@@ -14,15 +14,14 @@ import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 export async function findEditedAppliedFiles(db: PrismaClient, o: { projectId: string; graph: Pick<RevisionGraph, "revisions">; rootDir: string; revisions?: string[] }): Promise<EditedAppliedFile[]> {
   const where = { environment: { projectId: o.projectId }, ...(o.revisions ? { revision: { in: o.revisions } } : {}) };
   const pairs = await db.appliedFile.groupBy({ by: ["revision", "sha256"], where });
-  // One hash per revision, however many environments applied it.
-  const hashes = new Map<string, Promise<string | null>>();
-  const hashOf = (revision: string) => {
-    let h = hashes.get(revision);
-    if (!h) hashes.set(revision, (h = hashMigrationFile(o.graph.revisions.get(revision)?.path)));
-    return h;
-  };
+  // One hash per revision, however many environments applied it; all of them in one request to the graph reader's worker (off the event loop).
+  const revisions = [...new Set(pairs.map((p) => p.revision))];
+  const withFile = revisions.filter((r) => o.graph.revisions.get(r)?.path);
+  const hashed = await hashMigrationFilesAsync(withFile.map((r) => o.graph.revisions.get(r)!.path));
+  const hashes = new Map<string, string | null>(withFile.map((r, i) => [r, hashed[i] ?? null]));
+  const hashOf = (revision: string) => hashes.get(revision) ?? null;
   const changed: { revision: string; sha256: string }[] = [];
-  for (const p of pairs) if ((await hashOf(p.revision)) !== p.sha256) changed.push({ revision: p.revision, sha256: p.sha256 });
+  for (const p of pairs) if (hashOf(p.revision) !== p.sha256) changed.push({ revision: p.revision, sha256: p.sha256 });
   if (changed.length === 0) return [];
   const rows = await db.appliedFile.findMany({
     where: { ...where, OR: changed },
@@ -38,7 +37,7 @@ export async function findEditedAppliedFiles(db: PrismaClient, o: { projectId: s
       environment: r.environment.name,
       appliedAt: r.appliedAt.toISOString(),
       source: r.source === "run" ? "run" : "observed",
-      exists: (await hashOf(r.revision)) !== null,
+      exists: hashOf(r.revision) !== null,
     });
   }
   return out;

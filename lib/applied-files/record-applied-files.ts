@@ -1,9 +1,9 @@
 import "server-only";
 import path from "node:path";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { ancestorsOf } from "@/lib/graph/describe-history";
-import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
+import { hashMigrationFilesAsync } from "@/lib/project-graph/read-project-graph";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -14,14 +14,15 @@ export interface HashedFile {
   sha256: string;
 }
 
-/** Hashes each revision's file (absolute paths in, paths relative to rootDir out); unreadable files are left out. */
+/** Hashes each revision's file (absolute paths in, paths relative to rootDir out), off the event loop; unreadable files are left out. */
 export async function hashRevisionFiles(rootDir: string, files: { revision: string; path: string | undefined }[]): Promise<HashedFile[]> {
+  const withPath = files.filter((f): f is { revision: string; path: string } => Boolean(f.path));
+  const hashes = await hashMigrationFilesAsync(withPath.map((f) => f.path));
   const out: HashedFile[] = [];
-  for (const f of files) {
-    if (!f.path) continue;
-    const sha256 = await hashMigrationFile(f.path);
+  withPath.forEach((f, i) => {
+    const sha256 = hashes[i];
     if (sha256) out.push({ revision: f.revision, file: path.relative(rootDir, f.path), sha256 });
-  }
+  });
   return out;
 }
 
@@ -84,7 +85,8 @@ async function observeAppliedFiles(
   // another instance), and a read that predates it must not forget it. An empty reading (no table, or one a
   // wrong version_table_schema hides) drops nothing: a run's own downgrade forgets what it removed.
   if (o.revisions.length > 0 && o.revisions.every((r) => o.graph.revisions.has(r))) {
-    await db.appliedFile.deleteMany({ where: { environmentId: o.environmentId, revision: { notIn: [...applied] }, appliedAt: { lt: o.readAt } } });
+    // One array parameter rather than one per applied revision (Prisma's notIn): 5,000 of them held the event loop on the embedded store.
+    await db.$executeRaw`DELETE FROM "AppliedFile" WHERE "environmentId" = ${o.environmentId} AND "appliedAt" < ${utc(o.readAt)} AND NOT ("revision" = ANY(${[...applied]}::text[]))`;
   }
   if (applied.size === 0) return { added: 0, exactly: null };
   const known = new Set((await db.appliedFile.findMany({ where: { environmentId: o.environmentId }, select: { revision: true } })).map((k) => k.revision));
@@ -95,9 +97,34 @@ async function observeAppliedFiles(
     o.rootDir,
     missing.map((r) => ({ revision: r, path: o.graph.revisions.get(r)?.path })),
   );
-  const { count } = await db.appliedFile.createMany({
-    data: hashed.map((h) => ({ environmentId: o.environmentId, revision: h.revision, sha256: h.sha256, file: h.file, source: "observed" })),
-    skipDuplicates: true,
-  });
+  const count = await insertObserved(db, o.environmentId, hashed);
   return { added: count, exactly: onlyApplied && count === missing.length ? applied.size : null };
+}
+
+/** A time as Prisma keeps DateTime in PostgreSQL's timestamp columns (UTC, without a zone), whatever the session's time zone. */
+function utc(d: Date): Prisma.Sql {
+  return Prisma.sql`(CAST(${d.toISOString()} AS timestamptz) AT TIME ZONE 'UTC')`;
+}
+
+/** Rows per INSERT of first sightings; between two, other requests get the event loop. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Inserts first sightings (source "observed"), skipping a revision another request or instance recorded
+ * meanwhile; the number inserted. Each chunk is one statement whose three columns travel as arrays: the
+ * same rows as Prisma's createMany with 6 parameters each held the embedded store (WebAssembly PostgreSQL
+ * on the server's own thread) and every page and /api/health for 2–3 s for a 5,000-revision project.
+ */
+async function insertObserved(db: PrismaClient, environmentId: string, rows: HashedFile[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    inserted += await db.$executeRaw`
+      INSERT INTO "AppliedFile" ("environmentId", "revision", "sha256", "file", "source", "appliedAt")
+      SELECT ${environmentId}, r.revision, r.sha256, r.file, 'observed', ${utc(new Date())}
+      FROM unnest(${chunk.map((h) => h.revision)}::text[], ${chunk.map((h) => h.sha256)}::text[], ${chunk.map((h) => h.file)}::text[]) AS r(revision, sha256, file)
+      ON CONFLICT DO NOTHING`;
+  }
+  return inserted;
 }

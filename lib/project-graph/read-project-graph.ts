@@ -12,6 +12,7 @@ import { buildRevisionGraph } from "@/lib/graph/build-revision-graph";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { projectDirOf, relativeText } from "@/lib/alembic/relative-paths";
 import { GRAPH_WORKER_BUNDLE, graphWorkerBuildOptions } from "@/lib/project-graph/graph-worker-bundle";
+import { hashFilesSync, type FileHashMemo } from "@/lib/alembic/hash-files-sync";
 
 export interface ProjectGraph {
   project: LoadedProject;
@@ -25,7 +26,11 @@ export function readProjectGraph(target: string, options: LoadProjectOptions & {
   return { project, graph };
 }
 
-type Reply = { ready: true; id?: undefined } | { id: number; ok: true; result: ProjectGraph } | { id: number; ok: false; error: { code: string; message: string; userMessage?: string } };
+/** What the server asks of the worker (read-project-graph-worker.ts): a project's graph, or the hashes of migration files. */
+export type WorkerTask = { target: string; options: LoadProjectOptions & { maxRevisionLength?: number } } | { hash: string[] };
+
+type Reply = { ready: true; id?: undefined } | { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string; userMessage?: string } };
+type Pending = { resolve: (result: unknown) => void; reject: (e: Error) => void };
 
 /**
  * In production the worker loads the bundle `next build` wrote (graph-worker-bundle.ts). Elsewhere it
@@ -47,7 +52,7 @@ else {
 }
 `;
 
-const state = globalThis as unknown as { __cairnGraphWorkerBroken?: boolean; __cairnGraphWorker?: { worker: Worker; next: number; pending: Map<number, { resolve: (g: ProjectGraph) => void; reject: (e: Error) => void }> } };
+const state = globalThis as unknown as { __cairnGraphWorkerBroken?: boolean; __cairnGraphWorker?: { worker: Worker; next: number; pending: Map<number, Pending> } };
 
 /** The bundle `next build` wrote, when this is a production server that has one. */
 function builtBundle(root: string): string | null {
@@ -73,7 +78,7 @@ function graphWorker(): NonNullable<typeof state.__cairnGraphWorker> {
   // Idle, it must not keep a CLI or a test process alive.
   worker.unref();
   let ready = false;
-  const entry = { worker, next: 1, pending: new Map<number, { resolve: (g: ProjectGraph) => void; reject: (e: Error) => void }>() };
+  const entry = { worker, next: 1, pending: new Map<number, Pending>() };
   const failAll = (e: Error) => {
     if (state.__cairnGraphWorker === entry) state.__cairnGraphWorker = undefined;
     // It never loaded (e.g. esbuild missing): read inline from now on rather than retrying per read.
@@ -115,24 +120,43 @@ export async function readProjectGraphAsync(target: string, options: LoadProject
 }
 
 async function readInWorker(target: string, options: LoadProjectOptions & { maxRevisionLength?: number }): Promise<ProjectGraph> {
-  if (state.__cairnGraphWorkerBroken) return readProjectGraph(target, options);
+  return inWorker({ target, options }, () => readProjectGraph(target, options));
+}
+
+/** One request to the worker; `inline` answers it on this thread when the worker cannot start or died under it. */
+async function inWorker<T>(request: WorkerTask, inline: () => T): Promise<T> {
+  if (state.__cairnGraphWorkerBroken) return inline();
   let w: NonNullable<typeof state.__cairnGraphWorker>;
   try {
     w = graphWorker();
   } catch {
     state.__cairnGraphWorkerBroken = true;
-    return readProjectGraph(target, options);
+    return inline();
   }
   const id = w.next++;
   try {
-    return await new Promise<ProjectGraph>((resolve, reject) => {
-      w.pending.set(id, { resolve, reject });
+    return await new Promise<T>((resolve, reject) => {
+      w.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
       w.worker.ref();
-      w.worker.postMessage({ id, target, options });
+      w.worker.postMessage({ ...request, id });
     });
   } catch (e) {
     if (e instanceof AppError) throw e;
-    // The worker died under this read: answer it inline rather than failing the page.
-    return readProjectGraph(target, options);
+    // The worker died under this request: answer it inline rather than failing the page.
+    return inline();
   }
+}
+
+/** The hashes hashMigrationFilesAsync computed on this thread, when the worker could not. */
+const inlineHashMemo: FileHashMemo = new Map();
+
+/**
+ * sha256 (hex) of each migration file, null for one missing or unreadable, computed in the graph reader's
+ * worker thread with its own memo by path, size and mtime (the hashes hashMigrationFile gives). What the
+ * edited-after-applied check needs for a whole project: 5,000 files stat'ed, read and hashed on the server's
+ * event loop held pages and /api/health for seconds; one request here is one message each way.
+ */
+export async function hashMigrationFilesAsync(files: string[]): Promise<(string | null)[]> {
+  if (files.length === 0) return [];
+  return inWorker({ hash: files }, () => hashFilesSync(files, inlineHashMemo));
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -162,6 +163,34 @@ describe("applied-file checksums with real Alembic on SQLite", () => {
     await db.appliedFile.delete({ where: { environmentId_revision: { environmentId: env.id, revision: "b2" } } });
     expect(await recordObservedAppliedFiles(db, { environmentId: env.id, revisions: ["c3"], readAt: new Date(), graph, rootDir })).toBe(1);
     expect(await rows()).toEqual(["a1", "b2", "c3"]);
+  }, 60_000);
+
+  it("a first sighting of more revisions than one insert holds records each of them once, also when two observations race", async () => {
+    // A linear chain of 1,234 revisions: first sightings are inserted a few hundred rows per statement.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-applied-chain-"));
+    try {
+      fs.mkdirSync(path.join(dir, "versions"));
+      fs.writeFileSync(path.join(dir, "alembic.ini"), "[alembic]\nscript_location = %(here)s\n");
+      const ids = Array.from({ length: 1234 }, (_, i) => `r${String(i).padStart(5, "0")}`);
+      ids.forEach((id, i) => fs.writeFileSync(path.join(dir, "versions", `${id}.py`), `revision = '${id}'\ndown_revision = ${i ? `'${ids[i - 1]}'` : "None"}\n`));
+      const project = await db.project.create({ data: { name: "applied-chain", alembicPath: path.join(dir, "alembic.ini") } });
+      const env = await db.environment.create({ data: { projectId: project.id, name: "qa", position: 0, urlMasked: "sqlite:///qa.db" } });
+      const { project: loaded, graph } = await readProjectGraphAsync(path.join(dir, "alembic.ini"));
+      const observe = (revisions: string[]) => recordObservedAppliedFiles(db, { environmentId: env.id, revisions, readAt: new Date(), graph, rootDir: loaded.location.rootDir });
+      const added = await Promise.all([observe([ids.at(-1)!]), observe([ids.at(-1)!])]);
+      expect(added[0]! + added[1]!).toBe(1234);
+      const rows = await db.appliedFile.findMany({ where: { environmentId: env.id }, orderBy: { revision: "asc" } });
+      expect(rows.map((r) => r.revision)).toEqual(ids);
+      expect(rows.every((r) => r.source === "observed" && r.runId === null)).toBe(true);
+      expect(rows[777]).toMatchObject({ file: path.join("versions", `${ids[777]}.py`), sha256: sha(path.join(dir, "versions", `${ids[777]}.py`)) });
+      // Settled: the same reading adds nothing; one revision downgraded away outside Cairn is forgotten.
+      expect(await observe([ids.at(-1)!])).toBe(0);
+      await observe([ids.at(-2)!]);
+      expect(await db.appliedFile.count({ where: { environmentId: env.id } })).toBe(1233);
+      await db.project.delete({ where: { id: project.id } });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it("the overview hands over its own version-table readings, which are used instead of reading every table again", async () => {
