@@ -41,6 +41,16 @@ async function jump(page: Page, query: string) {
   await search.press("Enter");
 }
 
+test("the page hydrates over the server's markup: no hydration error, and the layout time shown is the browser's", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await openGraph(page, false);
+  // Shown only once hydrated: the server's own layout time in the markup differed from the browser's (React error #418).
+  await expect(page.getByText(/Layout [\d.]+ ms\./)).toBeVisible();
+  expect(errors.filter((e) => /#418|#423|#425|hydrat/i.test(e))).toEqual([]);
+});
+
 test("environment markers sit on the revisions each environment is at", async ({ page }, testInfo) => {
   await openGraph(page, false);
   // the first view shows the newest revisions, readable: qa's markers on both heads

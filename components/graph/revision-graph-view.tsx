@@ -7,7 +7,7 @@
  * Receives the graph as plain data; collapses long runs and lays it out here (layout-lanes.ts: about
  * 2 ms for open-event-server's 588 revisions), so the server sends no positions and runs no layout.
  */
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { appliedSet, buildGraphModel, fromGraphWire, markersByRevision, problemsByRevision, revisionsBetween, type GraphWire, type SignOffMark } from "@/lib/graph-view/graph-model";
 import { expandSegments } from "@/lib/graph-view/expand-segments";
 import { layoutLanes } from "@/lib/graph-view/layout-lanes";
@@ -31,6 +31,9 @@ export function RevisionGraphView({
   const data = useMemo(() => fromGraphWire(wire), [wire]);
   const model = useMemo(() => buildGraphModel(data), [data]);
   const layout = useMemo(() => layoutLanes(model), [model]);
+  // The layout time shown is the browser's, so it appears once hydrated: the server's render timed its own
+  // layout, and that text differing at hydration made React drop the server's markup and render the page again.
+  const hydrated = useSyncExternalStore(noSubscription, isBrowser, isServer);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const [selectedEnvs, setSelectedEnvs] = useState<string[]>([]);
   const [selectedRevision, setSelectedRevision] = useState<string | null>(null);
@@ -190,12 +193,16 @@ export function RevisionGraphView({
       {mode === "graph" ? (
         <p className="text-xs text-stone-500">
           Newest at the top. Solid lines: down_revision; dashed violet: depends_on; dashed red: a reference to a missing revision. Drag to pan, wheel to zoom; Tab into the graph, then arrow keys move (up: newer, down: older) and
-          Enter opens. Layout {layout.layoutMs} ms.
+          Enter opens.{hydrated ? ` Layout ${layout.layoutMs} ms.` : null}
         </p>
       ) : null}
     </div>
   );
 }
+
+const noSubscription = () => () => {};
+const isBrowser = () => true;
+const isServer = () => false;
 
 function ToolButton({ label, onClick, pressed, children }: { label: string; onClick(): void; pressed?: boolean; children: React.ReactNode }) {
   return (
