@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { describeEditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 import { readProjectAppliedFileEdits, type EnvironmentReading } from "@/lib/applied-files/read-project-applied-file-edits";
 import { serverUrlOptions } from "@/lib/projects/load-project";
+import { yieldToEventLoop } from "@/lib/server/yield-to-event-loop";
 
 /**
  * For the overview and the graph: one line per migration edited after it was applied to an environment
@@ -10,6 +11,8 @@ import { serverUrlOptions } from "@/lib/projects/load-project";
  * `readings` (the overview's), so wrap it in <Suspense>.
  */
 export async function EditedFilesSummary({ projectName, readings }: { projectName: string; readings?: readonly EnvironmentReading[] }) {
+  // After the page around it has been sent: the first sightings of a large project take a while.
+  await yieldToEventLoop();
   let edits;
   try {
     edits = await readProjectAppliedFileEdits(await getDb(), projectName, { ...serverUrlOptions(), ...(readings ? { readings } : {}) });

@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { describeDriftFinding } from "@/lib/drift-service/describe-drift-finding";
 import { describeAge } from "@/lib/drift/reading-age";
+import { yieldToEventLoop } from "@/lib/server/yield-to-event-loop";
 
 /**
  * For the overview and the graph page: one line per drift finding ("Schema drift: staging differs from
@@ -12,6 +13,8 @@ import { describeAge } from "@/lib/drift/reading-age";
  * the next schema-read sweep, within a minute, queues its reading).
  */
 export async function DriftSummary({ projectName }: { projectName: string }) {
+  // After the page around it has been sent.
+  await yieldToEventLoop();
   const db = await getDb();
   let drift;
   try {
