@@ -88,7 +88,7 @@ export async function readPostgresVersionTable(opts: ReadVersionTableOptions): P
               )
             : false;
         await s.done(!rolledBack);
-        if (!rolledBack && s.reused && !isSqlError(e) && !aborted) continue; // a kept connection that died meanwhile: once more, on a new one
+        if (!rolledBack && s.reused && isConnectionLost(e) && !aborted) continue; // a kept connection that died meanwhile: once more, on a new one
         if (isSqlError(e) && (e.code === "42P01" || e.code === "3F000")) return { ok: true, tableExists: false, revisions: [] };
         throw e;
       }
@@ -105,6 +105,17 @@ export async function readPostgresVersionTable(opts: ReadVersionTableOptions): P
 function isSqlError(e: unknown): e is { code: string } {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
+}
+
+/**
+ * The connection itself is gone: a socket error (no SQLSTATE), a connection exception (class 08), or
+ * the server ending the session — 57P01 admin shutdown (pg_terminate_backend, a fast shutdown),
+ * 57P02 crash shutdown, 57P03 cannot connect now — which a kept connection receives as the answer to
+ * the next reading's query when the pool had not yet noticed it close.
+ */
+function isConnectionLost(e: unknown): boolean {
+  if (!isSqlError(e)) return true;
+  return e.code.startsWith("08") || e.code === "57P01" || e.code === "57P02" || e.code === "57P03";
 }
 
 async function readOn(client: pg.ClientBase, opts: ReadVersionTableOptions, timeout: number): Promise<VersionTableReadResult> {

@@ -45,7 +45,13 @@ export class TargetPools {
     // Two at most: a poll and a pending list opened at the same moment; more would be a reading
     // stuck behind a lock, which its own timeout ends.
     const pool = new pg.Pool({ ...config, max: 2, idleTimeoutMillis: this.idleMs, allowExitOnIdle: true });
-    pool.on("connect", (client) => this.fresh.add(client));
+    pool.on("connect", (client) => {
+      this.fresh.add(client);
+      // A socket error while the connection is handed out (the server ended it mid-reading) also
+      // fails the reading's query, which handles it; as an 'error' event with no listener it would be
+      // an uncaught exception and take the server down. Idle connections are the pool's (below).
+      client.on("error", () => {});
+    });
     // An idle connection the server ended (restart, idle timeout there): the pool drops it; nothing to report.
     pool.on("error", () => {});
     pool.on("remove", () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { randomBytes } from "node:crypto";
@@ -204,6 +205,34 @@ describe("PostgreSQL environments brought to each state by real Alembic", () => 
     // Read only: the behind database still holds exactly what Alembic wrote.
     const rows = await admin((c) => c.query("SELECT version_num FROM alembic_version"), dbs.behind!.url);
     expect(rows.rows).toEqual([{ version_num: "2b3c4d5e6f02" }]);
+  });
+
+  // The server ending a kept connection (a restart, a DBA's pg_terminate_backend) while Cairn is busy
+  // elsewhere: the pool has not yet heard of it and hands the dead connection to the next reading,
+  // whose query gets "terminating connection due to administrator command" (57P01) and then the
+  // socket's ECONNRESET. The reading must still answer, on a new connection, and the late socket
+  // error must not become an uncaught exception (it would take the server down).
+  it("a kept connection the server ended while Cairn was busy is replaced, and its late socket error is not uncaught", async () => {
+    const { graph } = readProjectGraph(path.join(project, "alembic.ini"));
+    const pools = new TargetPools({ idleMs: 5000 });
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const read = () => readProjectStatus({ name: "shop", alembicPath: project, environments: [env("behind", dbs.behind!.url)] }, { graph: { graph, rootDir: project }, pools });
+      for (let round = 0; round < 3; round++) {
+        expect((await read()).environments[0]).toMatchObject({ state: "behind" });
+        // Synchronously, so this process's event loop does not see the kept socket close before the next reading starts.
+        execFileSync("psql", [PG_ADMIN_URL, "-Atc", `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cairn-status' AND datname = '${dbs.behind!.name}'`]);
+        execFileSync("sleep", ["0.2"]);
+        expect((await read()).environments[0]).toMatchObject({ state: "behind", revisions: ["2b3c4d5e6f02"] });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+      await pools.close();
+    }
   });
 
   it("quotes identifiers instead of pasting them", async () => {
