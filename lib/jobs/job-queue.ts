@@ -5,6 +5,7 @@ import type { Store } from "@/lib/db/client";
 import type { JobDefinition } from "@/lib/jobs/define-job";
 import { asPgBossDb } from "@/lib/jobs/install-job-queue";
 import { JOB_SCHEMA, queueName } from "@/lib/jobs/queues";
+import { onShutdown } from "@/lib/server/on-shutdown";
 
 export interface JobQueueOptions {
   /** How often an idle worker asks the store for a job (default 2 s; at least 0.5 s). */
@@ -87,7 +88,7 @@ export function startJobQueue(store: Store, jobs: JobDefinition[], options: JobQ
     state.__cairnJobQueue = starting;
     starting.then(
       () => {
-        for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopJobQueue().finally(() => reraise(signal)));
+        onShutdown(stopJobQueue);
       },
       () => {
         if (state.__cairnJobQueue === starting) state.__cairnJobQueue = undefined;
@@ -95,11 +96,6 @@ export function startJobQueue(store: Store, jobs: JobDefinition[], options: JobQ
     );
   }
   return state.__cairnJobQueue;
-}
-
-/** Our listener replaced Node's default exit on the signal; when nobody else (Next.js) handles it, exit as the default would. */
-function reraise(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 /** Stops the process's queue, if it was started. */

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { serverEnv } from "@/lib/config/server-env";
+import { onShutdown } from "@/lib/server/on-shutdown";
 
 /**
  * Connections to target PostgreSQL databases kept between readings, so the overview's poll (every
@@ -96,15 +97,6 @@ export function serverTargetPools(): TargetPools | null {
   const seconds = serverEnv().CAIRN_TARGET_IDLE_SECONDS ?? 30;
   const pools = seconds > 0 ? new TargetPools({ idleMs: seconds * 1000 }) : null;
   state.__cairnTargetPools = pools;
-  if (pools) {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
-        void pools.close().finally(() => {
-          // Our listener replaced Node's default exit on the signal; when nobody else (Next.js) handles it, exit as the default would.
-          if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-        });
-      });
-    }
-  }
+  if (pools) onShutdown(() => pools.close());
   return pools;
 }
