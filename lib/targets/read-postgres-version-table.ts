@@ -29,6 +29,7 @@ interface Session {
  */
 export async function readPostgresVersionTable(opts: ReadVersionTableOptions): Promise<VersionTableReadResult> {
   const timeout = Math.max(1, Math.floor(opts.timeoutMs));
+  const started = performance.now();
   const config = {
     connectionString: toPgConnectionString(opts.url),
     connectionTimeoutMillis: timeout,
@@ -88,7 +89,9 @@ export async function readPostgresVersionTable(opts: ReadVersionTableOptions): P
               )
             : false;
         await s.done(!rolledBack);
-        if (!rolledBack && s.reused && isConnectionLost(e) && !aborted) continue; // a kept connection that died meanwhile: once more, on a new one
+        // A kept connection that died meanwhile fails at once: once more, on a new one. Not one that
+        // used up half the timeout first (a black-holed server): that is the reading's answer.
+        if (!rolledBack && s.reused && isConnectionLost(e) && !aborted && performance.now() - started < timeout / 2) continue;
         if (isSqlError(e) && (e.code === "42P01" || e.code === "3F000")) return { ok: true, tableExists: false, revisions: [] };
         throw e;
       }
@@ -101,10 +104,12 @@ export async function readPostgresVersionTable(opts: ReadVersionTableOptions): P
   }
 }
 
-/** An error PostgreSQL answered with (a SQLSTATE), as opposed to a connection that failed. */
-function isSqlError(e: unknown): e is { code: string } {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
+/**
+ * An error PostgreSQL answered with (a SQLSTATE), as opposed to a connection that failed: only the
+ * server's error messages count — a socket's EPIPE or ECONNRESET is five capital letters too.
+ */
+function isSqlError(e: unknown): e is pg.DatabaseError & { code: string } {
+  return e instanceof pg.DatabaseError && typeof e.code === "string";
 }
 
 /**
