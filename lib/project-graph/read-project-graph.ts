@@ -59,7 +59,10 @@ function builtBundle(root: string): string | null {
   if (process.env.NODE_ENV !== "production") return null;
   // Not for the server's bundler to follow: the file is next build's own output, loaded as it is.
   const file = path.join(/*turbopackIgnore: true*/ root, GRAPH_WORKER_BUNDLE);
-  return fs.existsSync(/*turbopackIgnore: true*/ file) ? file : null;
+  if (fs.existsSync(/*turbopackIgnore: true*/ file)) return file;
+  // Still works (bundled from the sources, or read inline), but slower and on the event loop: say so once.
+  console.warn(`Cairn: ${GRAPH_WORKER_BUNDLE} is missing (start the server from the directory \`next build\` ran in, with all of .next); the graph reader's worker is built from the sources instead.`);
+  return null;
 }
 
 /**
@@ -82,7 +85,10 @@ function graphWorker(): NonNullable<typeof state.__cairnGraphWorker> {
   const failAll = (e: Error) => {
     if (state.__cairnGraphWorker === entry) state.__cairnGraphWorker = undefined;
     // It never loaded (e.g. esbuild missing): read inline from now on rather than retrying per read.
-    if (!ready) state.__cairnGraphWorkerBroken = true;
+    if (!ready && !state.__cairnGraphWorkerBroken) {
+      state.__cairnGraphWorkerBroken = true;
+      console.warn(`Cairn: the graph reader's worker thread could not start (${e.message}); migrations are read on the server's main thread from now on, which holds up other requests on large projects.`);
+    }
     for (const p of entry.pending.values()) p.reject(e);
     entry.pending.clear();
   };
