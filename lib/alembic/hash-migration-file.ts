@@ -1,8 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { fileStamp } from "@/lib/alembic/hash-files-sync";
 
-/** Hashes keyed by path, size and mtime: the overview re-checks every applied file per poll, and a 2,000-revision project would re-read 2,000 files. */
+/** Hashes keyed by path and the file's identity (inode, size, mtime, ctime: fileStamp): the overview re-checks every applied file per poll, and a 2,000-revision project would re-read 2,000 files. */
 const memo = new Map<string, { key: string; sha256: string }>();
 
 /**
@@ -13,7 +14,7 @@ export async function hashMigrationFile(file: string | undefined): Promise<strin
   if (!file) return null;
   try {
     const st = await fs.promises.stat(file);
-    const key = `${st.size}:${st.mtimeMs}`;
+    const key = fileStamp(st);
     const hit = memo.get(file);
     if (hit?.key === key) return hit.sha256;
     const sha256 = createHash("sha256")

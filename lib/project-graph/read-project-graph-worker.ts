@@ -8,7 +8,7 @@ import { readProjectGraph, type WorkerTask } from "@/lib/project-graph/read-proj
 import { isAppError } from "@/lib/errors";
 import { hashFilesSync, type FileHashMemo } from "@/lib/alembic/hash-files-sync";
 
-/** Hashes by path, size and mtime, for as long as this worker lives: a page view re-checks every applied file. */
+/** Hashes by path and file identity (fileStamp), for as long as this worker lives: a page view re-checks every applied file. */
 const hashMemo: FileHashMemo = new Map();
 
 // Tells the server the bundle loaded: a worker that fails before this is not started again.

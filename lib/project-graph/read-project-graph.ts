@@ -158,7 +158,7 @@ const inlineHashMemo: FileHashMemo = new Map();
 
 /**
  * sha256 (hex) of each migration file, null for one missing or unreadable, computed in the graph reader's
- * worker thread with its own memo by path, size and mtime (the hashes hashMigrationFile gives). What the
+ * worker thread with its own memo by path and file identity (the hashes hashMigrationFile gives). What the
  * edited-after-applied check needs for a whole project: 5,000 files stat'ed, read and hashed on the server's
  * event loop held pages and /api/health for seconds; one request here is one message each way.
  */

@@ -1,0 +1,32 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { hashFilesSync, type FileHashMemo } from "@/lib/alembic/hash-files-sync";
+import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-hash-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("hashFilesSync", () => {
+  it("sees an edit that kept the file's size and put its mtime back (touch -d, a tool that preserves times)", async () => {
+    const file = path.join(dir, "a1_add_orders.py");
+    fs.writeFileSync(file, "op.add_column('orders', sa.Column('a', sa.Integer()))\n");
+    const stamped = new Date("2026-11-01T12:00:00Z");
+    fs.utimesSync(file, stamped, stamped);
+    const memo: FileHashMemo = new Map();
+    const [before] = hashFilesSync([file], memo);
+    expect(await hashMigrationFile(file)).toBe(before);
+    fs.writeFileSync(file, "op.add_column('orders', sa.Column('b', sa.Integer()))\n");
+    fs.utimesSync(file, stamped, stamped);
+    expect(fs.statSync(file)).toMatchObject({ size: 54, mtimeMs: stamped.getTime() });
+    const [after] = hashFilesSync([file], memo);
+    expect(after).not.toBe(before);
+    expect(hashFilesSync([file], new Map())).toEqual([after]);
+    expect(await hashMigrationFile(file)).toBe(after);
+  });
+
+  it("is null for a file that is missing", () => {
+    expect(hashFilesSync([path.join(dir, "missing.py")], new Map())).toEqual([null]);
+  });
+});
