@@ -114,6 +114,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
     throw new AppError("conflict", `run ${runId} is ${run.status}`, `Run ${runId} is ${run.status.replace("_", " ")}; only an approved, queued run can start.`);
   }
   const redact = createRedactor([o.databaseUrl]);
+  // Who and what every audit row of this run names.
+  const auditRun = { actor: { userId: o.actor.id, email: o.actor.email }, projectId: run.projectId, environmentId: env.id, environment: env.name, runId };
   const subcommand = run.kind === "downgrade" ? "downgrade" : "upgrade";
   const reviewedFrom = run.fromRevisions;
   // The reviewed path as stored with the run: what the requester (and approver) saw.
@@ -140,12 +142,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       });
       if (count !== 1) throw new AppError("conflict", `run ${runId} started elsewhere`, `Run ${runId} was started by someone else a moment ago.`);
       await recordAudit(tx, {
-        actor: { userId: o.actor.id, email: o.actor.email },
+        ...auditRun,
         action: "run.started",
-        projectId: run.projectId,
-        environmentId: env.id,
-        environment: env.name,
-        runId,
         fromRevision: reviewedFrom.join(",") || null,
         toRevision: run.target,
         details: { kind: run.kind, instanceId },
@@ -178,12 +176,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       await tx.run.updateMany({ where: { id: runId, status: "running" }, data: { status: "queued", instanceId: null, startedAt: null, heartbeatAt: null } });
       await releaseEnvironmentLock(tx, runId);
       await recordAudit(tx, {
-        actor: { userId: o.actor.id, email: o.actor.email },
+        ...auditRun,
         action,
-        projectId: run.projectId,
-        environmentId: env.id,
-        environment: env.name,
-        runId,
         toRevision: run.target,
         outcome: code,
         details: { reason },
@@ -449,12 +443,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       if (ended.count === 0) {
         const stored = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
         await recordAudit(tx, {
-          actor: { userId: o.actor.id, email: o.actor.email },
+          ...auditRun,
           action: "run.outcome-after-settled",
-          projectId: run.projectId,
-          environmentId: env.id,
-          environment: env.name,
-          runId,
           toRevision: run.target,
           outcome: stored.status,
           details: { instanceId, sawStatus: status, saw: redact(why), resultRevisions, executedSteps, durationMs },
@@ -463,12 +453,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<RunOutcome> {
       }
       await releaseEnvironmentLock(tx, runId);
       await recordAudit(tx, {
-        actor: { userId: o.actor.id, email: o.actor.email },
+        ...auditRun,
         action: status === "stale" ? "run.refused-moved" : `run.${status}`,
-        projectId: run.projectId,
-        environmentId: env.id,
-        environment: env.name,
-        runId,
         fromRevision: (executedFrom ?? reviewedFrom).join(",") || null,
         toRevision: run.target,
         outcome: status,
