@@ -182,10 +182,16 @@ test("lint per revision: loaded after the graph is drawn, a badge on the node, t
   await node(page, "4d6e8f0a2b92").click();
   const panel = page.getByTestId("revision-panel");
   await expect(panel.getByTestId("revision-lint")).toContainText("Linting the migrations…");
+  // The graph's answer is the badges (counts and rules); the panel asks for its one revision's findings.
+  const badges = page.waitForResponse((r) => r.url().endsWith("/api/projects/shop/lint"));
+  const findings = page.waitForRequest((r) => r.url().endsWith("/api/projects/shop/lint?revision=4d6e8f0a2b92"), { timeout: 60_000 });
   release();
+  expect(await (await badges).text()).not.toMatch(/"(message|fix)"/);
+  await findings;
 
   // Its batch-mode CHECK cannot be rendered offline (linted against its own parent, alone).
   await expect(node(page, "4d6e8f0a2b92").locator('[data-tag="lint 1"]')).toBeVisible({ timeout: 60_000 });
+  await expect(node(page, "4d6e8f0a2b92").locator('[data-tag="lint 1"] title')).toContainText("preview-unavailable");
   await expect(panel.getByTestId("revision-lint").locator('[data-lint-rule="preview-unavailable"]')).toContainText("Safe pattern:");
 
   // A merge holds no SQL: no badge, and the panel says there is nothing.

@@ -1,17 +1,18 @@
 "use client";
 
 import Link from "next/link";
-import { useRevisionLint } from "@/components/graph/use-revision-lint";
+import { usePendingLintFindings } from "@/components/graph/use-revision-lint";
 import { Badge } from "@/components/ui/badge";
 import { RevisionId } from "@/components/ui/revision-id";
 
 /**
  * Lint of an environment's pending migrations, each against its own parent (the graph's per-revision
- * findings, cached per graph version): a summary for the environment page. The run dialog lints the
+ * findings, cached per graph version; only the pending revisions' open ones are fetched): a summary for
+ * the environment page. The run dialog lints the
  * path against the environment's live schema and decides; this only says what to expect.
  */
 export function PendingLint({ project, pending }: { project: string; pending: string[] }) {
-  const q = useRevisionLint(project);
+  const q = usePendingLintFindings(project, pending);
   const graphHref = `/projects/${encodeURIComponent(project)}/graph`;
   if (pending.length === 0) return null;
   if (q.isPending)
@@ -28,7 +29,7 @@ export function PendingLint({ project, pending }: { project: string; pending: st
     );
   }
   const revisions = q.data.revisions;
-  const open = pending.flatMap((r) => (revisions[r] ?? []).filter((f) => !f.acknowledged));
+  const open = pending.flatMap((r) => revisions[r] ?? []);
   const errors = open.filter((f) => f.severity === "error").length;
   return (
     <div className="text-sm" data-testid="pending-lint">

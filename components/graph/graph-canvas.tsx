@@ -7,7 +7,7 @@
  * (heads, merges, branch points, environments) labelled at a readable size, and GraphMinimap shows
  * the whole graph with the viewport on it.
  */
-import type { LintFinding } from "@/lib/lint/types";
+import type { RevisionLintBadge } from "@/lib/lint/summarize-revision-lint";
 import { forwardRef, useCallback, useImperativeHandle, useMemo } from "react";
 import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode, SignOffMark } from "@/lib/graph-view/graph-model";
 import type { GraphView } from "@/lib/graph-view/expand-segments";
@@ -34,8 +34,8 @@ export interface GraphCanvasProps {
   problems: ReadonlyMap<string, GraphProblem[]>;
   /** Sign-offs in force, by revision. */
   signOffs?: Readonly<Record<string, SignOffMark[]>>;
-  /** Lint findings by revision, once loaded. */
-  lint?: Readonly<Record<string, LintFinding[]>>;
+  /** Lint badges by revision (revisions with findings only), once loaded. */
+  lint?: ReadonlyMap<string, RevisionLintBadge>;
   heads: ReadonlySet<string>;
   /** Revision id → why it is highlighted. */
   highlight: ReadonlyMap<string, "pending" | "between" | "extra">;
@@ -159,7 +159,7 @@ export const GraphCanvas = forwardRef<GraphCanvasHandle, GraphCanvasProps>(funct
               environments={props.environments}
               problems={props.problems.get(n.id)}
               signOffs={props.signOffs?.[n.id]}
-              lint={n.kind === "revision" ? props.lint?.[n.id] : undefined}
+              lint={n.kind === "revision" ? props.lint?.get(n.id) : undefined}
               isHead={props.heads.has(n.id)}
               highlight={highlightOf(n)}
               selected={props.selectedRevision === n.id}

@@ -3,7 +3,7 @@
  * environment markers. Below the detail zoom it is a plain box with coloured markers.
  */
 import { memo, type KeyboardEvent } from "react";
-import type { LintFinding } from "@/lib/lint/types";
+import type { RevisionLintBadge } from "@/lib/lint/summarize-revision-lint";
 import type { GraphEnvironment, GraphProblem, GraphRevision, ModelNode } from "@/lib/graph-view/graph-model";
 import { NODE_WIDTH, markerWidth, type SignOffMark } from "@/lib/graph-view/graph-model";
 import { STATE_COLOR, shortId, truncate } from "@/components/graph/graph-style";
@@ -18,8 +18,8 @@ export interface GraphNodeProps {
   environments: readonly GraphEnvironment[];
   problems: GraphProblem[] | undefined;
   signOffs: SignOffMark[] | undefined;
-  /** This revision's lint findings against its parent; undefined until loaded. */
-  lint?: LintFinding[] | undefined;
+  /** This revision's lint badge (findings against its parent); undefined until loaded or without a finding. */
+  lint?: RevisionLintBadge | undefined;
   isHead: boolean;
   highlight: "pending" | "between" | "extra" | undefined;
   selected: boolean;

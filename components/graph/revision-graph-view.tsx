@@ -18,7 +18,8 @@ import { RevisionList } from "@/components/graph/revision-list";
 import { RevisionPanel } from "@/components/graph/revision-panel";
 import { RevisionSearch } from "@/components/graph/revision-search";
 import { SelectionSummary, type GraphSelection } from "@/components/graph/selection-summary";
-import { useRevisionLint } from "@/components/graph/use-revision-lint";
+import { useRevisionLint, useRevisionLintFindings } from "@/components/graph/use-revision-lint";
+import { revisionLintBadge, type RevisionLintBadge } from "@/lib/lint/summarize-revision-lint";
 
 export function RevisionGraphView({
   wire,
@@ -42,7 +43,16 @@ export function RevisionGraphView({
   const canvas = useRef<GraphCanvasHandle>(null);
   // Fetched once the page has rendered: the first lint of a graph version runs Alembic.
   const lintQuery = useRevisionLint(data.project);
-  const lint = lintQuery.data?.ok ? lintQuery.data.revisions : undefined;
+  const lintSummary = lintQuery.data?.ok ? lintQuery.data : undefined;
+  const lint = useMemo(() => {
+    if (!lintSummary) return undefined;
+    const badges = new Map<string, RevisionLintBadge>();
+    for (const id of Object.keys(lintSummary.revisions)) badges.set(id, revisionLintBadge(lintSummary, id)!);
+    return badges;
+  }, [lintSummary]);
+  // The side panel's findings: asked for only when the badge says there are some (acknowledged ones included).
+  const selectedHasLint = selectedRevision !== null && lint?.has(selectedRevision) === true;
+  const findingsQuery = useRevisionLintFindings(data.project, selectedRevision ?? "", selectedHasLint);
 
   const view = useMemo(() => expandSegments(model, layout, expanded), [model, layout, expanded]);
   const revisions = useMemo(() => new Map(data.revisions.map((r) => [r.id, r])), [data.revisions]);
@@ -180,9 +190,15 @@ export function RevisionGraphView({
             lint={
               lintQuery.isPending
                 ? { state: "loading" }
-                : lintQuery.data?.ok
-                  ? { state: "ok", findings: lintQuery.data.revisions[selectedRevision] ?? [] }
-                  : { state: "failed", message: lintQuery.data && !lintQuery.data.ok ? lintQuery.data.message : "Lint could not be loaded." }
+                : !lintQuery.data?.ok
+                  ? { state: "failed", message: lintQuery.data && !lintQuery.data.ok ? lintQuery.data.message : "Lint could not be loaded." }
+                  : !selectedHasLint
+                    ? { state: "ok", findings: [] }
+                    : findingsQuery.isPending
+                      ? { state: "loading" }
+                      : findingsQuery.data?.ok
+                        ? { state: "ok", findings: findingsQuery.data.revisions[selectedRevision] ?? [] }
+                        : { state: "failed", message: findingsQuery.data && !findingsQuery.data.ok ? findingsQuery.data.message : "Lint could not be loaded." }
             }
             isHead={heads.has(selectedRevision)}
             onOpen={openRevision}

@@ -2,9 +2,9 @@
 import type { GraphProblem, GraphRevision } from "@/lib/graph-view/graph-model";
 import { NODE_WIDTH, type SignOffMark } from "@/lib/graph-view/graph-model";
 import { truncate } from "@/components/graph/graph-style";
-import type { LintFinding } from "@/lib/lint/types";
+import { openLintCount, type RevisionLintBadge } from "@/lib/lint/summarize-revision-lint";
 
-export function RevisionTags({ rev, isHead, problems, signOffs, lint }: { rev: GraphRevision; isHead: boolean; problems: GraphProblem[] | undefined; signOffs: SignOffMark[] | undefined; lint?: LintFinding[] | undefined }) {
+export function RevisionTags({ rev, isHead, problems, signOffs, lint }: { rev: GraphRevision; isHead: boolean; problems: GraphProblem[] | undefined; signOffs: SignOffMark[] | undefined; lint?: RevisionLintBadge | undefined }) {
   const tags: { text: string; fill: string; color: string; title: string }[] = [];
   if (signOffs?.length) {
     const envs = [...new Set(signOffs.map((s) => s.environment))];
@@ -13,10 +13,10 @@ export function RevisionTags({ rev, isHead, problems, signOffs, lint }: { rev: G
   if (isHead) tags.push({ text: "head", fill: "#1c1917", color: "#ffffff", title: "A head: no revision builds on it" });
   for (const l of rev.branchLabels) tags.push({ text: l, fill: "#ede9fe", color: "#5b21b6", title: `Branch label ${l}` });
   if (rev.isMergePoint) tags.push({ text: "merge", fill: "#e0f2fe", color: "#075985", title: "Merge point" });
-  const openLint = lint?.filter((f) => !f.acknowledged) ?? [];
-  if (openLint.length) {
-    const error = openLint.some((f) => f.severity === "error");
-    tags.push({ text: `lint ${openLint.length}`, fill: error ? "#fee2e2" : "#fef3c7", color: error ? "#991b1b" : "#92400e", title: openLint.map((f) => `${f.severity}: ${f.rule}${f.line ? ` (line ${f.line})` : ""}`).join("\n") });
+  const openLint = lint ? openLintCount(lint) : 0;
+  if (lint && openLint) {
+    const error = lint.errors > 0;
+    tags.push({ text: `lint ${openLint}`, fill: error ? "#fee2e2" : "#fef3c7", color: error ? "#991b1b" : "#92400e", title: lintTitle(lint) });
   }
   if (problems?.length) tags.push({ text: `⚠ ${problems.length}`, fill: "#fee2e2", color: "#991b1b", title: problems.map((q) => q.message).join("\n") });
   let x = NODE_WIDTH - 4;
@@ -37,4 +37,12 @@ export function RevisionTags({ rev, isHead, problems, signOffs, lint }: { rev: G
       })}
     </>
   );
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+/** "1 error, 2 warnings: drop-column, preview-unavailable (1 acknowledged)": the side panel lists the findings. */
+function lintTitle(b: RevisionLintBadge): string {
+  const counts = [b.errors ? plural(b.errors, "error") : "", b.warnings ? plural(b.warnings, "warning") : "", b.infos ? `${b.infos} info` : ""].filter(Boolean).join(", ");
+  return `Lint: ${counts}: ${[...new Set(b.openRules)].join(", ")}${b.acknowledged ? ` (${b.acknowledged} acknowledged)` : ""}. Open the revision for the findings.`;
 }

@@ -1,23 +1,55 @@
 "use client";
 
-/** Each revision's lint findings, fetched after the graph has rendered (it may take Alembic a few seconds the first time). */
+/**
+ * Per-revision lint for the graph and the environment page. The graph fetches every revision's badge
+ * (counts and rules, a few bytes each) after it has rendered — the first lint of a graph version runs
+ * Alembic, which may take a few seconds — and one revision's findings when its side panel opens; the
+ * environment page asks for the open findings of its pending revisions alone.
+ */
 import { useQuery } from "@tanstack/react-query";
 import { ApiError, callApi } from "@/components/ui/call-api";
-import type { LintFinding } from "@/lib/lint/types";
+import type { RevisionLintSummary } from "@/lib/lint/summarize-revision-lint";
+import type { RevisionLintFindings } from "@/lib/lint-service/revision-lint.types";
 
-export type RevisionLintAnswer = { ok: true; revisions: Record<string, LintFinding[]> } | { ok: false; message: string };
+export type { RevisionLintFindings, RevisionLintSummary };
 
-async function fetchRevisionLint(project: string, signal: AbortSignal): Promise<RevisionLintAnswer> {
+const lintUrl = (project: string) => `/api/projects/${encodeURIComponent(project)}/lint`;
+
+/** A refusal (lint could not run, a revision the server no longer has) is an answer shown beside the revisions, not a broken query. */
+async function asAnswer<T>(call: Promise<T>): Promise<T | { ok: false; message: string }> {
   try {
-    return await callApi<RevisionLintAnswer>("GET", `/api/projects/${encodeURIComponent(project)}/lint`, undefined, { signal });
+    return await call;
   } catch (e) {
-    // A refusal (lint could not run) is an answer the graph shows beside the revisions, not a broken query.
     if (e instanceof ApiError) return { ok: false, message: e.message };
     throw e;
   }
 }
 
+// Migration files change only with a deploy, and the server caches per graph version: no polling. An
+// admin's acknowledgement invalidates these queries (LintAcknowledgeForm).
+const once = { staleTime: Infinity, refetchOnWindowFocus: false } as const;
+
+/** Every revision's badge. */
 export function useRevisionLint(project: string) {
-  // Migration files change only with a deploy, and the server caches per graph version: no polling.
-  return useQuery({ queryKey: ["revision-lint", project], queryFn: ({ signal }) => fetchRevisionLint(project, signal), staleTime: Infinity, refetchOnWindowFocus: false });
+  return useQuery({ queryKey: ["revision-lint", project], queryFn: ({ signal }) => asAnswer(callApi<RevisionLintSummary>("GET", lintUrl(project), undefined, { signal })), ...once });
+}
+
+/** One revision's findings (the side panel); fetched only when `enabled` (its badge says it has some). */
+export function useRevisionLintFindings(project: string, revision: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["revision-lint", project, "revision", revision],
+    queryFn: ({ signal }) => asAnswer(callApi<RevisionLintFindings>("GET", `${lintUrl(project)}?${new URLSearchParams({ revision })}`, undefined, { signal })),
+    enabled,
+    ...once,
+  });
+}
+
+/** The open findings of the revisions named (an environment's pending path), sent in the body: thousands of ids do not fit a URL. */
+export function usePendingLintFindings(project: string, pending: readonly string[]) {
+  return useQuery({
+    queryKey: ["revision-lint", project, "pending", pending],
+    queryFn: ({ signal }) => asAnswer(callApi<RevisionLintFindings>("POST", lintUrl(project), { revisions: pending, open: true }, { signal })),
+    enabled: pending.length > 0,
+    ...once,
+  });
 }

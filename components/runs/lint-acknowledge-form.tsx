@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { callApi } from "@/components/ui/call-api";
@@ -17,8 +17,11 @@ export function LintAcknowledgeForm({ project, finding, onChanged }: { project: 
   const [reason, setReason] = useState("");
   const base = `/api/projects/${encodeURIComponent(project)}/lint/acknowledgements`;
   const parsed = ZLintAcknowledgementSchema.safeParse({ revision: finding.revision, rule: finding.rule, reason, fileSha256: finding.fileSha256 });
-  const ackM = useMutation({ mutationFn: () => callApi<unknown>("POST", base, parsed.data), onSuccess: () => (setOpen(false), setReason(""), onChanged()) });
-  const revokeM = useMutation({ mutationFn: () => callApi<unknown>("DELETE", `${base}/${encodeURIComponent(finding.acknowledgedBy!.id)}`), onSuccess: onChanged });
+  // The graph's badges and the environment page's pending lint show acknowledgements too: asked for again.
+  const queryClient = useQueryClient();
+  const changed = () => (void queryClient.invalidateQueries({ queryKey: ["revision-lint", project] }), onChanged());
+  const ackM = useMutation({ mutationFn: () => callApi<unknown>("POST", base, parsed.data), onSuccess: () => (setOpen(false), setReason(""), changed()) });
+  const revokeM = useMutation({ mutationFn: () => callApi<unknown>("DELETE", `${base}/${encodeURIComponent(finding.acknowledgedBy!.id)}`), onSuccess: changed });
   const error = ackM.error ?? revokeM.error;
 
   if (finding.acknowledgedBy) {

@@ -1,6 +1,5 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import type { RevisionGraph } from "@/lib/graph/types";
 import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 import type { LintFinding } from "@/lib/lint/types";
 
@@ -10,7 +9,7 @@ import type { LintFinding } from "@/lib/lint/types";
  * comment). A finding the migration itself acknowledges keeps the comment's reason. Every finding
  * carries its file's sha256 (fileSha256), which an acknowledgement sends back.
  */
-export async function applyLintAcknowledgements(db: PrismaClient, i: { projectId: string; graph: Pick<RevisionGraph, "revisions">; findings: LintFinding[] }): Promise<LintFinding[]> {
+export async function applyLintAcknowledgements(db: PrismaClient, i: { projectId: string; graph: { revisions: ReadonlyMap<string, { path?: string | undefined }> }; findings: LintFinding[] }): Promise<LintFinding[]> {
   const revisions = [...new Set(i.findings.map((f) => f.revision))];
   if (!revisions.length) return i.findings;
   const [rows, hashes] = await Promise.all([

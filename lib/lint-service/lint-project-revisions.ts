@@ -10,21 +10,34 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { upgradePath } from "@/lib/graph/migration-path";
 import { lintMigrations } from "@/lib/lint/lint-migrations";
 import { loadSqlParser } from "@/lib/lint/parse-sql";
-import { asLintDialect, OFFLINE_LINT_URLS, type LintDialect, type LintFinding } from "@/lib/lint/types";
+import { asLintDialect, OFFLINE_LINT_URLS, type LintDialect, type LintFinding, type LintRuleId } from "@/lib/lint/types";
 import { loadProject, type UrlOptions } from "@/lib/projects/load-project";
 import { dialectOfUrl } from "@/lib/runner/describe-run-failure";
 import { renderMigrationSql } from "@/lib/runner/render-migration-sql";
 import { setBounded } from "@/lib/bounded-map";
+import { summarizeRevisionLint, type RevisionLintCounts } from "@/lib/lint/summarize-revision-lint";
 
 /** Each revision's findings, linted against its own parent: tables from earlier migrations count as existing. */
 export type ProjectRevisionLint = { ok: true; dialect: LintDialect; version: string; revisions: Record<string, LintFinding[]> } | { ok: false; message: string };
+
+/**
+ * What is kept per graph version: the findings, the badges derived from them once (so a request
+ * slices, never recounts 5,000 revisions), and the project id and the migration files' paths of the
+ * revisions with findings (for admins' acknowledgements, which change without the files changing).
+ */
+export interface RevisionLintEntry {
+  answer: ProjectRevisionLint;
+  projectId: string;
+  summary: { rules: LintRuleId[]; revisions: Record<string, RevisionLintCounts> } | null;
+  paths: Map<string, { path?: string | undefined }>;
+}
 
 // One render of a whole history is one Alembic start plus one per migration that stops it (≈1 s each
 // here), so it is kept per project and graph version (the migration files' contents and how Alembic
 // is run): the graph page asks on every visit, the files change only with a deploy. A few versions per
 // project are kept so a deploy in progress does not thrash; a failure is not kept.
 const MAX_CACHED = 16;
-const cache: Map<string, Promise<ProjectRevisionLint>> = ((globalThis as { __cairnRevisionLint?: Map<string, Promise<ProjectRevisionLint>> }).__cairnRevisionLint ??= new Map());
+const cache: Map<string, Promise<RevisionLintEntry>> = ((globalThis as { __cairnRevisionLintEntries?: Map<string, Promise<RevisionLintEntry>> }).__cairnRevisionLintEntries ??= new Map());
 
 /** The cache key last found for a shown graph version (project, watched version, how Alembic is run). */
 const keyOfShown = new Map<string, string>();
@@ -34,6 +47,11 @@ const keyOfShown = new Map<string, string>();
  * (purpose "lint", under `actor`) happen only for the request that finds no cached answer.
  */
 export async function lintProjectRevisions(db: PrismaClient, i: { project: string; actor: AuditActor } & UrlOptions): Promise<ProjectRevisionLint> {
+  return (await lintProjectRevisionEntry(db, i)).answer;
+}
+
+/** lintProjectRevisions with what is kept beside the findings (RevisionLintEntry): the routes slice this. */
+export async function lintProjectRevisionEntry(db: PrismaClient, i: { project: string; actor: AuditActor } & UrlOptions): Promise<RevisionLintEntry> {
   const { project, environments, constants } = await loadProject(db, i.project, i);
   // The dialect of the project's first environment whose URL resolves (PostgreSQL when none does).
   let dialect: LintDialect = "postgresql";
@@ -68,11 +86,11 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
   if (!answer) {
     answer = compute();
     setBounded(cache, key, answer, MAX_CACHED);
-    answer.then((a) => !a.ok && cache.delete(key)).catch(() => cache.delete(key));
+    answer.then((a) => !a.answer.ok && cache.delete(key)).catch(() => cache.delete(key));
   }
   return answer;
 
-  async function compute(): Promise<ProjectRevisionLint> {
+  async function compute(): Promise<RevisionLintEntry> {
     const plan = upgradePath(graph, [], "heads");
     const steps = plan.steps.map((revision) => ({ revision, downRevisions: graph.revisions.get(revision)?.downRevisions ?? [] }));
     const configFile = loaded.location.configFile?.endsWith(".ini") ? loaded.location.configFile : undefined;
@@ -104,11 +122,13 @@ export async function lintProjectRevisions(db: PrismaClient, i: { project: strin
         });
         revisions[revision] = report.findings;
       }
-      return { ok: true, dialect, version, revisions };
+      const paths = new Map<string, { path?: string | undefined }>();
+      for (const [id, findings] of Object.entries(revisions)) if (findings.length) paths.set(id, { path: graph.revisions.get(id)?.path });
+      return { answer: { ok: true, dialect, version, revisions }, projectId: project.id, summary: summarizeRevisionLint(revisions), paths };
     } catch (e) {
       console.error(`lint of every revision of ${project.name} failed`, e);
       const why = (e instanceof AppError ? e.userMessage : e instanceof Error ? e.message : "").split("\n")[0] ?? "";
-      return { ok: false, message: `Lint could not check this project's migrations${why ? `: ${why.slice(0, 200)}` : ""}. Reload to try again.` };
+      return { answer: { ok: false, message: `Lint could not check this project's migrations${why ? `: ${why.slice(0, 200)}` : ""}. Reload to try again.` }, projectId: project.id, summary: null, paths: new Map() };
     }
   }
 }

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import type { LintFinding } from "@/lib/lint/types";
+
+/** The most revisions one request may name: a pending path of a large project is a few thousand ids. */
+export const MAX_LINT_REVISIONS = 20_000;
+
+const ZRevisionId = z.string().trim().min(1, "Name a revision.").max(255, "A revision id is at most 255 characters.");
+
+/** GET /api/projects/:project/lint[?revision=ID]: without a revision, every revision's badge; with one, its findings. */
+export const ZRevisionLintQuery = z.strictObject({ revision: ZRevisionId.optional() });
+
+/** POST /api/projects/:project/lint: the findings of the revisions named (an environment's pending path); `open`: only those not acknowledged. */
+export const ZRevisionLintFindingsSchema = z.strictObject({
+  revisions: z.array(ZRevisionId).min(1, "Name at least one revision.").max(MAX_LINT_REVISIONS, `Name at most ${MAX_LINT_REVISIONS} revisions per request.`),
+  open: z.boolean().optional(),
+});
+export type TRevisionLintFindings = z.infer<typeof ZRevisionLintFindingsSchema>;
+
+/** The findings of the revisions asked for (POST, or GET with ?revision=), by revision, in the order asked. */
+export type RevisionLintFindings = { ok: true; version: string; revisions: Record<string, LintFinding[]> } | { ok: false; message: string };
