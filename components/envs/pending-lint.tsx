@@ -7,12 +7,15 @@ import { RevisionId } from "@/components/ui/revision-id";
 
 /**
  * Lint of an environment's pending migrations, each against its own parent (the graph's per-revision
- * findings, cached per graph version; only the pending revisions' open ones are fetched): a summary for
- * the environment page. The run dialog lints the
+ * findings, cached per graph version; only the pending revisions' open ones are fetched, the first
+ * LISTED of them with the counts of all): a summary for the environment page. The run dialog lints the
  * path against the environment's live schema and decides; this only says what to expect.
  */
+/** The most findings listed: a pending path of thousands of revisions has thousands of findings, the graph shows each revision's. */
+const LISTED = 100;
+
 export function PendingLint({ project, pending }: { project: string; pending: string[] }) {
-  const q = usePendingLintFindings(project, pending);
+  const q = usePendingLintFindings(project, pending, LISTED);
   const graphHref = `/projects/${encodeURIComponent(project)}/graph`;
   if (pending.length === 0) return null;
   if (q.isPending)
@@ -28,19 +31,19 @@ export function PendingLint({ project, pending }: { project: string; pending: st
       </p>
     );
   }
-  const revisions = q.data.revisions;
+  const { revisions, counts, omitted } = q.data;
   const open = pending.flatMap((r) => revisions[r] ?? []);
-  const errors = open.filter((f) => f.severity === "error").length;
+  const errors = counts.error;
+  const total = counts.error + counts.warning + counts.info;
   return (
     <div className="text-sm" data-testid="pending-lint">
       <h3 className="font-medium">
         Lint of the pending path:{" "}
-        {open.length === 0 ? (
+        {total === 0 ? (
           <Badge tone="green">no open finding</Badge>
         ) : (
           <>
-            {errors > 0 && <Badge tone="red">{`${errors} error${errors === 1 ? "" : "s"}`}</Badge>}{" "}
-            {open.length - errors > 0 && <Badge tone="amber">{`${open.length - errors} warning${open.length - errors === 1 ? "" : "s"}`}</Badge>}
+            {errors > 0 && <Badge tone="red">{`${errors} error${errors === 1 ? "" : "s"}`}</Badge>} {total - errors > 0 && <Badge tone="amber">{`${total - errors} warning${total - errors === 1 ? "" : "s"}`}</Badge>}
           </>
         )}
       </h3>
@@ -53,6 +56,7 @@ export function PendingLint({ project, pending }: { project: string; pending: st
           ))}
         </ul>
       )}
+      {omitted > 0 && <p className="mt-1 text-stone-600" data-testid="pending-lint-omitted">{`… and ${omitted} more open finding${omitted === 1 ? "" : "s"}, not listed here.`}</p>}
       <p className="mt-1 text-stone-600">
         Details per revision on the{" "}
         <Link href={graphHref} className="text-sky-800 hover:underline">

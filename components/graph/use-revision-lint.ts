@@ -44,11 +44,14 @@ export function useRevisionLintFindings(project: string, revision: string, enabl
   });
 }
 
-/** The open findings of the revisions named (an environment's pending path), sent in the body: thousands of ids do not fit a URL. */
-export function usePendingLintFindings(project: string, pending: readonly string[]) {
+/**
+ * The open findings of the revisions named (an environment's pending path), sent in the body: thousands of
+ * ids do not fit a URL. At most `limit` findings come back, with the counts of all.
+ */
+export function usePendingLintFindings(project: string, pending: readonly string[], limit: number) {
   return useQuery({
-    queryKey: ["revision-lint", project, "pending", pending],
-    queryFn: ({ signal }) => asAnswer(callApi<RevisionLintFindings>("POST", lintUrl(project), { revisions: pending, open: true }, { signal })),
+    queryKey: ["revision-lint", project, "pending", pending, limit],
+    queryFn: ({ signal }) => asAnswer(callApi<RevisionLintFindings>("POST", lintUrl(project), { revisions: pending, open: true, limit }, { signal })),
     enabled: pending.length > 0,
     ...once,
   });

@@ -37,7 +37,7 @@ export async function readRevisionLintSummary(db: PrismaClient, i: Input): Promi
  * acknowledged). A revision the project's migrations do not hold is refused with a 404 naming it,
  * so a stale page says so instead of showing "no finding".
  */
-export async function readRevisionLintFindings(db: PrismaClient, i: Input & { revisions: readonly string[]; open?: boolean }): Promise<RevisionLintFindings> {
+export async function readRevisionLintFindings(db: PrismaClient, i: Input & { revisions: readonly string[]; open?: boolean; limit?: number }): Promise<RevisionLintFindings> {
   const entry = await lintProjectRevisionEntry(db, i);
   const { answer } = entry;
   if (!answer.ok) return answer;
@@ -52,11 +52,24 @@ export async function readRevisionLintFindings(db: PrismaClient, i: Input & { re
   }
   const acknowledged = await acknowledgedFindings(db, entry, i.revisions);
   const revisions: Record<string, LintFinding[]> = {};
+  const counts = { error: 0, warning: 0, info: 0 };
+  let room = i.limit ?? Infinity;
+  let omitted = 0;
   for (const r of i.revisions) {
-    const findings = acknowledged.get(r) ?? answer.revisions[r] ?? [];
-    revisions[r] = i.open ? findings.filter((f) => !f.acknowledged) : findings;
+    const all = acknowledged.get(r) ?? answer.revisions[r] ?? [];
+    const findings = i.open ? all.filter((f) => !f.acknowledged) : all;
+    for (const f of findings) counts[f.severity]++;
+    // A pending path of thousands of revisions is a few MB of findings: the page lists the first ones.
+    if (room === 0 && findings.length > 0) {
+      omitted += findings.length;
+      continue;
+    }
+    const kept = findings.length > room ? findings.slice(0, room) : findings;
+    omitted += findings.length - kept.length;
+    room -= kept.length;
+    revisions[r] = kept;
   }
-  return { ok: true, version: answer.version, revisions };
+  return { ok: true, version: answer.version, revisions, counts, omitted };
 }
 
 /** The findings, acknowledgements applied, of the revisions (among `only`) that a live admin acknowledgement names. */

@@ -129,13 +129,36 @@ describe("POST /api/projects/:project/lint (a pending path's findings)", () => {
     const open = await body(await post({ cookie: viewer.cookie }, { revisions: ["index_bad", "ack_line_ok"], open: true }));
     expect(open.revisions.ack_line_ok).toEqual([]);
     expect(open.revisions.index_bad.map((f: LintFinding) => f.rule)).toContain("non-concurrent-index");
+    expect(open.counts.error + open.counts.warning + open.counts.info).toBe(open.revisions.index_bad.length);
+    expect(open.omitted).toBe(0);
+  }, 120_000);
+
+  it("lists at most `limit` findings, the first in the order named, and counts them all", async () => {
+    const named = ["drop_table_bad", "drop_column_bad", "index_bad", "rename_table_bad"];
+    const all = await body(await post({ cookie: viewer.cookie }, { revisions: named, open: true }));
+    const total = named.reduce((n, r) => n + all.revisions[r].length, 0);
+    expect(total).toBeGreaterThan(2);
+    const two = await body(await post({ cookie: viewer.cookie }, { revisions: named, open: true, limit: 2 }));
+    expect(Object.values(two.revisions).flat()).toEqual(named.flatMap((r) => all.revisions[r]).slice(0, 2));
+    expect(two.omitted).toBe(total - 2);
+    expect(two.counts).toEqual(all.counts);
+    expect(all.counts.error).toBe(named.flatMap((r) => all.revisions[r]).filter((f: LintFinding) => f.severity === "error").length);
   }, 120_000);
 
   it("refuses unknown revisions (404) and bad bodies (422)", async () => {
     const res = await post({ cookie: viewer.cookie }, { revisions: ["index_bad", "gone_1", "gone_2"] });
     expect(res.status).toBe(404);
     expect((await body(res)).error.message).toMatch(/has no revision gone_1, gone_2/);
-    for (const bad of [{}, { revisions: [] }, { revisions: "index_bad" }, { revisions: [""] }, { revisions: ["index_bad"], extra: 1 }, { revisions: Array.from({ length: 20_001 }, (_, k) => `r${k}`) }]) {
+    for (const bad of [
+      {},
+      { revisions: [] },
+      { revisions: "index_bad" },
+      { revisions: [""] },
+      { revisions: ["index_bad"], extra: 1 },
+      { revisions: ["index_bad"], limit: 0 },
+      { revisions: ["index_bad"], limit: 1.5 },
+      { revisions: Array.from({ length: 20_001 }, (_, k) => `r${k}`) },
+    ]) {
       const r = await post({ cookie: viewer.cookie }, bad);
       expect(r.status, JSON.stringify(bad).slice(0, 60)).toBe(422);
     }

@@ -3,7 +3,7 @@
  * 5,000-revision project (50 merges; every revision's `select 1` cannot be rendered offline by its
  * do-nothing env.py, so every revision has a finding, as lint's worst case), every finding of every
  * revision was 5.2 MB of JSON; the badges must stay a small fraction of it, and a pending path of
- * 2,000 revisions is answered through POST's body.
+ * 2,000 revisions is answered through POST's body, its first 100 findings with the counts of all.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as lintRoute from "@/app/api/projects/[project]/lint/route";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { lintProjectRevisions } from "@/lib/lint-service/lint-project-revisions";
-import { body, ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
+import { ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { seedProject } from "@/tests/runs-api/support";
 // @ts-expect-error: a plain ES module of the benchmark scripts, without types.
 import { generateProject } from "@/scripts/lib/bench-projects.mjs";
@@ -62,7 +62,17 @@ describe("the lint answers' size for 5,000 revisions", () => {
     const pending = history.slice(3000);
     const res = await lintRoute.POST(request("POST", `/api/projects/${P}/lint`, { cookie: viewer.cookie, body: { revisions: pending, open: true } }), ctx({ project: P }));
     expect(res.status).toBe(200);
-    const a = await body(res);
+    const text = await res.text();
+    const a = JSON.parse(text);
     expect(Object.keys(a.revisions)).toHaveLength(2000);
+    // What the environment page asks for: the first 100 open findings and the counts of all (2.15 MB whole).
+    const listed = await lintRoute.POST(request("POST", `/api/projects/${P}/lint`, { cookie: viewer.cookie, body: { revisions: pending, open: true, limit: 100 } }), ctx({ project: P }));
+    const listedText = await listed.text();
+    const l = JSON.parse(listedText);
+    expect(Object.values(l.revisions).flat()).toHaveLength(100);
+    expect(l.counts).toEqual(a.counts);
+    expect(l.omitted).toBe(l.counts.error + l.counts.warning + l.counts.info - 100);
+    expect(bytes(text)).toBeGreaterThan(1_000_000);
+    expect(bytes(listedText)).toBeLessThan(150_000);
   }, 300_000);
 });

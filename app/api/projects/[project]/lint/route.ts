@@ -1,7 +1,7 @@
 // GET /api/projects/:project/lint — every revision's lint badge (open findings by severity and rule), linted
 // against its own parent, cached per graph version; ?revision=ID — that revision's findings (the side panel).
-// POST /api/projects/:project/lint {revisions, open?} — the findings of the revisions named (an environment's
-// pending path: a list of thousands of ids does not fit a URL). Nothing is changed by either.
+// POST /api/projects/:project/lint {revisions, open?, limit?} — the findings of the revisions named (an environment's
+// pending path: a list of thousands of ids does not fit a URL), counted by severity. Nothing is changed by either.
 import { json, route } from "@/lib/api/route";
 import { serverUrlOptions } from "@/lib/projects/load-project";
 import { readRevisionLintFindings, readRevisionLintSummary } from "@/lib/lint-service/read-revision-lint";
@@ -18,5 +18,5 @@ export const GET = route<{ project: string }>("status.read", async ({ req, db, a
 });
 
 export const POST = route<{ project: string }, typeof ZRevisionLintFindingsSchema>("status.read", ZRevisionLintFindingsSchema, async ({ db, actor, params, body }) =>
-  json(await readRevisionLintFindings(db, { project: params.project, actor, ...serverUrlOptions(), revisions: body.revisions, ...(body.open ? { open: true } : {}) })),
+  json(await readRevisionLintFindings(db, { project: params.project, actor, ...serverUrlOptions(), revisions: body.revisions, ...(body.open ? { open: true } : {}), ...(body.limit ? { limit: body.limit } : {}) })),
 );
