@@ -117,8 +117,15 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 
-// CAIRN_TIMING=1: when the launcher found (or built) the bundle and when the bundle was loaded.
-const timing = process.env.CAIRN_TIMING === "1" ? (step) => process.stderr.write(`cairn timing: ${step.padEnd(22)} ${performance.now().toFixed(1).padStart(7)} ms\n`) : () => {};
+// CAIRN_TIMING=1: when the launcher found (or built) the bundle and when the bundle was loaded, with
+// the process's CPU time by then (as cli/timing.ts prints it).
+const timing =
+  process.env.CAIRN_TIMING === "1"
+    ? (step) => {
+        const { user, system } = process.cpuUsage();
+        process.stderr.write(`cairn timing: ${step.padEnd(22)} ${performance.now().toFixed(1).padStart(7)} ms, CPU ${((user + system) / 1000).toFixed(1).padStart(7)} ms\n`);
+      }
+    : () => {};
 
 try {
   timing("launcher: start");
