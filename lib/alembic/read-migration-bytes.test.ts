@@ -16,6 +16,8 @@ function check(src: string | Uint8Array): number {
   const fast = readMigrationBytes(bytes, "/v/x.py");
   const full = readMigrationFile(decodePythonSource(bytes), "/v/x.py");
   expect(fast).toEqual(full);
+  // loadProject hands over a Buffer, whose header is decoded by Buffer itself rather than TextDecoder.
+  expect(readMigrationBytes(Buffer.from(bytes), "/v/x.py")).toEqual(full);
   return moduleHeaderEnd(bytes);
 }
 const ids = (src: string) => {
@@ -70,6 +72,19 @@ describe("readMigrationBytes fast path", () => {
     // `define`, `classes`, `@=` are not def/class/decorator lines.
     expect(check(HEADER + BODY + "define = 1\n")).toBe(-1);
     expect(check(HEADER + BODY + "classes = 1\n")).toBe(-1);
+  });
+
+  it("decodes a header holding invalid UTF-8 as the full reader does, from a Buffer too", () => {
+    // Overlong forms, a surrogate, truncated and stray continuation bytes, 0xFF, a BOM past the start:
+    // U+FFFD replacements must come out the same in the message and the ids.
+    const junk = [0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xe2, 0x82, 0x41, 0x80, 0xbf, 0xff, 0xf0, 0x9f, 0x98, 0xef, 0xbb, 0xbf, 0xf4, 0x90, 0x80, 0x80];
+    const head = enc.encode('"""Add ');
+    const rest = enc.encode('\n\nRevision ID: a1\n"""\nrevision = "a\u00e91"\ndown_revision = None\n' + BODY);
+    const bytes = new Uint8Array([...head, ...junk, ...rest]);
+    expect(check(bytes)).toBeGreaterThan(0);
+    const r = readMigrationBytes(Buffer.from(bytes), "/v/x.py");
+    expect(r.script?.message).toContain("\ufffd");
+    expect(r.script?.revision).toBe("a\u00e91");
   });
 
   it("reads CRLF and CR files the same way", () => {
