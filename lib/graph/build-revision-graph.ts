@@ -226,7 +226,8 @@ function resolveDownRevisions(order: string[], byId: Map<string, MigrationScript
         });
       }
     }
-    parents.set(id, ps);
+    // Trimmed to its length (see addNextrevs): the graph keeps it.
+    parents.set(id, ps.length === 0 ? ps : ps.slice());
   }
   return parents;
 }
@@ -340,15 +341,21 @@ function addNextrevs(order: string[], byId: Map<string, MigrationScript>, parent
     }
     nodes.set(id, node);
   }
+  // A list's first element makes a new array of exactly one ([id]) rather than a push, which V8
+  // gives room for 17: nearly every revision has one child, and the graph keeps them all (~150
+  // bytes each that the garbage collector would copy in a cold process).
   for (const id of order) {
     const n = nodes.get(id)!;
     for (const p of n.parents!) {
-      const children = nodes.get(p)!.children;
-      if (!children.includes(id)) children.push(id);
+      const parent = nodes.get(p)!;
+      if (parent.children.length === 0) parent.children = [id];
+      else if (!parent.children.includes(id)) parent.children.push(id);
     }
     for (const d of n.resolvedDependsOn!) {
-      const dependents = nodes.get(d)!.dependents;
-      if (!n.parents!.includes(d) && !dependents.includes(id)) dependents.push(id);
+      if (n.parents!.includes(d)) continue;
+      const target = nodes.get(d)!;
+      if (target.dependents.length === 0) target.dependents = [id];
+      else if (!target.dependents.includes(id)) target.dependents.push(id);
     }
   }
   return nodes;
