@@ -181,7 +181,12 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
     }
   }
   const cachedPaths: string[] = [];
-  const entries: CompactEntry[] = [];
+  // Per cached path, its entry from the old cache or, for a file parsed now, the file's index: its
+  // entry is made only when the cache is written. Made as each file was parsed, 5,000 entries (two
+  // arrays each) outlived the whole read, and the garbage collector copied them on every collection.
+  const entries: (CompactEntry | number)[] = [];
+  const scriptAt: (MigrationScript | undefined)[] = [];
+  const problemsAt: Problem[][] = [];
   const scripts: MigrationScript[] = [];
   let parsed = 0;
   let cached = 0;
@@ -216,16 +221,20 @@ export function loadProject(target: string, options: LoadProjectOptions & { scan
     }
     const result = readMigrationBytes(bytes, file, { constants: options.constants });
     parsed++;
-    if (trusted) {
+    if (!trusted) racy++;
+    else if (cacheFile) {
       cachedPaths.push(file);
-      entries.push(toCompact(size, mtimeMs, result.script, result.problems));
-    } else racy++;
+      entries.push(i);
+      scriptAt[i] = result.script;
+      problemsAt[i] = result.problems;
+    }
     if (result.script) scripts.push(result.script);
     for (const p of result.problems) problems.push(p);
   }
   // Rewrite only when something changed: a file parsed anew, or one gone from the listing.
   if (cacheFile && (parsed > racy || old === undefined || old.size !== cached)) {
-    writeCache(cacheFile, { v: READER_VERSION, l: where, k: constantsKey, p: cachedPaths, e: entries });
+    const e = entries.map((x) => (typeof x === "number" ? toCompact(sizes[x]!, mtimes[x]!, scriptAt[x], problemsAt[x]!) : x));
+    writeCache(cacheFile, { v: READER_VERSION, l: where, k: constantsKey, p: cachedPaths, e });
   }
   return { location, scripts, problems: sortProblems(problems), stats: { files: files.length, parsed, cached } };
 }
