@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { describeEditedAppliedFile } from "@/lib/applied-files/describe-edited-file";
 import { readProjectAppliedFileEdits, type EnvironmentReading } from "@/lib/applied-files/read-project-applied-file-edits";
 import { serverUrlOptions } from "@/lib/projects/load-project";
+import { inBackground } from "@/lib/server/background";
 import { yieldToEventLoop } from "@/lib/server/yield-to-event-loop";
 
 /**
@@ -11,11 +12,13 @@ import { yieldToEventLoop } from "@/lib/server/yield-to-event-loop";
  * `readings` (the overview's), so wrap it in <Suspense>.
  */
 export async function EditedFilesSummary({ projectName, readings }: { projectName: string; readings?: readonly EnvironmentReading[] }) {
-  // After the page around it has been sent: the first sightings of a large project take a while.
+  // After the page around it has been sent, and as background work (requests are taken between its store
+  // queries): the first sightings of a large project take a while.
   await yieldToEventLoop();
   let edits;
   try {
-    edits = await readProjectAppliedFileEdits(await getDb(), projectName, { ...serverUrlOptions(), ...(readings ? { readings } : {}) });
+    const db = await getDb();
+    edits = await inBackground(() => readProjectAppliedFileEdits(db, projectName, { ...serverUrlOptions(), ...(readings ? { readings } : {}) }));
   } catch (e) {
     console.error(`[cairn] applied-file check for ${projectName} failed:`, e instanceof Error ? e.message : String(e));
     return null;

@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { detectProjectDrift } from "@/lib/drift-service/detect-project-drift";
 import { describeDriftFinding } from "@/lib/drift-service/describe-drift-finding";
 import { describeAge } from "@/lib/drift/reading-age";
+import { inBackground } from "@/lib/server/background";
 import { yieldToEventLoop } from "@/lib/server/yield-to-event-loop";
 
 /**
@@ -13,12 +14,12 @@ import { yieldToEventLoop } from "@/lib/server/yield-to-event-loop";
  * the next schema-read sweep, within a minute, queues its reading).
  */
 export async function DriftSummary({ projectName }: { projectName: string }) {
-  // After the page around it has been sent.
+  // After the page around it has been sent, and as background work: requests are taken between its store queries.
   await yieldToEventLoop();
   const db = await getDb();
   let drift;
   try {
-    drift = await detectProjectDrift(db, projectName);
+    drift = await inBackground(() => detectProjectDrift(db, projectName));
   } catch (e) {
     console.error(`[cairn] drift summary for ${projectName} failed:`, e);
     return null;

@@ -5,6 +5,8 @@ import { applyMigrations } from "@/lib/db/apply-migrations";
 import { acquireStoreLock } from "@/lib/db/store-lock";
 import { serverEnv } from "@/lib/config/server-env";
 import { installJobQueue, type JobSql } from "@/lib/jobs/install-job-queue";
+import { isBackground, nextTurn } from "@/lib/server/background";
+import type { PGlite } from "@electric-sql/pglite";
 
 export type Db = PrismaClient;
 
@@ -35,6 +37,36 @@ export interface OpenStoreOptions {
  * bench:overview (20 environments × 2,000 revisions) beside 128MB: no slower.
  */
 const EMBEDDED_SHARED_BUFFERS = "16MB";
+
+/**
+ * The embedded session as Prisma and the job queue use it: for background work (lib/server/background.ts)
+ * the event loop turns before each query, transaction and script, so requests that arrive while a job or a
+ * summary works are taken between its queries. Measured on a first graph visit after start-up
+ * (docs/benchmarks.md, graph page): the job queue's first schema-read sweep held the loop 380 ms.
+ */
+function yieldingForBackground(pglite: PGlite): PGlite {
+  const query: PGlite["query"] = async (...a) => {
+    if (isBackground()) await nextTurn();
+    return pglite.query(...a);
+  };
+  const exec: PGlite["exec"] = async (...a) => {
+    if (isBackground()) await nextTurn();
+    return pglite.exec(...a);
+  };
+  const transaction: PGlite["transaction"] = async (...a) => {
+    if (isBackground()) await nextTurn();
+    return pglite.transaction(...a);
+  };
+  const own: Record<PropertyKey, unknown> = { query, exec, transaction };
+  // PGlite keeps its state in private fields: every other method is called on the instance itself.
+  return new Proxy(pglite, {
+    get(target, key) {
+      if (key in own) return own[key];
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 
 /** Opens the store and brings its schema up to date. Tests call this directly with their own database. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
@@ -75,17 +107,18 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const pglite = new PGlite(path.join(dataDir, "pgdata"), { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] });
     await pglite.waitReady;
+    const session = yieldingForBackground(pglite);
     await applyMigrations({ query: (sql, params) => pglite.query(sql, params), exec: (script) => pglite.exec(script) });
     // PGlite's query takes one statement; a script without parameters goes through exec, answered like pg's.
     const sql: JobSql = {
       executeSql: async (text, values) => {
-        if (values?.length) return pglite.query(text, values);
-        const results = await pglite.exec(text);
+        if (values?.length) return session.query(text, values);
+        const results = await session.exec(text);
         return results.length === 1 ? results[0]! : results;
       },
     };
     await installJobQueue(sql);
-    const adapter = new PrismaPGlite(pglite);
+    const adapter = new PrismaPGlite(session);
     const db = new PrismaClient({ adapter });
     return {
       db,

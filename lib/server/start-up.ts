@@ -23,6 +23,7 @@ import { getStore, type Store } from "@/lib/db/client";
 import { recordCommandRun } from "@/lib/runner/record-command-run";
 import { getProjectGraph } from "@/lib/server/project-view";
 import { checkBeforeRunSettings } from "@/lib/backups/check-before-run-settings";
+import { inBackground } from "@/lib/server/background";
 
 /** cairn.config.json: CAIRN_CONFIG, else ./cairn.config.json when present (one definition, in lib/config). */
 export { configFilePath } from "@/lib/config/config-file-path";
@@ -166,6 +167,9 @@ export function startCairn(): Promise<void> {
       setTimeout(() => void attempt(), START_RETRY_MS).unref();
     }
   };
-  state.__cairnStarting ??= attempt();
+  // Background work (lib/server/background.ts), with all it starts — the job queue's pollers and jobs, the
+  // graph warm-up, the sweeps: on the embedded store they let the event loop turn between their queries, so
+  // a first visit soon after start-up is not held back by them.
+  state.__cairnStarting ??= inBackground(attempt);
   return state.__cairnStarting;
 }
