@@ -7,4 +7,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { startCairn } = await import("@/lib/server/start-up");
   await startCairn();
+  // The pages' own modules, loaded once the server answers instead of on a person's first visit.
+  const { warmPageModules } = await import("@/lib/server/warm-page-modules");
+  warmPageModules();
 }
