@@ -74,6 +74,16 @@ describe("readMigrationBytes fast path", () => {
     expect(check(HEADER + BODY + "classes = 1\n")).toBe(-1);
   });
 
+  it("finds a coding cookie after spaces, tabs or a form feed, on line 1 or 2, with any line ending, as Python does", () => {
+    // Each decoded by Python 3.11 to the docstring "café" (importlib, the way Alembic loads a migration).
+    const body = '"""caf\xe9\n\nRevision ID: a1\n"""\nrevision = "a1"\ndown_revision = None\n';
+    for (const prefix of ["  # -*- coding: latin-1 -*-\n", "\f# coding: latin-1\n", "\n\t# coding: latin-1\n", "#!/usr/bin/env python\r  # coding: latin-1\r", "#!/usr/bin/env python\r\n \t# vim: set fileencoding=latin-1 :\r\n"]) {
+      const bytes = Buffer.from(prefix + body, "latin1");
+      expect(check(bytes), JSON.stringify(prefix)).toBe(-1);
+      expect(readMigrationBytes(bytes, "/v/x.py").script?.message, JSON.stringify(prefix)).toBe("café");
+    }
+  });
+
   it("decodes a header holding invalid UTF-8 as the full reader does, from a Buffer too", () => {
     // Overlong forms, a surrogate, truncated and stray continuation bytes, 0xFF, a BOM past the start:
     // U+FFFD replacements must come out the same in the message and the ids.

@@ -8,7 +8,7 @@
  * f-string, a form feed or continuation at a line start, an unterminated string or bracket, a stray
  * character, a possible coding cookie or BOM) sends the whole file down the full path. Pure.
  */
-import { decodePythonSource, readMigrationFile, type ReadMigrationOptions, type ReadMigrationResult } from "@/lib/alembic/read-migration-file";
+import { decodePythonSource, mayHoldCodingCookie, readMigrationFile, type ReadMigrationOptions, type ReadMigrationResult } from "@/lib/alembic/read-migration-file";
 
 const PLAIN = 0;
 const QUOTE = 1;
@@ -130,12 +130,8 @@ function isSkippedStatement(b: Uint8Array, p: number): boolean {
  */
 export function moduleHeaderEnd(b: Uint8Array): number {
   const n = b.length;
-  // A possible PEP 263 cookie (a comment on line 1 or 2) or a BOM: decoding is not plain UTF-8.
-  if (b[0] === 35 || b[0] === 0xef) return -1;
-  const nl = b.indexOf(10);
-  if (nl >= 0 && b[nl + 1] === 35) return -1;
-  const cr = b.indexOf(13);
-  if (cr >= 0 && b[cr + 1] === 35) return -1;
+  // A possible PEP 263 cookie (a comment on line 1 or 2) or a BOM: decoding may not be plain UTF-8.
+  if (mayHoldCodingCookie(b)) return -1;
   let cut = -1;
   let p = 0;
   for (;;) {

@@ -60,13 +60,28 @@ function detached(s: string): string {
 const UTF8 = new TextDecoder("utf-8");
 const LATIN1 = new TextDecoder("latin1");
 
+/**
+ * Whether the file starts with a BOM, or line 1 or 2 is a comment — after any spaces, tabs and form
+ * feeds, as Python's tokenizer allows, whatever the line ending (\n, \r\n or a lone \r) — so a PEP 263
+ * coding cookie may decide how it decodes. False for most files, which start with a docstring or code.
+ */
+export function mayHoldCodingCookie(bytes: Uint8Array): boolean {
+  if (bytes[0] === 0xef) return true;
+  const n = bytes.length;
+  let p = 0;
+  for (let line = 1; line <= 2; line++) {
+    while (p < n && (bytes[p] === 32 || bytes[p] === 9 || bytes[p] === 12)) p++;
+    if (bytes[p] === 35) return true;
+    while (p < n && bytes[p] !== 10 && bytes[p] !== 13) p++;
+    if (p >= n) return false;
+    p += bytes[p] === 13 && bytes[p + 1] === 10 ? 2 : 1;
+  }
+  return false;
+}
+
 /** Decode a source file as Python does: UTF-8 unless a PEP 263 coding cookie says otherwise. */
 export function decodePythonSource(bytes: Uint8Array): string {
-  // A cookie can only sit in a comment on line 1 or 2; most files start with a docstring or code.
-  const nl = bytes.indexOf(10);
-  const firstIsComment = bytes[0] === 35 || (bytes[0] === 0xef && bytes[3] === 35);
-  const secondIsComment = nl >= 0 && bytes[nl + 1] === 35;
-  if (!firstIsComment && !secondIsComment) return UTF8.decode(bytes);
+  if (!mayHoldCodingCookie(bytes)) return UTF8.decode(bytes);
   const head = LATIN1.decode(bytes.subarray(0, 512));
   for (const l of head.split(/\r\n|\r|\n/, 2)) {
     const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(l);

@@ -15,7 +15,7 @@ import type { ConstantsTable } from "@/lib/alembic/read-migration-file";
 import { statFiles } from "@/lib/alembic/stat-files";
 
 /** Bump when the reader's output for the same file, or the cache layout, could change. */
-export const READER_VERSION = 6;
+export const READER_VERSION = 7;
 
 /**
  * The cheap first half of a load: where the migrations are, which files Alembic would load in
