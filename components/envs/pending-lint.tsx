@@ -5,15 +5,15 @@ import { usePendingLintFindings } from "@/components/graph/use-revision-lint";
 import { Badge } from "@/components/ui/badge";
 import { RevisionId } from "@/components/ui/revision-id";
 
+/** The most findings listed: a pending path of thousands of revisions has thousands of findings, the graph shows each revision's. */
+const LISTED = 100;
+
 /**
  * Lint of an environment's pending migrations, each against its own parent (the graph's per-revision
  * findings, cached per graph version; only the pending revisions' open ones are fetched, the first
  * LISTED of them with the counts of all): a summary for the environment page. The run dialog lints the
  * path against the environment's live schema and decides; this only says what to expect.
  */
-/** The most findings listed: a pending path of thousands of revisions has thousands of findings, the graph shows each revision's. */
-const LISTED = 100;
-
 export function PendingLint({ project, pending }: { project: string; pending: string[] }) {
   const q = usePendingLintFindings(project, pending, LISTED);
   const graphHref = `/projects/${encodeURIComponent(project)}/graph`;
@@ -27,7 +27,7 @@ export function PendingLint({ project, pending }: { project: string; pending: st
   if (q.isError || !q.data?.ok) {
     return (
       <p className="text-sm text-amber-800" data-testid="pending-lint">
-        Lint could not read the pending migrations: {q.data && !q.data.ok ? q.data.message : "the request failed"}. The run dialog lints the path again.
+        Lint could not read the pending migrations: {q.data && !q.data.ok ? q.data.message.replace(/\.$/, "") : "the request failed"}. The run dialog lints the path again.
       </p>
     );
   }

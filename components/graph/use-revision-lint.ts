@@ -11,8 +11,6 @@ import { ApiError, callApi } from "@/components/ui/call-api";
 import type { RevisionLintSummary } from "@/lib/lint/summarize-revision-lint";
 import type { RevisionLintFindings } from "@/lib/lint-service/revision-lint.types";
 
-export type { RevisionLintFindings, RevisionLintSummary };
-
 const lintUrl = (project: string) => `/api/projects/${encodeURIComponent(project)}/lint`;
 
 /** A refusal (lint could not run, a revision the server no longer has) is an answer shown beside the revisions, not a broken query. */

@@ -41,7 +41,9 @@ export async function readRevisionLintFindings(db: PrismaClient, i: Input & { re
   const entry = await lintProjectRevisionEntry(db, i);
   const { answer } = entry;
   if (!answer.ok) return answer;
-  const unknown = i.revisions.filter((r) => !Object.hasOwn(answer.revisions, r));
+  // Each revision once, in the order first named: a repeat would be counted and listed again.
+  const asked = [...new Set(i.revisions)];
+  const unknown = asked.filter((r) => !Object.hasOwn(answer.revisions, r));
   if (unknown.length) {
     const named = unknown.slice(0, 3).join(", ") + (unknown.length > 3 ? ` and ${unknown.length - 3} more` : "");
     throw new AppError(
@@ -50,12 +52,12 @@ export async function readRevisionLintFindings(db: PrismaClient, i: Input & { re
       `Project ${i.project} has no revision ${named} in its migrations as Cairn reads them now. Reload the page: the migration files may have changed.`,
     );
   }
-  const acknowledged = await acknowledgedFindings(db, entry, i.revisions);
+  const acknowledged = await acknowledgedFindings(db, entry, asked);
   const revisions: Record<string, LintFinding[]> = {};
   const counts = { error: 0, warning: 0, info: 0 };
   let room = i.limit ?? Infinity;
   let omitted = 0;
-  for (const r of i.revisions) {
+  for (const r of asked) {
     const all = acknowledged.get(r) ?? answer.revisions[r] ?? [];
     const findings = i.open ? all.filter((f) => !f.acknowledged) : all;
     for (const f of findings) counts[f.severity]++;
@@ -78,7 +80,7 @@ async function acknowledgedFindings(db: PrismaClient, entry: RevisionLintEntry, 
   if (!entry.answer.ok) return out;
   const all = entry.answer.revisions;
   const rows = await db.lintAcknowledgement.findMany({
-    where: { projectId: entry.projectId, revokedAt: null, ...(only ? { revision: { in: [...new Set(only)] } } : {}) },
+    where: { projectId: entry.projectId, revokedAt: null, ...(only ? { revision: { in: [...only] } } : {}) },
     select: { revision: true },
     distinct: ["revision"],
   });

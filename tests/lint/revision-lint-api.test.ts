@@ -145,6 +145,13 @@ describe("POST /api/projects/:project/lint (a pending path's findings)", () => {
     expect(all.counts.error).toBe(named.flatMap((r) => all.revisions[r]).filter((f: LintFinding) => f.severity === "error").length);
   }, 120_000);
 
+  it("counts and lists a revision named twice once", async () => {
+    const once = await body(await post({ cookie: viewer.cookie }, { revisions: ["index_bad", "drop_table_bad"], limit: 3 }));
+    const twice = await body(await post({ cookie: viewer.cookie }, { revisions: ["index_bad", "index_bad", "drop_table_bad", "index_bad"], limit: 3 }));
+    expect(twice).toEqual(once);
+    expect(once.counts.error + once.counts.warning + once.counts.info).toBe(once.omitted + Object.values(once.revisions).flat().length);
+  }, 120_000);
+
   it("refuses unknown revisions (404) and bad bodies (422)", async () => {
     const res = await post({ cookie: viewer.cookie }, { revisions: ["index_bad", "gone_1", "gone_2"] });
     expect(res.status).toBe(404);

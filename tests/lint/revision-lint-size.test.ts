@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as lintRoute from "@/app/api/projects/[project]/lint/route";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { lintProjectRevisions } from "@/lib/lint-service/lint-project-revisions";
+import { DEFAULT_LINT_FINDINGS_LIMIT } from "@/lib/lint-service/revision-lint.types";
 import { ctx, request, signedIn, useAppStore } from "@/tests/auth/helpers";
 import { seedProject } from "@/tests/runs-api/support";
 // @ts-expect-error: a plain ES module of the benchmark scripts, without types.
@@ -60,11 +61,17 @@ describe("the lint answers' size for 5,000 revisions", () => {
     expect(one.status).toBe(200);
     expect(bytes(await one.text())).toBeLessThan(5_000);
     const pending = history.slice(3000);
-    const res = await lintRoute.POST(request("POST", `/api/projects/${P}/lint`, { cookie: viewer.cookie, body: { revisions: pending, open: true } }), ctx({ project: P }));
+    const res = await lintRoute.POST(request("POST", `/api/projects/${P}/lint`, { cookie: viewer.cookie, body: { revisions: pending, open: true, limit: 10_000 } }), ctx({ project: P }));
     expect(res.status).toBe(200);
     const text = await res.text();
     const a = JSON.parse(text);
     expect(Object.keys(a.revisions)).toHaveLength(2000);
+    const total = a.counts.error + a.counts.warning + a.counts.info;
+    expect(total).toBeGreaterThan(DEFAULT_LINT_FINDINGS_LIMIT);
+    // A POST that names no limit lists the default number of findings, and counts them all.
+    const unsaid = JSON.parse(await (await lintRoute.POST(request("POST", `/api/projects/${P}/lint`, { cookie: viewer.cookie, body: { revisions: pending, open: true } }), ctx({ project: P }))).text());
+    expect(Object.values(unsaid.revisions).flat()).toHaveLength(DEFAULT_LINT_FINDINGS_LIMIT);
+    expect(unsaid.omitted).toBe(total - DEFAULT_LINT_FINDINGS_LIMIT);
     // What the environment page asks for: the first 100 open findings and the counts of all (2.15 MB whole).
     const listed = await lintRoute.POST(request("POST", `/api/projects/${P}/lint`, { cookie: viewer.cookie, body: { revisions: pending, open: true, limit: 100 } }), ctx({ project: P }));
     const listedText = await listed.text();

@@ -18,5 +18,5 @@ export const GET = route<{ project: string }>("status.read", async ({ req, db, a
 });
 
 export const POST = route<{ project: string }, typeof ZRevisionLintFindingsSchema>("status.read", ZRevisionLintFindingsSchema, async ({ db, actor, params, body }) =>
-  json(await readRevisionLintFindings(db, { project: params.project, actor, ...serverUrlOptions(), revisions: body.revisions, ...(body.open ? { open: true } : {}), ...(body.limit ? { limit: body.limit } : {}) })),
+  json(await readRevisionLintFindings(db, { project: params.project, actor, ...serverUrlOptions(), revisions: body.revisions, ...(body.open ? { open: true } : {}), limit: body.limit })),
 );
