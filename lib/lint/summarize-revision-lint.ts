@@ -2,7 +2,7 @@
  * The graph's compact view of per-revision lint: what a node's badge needs (how many open findings of
  * each severity, which rules, how many acknowledged), not the findings themselves — those are sent
  * for one revision at a time (the side panel) or for a list of revisions (an environment's pending path).
- * For 5,000 revisions every finding was 5.2 MB of JSON; this is a few bytes per revision with findings.
+ * For 5,000 revisions every finding was 5.38 MB of JSON; this is a few bytes per revision with findings.
  * Pure data: nothing here imports next, react, prisma, pg or node.
  */
 import type { LintFinding, LintRuleId, LintSeverity } from "@/lib/lint/types";
