@@ -67,6 +67,15 @@ describe("the migration source panel", () => {
   }, 60_000);
 });
 
+describe("the graph pages show", () => {
+  it("is one object per graph read, so what is kept per graph (pending paths, the revision index) is found again on the next view", async () => {
+    const first = await getProjectGraph("big");
+    const again = await getProjectGraph("big");
+    expect(again.graph).toBe(first.graph);
+    expect(again.graph.problems).toEqual(first.graph.problems);
+  });
+});
+
 describe("problem texts and read errors", () => {
   it("name files relative to the project root, never where the server keeps it", async () => {
     fs.writeFileSync(path.join(fixture.dir, "versions", "zz_broken.py"), 'revision = "zz"\ndown_revision = "h8"\ndef upgrade(:\n');
