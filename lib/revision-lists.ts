@@ -22,3 +22,19 @@ export function sameSet(a: readonly string[], b: readonly string[]): boolean {
 export function revisionsText(revs: readonly string[]): string {
   return revs.length ? revs.join(", ") : "base";
 }
+
+/**
+ * The same list in an array of exactly its length (an empty one has no element storage at all). V8 gives
+ * an array its first pushed element room for 17: for lists kept as long as a graph (one per revision), the
+ * ~150 bytes each are what a cold `cairn graph`'s garbage collector would copy.
+ */
+export function exactSize<T>(xs: T[]): T[] {
+  return xs.length === 0 ? xs : xs.slice();
+}
+
+/** `list` with `id` added unless it holds it already (a first element makes an array of exactly one: see exactSize). */
+export function withAdded(list: string[], id: string): string[] {
+  if (list.length === 0) return [id];
+  if (!list.includes(id)) list.push(id);
+  return list;
+}

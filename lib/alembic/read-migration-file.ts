@@ -8,6 +8,7 @@ import type { MigrationScript, Problem } from "@/lib/graph/types";
 import { describePythonValue, parsePythonLiteral, resolveConstants, unresolvedParts, type ConstantsTable, type PythonValue } from "@/lib/alembic/parse-python-literal";
 import { PythonSyntaxError, PythonTokenizer, type Token } from "@/lib/alembic/tokenize-python";
 import { scanSimpleHeader } from "@/lib/alembic/scan-simple-header";
+import { exactSize } from "@/lib/revision-lists";
 
 export type { ConstantsTable };
 
@@ -346,11 +347,6 @@ export function scanModuleAssignments(source: string): { docstring?: string; ass
   const st: ScanState = { assignments: new Map(), conditionalSeen: new Set(), sawFirstStatement: false, problems: [], path: "" };
   scanModule(source, st);
   return st.docstring === undefined ? { assignments: st.assignments } : { docstring: st.docstring, assignments: st.assignments };
-}
-
-/** The same list in an array of exactly its length (an empty one has no element storage at all). */
-function exactSize<T>(xs: T[]): T[] {
-  return xs.length === 0 ? xs : xs.slice();
 }
 
 /** Python's str.strip() whitespace, close enough to JS trim for docstrings. */

@@ -14,6 +14,7 @@
  */
 import type { MigrationScript, Problem, RevisionGraph, RevisionNode } from "@/lib/graph/types";
 import { suggestRevision } from "@/lib/graph/suggest-revision";
+import { exactSize, withAdded } from "@/lib/revision-lists";
 import { ancestorNodes, dedupe, descendantNodes, indexGraph, NO_LABELS, topologicalSort, type Rev, type RevisionIndex } from "@/lib/graph/revision-index";
 
 export interface BuildRevisionGraphOptions {
@@ -226,8 +227,8 @@ function resolveDownRevisions(order: string[], byId: Map<string, MigrationScript
         });
       }
     }
-    // Trimmed to its length (see addNextrevs): the graph keeps it.
-    parents.set(id, ps.length === 0 ? ps : ps.slice());
+    // Trimmed to its length: the graph keeps it.
+    parents.set(id, exactSize(ps));
   }
   return parents;
 }
@@ -341,21 +342,17 @@ function addNextrevs(order: string[], byId: Map<string, MigrationScript>, parent
     }
     nodes.set(id, node);
   }
-  // A list's first element makes a new array of exactly one ([id]) rather than a push, which V8
-  // gives room for 17: nearly every revision has one child, and the graph keeps them all (~150
-  // bytes each that the garbage collector would copy in a cold process).
+  // withAdded: nearly every revision has one child, and the graph keeps every list.
   for (const id of order) {
     const n = nodes.get(id)!;
     for (const p of n.parents!) {
       const parent = nodes.get(p)!;
-      if (parent.children.length === 0) parent.children = [id];
-      else if (!parent.children.includes(id)) parent.children.push(id);
+      parent.children = withAdded(parent.children, id);
     }
     for (const d of n.resolvedDependsOn!) {
       if (n.parents!.includes(d)) continue;
       const target = nodes.get(d)!;
-      if (target.dependents.length === 0) target.dependents = [id];
-      else if (!target.dependents.includes(id)) target.dependents.push(id);
+      target.dependents = withAdded(target.dependents, id);
     }
   }
   return nodes;

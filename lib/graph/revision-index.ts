@@ -10,6 +10,7 @@
  */
 import { AppError } from "@/lib/errors";
 import type { RevisionGraph, RevisionNode } from "@/lib/graph/types";
+import { withAdded } from "@/lib/revision-lists";
 
 /** What Alembic raises inside RevisionMap; turned into an AppError with Alembic's CLI text at the API edge. */
 export class RevisionMapError extends Error {
@@ -96,22 +97,17 @@ export function indexGraph(graph: RevisionGraph): RevisionIndex {
     revs.set(id, rev);
     list.push(rev);
   }
-  // A list's first element makes an array of exactly one rather than a push (room for 17 in V8):
-  // the index lives as long as the graph, and nearly every revision has one child.
+  // withAdded: the index lives as long as the graph, and nearly every revision has one child.
   for (const rev of list) {
     for (const d of rev.down) {
       const parent = revs.get(d);
       if (!parent) continue;
-      if (parent.allNext.length === 0) parent.allNext = [rev.id];
-      else if (!parent.allNext.includes(rev.id)) parent.allNext.push(rev.id);
-      if (parent.next.length === 0) parent.next = [rev.id];
-      else if (!parent.next.includes(rev.id)) parent.next.push(rev.id);
+      parent.allNext = withAdded(parent.allNext, rev.id);
+      parent.next = withAdded(parent.next, rev.id);
     }
     for (const d of rev.resolvedDeps) {
       const parent = revs.get(d);
-      if (!parent) continue;
-      if (parent.allNext.length === 0) parent.allNext = [rev.id];
-      else if (!parent.allNext.includes(rev.id)) parent.allNext.push(rev.id);
+      if (parent) parent.allNext = withAdded(parent.allNext, rev.id);
     }
   }
   const order = [...graph.revisions.keys()];
