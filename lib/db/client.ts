@@ -61,7 +61,7 @@ function yieldingForBackground(pglite: PGlite): PGlite {
   // PGlite keeps its state in private fields: every other method is called on the instance itself.
   return new Proxy(pglite, {
     get(target, key) {
-      if (key in own) return own[key];
+      if (Object.hasOwn(own, key)) return own[key];
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === "function" ? value.bind(target) : value;
     },

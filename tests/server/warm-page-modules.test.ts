@@ -5,8 +5,10 @@ import { warmPageModules } from "@/lib/server/warm-page-modules";
 
 // A stand-in for `next start`: records what the warm-up asks for, and answers as a page without a session does.
 const asked: string[] = [];
+let hang = false;
 const server = http.createServer((req, res) => {
   asked.push(`${req.method} ${req.url} ${req.headers.cookie ?? "no cookie"}`);
+  if (hang && req.url === "/") return; // a page that never answers (a store that does not)
   res.writeHead(307, { location: "/login" }).end("redirecting");
 });
 const saved = { NODE_ENV: process.env.NODE_ENV, origin: process.env.__NEXT_PRIVATE_ORIGIN, PORT: process.env.PORT };
@@ -21,6 +23,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   asked.length = 0;
+  hang = false;
   for (const [k, v] of Object.entries({ NODE_ENV: saved.NODE_ENV, __NEXT_PRIVATE_ORIGIN: saved.origin, PORT: saved.PORT })) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -58,5 +61,22 @@ describe("warmPageModules", () => {
     warmPageModules();
     await settle();
     expect(asked).toEqual([]);
+  });
+
+  it("gives up on a page that does not answer and goes on; an origin it cannot ask is no error", async () => {
+    env.NODE_ENV = "production";
+    env.__NEXT_PRIVATE_ORIGIN = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    hang = true;
+    warmPageModules({ timeoutMs: 200 });
+    await settle(100);
+    expect(asked).toEqual(["GET / no cookie"]);
+    await settle(400);
+    expect(asked).toEqual(["GET / no cookie", "GET /projects/-/graph no cookie"]);
+    // node:http throws at once for https: (and new URL for a malformed origin): thrown in a timer, it would be uncaught.
+    for (const origin of ["https://127.0.0.1:1", "not a url"]) {
+      env.__NEXT_PRIVATE_ORIGIN = origin;
+      warmPageModules();
+    }
+    await settle();
   });
 });
