@@ -1,7 +1,7 @@
 /**
  * sha256 (hex) of migration files' bytes, many at once and synchronously, for the graph reader's worker
  * thread (lib/project-graph): a 5,000-revision project's applied files hashed on the server's event loop
- * held it for seconds. The same hashes as hashMigrationFile, kept by path and the file's identity
+ * held it for seconds. Kept by path and the file's identity
  * (inode, size, mtime and ctime: an edit that keeps the size and puts the mtime back — touch -d, a
  * copy that preserves times — still changes ctime, which no tool can set).
  */
@@ -13,10 +13,11 @@ export type FileHashMemo = Map<string, { stamp: string; sha256: string }>;
 /** Past this many files the memo starts afresh: it stays bounded whatever the server is asked to hash. */
 const MAX_MEMO = 100_000;
 
-/** Each file's sha256, or null when it is missing or cannot be read. */
-export function hashFilesSync(files: readonly string[], memo: FileHashMemo): (string | null)[] {
+/** Each file's sha256, or null when there is none (no path), it is missing or it cannot be read. */
+export function hashFilesSync(files: readonly (string | undefined)[], memo: FileHashMemo): (string | null)[] {
   if (memo.size > MAX_MEMO) memo.clear();
   return files.map((file) => {
+    if (!file) return null;
     try {
       const st = fs.statSync(file);
       const stamp = fileStamp(st);

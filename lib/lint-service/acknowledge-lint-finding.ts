@@ -4,11 +4,10 @@ import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
 import type { TLintAcknowledgement } from "@/lib/lint-service/lint-acknowledgement.types";
 import { getProjectOrThrow } from "@/lib/projects/get-project-or-throw";
 import { projectConstants } from "@/lib/projects/project-constants";
-import { readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
+import { hashMigrationFilesAsync, readProjectGraphAsync } from "@/lib/project-graph/read-project-graph";
 
 /** A stored acknowledgement as the API and the run dialog show it. */
 export interface LintAcknowledgementView {
@@ -32,7 +31,7 @@ export async function acknowledgeLintFinding(db: PrismaClient, i: TLintAcknowled
   const { project: loaded, graph } = await readProjectGraphAsync(project.alembicPath, { constants: projectConstants(project) });
   const node = graph.revisions.get(i.revision);
   if (!node) throw new AppError("not-found", `revision ${i.revision} not in ${project.name}`, `Project ${project.name} has no revision ${i.revision}. Plan the run again and acknowledge a finding it lists.`);
-  const sha256 = await hashMigrationFile(node.path);
+  const [sha256] = await hashMigrationFilesAsync([node.path]);
   if (!sha256) throw new AppError("conflict", `migration file of ${i.revision} unreadable`, `Cairn cannot read the migration file of ${i.revision}, so there is nothing to acknowledge. Check that the file exists on this server.`);
   const file = nodePath.relative(loaded.location.rootDir, node.path!);
   if (sha256 !== i.fileSha256) {

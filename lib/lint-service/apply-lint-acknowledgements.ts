@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { hashMigrationFile } from "@/lib/alembic/hash-migration-file";
+import { hashMigrationFilesAsync } from "@/lib/project-graph/read-project-graph";
 import type { LintFinding } from "@/lib/lint/types";
 
 /**
@@ -14,9 +14,9 @@ export async function applyLintAcknowledgements(db: PrismaClient, i: { projectId
   if (!revisions.length) return i.findings;
   const [rows, hashes] = await Promise.all([
     db.lintAcknowledgement.findMany({ where: { projectId: i.projectId, revision: { in: revisions }, revokedAt: null }, orderBy: { createdAt: "desc" } }),
-    Promise.all(revisions.map(async (r) => [r, await hashMigrationFile(i.graph.revisions.get(r)?.path)] as const)),
+    hashMigrationFilesAsync(revisions.map((r) => i.graph.revisions.get(r)?.path)),
   ]);
-  const hashOf = new Map(hashes);
+  const hashOf = new Map(revisions.map((r, k) => [r, hashes[k]] as const));
   return i.findings.map((f) => {
     const sha256 = hashOf.get(f.revision);
     const hashed = sha256 ? { ...f, fileSha256: sha256 } : f;

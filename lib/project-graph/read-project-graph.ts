@@ -27,7 +27,7 @@ export function readProjectGraph(target: string, options: LoadProjectOptions & {
 }
 
 /** What the server asks of the worker (read-project-graph-worker.ts): a project's graph, or the hashes of migration files. */
-export type WorkerTask = { target: string; options: LoadProjectOptions & { maxRevisionLength?: number } } | { hash: string[] };
+export type WorkerTask = { target: string; options: LoadProjectOptions & { maxRevisionLength?: number } } | { hash: readonly (string | undefined)[] };
 
 type Reply = { ready: true; id?: undefined } | { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { code: string; message: string; userMessage?: string } };
 type Pending = { resolve: (result: unknown) => void; reject: (e: Error) => void };
@@ -157,12 +157,13 @@ async function inWorker<T>(request: WorkerTask, inline: () => T): Promise<T> {
 const inlineHashMemo: FileHashMemo = new Map();
 
 /**
- * sha256 (hex) of each migration file, null for one missing or unreadable, computed in the graph reader's
- * worker thread with its own memo by path and file identity (the hashes hashMigrationFile gives). What the
- * edited-after-applied check needs for a whole project: 5,000 files stat'ed, read and hashed on the server's
+ * sha256 (hex) of each migration file, null for one missing, unreadable or without a path, computed in the
+ * graph reader's worker thread with its own memo by path and file identity. What applied-file checksums and
+ * lint acknowledgements hold (an edited file has another hash); the edited-after-applied check needs it for a
+ * whole project: 5,000 files stat'ed, read and hashed on the server's
  * event loop held pages and /api/health for seconds; one request here is one message each way.
  */
-export async function hashMigrationFilesAsync(files: string[]): Promise<(string | null)[]> {
+export async function hashMigrationFilesAsync(files: readonly (string | undefined)[]): Promise<(string | null)[]> {
   if (files.length === 0) return [];
   return inWorker({ hash: files }, () => hashFilesSync(files, inlineHashMemo));
 }
