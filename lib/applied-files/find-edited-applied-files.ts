@@ -16,9 +16,8 @@ export async function findEditedAppliedFiles(db: PrismaClient, o: { projectId: s
   const pairs = await db.appliedFile.groupBy({ by: ["revision", "sha256"], where });
   // One hash per revision, however many environments applied it; all of them in one request to the graph reader's worker (off the event loop).
   const revisions = [...new Set(pairs.map((p) => p.revision))];
-  const withFile = revisions.filter((r) => o.graph.revisions.get(r)?.path);
-  const hashed = await hashMigrationFilesAsync(withFile.map((r) => o.graph.revisions.get(r)!.path));
-  const hashes = new Map<string, string | null>(withFile.map((r, i) => [r, hashed[i] ?? null]));
+  const hashed = await hashMigrationFilesAsync(revisions.map((r) => o.graph.revisions.get(r)?.path));
+  const hashes = new Map<string, string | null>(revisions.map((r, i) => [r, hashed[i] ?? null]));
   const hashOf = (revision: string) => hashes.get(revision) ?? null;
   const changed: { revision: string; sha256: string }[] = [];
   for (const p of pairs) if (hashOf(p.revision) !== p.sha256) changed.push({ revision: p.revision, sha256: p.sha256 });

@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { RevisionGraph } from "@/lib/graph/types";
 import { ancestorsOf } from "@/lib/graph/describe-history";
 import { hashMigrationFilesAsync } from "@/lib/project-graph/read-project-graph";
+import { nextTurn } from "@/lib/server/background";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -16,12 +17,11 @@ export interface HashedFile {
 
 /** Hashes each revision's file (absolute paths in, paths relative to rootDir out), off the event loop; unreadable files are left out. */
 export async function hashRevisionFiles(rootDir: string, files: { revision: string; path: string | undefined }[]): Promise<HashedFile[]> {
-  const withPath = files.filter((f): f is { revision: string; path: string } => Boolean(f.path));
-  const hashes = await hashMigrationFilesAsync(withPath.map((f) => f.path));
+  const hashes = await hashMigrationFilesAsync(files.map((f) => f.path));
   const out: HashedFile[] = [];
-  withPath.forEach((f, i) => {
+  files.forEach((f, i) => {
     const sha256 = hashes[i];
-    if (sha256) out.push({ revision: f.revision, file: path.relative(rootDir, f.path), sha256 });
+    if (f.path && sha256) out.push({ revision: f.revision, file: path.relative(rootDir, f.path), sha256 });
   });
   return out;
 }
@@ -118,7 +118,7 @@ const INSERT_CHUNK = 500;
 async function insertObserved(db: PrismaClient, environmentId: string, rows: HashedFile[]): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (i > 0) await nextTurn();
     const chunk = rows.slice(i, i + INSERT_CHUNK);
     inserted += await db.$executeRaw`
       INSERT INTO "AppliedFile" ("environmentId", "revision", "sha256", "file", "source", "appliedAt")
