@@ -160,8 +160,8 @@ const inlineHashMemo: FileHashMemo = new Map();
  * sha256 (hex) of each migration file, null for one missing, unreadable or without a path, computed in the
  * graph reader's worker thread with its own memo by path and file identity. What applied-file checksums and
  * lint acknowledgements hold (an edited file has another hash); the edited-after-applied check needs it for a
- * whole project: 5,000 files stat'ed, read and hashed on the server's
- * event loop held pages and /api/health for seconds; one request here is one message each way.
+ * whole project: 5,000 files stat'ed, read and hashed on the server's event loop held pages and /api/health
+ * for seconds; one request here is one message each way.
  */
 export async function hashMigrationFilesAsync(files: readonly (string | undefined)[]): Promise<(string | null)[]> {
   if (files.length === 0) return [];
